@@ -1,0 +1,140 @@
+import { ConfigurationError } from "./errors.ts";
+
+/**
+ * Reads action inputs the way the runner passes them (`INPUT_<NAME>`, spaces to underscores,
+ * upper-cased). Each reader names the input, the value and what would be valid when it refuses one.
+ */
+export class Inputs {
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(env: NodeJS.ProcessEnv = process.env) {
+    this.env = env;
+  }
+
+  static variableName(name: string): string {
+    return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+  }
+
+  /** The trimmed value, or undefined when the input is empty or absent. */
+  optional(name: string): string | undefined {
+    const value = this.env[Inputs.variableName(name)]?.trim();
+    return value ? value : undefined;
+  }
+
+  required(name: string): string {
+    const value = this.optional(name);
+    if (value === undefined) throw new ConfigurationError(`input '${name}' is required`);
+    return value;
+  }
+
+  string(name: string, fallback: string): string {
+    return this.optional(name) ?? fallback;
+  }
+
+  /** YAML 1.2 core-schema booleans only, as `core.getBooleanInput` accepts. */
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.optional(name);
+    if (value === undefined) return fallback;
+    if (["true", "True", "TRUE"].includes(value)) return true;
+    if (["false", "False", "FALSE"].includes(value)) return false;
+    throw new ConfigurationError(
+      `input '${name}' is '${value}'; use true or false (also True, TRUE, False, FALSE)`,
+    );
+  }
+
+  /** Items separated by newlines or commas; blank items and `#` comment lines are dropped. */
+  list(name: string, fallback: readonly string[] = []): string[] {
+    const value = this.optional(name);
+    if (value === undefined) return [...fallback];
+    return parseList(value);
+  }
+
+  enumeration<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.optional(name);
+    if (value === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    throw new ConfigurationError(
+      `input '${name}' is '${value}'; valid values are ${allowed.map((a) => `'${a}'`).join(", ")}`,
+    );
+  }
+
+  /** A duration such as `90s`, `10m`, `1h30m` or a bare number of seconds; returns milliseconds. */
+  duration(name: string, fallback: string): number {
+    const value = this.optional(name) ?? fallback;
+    const milliseconds = parseDuration(value);
+    if (milliseconds === undefined) {
+      throw new ConfigurationError(
+        `input '${name}' is '${value}'; use a duration such as 90s, 10m, 2h or 1h30m`,
+      );
+    }
+    return milliseconds;
+  }
+
+  integer(name: string, fallback: number, range: { min?: number; max?: number } = {}): number {
+    const value = this.optional(name);
+    if (value === undefined) return fallback;
+    const number = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+    if (!Number.isSafeInteger(number) || number < min || number > max) {
+      throw new ConfigurationError(
+        `input '${name}' is '${value}'; use a whole number from ${min} to ${max}`,
+      );
+    }
+    return number;
+  }
+
+  /** Glob patterns, one per list item; `!` negates. Malformed patterns are refused. */
+  globs(name: string, fallback: readonly string[] = []): string[] {
+    const patterns = this.list(name, fallback);
+    for (const pattern of patterns) {
+      const problem = globProblem(pattern);
+      if (problem) {
+        throw new ConfigurationError(`input '${name}' has glob '${pattern}': ${problem}`);
+      }
+    }
+    return patterns;
+  }
+}
+
+export function parseList(value: string): string[] {
+  return value
+    .split(/\r?\n/)
+    .filter((line) => !line.trim().startsWith("#"))
+    .flatMap((line) => line.split(","))
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Milliseconds for `90s`, `10m`, `1h30m`, `250ms` or bare seconds; undefined when malformed. */
+export function parseDuration(text: string): number | undefined {
+  const value = text.trim();
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(value)) return undefined;
+  let total = 0;
+  for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+    total += Number(amount) * (DURATION_UNITS[unit as string] as number);
+  }
+  return Math.round(total);
+}
+
+/** Why a glob pattern is malformed, or undefined when it is fine. */
+export function globProblem(pattern: string): string | undefined {
+  const body = pattern.startsWith("!") ? pattern.slice(1) : pattern;
+  if (body.length === 0) return "a pattern cannot be empty";
+  let depth = 0;
+  for (const char of body) {
+    if (char === "[") depth++;
+    if (char === "]") depth = Math.max(0, depth - 1);
+  }
+  if (depth > 0) return "an unclosed '[' (write '\\[' for a literal bracket)";
+  let braces = 0;
+  for (const char of body) {
+    if (char === "{") braces++;
+    if (char === "}") braces--;
+    if (braces < 0) return "a '}' without '{'";
+  }
+  if (braces > 0) return "an unclosed '{'";
+  return undefined;
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Child processes and local servers do the work; two cores want few parallel files.
+    pool: "forks",
+    maxWorkers: 2,
+    reporters: ["default"],
+  },
+});
