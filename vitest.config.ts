@@ -8,6 +8,6 @@ export default defineConfig({
     // Child processes and local servers do the work; two cores want few parallel files.
     pool: "forks",
     maxWorkers: 2,
-    reporters: ["default"],
+    reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
   },
 });
