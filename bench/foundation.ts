@@ -23,7 +23,9 @@ function staticClosure(file: string, seen = new Set<string>()): Set<string> {
   if (seen.has(file)) return seen;
   seen.add(file);
   const text = readFileSync(file, "utf8");
-  for (const [, specifier] of text.matchAll(/(?:^|[;}\s])import\s*(?:[^"'()]*?from\s*)?"(\.\/[^"]+)"/g)) {
+  for (const [, specifier] of text.matchAll(
+    /(?:^|[;}\s])import\s*(?:[^"'()]*?from\s*)?"(\.\/[^"]+)"/g,
+  )) {
     staticClosure(join(file, "..", specifier as string), seen);
   }
   return seen;
@@ -32,9 +34,13 @@ function staticClosure(file: string, seen = new Set<string>()): Set<string> {
 const bare = medianMilliseconds(["-e", "0"]);
 const help = medianMilliseconds([join(dist, "cli.js"), "--help"]);
 console.log(`node -e 0 (median of ${runs}): ${bare.toFixed(1)} ms`);
-console.log(`status-gate --help (median of ${runs}): ${help.toFixed(1)} ms (${(help / bare).toFixed(2)}x)`);
+console.log(
+  `status-gate --help (median of ${runs}): ${help.toFixed(1)} ms (${(help / bare).toFixed(2)}x)`,
+);
 
-for (const entry of readdirSync(dist).filter((name) => name.endsWith(".js")).sort()) {
+for (const entry of readdirSync(dist)
+  .filter((name) => name.endsWith(".js"))
+  .sort()) {
   const files = staticClosure(join(dist, entry));
   const bytes = [...files].reduce((sum, file) => sum + statSync(file).size, 0);
   const own = statSync(join(dist, entry)).size;
@@ -43,5 +49,8 @@ for (const entry of readdirSync(dist).filter((name) => name.endsWith(".js")).sor
   );
 }
 const chunks = readdirSync(join(dist, "chunks"), { withFileTypes: true });
-const total = chunks.reduce((sum, chunk) => sum + statSync(join(dist, "chunks", chunk.name)).size, 0);
+const total = chunks.reduce(
+  (sum, chunk) => sum + statSync(join(dist, "chunks", chunk.name)).size,
+  0,
+);
 console.log(`shared chunks: ${chunks.length} files, ${(total / 1024).toFixed(1)} KiB`);
