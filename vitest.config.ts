@@ -8,6 +8,9 @@ export default defineConfig({
     // Child processes and local servers do the work; two cores want few parallel files.
     pool: "forks",
     maxWorkers: 2,
+    // GitHub's workflow parser imports its JSON schemas without import attributes, which Node
+    // refuses; let Vitest transform it instead.
+    server: { deps: { inline: ["@actions/workflow-parser"] } },
     reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
   },
 });

@@ -1,6 +1,6 @@
 // One esbuild run for every action and the CLI. Entries are found, not listed: every
 // `src/<name>/main.ts` becomes `dist/<name>.js`, and code they share lands in `dist/chunks/`.
-import { readdirSync, rmSync, existsSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 

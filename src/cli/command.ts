@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { ConfigurationError } from "../core/errors.ts";
 
 /** Exit codes of every `status-gate` command (documented in the README). */
@@ -55,7 +55,11 @@ export function parseCommandLine<T extends Options>(
 }
 
 /** Wraps text in an ANSI colour when colour is on. */
-export function paint(io: CliIO, colour: "red" | "yellow" | "green" | "dim" | "bold", text: string) {
+export function paint(
+  io: CliIO,
+  colour: "red" | "yellow" | "green" | "dim" | "bold",
+  text: string,
+) {
   if (!io.color) return text;
   const codes = { red: 31, yellow: 33, green: 32, dim: 2, bold: 1 } as const;
   return `\u001b[${codes[colour]}m${text}\u001b[0m`;

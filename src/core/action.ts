@@ -19,7 +19,12 @@ export function reportFailure(actionName: string, thrown: unknown): void {
   const message = `${actionName}: ${describeThrown(thrown)}`;
   if (thrown instanceof ConfigurationError) {
     if (thrown.position) {
-      annotate({ level: "error", title: `${actionName} configuration`, message, ...thrown.position });
+      annotate({
+        level: "error",
+        title: `${actionName} configuration`,
+        message,
+        ...thrown.position,
+      });
       process.exitCode = 1;
       return;
     }

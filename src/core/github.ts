@@ -28,14 +28,16 @@ export function createGitHubClient(
   env: NodeJS.ProcessEnv = process.env,
 ): GitHubClient {
   if (!options.token) {
-    throw new ConfigurationError("a GitHub token is required (input 'token', default github.token)");
+    throw new ConfigurationError(
+      "a GitHub token is required (input 'token', default github.token)",
+    );
   }
   mask(options.token);
-  const apiUrl = (options.apiUrl ?? env.GITHUB_API_URL ?? "https://api.github.com").replace(
+  const apiUrl = (options.apiUrl || env.GITHUB_API_URL || "https://api.github.com").replace(
     /\/+$/,
     "",
   );
-  const graphqlUrl = options.graphqlUrl ?? env.GITHUB_GRAPHQL_URL ?? `${apiUrl}/graphql`;
+  const graphqlUrl = options.graphqlUrl || env.GITHUB_GRAPHQL_URL || defaultGraphqlUrl(apiUrl);
   const retries = options.rateLimitRetries ?? 3;
   const client = new SuiteOctokit({
     auth: options.token,
@@ -57,6 +59,11 @@ export function createGitHubClient(
   });
   client.graphql = client.graphql.defaults({ url: graphqlUrl });
   return client;
+}
+
+/** GitHub Enterprise Server answers GraphQL at `/api/graphql`, beside (not under) `/api/v3`. */
+function defaultGraphqlUrl(apiUrl: string): string {
+  return /\/api\/v3$/.test(apiUrl) ? apiUrl.replace(/\/v3$/, "/graphql") : `${apiUrl}/graphql`;
 }
 
 /** `owner/name` split and checked; the error names where the value came from. */

@@ -23,7 +23,9 @@ export class Inputs {
 
   required(name: string): string {
     const value = this.optional(name);
-    if (value === undefined) throw new ConfigurationError(`input '${name}' is required`);
+    if (value === undefined) {
+      throw new ConfigurationError(`input '${name}' is required but empty; set it under 'with:'`);
+    }
     return value;
   }
 
@@ -73,12 +75,10 @@ export class Inputs {
   integer(name: string, fallback: number, range: { min?: number; max?: number } = {}): number {
     const value = this.optional(name);
     if (value === undefined) return fallback;
-    const number = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+    const number = /^[-+]?\d+$/.test(value) ? Number(value) : Number.NaN;
     const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
     if (!Number.isSafeInteger(number) || number < min || number > max) {
-      throw new ConfigurationError(
-        `input '${name}' is '${value}'; use a whole number from ${min} to ${max}`,
-      );
+      throw new ConfigurationError(`input '${name}' is '${value}'; use ${describeRange(min, max)}`);
     }
     return number;
   }
@@ -96,45 +96,82 @@ export class Inputs {
   }
 }
 
+function describeRange(min: number, max: number): string {
+  const lowest = min > Number.MIN_SAFE_INTEGER;
+  const highest = max < Number.MAX_SAFE_INTEGER;
+  if (lowest && highest) return `a whole number from ${min} to ${max}`;
+  if (lowest) return `a whole number of at least ${min}`;
+  if (highest) return `a whole number of at most ${max}`;
+  return "a whole number";
+}
+
+/**
+ * Items separated by newlines or commas; blank items and `#` comment lines are dropped. A comma
+ * inside `{...}` or `[...]` belongs to a glob (`src/{a,b}/**`) and does not split.
+ */
 export function parseList(value: string): string[] {
   return value
-    .split(/\r?\n/)
+    .split(/\r?\n|\r/)
     .filter((line) => !line.trim().startsWith("#"))
-    .flatMap((line) => line.split(","))
+    .flatMap(splitTopLevelCommas)
     .map((item) => item.trim())
     .filter((item) => item.length > 0);
 }
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+function splitTopLevelCommas(line: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let index = 0; index < line.length; index++) {
+    const char = line[index];
+    if (char === "\\") index++;
+    else if (char === "{" || char === "[") depth++;
+    else if ((char === "}" || char === "]") && depth > 0) depth--;
+    else if (char === "," && depth === 0) {
+      items.push(line.slice(start, index));
+      start = index + 1;
+    }
+  }
+  items.push(line.slice(start));
+  return items;
+}
 
-/** Milliseconds for `90s`, `10m`, `1h30m`, `250ms` or bare seconds; undefined when malformed. */
+const DURATION = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?(?:(\d+)ms)?$/;
+
+/**
+ * Milliseconds for `90s`, `10m`, `1h30m`, `1.5h`, `250ms` or bare seconds; units in that order,
+ * each at most once. Undefined when malformed.
+ */
 export function parseDuration(text: string): number | undefined {
   const value = text.trim();
   if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
-  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(value)) return undefined;
-  let total = 0;
-  for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
-    total += Number(amount) * (DURATION_UNITS[unit as string] as number);
-  }
-  return Math.round(total);
+  const match = DURATION.exec(value);
+  if (!match || value === "") return undefined;
+  const [, hours = "0", minutes = "0", seconds = "0", milliseconds = "0"] = match;
+  return Math.round(
+    Number(hours) * 3_600_000 +
+      Number(minutes) * 60_000 +
+      Number(seconds) * 1000 +
+      Number(milliseconds),
+  );
 }
 
 /** Why a glob pattern is malformed, or undefined when it is fine. */
 export function globProblem(pattern: string): string | undefined {
   const body = pattern.startsWith("!") ? pattern.slice(1) : pattern;
   if (body.length === 0) return "a pattern cannot be empty";
-  let depth = 0;
-  for (const char of body) {
-    if (char === "[") depth++;
-    if (char === "]") depth = Math.max(0, depth - 1);
-  }
-  if (depth > 0) return "an unclosed '[' (write '\\[' for a literal bracket)";
+  let brackets = 0;
   let braces = 0;
-  for (const char of body) {
-    if (char === "{") braces++;
-    if (char === "}") braces--;
-    if (braces < 0) return "a '}' without '{'";
+  for (let index = 0; index < body.length; index++) {
+    const char = body[index];
+    if (char === "\\") index++;
+    else if (char === "[") brackets++;
+    else if (char === "]") brackets = Math.max(0, brackets - 1);
+    else if (char === "{") braces++;
+    else if (char === "}" && --braces < 0)
+      return "a '}' without '{' (write '\\}' for a literal brace)";
   }
-  if (braces > 0) return "an unclosed '{'";
+  if (brackets > 0) return "an unclosed '[' (write '\\[' for a literal bracket)";
+  if (braces > 0) return "an unclosed '{' (write '\\{' for a literal brace)";
   return undefined;
 }

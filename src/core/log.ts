@@ -18,8 +18,8 @@ export interface Annotation {
  */
 export function annotate(annotation: Annotation): void {
   const properties: core.AnnotationProperties = {
-    title: annotation.title,
-    file: annotation.file,
+    title: trimEnd(annotation.title),
+    file: trimEnd(annotation.file),
     startLine: annotation.line,
     endLine: annotation.endLine,
   };
@@ -32,8 +32,19 @@ export function annotate(annotation: Annotation): void {
   write(annotation.message, properties);
 }
 
-/** A line pattern the runner would read as a workflow command (it trims before matching). */
-const COMMAND_LINE = /^\s*::/m;
+/** The runner trims the end of a command's properties, so a trailing space could never arrive. */
+function trimEnd(text: string | undefined): string | undefined {
+  return text?.replace(/[\s\u0085]+$/, "");
+}
+
+/**
+ * Text the runner might read as a workflow command: a line (ended by LF, CR or CRLF) that starts
+ * with `::` after leading white space (.NET's, which includes U+0085), or the legacy `##[` form,
+ * which the runner honours anywhere in a line.
+ */
+export function mayHoldCommand(text: string): boolean {
+  return text.includes("##[") || /(?:^|[\r\n])[\s\u0085]*::/.test(text);
+}
 
 /**
  * Logs text that may come from users, files or APIs. When a line of it could be read as a
@@ -41,7 +52,7 @@ const COMMAND_LINE = /^\s*::/m;
  * as written and executed never.
  */
 export function info(text: string): void {
-  if (!COMMAND_LINE.test(text)) {
+  if (!mayHoldCommand(text)) {
     core.info(text);
     return;
   }
@@ -59,5 +70,17 @@ export function group<T>(title: string, body: () => Promise<T>): Promise<T> {
   return core.group(title.replace(/[\r\n]+/g, " "), body);
 }
 
-export const mask = core.setSecret;
+/**
+ * Masks a secret in the log. The runner masks line by line, so a multi-line secret (a private
+ * key) is also masked one line at a time; blank values are skipped, which the runner refuses.
+ */
+export function mask(secret: string): void {
+  if (!secret.trim()) return;
+  core.setSecret(secret);
+  const lines = secret.split(/\r\n|\r|\n/).map((line) => line.trim());
+  for (const line of new Set(lines)) {
+    if (line && line !== secret) core.setSecret(line);
+  }
+}
+
 export const setOutput = core.setOutput;

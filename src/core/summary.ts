@@ -18,26 +18,33 @@ export function escapeHtml(text: string): string {
 
 /**
  * Untrusted text made inert inside GitHub-flavoured markdown: HTML is escaped, every markdown
- * punctuation character is backslash-escaped (so no links, images, emphasis, headings or
- * mentions), and line breaks become `<br>` so the text stays in its table cell or list item.
+ * punctuation character is backslash-escaped (so no links, autolinks, images, emphasis, headings,
+ * math or mentions), and line breaks become `<br>` so the text stays in its table cell or list item.
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/\r\n|[\r\n&<>"'\\`*_{}[\]()#+\-.!|~:@]/g, (char) => {
-    if (char === "\r\n" || char === "\r" || char === "\n") return "<br>";
-    return HTML_ENTITIES[char] ?? `\\${char}`;
-  });
+  // Leading blanks would start an indented code block; as character references they do not.
+  const indent = /^[ \t]*/.exec(text)?.[0] ?? "";
+  const rest = text
+    .slice(indent.length)
+    .replace(/\r\n|[\r\n&<>"'\\`*_{}[\]()#+\-.!|~:@$]/g, (char) => {
+      if (char === "\r\n" || char === "\r" || char === "\n") return "<br>";
+      return HTML_ENTITIES[char] ?? `\\${char}`;
+    });
+  return indent.replace(/[ \t]/g, (blank) => `&#${blank.charCodeAt(0)};`) + rest;
 }
 
-/** Untrusted text inside an inline code span: backticks cannot close it, pipes cannot end a cell. */
+/**
+ * Untrusted text shown as code. Markdown still applies between HTML tags, so the text is escaped
+ * like any other; line breaks become spaces so the span stays on its line.
+ */
 export function inlineCode(text: string): string {
-  const body = escapeHtml(text).replace(/\|/g, "&#124;").replace(/\r\n|\r|\n/g, " ");
-  return `<code>${body}</code>`;
+  return `<code>${escapeMarkdown(text.replace(/\r\n|\r|\n/g, " "))}</code>`;
 }
 
-/** A link whose text and target are both untrusted; only http(s) targets become links. */
+/** A link whose text and target are both untrusted; only a single http(s) URL becomes a link. */
 export function link(text: string, url: string | undefined): string {
-  if (!url || !/^https?:\/\//i.test(url)) return escapeMarkdown(text);
-  return `<a href="${escapeHtml(url)}">${escapeHtml(text)}</a>`;
+  if (!url || !/^https?:\/\/\S+$/i.test(url)) return escapeMarkdown(text);
+  return `<a href="${escapeHtml(url)}">${escapeMarkdown(text)}</a>`;
 }
 
 /**
@@ -78,23 +85,28 @@ export class Summary {
 
   details(summaryText: string, bodyMarkdown: string): this {
     return this.raw(
-      `<details><summary>${escapeHtml(summaryText)}</summary>\n\n${bodyMarkdown}\n\n</details>`,
+      `<details><summary>${escapeHtml(summaryText.replace(/\r\n|\r|\n/g, " "))}</summary>\n\n${bodyMarkdown}\n\n</details>`,
     );
   }
 
+  /**
+   * The markdown, within `limitBytes` (UTF-8). Past the limit it keeps whole blocks and ends with
+   * a note; a first block too big on its own is cut at a line. When not even the note fits, it is
+   * empty: an oversized summary would be dropped whole.
+   */
   toString(limitBytes = Number.POSITIVE_INFINITY): string {
-    const note = "\n\n> [!NOTE]\n> This summary was cut to fit GitHub's 1 MiB limit; see the step log for the rest.\n";
     const whole = `${this.blocks.join("\n\n")}\n`;
     if (Buffer.byteLength(whole) <= limitBytes) return whole;
-    const budget = limitBytes - Buffer.byteLength(note);
+    const budget = limitBytes - Buffer.byteLength(TRUNCATION_NOTE);
+    if (budget < 0) return "";
     let kept = "";
     for (const block of this.blocks) {
       const next = `${kept}${block}\n\n`;
       if (Buffer.byteLength(next) > budget) break;
       kept = next;
     }
-    if (kept === "") kept = truncateBytes(this.blocks[0] ?? "", budget);
-    return `${kept}${note}`;
+    if (kept === "") kept = cutAtLine(this.blocks[0] ?? "", budget);
+    return `${kept}${TRUNCATION_NOTE}`;
   }
 
   /** Appends to `$GITHUB_STEP_SUMMARY` (or `path`); without one, returns the text unwritten. */
@@ -112,9 +124,19 @@ export class Summary {
   }
 }
 
-/** The longest prefix within `bytes` that does not split a character or an HTML entity. */
-function truncateBytes(text: string, bytes: number): string {
-  let result = Buffer.from(text).subarray(0, Math.max(0, bytes)).toString("utf8");
-  result = result.replace(/\uFFFD$/, "").replace(/&[#a-z0-9]*$/i, "");
-  return result;
+const TRUNCATION_NOTE =
+  "\n\n> [!NOTE]\n> This summary was cut to fit GitHub's 1 MiB limit; see the step log for the rest.\n";
+
+/**
+ * The longest prefix within `bytes` that ends at a line break, so no table row, tag or entity is
+ * split; without a line break in reach, the longest prefix that splits no character or entity.
+ */
+function cutAtLine(text: string, bytes: number): string {
+  const prefix = Buffer.from(text)
+    .subarray(0, Math.max(0, bytes))
+    .toString("utf8")
+    .replace(/\uFFFD$/, "");
+  const lineEnd = prefix.lastIndexOf("\n");
+  if (lineEnd >= 0) return prefix.slice(0, lineEnd + 1);
+  return prefix.replace(/&[#a-z0-9]*$/i, "").replace(/<[^>]*$/, "");
 }

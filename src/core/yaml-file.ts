@@ -13,6 +13,7 @@ import { ConfigurationError, type SourcePosition } from "./errors.ts";
 /** A parsed YAML file that can say where any of its nodes stands (1-based line and column). */
 export interface YamlFile {
   path: string;
+  /** The text parsed, without a leading byte-order mark; node offsets index into it. */
   text: string;
   document: Document.Parsed;
   lineCounter: LineCounter;
@@ -24,7 +25,9 @@ export interface YamlPosition extends Required<SourcePosition> {}
  * Parses YAML keeping positions and comments. Syntax errors throw a ConfigurationError at the
  * first error's position; warnings (such as duplicate keys being allowed) are ignored.
  */
-export function parseYamlFile(path: string, text: string): YamlFile {
+export function parseYamlFile(path: string, source: string): YamlFile {
+  // Editors do not count a byte-order mark as a column; neither do annotations.
+  const text = source.startsWith("\uFEFF") ? source.slice(1) : source;
   const lineCounter = new LineCounter();
   const document = parseDocument(text, {
     lineCounter,
@@ -56,7 +59,13 @@ export function nodePosition(file: YamlFile, node: Node | Pair | null | undefine
 export function offsetsPosition(file: YamlFile, start: number, end: number): YamlPosition {
   const from = file.lineCounter.linePos(start);
   const to = file.lineCounter.linePos(Math.max(start, end));
-  return { file: file.path, line: from.line, column: from.col, endLine: to.line, endColumn: to.col };
+  return {
+    file: file.path,
+    line: from.line,
+    column: from.col,
+    endLine: to.line,
+    endColumn: to.col,
+  };
 }
 
 /** The pair under `key` in a map node, with its key node for positions. */
@@ -70,5 +79,8 @@ export function getPair(map: unknown, key: string): Pair<Node, Node | null> | un
 /** A ConfigurationError pointing at a node of a YAML file. */
 export function errorAt(file: YamlFile, node: Node | Pair | null | undefined, message: string) {
   const position = nodePosition(file, node);
-  return new ConfigurationError(`${file.path}:${position.line}:${position.column}: ${message}`, position);
+  return new ConfigurationError(
+    `${file.path}:${position.line}:${position.column}: ${message}`,
+    position,
+  );
 }

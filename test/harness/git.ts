@@ -14,6 +14,17 @@ export interface CommitOptions {
   allowEmpty?: boolean;
 }
 
+/** git's environment for tests: no system or user configuration, no prompts. */
+function gitEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_CONFIG_GLOBAL: "/dev/null",
+    GIT_TERMINAL_PROMPT: "0",
+    ...extra,
+  };
+}
+
 /**
  * A real git repository in a temp dir with a scripted history. Use it as
  * `await using repo = createRepository()` (or `using`), which removes it afterwards.
@@ -33,12 +44,32 @@ export class TestRepository {
 
   /** Runs git in the repository and returns trimmed stdout. */
   git(...args: string[]): string {
+    return this.run(args, {});
+  }
+
+  private run(args: string[], env: Record<string, string>, input?: string): string {
     return execFileSync("git", args, {
       cwd: this.path,
       encoding: "utf8",
       maxBuffer: 256 * 1024 * 1024,
-      env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", GIT_TERMINAL_PROMPT: "0" },
+      env: gitEnvironment(env),
+      input,
     }).trimEnd();
+  }
+
+  /** Author, committer and dates for the next commit: the scripted ones or the next clock tick. */
+  private identity(author?: { name: string; email: string }, date?: string) {
+    this.clock += 60_000;
+    const when = date ?? new Date(this.clock).toISOString();
+    const who = author ?? { name: "Test Author", email: "author@example.com" };
+    return {
+      GIT_AUTHOR_NAME: who.name,
+      GIT_AUTHOR_EMAIL: who.email,
+      GIT_COMMITTER_NAME: who.name,
+      GIT_COMMITTER_EMAIL: who.email,
+      GIT_AUTHOR_DATE: when,
+      GIT_COMMITTER_DATE: when,
+    };
   }
 
   write(files: Record<string, string | null>): void {
@@ -55,29 +86,20 @@ export class TestRepository {
 
   /** Writes the files, stages everything and commits; returns the new commit's SHA. */
   commit(options: CommitOptions | string): string {
-    const { message, files = {}, author, date, allowEmpty } =
-      typeof options === "string" ? { message: options } : options;
+    const {
+      message,
+      files = {},
+      author,
+      date,
+      allowEmpty,
+    } = typeof options === "string" ? { message: options } : options;
     this.write(files);
     this.git("add", "--all");
-    this.clock += 60_000;
-    const when = date ?? new Date(this.clock).toISOString();
-    const who = author ?? { name: "Test Author", email: "author@example.com" };
-    execFileSync(
-      "git",
-      ["commit", "--quiet", "--no-verify", ...(allowEmpty ? ["--allow-empty"] : []), "-F", "-"],
-      {
-        cwd: this.path,
-        input: message,
-        env: {
-          ...process.env,
-          GIT_AUTHOR_NAME: who.name,
-          GIT_AUTHOR_EMAIL: who.email,
-          GIT_COMMITTER_NAME: who.name,
-          GIT_COMMITTER_EMAIL: who.email,
-          GIT_AUTHOR_DATE: when,
-          GIT_COMMITTER_DATE: when,
-        },
-      },
+    const flags = allowEmpty ? ["--allow-empty"] : [];
+    this.run(
+      ["commit", "--quiet", "--no-verify", ...flags, "-F", "-"],
+      this.identity(author, date),
+      message,
     );
     return this.head();
   }
@@ -87,7 +109,7 @@ export class TestRepository {
   }
 
   tag(name: string, target = "HEAD", message?: string): void {
-    if (message) this.git("tag", "-a", name, "-m", message, target);
+    if (message) this.run(["tag", "-a", name, "-m", message, target], this.identity());
     else this.git("tag", name, target);
   }
 
@@ -96,8 +118,15 @@ export class TestRepository {
   }
 
   /** Merges `branch` into the current branch with a merge commit; returns its SHA. */
-  merge(branch: string, message = `Merge ${branch}`): string {
-    this.git("merge", "--quiet", "--no-ff", "-m", message, branch);
+  merge(
+    branch: string,
+    message = `Merge ${branch}`,
+    options: { author?: { name: string; email: string }; date?: string } = {},
+  ): string {
+    this.run(
+      ["merge", "--quiet", "--no-ff", "--no-verify", "-m", message, branch],
+      this.identity(options.author, options.date),
+    );
     return this.head();
   }
 
@@ -117,7 +146,9 @@ export function createRepository(options?: { defaultBranch?: string }): TestRepo
 /** A shallow clone of `source` (depth 1) in a new temp dir. */
 export function shallowClone(source: TestRepository): TestRepository {
   const path = mkdtempSync(join(tmpdir(), "sg-shallow-"));
-  execFileSync("git", ["clone", "--quiet", "--depth", "1", `file://${source.path}`, path]);
+  execFileSync("git", ["clone", "--quiet", "--depth", "1", `file://${source.path}`, path], {
+    env: gitEnvironment(),
+  });
   return Object.assign(Object.create(TestRepository.prototype) as TestRepository, {
     path,
     clock: Date.now(),

@@ -11,6 +11,9 @@ import {
   type WorkflowCommand,
 } from "./workflow-commands.ts";
 
+/** The runner uploads a step's summary only up to 1 MiB; a bigger one is dropped whole. */
+export const STEP_SUMMARY_LIMIT_BYTES = 1024 * 1024;
+
 export const PROJECT_ROOT = resolve(import.meta.dirname, "../..");
 
 /**
@@ -29,6 +32,11 @@ export function resolveMain(action: string, main: string): string {
 export interface RunActionOptions {
   /** The action's folder relative to the project root: "." for the gate, "actions/<name>". */
   action: string;
+  /**
+   * The script to run instead of the action's `runs.main` (absolute path), such as a fixture
+   * entry bundled into a temp dir; inputs and defaults still come from the action's action.yml.
+   */
+  main?: string;
   /** Inputs by their action.yml names; unset inputs take action.yml defaults. */
   inputs?: Record<string, string>;
   /** The event: its name and payload (written to GITHUB_EVENT_PATH). */
@@ -60,7 +68,13 @@ export interface ActionRun {
   outputs: Record<string, string>;
   env: Record<string, string>;
   state: Record<string, string>;
+  /**
+   * The job summary as GitHub shows it: empty when the step wrote more than GitHub's 1 MiB limit,
+   * because the runner then drops the step's summary whole (see `summaryDropped`).
+   */
   summary: string;
+  /** The step wrote more than 1 MiB of summary, so GitHub shows none of it. */
+  summaryDropped: boolean;
   workspace: string;
   runnerTemp: string;
 }
@@ -78,6 +92,26 @@ export function readActionDefinition(action: string): ActionDefinition {
     throw new Error(`${action}/action.yml: runs.using is ${definition.runs?.using}, not node24`);
   }
   return definition;
+}
+
+const loadable = new Map<string, string[]>();
+
+/**
+ * What stops the runner from loading an action.yml, checked with GitHub's own action schema
+ * (npm @actions/workflow-parser): a `${{ }}` in a description, an unknown key, a default using
+ * a context the runner cannot offer. The runner fails the step before the action starts.
+ */
+export async function actionLoadErrors(action: string): Promise<string[]> {
+  const name = `${action}/action.yml`;
+  const content = readFileSync(join(PROJECT_ROOT, name), "utf8");
+  const cached = loadable.get(content);
+  if (cached) return cached;
+  const { NoOperationTraceWriter } = await import("@actions/workflow-parser");
+  const { parseAction } = await import("@actions/workflow-parser/actions/index");
+  const { context } = parseAction({ name, content }, new NoOperationTraceWriter());
+  const errors = context.errors.getErrors().map((error) => error.message);
+  loadable.set(content, errors);
+  return errors;
 }
 
 /** What the runner puts in `INPUT_*`: defaults from action.yml, with `${{ github.token }}` expanded. */
@@ -105,7 +139,13 @@ function inputEnvironment(definition: ActionDefinition, options: RunActionOption
  */
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const definition = readActionDefinition(options.action);
-  const main = resolveMain(options.action, definition.runs.main);
+  const loadErrors = await actionLoadErrors(options.action);
+  if (loadErrors.length > 0) {
+    throw new Error(
+      `the runner would refuse to load ${options.action}/action.yml:\n  ${loadErrors.join("\n  ")}`,
+    );
+  }
+  const main = options.main ?? resolveMain(options.action, definition.runs.main);
   const runnerTemp = mkdtempSync(join(tmpdir(), "sg-runner-"));
   const workspace = options.workspace ?? join(runnerTemp, "workspace");
   mkdirSync(workspace, { recursive: true });
@@ -164,6 +204,8 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const commands = parseWorkflowCommands(stdout);
   const masks = commands.filter((c) => c.command === "add-mask").map((c) => c.message);
   const read = (path: string) => readFileSync(path, "utf8");
+  const summary = read(files.GITHUB_STEP_SUMMARY);
+  const summaryDropped = Buffer.byteLength(summary) > STEP_SUMMARY_LIMIT_BYTES;
   return {
     exitCode,
     stdout,
@@ -175,7 +217,8 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     outputs: parseFileCommands(read(files.GITHUB_OUTPUT)),
     env: parseFileCommands(read(files.GITHUB_ENV)),
     state: parseFileCommands(read(files.GITHUB_STATE)),
-    summary: read(files.GITHUB_STEP_SUMMARY),
+    summary: summaryDropped ? "" : summary,
+    summaryDropped,
     workspace,
     runnerTemp,
   };

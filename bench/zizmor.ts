@@ -1,0 +1,67 @@
+// Rendering a zizmor JSON v1 report of 5,000 findings: parse, decide, plan annotations, render
+// the job summary and the SARIF file. Time is the median of several runs; memory is the peak RSS
+// growth of one fresh run (measured first, before the heap is warm).
+import { analyse } from "../src/zizmor/analyse.ts";
+import { DEFAULT_LEVELS } from "../src/zizmor/annotations.ts";
+import { parseJsonV1 } from "../src/zizmor/report.ts";
+import { toSarif } from "../src/zizmor/sarif.ts";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const FINDINGS = Number(process.env.BENCH_FINDINGS ?? 5000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const workspace = "/home/runner/work/wasmcloud/wasmcloud";
+const corpus = JSON.parse(
+  readFileSync(join(import.meta.dirname, "../test/zizmor/fixtures/json-v1.several-inputs.json"), "utf8"),
+) as { ident: string; locations: { concrete: { location: { start_point: { row: number } } } }[] }[];
+
+/** 5,000 findings cycled from the real corpus, spread over 50 workflow files. */
+function report(): string {
+  const findings = Array.from({ length: FINDINGS }, (_, at) => {
+    const copy = structuredClone(corpus[at % corpus.length]) as (typeof corpus)[number];
+    const text = JSON.stringify(copy).replaceAll("@@INPUT@@", `./.github/workflows/w${at % 50}.yml`);
+    const finding = JSON.parse(text) as typeof copy;
+    for (const location of finding.locations) location.concrete.location.start_point.row += at % 400;
+    return finding;
+  });
+  return JSON.stringify(findings);
+}
+
+function renderOnce(text: string) {
+  const findings = parseJsonV1(text, { workspace, cwd: workspace });
+  const analysis = analyse(findings, {
+    failOn: "high",
+    newOnly: { mode: "off" },
+    levels: DEFAULT_LEVELS,
+    blobUrl: "https://github.com/wasmcloud/wasmcloud/blob/0123456789abcdef0123456789abcdef01234567",
+    warnings: [],
+  });
+  const summary = analysis.summary.toString(1024 * 1024);
+  const sarif = JSON.stringify(toSarif(findings, "1.30.1"));
+  return { summary, sarif, annotations: analysis.annotations.shown.length };
+}
+
+const text = report();
+const rssBefore = process.memoryUsage().rss;
+let peak = rssBefore;
+const sampler = setInterval(() => {
+  peak = Math.max(peak, process.memoryUsage().rss);
+}, 1);
+const first = renderOnce(text);
+peak = Math.max(peak, process.memoryUsage().rss);
+clearInterval(sampler);
+
+const times: number[] = [];
+for (let run = 0; run < RUNS; run++) {
+  const start = process.hrtime.bigint();
+  renderOnce(text);
+  times.push(Number(process.hrtime.bigint() - start) / 1e6);
+}
+times.sort((a, b) => a - b);
+
+console.log(`zizmor report size: ${(Buffer.byteLength(text) / 1024 / 1024).toFixed(1)} MiB (${FINDINGS} findings)`);
+console.log(`zizmor render 5000 findings (median of ${RUNS}): ${(times[Math.floor(RUNS / 2)] as number).toFixed(1)} ms`);
+console.log(`zizmor render peak RSS growth: ${((peak - rssBefore) / 1024 / 1024).toFixed(1)} MiB`);
+console.log(`zizmor summary size: ${(Buffer.byteLength(first.summary) / 1024).toFixed(1)} KiB`);
+console.log(`zizmor SARIF size: ${(Buffer.byteLength(first.sarif) / 1024 / 1024).toFixed(1)} MiB`);
+console.log(`zizmor annotations emitted: ${first.annotations} count`);

@@ -1,0 +1,222 @@
+import { createHash } from "node:crypto";
+import { ConfigurationError } from "../core/errors.ts";
+import { basicAuthorization, type Challenge, parseChallenge, tokenRequest } from "./auth.ts";
+import type { CredentialLookup } from "./credentials.ts";
+import { MANIFEST_MEDIA_TYPES, type OciIndex } from "./oci.ts";
+import { apiHost } from "./reference.ts";
+
+/** A repository in a registry, as the distribution API addresses it. */
+export interface RepositoryLocation {
+  registry: string;
+  repository: string;
+}
+
+export interface FetchedManifest {
+  digest: string;
+  mediaType: string;
+  bytes: Buffer;
+}
+
+export function sha256Digest(bytes: Uint8Array): string {
+  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+}
+
+const LOGIN_HINT =
+  "log in with docker/login-action (read from $DOCKER_CONFIG/config.json) or set registry-username and registry-password";
+
+/** Loopback registries speak plain HTTP, as Docker allows for them; everything else HTTPS. */
+function baseUrl(registry: string): string {
+  const host = apiHost(registry);
+  const name = host.replace(/:\d+$/, "");
+  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(name);
+  return `${loopback ? "http" : "https"}://${host}`;
+}
+
+interface RequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: Uint8Array;
+  /** Statuses that are answers rather than failures (404 for "not there"). */
+  accept?: number[];
+}
+
+/**
+ * A small OCI distribution client: manifests, blobs and referrers, with the bearer-token and
+ * basic auth challenges answered from a credential lookup. Secrets and tokens go to `onSecret`
+ * (the action masks them) and into no message.
+ */
+export class RegistryClient {
+  private readonly credentials: CredentialLookup;
+  private readonly onSecret: (secret: string) => void;
+  private readonly authorizations = new Map<string, string>();
+  /** Requests sent, per registry host, for the summary and the benchmark. */
+  readonly requests = new Map<string, number>();
+
+  constructor(credentials: CredentialLookup, onSecret: (secret: string) => void = () => {}) {
+    this.credentials = credentials;
+    this.onSecret = onSecret;
+  }
+
+  async request(location: RepositoryLocation, path: string, options: RequestOptions = {}) {
+    const url = path.startsWith("http") ? path : `${baseUrl(location.registry)}${path}`;
+    const push = !["GET", "HEAD", undefined].includes(options.method);
+    const scope = `repository:${location.repository}:${push ? "pull,push" : "pull"}`;
+    const key = `${location.registry} ${scope}`;
+    let response = await this.send(url, options, this.authorizations.get(key), location);
+    if (response.status === 401) {
+      const header = response.headers.get("www-authenticate") ?? "";
+      await response.body?.cancel();
+      const authorization = await this.answer(location, parseChallenge(header), scope);
+      if (authorization) {
+        this.authorizations.set(key, authorization);
+        response = await this.send(url, options, authorization, location);
+      }
+    }
+    if (response.ok || options.accept?.includes(response.status)) return response;
+    throw await this.failure(location, options.method ?? "GET", response);
+  }
+
+  private async send(
+    url: string,
+    options: RequestOptions,
+    authorization: string | undefined,
+    location: RepositoryLocation,
+  ): Promise<Response> {
+    this.requests.set(location.registry, (this.requests.get(location.registry) ?? 0) + 1);
+    const headers: Record<string, string> = { "user-agent": "wasmcloud/status-gate", ...options.headers };
+    if (authorization) headers.authorization = authorization;
+    try {
+      return await fetch(url, { method: options.method ?? "GET", headers, body: options.body && new Uint8Array(options.body) });
+    } catch (thrown) {
+      const cause = (thrown as { cause?: { code?: string } }).cause?.code ?? String(thrown);
+      throw new Error(`cannot reach registry ${location.registry} (${cause})`);
+    }
+  }
+
+  private async answer(
+    location: RepositoryLocation,
+    challenge: Challenge | undefined,
+    scope: string,
+  ): Promise<string | undefined> {
+    const credentials = this.credentials(location.registry);
+    if (challenge?.scheme === "basic") {
+      return credentials ? basicAuthorization(credentials) : undefined;
+    }
+    if (challenge?.scheme !== "bearer" || !challenge.parameters.realm) return undefined;
+    const { url, init } = tokenRequest(challenge, scope, credentials);
+    const response = await fetch(url, init).catch((thrown: unknown) => {
+      throw new Error(`cannot reach the token service of ${location.registry} (${String(thrown)})`);
+    });
+    if (!response.ok) {
+      await response.body?.cancel();
+      const why = credentials
+        ? "check the registry credentials"
+        : `no credentials for ${location.registry} were found; ${LOGIN_HINT}`;
+      throw new ConfigurationError(
+        `registry ${location.registry} refused a token for ${scope} (HTTP ${response.status}); ${why}`,
+      );
+    }
+    const body = (await response.json()) as { token?: string; access_token?: string };
+    const token = body.token ?? body.access_token;
+    if (!token) throw new Error(`the token service of ${location.registry} returned no token`);
+    this.onSecret(token);
+    return `Bearer ${token}`;
+  }
+
+  private async failure(location: RepositoryLocation, method: string, response: Response) {
+    const text = (await response.text().catch(() => "")).slice(0, 300).replace(/\s+/g, " ");
+    const where = `${location.registry}/${location.repository}`;
+    if (response.status === 401 || response.status === 403) {
+      const need = method === "GET" || method === "HEAD" ? "read" : "push to";
+      return new ConfigurationError(
+        `registry ${location.registry} does not let these credentials ${need} ${where} (HTTP ${response.status}); ${LOGIN_HINT}${need === "push to" ? ", and grant 'packages: write' for ghcr.io" : ""}`,
+      );
+    }
+    return new Error(`registry ${where}: ${method} failed with HTTP ${response.status} ${text}`);
+  }
+
+  /** A manifest by tag or digest; undefined when the registry has none under that name. */
+  async getManifest(location: RepositoryLocation, reference: string): Promise<FetchedManifest | undefined> {
+    const response = await this.request(location, `/v2/${location.repository}/manifests/${reference}`, {
+      headers: { accept: MANIFEST_MEDIA_TYPES.join(", ") },
+      accept: [404],
+    });
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const declared = (JSON.parse(bytes.toString("utf8")) as { mediaType?: string }).mediaType;
+    const mediaType = declared ?? response.headers.get("content-type") ?? "";
+    return { digest: sha256Digest(bytes), mediaType, bytes };
+  }
+
+  /** Stores a manifest; reports whether the registry acknowledged its subject (referrers API). */
+  async putManifest(location: RepositoryLocation, reference: string, bytes: Buffer, mediaType: string) {
+    const response = await this.request(location, `/v2/${location.repository}/manifests/${reference}`, {
+      method: "PUT",
+      headers: { "content-type": mediaType },
+      body: bytes,
+    });
+    await response.body?.cancel();
+    return { digest: sha256Digest(bytes), subjectAcknowledged: response.headers.has("oci-subject") };
+  }
+
+  async blobExists(location: RepositoryLocation, digest: string): Promise<boolean> {
+    const response = await this.request(location, `/v2/${location.repository}/blobs/${digest}`, {
+      method: "HEAD",
+      accept: [404],
+    });
+    await response.body?.cancel();
+    return response.status !== 404;
+  }
+
+  async getBlob(location: RepositoryLocation, digest: string): Promise<Buffer> {
+    const response = await this.request(location, `/v2/${location.repository}/blobs/${digest}`);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (sha256Digest(bytes) !== digest) {
+      throw new Error(`registry ${location.registry} returned blob bytes that do not match ${digest}`);
+    }
+    return bytes;
+  }
+
+  /** Uploads a blob in one request unless the registry already has it; returns its digest. */
+  async pushBlob(location: RepositoryLocation, bytes: Buffer): Promise<string> {
+    const digest = sha256Digest(bytes);
+    if (await this.blobExists(location, digest)) return digest;
+    const start = await this.request(location, `/v2/${location.repository}/blobs/uploads/`, {
+      method: "POST",
+      headers: { "content-length": "0" },
+    });
+    await start.body?.cancel();
+    const where = start.headers.get("location");
+    if (!where) throw new Error(`registry ${location.registry} gave no upload location`);
+    const upload = new URL(where, baseUrl(location.registry));
+    upload.searchParams.set("digest", digest);
+    const done = await this.request(location, upload.href, {
+      method: "PUT",
+      headers: { "content-type": "application/octet-stream" },
+      body: bytes,
+    });
+    await done.body?.cancel();
+    return digest;
+  }
+
+  /** The referrers index of a manifest, or undefined when the registry has no referrers API. */
+  async listReferrers(location: RepositoryLocation, digest: string): Promise<OciIndex | undefined> {
+    const response = await this.request(location, `/v2/${location.repository}/referrers/${digest}`, {
+      headers: { accept: "application/vnd.oci.image.index.v1+json" },
+      accept: [404, 400, 405],
+    });
+    if (!response.ok) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    const type = response.headers.get("content-type") ?? "";
+    if (!type.includes("application/vnd.oci.image.index.v1+json")) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    return (await response.json()) as OciIndex;
+  }
+}

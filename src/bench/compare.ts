@@ -1,0 +1,126 @@
+import { type BenchmarkResult, higherIsBetter, isExactUnit, resultKey, type Unit } from "./results.ts";
+
+export type Verdict = "regressed" | "noisy" | "removed" | "added" | "improved" | "unchanged";
+
+/** Most severe first: the order of the report. */
+export const VERDICT_ORDER: readonly Verdict[] = [
+  "regressed",
+  "noisy",
+  "removed",
+  "added",
+  "improved",
+  "unchanged",
+];
+
+export interface Thresholds {
+  /** Exact counts (instructions, events): relative change that counts, e.g. 0.01 for 1%. */
+  countRelative: number;
+  /** ...and the smallest absolute change that counts, so tiny benchmarks do not flap. */
+  countAbsolute: number;
+  /** Wall time and throughput: relative change that counts, and intervals must not overlap. */
+  timeRelative: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  countRelative: 0.01,
+  countAbsolute: 100,
+  timeRelative: 0.05,
+};
+
+export interface Comparison {
+  id: string;
+  metric: string;
+  unit: Unit;
+  verdict: Verdict;
+  base: BenchmarkResult | undefined;
+  head: BenchmarkResult | undefined;
+  /** head − base, and that over base (undefined when either side is missing or base is 0). */
+  change: number | undefined;
+  relativeChange: number | undefined;
+  /** Why the verdict, in words for the report. */
+  reason: string;
+}
+
+/** Every benchmark of either side with its verdict, most severe first. */
+export function compareResults(
+  base: readonly BenchmarkResult[],
+  head: readonly BenchmarkResult[],
+  thresholds: Thresholds = DEFAULT_THRESHOLDS,
+): Comparison[] {
+  const baseByKey = new Map(base.map((result) => [resultKey(result), result]));
+  const headByKey = new Map(head.map((result) => [resultKey(result), result]));
+  const comparisons: Comparison[] = [];
+  for (const [key, headResult] of headByKey) {
+    comparisons.push(judge(baseByKey.get(key), headResult, thresholds));
+  }
+  for (const [key, baseResult] of baseByKey) {
+    if (!headByKey.has(key)) comparisons.push(judge(baseResult, undefined, thresholds));
+  }
+  return sortBySeverity(comparisons);
+}
+
+export function sortBySeverity(comparisons: Comparison[]): Comparison[] {
+  const rank = (verdict: Verdict) => VERDICT_ORDER.indexOf(verdict);
+  return comparisons.sort(
+    (a, b) =>
+      rank(a.verdict) - rank(b.verdict) ||
+      Math.abs(b.relativeChange ?? 0) - Math.abs(a.relativeChange ?? 0) ||
+      a.id.localeCompare(b.id) ||
+      a.metric.localeCompare(b.metric),
+  );
+}
+
+function judge(
+  base: BenchmarkResult | undefined,
+  head: BenchmarkResult | undefined,
+  thresholds: Thresholds,
+): Comparison {
+  const either = (head ?? base) as BenchmarkResult;
+  const common = { id: either.id, metric: either.metric, unit: either.unit, base, head };
+  if (!base) return { ...common, verdict: "added", change: undefined, relativeChange: undefined, reason: "new benchmark" };
+  if (!head) return { ...common, verdict: "removed", change: undefined, relativeChange: undefined, reason: "no longer measured" };
+  const change = head.value - base.value;
+  const relativeChange = base.value === 0 ? (change === 0 ? 0 : undefined) : change / base.value;
+  const worse = higherIsBetter(head.unit) ? change < 0 : change > 0;
+  const direction: Verdict = worse ? "regressed" : "improved";
+  const outcome = (verdict: Verdict, reason: string): Comparison => ({
+    ...common,
+    verdict,
+    change,
+    relativeChange,
+    reason,
+  });
+  const size = relativeChange === undefined ? Number.POSITIVE_INFINITY : Math.abs(relativeChange);
+  if (isExactUnit(head.unit)) {
+    if (Math.abs(change) < thresholds.countAbsolute) {
+      return outcome("unchanged", `below the absolute floor of ${thresholds.countAbsolute}`);
+    }
+    if (size < thresholds.countRelative) {
+      return outcome("unchanged", `below the ${percent(thresholds.countRelative)} threshold`);
+    }
+    return outcome(direction, `beyond ${percent(thresholds.countRelative)} and ${thresholds.countAbsolute}`);
+  }
+  if (size < thresholds.timeRelative) {
+    return outcome("unchanged", `below the ${percent(thresholds.timeRelative)} threshold`);
+  }
+  if (intervalsOverlap(base, head)) {
+    return outcome("noisy", "beyond the threshold, but the confidence intervals overlap");
+  }
+  return outcome(direction, `beyond ${percent(thresholds.timeRelative)}; intervals apart`);
+}
+
+/** Without intervals on both sides there is nothing to say the change is noise. */
+export function intervalsOverlap(a: BenchmarkResult, b: BenchmarkResult): boolean {
+  if (a.lower === null || a.upper === null || b.lower === null || b.upper === null) return false;
+  return a.lower <= b.upper && b.lower <= a.upper;
+}
+
+export function percent(fraction: number): string {
+  return `${Number((fraction * 100).toPrecision(3))}%`;
+}
+
+export function countVerdicts(comparisons: readonly Comparison[]): Record<Verdict, number> {
+  const counts = Object.fromEntries(VERDICT_ORDER.map((verdict) => [verdict, 0])) as Record<Verdict, number>;
+  for (const comparison of comparisons) counts[comparison.verdict]++;
+  return counts;
+}

@@ -1,0 +1,93 @@
+import { ConfigurationError } from "../core/errors.ts";
+
+/**
+ * Units every result is stored in. Wall time is nanoseconds whatever the tool printed; counts
+ * from Valgrind are instructions (Ir) or plain events; throughput is per second.
+ */
+export type Unit = "ns" | "instructions" | "events" | "bytes" | "bytes/s" | "elements/s" | "%";
+
+/** One measured number of one benchmark, as `status-gate bench parse` prints it. */
+export interface BenchmarkResult {
+  /** The benchmark's name as its tool reports it (Criterion's `full_id`). */
+  id: string;
+  /** `wall-time`, `throughput`, `instructions` or a Valgrind event name such as `D1mr`. */
+  metric: string;
+  value: number;
+  unit: Unit;
+  /** The confidence interval (Criterion) or spread; equal to `value` for exact counts. */
+  lower: number | null;
+  upper: number | null;
+  /** The file the number came from. */
+  source: string;
+}
+
+/** Units whose repeated measurement gives the same number: thresholds alone decide. */
+export function isExactUnit(unit: Unit): boolean {
+  return unit === "instructions" || unit === "events" || unit === "bytes";
+}
+
+/** Throughput is better when higher; everything else (time, counts) when lower. */
+export function higherIsBetter(unit: Unit): boolean {
+  return unit === "bytes/s" || unit === "elements/s";
+}
+
+export function resultKey(result: Pick<BenchmarkResult, "id" | "metric">): string {
+  return `${result.id}\u0000${result.metric}`;
+}
+
+const TIME_FACTORS: Record<string, number> = {
+  ps: 0.001,
+  ns: 1,
+  us: 1000,
+  "µs": 1000,
+  "μs": 1000,
+  ms: 1e6,
+  s: 1e9,
+};
+
+/** Nanoseconds for a value in a time unit a tool printed, or undefined for an unknown unit. */
+export function toNanoseconds(value: number, unit: string): number | undefined {
+  const factor = TIME_FACTORS[unit];
+  return factor === undefined ? undefined : value * factor;
+}
+
+/** Where in a file a parser failed; the message always names file and line. */
+export function malformed(file: string, line: number, reason: string): ConfigurationError {
+  return new ConfigurationError(`${file}:${line}: ${reason}`, { file, line });
+}
+
+/** The 1-based line of a character offset. */
+export function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let index = 0; index < offset && index < text.length; index++) {
+    if (text.charCodeAt(index) === 10) line++;
+  }
+  return line;
+}
+
+/** JSON.parse whose errors name the file and line (empty and truncated files included). */
+export function parseJsonText(text: string, file: string, firstLine = 1): unknown {
+  if (text.trim() === "") throw malformed(file, firstLine, "the file is empty");
+  try {
+    return JSON.parse(text);
+  } catch (thrown) {
+    const message = thrown instanceof Error ? thrown.message : String(thrown);
+    const position = /position (\d+)/.exec(message);
+    const offset = position ? Number(position[1]) : text.length;
+    const atEnd = !position || offset >= text.trimEnd().length;
+    const reason = atEnd
+      ? "the JSON ends early (truncated file?)"
+      : `invalid JSON (${message.replace(/^.*?: /, "")})`;
+    throw malformed(file, firstLine + lineAt(text, offset) - 1, reason);
+  }
+}
+
+export type JsonObject = Record<string, unknown>;
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function finiteNumber(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}

@@ -1,0 +1,14 @@
+import uplotStyle from "uplot/dist/uPlot.min.css" with { type: "text" };
+import uplotScript from "uplot/dist/uPlot.iife.min.js" with { type: "text" };
+import script from "./site/app.js" with { type: "text" };
+import page from "./site/index.html" with { type: "text" };
+import style from "./site/style.css" with { type: "text" };
+
+/** The dashboard's static files, bundled into dist as text so the action needs no node_modules. */
+export const SITE_ASSETS: ReadonlyMap<string, string> = new Map([
+  ["index.html", page],
+  ["app.js", script],
+  ["style.css", style],
+  ["uPlot.iife.min.js", uplotScript],
+  ["uPlot.min.css", uplotStyle],
+]);

@@ -1,0 +1,83 @@
+import type { GitHubClient } from "../github.ts";
+
+export interface Repository {
+  owner: string;
+  repo: string;
+}
+
+/** One attestation stored by GitHub for a subject digest. */
+export interface StoredAttestation {
+  /** The Sigstore bundle in its JSON form. */
+  bundle: unknown;
+  repositoryId: number | undefined;
+}
+
+interface AttestationsPage {
+  attestations?: { bundle?: unknown; repository_id?: number }[];
+}
+
+/**
+ * The query of the next page from a `link` header (GitHub pages attestations with an `after`
+ * cursor; other lists with `page`), or undefined on the last page.
+ */
+export function nextPageQuery(link: string | undefined): Record<string, string> | undefined {
+  if (!link) return undefined;
+  for (const part of link.split(",")) {
+    const match = /<([^>]+)>\s*;\s*rel="next"/.exec(part);
+    if (match) return Object.fromEntries(new URL(match[1] as string).searchParams);
+  }
+  return undefined;
+}
+
+/**
+ * Every attestation GitHub holds for `subjectDigest` (`sha256:<hex>`) in one repository
+ * (`GET /repos/{owner}/{repo}/attestations/{subject_digest}`, all pages), optionally only those of
+ * one predicate type; none when GitHub holds none. Entries without an inline bundle are skipped.
+ */
+export async function fetchGitHubAttestations(
+  client: GitHubClient,
+  repository: Repository,
+  subjectDigest: string,
+  options: { predicateType?: string; pageSize?: number } = {},
+): Promise<StoredAttestation[]> {
+  const found: StoredAttestation[] = [];
+  let next: Record<string, string> | undefined = {};
+  while (next) {
+    const response = await client
+      .request("GET /repos/{owner}/{repo}/attestations/{subject_digest}", {
+        owner: repository.owner,
+        repo: repository.repo,
+        subject_digest: subjectDigest,
+        per_page: options.pageSize ?? 100,
+        ...(options.predicateType ? { predicate_type: options.predicateType } : {}),
+        ...next,
+      })
+      .catch((thrown: unknown) => {
+        // GitHub answers 404 when nothing is attested for the digest.
+        if ((thrown as { status?: number }).status === 404) return undefined;
+        throw thrown;
+      });
+    if (!response) break;
+    const page = response.data as AttestationsPage;
+    for (const entry of page.attestations ?? []) {
+      if (entry.bundle) found.push({ bundle: entry.bundle, repositoryId: entry.repository_id });
+    }
+    next = nextPageQuery(response.headers.link);
+  }
+  return found;
+}
+
+/** Stores a bundle with GitHub (`POST /repos/{owner}/{repo}/attestations`); returns its id. */
+export async function writeGitHubAttestation(
+  client: GitHubClient,
+  repository: Repository,
+  bundle: unknown,
+): Promise<number> {
+  const response = await client.request("POST /repos/{owner}/{repo}/attestations", {
+    owner: repository.owner,
+    repo: repository.repo,
+    // The route's types describe a v0.2 bundle; GitHub accepts every bundle version.
+    bundle: bundle as never,
+  });
+  return (response.data as { id: number }).id;
+}

@@ -1,0 +1,200 @@
+import { isAlias, isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from "yaml";
+import { isConfigurationError } from "./errors.ts";
+import { nodePosition, parseYamlFile, type YamlFile, type YamlPosition } from "./yaml-file.ts";
+
+/**
+ * A GitHub Actions workflow file read for checking: every part keeps its YAML node, so a finding
+ * can point at the exact line and column, and a fixer can insert text next to it.
+ */
+export interface Workflow {
+  file: YamlFile;
+  /** The workflow's `name:`, or undefined when it has none. */
+  name: string | undefined;
+  /** The file started with a byte order mark (stripped before parsing so columns stay right). */
+  byteOrderMark: boolean;
+  root: YAMLMap<Node, Node | null>;
+  /** Event names under `on:` (a string, a list or a map all work). */
+  triggers: Trigger[];
+  permissions: Pair<Node, Node | null> | undefined;
+  /** The `jobs:` pair; undefined when the file has none. */
+  jobsPair: Pair<Node, Node | null> | undefined;
+  jobs: Job[];
+}
+
+export interface Trigger {
+  event: string;
+  node: Node;
+}
+
+export interface Job {
+  id: string;
+  /** The job's key node (where "this job" is reported). */
+  key: Node;
+  /** The job's body; undefined when it is not a map. */
+  body: YAMLMap<Node, Node | null> | undefined;
+  permissions: Pair<Node, Node | null> | undefined;
+  /** `uses:` of a job that calls a reusable workflow. */
+  calls: string | undefined;
+  /** Text of every value in the job's `env:` (names and values joined). */
+  env: string[];
+  steps: Step[];
+}
+
+export interface Step {
+  node: Node;
+  uses: string | undefined;
+  run: string | undefined;
+  /** `with:` inputs as text. */
+  with: Record<string, string>;
+  env: string[];
+}
+
+/** Why a file could not be read as a workflow, with where. */
+export interface WorkflowProblem {
+  kind: "invalid-yaml" | "not-a-workflow";
+  message: string;
+  position: YamlPosition;
+}
+
+export type WorkflowLoad =
+  | { workflow: Workflow; problem?: undefined }
+  | { workflow?: undefined; problem: WorkflowProblem };
+
+/**
+ * Reads a workflow file. Nothing in the text can make this throw: invalid YAML and files that are
+ * not workflows come back as a problem with a position.
+ */
+export function loadWorkflow(path: string, text: string): WorkflowLoad {
+  const byteOrderMark = text.startsWith("\uFEFF");
+  const source = byteOrderMark ? text.slice(1) : text;
+  let file: YamlFile;
+  try {
+    file = parseYamlFile(path, source);
+  } catch (thrown) {
+    if (!isConfigurationError(thrown)) throw thrown;
+    const position = { file: path, line: 1, column: 1, endLine: 1, endColumn: 1 };
+    const message = thrown.message.startsWith(`${path}: `)
+      ? thrown.message.slice(path.length + 2)
+      : thrown.message;
+    return {
+      problem: { kind: "invalid-yaml", message, position: { ...position, ...thrown.position } },
+    };
+  }
+  const root = file.document.contents;
+  const start = { file: path, line: 1, column: 1, endLine: 1, endColumn: 1 };
+  if (root === null || (isScalar(root) && (root.value === null || root.value === ""))) {
+    return { problem: { kind: "not-a-workflow", message: "the file is empty", position: start } };
+  }
+  if (!isMap(root)) {
+    const message = "the file is not a workflow: its top level is not a map of keys";
+    return { problem: { kind: "not-a-workflow", message, position: nodePosition(file, root) } };
+  }
+  const map = root as YAMLMap<Node, Node | null>;
+  const jobsPair = pairOf(map, "jobs");
+  if (!pairOf(map, "on") && !jobsPair) {
+    const message = "the file is not a workflow: it has neither 'on:' nor 'jobs:'";
+    return { problem: { kind: "not-a-workflow", message, position: nodePosition(file, root) } };
+  }
+  return {
+    workflow: {
+      file,
+      name: textOf(file, pairValue(file, pairOf(map, "name"))),
+      byteOrderMark,
+      root: map,
+      triggers: triggersOf(file, pairValue(file, pairOf(map, "on"))),
+      permissions: pairOf(map, "permissions"),
+      jobsPair,
+      jobs: jobsOf(file, pairValue(file, jobsPair)),
+    },
+  };
+}
+
+/** The pair under `key` (a plain string key) in a map node; aliases are followed. */
+export function pairOf(map: unknown, key: string): Pair<Node, Node | null> | undefined {
+  if (!isMap(map)) return undefined;
+  return (map as YAMLMap<Node, Node | null>).items.find(
+    (pair) => isScalar(pair.key) && String(pair.key.value) === key,
+  );
+}
+
+/** A pair's value with aliases resolved (the anchor's node), or undefined. */
+export function pairValue(file: YamlFile, pair: Pair<Node, Node | null> | undefined) {
+  return resolved(file, pair?.value ?? undefined);
+}
+
+export function resolved(file: YamlFile, node: Node | null | undefined): Node | undefined {
+  if (node && isAlias(node)) {
+    const target = node.resolve(file.document) as Node | undefined;
+    return target && !isAlias(target) ? target : undefined;
+  }
+  return node ?? undefined;
+}
+
+/** A scalar's value as text; undefined for maps, sequences and nulls. */
+export function textOf(file: YamlFile, node: Node | null | undefined): string | undefined {
+  const target = resolved(file, node);
+  if (!isScalar(target) || target.value === null || target.value === undefined) return undefined;
+  return String(target.value);
+}
+
+export function keyText(pair: Pair<unknown, unknown>): string {
+  return isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+}
+
+function triggersOf(file: YamlFile, on: Node | undefined): Trigger[] {
+  if (isScalar(on)) return [{ event: String(on.value), node: on }];
+  if (isSeq(on)) {
+    return on.items.flatMap((item) => {
+      const event = textOf(file, item as Node);
+      return event ? [{ event, node: item as Node }] : [];
+    });
+  }
+  if (isMap(on)) {
+    return on.items.map((pair) => ({ event: keyText(pair), node: pair.key as Node }));
+  }
+  return [];
+}
+
+function jobsOf(file: YamlFile, jobs: Node | undefined): Job[] {
+  if (!isMap(jobs)) return [];
+  return (jobs as YAMLMap<Node, Node | null>).items.map((pair) => {
+    const value = resolved(file, pair.value);
+    const body = isMap(value) ? (value as YAMLMap<Node, Node | null>) : undefined;
+    const steps = resolved(file, pairOf(body, "steps")?.value);
+    return {
+      id: keyText(pair),
+      key: pair.key,
+      body,
+      permissions: pairOf(body, "permissions"),
+      calls: textOf(file, pairOf(body, "uses")?.value),
+      env: mapTexts(file, pairValue(file, pairOf(body, "env"))),
+      steps: isSeq(steps) ? steps.items.map((step) => stepOf(file, step as Node)) : [],
+    };
+  });
+}
+
+function stepOf(file: YamlFile, node: Node): Step {
+  const body = resolved(file, node);
+  const inputs: Record<string, string> = {};
+  const withNode = pairValue(file, pairOf(body, "with"));
+  if (isMap(withNode)) {
+    for (const pair of withNode.items)
+      inputs[keyText(pair)] = textOf(file, pair.value as Node) ?? "";
+  }
+  return {
+    node,
+    uses: textOf(file, pairOf(body, "uses")?.value),
+    run: textOf(file, pairOf(body, "run")?.value),
+    with: inputs,
+    env: mapTexts(file, pairValue(file, pairOf(body, "env"))),
+  };
+}
+
+/** `NAME=value` for every entry of an env map; a whole expression (`env: ${{ ... }}`) as is. */
+function mapTexts(file: YamlFile, node: Node | undefined): string[] {
+  if (isMap(node)) {
+    return node.items.map((pair) => `${keyText(pair)}=${textOf(file, pair.value as Node) ?? ""}`);
+  }
+  const text = textOf(file, node);
+  return text === undefined ? [] : [text];
+}

@@ -1,0 +1,205 @@
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { request as httpsRequest } from "node:https";
+
+/**
+ * The gate's own small REST client on node:http. It exists for three reasons Octokit does not
+ * cover: the first request must leave before heavy modules load (cold start), every GET is
+ * conditional (a 304 costs no rate limit), and the whole run shares one request budget.
+ */
+export interface ApiOptions {
+  apiUrl: string;
+  token: string;
+  /** Most requests that may count against the rate limit (304s are free and not counted). */
+  maxRequests: number;
+  /** Attempts after a 5xx or a network error before the call is reported as failed. */
+  retries: number;
+  /** First retry delay; doubled each time, with jitter. */
+  retryDelayMs: number;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+export interface ApiResult<T> {
+  data: T;
+  /** False when the server answered 304: the cached body is returned. */
+  changed: boolean;
+}
+
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+  readonly status: number | undefined;
+  constructor(message: string, status?: number) {
+    super(message);
+    this.status = status;
+  }
+}
+
+interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+interface CacheEntry {
+  etag: string;
+  data: unknown;
+}
+
+/** Counts kept for the summary and the benchmark. */
+export interface RequestCounts {
+  sent: number;
+  notModified: number;
+  /** Requests that count against the rate limit (not 304). */
+  charged: number;
+}
+
+export class GitHubApi {
+  readonly counts: RequestCounts = { sent: 0, notModified: 0, charged: 0 };
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly inflight = new Map<string, Promise<ApiResult<unknown>>>();
+  private readonly options: Required<ApiOptions>;
+
+  constructor(options: ApiOptions) {
+    this.options = {
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      now: Date.now,
+      ...options,
+    };
+  }
+
+  /** A conditional GET. Identical GETs in flight share one request (the early start uses this). */
+  get<T>(path: string): Promise<ApiResult<T>> {
+    const running = this.inflight.get(path);
+    if (running) return running as Promise<ApiResult<T>>;
+    const promise = this.conditionalGet<T>(path).finally(() => this.inflight.delete(path));
+    this.inflight.set(path, promise);
+    return promise;
+  }
+
+  async send<T>(method: "POST" | "PATCH", path: string, body: unknown): Promise<T> {
+    const response = await this.withRetries(method, path, body, undefined);
+    return parseBody(response) as T;
+  }
+
+  private async conditionalGet<T>(path: string): Promise<ApiResult<T>> {
+    const cached = this.cache.get(path);
+    const response = await this.withRetries("GET", path, undefined, cached?.etag);
+    if (response.status === 304 && cached) return { data: cached.data as T, changed: false };
+    const data = parseBody(response);
+    const etag = header(response.headers, "etag");
+    if (etag) this.cache.set(path, { etag, data });
+    return { data: data as T, changed: true };
+  }
+
+  private async withRetries(
+    method: string,
+    path: string,
+    body: unknown,
+    etag: string | undefined,
+  ): Promise<RawResponse> {
+    let lastProblem = "";
+    for (let attempt = 0; attempt <= this.options.retries; attempt++) {
+      if (attempt > 0) await this.options.sleep(backoff(this.options.retryDelayMs, attempt));
+      if (this.counts.charged >= this.options.maxRequests) {
+        throw new ApiError(
+          `request budget of ${this.options.maxRequests} spent (input 'max-requests'); ${method} ${path} was not sent`,
+        );
+      }
+      let response: RawResponse;
+      try {
+        response = await this.send1(method, path, body, etag);
+      } catch (thrown) {
+        lastProblem = `${method} ${path}: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
+        continue;
+      }
+      if (response.status === 304 || (response.status >= 200 && response.status < 300)) {
+        return response;
+      }
+      const wait = rateLimitWait(response, this.options.now());
+      if (wait !== undefined) {
+        lastProblem = `${method} ${path}: rate limited (HTTP ${response.status}); retry in ${Math.ceil(wait / 1000)}s`;
+        if (wait > this.options.retryDelayMs * 2 ** this.options.retries * 10) {
+          throw new ApiError(lastProblem, response.status);
+        }
+        await this.options.sleep(wait);
+        continue;
+      }
+      const message = `${method} ${path}: HTTP ${response.status} ${errorMessage(response)}`;
+      if (response.status < 500) throw new ApiError(message, response.status);
+      lastProblem = message;
+    }
+    throw new ApiError(`${lastProblem} (after ${this.options.retries + 1} attempts)`);
+  }
+
+  private send1(method: string, path: string, body: unknown, etag: string | undefined) {
+    const url = new URL(`${this.options.apiUrl.replace(/\/+$/, "")}${path}`);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers: Record<string, string> = {
+      accept: "application/vnd.github+json",
+      authorization: `Bearer ${this.options.token}`,
+      "user-agent": "wasmcloud/status-gate",
+      "x-github-api-version": "2022-11-28",
+    };
+    if (etag) headers["if-none-match"] = etag;
+    if (payload) headers["content-type"] = "application/json";
+    const request = url.protocol === "https:" ? httpsRequest : httpRequest;
+    return new Promise<RawResponse>((resolve, reject) => {
+      this.counts.sent++;
+      const outgoing = request(url, { method, headers, timeout: 30_000 }, (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+        incoming.on("error", reject);
+        incoming.on("end", () => {
+          const status = incoming.statusCode ?? 0;
+          if (status === 304) this.counts.notModified++;
+          else this.counts.charged++;
+          resolve({ status, headers: incoming.headers, body: Buffer.concat(chunks).toString("utf8") });
+        });
+      });
+      outgoing.on("timeout", () => outgoing.destroy(new Error("no answer in 30s")));
+      outgoing.on("error", reject);
+      outgoing.end(payload);
+    });
+  }
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function parseBody(response: RawResponse): unknown {
+  if (response.body === "") return {};
+  try {
+    return JSON.parse(response.body);
+  } catch {
+    throw new ApiError(`HTTP ${response.status} answered with a body that is not JSON`, response.status);
+  }
+}
+
+function errorMessage(response: RawResponse): string {
+  try {
+    const { message } = JSON.parse(response.body) as { message?: string };
+    return message ? `(${message})` : "";
+  } catch {
+    return "";
+  }
+}
+
+/** How long GitHub asks us to wait (retry-after, or x-ratelimit-reset at zero remaining). */
+export function rateLimitWait(response: RawResponse, now: number): number | undefined {
+  if (response.status !== 403 && response.status !== 429) return undefined;
+  const retryAfter = header(response.headers, "retry-after");
+  if (retryAfter && /^\d+$/.test(retryAfter)) return Number(retryAfter) * 1000;
+  const reset = header(response.headers, "x-ratelimit-reset");
+  if (header(response.headers, "x-ratelimit-remaining") === "0" && reset && /^\d+$/.test(reset)) {
+    return Math.max(0, Number(reset) * 1000 - now) + 1000;
+  }
+  return response.status === 429 ? 60_000 : undefined;
+}
+
+/** Exponential backoff with full jitter on the upper half, so many gates do not retry in step. */
+export function backoff(baseMs: number, attempt: number, random: () => number = Math.random) {
+  const ceiling = baseMs * 2 ** (attempt - 1);
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}

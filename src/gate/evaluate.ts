@@ -1,0 +1,286 @@
+import type { RuleDecision } from "./plan.ts";
+import { GITHUB_ACTIONS_APP_ID, pinsActions, type Rule } from "./rules.ts";
+import type { CheckRunRecord, Snapshot, StatusRecord, WorkflowRunRecord } from "./snapshot.ts";
+
+/** Where a rule stands. Only `satisfied` (and `not-required`) is green. */
+export type RuleState =
+  | "not-required"
+  | "satisfied"
+  | "failed"
+  | "pending"
+  | "missing"
+  | "awaiting-approval"
+  | "timed-out";
+
+/** How one matching check or status counts. */
+export type Outcome = "success" | "allowed" | "tolerated" | "failure" | "queued" | "running";
+
+export interface MatchedCheck {
+  kind: "check run" | "status";
+  name: string;
+  /** The conclusion or state as GitHub reported it (`in_progress` while running). */
+  conclusion: string;
+  outcome: Outcome;
+  url: string | undefined;
+  workflow: string | undefined;
+  event: string | undefined;
+  app: string | undefined;
+  /** Time from the workflow run's creation to the job's start. */
+  queuedMs: number | undefined;
+  /** Time from start to completion (or to now while running). */
+  runMs: number | undefined;
+}
+
+export interface RuleEvaluation {
+  rule: Rule;
+  decision: RuleDecision;
+  state: RuleState;
+  checks: MatchedCheck[];
+  /** One line: what satisfied it, what failed, or what is awaited and the likely cause. */
+  detail: string;
+}
+
+export interface EvaluationContext {
+  /** This gate's own check run (`job.check_run_id`): never waited for. */
+  selfCheckRunId: number | undefined;
+  /** Check names never waited for (other gates, the verdict check). */
+  ignore: readonly ((name: string) => boolean)[];
+  /** When the gate started waiting, and now (epoch ms); rule timeouts count from the start. */
+  startedAt: number;
+  now: number;
+  /** At the deadline everything still outstanding is timed out. */
+  deadlinePassed: boolean;
+}
+
+const NOT_SUCCESS_HINT: Record<string, string> = {
+  action_required: "awaiting approval or action",
+  startup_failure: "the workflow could not start (often a YAML error)",
+  stale: "GitHub marked it stale (no update in 14 days)",
+};
+
+export function evaluateRules(
+  decisions: readonly RuleDecision[],
+  snapshot: Snapshot,
+  context: EvaluationContext,
+): RuleEvaluation[] {
+  const runsBySuite = currentWorkflowRuns(snapshot.workflowRuns);
+  const checkRuns = countedCheckRuns(snapshot.checkRuns, runsBySuite, context);
+  const statuses = latestStatuses(snapshot.statuses, context);
+  return decisions.map((decision) => {
+    if (!decision.applies) {
+      return { rule: decision.rule, decision, state: "not-required", checks: [], detail: "" };
+    }
+    const checks = [
+      ...checkRuns
+        .filter((run) => runMatches(decision.rule, run, runsBySuite.get(run.suiteId ?? -1)))
+        .map((run) => fromCheckRun(decision.rule, run, runsBySuite.get(run.suiteId ?? -1), context)),
+      ...(acceptsStatuses(decision.rule)
+        ? statuses.filter((s) => decision.rule.matchesName(s.context)).map((s) => fromStatus(s, context))
+        : []),
+    ];
+    return stateOf(decision, checks, snapshot.workflowRuns, context);
+  });
+}
+
+/**
+ * Workflow runs that still count, by check suite id. Of several runs of one workflow for one
+ * event on this commit only the newest counts (the others were superseded); runs of the same
+ * workflow for different events (push and pull_request) all count, so one red is never hidden.
+ */
+function currentWorkflowRuns(runs: readonly WorkflowRunRecord[]): Map<number, WorkflowRunRecord> {
+  const newest = new Map<string, WorkflowRunRecord>();
+  for (const run of runs) {
+    const key = `${run.path}\u0000${run.event}`;
+    const known = newest.get(key);
+    if (!known || run.runNumber > known.runNumber || (run.runNumber === known.runNumber && run.id > known.id)) {
+      newest.set(key, run);
+    }
+  }
+  const bySuite = new Map<number, WorkflowRunRecord>();
+  for (const run of newest.values()) if (run.suiteId !== undefined) bySuite.set(run.suiteId, run);
+  return bySuite;
+}
+
+function countedCheckRuns(
+  runs: readonly CheckRunRecord[],
+  runsBySuite: ReadonlyMap<number, WorkflowRunRecord>,
+  context: EvaluationContext,
+): CheckRunRecord[] {
+  const supersededSuites = new Set<number>();
+  for (const run of runs) {
+    // A suite of GitHub Actions with no current workflow run belongs to a superseded run.
+    if (run.appId === GITHUB_ACTIONS_APP_ID && run.suiteId !== undefined && runsBySuite.size > 0) {
+      if (!runsBySuite.has(run.suiteId)) supersededSuites.add(run.suiteId);
+    }
+  }
+  const latest = new Map<string, CheckRunRecord>();
+  for (const run of runs) {
+    if (run.id === context.selfCheckRunId) continue;
+    if (context.ignore.some((ignored) => ignored(run.name))) continue;
+    if (run.suiteId !== undefined && supersededSuites.has(run.suiteId)) continue;
+    // A matrix cancelled before expansion leaves names like `test (${{ matrix.os }})`.
+    if (run.conclusion === "cancelled" && run.name.includes("${{")) continue;
+    const key = `${run.appId}\u0000${run.suiteId}\u0000${run.name}`;
+    const known = latest.get(key);
+    if (!known || run.id > known.id) latest.set(key, run);
+  }
+  return [...latest.values()];
+}
+
+/** The newest status per context (a context is re-posted as it moves from pending to done). */
+function latestStatuses(statuses: readonly StatusRecord[], context: EvaluationContext) {
+  const latest = new Map<string, StatusRecord>();
+  for (const status of statuses) {
+    if (context.ignore.some((ignored) => ignored(status.context))) continue;
+    const known = latest.get(status.context);
+    if (!known || (status.updatedAt ?? status.createdAt ?? "") > (known.updatedAt ?? known.createdAt ?? "")) {
+      latest.set(status.context, status);
+    }
+  }
+  return [...latest.values()];
+}
+
+function runMatches(rule: Rule, run: CheckRunRecord, workflowRun: WorkflowRunRecord | undefined) {
+  if (!rule.matchesName(run.name)) return false;
+  if (rule.workflow !== undefined && workflowRun?.path !== rule.workflow) return false;
+  if (pinsActions(rule) && run.appId !== GITHUB_ACTIONS_APP_ID) return false;
+  if (rule.app !== undefined && rule.app !== run.appId && rule.app !== run.appSlug) return false;
+  return true;
+}
+
+/** A commit status has no app and no workflow, so it can satisfy only a rule that pins neither. */
+function acceptsStatuses(rule: Rule): boolean {
+  return rule.workflow === undefined && rule.app === undefined;
+}
+
+function fromCheckRun(
+  rule: Rule,
+  run: CheckRunRecord,
+  workflowRun: WorkflowRunRecord | undefined,
+  context: EvaluationContext,
+): MatchedCheck {
+  const started = parseTime(run.startedAt);
+  const completed = parseTime(run.completedAt);
+  const created = parseTime(workflowRun?.createdAt);
+  const done = run.status === "completed";
+  return {
+    kind: "check run",
+    name: run.name,
+    conclusion: done ? (run.conclusion ?? "unknown") : run.status,
+    outcome: done ? completedOutcome(rule, run) : run.status === "in_progress" ? "running" : "queued",
+    url: run.url,
+    workflow: workflowRun?.path,
+    event: workflowRun?.event,
+    app: run.appSlug,
+    queuedMs: started !== undefined && created !== undefined ? Math.max(0, started - created) : undefined,
+    runMs: started !== undefined ? Math.max(0, (done ? (completed ?? context.now) : context.now) - started) : undefined,
+  };
+}
+
+/** The allow-list: success, then what the rule allows; anything else, unknown included, fails. */
+function completedOutcome(rule: Rule, run: CheckRunRecord): Outcome {
+  if (run.conclusion === "success") return "success";
+  if ((rule.allow as readonly string[]).includes(run.conclusion ?? "")) return "allowed";
+  if (rule.mayFail(run.name)) return "tolerated";
+  return "failure";
+}
+
+function fromStatus(status: StatusRecord, context: EvaluationContext): MatchedCheck {
+  const outcome: Outcome =
+    status.state === "success"
+      ? "success"
+      : status.state === "failure" || status.state === "error"
+        ? "failure"
+        : "running";
+  const created = parseTime(status.createdAt);
+  const updated = parseTime(status.updatedAt);
+  return {
+    kind: "status",
+    name: status.context,
+    conclusion: status.state,
+    outcome,
+    url: status.url,
+    workflow: undefined,
+    event: undefined,
+    app: undefined,
+    queuedMs: undefined,
+    runMs: created !== undefined ? Math.max(0, (outcome === "running" ? context.now : (updated ?? created)) - created) : undefined,
+  };
+}
+
+function stateOf(
+  decision: RuleDecision,
+  checks: MatchedCheck[],
+  workflowRuns: readonly WorkflowRunRecord[],
+  context: EvaluationContext,
+): RuleEvaluation {
+  const { rule } = decision;
+  const result = (state: RuleState, detail: string) => ({ rule, decision, state, checks, detail });
+  const failures = checks.filter((check) => check.outcome === "failure");
+  if (failures.length > 0) {
+    return result("failed", failures.map((check) => `${check.name}: ${describeConclusion(check.conclusion)}`).join("; "));
+  }
+  const timedOut =
+    context.deadlinePassed ||
+    (rule.timeoutMs !== undefined && context.now - context.startedAt >= rule.timeoutMs);
+  const waiting = checks.filter((check) => check.outcome === "queued" || check.outcome === "running");
+  if (waiting.length > 0) {
+    const what = waiting.map((check) => `${check.name} (${check.outcome})`).join(", ");
+    return timedOut ? result("timed-out", `still ${what} at the timeout`) : result("pending", what);
+  }
+  if (checks.length > 0) {
+    const tolerated = checks.filter((check) => check.outcome === "tolerated").length;
+    const names = checks.map((check) => `${check.name}: ${check.conclusion}`).join("; ");
+    return result("satisfied", tolerated > 0 ? `${names} (${tolerated} continue-on-error)` : names);
+  }
+  const runs = relatedRuns(rule, workflowRuns);
+  const broken = runs.find((run) => run.status === "completed" && run.conclusion !== "success" && run.conclusion !== "action_required");
+  if (broken && rule.workflow !== undefined) {
+    return result("failed", `workflow run ${run(broken)} concluded ${describeConclusion(broken.conclusion ?? "unknown")} without a ${rule.check ?? rule.job} job`);
+  }
+  if (runs.some((run) => run.conclusion === "action_required" || run.status === "action_required")) {
+    return result("awaiting-approval", "the workflow run awaits a maintainer's approval (fork or first-time contributor)");
+  }
+  return result(timedOut ? "timed-out" : "missing", `never appeared: ${likelyCause(rule, runs, broken)}`);
+}
+
+function relatedRuns(rule: Rule, runs: readonly WorkflowRunRecord[]) {
+  return rule.workflow === undefined ? runs : runs.filter((run) => run.path === rule.workflow);
+}
+
+function likelyCause(rule: Rule, runs: readonly WorkflowRunRecord[], broken: WorkflowRunRecord | undefined) {
+  if (broken) return `workflow run ${run(broken)} concluded ${describeConclusion(broken.conclusion ?? "unknown")}`;
+  if (rule.workflow !== undefined && runs.length === 0) {
+    return `no run of ${rule.workflow} on this commit (a branch or paths filter, [skip ci], a disabled workflow, or a YAML error)`;
+  }
+  if (rule.workflow !== undefined) {
+    return `${rule.workflow} ran without a job named ${rule.check ?? rule.job} (the job was renamed, or skipped by its if: condition)`;
+  }
+  return "no check run or status of that name (a workflow skipped by a branch or paths filter, [skip ci], a disabled workflow, a YAML error, or a renamed job)";
+}
+
+function run(record: WorkflowRunRecord): string {
+  return `${record.name || record.path} #${record.runNumber}`;
+}
+
+export function describeConclusion(conclusion: string): string {
+  const hint = NOT_SUCCESS_HINT[conclusion];
+  return hint ? `${conclusion} (${hint})` : conclusion;
+}
+
+function parseTime(text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  const time = Date.parse(text);
+  return Number.isNaN(time) ? undefined : time;
+}
+
+export type Result = "success" | "failure" | "pending" | "awaiting-approval";
+
+/** The gate's verdict over blocking rules: any red is red, anything outstanding is not green. */
+export function verdictOf(evaluations: readonly RuleEvaluation[]): Result {
+  const blocking = evaluations.filter((evaluation) => !evaluation.rule.advisory);
+  if (blocking.some((e) => e.state === "failed" || e.state === "timed-out")) return "failure";
+  const outstanding = blocking.filter((e) => e.state === "pending" || e.state === "missing" || e.state === "awaiting-approval");
+  if (outstanding.length === 0) return "success";
+  return outstanding.every((e) => e.state === "awaiting-approval") ? "awaiting-approval" : "pending";
+}

@@ -1,0 +1,86 @@
+import { readFileSync } from "node:fs";
+import { ConfigurationError } from "../core/errors.ts";
+import type { Inputs } from "../core/inputs.ts";
+
+export const DEFAULT_RULES_PATH = ".github/status-gate.yml";
+export const MODES = ["auto", "plan", "checks", "needs"] as const;
+
+/** Everything the gate reads from its inputs and the runner's environment, read once. */
+export interface GateInputs {
+  mode: "plan" | "checks" | "needs";
+  rulesPath: string;
+  token: string;
+  repository: string;
+  apiUrl: string;
+  eventName: string;
+  eventPayload: Record<string, unknown>;
+  githubSha: string;
+  sha: string | undefined;
+  base: string | undefined;
+  /** `toJSON(needs)` text for needs mode. */
+  needs: string | undefined;
+  workspace: string;
+  /** `.github/workflows/ci.yml`, from GITHUB_WORKFLOW_REF. */
+  workflowPath: string | undefined;
+  timeoutMs: number;
+  pollIntervalMs: number;
+  maxPollIntervalMs: number;
+  maxRequests: number;
+  apiRetries: number;
+  checkRunId: number | undefined;
+  verdictCheck: string | undefined;
+  failFast: boolean;
+}
+
+export function readGateInputs(inputs: Inputs, env: NodeJS.ProcessEnv = process.env): GateInputs {
+  const needs = inputs.optional("needs");
+  const chosen = inputs.enumeration("mode", MODES, "auto");
+  const mode = chosen === "auto" ? (needs ? "needs" : "checks") : chosen;
+  if (mode === "needs" && !needs) {
+    throw new ConfigurationError("mode 'needs' requires input 'needs: ${{ toJSON(needs) }}'");
+  }
+  const pollIntervalMs = inputs.duration("poll-interval", "10s");
+  const maxPollIntervalMs = Math.max(pollIntervalMs, inputs.duration("max-poll-interval", "60s"));
+  const checkRunId = inputs.optional("check-run-id");
+  if (checkRunId !== undefined && !/^\d+$/.test(checkRunId)) {
+    throw new ConfigurationError(`input 'check-run-id' is '${checkRunId}'; pass \${{ job.check_run_id }}`);
+  }
+  return {
+    mode,
+    rulesPath: inputs.string("rules", DEFAULT_RULES_PATH).replace(/^\.\//, ""),
+    token: mode === "checks" ? inputs.required("token") : (inputs.optional("token") ?? ""),
+    repository: env.GITHUB_REPOSITORY ?? "",
+    apiUrl: env.GITHUB_API_URL ?? "https://api.github.com",
+    eventName: env.GITHUB_EVENT_NAME ?? "",
+    eventPayload: readEvent(env.GITHUB_EVENT_PATH),
+    githubSha: env.GITHUB_SHA ?? "",
+    sha: inputs.optional("sha"),
+    base: inputs.optional("base"),
+    needs,
+    workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+    workflowPath: workflowPathOf(env.GITHUB_WORKFLOW_REF),
+    timeoutMs: inputs.duration("timeout", "1h"),
+    pollIntervalMs,
+    maxPollIntervalMs,
+    maxRequests: inputs.integer("max-requests", 300, { min: 3, max: 5000 }),
+    apiRetries: inputs.integer("api-retries", 3, { min: 0, max: 10 }),
+    checkRunId: checkRunId === undefined ? undefined : Number(checkRunId),
+    verdictCheck: inputs.optional("verdict-check"),
+    failFast: inputs.boolean("fail-fast", true),
+  };
+}
+
+export function readEvent(path: string | undefined): Record<string, unknown> {
+  if (!path) return {};
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+/** `owner/repo/.github/workflows/ci.yml@refs/heads/main` → `.github/workflows/ci.yml`. */
+export function workflowPathOf(workflowRef: string | undefined): string | undefined {
+  const match = /^[^/]+\/[^/]+\/(.+?)@/.exec(workflowRef ?? "");
+  return match?.[1];
+}

@@ -1,0 +1,16 @@
+import { Inputs } from "../core/inputs.ts";
+import { startFirstPoll } from "./early.ts";
+import { readGateInputs } from "./inputs.ts";
+
+// The first API requests leave before @actions/core (and the undici it bundles) is parsed; the
+// rest of the gate loads while GitHub answers. bench/gate.ts measures this.
+const early = startFirstPoll(process.env);
+const { runAction } = await import("../core/action.ts");
+await runAction("gate", async () => {
+  const inputs = readGateInputs(new Inputs());
+  const [{ run }, { actionDeps, reportVerdict }] = await Promise.all([
+    import("./run.ts"),
+    import("./deps.ts"),
+  ]);
+  reportVerdict(await run(inputs, actionDeps(inputs, early)));
+});

@@ -1,0 +1,102 @@
+import semver from "semver";
+import { ConfigurationError } from "../core/errors.ts";
+import type { Bump } from "./conventional.ts";
+
+export interface ReleasedTag {
+  tag: string;
+  version: string;
+}
+
+/**
+ * The highest version among tags that are exactly `prefix` + a semantic version, compared as
+ * semver: `v2.10.0 > v2.9.0`, `rc.10 > rc.2`, `2.1.0 > 2.1.0-rc.3`, where git's sort is wrong.
+ */
+export function latestTag(tags: Iterable<string>, prefix: string): ReleasedTag | undefined {
+  let best: ReleasedTag | undefined;
+  for (const tag of tags) {
+    if (!tag.startsWith(prefix)) continue;
+    const version = tag.slice(prefix.length);
+    if (semver.valid(version) !== version) continue;
+    if (!best || semver.gt(version, best.version)) best = { tag, version };
+  }
+  return best;
+}
+
+export function sortTags(tags: Iterable<string>, prefix: string): string[] {
+  return [...tags]
+    .filter((tag) => tag.startsWith(prefix) && semver.valid(tag.slice(prefix.length)) === tag.slice(prefix.length))
+    .sort((a, b) => semver.compare(a.slice(prefix.length), b.slice(prefix.length)));
+}
+
+export type PreOnePolicy = "cargo" | "semver";
+export type CandidatePolicy = "refuse" | "next-rc" | "finalize";
+
+/**
+ * The bump a version actually takes. Cargo treats the leftmost non-zero part as major: before
+ * 1.0 a breaking change bumps the minor and a feature the patch, and 0.0.x only ever moves patch.
+ */
+export function effectiveBump(current: string, bump: Bump, policy: PreOnePolicy): Bump {
+  if (bump === "none" || policy === "semver") return bump;
+  const parsed = semver.parse(current);
+  if (!parsed || parsed.major > 0) return bump;
+  if (parsed.minor === 0) return "patch";
+  if (bump === "major") return "minor";
+  if (bump === "minor") return "patch";
+  return bump;
+}
+
+export interface NextVersion {
+  version: string;
+  /** What decided it, in the plan's words. */
+  how: Bump | "manual" | "initial" | "next-rc" | "finalize" | "exact";
+}
+
+/** The next version from a released one; release candidates follow the configured policy. */
+export function nextVersion(
+  component: string,
+  previous: string,
+  bump: Exclude<Bump, "none">,
+  options: { preOne: PreOnePolicy; candidates: CandidatePolicy },
+): NextVersion {
+  const parsed = semver.parse(previous);
+  if (!parsed) throw new Error(`${component}: '${previous}' is not a semantic version`);
+  if (parsed.prerelease.length > 0) return nextFromCandidate(component, parsed, options.candidates);
+  const applied = effectiveBump(previous, bump, options.preOne);
+  return { version: semver.inc(previous, applied as semver.ReleaseType) as string, how: applied };
+}
+
+function nextFromCandidate(
+  component: string,
+  parsed: semver.SemVer,
+  policy: CandidatePolicy,
+): NextVersion {
+  const base = `${parsed.major}.${parsed.minor}.${parsed.patch}`;
+  if (policy === "finalize") return { version: base, how: "finalize" };
+  if (policy === "next-rc") {
+    return { version: semver.inc(parsed.version, "prerelease") as string, how: "next-rc" };
+  }
+  throw new ConfigurationError(
+    `${component} has release candidate ${parsed.version} in flight and release-candidates is ` +
+      `'refuse': dispatch the train with version ${base} to finalize it, or set ` +
+      `release-candidates to 'next-rc' or 'finalize' in the train configuration`,
+  );
+}
+
+/** Checks a version given by hand (`version` input): plain semver, optionally a pre-release. */
+export function exactVersion(text: string, input = "version"): string {
+  const version = text.replace(/^v/, "");
+  if (semver.valid(version) !== version || version.includes("+")) {
+    throw new ConfigurationError(
+      `input '${input}' is '${text}'; use a semantic version such as 2.1.0 or 2.1.0-rc.1`,
+    );
+  }
+  return version;
+}
+
+export function isPrerelease(version: string): boolean {
+  return (semver.prerelease(version)?.length ?? 0) > 0;
+}
+
+export function isGreater(a: string, b: string): boolean {
+  return semver.valid(a) !== null && semver.valid(b) !== null && semver.gt(a, b);
+}

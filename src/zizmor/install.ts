@@ -1,0 +1,189 @@
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { delimiter, isAbsolute, join, resolve } from "node:path";
+import { ConfigurationError } from "../core/errors.ts";
+import {
+  archiveUrl,
+  assetName,
+  PINNED_DIGESTS,
+  parseVersion,
+  REFUSED_VERSIONS,
+  type Target,
+  targetFor,
+  versionFromBanner,
+} from "./versions.ts";
+
+/** A check that failed before zizmor could run: nothing unverified is ever executed. */
+export class VerificationError extends Error {
+  override readonly name = "VerificationError";
+}
+
+export interface InstallRequest {
+  version: string;
+  /** A digest the user pinned; it wins over the action's own table. */
+  sha256: string | undefined;
+  downloadUrl: string;
+  /** A zizmor already on the machine: a path, or a bare name looked up on PATH. */
+  zizmorPath: string | undefined;
+  platform: { os: string; arch: string };
+  toolCache: string;
+  temp: string;
+  /** Whether zizmor's GitHub attestation is checked too (or instead, with no pinned digest). */
+  attestation: "auto" | "required" | "off";
+}
+
+/** What verified an archive, in words for the summary. */
+export interface Installed {
+  path: string;
+  version: string;
+  provenance: string;
+}
+
+export interface InstallDeps {
+  download(url: string): Promise<Buffer>;
+  /** Unpacks an archive into an empty folder (tar.gz, or zip on Windows). */
+  extract(archive: string, into: string): Promise<void>;
+  /** `zizmor --version`. */
+  versionOf(binary: string): Promise<string>;
+  /**
+   * Verifies zizmor's own attestation for an archive digest (sha256 hex) and release tag; throws
+   * VerificationError when it does not verify. Undefined when no verifier is available.
+   */
+  verifyAttestation?: (digest: string, version: string) => Promise<string>;
+  notice(message: string): void;
+  env: NodeJS.ProcessEnv;
+}
+
+export function sha256Of(bytes: Buffer): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** zizmor ready to run: a user's binary as given, or a release archive verified before use. */
+export async function installZizmor(request: InstallRequest, deps: InstallDeps): Promise<Installed> {
+  if (request.zizmorPath) return useExisting(request.zizmorPath, deps);
+  const version = parseVersion(request.version);
+  const target = targetFor(request.platform.os, request.platform.arch);
+  const asset = assetName(target);
+  const pinned = request.sha256 ?? PINNED_DIGESTS[version]?.[target.triple];
+  if (!pinned && (request.attestation === "off" || !deps.verifyAttestation)) {
+    throw new ConfigurationError(
+      `this action pins no digest for zizmor ${version} (${asset}); set input 'sha256' to the ` +
+        "archive's sha256, or use a version with a pinned digest " +
+        `(${Object.keys(PINNED_DIGESTS).join(", ")})` +
+        (deps.verifyAttestation ? ", or set 'verify-attestation: auto'" : ""),
+    );
+  }
+  const archive = await verifiedArchive(request, target, version, pinned, deps);
+  return unpack(archive, request, target, version, deps);
+}
+
+interface VerifiedArchive {
+  path: string;
+  provenance: string;
+}
+
+async function verifiedArchive(
+  request: InstallRequest,
+  target: Target,
+  version: string,
+  pinned: string | undefined,
+  deps: InstallDeps,
+): Promise<VerifiedArchive> {
+  const asset = assetName(target);
+  const folder = join(request.toolCache, "zizmor", version, target.arch.toLowerCase());
+  const cached = join(folder, asset);
+  const accept = async (bytes: Buffer, from: string): Promise<string> => {
+    const digest = sha256Of(bytes);
+    if (pinned && digest !== pinned) {
+      throw new VerificationError(
+        `the zizmor ${version} archive ${from} has sha256 ${digest}, but ${request.sha256 ? "input 'sha256'" : "this action"} pins ${pinned}; refusing to run it`,
+      );
+    }
+    const how = pinned
+      ? `sha256 ${digest} matches the digest pinned ${request.sha256 ? "by input 'sha256'" : "in this action"}`
+      : "";
+    const attested =
+      deps.verifyAttestation && request.attestation !== "off" && (!pinned || request.attestation === "required")
+        ? await deps.verifyAttestation(digest, version)
+        : "";
+    return [how, attested].filter(Boolean).join("; ");
+  };
+  if (existsSync(join(folder, ".complete")) && existsSync(cached)) {
+    try {
+      return { path: cached, provenance: `${await accept(readFileSync(cached), "in the tool cache")} (tool cache)` };
+    } catch (thrown) {
+      if (!(thrown instanceof VerificationError)) throw thrown;
+      deps.notice(`the cached zizmor ${version} archive did not verify; downloading it again`);
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }
+  const url = archiveUrl(request.downloadUrl, version, asset);
+  const bytes = await deps.download(url);
+  const provenance = await accept(bytes, `downloaded from ${url}`);
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(cached, bytes);
+  writeFileSync(join(folder, ".complete"), "");
+  return { path: cached, provenance: `${provenance} (downloaded from ${url})` };
+}
+
+async function unpack(
+  archive: VerifiedArchive,
+  request: InstallRequest,
+  target: Target,
+  version: string,
+  deps: InstallDeps,
+): Promise<Installed> {
+  const folder = join(request.temp, `zizmor-${version}-${randomBytes(4).toString("hex")}`);
+  mkdirSync(folder, { recursive: true });
+  await deps.extract(archive.path, folder);
+  const binary = join(folder, target.os === "Windows" ? "zizmor.exe" : "zizmor");
+  if (!existsSync(binary)) {
+    throw new VerificationError(`the zizmor ${version} archive holds no ${binary.slice(folder.length + 1)}`);
+  }
+  const reported = versionFromBanner(await deps.versionOf(binary));
+  if (reported !== version) {
+    throw new VerificationError(
+      `the verified zizmor ${version} archive reports version ${reported ?? "(none)"}; refusing to run it`,
+    );
+  }
+  return { path: binary, version, provenance: `zizmor ${version}: ${archive.provenance}` };
+}
+
+async function useExisting(given: string, deps: InstallDeps): Promise<Installed> {
+  const path = locate(given, deps.env);
+  const banner = await deps.versionOf(path);
+  const version = versionFromBanner(banner);
+  if (!version) {
+    throw new ConfigurationError(
+      `input 'zizmor-path' is '${given}', whose --version printed '${banner.trim()}', not a zizmor version`,
+    );
+  }
+  const refusal = REFUSED_VERSIONS[version];
+  if (refusal) {
+    throw new ConfigurationError(`input 'zizmor-path' is '${given}': ${refusal}; install another version`);
+  }
+  return {
+    path,
+    version,
+    provenance: `zizmor ${version} from ${path} (given as 'zizmor-path'; not verified by this action)`,
+  };
+}
+
+/** A path as given, or a bare command name found on PATH. */
+function locate(given: string, env: NodeJS.ProcessEnv): string {
+  if (isAbsolute(given) || given.includes("/") || given.includes("\\")) {
+    const path = resolve(env.GITHUB_WORKSPACE ?? process.cwd(), given);
+    if (existsSync(path)) return path;
+    throw new ConfigurationError(`input 'zizmor-path' is '${given}', but ${path} does not exist`);
+  }
+  const extensions = process.platform === "win32" ? [".exe", ""] : [""];
+  for (const folder of (env.PATH ?? "").split(delimiter).filter(Boolean)) {
+    for (const extension of extensions) {
+      const candidate = join(folder, `${given}${extension}`);
+      if (existsSync(candidate)) return candidate;
+    }
+  }
+  throw new ConfigurationError(
+    `input 'zizmor-path' is '${given}', which is not on PATH; give a path, or leave it empty to install zizmor`,
+  );
+}

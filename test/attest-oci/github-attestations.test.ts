@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGitHubClient } from "../../src/core/github.ts";
+import {
+  fetchGitHubAttestations,
+  verifyAttestation,
+  writeGitHubAttestation,
+} from "../../src/core/sigstore/index.ts";
+import { type GitHubSimulator, startGitHubSimulator } from "../harness/github-sim/index.ts";
+import { type SigstoreHarness, startSigstoreHarness } from "../harness/sigstore.ts";
+
+let sigstore: SigstoreHarness;
+let github: GitHubSimulator;
+beforeAll(async () => {
+  [sigstore, github] = await Promise.all([startSigstoreHarness(), startGitHubSimulator()]);
+  github.state.addRepository({ owner: "wasmcloud", name: "wasmcloud" });
+});
+afterAll(async () => {
+  await Promise.all([sigstore.close(), github.close()]);
+});
+
+describe("GitHub's attestations API", () => {
+  const repository = { owner: "wasmcloud", repo: "wasmcloud" };
+  const hex = "5a".repeat(32);
+
+  it("stores bundles and fetches every page of them back for a subject digest", async () => {
+    const client = createGitHubClient({ token: github.token, apiUrl: github.url });
+    const ids = [];
+    for (const predicateType of ["https://slsa.dev/provenance/v1", "https://slsa.dev/provenance/v1", "https://spdx.dev/Document/v2.3"]) {
+      const bundle = await sigstore.sign({ subjects: [{ name: "release.tar.gz", digest: { sha256: hex } }], predicateType });
+      ids.push(await writeGitHubAttestation(client, repository, bundle));
+    }
+    expect(new Set(ids).size).toBe(3);
+    const all = await fetchGitHubAttestations(client, repository, `sha256:${hex}`, { pageSize: 2 });
+    expect(all).toHaveLength(3);
+    expect(github.requests.filter((r) => r.operationId === "repos/list-attestations")).toHaveLength(2);
+    for (const { bundle } of all) {
+      const verified = verifyAttestation(bundle, { digest: `sha256:${hex}`, identity: { repository: "wasmcloud/wasmcloud" } }, sigstore.trustMaterial);
+      expect(verified.statement.subject[0]?.name).toBe("release.tar.gz");
+    }
+    const provenance = await fetchGitHubAttestations(client, repository, `sha256:${hex}`, {
+      predicateType: "https://slsa.dev/provenance/v1",
+    });
+    expect(provenance).toHaveLength(2);
+  });
+
+  it("returns nothing for a digest nobody attested", async () => {
+    const client = createGitHubClient({ token: github.token, apiUrl: github.url });
+    expect(await fetchGitHubAttestations(client, repository, `sha256:${"00".repeat(32)}`)).toEqual([]);
+  });
+});

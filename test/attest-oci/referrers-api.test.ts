@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { githubClaims } from "../harness/sigstore.ts";
+import { type PushedArtifact, pusher } from "./artifacts.ts";
+import { REPOSITORY, type Services, startServices, USER, WORKFLOW } from "./fixtures.ts";
+import { type RegistryDouble, startRegistryDouble } from "./registry-double.ts";
+
+describe("attesting on a registry with the referrers API and bearer tokens", () => {
+  let services: Services;
+  let registry: RegistryDouble;
+  let component: PushedArtifact;
+  let credentials: Record<string, string>;
+
+  beforeAll(async () => {
+    [services, registry] = await Promise.all([startServices(), startRegistryDouble({ auth: USER })]);
+    component = await pusher(registry.host, USER).wasmComponent("wasmcloud/components/echo", "v1");
+    credentials = { "registry-username": USER.username, "registry-password": USER.password };
+  });
+  afterAll(async () => {
+    await Promise.all([services?.close(), registry?.close()]);
+  });
+
+  it("stores the bundle through the referrers API, with no fallback tag, using input credentials", async () => {
+    const run = await services.attestOci({ subjects: component.reference, ...credentials });
+    expect(run.exitCode).toBe(0);
+    const [subject] = JSON.parse(run.outputs.subjects as string);
+    expect(subject.storage).toBe("referrers-api");
+    expect(subject["referrer-digest"]).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(registry.requests.some((r) => r.includes("/manifests/sha256-"))).toBe(false);
+    expect(registry.grantedScopes).toContain("repository:wasmcloud/components/echo:pull,push");
+    expect(run.masks).toContain(USER.password);
+    expect(run.log).not.toContain(USER.password);
+  });
+
+  it("verifies the component from the referrers API", async () => {
+    const run = await services.attestOci({
+      mode: "verify",
+      subjects: component.reference,
+      "trusted-root": services.trustedRoot,
+      "signer-workflow": WORKFLOW,
+      ...credentials,
+    });
+    expect(run.exitCode).toBe(0);
+    expect(JSON.parse(run.outputs.subjects as string)[0].verified).toBe(true);
+  });
+
+  it("takes the layer digest that wash push prints next to the tag as the component's manifest", async () => {
+    const run = await services.attestOci({
+      subjects: `${component.reference}@${component.layerDigest}`,
+      "github-attestations": "false",
+      ...credentials,
+    });
+    expect(run.exitCode).toBe(0);
+    expect(JSON.parse(run.outputs.subjects as string)[0].digest).toBe(component.digest);
+    const notice = run.annotations.find((a) => a.level === "notice");
+    expect(notice?.message).toContain("wash push");
+  });
+
+  it("explains a bare layer digest instead of failing with a 404", async () => {
+    const host = registry.host;
+    const run = await services.attestOci({
+      subjects: `${host}/wasmcloud/components/echo@${component.layerDigest}`,
+      ...credentials,
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.annotations[0]?.message).toContain("names a blob, not a manifest");
+    expect(run.log).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it("fails with the reference's name when it does not exist, without a stack", async () => {
+    const missing = `${registry.host}/wasmcloud/components/nope:v9`;
+    const run = await services.attestOci({ subjects: missing, ...credentials });
+    expect(run.exitCode).toBe(1);
+    expect(run.annotations[0]?.message).toContain(`'${missing}' does not exist`);
+    expect(run.log).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it("refuses a tag and digest that disagree", async () => {
+    const other = `sha256:${"0".repeat(64)}`;
+    const run = await services.attestOci({ subjects: `${component.reference}@${other}`, ...credentials });
+    expect(run.exitCode).toBe(1);
+    expect(run.annotations[0]?.message).toContain(`points to ${component.digest}, not ${other}`);
+  });
+
+  it("is refused by the registry without credentials, and says how to log in", async () => {
+    const run = await services.attestOci({ subjects: component.reference });
+    expect(run.exitCode).toBe(1);
+    expect(run.annotations[0]?.message).toContain("registry-username");
+  });
+
+  it("fails verification when the expected workflow did not sign", async () => {
+    const run = await services.attestOci(
+      {
+        mode: "verify",
+        subjects: component.reference,
+        "trusted-root": services.trustedRoot,
+        "signer-workflow": ".github/workflows/nightly.yml",
+        ...credentials,
+      },
+      { claims: githubClaims({ repository: REPOSITORY }) },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.verified).toBe("false");
+    expect(run.annotations.some((a) => a.message.includes("identity check failed"))).toBe(true);
+  });
+});
+
+describe("a private repository owned by a user", () => {
+  let services: Services;
+  let registry: RegistryDouble;
+
+  beforeAll(async () => {
+    [services, registry] = await Promise.all([
+      startServices({ privateUserRepository: true }),
+      startRegistryDouble(),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([services?.close(), registry?.close()]);
+  });
+
+  it("stores the attestation in the registry and notes that GitHub's store is not available", async () => {
+    const component = await pusher(registry.host).wasmComponent("someone/app", "v1");
+    const run = await services.attestOci({ subjects: component.reference });
+    expect(run.exitCode).toBe(0);
+    const notice = run.annotations.find((a) => a.level === "notice");
+    expect(notice?.message).toContain("private repository owned by a user");
+    expect(services.github.requests.some((r) => r.route?.includes("attestations"))).toBe(false);
+    const [subject] = JSON.parse(run.outputs.subjects as string);
+    expect(subject.storage).toBe("referrers-api");
+    expect(subject["attestation-id"]).toBeNull();
+  });
+});

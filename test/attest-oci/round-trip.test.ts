@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fallbackTag } from "../../src/attest-oci/oci.ts";
+import { pushReferrer } from "../../src/attest-oci/store.ts";
+import { resolveSubject } from "../../src/attest-oci/subjects.ts";
+import { parseImageReference } from "../../src/attest-oci/reference.ts";
+import { runCli } from "../harness/runner.ts";
+import { githubClaims } from "../harness/sigstore.ts";
+import { type PushedArtifact, pusher } from "./artifacts.ts";
+import { type Distribution, distributionAvailable, startDistribution } from "./distribution.ts";
+import { dockerConfig, REPOSITORY, type Services, startServices, USER, WORKFLOW } from "./fixtures.ts";
+
+const available = distributionAvailable();
+if (!available) console.warn("skipping: Debian's docker-registry and htpasswd are not installed");
+
+describe.skipIf(!available)("attesting and verifying on distribution 2.8 with htpasswd", () => {
+  let services: Services;
+  let registry: Distribution;
+  let configDir: string;
+  let component: PushedArtifact;
+  let image: PushedArtifact;
+  let push: ReturnType<typeof pusher>;
+  let outputs: Record<string, string>;
+
+  beforeAll(async () => {
+    [services, registry] = await Promise.all([startServices(), startDistribution({ auth: USER })]);
+    configDir = dockerConfig({ [registry.host]: USER });
+    push = pusher(registry.host, USER);
+    component = await push.wasmComponent("wasmcloud/components/http-hello", "v0.1.0");
+    image = await push.multiPlatformImage("wasmcloud/wasmcloud", "1.2.0");
+    const run = await services.attestOci(
+      { subjects: `${component.reference}\n${image.reference}` },
+      { env: { DOCKER_CONFIG: configDir } },
+    );
+    expect(run.stderr + run.log).not.toContain("::error");
+    expect(run.exitCode).toBe(0);
+    outputs = run.outputs;
+    expect(run.log).not.toContain(USER.password);
+    expect(run.masks).toContain(USER.password);
+    expect(run.summary).toContain("OCI attestations");
+  });
+  afterAll(async () => {
+    await Promise.all([services?.close(), registry?.close()]);
+  });
+
+  // Later options win, so a test's own --repo replaces the default.
+  const verify = (...args: string[]) =>
+    runCli(
+      ["attest", "verify", "--repo", REPOSITORY, "--trusted-root", services.trustedRoot, ...args],
+      { env: { DOCKER_CONFIG: configDir } },
+    );
+
+  it("attests a wasm component and a multi-platform index in one step, one signature for both", () => {
+    const subjects = JSON.parse(outputs.subjects as string);
+    expect(subjects.map((s: { digest: string }) => s.digest)).toEqual([component.digest, image.digest]);
+    expect(subjects.map((s: { kind: string }) => s.kind)).toEqual(["wasm-component", "image-index"]);
+    expect(subjects.every((s: { storage: string }) => s.storage === "tag-fallback")).toBe(true);
+    expect(services.sigstore.requests.fulcio).toBe(1);
+    expect(services.sigstore.requests.tsa).toBe(1);
+    expect(outputs.digests).toBe(`${component.digest}\n${image.digest}`);
+  });
+
+  it("stores the bundle with GitHub once, indexed by every subject digest", async () => {
+    const subjects = JSON.parse(outputs.subjects as string);
+    const id = subjects[0]["attestation-id"];
+    expect(id).toBeTypeOf("number");
+    expect(subjects[1]["attestation-id"]).toBe(id);
+    expect(outputs["attestation-url"]).toBe(`https://github.com/${REPOSITORY}/attestations/${id}`);
+    const repository = services.github.state.repository(REPOSITORY);
+    expect(repository.attestations).toHaveLength(1);
+    expect(repository.attestations[0]?.subjectDigests.sort()).toEqual([component.digest, image.digest].sort());
+  });
+
+  it("keeps the referrer in the sha256-<digest> tag index with its predicate type", async () => {
+    const index = await push.client.getManifest(
+      { registry: registry.host, repository: "wasmcloud/wasmcloud" },
+      fallbackTag(image.digest),
+    );
+    const document = JSON.parse(index?.bytes.toString() ?? "{}");
+    expect(document.manifests).toHaveLength(1);
+    expect(document.manifests[0].artifactType).toBe("application/vnd.dev.sigstore.bundle.v0.3+json");
+    expect(document.manifests[0].annotations["dev.sigstore.bundle.predicateType"]).toBe(
+      "https://slsa.dev/provenance/v1",
+    );
+  });
+
+  it("verifies both artifacts from the registry with the CLI", async () => {
+    const result = await verify(component.reference, image.reference, "--workflow", WORKFLOW, "--predicate-type", "https://slsa.dev/provenance/v1");
+    const signer = "verified, signed by https://github.com/wasmcloud/wasmcloud/.github/workflows/release.yml@refs/heads/main";
+    expect(result.stdout).toContain(`${component.reference} (${component.digest}): ${signer}`);
+    expect(result.stdout).toContain(`${image.reference} (${image.digest}): ${signer}`);
+    expect(result.exitCode).toBe(0);
+  });
+
+  it("verifies both in the action's verify mode", async () => {
+    const run = await services.attestOci(
+      {
+        mode: "verify",
+        subjects: `${component.reference}\n${image.reference}`,
+        "trusted-root": services.trustedRoot,
+        "signer-workflow": WORKFLOW,
+      },
+      { env: { DOCKER_CONFIG: configDir } },
+    );
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.verified).toBe("true");
+    expect(run.summary).toContain("verified");
+  });
+
+  it("rejects a signer from another repository or workflow, naming the identity check", async () => {
+    const evil = await verify(image.reference, "--repo", "wasmcloud/wasmcloud-evil");
+    expect(evil.exitCode).toBe(1);
+    expect(evil.stdout).toContain("identity check failed");
+    const other = await verify(image.reference, "--workflow", ".github/workflows/ci.yml");
+    expect(other.exitCode).toBe(1);
+    expect(other.stdout).toContain("identity check failed");
+  });
+
+  it("rejects an image that has no attestation", async () => {
+    const unattested = await push.wasmComponent("wasmcloud/components/unattested", "v1");
+    const result = await verify(unattested.reference);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain("missing attestation");
+  });
+
+  it("rejects a stored statement about another digest and a tampered statement", async () => {
+    const target = await push.wasmComponent("wasmcloud/components/target", "v1");
+    const subject = await resolveSubject(push.client, parseImageReference(target.reference));
+    const otherDigest = { sha256: "0f".repeat(32) };
+    const aboutOther = await services.sigstore.sign(
+      { subjects: [{ name: "other", digest: otherDigest }] },
+      { claims: githubClaims({ repository: REPOSITORY, workflow: WORKFLOW }) },
+    );
+    const options = { predicateType: "https://slsa.dev/provenance/v1", created: new Date().toISOString() };
+    await pushReferrer(push.client, subject, Buffer.from(JSON.stringify(aboutOther)), { ...options, statementDigest: "sha256:1" });
+    const wrongDigest = await verify(target.reference);
+    expect(wrongDigest.exitCode).toBe(1);
+    expect(wrongDigest.stdout).toContain("subject-digest check failed");
+
+    const genuine = await services.sigstore.sign(
+      { subjects: [{ name: "target", digest: otherDigest }] },
+      { claims: githubClaims({ repository: REPOSITORY, workflow: WORKFLOW }) },
+    );
+    const envelope = genuine.dsseEnvelope as { payload: string };
+    const statement = JSON.parse(Buffer.from(envelope.payload, "base64").toString());
+    statement.subject[0].digest.sha256 = subject.digest.replace("sha256:", "");
+    envelope.payload = Buffer.from(JSON.stringify(statement)).toString("base64");
+    await pushReferrer(push.client, subject, Buffer.from(JSON.stringify(genuine)), { ...options, statementDigest: "sha256:2" });
+    const tampered = await verify(target.reference);
+    expect(tampered.exitCode).toBe(1);
+    expect(tampered.stdout).toContain("signature check failed");
+    // Both referrers were appended to the fallback index; neither replaced the other.
+    expect(tampered.stdout.match(/check failed/g)).toHaveLength(2);
+  });
+
+  it("does not sign or store again when the same step is re-run", async () => {
+    const before = { ...services.sigstore.requests };
+    const run = await services.attestOci(
+      { subjects: `${component.reference}\n${image.reference}` },
+      { env: { DOCKER_CONFIG: configDir } },
+    );
+    expect(run.exitCode).toBe(0);
+    const subjects = JSON.parse(run.outputs.subjects as string);
+    expect(subjects.every((s: { reused: boolean }) => s.reused)).toBe(true);
+    expect(services.sigstore.requests.fulcio).toBe(before.fulcio);
+    const index = await push.client.getManifest(
+      { registry: registry.host, repository: "wasmcloud/wasmcloud" },
+      fallbackTag(image.digest),
+    );
+    expect(JSON.parse(index?.bytes.toString() ?? "{}").manifests).toHaveLength(1);
+    expect(services.github.state.repository(REPOSITORY).attestations).toHaveLength(1);
+  });
+
+  it("appends a second attestation of another run next to the first", async () => {
+    const run = await services.attestOci(
+      { subjects: image.reference },
+      { env: { DOCKER_CONFIG: configDir }, claims: githubClaims({ repository: REPOSITORY, workflow: WORKFLOW, runId: 2002 }) },
+    );
+    expect(run.exitCode).toBe(0);
+    const index = await push.client.getManifest(
+      { registry: registry.host, repository: "wasmcloud/wasmcloud" },
+      fallbackTag(image.digest),
+    );
+    expect(JSON.parse(index?.bytes.toString() ?? "{}").manifests).toHaveLength(2);
+  });
+});

@@ -1,0 +1,46 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../harness/runner.ts";
+
+export const FIXTURES = join(import.meta.dirname, "fixtures");
+/** The shared corpus of real tool output, when this checkout sits beside it. */
+export const CORPUS = join(PROJECT_ROOT, "..", "shared", "corpus", "bench");
+export const HAS_CORPUS = existsSync(CORPUS);
+export const CORPUS_SKIP = "needs ../shared/corpus/bench (real Criterion and Valgrind output)";
+
+/** A temporary directory removed by `using`. */
+export function temporaryDirectory(prefix = "sg-bench-"): { path: string; [Symbol.dispose](): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, [Symbol.dispose]: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+interface S3rverInstance {
+  run(): Promise<{ address: string; port: number }>;
+  close(): Promise<void>;
+}
+type S3rverConstructor = new (options: Record<string, unknown>) => S3rverInstance;
+
+/** s3rver on 127.0.0.1 with one bucket, and credentials it accepts. */
+export async function startS3(bucket = "benchmarks") {
+  const S3rver = createRequire(import.meta.url)("s3rver") as S3rverConstructor;
+  const directory = mkdtempSync(join(tmpdir(), "sg-s3rver-"));
+  const server = new S3rver({
+    address: "127.0.0.1",
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: [{ name: bucket }],
+  });
+  const { port } = await server.run();
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    bucket,
+    env: { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1" },
+    async [Symbol.asyncDispose]() {
+      await server.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}

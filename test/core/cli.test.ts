@@ -1,0 +1,135 @@
+import { Writable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CliIO, EXIT, parseCommandLine } from "../../src/cli/command.ts";
+import { COMMANDS } from "../../src/cli/commands.ts";
+import { runCli as runCliInProcess, usage } from "../../src/cli/run.ts";
+import { ConfigurationError } from "../../src/core/errors.ts";
+import { runCli } from "../harness/runner.ts";
+
+describe("status-gate (the built CLI)", () => {
+  it("lists every command for --help and exits 0", async () => {
+    const result = await runCli(["--help"]);
+    expect(result.exitCode).toBe(EXIT.ok);
+    expect(result.stdout).toMatch(/^Usage: status-gate <command> \[options\]/);
+    for (const [name, { summary }] of Object.entries(COMMANDS)) {
+      expect(result.stdout).toMatch(
+        new RegExp(`^  ${name} +${summary.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"),
+      );
+    }
+    expect(result.stdout).toContain("Exit codes: 0 success; 1 the check ran and failed");
+    expect(result.stdout).not.toContain("\u001b[");
+  });
+
+  it("prints usage and exits 2 without a command", async () => {
+    const result = await runCli([]);
+    expect(result.exitCode).toBe(EXIT.usage);
+    expect(result.stdout).toContain("Usage: status-gate");
+  });
+
+  it("refuses an unknown command with exit 2 and the usage on stderr", async () => {
+    const result = await runCli(["gatee"]);
+    expect(result.exitCode).toBe(EXIT.usage);
+    expect(result.stderr).toMatch(/^status-gate: unknown command 'gatee'\n\nUsage: status-gate/);
+    expect(result.stdout).toBe("");
+  });
+
+  it.each(Object.keys(COMMANDS))("answers '%s --help' with its help and exit 0", async (name) => {
+    const result = await runCli([name, "--help"]);
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(EXIT.ok);
+    expect(result.stdout.trim().length).toBeGreaterThan(0);
+  });
+});
+
+/** Collects what a command writes, with colour off as on a pipe. */
+function captureIO(): CliIO & { out: () => string; err: () => string } {
+  const sink = () => {
+    const chunks: string[] = [];
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        chunks.push(String(chunk));
+        done();
+      },
+    });
+    return { stream, text: () => chunks.join("") };
+  };
+  const stdout = sink();
+  const stderr = sink();
+  return {
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    color: false,
+    cwd: process.cwd(),
+    env: {},
+    out: stdout.text,
+    err: stderr.text,
+  };
+}
+
+describe("runCli exit codes", () => {
+  const fixtures = {
+    "fixture-verdict": async () => EXIT.failed,
+    "fixture-config": async (args: string[]) => {
+      parseCommandLine("fixture-config", args, { format: { type: "string" } });
+      throw new ConfigurationError("gate.yml:3:1: unknown key 'chekcs'");
+    },
+    "fixture-bug": async () => {
+      throw new RangeError("index out of range");
+    },
+    "fixture-throws-string": async () => {
+      throw "a string";
+    },
+  };
+
+  beforeAll(() => {
+    for (const [name, run] of Object.entries(fixtures)) {
+      COMMANDS[name] = {
+        summary: `test fixture ${name}`,
+        load: async () => ({ name, summary: name, help: `Usage: status-gate ${name}`, run }),
+      };
+    }
+  });
+  afterAll(() => {
+    for (const name of Object.keys(fixtures)) delete COMMANDS[name];
+  });
+
+  it("returns 1 when the check ran and failed", async () => {
+    expect(await runCliInProcess(["fixture-verdict"], captureIO())).toBe(EXIT.failed);
+  });
+
+  it("returns 2 for a configuration error, printing its message without a stack", async () => {
+    const io = captureIO();
+    expect(await runCliInProcess(["fixture-config"], io)).toBe(EXIT.usage);
+    expect(io.err()).toBe("status-gate fixture-config: gate.yml:3:1: unknown key 'chekcs'\n");
+  });
+
+  it("returns 2 for an unknown option, naming it and pointing at --help", async () => {
+    const io = captureIO();
+    expect(await runCliInProcess(["fixture-config", "--colour"], io)).toBe(EXIT.usage);
+    expect(io.err()).toMatch(/Unknown option '--colour'.*see 'status-gate fixture-config --help'/);
+  });
+
+  it("returns 3 for a bug, printing the stack", async () => {
+    const io = captureIO();
+    expect(await runCliInProcess(["fixture-bug"], io)).toBe(EXIT.internal);
+    expect(io.err()).toMatch(
+      /^status-gate fixture-bug: unexpected error\nRangeError: index out of range\n\s+at /,
+    );
+  });
+
+  it("returns 3 for a thrown non-Error too", async () => {
+    const io = captureIO();
+    expect(await runCliInProcess(["fixture-throws-string"], io)).toBe(EXIT.internal);
+    expect(io.err()).toBe("status-gate fixture-throws-string: unexpected error\na string\n");
+  });
+
+  it("shows a command's help for -h without running it", async () => {
+    const io = captureIO();
+    expect(await runCliInProcess(["fixture-bug", "-h"], io)).toBe(EXIT.ok);
+    expect(io.out()).toBe("Usage: status-gate fixture-bug\n");
+  });
+
+  it("lists registered commands in the usage", () => {
+    expect(usage()).toMatch(/^ {2}fixture-verdict +test fixture fixture-verdict$/m);
+  });
+});

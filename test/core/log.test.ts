@@ -1,0 +1,143 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { annotate, info, mask, mayHoldCommand } from "../../src/core/log.ts";
+import { annotationsOf, parseWorkflowCommands } from "../harness/workflow-commands.ts";
+import { captureStdout, hostileText } from "./hostile-text.ts";
+
+const trailingSpace = /[\s\u0085]+$/;
+
+describe("annotate", () => {
+  it("writes file, line, column, end line/column and title that the runner reads back", () => {
+    const output = captureStdout(() =>
+      annotate({
+        level: "warning",
+        message: "unpinned action",
+        title: "pin: actions/checkout",
+        file: "ci.yml",
+        line: 3,
+        column: 5,
+        endLine: 3,
+        endColumn: 9,
+      }),
+    );
+    expect(annotationsOf(parseWorkflowCommands(output))).toEqual([
+      {
+        level: "warning",
+        message: "unpinned action",
+        title: "pin: actions/checkout",
+        file: "ci.yml",
+        line: 3,
+        column: 5,
+        endLine: 3,
+        endColumn: 9,
+      },
+    ]);
+  });
+
+  it("leaves out columns on a span of several lines, which the runner ignores", () => {
+    const output = captureStdout(() =>
+      annotate({
+        level: "error",
+        message: "m",
+        file: "a",
+        line: 1,
+        column: 2,
+        endLine: 4,
+        endColumn: 3,
+      }),
+    );
+    const [annotation] = annotationsOf(parseWorkflowCommands(output));
+    expect(annotation).toMatchObject({
+      line: 1,
+      endLine: 4,
+      column: undefined,
+      endColumn: undefined,
+    });
+  });
+
+  it("never lets message, title or file start a second command or break the properties", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom("error", "warning", "notice" as const),
+        hostileText,
+        hostileText,
+        hostileText,
+        fc.integer({ min: 1, max: 10_000 }),
+        (level, message, title, file, line) => {
+          const output = captureStdout(() => annotate({ level, message, title, file, line }));
+          const commands = parseWorkflowCommands(output);
+          expect(commands).toHaveLength(1);
+          const [annotation] = annotationsOf(commands);
+          expect(annotation?.level).toBe(level);
+          expect(annotation?.message).toBe(message);
+          // The runner trims the end of the property list; nothing else is lost.
+          expect(annotation?.title ?? "").toBe(title.replace(trailingSpace, ""));
+          expect(annotation?.file ?? "").toBe(file.replace(trailingSpace, ""));
+          expect(annotation?.line).toBe(line);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("info", () => {
+  it("logs plain text unchanged and unfenced", () => {
+    const output = captureStdout(() => info("checked 3 workflows"));
+    expect(output).toBe("checked 3 workflows\n");
+  });
+
+  it.each([
+    ["a command line", "::error::injected"],
+    ["a command after leading spaces", "   ::add-mask::x"],
+    ["a command after U+0085 (.NET white space)", "\u0085::warning::x"],
+    ["a command on a later line", "first\n::set-output name=a::b"],
+    ["a command after a lone CR", "first\r::error::x"],
+    ["a legacy command mid-line", "see ##[error]injected"],
+    ["a stop-commands of its own", "::stop-commands::abc"],
+  ])("fences %s so it yields no command", (_, text) => {
+    const output = captureStdout(() => info(text));
+    expect(mayHoldCommand(text)).toBe(true);
+    expect(parseWorkflowCommands(output)).toEqual([]);
+    expect(output).toContain(text);
+  });
+
+  it("never yields a command from untrusted text, and commands after it still work", () => {
+    fc.assert(
+      fc.property(hostileText, (text) => {
+        const output = captureStdout(() => {
+          info(text);
+          annotate({ level: "notice", message: "after" });
+        });
+        expect(parseWorkflowCommands(output)).toEqual([
+          { command: "notice", properties: {}, message: "after", line: expect.any(Number) },
+        ]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("mask", () => {
+  it("masks each line of a multi-line secret too, since the runner masks line by line", () => {
+    const key = "-----BEGIN KEY-----\nabc123\n-----END KEY-----";
+    const output = captureStdout(() => mask(key));
+    expect(parseWorkflowCommands(output).map((c) => c.message)).toEqual([
+      key,
+      "-----BEGIN KEY-----",
+      "abc123",
+      "-----END KEY-----",
+    ]);
+  });
+
+  it("skips a blank value, which the runner would warn about", () => {
+    expect(captureStdout(() => mask("  "))).toBe("");
+  });
+
+  it("masks a value with a command the runner reads", () => {
+    const output = captureStdout(() => mask("s3cr3t-value"));
+    expect(parseWorkflowCommands(output)).toMatchObject([
+      { command: "add-mask", message: "s3cr3t-value" },
+    ]);
+  });
+});

@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import { annotationsOf, parseFileCommands, parseWorkflowCommands } from "./workflow-commands.ts";
+
+describe("parseWorkflowCommands", () => {
+  it("reads name, properties and message, unescaping them as the runner does", () => {
+    const [command] = parseWorkflowCommands(
+      "::error file=a%2Cb.ts,line=3,title=T%3A x%25y::line one%0Aline two%25",
+    );
+    expect(command).toEqual({
+      command: "error",
+      properties: { file: "a,b.ts", line: "3", title: "T: x%y" },
+      message: "line one\nline two%",
+      line: 0,
+    });
+  });
+
+  it("decodes %0A once: an escaped percent before 0A stays literal", () => {
+    const [command] = parseWorkflowCommands("::notice::100%250A");
+    expect(command?.message).toBe("100%0A");
+  });
+
+  it("matches command names case-insensitively and trims only leading white space", () => {
+    const commands = parseWorkflowCommands("  ::WARNING::kept trailing  \n\u0085::notice::n");
+    expect(commands.map((c) => [c.command, c.message])).toEqual([
+      ["warning", "kept trailing  "],
+      ["notice", "n"],
+    ]);
+  });
+
+  it("ignores lines naming no runner command and lines without a closing ::", () => {
+    expect(parseWorkflowCommands("::made-up::x\n::error no close\nplain :: text")).toEqual([]);
+  });
+
+  it("reads the legacy ##[name k=v;] form anywhere in a line", () => {
+    const [command] = parseWorkflowCommands("prefix ##[warning file=a%3Bb;line=2]msg%5D");
+    expect(command).toMatchObject({
+      command: "warning",
+      properties: { file: "a;b", line: "2" },
+      message: "msg]",
+    });
+  });
+
+  it("drops property pairs with an empty key or value, like the runner", () => {
+    const [command] = parseWorkflowCommands("::error title=,=x,file=f, line=2::m");
+    expect(command?.properties).toEqual({ file: "f", " line": "2" });
+    expect(annotationsOf([command!])[0]?.line).toBeUndefined();
+  });
+
+  it("splits lines at LF, CR and CRLF", () => {
+    const commands = parseWorkflowCommands("::error::a\r::error::b\r\n::error::c");
+    expect(commands.map((c) => c.message)).toEqual(["a", "b", "c"]);
+  });
+
+  it("suspends processing between stop-commands and its token, in any case", () => {
+    const commands = parseWorkflowCommands(
+      [
+        "::stop-commands::Tok3n",
+        "::error::inside",
+        "##[error]inside legacy",
+        "::TOK3N::",
+        "::error::after",
+      ].join("\n"),
+    );
+    expect(commands.map((c) => c.message)).toEqual(["after"]);
+  });
+
+  it("resumes on a legacy ##[token] too", () => {
+    const commands = parseWorkflowCommands(
+      "::stop-commands::t1\n::error::no\n##[t1]\n::error::yes",
+    );
+    expect(commands.map((c) => c.message)).toEqual(["yes"]);
+  });
+
+  it("never resumes after an empty stop token", () => {
+    expect(parseWorkflowCommands("::stop-commands::\n::error::x\n::::")).toEqual([]);
+  });
+
+  it("turns annotation properties into numbers, reading keys in any case", () => {
+    const [annotation] = annotationsOf(
+      parseWorkflowCommands("::error FILE=x.ts,Line=4,col=2,endline=4,endColumn=9::m"),
+    );
+    expect(annotation).toEqual({
+      level: "error",
+      message: "m",
+      title: undefined,
+      file: "x.ts",
+      line: 4,
+      column: 2,
+      endLine: 4,
+      endColumn: 9,
+    });
+  });
+});
+
+describe("parseFileCommands", () => {
+  it("reads name=value lines, splitting at the first =", () => {
+    expect(parseFileCommands("a=1\nb=x=y\n\nc=\n")).toEqual({ a: "1", b: "x=y", c: "" });
+  });
+
+  it("reads heredocs, keeping inner line endings and blank lines", () => {
+    const text = "notes<<EOF_1\nline 1\r\n\nline 3\nEOF_1\nafter=yes\n";
+    expect(parseFileCommands(text)).toEqual({ notes: "line 1\r\n\nline 3", after: "yes" });
+  });
+
+  it("takes whichever of = and << comes first", () => {
+    expect(parseFileCommands("a=b<<c\nd<<E\nx=y\nE\n")).toEqual({ a: "b<<c", d: "x=y" });
+  });
+
+  it("reads an empty heredoc as an empty value", () => {
+    expect(parseFileCommands("empty<<EOF\nEOF\n")).toEqual({ empty: "" });
+  });
+
+  it("lets a later value of the same name win", () => {
+    expect(parseFileCommands("a=1\na=2\n")).toEqual({ a: "2" });
+  });
+
+  it("accepts CRLF files", () => {
+    expect(parseFileCommands("a=1\r\nb<<E\r\nx\r\nE\r\n")).toEqual({ a: "1", b: "x" });
+  });
+
+  it.each([
+    ["a heredoc without its delimiter", "a<<EOF\nvalue\n", /no closing delimiter/],
+    ["a line with neither = nor <<", "just text\n", /malformed/],
+    ["an empty name", "=x\n", /empty name/],
+    ["an empty delimiter", "a<<\nx\n", /empty name or delimiter/],
+  ])("refuses %s, as the runner fails the step", (_, text, error) => {
+    expect(() => parseFileCommands(text)).toThrow(error);
+  });
+});

@@ -1,0 +1,188 @@
+import { describe, expect, it } from "vitest";
+import { check, locate, policyOf, rulesOf, where, yaml } from "./helpers.ts";
+
+const GOOD = yaml(
+  "name: ci",
+  "on: push",
+  "permissions: {}",
+  "jobs:",
+  "  build:",
+  "    runs-on: ubuntu-latest",
+  "    permissions:",
+  "      contents: read",
+  "    steps:",
+  "      - uses: actions/checkout@v5",
+);
+
+describe("permissions findings", () => {
+  it("accepts a workflow with 'permissions: {}' on top and an explicit block on every job", () => {
+    expect(check(GOOD)).toEqual([]);
+  });
+
+  it("1: reports a workflow without top-level permissions at its jobs key", () => {
+    const text = yaml("on: push", "jobs:", "  build:", "    permissions: {}", "    runs-on: x");
+    const findings = check(text);
+    expect(rulesOf(findings)).toEqual(["missing-top-level-permissions"]);
+    expect(where(findings[0])).toEqual(locate(text, "jobs:"));
+    expect(findings[0]?.fix).toContain("permissions: {}");
+  });
+
+  it("2: reports a top-level block that is not {} at its value", () => {
+    const text = GOOD.replace("permissions: {}", "permissions:\n  contents: read");
+    const findings = check(text);
+    expect(rulesOf(findings)).toEqual(["top-level-not-empty"]);
+    expect(where(findings[0])).toEqual(locate(text, "contents: read"));
+  });
+
+  it("2: accepts a read-only top level when the policy allows it, and still refuses writes there", () => {
+    const policy = policyOf("top-level: read-only");
+    const readOnly = GOOD.replace("permissions: {}", "permissions:\n  contents: read");
+    expect(check(readOnly, policy)).toEqual([]);
+    const writing = GOOD.replace("permissions: {}", "permissions:\n  contents: write");
+    expect(rulesOf(check(writing, policy))).toEqual(["top-level-not-empty"]);
+  });
+
+  it("3: reports each job without its own permissions at the job's key", () => {
+    const text = yaml(
+      "on: push",
+      "permissions: {}",
+      "jobs:",
+      "  lint:",
+      "    runs-on: x",
+      "    steps:",
+      "      - run: make lint",
+    );
+    const findings = check(text);
+    expect(rulesOf(findings)).toEqual(["job-missing-permissions"]);
+    expect(findings[0]?.job).toBe("lint");
+    expect(where(findings[0])).toEqual(locate(text, "lint:"));
+  });
+
+  it("3: reports a job that calls a reusable workflow without permissions, saying the callee gets the default", () => {
+    const text = yaml(
+      "on: push",
+      "permissions: {}",
+      "jobs:",
+      "  call:",
+      "    uses: ./.github/workflows/build.yml",
+    );
+    const [finding] = check(text);
+    expect(finding?.rule).toBe("job-missing-permissions");
+    expect(finding?.message).toContain("default token");
+    expect(finding?.message).toContain("./.github/workflows/build.yml");
+    expect(finding?.fix).toContain("review");
+  });
+
+  it("4: reports read-all and write-all wherever they appear, at the shorthand", () => {
+    const text = yaml(
+      "on: push",
+      "permissions: read-all",
+      "jobs:",
+      "  build:",
+      "    runs-on: x",
+      "    permissions: write-all",
+      "    steps: [{ uses: actions/checkout@v5 }]",
+    );
+    const findings = check(text).filter((finding) => finding.rule === "blanket-permissions");
+    expect(findings.map(where)).toEqual([locate(text, "read-all"), locate(text, "write-all")]);
+    expect(findings[1]?.fix).toContain("contents: read");
+  });
+
+  it("5: warns about an unknown scope (a typo) at its key and suggests the real one", () => {
+    const text = GOOD.replace("contents: read", "contents: read\n      pull-request: write");
+    const findings = check(text);
+    expect(rulesOf(findings)).toEqual(["unknown-scope"]);
+    expect(findings[0]?.severity).toBe("warning");
+    expect(where(findings[0])).toEqual(locate(text, "pull-request:"));
+    expect(findings[0]?.fix).toContain("pull-requests");
+  });
+
+  it.each([
+    ["id-token: read", "read"],
+    ["models: write", "write"],
+    ["vulnerability-alerts: write", "write"],
+    ["contents: admin", "admin"],
+  ])("5: refuses '%s', a value the scope does not take, at the value", (grant, value) => {
+    const text = GOOD.replace("contents: read", grant);
+    const findings = check(text);
+    expect(rulesOf(findings)).toEqual(["invalid-permission-value"]);
+    const at = text.indexOf(grant) + grant.indexOf(value);
+    expect(findings[0]?.column).toBe(at - text.lastIndexOf("\n", at));
+  });
+
+  it("5: refuses a permissions value that is neither a map nor a shorthand", () => {
+    const text = GOOD.replace("permissions:\n      contents: read", "permissions: read");
+    expect(rulesOf(check(text))).toEqual(["invalid-permission-value"]);
+  });
+
+  it.each(["pull_request_target", "workflow_run"])(
+    "6: reports every write grant on %s",
+    (event) => {
+      const text = GOOD.replace("on: push", `on:\n  ${event}:\n    types: [opened]`).replace(
+        "contents: read",
+        "contents: read\n      pull-requests: write",
+      );
+      const findings = check(text);
+      expect(rulesOf(findings)).toEqual(["write-on-untrusted-trigger"]);
+      expect(where(findings[0])).toEqual(locate(text, "write"));
+    },
+  );
+
+  it("6: leaves write grants alone on pull_request, whose fork token is read-only", () => {
+    const text = GOOD.replace("on: push", "on: [pull_request]").replace(
+      "contents: read",
+      "contents: write",
+    );
+    expect(check(text)).toEqual([]);
+  });
+
+  it("7: reports a grant wider than the policy's allow-list for that workflow and job", () => {
+    const policy = policyOf(
+      "max-grants:",
+      "  - workflow: '*'",
+      "    permissions: { '*': read }",
+      "  - workflow: release.yml",
+      "    job: publish",
+      "    permissions: { contents: write }",
+    );
+    const text = GOOD.replace("contents: read", "contents: write");
+    const findings = check(text, policy, ".github/workflows/ci.yml");
+    expect(rulesOf(findings)).toEqual(["grant-exceeds-policy"]);
+    expect(findings[0]?.message).toContain("contents: read");
+    expect(where(findings[0])).toEqual(locate(text, "write"));
+    const release = GOOD.replace("contents: read", "contents: write").replace("build:", "publish:");
+    expect(check(release, policy, ".github/workflows/release.yml")).toEqual([]);
+  });
+
+  it("8: warns about id-token: write in a job with no OIDC consumer, not in one that attests", () => {
+    const unused = GOOD.replace("contents: read", "contents: read\n      id-token: write");
+    const findings = check(unused);
+    expect(rulesOf(findings)).toEqual(["unused-id-token"]);
+    expect(findings[0]?.severity).toBe("warning");
+    expect(where(findings[0])).toEqual(locate(unused, "write"));
+    const attesting = `${unused.replace("id-token: write", "id-token: write\n      attestations: write")}      - uses: actions/attest-build-provenance@v3\n`;
+    expect(check(attesting)).toEqual([]);
+  });
+
+  it("8: counts a run step that fetches the OIDC token itself as a consumer", () => {
+    const text = `${GOOD.replace("contents: read", "contents: read\n      id-token: write")}      - run: curl "$ACTIONS_ID_TOKEN_REQUEST_URL"\n`;
+    expect(check(text)).toEqual([]);
+  });
+
+  it("9: a comment never silences a finding", () => {
+    const text = yaml(
+      "on: push",
+      "permissions: {}",
+      "jobs:",
+      "  lint: # permissions: ignore",
+      "    runs-on: x # zizmor: ignore[excessive-permissions]",
+    );
+    expect(rulesOf(check(text))).toEqual(["job-missing-permissions"]);
+  });
+
+  it("names the workflow by its name, or by its file when it has none", () => {
+    const text = yaml("on: push", "jobs: {}");
+    expect(check(text, undefined, ".github/workflows/x.yml")[0]?.workflow).toBe("x.yml");
+    expect(check(`name: Build\n${text}`)[0]?.workflow).toBe("Build");
+  });
+});

@@ -1,0 +1,259 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { fixWorkflowText } from "../../src/permissions/fix.ts";
+import { KNOWN_ACTIONS } from "../../src/permissions/infer.ts";
+import { unifiedDiff } from "../../src/permissions/patch.ts";
+import { defaultPolicy } from "../../src/permissions/policy.ts";
+import { CORPUS_WORKFLOWS, check, expression, HAVE_CORPUS, policyOf, yaml } from "./helpers.ts";
+
+const fix = (text: string, policy = defaultPolicy) =>
+  fixWorkflowText(".github/workflows/ci.yml", text, policy);
+
+/** The workflow as data without any `permissions` key, to compare a file before and after a fix. */
+function withoutPermissions(text: string): unknown {
+  const data = parse(text) as Record<string, unknown>;
+  delete data.permissions;
+  for (const job of Object.values((data.jobs ?? {}) as Record<string, Record<string, unknown>>)) {
+    if (job && typeof job === "object") delete job.permissions;
+  }
+  return data;
+}
+
+/** Lines of `after` that are not in `before`, and lines of `before` missing from `after`. */
+function lineChanges(before: string, after: string) {
+  const diff = unifiedDiff("f", before, after).split("\n").slice(3);
+  return {
+    added: diff.filter((line) => line.startsWith("+")).map((line) => line.slice(1)),
+    removed: diff.filter((line) => line.startsWith("-")).map((line) => line.slice(1)),
+  };
+}
+
+const MESSY = yaml(
+  "# Build and test.",
+  "name: 'ci'",
+  "on:",
+  "  push: { branches: [main] }",
+  "",
+  "# The jobs below.",
+  "jobs:",
+  "    # Lints the code.",
+  "    lint:",
+  '        runs-on: "ubuntu-latest"',
+  "        # Steps follow.",
+  "        steps:",
+  "            - uses: actions/checkout@v5 # pinned later",
+  "            - run: make lint",
+  "    release:",
+  "        runs-on: ubuntu-latest",
+  "        steps:",
+  "            - uses: actions/checkout@v5",
+  "            - uses: softprops/action-gh-release@v2",
+  "            - uses: actions/attest-build-provenance@v3",
+);
+
+describe("12: the fixer inserts lines and leaves everything else as it was", () => {
+  it("adds permissions: {} on top and a block on each job, with only added lines in the diff", () => {
+    const result = fix(MESSY);
+    const { added, removed } = lineChanges(MESSY, result.after);
+    expect(removed).toEqual([]);
+    expect(added).toEqual([
+      "permissions: {}",
+      "",
+      "        permissions:",
+      "            contents: read",
+      "        permissions:",
+      "            attestations: write",
+      "            contents: write",
+      "            id-token: write",
+    ]);
+    expect(result.after.indexOf("permissions: {}")).toBeLessThan(
+      result.after.indexOf("# The jobs below."),
+    );
+    expect(result.after).toContain(
+      "            contents: read\n        # Steps follow.\n        steps:",
+    );
+    expect(check(result.after)).toEqual([]);
+  });
+
+  it("keeps CRLF line endings and a byte order mark", () => {
+    const text = `\uFEFF${MESSY.replace(/\n/g, "\r\n")}`;
+    const { after } = fix(text);
+    expect(after.startsWith("\uFEFF")).toBe(true);
+    expect(after.replace(/\r\n/g, "")).not.toContain("\n");
+    expect(after.replace(/\uFEFF/, "").replace(/\r\n/g, "\n")).toBe(fix(MESSY).after);
+  });
+
+  it("empties a top-level block once every job has its own, and never while a job relies on it", () => {
+    const text = yaml(
+      "on: push",
+      "permissions:",
+      "  contents: read",
+      "jobs:",
+      "  a:",
+      "    runs-on: x",
+      "    steps:",
+      "      - uses: actions/checkout@v5",
+    );
+    const { after } = fix(text);
+    expect(after).toBe(
+      yaml(
+        "on: push",
+        "permissions: {}",
+        "jobs:",
+        "  a:",
+        "    runs-on: x",
+        "    permissions:",
+        "      contents: read",
+        "    steps:",
+        "      - uses: actions/checkout@v5",
+      ),
+    );
+    const flow = yaml(
+      "on: push",
+      "permissions: { contents: read }",
+      "jobs:",
+      "  a:",
+      "    runs-on: x",
+      "    steps: [{ uses: actions/checkout@v5 }]",
+    );
+    const aliased = yaml(
+      "on: push",
+      "permissions: read-all",
+      "jobs:",
+      "  a: &job",
+      "    runs-on: x",
+      "  b: *job",
+    );
+    expect(fix(flow).after).toContain("permissions: {}\njobs:");
+    expect(fix(aliased).after).toContain("permissions: {}\njobs:");
+    expect(
+      fix(yaml("on: push", "permissions: read-all", "jobs:", "  a: { runs-on: x }")).after,
+    ).toContain("read-all");
+  });
+
+  it("keeps a read-only top level that the policy accepts", () => {
+    const text = yaml(
+      "on: push",
+      "permissions:",
+      "  contents: read",
+      "jobs:",
+      "  a:",
+      "    runs-on: x",
+      "    permissions: {}",
+    );
+    expect(fix(text, policyOf("top-level: read-only")).after).toBe(text);
+  });
+});
+
+describe("13: job blocks come from the table of well-known actions", () => {
+  it.each([
+    ["actions/checkout@v5", "contents: read"],
+    ["github/codeql-action/upload-sarif@v3", "security-events: write"],
+    ["actions/attest-build-provenance@v3", "id-token: write"],
+    ["softprops/action-gh-release@v2", "contents: write"],
+  ])("%s needs %s", (uses, grant) => {
+    const text = yaml(
+      "on: push",
+      "permissions: {}",
+      "jobs:",
+      "  a:",
+      "    runs-on: x",
+      "    steps:",
+      `      - uses: ${uses}`,
+    );
+    const result = fix(text);
+    expect(result.after).toContain(`      ${grant}\n`);
+    expect(result.changes[0]?.review).toEqual([]);
+  });
+
+  it("reads docker/login-action's registry: ghcr.io needs packages: write", () => {
+    const text = yaml(
+      "on: push",
+      "permissions: {}",
+      "jobs:",
+      "  a:",
+      "    runs-on: x",
+      "    steps:",
+      "      - uses: docker/login-action@v3",
+      "        with: { registry: ghcr.io }",
+    );
+    expect(fix(text).after).toContain("packages: write");
+  });
+
+  it.each([
+    [
+      "a run step uses the token",
+      [
+        "      - run: gh pr list",
+        "        env:",
+        `          GH_TOKEN: ${expression("github.token")}`,
+      ],
+    ],
+    [
+      "the token is in the job's env",
+      [
+        "      - run: make",
+        "    env:",
+        `      GITHUB_TOKEN: ${expression("secrets.GITHUB_TOKEN")}`,
+      ],
+    ],
+    ["an unknown action", ["      - uses: someone/something@v1"]],
+    ["a local action", ["      - uses: ./.github/actions/setup"]],
+  ])("writes the safest block and marks it for review when %s", (_case, lines) => {
+    const text = yaml(
+      "on: push",
+      "permissions: {}",
+      "jobs:",
+      "  a:",
+      "    runs-on: x",
+      "    steps:",
+      "      - uses: actions/checkout@v5",
+      ...lines,
+    );
+    const result = fix(text);
+    expect(result.changes[0]?.review.length).toBeGreaterThan(0);
+    expect(result.after).toMatch(
+      / {4}permissions: {2}# status-gate: review: .+\n {6}contents: read\n/,
+    );
+  });
+
+  it("marks a reusable workflow call for review with contents: read", () => {
+    const text = yaml(
+      "on: push",
+      "permissions: {}",
+      "jobs:",
+      "  call:",
+      "    uses: org/repo/.github/workflows/x.yml@v1",
+    );
+    const result = fix(text);
+    expect(result.changes[0]?.review[0]).toContain("reusable workflow");
+    expect(result.after).toContain("    permissions:  # status-gate: review");
+  });
+
+  it("has no duplicate entries in the table", () => {
+    const names = KNOWN_ACTIONS.map((entry) => entry.action.toLowerCase());
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe("14: fixing twice changes nothing the second time", () => {
+  it("is idempotent and keeps the workflow's data, for samples and for every corpus workflow", () => {
+    const samples = [MESSY, yaml("on: push", "jobs:", "  a:", "    runs-on: x")];
+    if (HAVE_CORPUS) {
+      for (const name of readdirSync(CORPUS_WORKFLOWS))
+        samples.push(readFileSync(join(CORPUS_WORKFLOWS, name), "utf8"));
+    }
+    for (const text of samples) {
+      const once = fix(text);
+      expect(fix(once.after).after).toBe(once.after);
+      expect(withoutPermissions(once.after)).toEqual(withoutPermissions(text));
+      expect(
+        check(once.after).filter((f) =>
+          ["missing-top-level-permissions", "job-missing-permissions"].includes(f.rule),
+        ),
+      ).toEqual([]);
+    }
+  });
+});
