@@ -1,6 +1,6 @@
 // One esbuild run for every action and the CLI. Entries are found, not listed: every
 // `src/<name>/main.ts` becomes `dist/<name>.js`, and code they share lands in `dist/chunks/`.
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 
@@ -16,6 +16,7 @@ const outdirFlag = process.argv.indexOf("--outdir");
 const outdir = outdirFlag > 0 ? process.argv[outdirFlag + 1] : join(root, "dist");
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
+  absWorkingDir: root,
   entryPoints,
   outdir,
   bundle: true,
@@ -35,7 +36,31 @@ const result = await build({
     js: 'import{createRequire as __sgCreateRequire}from"node:module";const require=__sgCreateRequire(import.meta.url);',
   },
 });
+writeFileSync(join(outdir, "THIRD_PARTY_LICENSES.txt"), thirdPartyLicenses(result.metafile));
 const outputs = Object.entries(result.metafile.outputs).filter(([, output]) => output.entryPoint);
 for (const [file, output] of outputs) {
   console.log(`${file}  ${(output.bytes / 1024).toFixed(1)} KiB`);
+}
+
+/**
+ * The licence of every npm package bundled into dist/, since the bundles drop the packages'
+ * LICENSE files (and legal comments) that their licences ask to keep with every copy.
+ */
+function thirdPartyLicenses(metafile) {
+  const packages = new Set();
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (match) packages.add(match[1]);
+  }
+  const sections = [...packages].sort().map((folder) => {
+    const path = join(root, folder);
+    const manifest = JSON.parse(readFileSync(join(path, "package.json"), "utf8"));
+    const licenseFile = readdirSync(path).find((name) => /^(licen[cs]e|copying)(\.|$)/i.test(name));
+    const text = licenseFile
+      ? readFileSync(join(path, licenseFile), "utf8").trim()
+      : "(no licence file)";
+    return `${manifest.name}@${manifest.version} (${manifest.license ?? "unknown licence"})\n\n${text}`;
+  });
+  const rule = `\n\n${"-".repeat(72)}\n\n`;
+  return `Third-party software bundled in dist/\n\n${sections.join(rule)}\n`;
 }

@@ -107,7 +107,9 @@ export const command: CliCommand = {
     }
     if (!values.json) {
       for (const line of verifyLines(report)) {
-        io.stdout.write(`${paint(io, line.startsWith("✓") ? "green" : line.startsWith("✗") ? "red" : "dim", line)}\n`);
+        io.stdout.write(
+          `${paint(io, line.startsWith("✓") ? "green" : line.startsWith("✗") ? "red" : "dim", line)}\n`,
+        );
       }
     }
     return report.verified ? EXIT.ok : EXIT.failed;

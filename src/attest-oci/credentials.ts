@@ -14,7 +14,10 @@ export interface RegistryCredentials {
 export type CredentialLookup = (registry: string) => RegistryCredentials | undefined;
 
 interface DockerConfig {
-  auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }>;
+  auths?: Record<
+    string,
+    { auth?: string; username?: string; password?: string; identitytoken?: string }
+  >;
   credHelpers?: Record<string, string>;
   credsStore?: string;
 }

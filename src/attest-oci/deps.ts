@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { getIDToken } from "@actions/core";
 import { ConfigurationError } from "../core/errors.ts";
 import { createGitHubClient, parseRepository } from "../core/github.ts";
 import {
@@ -72,6 +71,33 @@ export interface DepsOptions {
   idToken?: (audience: string) => Promise<string>;
 }
 
+/**
+ * The job's OIDC token for an audience, through the runner's token endpoint
+ * (`ACTIONS_ID_TOKEN_REQUEST_URL` plus `audience=`, with `ACTIONS_ID_TOKEN_REQUEST_TOKEN`), so the
+ * action and the CLI in a job's shell get it the same way and print nothing.
+ */
+export async function requestIdToken(env: NodeJS.ProcessEnv, audience: string): Promise<string> {
+  const endpoint = env.ACTIONS_ID_TOKEN_REQUEST_URL;
+  const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+  if (!endpoint || !requestToken) {
+    throw new ConfigurationError(
+      "no ID token is available; give the job 'permissions: id-token: write'",
+    );
+  }
+  const url = new URL(endpoint);
+  url.searchParams.append("audience", audience);
+  const response = await fetch(url, {
+    headers: { accept: "application/json", authorization: `Bearer ${requestToken}` },
+  });
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new Error(`the runner's token endpoint answered HTTP ${response.status}`);
+  }
+  const { value } = (await response.json()) as { value?: string };
+  if (!value) throw new Error("the runner's token endpoint returned no token");
+  return value;
+}
+
 async function registryClient(options: DepsOptions): Promise<RegistryClient> {
   const file = dockerConfigPath(options.env);
   const config = await readDockerConfig(file);
@@ -94,16 +120,13 @@ export async function createDeps(options: DepsOptions): Promise<AttestDeps> {
   const { env } = options;
   return {
     registry: await registryClient(options),
-    github: options.githubToken ? createGitHubClient({ token: options.githubToken }, env) : undefined,
+    github: options.githubToken
+      ? createGitHubClient({ token: options.githubToken }, env)
+      : undefined,
     idToken:
       options.idToken ??
       (async (audience) => {
-        if (!env.ACTIONS_ID_TOKEN_REQUEST_URL) {
-          throw new ConfigurationError(
-            "no ID token is available; give the job 'permissions: id-token: write'",
-          );
-        }
-        const token = await getIDToken(audience);
+        const token = await requestIdToken(env, audience);
         options.mask(token);
         return token;
       }),

@@ -57,7 +57,11 @@ await runAction("attest-oci", async () => {
     verifySummary(report).write();
     for (const result of report.results.filter((r) => !r.verified)) {
       const reasons = result.failures.map((f) => f.message).join("; ");
-      annotate({ level: "error", title: "attest-oci verify", message: `${result.reference}: ${reasons}` });
+      annotate({
+        level: "error",
+        title: "attest-oci verify",
+        message: `${result.reference}: ${reasons}`,
+      });
     }
     // A failed verification is a verdict, not a bug: no stack, just a failed step.
     if (!report.verified) process.exitCode = 1;
@@ -65,7 +69,8 @@ await runAction("attest-oci", async () => {
   }
   for (const result of report.results) {
     info(`${result.reference}: ${result.digest} -> ${result.referrerDigest ?? "not pushed"}`);
-    for (const note of result.notes) annotate({ level: "notice", title: "attest-oci", message: note });
+    for (const note of result.notes)
+      annotate({ level: "notice", title: "attest-oci", message: note });
   }
   setOutput("bundle-paths", report.results.map((r) => r.bundlePath).join("\n"));
   setOutput("digests", report.results.map((r) => r.digest).join("\n"));

@@ -10,7 +10,12 @@ export const WASM_LAYER = "application/wasm";
 /** What GitHub's attest actions and cosign use for a Sigstore bundle stored as a referrer. */
 export const SIGSTORE_BUNDLE_V03 = "application/vnd.dev.sigstore.bundle.v0.3+json";
 
-export const MANIFEST_MEDIA_TYPES = [OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST];
+export const MANIFEST_MEDIA_TYPES = [
+  OCI_MANIFEST,
+  OCI_INDEX,
+  DOCKER_MANIFEST,
+  DOCKER_MANIFEST_LIST,
+];
 
 export const ANNOTATION = {
   predicateType: "dev.sigstore.bundle.predicateType",
@@ -108,7 +113,10 @@ export function fallbackTag(digest: string): string {
  * tool's signatures, earlier attestations); an entry with the same digest is not added twice.
  * Returns undefined when nothing changes.
  */
-export function appendToIndex(existing: OciIndex | undefined, entry: Descriptor): OciIndex | undefined {
+export function appendToIndex(
+  existing: OciIndex | undefined,
+  entry: Descriptor,
+): OciIndex | undefined {
   const manifests = existing?.manifests ?? [];
   if (manifests.some((descriptor) => descriptor.digest === entry.digest)) return undefined;
   return {

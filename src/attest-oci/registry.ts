@@ -83,10 +83,17 @@ export class RegistryClient {
     location: RepositoryLocation,
   ): Promise<Response> {
     this.requests.set(location.registry, (this.requests.get(location.registry) ?? 0) + 1);
-    const headers: Record<string, string> = { "user-agent": "wasmcloud/status-gate", ...options.headers };
+    const headers: Record<string, string> = {
+      "user-agent": "wasmcloud/status-gate",
+      ...options.headers,
+    };
     if (authorization) headers.authorization = authorization;
     try {
-      return await fetch(url, { method: options.method ?? "GET", headers, body: options.body && new Uint8Array(options.body) });
+      return await fetch(url, {
+        method: options.method ?? "GET",
+        headers,
+        body: options.body && new Uint8Array(options.body),
+      });
     } catch (thrown) {
       const cause = (thrown as { cause?: { code?: string } }).cause?.code ?? String(thrown);
       throw new Error(`cannot reach registry ${location.registry} (${cause})`);
@@ -136,11 +143,18 @@ export class RegistryClient {
   }
 
   /** A manifest by tag or digest; undefined when the registry has none under that name. */
-  async getManifest(location: RepositoryLocation, reference: string): Promise<FetchedManifest | undefined> {
-    const response = await this.request(location, `/v2/${location.repository}/manifests/${reference}`, {
-      headers: { accept: MANIFEST_MEDIA_TYPES.join(", ") },
-      accept: [404],
-    });
+  async getManifest(
+    location: RepositoryLocation,
+    reference: string,
+  ): Promise<FetchedManifest | undefined> {
+    const response = await this.request(
+      location,
+      `/v2/${location.repository}/manifests/${reference}`,
+      {
+        headers: { accept: MANIFEST_MEDIA_TYPES.join(", ") },
+        accept: [404],
+      },
+    );
     if (response.status === 404) {
       await response.body?.cancel();
       return undefined;
@@ -152,14 +166,26 @@ export class RegistryClient {
   }
 
   /** Stores a manifest; reports whether the registry acknowledged its subject (referrers API). */
-  async putManifest(location: RepositoryLocation, reference: string, bytes: Buffer, mediaType: string) {
-    const response = await this.request(location, `/v2/${location.repository}/manifests/${reference}`, {
-      method: "PUT",
-      headers: { "content-type": mediaType },
-      body: bytes,
-    });
+  async putManifest(
+    location: RepositoryLocation,
+    reference: string,
+    bytes: Buffer,
+    mediaType: string,
+  ) {
+    const response = await this.request(
+      location,
+      `/v2/${location.repository}/manifests/${reference}`,
+      {
+        method: "PUT",
+        headers: { "content-type": mediaType },
+        body: bytes,
+      },
+    );
     await response.body?.cancel();
-    return { digest: sha256Digest(bytes), subjectAcknowledged: response.headers.has("oci-subject") };
+    return {
+      digest: sha256Digest(bytes),
+      subjectAcknowledged: response.headers.has("oci-subject"),
+    };
   }
 
   async blobExists(location: RepositoryLocation, digest: string): Promise<boolean> {
@@ -175,7 +201,9 @@ export class RegistryClient {
     const response = await this.request(location, `/v2/${location.repository}/blobs/${digest}`);
     const bytes = Buffer.from(await response.arrayBuffer());
     if (sha256Digest(bytes) !== digest) {
-      throw new Error(`registry ${location.registry} returned blob bytes that do not match ${digest}`);
+      throw new Error(
+        `registry ${location.registry} returned blob bytes that do not match ${digest}`,
+      );
     }
     return bytes;
   }
@@ -204,10 +232,14 @@ export class RegistryClient {
 
   /** The referrers index of a manifest, or undefined when the registry has no referrers API. */
   async listReferrers(location: RepositoryLocation, digest: string): Promise<OciIndex | undefined> {
-    const response = await this.request(location, `/v2/${location.repository}/referrers/${digest}`, {
-      headers: { accept: "application/vnd.oci.image.index.v1+json" },
-      accept: [404, 400, 405],
-    });
+    const response = await this.request(
+      location,
+      `/v2/${location.repository}/referrers/${digest}`,
+      {
+        headers: { accept: "application/vnd.oci.image.index.v1+json" },
+        accept: [404, 400, 405],
+      },
+    );
     if (!response.ok) {
       await response.body?.cancel();
       return undefined;

@@ -81,10 +81,48 @@ export interface AttestReport {
 
 export type RunReport = AttestReport | VerifyReport;
 
+/** Pushes to run at once: enough to hide latency, few enough for any registry's rate limits. */
+const PUSH_CONCURRENCY = 6;
+
+/** `items.map(work)` with at most `limit` pieces of work in flight; results in input order. */
+async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * Subjects naming the same manifest (two tags of one image) become one: one statement subject,
+ * one referrer, and no two writers of one fallback index.
+ */
+function distinctManifests(subjects: ResolvedSubject[]): ResolvedSubject[] {
+  const seen = new Set<string>();
+  return subjects.filter((subject) => {
+    const key = `${subjectName(subject.reference)}@${subject.digest}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 export async function run(inputs: AttestInputs, deps: AttestDeps): Promise<RunReport> {
   const references = parseSubjects(inputs.subjects, "subjects");
   if (inputs.mode === "verify") checkExpectedIdentity(inputs.verify.identity);
-  const subjects = await Promise.all(references.map((r) => resolveSubject(deps.registry, r)));
+  const resolved = await mapConcurrently(references, PUSH_CONCURRENCY, (reference) =>
+    resolveSubject(deps.registry, reference),
+  );
+  const subjects = distinctManifests(resolved);
   if (inputs.mode === "verify") return verifySubjects(subjects, inputs.verify, deps);
   return attest(subjects, inputs, deps);
 }
@@ -95,74 +133,130 @@ function encodeStatement(statement: unknown): { bytes: Buffer; digest: string } 
   return { bytes, digest: `sha256:${createHash("sha256").update(bytes).digest("hex")}` };
 }
 
+interface PreparedStatement {
+  idToken: string;
+  endpoints: ReturnType<typeof signingEndpoints>;
+  predicateType: string;
+  bytes: Buffer;
+  digest: string;
+}
+
+/** One statement about every subject, from the job's token claims (or a predicate file). */
+async function prepareStatement(
+  subjects: ResolvedSubject[],
+  inputs: AttestInputs,
+  deps: AttestDeps,
+): Promise<PreparedStatement> {
+  const idToken = await deps.idToken("sigstore");
+  const claims = runClaims(tokenClaims(idToken));
+  const endpoints = signingEndpoints({
+    ...inputs.endpoints,
+    // Events without a repository in their payload still have the token's claim.
+    visibility: deps.context.visibility ?? claims.repository_visibility,
+    serverUrl: deps.context.serverUrl,
+  });
+  const { predicateType, predicate } = await choosePredicate(
+    inputs,
+    claims,
+    deps.context.serverUrl,
+  );
+  const statementSubjects = subjects.map((subject) => ({
+    name: subjectName(subject.reference),
+    digest: { sha256: subject.digest.replace(/^sha256:/, "") },
+  }));
+  const encoded = encodeStatement(buildStatement(statementSubjects, predicateType, predicate));
+  return { idToken, endpoints, predicateType, ...encoded };
+}
+
+/** Per subject: the referrers already stored, and the one holding this statement, if any. */
+async function earlierAttestations(
+  subjects: ResolvedSubject[],
+  statement: PreparedStatement,
+  inputs: AttestInputs,
+  deps: AttestDeps,
+) {
+  if (!inputs.pushToRegistry) return subjects.map(() => ({ listed: undefined, found: undefined }));
+  return mapConcurrently(subjects, PUSH_CONCURRENCY, async (subject) => {
+    const listed = await listAttestations(
+      deps.registry,
+      subject.reference,
+      subject.digest,
+      statement.predicateType,
+    );
+    return { listed, found: referrerForStatement(listed, statement.digest) };
+  });
+}
+
 async function attest(
   subjects: ResolvedSubject[],
   inputs: AttestInputs,
   deps: AttestDeps,
 ): Promise<AttestReport> {
-  const endpoints = signingEndpoints({
-    ...inputs.endpoints,
-    visibility: deps.context.visibility,
-    serverUrl: deps.context.serverUrl,
-  });
-  const idToken = await deps.idToken("sigstore");
-  const claims = runClaims(tokenClaims(idToken));
-  const { predicateType, predicate } = await choosePredicate(inputs, claims, deps.context.serverUrl);
-  const statementSubjects = subjects.map((subject) => ({
-    name: subjectName(subject.reference),
-    digest: { sha256: subject.digest.replace(/^sha256:/, "") },
-  }));
-  const statement = encodeStatement(buildStatement(statementSubjects, predicateType, predicate));
-
-  const listed = inputs.pushToRegistry
-    ? await Promise.all(
-        subjects.map((s) => listAttestations(deps.registry, s.reference, s.digest, predicateType)),
-      )
-    : subjects.map(() => undefined);
-  const earlier = listed.map((l) => (l ? referrerForStatement(l, statement.digest) : undefined));
-  const everyoneHasIt = inputs.pushToRegistry && earlier.every((d) => d !== undefined);
+  const statement = await prepareStatement(subjects, inputs, deps);
+  const earlier = await earlierAttestations(subjects, statement, inputs, deps);
+  const first = earlier[0]?.found;
+  const everyoneHasIt = inputs.pushToRegistry && earlier.every((e) => e.found !== undefined);
   // A re-run of the same job attempt signs nothing new: the bundle is already with every image.
-  const bundle = everyoneHasIt
-    ? await readReferrerBundle(deps.registry, subjects[0]!.reference, earlier[0]!)
-    : await signStatement(statement.bytes, endpoints, idToken);
+  const bundle =
+    everyoneHasIt && first && subjects[0]
+      ? await readReferrerBundle(deps.registry, subjects[0].reference, first)
+      : await signStatement(statement.bytes, statement.endpoints, statement.idToken);
   const bundleBytes = Buffer.from(JSON.stringify(bundle));
-
   await mkdir(inputs.outputDir, { recursive: true });
-  const results: SubjectResult[] = [];
-  for (const [index, subject] of subjects.entries()) {
-    const bundlePath = join(inputs.outputDir, `${subject.digest.replace(/^sha256:/, "")}.sigstore.json`);
+  const created = deps.now().toISOString();
+  const results = await mapConcurrently(subjects, PUSH_CONCURRENCY, async (subject, index) => {
+    const { listed, found } = earlier[index] ?? {};
+    const bundlePath = join(
+      inputs.outputDir,
+      `${subject.digest.replace(/^sha256:/, "")}.sigstore.json`,
+    );
     await writeFile(bundlePath, bundleBytes);
-    const found = earlier[index];
     const pushed =
       inputs.pushToRegistry && !found
         ? await pushReferrer(deps.registry, subject, bundleBytes, {
-            predicateType,
+            predicateType: statement.predicateType,
             statementDigest: statement.digest,
-            created: deps.now().toISOString(),
+            created,
           })
         : undefined;
-    results.push({
-      reference: subject.reference.original,
-      name: subjectName(subject.reference),
-      digest: subject.digest,
-      kind: subject.kind,
+    return subjectResult(
+      subject,
       bundlePath,
-      referrerDigest: pushed?.digest ?? found?.digest,
-      storage: pushed?.storage ?? listed[index]?.storage,
-      reused: found !== undefined,
-      attestationId: undefined,
-      attestationUrl: undefined,
-      notes: subject.notes,
-    });
-  }
+      pushed ?? found,
+      pushed?.storage ?? listed?.storage,
+      found !== undefined,
+    );
+  });
   const notices = everyoneHasIt ? [] : await storeWithGitHub(bundle, results, inputs, deps);
   return {
     mode: "attest",
-    predicateType,
+    predicateType: statement.predicateType,
     signed: !everyoneHasIt,
-    sigstoreInstance: endpoints.instance,
+    sigstoreInstance: statement.endpoints.instance,
     results,
     notices,
+  };
+}
+
+function subjectResult(
+  subject: ResolvedSubject,
+  bundlePath: string,
+  referrer: { digest: string } | undefined,
+  storage: ReferrerStorage | undefined,
+  reused: boolean,
+): SubjectResult {
+  return {
+    reference: subject.reference.original,
+    name: subjectName(subject.reference),
+    digest: subject.digest,
+    kind: subject.kind,
+    bundlePath,
+    referrerDigest: referrer?.digest,
+    storage,
+    reused,
+    attestationId: undefined,
+    attestationUrl: undefined,
+    notes: subject.notes,
   };
 }
 

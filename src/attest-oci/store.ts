@@ -48,7 +48,9 @@ export async function readReferrerBundle(
   const manifest = await registry.getManifest(location, referrer.digest);
   if (!manifest) throw new Error(`referrer ${referrer.digest} is listed but missing`);
   const document = JSON.parse(manifest.bytes.toString("utf8")) as OciManifest;
-  const layer = document.layers?.find((l) => l.mediaType.startsWith("application/vnd.dev.sigstore.bundle"));
+  const layer = document.layers?.find((l) =>
+    l.mediaType.startsWith("application/vnd.dev.sigstore.bundle"),
+  );
   if (!layer) throw new Error(`referrer ${referrer.digest} holds no Sigstore bundle`);
   return JSON.parse((await registry.getBlob(location, layer.digest)).toString("utf8"));
 }

@@ -5,7 +5,10 @@ import type { FetchedManifest, RepositoryLocation } from "./registry.ts";
 
 /** The registry calls subject resolution needs (RegistryClient has them). */
 export interface ManifestSource {
-  getManifest(location: RepositoryLocation, reference: string): Promise<FetchedManifest | undefined>;
+  getManifest(
+    location: RepositoryLocation,
+    reference: string,
+  ): Promise<FetchedManifest | undefined>;
   blobExists(location: RepositoryLocation, digest: string): Promise<boolean>;
 }
 

@@ -97,7 +97,11 @@ async function verifyOne(
       result.predicateType = checked.attestation.statement.predicateType;
       return result;
     }
-    result.failures.push({ referrer: referrer.digest, check: checked.check, message: checked.message });
+    result.failures.push({
+      referrer: referrer.digest,
+      check: checked.check,
+      message: checked.message,
+    });
   }
   if (listed.bundles.length === 0) {
     const kind = inputs.predicateType ? `of type ${inputs.predicateType} ` : "";

@@ -1,7 +1,8 @@
 import { type BenchmarkResult, malformed, toNanoseconds } from "./results.ts";
 
 // libtest's line as Criterion's `--output-format bencher` prints it; 0.5+ adds thousands commas.
-const BENCH_LINE = /^test (.+?) \.\.\. bench:\s+([\d,]+(?:\.\d+)?) (\S+)\/iter \(\+\/- ([\d,]+(?:\.\d+)?)\)\s*$/;
+const BENCH_LINE =
+  /^test (.+?) \.\.\. bench:\s+([\d,]+(?:\.\d+)?) (\S+)\/iter \(\+\/- ([\d,]+(?:\.\d+)?)\)\s*$/;
 
 const number = (text: string) => Number(text.replace(/,/g, ""));
 
@@ -16,7 +17,13 @@ export function parseBencherLines(text: string, file: string): BenchmarkResult[]
     if (!/^test .* bench:/.test(line)) return;
     const match = BENCH_LINE.exec(line);
     if (!match) throw malformed(file, index + 1, `unreadable bencher line '${line.slice(0, 120)}'`);
-    const [, id, median, unit, deviation] = match as unknown as [string, string, string, string, string];
+    const [, id, median, unit, deviation] = match as unknown as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const value = toNanoseconds(number(median), unit);
     const spread = toNanoseconds(number(deviation), unit);
     if (value === undefined || spread === undefined) {

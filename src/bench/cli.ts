@@ -1,12 +1,21 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { resolve } from "node:path";
 import { type CliCommand, type CliIO, EXIT, paint, parseCommandLine } from "../cli/command.ts";
 import { ConfigurationError } from "../core/errors.ts";
 import { compareResults, countVerdicts } from "./compare.ts";
 import { parseStoredRun, type StoredRun } from "./history.ts";
 import { readThresholds } from "./inputs.ts";
 import { parseResultPaths } from "./parse.ts";
-import { describeUpload, loadRun, publishSite, siteFiles, storedCommits, storeRun, type UploadReport } from "./publish.ts";
+import {
+  describeUpload,
+  loadRun,
+  publishSite,
+  siteFiles,
+  storedCommits,
+  storeRun,
+  type UploadReport,
+  writeSite,
+} from "./publish.ts";
 import { formatChange, formatValue } from "./report.ts";
 import { comparisonJson } from "./report-file.ts";
 import type { BenchmarkResult } from "./results.ts";
@@ -65,13 +74,17 @@ function formatOf(value: string | undefined): "json" | "text" {
 }
 
 async function parse(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseCommandLine("bench parse", args, { format: { type: "string" } });
+  const { values, positionals } = parseCommandLine("bench parse", args, {
+    format: { type: "string" },
+  });
   const results = parseResultPaths(positionals, io.cwd);
   if (formatOf(values.format) === "json") {
     io.stdout.write(`${JSON.stringify({ results }, null, 2)}\n`);
   } else {
     for (const result of results) {
-      io.stdout.write(`${result.id}  ${result.metric}  ${formatValue(result.value, result.unit)}\n`);
+      io.stdout.write(
+        `${result.id}  ${result.metric}  ${formatValue(result.value, result.unit)}\n`,
+      );
     }
   }
   return EXIT.ok;
@@ -99,6 +112,7 @@ async function resultsOf(
   storage: Awaited<ReturnType<typeof storeFrom>>,
 ): Promise<BenchmarkResult[]> {
   const path = resolve(cwd, reference);
+  if (existsSync(path) && statSync(path).isDirectory()) return parseResultPaths([reference], cwd);
   if (existsSync(path)) {
     const text = readFileSync(path, "utf8");
     if (/^\s*\{\s*"schema":\s*1,/.test(text)) return parseStoredRun(text, reference).results;
@@ -128,7 +142,8 @@ async function compare(args: string[], io: CliIO): Promise<number> {
     },
     { positionals: false },
   );
-  if (!values.base || !values.head) throw new ConfigurationError("bench compare needs --base and --head");
+  if (!values.base || !values.head)
+    throw new ConfigurationError("bench compare needs --base and --head");
   const storage = await storeFrom(values, io.cwd);
   const thresholds = readThresholds(
     (name) => values[name as "time-threshold"],
@@ -143,9 +158,16 @@ async function compare(args: string[], io: CliIO): Promise<number> {
     io.stdout.write(`${JSON.stringify(comparisonJson(comparisons), null, 2)}\n`);
   } else {
     for (const comparison of comparisons) {
-      const colour = comparison.verdict === "regressed" ? "red" : comparison.verdict === "improved" ? "green" : "dim";
+      const colour =
+        comparison.verdict === "regressed"
+          ? "red"
+          : comparison.verdict === "improved"
+            ? "green"
+            : "dim";
       const numbers = `${formatValue(comparison.base?.value, comparison.unit)} → ${formatValue(comparison.head?.value, comparison.unit)} ${formatChange(comparison)}`;
-      io.stdout.write(`${paint(io, colour, comparison.verdict.padEnd(9))}  ${comparison.id}  ${comparison.metric}  ${numbers}\n`);
+      io.stdout.write(
+        `${paint(io, colour, comparison.verdict.padEnd(9))}  ${comparison.id}  ${comparison.metric}  ${numbers}\n`,
+      );
     }
   }
   return countVerdicts(comparisons).regressed > 0 ? EXIT.failed : EXIT.ok;
@@ -166,7 +188,8 @@ async function upload(args: string[], io: CliIO): Promise<number> {
     ...S3_OPTIONS,
   });
   const storage = await storeFrom(values, io.cwd);
-  if (!storage) throw new ConfigurationError("bench upload needs --storage <dir|s3://bucket/prefix>");
+  if (!storage)
+    throw new ConfigurationError("bench upload needs --storage <dir|s3://bucket/prefix>");
   if (!values.commit) throw new ConfigurationError("bench upload needs --commit <sha>");
   const pullRequest = values["pull-request"] === undefined ? null : Number(values["pull-request"]);
   if (pullRequest !== null && !Number.isSafeInteger(pullRequest)) {
@@ -190,7 +213,14 @@ async function upload(args: string[], io: CliIO): Promise<number> {
     results: parseResultPaths(positionals, io.cwd),
   };
   const report: UploadReport = { stored: [], notStored: [] };
-  report.stored.push(await storeRun(storage.store, storage.prefix, run, pullRequest === null || values.publish === true));
+  report.stored.push(
+    await storeRun(
+      storage.store,
+      storage.prefix,
+      run,
+      pullRequest === null || values.publish === true,
+    ),
+  );
   const { SITE_ASSETS } = await import("./site-assets.ts");
   await publishSite(storage.store, storage.prefix, SITE_ASSETS, windowOf(values.window), report);
   io.stdout.write(`${describeUpload(report)}\n`);
@@ -216,12 +246,13 @@ async function site(args: string[], io: CliIO): Promise<number> {
   const storage = await storeFrom(values, io.cwd);
   if (!storage || !values.out) throw new ConfigurationError("bench site needs --storage and --out");
   const { SITE_ASSETS } = await import("./site-assets.ts");
-  const { files } = await siteFiles(storage.store, storage.prefix, SITE_ASSETS, windowOf(values.window));
-  for (const [path, text] of files) {
-    const target = join(resolve(io.cwd, values.out), path);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, text);
-  }
+  const { files } = await siteFiles(
+    storage.store,
+    storage.prefix,
+    SITE_ASSETS,
+    windowOf(values.window),
+  );
+  writeSite(resolve(io.cwd, values.out), files);
   io.stdout.write(`wrote ${files.size} files to ${values.out}\n`);
   return EXIT.ok;
 }

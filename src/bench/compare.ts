@@ -1,4 +1,10 @@
-import { type BenchmarkResult, higherIsBetter, isExactUnit, resultKey, type Unit } from "./results.ts";
+import {
+  type BenchmarkResult,
+  higherIsBetter,
+  isExactUnit,
+  resultKey,
+  type Unit,
+} from "./results.ts";
 
 export type Verdict = "regressed" | "noisy" | "removed" | "added" | "improved" | "unchanged";
 
@@ -77,8 +83,22 @@ function judge(
 ): Comparison {
   const either = (head ?? base) as BenchmarkResult;
   const common = { id: either.id, metric: either.metric, unit: either.unit, base, head };
-  if (!base) return { ...common, verdict: "added", change: undefined, relativeChange: undefined, reason: "new benchmark" };
-  if (!head) return { ...common, verdict: "removed", change: undefined, relativeChange: undefined, reason: "no longer measured" };
+  if (!base)
+    return {
+      ...common,
+      verdict: "added",
+      change: undefined,
+      relativeChange: undefined,
+      reason: "new benchmark",
+    };
+  if (!head)
+    return {
+      ...common,
+      verdict: "removed",
+      change: undefined,
+      relativeChange: undefined,
+      reason: "no longer measured",
+    };
   const change = head.value - base.value;
   const relativeChange = base.value === 0 ? (change === 0 ? 0 : undefined) : change / base.value;
   const worse = higherIsBetter(head.unit) ? change < 0 : change > 0;
@@ -98,7 +118,10 @@ function judge(
     if (size < thresholds.countRelative) {
       return outcome("unchanged", `below the ${percent(thresholds.countRelative)} threshold`);
     }
-    return outcome(direction, `beyond ${percent(thresholds.countRelative)} and ${thresholds.countAbsolute}`);
+    return outcome(
+      direction,
+      `beyond ${percent(thresholds.countRelative)} and ${thresholds.countAbsolute}`,
+    );
   }
   if (size < thresholds.timeRelative) {
     return outcome("unchanged", `below the ${percent(thresholds.timeRelative)} threshold`);
@@ -120,7 +143,10 @@ export function percent(fraction: number): string {
 }
 
 export function countVerdicts(comparisons: readonly Comparison[]): Record<Verdict, number> {
-  const counts = Object.fromEntries(VERDICT_ORDER.map((verdict) => [verdict, 0])) as Record<Verdict, number>;
+  const counts = Object.fromEntries(VERDICT_ORDER.map((verdict) => [verdict, 0])) as Record<
+    Verdict,
+    number
+  >;
   for (const comparison of comparisons) counts[comparison.verdict]++;
   return counts;
 }

@@ -47,20 +47,36 @@ export function runContextFromEnvironment(
       commit: typeof headSha === "string" ? headSha : (env.GITHUB_SHA ?? ""),
       baseCommit: null,
       pullRequest: typeof number === "number" ? number : null,
+      mergedPullRequest: mergedPullRequestOf(dig(event, "head_commit", "message")),
       machine: machine ?? env.RUNNER_NAME ?? "unknown",
       tools,
       timestamp: new Date().toISOString(),
       runId: env.GITHUB_RUN_ID ?? String(Date.now()),
       runAttempt: env.GITHUB_RUN_ATTEMPT ?? "1",
-      url: env.GITHUB_RUN_ID && repository ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : null,
+      url:
+        env.GITHUB_RUN_ID && repository
+          ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}`
+          : null,
     },
   };
+}
+
+/** `Merge pull request #12 from ...` (merge commit) or `Title (#12)` (squash merge). */
+export function mergedPullRequestOf(message: unknown): number | null {
+  if (typeof message !== "string") return null;
+  const match =
+    /^Merge pull request #(\d+) /.exec(message) ??
+    /\(#(\d+)\)$/m.exec(message.split("\n")[0] ?? "");
+  return match ? Number(match[1]) : null;
 }
 
 /** `rustc --version` and `valgrind --version` when they are installed, plus what the user named. */
 export async function toolVersions(named: readonly string[]): Promise<Record<string, string>> {
   const versions: Record<string, string> = {};
-  for (const [tool, args] of [["rustc", ["--version"]], ["valgrind", ["--version"]]] as const) {
+  for (const [tool, args] of [
+    ["rustc", ["--version"]],
+    ["valgrind", ["--version"]],
+  ] as const) {
     try {
       versions[tool] = (await run(tool, [...args], { timeout: 10_000 })).stdout.trim();
     } catch {
@@ -79,7 +95,8 @@ export async function toolVersions(named: readonly string[]): Promise<Record<str
 
 /** The checkout's git: the merge base needs the base branch fetched (`fetch-depth: 0`). */
 export function localGit(cwd: string): GitHistory {
-  const git = async (...args: string[]) => (await run("git", args, { cwd, maxBuffer: 64 << 20 })).stdout.trim();
+  const git = async (...args: string[]) =>
+    (await run("git", args, { cwd, maxBuffer: 64 << 20 })).stdout.trim();
   return {
     async mergeBase(baseRef, head) {
       for (const ref of [baseRef, `origin/${baseRef}`]) {
@@ -94,38 +111,53 @@ export function localGit(cwd: string): GitHistory {
       );
     },
     async firstParents(commit, limit) {
-      return (await git("rev-list", "--first-parent", `--max-count=${limit}`, commit)).split("\n").filter(Boolean);
+      return (await git("rev-list", "--first-parent", `--max-count=${limit}`, commit))
+        .split("\n")
+        .filter(Boolean);
     },
   };
 }
 
 /** One comment per pull request, found again by its hidden marker and edited in place. */
-export function stickyComment(client: GitHubClient, repository: string, pullRequest: number): StickyComment {
+export function stickyComment(
+  client: GitHubClient,
+  repository: string,
+  pullRequest: number,
+): StickyComment {
   const { owner, repo } = parseRepository(repository);
   return {
     async upsert(marker, body) {
-      const comments = await client.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-        owner,
-        repo,
-        issue_number: pullRequest,
-        per_page: 100,
-      });
-      const existing = comments.find((comment) => comment.body?.includes(marker));
-      if (existing) {
-        const updated = await client.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+      const comments = await client.paginate(
+        "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+        {
           owner,
           repo,
-          comment_id: existing.id,
-          body,
-        });
+          issue_number: pullRequest,
+          per_page: 100,
+        },
+      );
+      const existing = comments.find((comment) => comment.body?.includes(marker));
+      if (existing) {
+        const updated = await client.request(
+          "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
+          {
+            owner,
+            repo,
+            comment_id: existing.id,
+            body,
+          },
+        );
         return updated.data.html_url;
       }
-      const created = await client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-        owner,
-        repo,
-        issue_number: pullRequest,
-        body,
-      });
+      const created = await client.request(
+        "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+        {
+          owner,
+          repo,
+          issue_number: pullRequest,
+          body,
+        },
+      );
       return created.data.html_url;
     },
   };

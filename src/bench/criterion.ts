@@ -80,7 +80,12 @@ export function throughputOf(
   const unit = /bytes/i.test(kind ?? "") ? "bytes/s" : "elements/s";
   const rate = (nanoseconds: number | null) =>
     nanoseconds && nanoseconds > 0 ? (perIteration * 1e9) / nanoseconds : null;
-  return { unit, value: rate(time.value) as number, lower: rate(time.upper), upper: rate(time.lower) };
+  return {
+    unit,
+    value: rate(time.value) as number,
+    lower: rate(time.upper),
+    upper: rate(time.lower),
+  };
 }
 
 function checkSample(text: string, file: string): void {
@@ -109,7 +114,8 @@ export function parseCargoCriterionLines(text: string, file: string): BenchmarkR
     results.push({ id: message.id, metric: "wall-time", unit: "ns", source: file, ...typical });
     const [first] = Array.isArray(message.throughput) ? message.throughput : [];
     if (isObject(first)) {
-      const kind = first.unit === "bytes" ? { Bytes: first.per_iteration } : { Elements: first.per_iteration };
+      const kind =
+        first.unit === "bytes" ? { Bytes: first.per_iteration } : { Elements: first.per_iteration };
       const rate = throughputOf(kind, typical);
       if (rate) results.push({ id: message.id, metric: "throughput", source: file, ...rate });
     }
@@ -132,5 +138,9 @@ function cargoEstimate(value: unknown, file: string, line: number): Estimate {
   };
   const nanoseconds = toNanoseconds(estimate, unit);
   if (nanoseconds === undefined) throw malformed(file, line, `unknown time unit '${unit}'`);
-  return { value: nanoseconds, lower: convert(value.lower_bound), upper: convert(value.upper_bound) };
+  return {
+    value: nanoseconds,
+    lower: convert(value.lower_bound),
+    upper: convert(value.upper_bound),
+  };
 }

@@ -1,4 +1,10 @@
-import { type BenchmarkResult, finiteNumber, isObject, malformed, parseJsonText } from "./results.ts";
+import {
+  type BenchmarkResult,
+  finiteNumber,
+  isObject,
+  malformed,
+  parseJsonText,
+} from "./results.ts";
 
 /**
  * A gungraun (formerly iai-callgrind) JSON summary, schema v6. Each metric holds the new value
@@ -39,7 +45,8 @@ function dig(value: unknown, ...keys: string[]): unknown {
 function newValue(metrics: unknown, file: string, name: string): number | undefined {
   if (!isObject(metrics)) throw malformed(file, 1, `metric '${name}' has no 'metrics'`);
   if ("Right" in metrics && !("Left" in metrics) && !("Both" in metrics)) return undefined;
-  const side = "Left" in metrics ? metrics.Left : Array.isArray(metrics.Both) ? metrics.Both[0] : undefined;
+  const side =
+    "Left" in metrics ? metrics.Left : Array.isArray(metrics.Both) ? metrics.Both[0] : undefined;
   const number = isObject(side) ? (finiteNumber(side.Int) ?? finiteNumber(side.Float)) : undefined;
   if (number === undefined) throw malformed(file, 1, `metric '${name}' has no Int or Float value`);
   return number;
@@ -49,7 +56,15 @@ function gungraunResult(id: string, tool: string, name: string, value: number, f
   const prefix = tool === "Callgrind" ? "" : `${tool.toLowerCase()}.`;
   const result: BenchmarkResult =
     name === "Ir"
-      ? { id, metric: "instructions", value, unit: "instructions", lower: value, upper: value, source: file }
+      ? {
+          id,
+          metric: "instructions",
+          value,
+          unit: "instructions",
+          lower: value,
+          upper: value,
+          source: file,
+        }
       : {
           id,
           metric: `${prefix}${name}`,

@@ -10,6 +10,8 @@ export interface RunMetadata {
   /** For a pull request, the base-branch commit it was compared with. */
   baseCommit: string | null;
   pullRequest: number | null;
+  /** For a push, the pull request its commit came from (read from the merge or squash message). */
+  mergedPullRequest?: number | null;
   /** The runner's name or label: numbers from different machines do not compare. */
   machine: string;
   /** Tool versions (rustc, valgrind, criterion) as the workflow reported them. */
@@ -33,7 +35,8 @@ export interface StoredRun {
  */
 export function runKey(prefix: string, run: RunMetadata, intoMainHistory: boolean): string {
   const date = run.timestamp.slice(0, 10);
-  const place = run.pullRequest !== null && !intoMainHistory ? `pulls/${run.pullRequest}/` : "runs/";
+  const place =
+    run.pullRequest !== null && !intoMainHistory ? `pulls/${run.pullRequest}/` : "runs/";
   const file = `${safeSegment(run.runId)}-${safeSegment(run.runAttempt)}.json`;
   return `${prefix}${place}${date}/${safeSegment(run.commit)}/${file}`;
 }
@@ -50,7 +53,12 @@ export function parseStoredRun(text: string, key: string): StoredRun {
   } catch {
     throw new ConfigurationError(`${key}: not JSON; remove or repair it, then rebuild the index`);
   }
-  if (!isObject(value) || value.schema !== 1 || !isObject(value.run) || !Array.isArray(value.results)) {
+  if (
+    !isObject(value) ||
+    value.schema !== 1 ||
+    !isObject(value.run) ||
+    !Array.isArray(value.results)
+  ) {
     throw new ConfigurationError(`${key}: not a stored run (schema 1)`);
   }
   return value as unknown as StoredRun;
@@ -75,6 +83,7 @@ export interface DashboardRun {
   timestamp: string;
   ref: string;
   pullRequest: number | null;
+  mergedPullRequest: number | null;
   url: string | null;
   machine: string;
   file: string;
@@ -159,10 +168,15 @@ export function buildDashboardData(
     }
   });
   const benchmarks: DashboardBenchmark[] = [...series.values()]
-    .sort((a, b) => byCodePoint(a.first.id, b.first.id) || byCodePoint(a.first.metric, b.first.metric))
+    .sort(
+      (a, b) => byCodePoint(a.first.id, b.first.id) || byCodePoint(a.first.metric, b.first.metric),
+    )
     .map(({ first, points }) => {
       const name = `series/${fileId(resultKey(first))}.json`;
-      files.set(name, JSON.stringify({ id: first.id, metric: first.metric, unit: first.unit, points }));
+      files.set(
+        name,
+        JSON.stringify({ id: first.id, metric: first.metric, unit: first.unit, points }),
+      );
       const last = points[points.length - 1] as SeriesPoint;
       return {
         id: first.id,
@@ -196,6 +210,7 @@ export function buildDashboardData(
       timestamp: run.run.timestamp,
       ref: run.run.ref,
       pullRequest: run.run.pullRequest,
+      mergedPullRequest: run.run.mergedPullRequest ?? null,
       url: run.run.url,
       machine: run.run.machine,
       file: runFile(run),

@@ -20,18 +20,27 @@ export function parseCount(value: string, source: string): number {
   return Number(value.trim());
 }
 
-export function readThresholds(read: (name: string) => string | undefined, label: (name: string) => string): Thresholds {
+export function readThresholds(
+  read: (name: string) => string | undefined,
+  label: (name: string) => string,
+): Thresholds {
   const value = (name: string) => read(name);
   const countRelative = value("instruction-threshold");
   const countAbsolute = value("instruction-floor");
   const timeRelative = value("time-threshold");
   return {
     countRelative:
-      countRelative === undefined ? DEFAULT_THRESHOLDS.countRelative : parseFraction(countRelative, label("instruction-threshold")),
+      countRelative === undefined
+        ? DEFAULT_THRESHOLDS.countRelative
+        : parseFraction(countRelative, label("instruction-threshold")),
     countAbsolute:
-      countAbsolute === undefined ? DEFAULT_THRESHOLDS.countAbsolute : parseCount(countAbsolute, label("instruction-floor")),
+      countAbsolute === undefined
+        ? DEFAULT_THRESHOLDS.countAbsolute
+        : parseCount(countAbsolute, label("instruction-floor")),
     timeRelative:
-      timeRelative === undefined ? DEFAULT_THRESHOLDS.timeRelative : parseFraction(timeRelative, label("time-threshold")),
+      timeRelative === undefined
+        ? DEFAULT_THRESHOLDS.timeRelative
+        : parseFraction(timeRelative, label("time-threshold")),
   };
 }
 
@@ -39,7 +48,8 @@ export function readThresholds(read: (name: string) => string | undefined, label
 export function readBenchInputs(inputs: Inputs, event: Record<string, unknown>): BenchInputs {
   const repository = event.repository as { default_branch?: unknown } | undefined;
   const pull = event.pull_request as { base?: { ref?: unknown } } | undefined;
-  const defaultBranch = typeof repository?.default_branch === "string" ? repository.default_branch : "main";
+  const defaultBranch =
+    typeof repository?.default_branch === "string" ? repository.default_branch : "main";
   const baseBranch = typeof pull?.base?.ref === "string" ? pull.base.ref : defaultBranch;
   return {
     results: inputs.list("results"),
@@ -55,5 +65,6 @@ export function readBenchInputs(inputs: Inputs, event: Record<string, unknown>):
     mainBranch: inputs.string("main-branch", defaultBranch),
     baseRef: inputs.string("base-ref", `origin/${baseBranch}`),
     historyWindow: inputs.integer("history-window", 1000, { min: 10, max: 100_000 }),
+    siteDirectory: inputs.optional("site-directory"),
   };
 }

@@ -2,12 +2,18 @@ import { runAction } from "../core/action.ts";
 import { createGitHubClient } from "../core/github.ts";
 import { Inputs } from "../core/inputs.ts";
 import { annotate, info, setOutput } from "../core/log.ts";
-import { readEvent, localGit, runContextFromEnvironment, stickyComment, toolVersions } from "./context.ts";
+import {
+  localGit,
+  readEvent,
+  runContextFromEnvironment,
+  stickyComment,
+  toolVersions,
+} from "./context.ts";
 import { readBenchInputs } from "./inputs.ts";
+import { writeReportFile } from "./report-file.ts";
 import { run } from "./run.ts";
 import { SITE_ASSETS } from "./site-assets.ts";
 import { openStore } from "./store.ts";
-import { writeReportFile } from "./report-file.ts";
 
 await runAction("bench", async () => {
   const inputs = new Inputs();

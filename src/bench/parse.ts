@@ -29,7 +29,10 @@ export function parseResultPaths(paths: readonly string[], cwd: string): Benchma
       const name = basename(file);
       if (isThreadPlaceholder(file, files)) continue;
       if (VALGRIND_FILE.test(name) || (!isDirectory && looksLikeValgrind(file))) {
-        valgrind.push({ file: shown, parsed: parseValgrindFile(readFileSync(file, "utf8"), shown) });
+        valgrind.push({
+          file: shown,
+          parsed: parseValgrindFile(readFileSync(file, "utf8"), shown),
+        });
       } else if (name === "benchmark.json" || name === "estimates.json") {
         if (basename(dirname(file)) === "new") criterionDirectories.add(dirname(file));
       } else if (!isDirectory || name === "summary.json") {
@@ -49,7 +52,10 @@ export function parseResultPaths(paths: readonly string[], cwd: string): Benchma
  * itself empty; that empty file is not a truncated result.
  */
 function isThreadPlaceholder(file: string, files: readonly string[]): boolean {
-  return statSync(file).size === 0 && files.some((other) => new RegExp(`^${escapeRegExp(file)}-\\d+$`).test(other));
+  return (
+    statSync(file).size === 0 &&
+    files.some((other) => new RegExp(`^${escapeRegExp(file)}-\\d+$`).test(other))
+  );
 }
 
 function escapeRegExp(text: string): string {

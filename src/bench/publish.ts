@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { ConfigurationError, describeThrown } from "../core/errors.ts";
 import { buildDashboardData, parseStoredRun, runKey, type StoredRun } from "./history.ts";
 import { ObjectExistsError, type ObjectStore } from "./store.ts";
@@ -13,15 +15,14 @@ export class UploadError extends Error {
   readonly report: UploadReport;
 
   constructor(cause: unknown, report: UploadReport) {
-    super(
-      `upload failed: ${describeThrown(cause)}\n${describeUpload(report)}`,
-    );
+    super(`upload failed: ${describeThrown(cause)}\n${describeUpload(report)}`);
     this.report = report;
   }
 }
 
 export function describeUpload(report: UploadReport): string {
-  const list = (keys: string[]) => (keys.length === 0 ? "  (none)" : keys.map((key) => `  ${key}`).join("\n"));
+  const list = (keys: string[]) =>
+    keys.length === 0 ? "  (none)" : keys.map((key) => `  ${key}`).join("\n");
   return `stored:\n${list(report.stored)}\nnot stored:\n${list(report.notStored)}`;
 }
 
@@ -58,7 +59,11 @@ export async function readRuns(store: ObjectStore, prefix: string) {
     store.list(`${prefix}runs/`),
     store.list(`${prefix}pulls/`),
   ]);
-  return { main: await read(mainKeys), pulls: await read(pullKeys), keys: [...mainKeys, ...pullKeys] };
+  return {
+    main: await read(mainKeys),
+    pulls: await read(pullKeys),
+    keys: [...mainKeys, ...pullKeys],
+  };
 }
 
 /** Site files (assets and data) by their path under the site root. */
@@ -104,7 +109,10 @@ export async function publishSite(
 }
 
 /** The newest stored main-history run of each commit, found from keys alone. */
-export async function storedCommits(store: ObjectStore, prefix: string): Promise<Map<string, string>> {
+export async function storedCommits(
+  store: ObjectStore,
+  prefix: string,
+): Promise<Map<string, string>> {
   const keys = await store.list(`${prefix}runs/`);
   const newest = new Map<string, string>();
   for (const key of keys) {
@@ -120,7 +128,11 @@ export async function loadRun(store: ObjectStore, key: string): Promise<StoredRu
   return parseStoredRun(text, key);
 }
 
-export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>) {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+) {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
@@ -133,3 +145,11 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (
   return results;
 }
 
+/** The dashboard's files written under a local directory (GitHub Pages, a web server). */
+export function writeSite(directory: string, files: ReadonlyMap<string, string>): void {
+  for (const [path, text] of files) {
+    const target = join(directory, path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, text);
+  }
+}

@@ -27,7 +27,12 @@ const ICONS: Record<Verdict, string> = {
 export function formatValue(value: number | undefined, unit: Unit): string {
   if (value === undefined) return "";
   if (unit === "ns") {
-    const scales: [number, string][] = [[1e9, "s"], [1e6, "ms"], [1e3, "µs"], [1, "ns"]];
+    const scales: [number, string][] = [
+      [1e9, "s"],
+      [1e6, "ms"],
+      [1e3, "µs"],
+      [1, "ns"],
+    ];
     const [factor, name] = scales.find(([scale]) => Math.abs(value) >= scale) ?? [1, "ns"];
     return `${Number((value / factor).toPrecision(4))} ${name}`;
   }

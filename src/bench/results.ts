@@ -39,8 +39,8 @@ const TIME_FACTORS: Record<string, number> = {
   ps: 0.001,
   ns: 1,
   us: 1000,
-  "µs": 1000,
-  "μs": 1000,
+  µs: 1000,
+  μs: 1000,
   ms: 1e6,
   s: 1e9,
 };

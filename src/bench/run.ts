@@ -1,9 +1,20 @@
+import { resolve } from "node:path";
 import { ConfigurationError } from "../core/errors.ts";
 import { inlineCode, Summary } from "../core/summary.ts";
 import { type Comparison, compareResults, countVerdicts, type Thresholds } from "./compare.ts";
 import type { RunMetadata, StoredRun } from "./history.ts";
 import { parseResultPaths } from "./parse.ts";
-import { describeUpload, loadRun, publishSite, storedCommits, storeRun, UploadError, type UploadReport } from "./publish.ts";
+import {
+  describeUpload,
+  loadRun,
+  publishSite,
+  siteFiles,
+  storedCommits,
+  storeRun,
+  UploadError,
+  type UploadReport,
+  writeSite,
+} from "./publish.ts";
 import { type BaseDescription, commentBody, headline, summaryReport } from "./report.ts";
 import type { BenchmarkResult } from "./results.ts";
 import type { ObjectStore } from "./store.ts";
@@ -27,6 +38,8 @@ export interface BenchInputs {
   baseRef: string;
   /** How many of the latest runs the dashboard charts. */
   historyWindow: number;
+  /** Also write the dashboard here (for actions/upload-pages-artifact). */
+  siteDirectory: string | undefined;
 }
 
 /** What the workflow run knows about itself (from the runner's environment and event). */
@@ -68,22 +81,54 @@ export interface BenchOutcome {
   failed: boolean;
 }
 
-export async function run(inputs: BenchInputs, context: RunContext, deps: BenchDeps): Promise<BenchOutcome> {
+export async function run(
+  inputs: BenchInputs,
+  context: RunContext,
+  deps: BenchDeps,
+): Promise<BenchOutcome> {
   const results = parseResultPaths(inputs.results, context.cwd);
   deps.log(`read ${results.length} results from ${inputs.results.join(", ")}`);
   const mode = chooseMode(inputs, context);
   if (mode === "compare") return comparePullRequest(inputs, context, deps, results);
   if (mode === "upload" && context.branch === inputs.mainBranch) {
     const runKey = await upload(inputs, context, deps, results, true);
+    if (inputs.siteDirectory && deps.storage) {
+      const { files } = await siteFiles(
+        deps.storage.store,
+        deps.storage.prefix,
+        deps.assets,
+        inputs.historyWindow,
+      );
+      writeSite(resolve(context.cwd, inputs.siteDirectory), files);
+      deps.log(`wrote the dashboard (${files.size} files) to ${inputs.siteDirectory}`);
+    }
     deps.writeSummary(
       new Summary()
         .heading(`Benchmarks: ${results.length} results stored`)
-        .raw(`Stored as ${inlineCode(runKey)} in ${inlineCode(deps.storage?.store.description ?? "")}.`),
+        .raw(
+          `Stored as ${inlineCode(runKey)} in ${inlineCode(deps.storage?.store.description ?? "")}.`,
+        ),
     );
-    return { mode, results, comparisons: [], base: undefined, runKey, regressions: 0, failed: false };
+    return {
+      mode,
+      results,
+      comparisons: [],
+      base: undefined,
+      runKey,
+      regressions: 0,
+      failed: false,
+    };
   }
   deps.log(`not on ${inputs.mainBranch} (${context.branch ?? context.eventName}): nothing stored`);
-  return { mode: "parse", results, comparisons: [], base: undefined, runKey: undefined, regressions: 0, failed: false };
+  return {
+    mode: "parse",
+    results,
+    comparisons: [],
+    base: undefined,
+    runKey: undefined,
+    regressions: 0,
+    failed: false,
+  };
 }
 
 function chooseMode(inputs: BenchInputs, context: RunContext): "upload" | "compare" {
@@ -108,7 +153,11 @@ async function upload(
     report.stored.push(key);
     await publishSite(store, prefix, deps.assets, inputs.historyWindow, report);
   } catch (thrown) {
-    if (!key) report.notStored.push(`the run (${results.length} results)`, `${prefix}site/ (the dashboard)`);
+    if (!key)
+      report.notStored.push(
+        `the run (${results.length} results)`,
+        `${prefix}site/ (the dashboard)`,
+      );
     throw new UploadError(thrown, report);
   }
   deps.log(`uploaded to ${store.description}\n${describeUpload(report)}`);
@@ -116,12 +165,17 @@ async function upload(
 }
 
 async function findBase(inputs: BenchInputs, context: RunContext, deps: BenchDeps) {
-  if (!deps.storage) return { base: undefined, description: { commit: null, mergeBase: null, distance: 0, url: null } };
+  if (!deps.storage)
+    return {
+      base: undefined,
+      description: { commit: null, mergeBase: null, distance: 0, url: null },
+    };
   const mergeBase = await deps.git.mergeBase(inputs.baseRef, context.metadata.commit);
   const stored = await storedCommits(deps.storage.store, deps.storage.prefix);
   const ancestors = await deps.git.firstParents(mergeBase, 500);
   const distance = ancestors.findIndex((commit) => stored.has(commit));
-  if (distance < 0) return { base: undefined, description: { commit: null, mergeBase, distance: 0, url: null } };
+  if (distance < 0)
+    return { base: undefined, description: { commit: null, mergeBase, distance: 0, url: null } };
   const commit = ancestors[distance] as string;
   const base = await loadRun(deps.storage.store, stored.get(commit) as string);
   return { base, description: { commit, mergeBase, distance, url: base.run.url } };
@@ -147,7 +201,13 @@ async function comparePullRequest(
   let runKey: string | undefined;
   if (deps.storage && inputs.storePullRequests) {
     const metadata = { ...context.metadata, baseCommit: description.commit };
-    runKey = await upload(inputs, { ...context, metadata }, deps, results, inputs.publishPullRequests);
+    runKey = await upload(
+      inputs,
+      { ...context, metadata },
+      deps,
+      results,
+      inputs.publishPullRequests,
+    );
   }
   const regressions = countVerdicts(comparisons).regressed;
   return {

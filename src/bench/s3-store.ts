@@ -21,7 +21,8 @@ export class S3Store implements ObjectStore {
     this.bucket = location.bucket;
     this.description = `s3://${location.bucket}/${location.prefix}`;
     this.client = new S3Client({
-      region: location.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1",
+      region:
+        location.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1",
       ...(location.endpoint ? { endpoint: location.endpoint } : {}),
       forcePathStyle: location.pathStyle,
       maxAttempts,
@@ -56,14 +57,17 @@ export class S3Store implements ObjectStore {
       await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return true;
     } catch (thrown) {
-      if (thrown instanceof S3ServiceException && thrown.$metadata.httpStatusCode === 404) return false;
+      if (thrown instanceof S3ServiceException && thrown.$metadata.httpStatusCode === 404)
+        return false;
       throw thrown;
     }
   }
 
   async get(key: string): Promise<string | undefined> {
     try {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const response = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: key }),
+      );
       return await response.Body?.transformToString("utf8");
     } catch (thrown) {
       if (thrown instanceof S3ServiceException && thrown.$metadata.httpStatusCode === 404) {

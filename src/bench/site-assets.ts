@@ -1,5 +1,5 @@
-import uplotStyle from "uplot/dist/uPlot.min.css" with { type: "text" };
 import uplotScript from "uplot/dist/uPlot.iife.min.js" with { type: "text" };
+import uplotStyle from "uplot/dist/uPlot.min.css" with { type: "text" };
 import script from "./site/app.js" with { type: "text" };
 import page from "./site/index.html" with { type: "text" };
 import style from "./site/style.css" with { type: "text" };

@@ -1,4 +1,14 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { ConfigurationError } from "../core/errors.ts";
 
@@ -33,16 +43,25 @@ export class DirectoryStore implements ObjectStore {
     this.description = root;
   }
 
+  /**
+   * Readers never see half a file: the body is written aside, then renamed into place, or for an
+   * immutable object hard-linked, which fails when the name is taken.
+   */
   async put(key: string, body: string | Uint8Array, options: PutOptions = {}): Promise<void> {
     const path = this.pathOf(key);
     mkdirSync(dirname(path), { recursive: true });
+    const aside = `${path}.${randomBytes(6).toString("hex")}.partial`;
+    writeFileSync(aside, body);
     try {
-      writeFileSync(path, body, { flag: options.immutable ? "wx" : "w" });
+      if (options.immutable) linkSync(aside, path);
+      else renameSync(aside, path);
     } catch (thrown) {
       if ((thrown as NodeJS.ErrnoException).code === "EEXIST") {
         throw new ObjectExistsError(`${key} already exists in ${this.description}`);
       }
       throw thrown;
+    } finally {
+      rmSync(aside, { force: true });
     }
   }
 
@@ -62,7 +81,8 @@ export class DirectoryStore implements ObjectStore {
       for (const entry of readdirSync(path, { withFileTypes: true })) {
         const child = join(path, entry.name);
         if (entry.isDirectory()) visit(child);
-        else keys.push(relative(this.root, child).split(sep).join("/"));
+        else if (!entry.name.endsWith(".partial"))
+          keys.push(relative(this.root, child).split(sep).join("/"));
       }
     };
     if (existsSync(join(this.root, directory))) visit(join(this.root, directory));

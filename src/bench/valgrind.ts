@@ -34,16 +34,19 @@ export function parseValgrindFile(text: string, file: string): ValgrindTotals {
   let totals: { values: number[]; line: number } | undefined;
   let command = "";
   const names = new Map<string, Set<string>>();
-  lines.forEach((raw, index) => {
+  for (const [index, raw] of lines.entries()) {
     const line = raw.trimEnd();
     const at = index + 1;
-    if (line === "" || line.startsWith("#")) return;
+    if (line === "" || line.startsWith("#")) continue;
     const spec = SPEC_LINE.exec(line);
-    if (spec) return checkCompressedName(spec[1] as string, spec[2] as string, names, file, at);
-    if (CALL_LINE.test(line)) return;
+    if (spec) {
+      checkCompressedName(spec[1] as string, spec[2] as string, names, file, at);
+      continue;
+    }
+    if (CALL_LINE.test(line)) continue;
     if (COST_LINE.test(line)) {
       if (!events) throw malformed(file, at, "a cost line before the 'events:' header");
-      return;
+      continue;
     }
     const header = HEADER_LINE.exec(line);
     if (!header) throw malformed(file, at, `unreadable line '${line.slice(0, 80)}'`);
@@ -52,7 +55,7 @@ export function parseValgrindFile(text: string, file: string): ValgrindTotals {
     if (key === "cmd") command = value.trim();
     if (key === "summary") summary = { values: counts(value, file, at), line: at };
     if (key === "totals") totals = { values: counts(value, file, at), line: at };
-  });
+  }
   if (!events) throw malformed(file, 1, "no 'events:' header");
   const closing = tool === "callgrind" ? totals : summary;
   if (!closing) {
@@ -72,7 +75,11 @@ function counts(text: string, file: string, line: number): number[] {
 
 function columns(events: string[], closing: { values: number[]; line: number }, file: string) {
   if (closing.values.length > events.length) {
-    throw malformed(file, closing.line, `${closing.values.length} counts for ${events.length} events`);
+    throw malformed(
+      file,
+      closing.line,
+      `${closing.values.length} counts for ${events.length} events`,
+    );
   }
   // Valgrind leaves trailing zero columns out.
   return new Map(events.map((event, index) => [event, closing.values[index] ?? 0]));

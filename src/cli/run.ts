@@ -14,7 +14,7 @@ The status-gate actions, run on your own machine.
 Commands:
 ${lines.join("\n")}
 
-Run 'status-gate <command> --help' for a command's options.
+Run 'status-gate <command> --help' (or 'status-gate help <command>') for a command's options.
 
 Exit codes: 0 success; 1 the check ran and failed (findings, red gate, regression);
 2 bad command line or configuration; 3 unexpected error (a bug or the network).
@@ -22,6 +22,8 @@ Exit codes: 0 success; 1 the check ran and failed (findings, red gate, regressio
 }
 
 export async function runCli(args: string[], io: CliIO): Promise<number> {
+  // `status-gate help <command>` is `status-gate <command> --help`.
+  if (args[0] === "help" && args[1] !== undefined) return runCli([args[1], "--help"], io);
   const [name, ...rest] = args;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout.write(usage());

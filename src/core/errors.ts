@@ -29,6 +29,8 @@ export function isConfigurationError(error: unknown): error is ConfigurationErro
 export function describeThrown(thrown: unknown): string {
   if (thrown instanceof Error) return thrown.message || thrown.name;
   if (typeof thrown === "string") return thrown;
+  const message = (thrown as { message?: unknown } | null | undefined)?.message;
+  if (typeof message === "string" && message) return message;
   try {
     return JSON.stringify(thrown) ?? String(thrown);
   } catch {

@@ -1,4 +1,5 @@
 import { appendFileSync, statSync } from "node:fs";
+import { annotate } from "./log.ts";
 
 /** GitHub refuses a step's job summary above 1 MiB; past that the step's summary is dropped. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
@@ -48,6 +49,18 @@ export function link(text: string, url: string | undefined): string {
 }
 
 /**
+ * A fenced code block for untrusted text: the fence is longer than any run of backticks in it,
+ * and the info string keeps only characters that cannot end the fence line or add attributes.
+ */
+export function codeBlock(text: string, language = ""): string {
+  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(Math.max(3, longestRun + 1));
+  const info = language.replace(/[^\w+-]/g, "");
+  const body = text.replace(/\r\n|\r/g, "\n");
+  return `${fence}${info}\n${body}${body.endsWith("\n") || body === "" ? "" : "\n"}${fence}`;
+}
+
+/**
  * Builds a job summary in markdown. Callers pass trusted markdown to `raw` and everything else
  * through the typed helpers, which escape it. `write` keeps the step under GitHub's 1 MiB limit:
  * it truncates at a block boundary with a note instead of failing the step.
@@ -81,6 +94,11 @@ export class Summary {
 
   list(items: readonly string[]): this {
     return this.raw(items.map((item) => `- ${item}`).join("\n"));
+  }
+
+  /** Untrusted text shown verbatim in a fenced code block that nothing in it can close. */
+  code(text: string, language = ""): this {
+    return this.raw(codeBlock(text, language));
   }
 
   details(summaryText: string, bodyMarkdown: string): this {
@@ -119,13 +137,22 @@ export class Summary {
       used = 0;
     }
     const text = this.toString(Math.max(0, SUMMARY_LIMIT_BYTES - used));
-    appendFileSync(path, text);
+    try {
+      appendFileSync(path, text);
+    } catch (error) {
+      // A summary is a courtesy; losing it must not fail the check it reports on.
+      annotate({
+        level: "warning",
+        title: "job summary",
+        message: `could not write the job summary to ${path}: ${(error as Error).message}`,
+      });
+    }
     return text;
   }
 }
 
 const TRUNCATION_NOTE =
-  "\n\n> [!NOTE]\n> This summary was cut to fit GitHub's 1 MiB limit; see the step log for the rest.\n";
+  "\n\n> [!NOTE]\n> This summary was cut short to fit GitHub's 1 MiB limit for a step's job summary.\n";
 
 /**
  * The longest prefix within `bytes` that ends at a line break, so no table row, tag or entity is

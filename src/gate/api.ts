@@ -1,5 +1,4 @@
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
-import { request as httpsRequest } from "node:https";
 
 /**
  * The gate's own small REST client on node:http. It exists for three reasons Octokit does not
@@ -15,6 +14,8 @@ export interface ApiOptions {
   retries: number;
   /** First retry delay; doubled each time, with jitter. */
   retryDelayMs: number;
+  /** The longest rate-limit wait worth sitting out (the gate's timeout); longer is a failure. */
+  longestWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
@@ -58,11 +59,17 @@ export class GitHubApi {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly inflight = new Map<string, Promise<ApiResult<unknown>>>();
   private readonly options: Required<ApiOptions>;
+  private markSent: () => void = () => {};
+  /** Settles once the first request has left (or failed to): the entry waits for it. */
+  readonly firstSent = new Promise<void>((resolve) => {
+    this.markSent = resolve;
+  });
 
   constructor(options: ApiOptions) {
     this.options = {
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       now: Date.now,
+      longestWaitMs: 10 * 60_000,
       ...options,
     };
   }
@@ -118,7 +125,7 @@ export class GitHubApi {
       const wait = rateLimitWait(response, this.options.now());
       if (wait !== undefined) {
         lastProblem = `${method} ${path}: rate limited (HTTP ${response.status}); retry in ${Math.ceil(wait / 1000)}s`;
-        if (wait > this.options.retryDelayMs * 2 ** this.options.retries * 10) {
+        if (wait > this.options.longestWaitMs) {
           throw new ApiError(lastProblem, response.status);
         }
         await this.options.sleep(wait);
@@ -131,7 +138,7 @@ export class GitHubApi {
     throw new ApiError(`${lastProblem} (after ${this.options.retries + 1} attempts)`);
   }
 
-  private send1(method: string, path: string, body: unknown, etag: string | undefined) {
+  private async send1(method: string, path: string, body: unknown, etag: string | undefined) {
     const url = new URL(`${this.options.apiUrl.replace(/\/+$/, "")}${path}`);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = {
@@ -142,7 +149,8 @@ export class GitHubApi {
     };
     if (etag) headers["if-none-match"] = etag;
     if (payload) headers["content-type"] = "application/json";
-    const request = url.protocol === "https:" ? httpsRequest : httpRequest;
+    // TLS costs startup time; load it only when the API is https (always, except in tests).
+    const request = url.protocol === "https:" ? (await import("node:https")).request : httpRequest;
     return new Promise<RawResponse>((resolve, reject) => {
       this.counts.sent++;
       const outgoing = request(url, { method, headers, timeout: 30_000 }, (incoming) => {
@@ -153,11 +161,19 @@ export class GitHubApi {
           const status = incoming.statusCode ?? 0;
           if (status === 304) this.counts.notModified++;
           else this.counts.charged++;
-          resolve({ status, headers: incoming.headers, body: Buffer.concat(chunks).toString("utf8") });
+          resolve({
+            status,
+            headers: incoming.headers,
+            body: Buffer.concat(chunks).toString("utf8"),
+          });
         });
       });
       outgoing.on("timeout", () => outgoing.destroy(new Error("no answer in 30s")));
-      outgoing.on("error", reject);
+      outgoing.on("finish", this.markSent);
+      outgoing.on("error", (error) => {
+        this.markSent();
+        reject(error);
+      });
       outgoing.end(payload);
     });
   }
@@ -173,7 +189,10 @@ function parseBody(response: RawResponse): unknown {
   try {
     return JSON.parse(response.body);
   } catch {
-    throw new ApiError(`HTTP ${response.status} answered with a body that is not JSON`, response.status);
+    throw new ApiError(
+      `HTTP ${response.status} answered with a body that is not JSON`,
+      response.status,
+    );
   }
 }
 

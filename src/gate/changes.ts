@@ -34,13 +34,22 @@ async function localChanges(
 ): Promise<FoundChanges | undefined> {
   if (!(await git.available()) || !(await git.hasCommit(target.sha))) return undefined;
   if (await git.isShallow()) {
-    notice("the checkout is a shallow clone, so its merge bases cannot be trusted; asking the GitHub API for the changed files (use fetch-depth: 0 to diff locally)");
+    notice(
+      "the checkout is a shallow clone, so its merge bases cannot be trusted; asking the GitHub API for the changed files (use fetch-depth: 0 to diff locally)",
+    );
     return undefined;
   }
   const base = await localBase(target, git);
   if (!base) return undefined;
   const files = await git.diff(base, target.sha);
-  return { baseSha: base, changes: { files, complete: true, source: `local git diff ${short(base)}...${short(target.sha)}` } };
+  return {
+    baseSha: base,
+    changes: {
+      files,
+      complete: true,
+      source: `local git diff ${short(base)}...${short(target.sha)}`,
+    },
+  };
 }
 
 async function localBase(target: Target, git: LocalGit): Promise<string | undefined> {
@@ -48,7 +57,8 @@ async function localBase(target: Target, git: LocalGit): Promise<string | undefi
   if ("sha" in target.base) {
     if (!(await git.hasCommit(target.base.sha))) return undefined;
     // A push whose `before` is not an ancestor was a force push the payload did not flag.
-    if (target.event !== "push" || (await git.isAncestor(target.base.sha, target.sha))) return target.base.sha;
+    if (target.event !== "push" || (await git.isAncestor(target.base.sha, target.sha)))
+      return target.base.sha;
     const fallback = await git.resolveBranch(target.rulesRef);
     return fallback ? git.mergeBase(fallback, target.sha) : undefined;
   }
@@ -59,7 +69,15 @@ async function localBase(target: Target, git: LocalGit): Promise<string | undefi
 async function apiChanges(target: Target, sources: ChangeSources): Promise<FoundChanges> {
   if (target.pullRequest) return pullRequestFiles(target, target.pullRequest, sources);
   if (!target.base) {
-    return { baseSha: undefined, changes: { files: [], complete: false, source: "none", everythingBecause: `${target.event} has no base to compare with, so every rule applies` } };
+    return {
+      baseSha: undefined,
+      changes: {
+        files: [],
+        complete: false,
+        source: "none",
+        everythingBecause: `${target.event} has no base to compare with, so every rule applies`,
+      },
+    };
   }
   const base = "sha" in target.base ? target.base.sha : target.base.mergeBaseWith;
   const { data } = await sources.api.get<CompareResponse>(
@@ -73,7 +91,9 @@ async function apiChanges(target: Target, sources: ChangeSources): Promise<Found
       files,
       complete,
       source: `GitHub compare ${short(base)}...${short(target.sha)}`,
-      everythingBecause: complete ? undefined : `the compare API lists at most ${COMPARE_FILES_CAP} files and this change has ${files.length} or more, so every rule applies (check out the repository with fetch-depth: 0 for an exact diff)`,
+      everythingBecause: complete
+        ? undefined
+        : `the compare API lists at most ${COMPARE_FILES_CAP} files and this change has ${files.length} or more, so every rule applies (check out the repository with fetch-depth: 0 for an exact diff)`,
     },
   };
 }
@@ -119,7 +139,9 @@ interface CompareResponse {
 }
 
 function toChangedFile(file: ApiFile): ChangedFile {
-  return file.previous_filename ? { path: file.filename, previousPath: file.previous_filename } : { path: file.filename };
+  return file.previous_filename
+    ? { path: file.filename, previousPath: file.previous_filename }
+    : { path: file.filename };
 }
 
 /**
@@ -141,7 +163,11 @@ export async function readRulesText(
   );
 }
 
-async function readAt(path: string, rev: string, sources: ChangeSources): Promise<string | undefined> {
+async function readAt(
+  path: string,
+  rev: string,
+  sources: ChangeSources,
+): Promise<string | undefined> {
   if (sources.git && (await sources.git.available())) {
     const text = await sources.git.show(rev, path);
     if (text !== undefined) return text;
@@ -151,7 +177,9 @@ async function readAt(path: string, rev: string, sources: ChangeSources): Promis
       `/repos/${sources.repository}/contents/${path.split("/").map(encodeURIComponent).join("/")}?ref=${encodeURIComponent(rev)}`,
     );
     if (typeof data.content !== "string") return undefined;
-    return Buffer.from(data.content, data.encoding === "base64" ? "base64" : "utf8").toString("utf8");
+    return Buffer.from(data.content, data.encoding === "base64" ? "base64" : "utf8").toString(
+      "utf8",
+    );
   } catch (thrown) {
     if ((thrown as { status?: number }).status === 404) return undefined;
     throw thrown;

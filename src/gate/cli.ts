@@ -36,7 +36,9 @@ Exit codes: 0 planned; 2 bad command line, rules file or revision; 3 unexpected 
       format: { type: "string" },
     });
     if (positionals[0] !== "plan" || positionals.length > 1) {
-      throw new ConfigurationError(`expected 'status-gate gate plan [options]', got '${positionals.join(" ")}' (see 'status-gate gate --help')`);
+      throw new ConfigurationError(
+        `expected 'status-gate gate plan [options]', got '${positionals.join(" ")}' (see 'status-gate gate --help')`,
+      );
     }
     const format = values.format ?? "text";
     if (format !== "text" && format !== "json") {
@@ -44,8 +46,15 @@ Exit codes: 0 planned; 2 bad command line, rules file or revision; 3 unexpected 
     }
     const repo = resolve(io.cwd, values.repo ?? ".");
     const rulesPath = resolve(repo, values.rules ?? DEFAULT_RULES_PATH);
-    const decisions = await planLocalDiff(repo, rulesPath, values.base ?? "main", values.head ?? "HEAD");
-    io.stdout.write(format === "json" ? toJson(decisions) : toText(decisions.decisions, decisions.changes, io));
+    const decisions = await planLocalDiff(
+      repo,
+      rulesPath,
+      values.base ?? "main",
+      values.head ?? "HEAD",
+    );
+    io.stdout.write(
+      format === "json" ? toJson(decisions) : toText(decisions.decisions, decisions.changes, io),
+    );
     return EXIT.ok;
   },
 };
@@ -53,8 +62,12 @@ Exit codes: 0 planned; 2 bad command line, rules file or revision; 3 unexpected 
 /** The plan for a local diff: the same parser, diff and matching the action uses. */
 export async function planLocalDiff(repo: string, rulesPath: string, base: string, head: string) {
   const git = localGit(repo);
-  if (!(await git.available())) throw new ConfigurationError(`${repo} is not a git repository (--repo)`);
-  const [baseSha, headSha] = await Promise.all([git.resolveRevision(base), git.resolveRevision(head)]);
+  if (!(await git.available()))
+    throw new ConfigurationError(`${repo} is not a git repository (--repo)`);
+  const [baseSha, headSha] = await Promise.all([
+    git.resolveRevision(base),
+    git.resolveRevision(head),
+  ]);
   if (!baseSha) throw new ConfigurationError(`--base '${base}' is not a commit in ${repo}`);
   if (!headSha) throw new ConfigurationError(`--head '${head}' is not a commit in ${repo}`);
   let text: string;
@@ -97,6 +110,7 @@ function toText(decisions: RuleDecision[], changes: ChangeSet, io: CliIO): strin
   lines.push(paint(io, "bold", `Required (${required.length}):`));
   for (const d of required) lines.push(`  ${paint(io, "green", d.rule.id)}  ${d.reason}`);
   lines.push("", paint(io, "bold", `Not required (${decisions.length - required.length}):`));
-  for (const d of decisions.filter((d) => !d.applies)) lines.push(`  ${paint(io, "dim", d.rule.id)}  ${d.reason}`);
+  for (const d of decisions.filter((d) => !d.applies))
+    lines.push(`  ${paint(io, "dim", d.rule.id)}  ${d.reason}`);
   return `${lines.join("\n")}\n`;
 }

@@ -11,6 +11,7 @@ export function createApi(inputs: GateInputs): GitHubApi {
     maxRequests: inputs.maxRequests,
     retries: inputs.apiRetries,
     retryDelayMs: Math.min(2000, inputs.pollIntervalMs),
+    longestWaitMs: inputs.timeoutMs,
   });
 }
 

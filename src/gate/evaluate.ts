@@ -73,9 +73,13 @@ export function evaluateRules(
     const checks = [
       ...checkRuns
         .filter((run) => runMatches(decision.rule, run, runsBySuite.get(run.suiteId ?? -1)))
-        .map((run) => fromCheckRun(decision.rule, run, runsBySuite.get(run.suiteId ?? -1), context)),
+        .map((run) =>
+          fromCheckRun(decision.rule, run, runsBySuite.get(run.suiteId ?? -1), context),
+        ),
       ...(acceptsStatuses(decision.rule)
-        ? statuses.filter((s) => decision.rule.matchesName(s.context)).map((s) => fromStatus(s, context))
+        ? statuses
+            .filter((s) => decision.rule.matchesName(s.context))
+            .map((s) => fromStatus(s, context))
         : []),
     ];
     return stateOf(decision, checks, snapshot.workflowRuns, context);
@@ -92,7 +96,11 @@ function currentWorkflowRuns(runs: readonly WorkflowRunRecord[]): Map<number, Wo
   for (const run of runs) {
     const key = `${run.path}\u0000${run.event}`;
     const known = newest.get(key);
-    if (!known || run.runNumber > known.runNumber || (run.runNumber === known.runNumber && run.id > known.id)) {
+    if (
+      !known ||
+      run.runNumber > known.runNumber ||
+      (run.runNumber === known.runNumber && run.id > known.id)
+    ) {
       newest.set(key, run);
     }
   }
@@ -133,7 +141,10 @@ function latestStatuses(statuses: readonly StatusRecord[], context: EvaluationCo
   for (const status of statuses) {
     if (context.ignore.some((ignored) => ignored(status.context))) continue;
     const known = latest.get(status.context);
-    if (!known || (status.updatedAt ?? status.createdAt ?? "") > (known.updatedAt ?? known.createdAt ?? "")) {
+    if (
+      !known ||
+      (status.updatedAt ?? status.createdAt ?? "") > (known.updatedAt ?? known.createdAt ?? "")
+    ) {
       latest.set(status.context, status);
     }
   }
@@ -167,13 +178,21 @@ function fromCheckRun(
     kind: "check run",
     name: run.name,
     conclusion: done ? (run.conclusion ?? "unknown") : run.status,
-    outcome: done ? completedOutcome(rule, run) : run.status === "in_progress" ? "running" : "queued",
+    outcome: done
+      ? completedOutcome(rule, run)
+      : run.status === "in_progress"
+        ? "running"
+        : "queued",
     url: run.url,
     workflow: workflowRun?.path,
     event: workflowRun?.event,
     app: run.appSlug,
-    queuedMs: started !== undefined && created !== undefined ? Math.max(0, started - created) : undefined,
-    runMs: started !== undefined ? Math.max(0, (done ? (completed ?? context.now) : context.now) - started) : undefined,
+    queuedMs:
+      started !== undefined && created !== undefined ? Math.max(0, started - created) : undefined,
+    runMs:
+      started !== undefined
+        ? Math.max(0, (done ? (completed ?? context.now) : context.now) - started)
+        : undefined,
   };
 }
 
@@ -204,7 +223,10 @@ function fromStatus(status: StatusRecord, context: EvaluationContext): MatchedCh
     event: undefined,
     app: undefined,
     queuedMs: undefined,
-    runMs: created !== undefined ? Math.max(0, (outcome === "running" ? context.now : (updated ?? created)) - created) : undefined,
+    runMs:
+      created !== undefined
+        ? Math.max(0, (outcome === "running" ? context.now : (updated ?? created)) - created)
+        : undefined,
   };
 }
 
@@ -218,12 +240,17 @@ function stateOf(
   const result = (state: RuleState, detail: string) => ({ rule, decision, state, checks, detail });
   const failures = checks.filter((check) => check.outcome === "failure");
   if (failures.length > 0) {
-    return result("failed", failures.map((check) => `${check.name}: ${describeConclusion(check.conclusion)}`).join("; "));
+    return result(
+      "failed",
+      failures.map((check) => `${check.name}: ${describeConclusion(check.conclusion)}`).join("; "),
+    );
   }
   const timedOut =
     context.deadlinePassed ||
     (rule.timeoutMs !== undefined && context.now - context.startedAt >= rule.timeoutMs);
-  const waiting = checks.filter((check) => check.outcome === "queued" || check.outcome === "running");
+  const waiting = checks.filter(
+    (check) => check.outcome === "queued" || check.outcome === "running",
+  );
   if (waiting.length > 0) {
     const what = waiting.map((check) => `${check.name} (${check.outcome})`).join(", ");
     return timedOut ? result("timed-out", `still ${what} at the timeout`) : result("pending", what);
@@ -234,22 +261,43 @@ function stateOf(
     return result("satisfied", tolerated > 0 ? `${names} (${tolerated} continue-on-error)` : names);
   }
   const runs = relatedRuns(rule, workflowRuns);
-  const broken = runs.find((run) => run.status === "completed" && run.conclusion !== "success" && run.conclusion !== "action_required");
+  const broken = runs.find(
+    (run) =>
+      run.status === "completed" &&
+      run.conclusion !== "success" &&
+      run.conclusion !== "action_required",
+  );
   if (broken && rule.workflow !== undefined) {
-    return result("failed", `workflow run ${run(broken)} concluded ${describeConclusion(broken.conclusion ?? "unknown")} without a ${rule.check ?? rule.job} job`);
+    return result(
+      "failed",
+      `workflow run ${run(broken)} concluded ${describeConclusion(broken.conclusion ?? "unknown")} without a ${rule.check ?? rule.job} job`,
+    );
   }
-  if (runs.some((run) => run.conclusion === "action_required" || run.status === "action_required")) {
-    return result("awaiting-approval", "the workflow run awaits a maintainer's approval (fork or first-time contributor)");
+  if (
+    runs.some((run) => run.conclusion === "action_required" || run.status === "action_required")
+  ) {
+    return result(
+      "awaiting-approval",
+      "the workflow run awaits a maintainer's approval (fork or first-time contributor)",
+    );
   }
-  return result(timedOut ? "timed-out" : "missing", `never appeared: ${likelyCause(rule, runs, broken)}`);
+  return result(
+    timedOut ? "timed-out" : "missing",
+    `never appeared: ${likelyCause(rule, runs, broken)}`,
+  );
 }
 
 function relatedRuns(rule: Rule, runs: readonly WorkflowRunRecord[]) {
   return rule.workflow === undefined ? runs : runs.filter((run) => run.path === rule.workflow);
 }
 
-function likelyCause(rule: Rule, runs: readonly WorkflowRunRecord[], broken: WorkflowRunRecord | undefined) {
-  if (broken) return `workflow run ${run(broken)} concluded ${describeConclusion(broken.conclusion ?? "unknown")}`;
+function likelyCause(
+  rule: Rule,
+  runs: readonly WorkflowRunRecord[],
+  broken: WorkflowRunRecord | undefined,
+) {
+  if (broken)
+    return `workflow run ${run(broken)} concluded ${describeConclusion(broken.conclusion ?? "unknown")}`;
   if (rule.workflow !== undefined && runs.length === 0) {
     return `no run of ${rule.workflow} on this commit (a branch or paths filter, [skip ci], a disabled workflow, or a YAML error)`;
   }
@@ -280,7 +328,11 @@ export type Result = "success" | "failure" | "pending" | "awaiting-approval";
 export function verdictOf(evaluations: readonly RuleEvaluation[]): Result {
   const blocking = evaluations.filter((evaluation) => !evaluation.rule.advisory);
   if (blocking.some((e) => e.state === "failed" || e.state === "timed-out")) return "failure";
-  const outstanding = blocking.filter((e) => e.state === "pending" || e.state === "missing" || e.state === "awaiting-approval");
+  const outstanding = blocking.filter(
+    (e) => e.state === "pending" || e.state === "missing" || e.state === "awaiting-approval",
+  );
   if (outstanding.length === 0) return "success";
-  return outstanding.every((e) => e.state === "awaiting-approval") ? "awaiting-approval" : "pending";
+  return outstanding.every((e) => e.state === "awaiting-approval")
+    ? "awaiting-approval"
+    : "pending";
 }

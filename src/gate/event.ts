@@ -51,7 +51,9 @@ export interface TargetOverrides {
 export function resolveTarget(event: string, payload: Payload, overrides: TargetOverrides): Target {
   const defaultBranch = payload.repository?.default_branch ?? overrides.defaultBranch ?? "main";
   if (overrides.sha !== undefined && !SHA.test(overrides.sha)) {
-    throw new ConfigurationError(`input 'sha' is '${overrides.sha}'; use a full 40-character commit SHA`);
+    throw new ConfigurationError(
+      `input 'sha' is '${overrides.sha}'; use a full 40-character commit SHA`,
+    );
   }
   switch (event) {
     case "pull_request":
@@ -106,13 +108,21 @@ function pushTarget(payload: Payload, overrides: TargetOverrides, defaultBranch:
   const branch = payload.ref?.replace(/^refs\/heads\//, "");
   const target = { event: "push", sha: head, rulesRef: defaultBranch, pullRequest: undefined };
   if (overrides.base) {
-    return { ...target, base: { sha: overrides.base }, description: `push ${short(head)} against input base` };
+    return {
+      ...target,
+      base: { sha: overrides.base },
+      description: `push ${short(head)} against input base`,
+    };
   }
   if (!before || ZERO_SHA.test(before)) {
     return {
       ...target,
       base: { mergeBaseWith: defaultBranch },
-      description: `new branch ${branch ?? ""}: changes since its merge base with ${defaultBranch}`.replace("  ", " "),
+      description:
+        `new branch ${branch ?? ""}: changes since its merge base with ${defaultBranch}`.replace(
+          "  ",
+          " ",
+        ),
     };
   }
   if (payload.forced) {
@@ -134,7 +144,10 @@ function explicitTarget(event: string, overrides: TargetOverrides, defaultBranch
   return {
     event,
     sha: head,
-    base: overrides.base && SHA.test(overrides.base) ? { sha: overrides.base } : { mergeBaseWith: overrides.base ?? defaultBranch },
+    base:
+      overrides.base && SHA.test(overrides.base)
+        ? { sha: overrides.base }
+        : { mergeBaseWith: overrides.base ?? defaultBranch },
     rulesRef: defaultBranch,
     pullRequest: undefined,
     description: `${event} at ${short(head)} against ${overrides.base ?? defaultBranch}`,

@@ -44,15 +44,28 @@ export function localGit(dir: string): LocalGit {
     hasCommit: async (rev) => (await git("cat-file", "-e", `${rev}^{commit}`)).ok,
     resolveRevision: (rev) => revision("rev-parse", "--verify", "--quiet", `${rev}^{commit}`),
     resolveBranch: async (branch) =>
-      (await revision("rev-parse", "--verify", "--quiet", `refs/remotes/origin/${branch}^{commit}`)) ??
-      (await revision("rev-parse", "--verify", "--quiet", `refs/heads/${branch}^{commit}`)),
+      (await revision(
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        `refs/remotes/origin/${branch}^{commit}`,
+      )) ?? (await revision("rev-parse", "--verify", "--quiet", `refs/heads/${branch}^{commit}`)),
     mergeBase: (a, b) => revision("merge-base", a, b),
     isAncestor: async (ancestor, descendant) =>
       (await git("merge-base", "--is-ancestor", ancestor, descendant)).ok,
     diff: async (base, head) => {
-      const { ok, stdout } = await git("diff", "--name-only", "-z", "--no-renames", `${base}...${head}`);
+      const { ok, stdout } = await git(
+        "diff",
+        "--name-only",
+        "-z",
+        "--no-renames",
+        `${base}...${head}`,
+      );
       if (!ok) throw new Error(`git diff ${base}...${head} failed`);
-      return stdout.split("\0").filter(Boolean).map((path) => ({ path }));
+      return stdout
+        .split("\0")
+        .filter(Boolean)
+        .map((path) => ({ path }));
     },
     show: async (rev, path) => {
       const { ok, stdout } = await git("show", `${rev}:${path}`);

@@ -12,6 +12,11 @@ export interface PathMatcher {
   patterns: readonly string[];
   /** The first positive pattern that `path` matches, or undefined when the path does not count. */
   match(path: string): string | undefined;
+  /**
+   * Literal starts every matching path has (`crates/api/` for `crates/api/**`), so a sorted list of
+   * changed paths needs only a binary search per prefix; undefined when a pattern has none.
+   */
+  prefixes: readonly string[] | undefined;
 }
 
 const OPTIONS = { dot: true, nocomment: true, nonegate: true } as const;
@@ -26,6 +31,7 @@ export function compilePaths(patterns: readonly string[]): PathMatcher {
   const anyNegative = anyOf(negatives.map(compilePath));
   return {
     patterns,
+    prefixes: positives.length === 0 ? undefined : literalPrefixes(positives),
     match(path) {
       if (!anyPositive(path) || anyNegative(path)) return undefined;
       if (positives.length === 0) return "**";
@@ -34,15 +40,50 @@ export function compilePaths(patterns: readonly string[]): PathMatcher {
   };
 }
 
-/** One glob as a test; braces expand into alternatives of one regex. */
+/**
+ * One glob as a test; braces expand into alternatives of one regex. A literal every match must
+ * contain (`c5-x` of `**\/c5-x/**`) is checked first with `includes`, which rejects most paths
+ * far faster than a regex with a leading globstar.
+ */
 export function compilePath(pattern: string): Test {
-  const sources = braceExpand(pattern, OPTIONS).map(globSource);
+  const expanded = braceExpand(pattern, OPTIONS);
+  const sources = expanded.map(globSource);
   if (sources.some((source) => source === undefined)) {
     const matcher = new Minimatch(pattern, OPTIONS);
     return (path) => matcher.match(path);
   }
   const re = new RegExp(`^(?:${sources.join("|")})$`, "s");
-  return (path) => re.test(path);
+  const literals = expanded.map(longestLiteral);
+  if (literals.some((literal) => literal.length < 2)) return (path) => re.test(path);
+  if (literals.length === 1) {
+    const literal = literals[0] as string;
+    return (path) => path.includes(literal) && re.test(path);
+  }
+  return (path) => literals.some((literal) => path.includes(literal)) && re.test(path);
+}
+
+/** The longest run of plain characters inside one path segment: every match holds it verbatim. */
+function longestLiteral(pattern: string): string {
+  let longest = "";
+  for (const run of pattern.split(/[*?[\]{}()!+@\\/]+/))
+    if (run.length > longest.length) longest = run;
+  // A class or escape spans characters the split cannot see; only plain patterns are trusted.
+  return /[[\\]/.test(pattern) ? "" : longest;
+}
+
+function literalPrefixes(patterns: readonly string[]): string[] | undefined {
+  const prefixes = new Set<string>();
+  for (const expanded of patterns.flatMap((pattern) => braceExpand(pattern, OPTIONS))) {
+    const magic = expanded.search(/[*?[\\{}()!+@]/);
+    if (magic < 0) {
+      prefixes.add(expanded);
+      continue;
+    }
+    const prefix = expanded.slice(0, expanded.lastIndexOf("/", magic) + 1);
+    if (prefix === "" || prefix.includes("/./") || prefix.startsWith("./")) return undefined;
+    prefixes.add(prefix);
+  }
+  return [...prefixes];
 }
 
 function anyOf(tests: Test[]): Test {

@@ -28,6 +28,8 @@ export interface GateInputs {
   maxRequests: number;
   apiRetries: number;
   checkRunId: number | undefined;
+  /** This job's workflow run, attempt and runner, to find its own check run when not given. */
+  self: { runId: number; attempt: number; runnerName: string } | undefined;
   verdictCheck: string | undefined;
   failFast: boolean;
 }
@@ -37,13 +39,17 @@ export function readGateInputs(inputs: Inputs, env: NodeJS.ProcessEnv = process.
   const chosen = inputs.enumeration("mode", MODES, "auto");
   const mode = chosen === "auto" ? (needs ? "needs" : "checks") : chosen;
   if (mode === "needs" && !needs) {
-    throw new ConfigurationError("mode 'needs' requires input 'needs: ${{ toJSON(needs) }}'");
+    throw new ConfigurationError(
+      "mode 'needs' requires input 'needs' (the expression toJSON(needs))",
+    );
   }
   const pollIntervalMs = inputs.duration("poll-interval", "10s");
   const maxPollIntervalMs = Math.max(pollIntervalMs, inputs.duration("max-poll-interval", "60s"));
   const checkRunId = inputs.optional("check-run-id");
   if (checkRunId !== undefined && !/^\d+$/.test(checkRunId)) {
-    throw new ConfigurationError(`input 'check-run-id' is '${checkRunId}'; pass \${{ job.check_run_id }}`);
+    throw new ConfigurationError(
+      `input 'check-run-id' is '${checkRunId}'; pass the job.check_run_id context, a number`,
+    );
   }
   return {
     mode,
@@ -65,6 +71,14 @@ export function readGateInputs(inputs: Inputs, env: NodeJS.ProcessEnv = process.
     maxRequests: inputs.integer("max-requests", 300, { min: 3, max: 5000 }),
     apiRetries: inputs.integer("api-retries", 3, { min: 0, max: 10 }),
     checkRunId: checkRunId === undefined ? undefined : Number(checkRunId),
+    self:
+      env.GITHUB_RUN_ID && env.RUNNER_NAME
+        ? {
+            runId: Number(env.GITHUB_RUN_ID),
+            attempt: Number(env.GITHUB_RUN_ATTEMPT ?? 1),
+            runnerName: env.RUNNER_NAME,
+          }
+        : undefined,
     verdictCheck: inputs.optional("verdict-check"),
     failFast: inputs.boolean("fail-fast", true),
   };

@@ -5,6 +5,8 @@ import { readGateInputs } from "./inputs.ts";
 // The first API requests leave before @actions/core (and the undici it bundles) is parsed; the
 // rest of the gate loads while GitHub answers. bench/gate.ts measures this.
 const early = startFirstPoll(process.env);
+// Evaluating a large module blocks the event loop, which would hold the requests back.
+await early?.firstSent;
 const { runAction } = await import("../core/action.ts");
 await runAction("gate", async () => {
   const inputs = readGateInputs(new Inputs());

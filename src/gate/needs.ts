@@ -3,6 +3,9 @@ import type { MatchedCheck, RuleEvaluation } from "./evaluate.ts";
 import type { RuleDecision } from "./plan.ts";
 import type { Rule } from "./rules.ts";
 
+/** How a workflow passes the gate its needs (an expression, written here as text). */
+export const NEEDS_EXPRESSION = ["$", "{{ toJSON(needs) }}"].join("");
+
 /** `toJSON(needs)`: each job id with its result and outputs. */
 export type NeedsContext = Record<string, { result?: string; outputs?: Record<string, string> }>;
 
@@ -20,15 +23,21 @@ export function parseNeeds(text: string): NeedsContext {
     value = JSON.parse(text);
   } catch {
     throw new ConfigurationError(
-      "input 'needs' is not JSON; pass it as `needs: ${{ toJSON(needs) }}`",
+      `input 'needs' is not JSON; pass it as \`needs: ${NEEDS_EXPRESSION}\``,
     );
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new ConfigurationError("input 'needs' must be the object `${{ toJSON(needs) }}` gives");
+    throw new ConfigurationError(`input 'needs' must be the object \`${NEEDS_EXPRESSION}\` gives`);
   }
   for (const [job, need] of Object.entries(value)) {
-    if (typeof need !== "object" || need === null || typeof (need as { result?: unknown }).result !== "string") {
-      throw new ConfigurationError(`input 'needs': job '${job}' has no result; pass \`\${{ toJSON(needs) }}\``);
+    if (
+      typeof need !== "object" ||
+      need === null ||
+      typeof (need as { result?: unknown }).result !== "string"
+    ) {
+      throw new ConfigurationError(
+        `input 'needs': job '${job}' has no result; pass \`${NEEDS_EXPRESSION}\``,
+      );
     }
   }
   return value as NeedsContext;
@@ -37,7 +46,8 @@ export function parseNeeds(text: string): NeedsContext {
 /** Rules that name a job of this workflow (or of any workflow, when they pin none). */
 export function rulesForWorkflow(rules: readonly Rule[], workflowPath: string | undefined): Rule[] {
   return rules.filter(
-    (rule) => rule.job !== undefined && (rule.workflow === undefined || rule.workflow === workflowPath),
+    (rule) =>
+      rule.job !== undefined && (rule.workflow === undefined || rule.workflow === workflowPath),
   );
 }
 
@@ -85,18 +95,33 @@ function judgeNeed(decision: RuleDecision, job: string, result: string): RuleEva
     queuedMs: undefined,
     runMs: undefined,
   };
-  const evaluation = (state: RuleEvaluation["state"], outcome: MatchedCheck["outcome"], detail: string) => ({
+  const evaluation = (
+    state: RuleEvaluation["state"],
+    outcome: MatchedCheck["outcome"],
+    detail: string,
+  ) => ({
     rule,
     decision,
     state,
     checks: [{ ...check, outcome }],
     detail,
   });
-  if (result === "success") return evaluation(decision.applies ? "satisfied" : "not-required", "success", `${job}: success`);
+  if (result === "success")
+    return evaluation(
+      decision.applies ? "satisfied" : "not-required",
+      "success",
+      `${job}: success`,
+    );
   if (result === "skipped") {
-    if (!decision.applies) return evaluation("not-required", "allowed", `${job}: skipped, and the rule does not apply`);
-    if (rule.allow.includes("skipped")) return evaluation("satisfied", "allowed", `${job}: skipped (allowed by the rule)`);
-    return evaluation("failed", "failure", `${job} was skipped but the rule applies (${decision.reason})`);
+    if (!decision.applies)
+      return evaluation("not-required", "allowed", `${job}: skipped, and the rule does not apply`);
+    if (rule.allow.includes("skipped"))
+      return evaluation("satisfied", "allowed", `${job}: skipped (allowed by the rule)`);
+    return evaluation(
+      "failed",
+      "failure",
+      `${job} was skipped but the rule applies (${decision.reason})`,
+    );
   }
   return evaluation("failed", "failure", `${job}: ${result}`);
 }

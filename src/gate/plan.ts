@@ -36,11 +36,13 @@ export function planRules(rulesFile: RulesFile, changes: ChangeSet): RuleDecisio
     return rulesFile.rules.map((rule) => ({ rule, applies: true, reason: everything }));
   }
   const paths = changedPaths(changes.files);
-  return rulesFile.rules.map((rule) => decide(rule, paths));
+  const sorted = [...paths].sort();
+  return rulesFile.rules.map((rule) => decide(rule, candidates(rule, paths, sorted), paths.length));
 }
 
 function requiresEverything(rulesPath: string, changes: ChangeSet): string | undefined {
-  if (!changes.complete) return changes.everythingBecause ?? "the list of changed files is incomplete";
+  if (!changes.complete)
+    return changes.everythingBecause ?? "the list of changed files is incomplete";
   if (changes.everythingBecause) return changes.everythingBecause;
   for (const file of changes.files) {
     for (const path of [file.path, file.previousPath]) {
@@ -63,8 +65,39 @@ function changedPaths(files: readonly ChangedFile[]): string[] {
   return [...paths];
 }
 
-function decide(rule: Rule, paths: readonly string[]): RuleDecision {
-  if (rule.paths.length === 0) return { rule, applies: true, reason: "always (the rule has no paths)" };
+/** The changed paths a rule could match: those under its literal prefixes, when it has them. */
+function candidates(
+  rule: Rule,
+  paths: readonly string[],
+  sorted: readonly string[],
+): Iterable<string> {
+  const prefixes = rule.matchesPath.prefixes;
+  if (!prefixes) return paths;
+  return prefixes.flatMap((prefix) => {
+    const found: string[] = [];
+    for (let index = lowerBound(sorted, prefix); index < sorted.length; index++) {
+      const path = sorted[index] as string;
+      if (!path.startsWith(prefix)) break;
+      found.push(path);
+    }
+    return found;
+  });
+}
+
+function lowerBound(sorted: readonly string[], value: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sorted[middle] as string) < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function decide(rule: Rule, paths: Iterable<string>, changedCount: number): RuleDecision {
+  if (rule.paths.length === 0)
+    return { rule, applies: true, reason: "always (the rule has no paths)" };
   for (const path of paths) {
     const pattern = rule.matchesPath.match(path);
     if (pattern) {
@@ -76,6 +109,8 @@ function decide(rule: Rule, paths: readonly string[]): RuleDecision {
     rule,
     applies: false,
     reason:
-      paths.length === 0 ? "no files changed" : `none of ${paths.length} changed paths match ${shown}`,
+      changedCount === 0
+        ? "no files changed"
+        : `none of ${changedCount} changed paths match ${shown}`,
   };
 }

@@ -83,7 +83,9 @@ export function summaryOf(
     checksCell(evaluation),
     `${STATE_TEXT[evaluation.state]}${evaluation.detail && evaluation.state !== "satisfied" ? `<br>${escapeMarkdown(evaluation.detail)}` : ""}`,
     evaluation.checks
-      .map((check) => (check.url ? link(check.kind === "status" ? "status" : "details", check.url) : ""))
+      .map((check) =>
+        check.url ? link(check.kind === "status" ? "status" : "details", check.url) : "",
+      )
       .join("<br>"),
     evaluation.checks.map(durationText).join("<br>"),
   ]);
@@ -91,7 +93,10 @@ export function summaryOf(
   if (verdict.unruled.length > 0) {
     summary.table(
       ["Need without a rule", "Result"],
-      verdict.unruled.map((need) => [inlineCode(need.job), `${need.green ? "✅" : "❌"} ${escapeMarkdown(need.detail)}`]),
+      verdict.unruled.map((need) => [
+        inlineCode(need.job),
+        `${need.green ? "✅" : "❌"} ${escapeMarkdown(need.detail)}`,
+      ]),
     );
   }
   if (context.requests) summary.paragraph(context.requests);

@@ -86,7 +86,12 @@ let validator: ReturnType<Ajv["compile"]> | undefined;
 export function parseRules(path: string, text: string): RulesFile {
   const file = parseYamlFile(path, text);
   const data: unknown = file.document.toJS();
-  validator ??= new Ajv({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true }).compile(RULES_SCHEMA);
+  validator ??= new Ajv({
+    allErrors: false,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+  }).compile(RULES_SCHEMA);
   if (!validator(data)) {
     // A rule with neither check nor job fails each anyOf branch first; the anyOf says it best.
     const errors = validator.errors ?? [];
@@ -175,7 +180,10 @@ function schemaError(file: YamlFile, error: ErrorObject | undefined): Configurat
     }
   }
   if (error?.keyword === "additionalProperties") {
-    pairNode = getPair(node, String((error.params as { additionalProperty: string }).additionalProperty));
+    pairNode = getPair(
+      node,
+      String((error.params as { additionalProperty: string }).additionalProperty),
+    );
     node = undefined;
   }
   const where = segments.length > 0 ? segments.join(".") : "the file";
@@ -210,5 +218,9 @@ function validKeys(schemaPath: string): string {
 
 /** Whether a rule's check must come from GitHub Actions (it pins a workflow or the Actions app). */
 export function pinsActions(rule: Rule): boolean {
-  return rule.workflow !== undefined || rule.app === GITHUB_ACTIONS_APP_ID || rule.app === "github-actions";
+  return (
+    rule.workflow !== undefined ||
+    rule.app === GITHUB_ACTIONS_APP_ID ||
+    rule.app === "github-actions"
+  );
 }

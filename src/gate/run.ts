@@ -1,16 +1,16 @@
 import type { Summary } from "../core/summary.ts";
 import { ApiError, type GitHubApi } from "./api.ts";
 import { type ChangeSources, findChanges, readRulesText } from "./changes.ts";
+import { verdictOf } from "./evaluate.ts";
 import { resolveTarget, type Target } from "./event.ts";
-import { compileName } from "./globs.ts";
 import type { LocalGit } from "./git.ts";
+import { compileName } from "./globs.ts";
 import type { GateInputs } from "./inputs.ts";
 import { evaluateNeeds, parseNeeds, rulesForWorkflow } from "./needs.ts";
 import { type ChangeSet, planRules, type RuleDecision } from "./plan.ts";
 import { type GateVerdict, summaryOf, verdictOutputs } from "./report.ts";
 import { parseRules, type RulesFile } from "./rules.ts";
-import { type Clock, waitForChecks } from "./wait.ts";
-import { verdictOf } from "./evaluate.ts";
+import { apiFailure, type Clock, waitForChecks } from "./wait.ts";
 
 /** The edges the gate talks to; tests and the CLI pass their own. */
 export interface GateDeps {
@@ -30,9 +30,28 @@ export async function run(inputs: GateInputs, deps: GateDeps): Promise<GateVerdi
     githubSha: inputs.githubSha,
   });
   deps.info(`Evaluating ${target.description}`);
-  const sources: ChangeSources = { git: deps.git, api: deps.api, repository: inputs.repository, notice: deps.notice };
-  const { rulesFile, changes, decisions } = await planChange(inputs, target, sources);
-  deps.info(`Changes: ${changes.source}, ${changes.files.length} files${changes.complete ? "" : " (incomplete)"}`);
+  const sources: ChangeSources = {
+    git: deps.git,
+    api: deps.api,
+    repository: inputs.repository,
+    notice: deps.notice,
+  };
+  let planned: Awaited<ReturnType<typeof planChange>>;
+  try {
+    planned = await planChange(inputs, target, sources);
+  } catch (thrown) {
+    if (!(thrown instanceof ApiError)) throw thrown;
+    // Without the change or the rules nothing can be judged: red, with the reason.
+    const verdict = apiFailure(thrown, []);
+    for (const [name, value] of Object.entries(verdictOutputs(verdict)))
+      deps.setOutput(name, value);
+    deps.writeSummary(summaryOf(verdict, { title: `Status gate (${inputs.mode})` }));
+    return verdict;
+  }
+  const { rulesFile, changes, decisions } = planned;
+  deps.info(
+    `Changes: ${changes.source}, ${changes.files.length} files${changes.complete ? "" : " (incomplete)"}`,
+  );
   const verdict =
     inputs.mode === "plan"
       ? planVerdict(decisions, deps)
@@ -40,8 +59,15 @@ export async function run(inputs: GateInputs, deps: GateDeps): Promise<GateVerdi
         ? needsVerdict(inputs, rulesFile, decisions)
         : await checksVerdict(inputs, target, rulesFile, decisions, deps);
   for (const [name, value] of Object.entries(verdictOutputs(verdict))) deps.setOutput(name, value);
-  const requests = inputs.mode === "checks" ? `GitHub API: ${deps.api.counts.sent} requests, ${deps.api.counts.notModified} of them free 304s.` : undefined;
-  const summary = summaryOf(verdict, { title: `Status gate (${inputs.mode})`, changeSource: changes.source, requests });
+  const requests =
+    inputs.mode === "checks"
+      ? `GitHub API: ${deps.api.counts.sent} requests, ${deps.api.counts.notModified} of them free 304s.`
+      : undefined;
+  const summary = summaryOf(verdict, {
+    title: `Status gate (${inputs.mode})`,
+    changeSource: changes.source,
+    requests,
+  });
   deps.writeSummary(summary);
   if (inputs.mode === "checks" && inputs.verdictCheck) {
     await postVerdict(inputs, target, verdict, summary, deps);
@@ -51,10 +77,18 @@ export async function run(inputs: GateInputs, deps: GateDeps): Promise<GateVerdi
 
 async function planChange(inputs: GateInputs, target: Target, sources: ChangeSources) {
   const found = await findChanges(target, sources);
-  const { text, newInChange } = await readRulesText(inputs.rulesPath, target, found.baseSha, sources);
+  const { text, newInChange } = await readRulesText(
+    inputs.rulesPath,
+    target,
+    found.baseSha,
+    sources,
+  );
   const rulesFile = parseRules(inputs.rulesPath, text);
   const changes: ChangeSet = newInChange
-    ? { ...found.changes, everythingBecause: `the rules file ${inputs.rulesPath} is new in this change, so every rule applies` }
+    ? {
+        ...found.changes,
+        everythingBecause: `the rules file ${inputs.rulesPath} is new in this change, so every rule applies`,
+      }
     : found.changes;
   return { rulesFile, changes, decisions: planRules(rulesFile, changes) };
 }
@@ -64,7 +98,9 @@ function planVerdict(decisions: RuleDecision[], deps: GateDeps): GateVerdict {
   deps.setOutput("applies", JSON.stringify(applies));
   for (const decision of decisions) {
     deps.setOutput(decision.rule.id, String(decision.applies));
-    deps.info(`${decision.applies ? "required" : "not required"}: ${decision.rule.id} (${decision.reason})`);
+    deps.info(
+      `${decision.applies ? "required" : "not required"}: ${decision.rule.id} (${decision.reason})`,
+    );
   }
   const required = decisions.filter((d) => d.applies).length;
   return {
@@ -81,7 +117,11 @@ function planVerdict(decisions: RuleDecision[], deps: GateDeps): GateVerdict {
   };
 }
 
-function needsVerdict(inputs: GateInputs, rulesFile: RulesFile, decisions: RuleDecision[]): GateVerdict {
+function needsVerdict(
+  inputs: GateInputs,
+  rulesFile: RulesFile,
+  decisions: RuleDecision[],
+): GateVerdict {
   const needs = parseNeeds(inputs.needs ?? "");
   const ruled = new Set(rulesForWorkflow(rulesFile.rules, inputs.workflowPath));
   const { evaluations, unruled } = evaluateNeeds(
@@ -97,7 +137,10 @@ function needsVerdict(inputs: GateInputs, rulesFile: RulesFile, decisions: RuleD
   const result = red.length === 0 && ruledResult === "success" ? "success" : "failure";
   return {
     result,
-    reason: result === "success" ? `All ${Object.keys(needs).length} needed jobs passed or were rightly skipped.` : `Red: ${red.join("; ")}.`,
+    reason:
+      result === "success"
+        ? `All ${Object.keys(needs).length} needed jobs passed or were rightly skipped.`
+        : `Red: ${red.join("; ")}.`,
     evaluations,
     unruled,
   };
@@ -119,6 +162,7 @@ async function checksVerdict(
     decisions: decisions.filter((d) => d.rule.check !== undefined || d.rule.job !== undefined),
     ignore,
     selfCheckRunId: inputs.checkRunId,
+    self: inputs.self,
     timeoutMs: inputs.timeoutMs,
     pollIntervalMs: inputs.pollIntervalMs,
     maxPollIntervalMs: inputs.maxPollIntervalMs,

@@ -1,4 +1,4 @@
-import type { GitHubApi } from "./api.ts";
+import { ApiError, type GitHubApi } from "./api.ts";
 
 /** What GitHub said about one commit at one moment: check runs, workflow runs and statuses. */
 export interface Snapshot {
@@ -136,9 +136,13 @@ async function pages<T>(api: GitHubApi, path: string, key: string) {
     const batch = (result.data[key] as T[] | undefined) ?? [];
     items.push(...batch);
     const total = typeof result.data.total_count === "number" ? result.data.total_count : undefined;
-    if (batch.length < PAGE || (total !== undefined && items.length >= total)) break;
+    if (batch.length < PAGE || (total !== undefined && items.length >= total))
+      return { items, changed };
   }
-  return { items, changed };
+  // An unread page could hold the one failure: a commit we cannot read whole is not judged.
+  throw new ApiError(
+    `${path.split("?")[0]} lists more than ${PAGE * MAX_PAGES} results; the gate cannot read them all`,
+  );
 }
 
 function toCheckRun(run: RestCheckRun): CheckRunRecord {

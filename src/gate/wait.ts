@@ -1,9 +1,14 @@
 import { ApiError, type GitHubApi } from "./api.ts";
+import {
+  type EvaluationContext,
+  evaluateRules,
+  type RuleEvaluation,
+  verdictOf,
+} from "./evaluate.ts";
 import { short, type Target } from "./event.ts";
-import { type EvaluationContext, evaluateRules, type RuleEvaluation, verdictOf } from "./evaluate.ts";
 import type { RuleDecision } from "./plan.ts";
-import { progressLine, type GateVerdict } from "./report.ts";
-import { readSnapshot } from "./snapshot.ts";
+import { type GateVerdict, progressLine } from "./report.ts";
+import { readSnapshot, type Snapshot } from "./snapshot.ts";
 
 export interface Clock {
   now(): number;
@@ -18,6 +23,8 @@ export interface WaitOptions {
   decisions: readonly RuleDecision[];
   ignore: EvaluationContext["ignore"];
   selfCheckRunId: number | undefined;
+  /** Where to look this job up when its check run id was not given. */
+  self: { runId: number; attempt: number; runnerName: string } | undefined;
   timeoutMs: number;
   pollIntervalMs: number;
   maxPollIntervalMs: number;
@@ -36,23 +43,34 @@ export async function waitForChecks(options: WaitOptions): Promise<GateVerdict> 
   const startedAt = clock.now();
   const deadline = startedAt + options.timeoutMs;
   let interval = options.pollIntervalMs;
+  let selfCheckRunId = options.selfCheckRunId;
+  let lookedForSelf = selfCheckRunId !== undefined;
   for (let poll = 1; ; poll++) {
     let read: Awaited<ReturnType<typeof readSnapshot>>;
     try {
       read = await readSnapshot(options.api, options.repository, options.target.sha);
+      if (!lookedForSelf && options.self && mayIncludeSelf(read.snapshot, options)) {
+        lookedForSelf = true;
+        selfCheckRunId = await findOwnCheckRun(options.api, options.repository, options.self);
+      }
     } catch (thrown) {
       return apiFailure(thrown, options.decisions);
     }
     const now = clock.now();
     const evaluations = evaluateRules(options.decisions, read.snapshot, {
-      selfCheckRunId: options.selfCheckRunId,
+      selfCheckRunId,
       ignore: options.ignore,
       startedAt,
       now,
       deadlinePassed: now >= deadline,
     });
     options.progress(progressLine(evaluations, now - startedAt));
-    const settled = settledVerdict(evaluations, options.failFast, now >= deadline, options.timeoutMs);
+    const settled = settledVerdict(
+      evaluations,
+      options.failFast,
+      now >= deadline,
+      options.timeoutMs,
+    );
     if (settled) return settled;
     const moved = await headMoved(options).catch((thrown: unknown) => thrown);
     if (moved instanceof Error) return apiFailure(moved, options.decisions);
@@ -64,10 +82,49 @@ export async function waitForChecks(options: WaitOptions): Promise<GateVerdict> 
         unruled: [],
       };
     }
-    interval = read.changed && poll > 1 ? options.pollIntervalMs : Math.min(interval * 1.5, options.maxPollIntervalMs);
+    interval =
+      read.changed && poll > 1
+        ? options.pollIntervalMs
+        : Math.min(interval * 1.5, options.maxPollIntervalMs);
     const jittered = interval * (0.8 + 0.4 * clock.random());
     await clock.sleep(Math.max(0, Math.min(jittered, deadline - clock.now())));
   }
+}
+
+/**
+ * Whether a rule could be waiting for this very job: a running check of this job's own workflow
+ * run matches a required rule. Only then is the job looked up (one request), so a gate in a
+ * workflow of its own spends nothing on it.
+ */
+function mayIncludeSelf(snapshot: Snapshot, options: WaitOptions): boolean {
+  const own = snapshot.workflowRuns.find((run) => run.id === options.self?.runId);
+  if (!own) return false;
+  return snapshot.checkRuns.some(
+    (check) =>
+      check.suiteId === own.suiteId &&
+      check.status !== "completed" &&
+      options.decisions.some(
+        (decision) => decision.applies && decision.rule.matchesName(check.name),
+      ),
+  );
+}
+
+/** This job's check run: the running job of this run attempt on this runner. */
+async function findOwnCheckRun(
+  api: GitHubApi,
+  repository: string,
+  self: { runId: number; attempt: number; runnerName: string },
+): Promise<number | undefined> {
+  const { data } = await api.get<{
+    jobs?: { status: string; runner_name?: string | null; check_run_url?: string }[];
+  }>(`/repos/${repository}/actions/runs/${self.runId}/attempts/${self.attempt}/jobs?per_page=100`);
+  const mine = (data.jobs ?? []).filter(
+    (job) => job.status === "in_progress" && job.runner_name === self.runnerName,
+  );
+  // Two running jobs on one runner name cannot both be this one; guessing could hide a check.
+  if (mine.length !== 1) return undefined;
+  const id = /\/check-runs\/(\d+)$/.exec(mine[0]?.check_run_url ?? "")?.[1];
+  return id === undefined ? undefined : Number(id);
 }
 
 function settledVerdict(
@@ -82,7 +139,15 @@ function settledVerdict(
     blocking.filter((e) => e.state === state).map((e) => `${e.rule.id} (${e.detail})`);
   if (result === "success") {
     const count = blocking.filter((e) => e.state === "satisfied").length;
-    return { result, reason: count === 0 ? "No blocking rule applies to this change." : `All ${count} required checks passed.`, evaluations, unruled: [] };
+    return {
+      result,
+      reason:
+        count === 0
+          ? "No blocking rule applies to this change."
+          : `All ${count} required checks passed.`,
+      evaluations,
+      unruled: [],
+    };
   }
   if (result === "awaiting-approval") {
     return {
@@ -98,7 +163,9 @@ function settledVerdict(
     const timedOut = names("timed-out");
     const parts = [
       failed.length > 0 ? `Failed: ${failed.join("; ")}.` : "",
-      timedOut.length > 0 ? `Still missing at the ${deadlinePassed ? `${Math.round(timeoutMs / 1000)}s timeout` : "rule's timeout"}: ${timedOut.join("; ")}.` : "",
+      timedOut.length > 0
+        ? `Still missing at the ${deadlinePassed ? `${Math.round(timeoutMs / 1000)}s timeout` : "rule's timeout"}: ${timedOut.join("; ")}.`
+        : "",
     ];
     return { result, reason: parts.filter(Boolean).join(" "), evaluations, unruled: [] };
   }

@@ -8,6 +8,7 @@ import {
   type Workflow,
 } from "../core/workflow.ts";
 import { nodePosition, type YamlPosition } from "../core/yaml-file.ts";
+import { effectiveToken } from "./effective.ts";
 import { type Grants, inferJob } from "./infer.ts";
 import { allowedLevel, DEFAULT_POLICY_PATH, type Policy } from "./policy.ts";
 import { type Finding, RULES, type RuleId } from "./rules.ts";
@@ -52,8 +53,11 @@ export function checkWorkflow(workflow: Workflow, policy: Policy): Finding[] {
   findings.push(...checkTopLevel(top, policy));
   const topGrants = workflow.permissions ? readBlock(top, workflow.permissions, findings) : [];
   const untrusted = workflow.triggers.some((trigger) => UNTRUSTED_TRIGGERS.includes(trigger.event));
-  checkGrants(top, topGrants, policy, untrusted, findings);
-  const inheriting = workflow.jobs.filter((job) => !job.permissions);
+  // A top-level grant reaches code only through the jobs that inherit the block.
+  const inheriting = workflow.jobs.filter(
+    (job) => effectiveToken(workflow, job).source === "workflow",
+  );
+  checkGrants(top, topGrants, policy, untrusted && inheriting.length > 0, findings);
   if (topGrants.some(isIdTokenWrite) && inheriting.every((job) => !mayUseOidc(job))) {
     const grant = topGrants.find(isIdTokenWrite) as Grant;
     findings.push(unusedIdToken(top, grant, "no job that inherits the top-level block"));

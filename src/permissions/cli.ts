@@ -19,7 +19,8 @@ Checks that every workflow sets 'permissions: {}' at the top level and that ever
 exactly the scopes it needs. Paths are workflow files or folders (default: .github/workflows).
 
 Options:
-  --fix                  add the missing blocks in place (comments and layout are kept)
+  --fix                  add the missing blocks in place (comments and layout are kept);
+                         with --format json or sarif the patch goes to standard error
   --format FORMAT        text (default), json or sarif
   --policy FILE          policy file (default: ${DEFAULT_POLICY_PATH}, if present)
   --fail-on LEVEL        error (default), warning, note or never

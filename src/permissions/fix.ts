@@ -172,10 +172,13 @@ function indentUnit(workflow: Workflow): string {
  */
 function insertionPoint(source: string, offset: number): number | undefined {
   let start = lineStart(source, offset);
-  if (source.slice(start, offset).trim() !== "") return undefined;
+  const indent = source.slice(start, offset);
+  if (indent.trim() !== "") return undefined;
+  // Only comments at the key's own indentation: a deeper `#` line may sit inside a block scalar.
   while (start > 0) {
     const previous = lineStart(source, start - 1);
-    if (!source.slice(previous, start).trimStart().startsWith("#")) break;
+    const line = source.slice(previous, start);
+    if (!line.startsWith(`${indent}#`)) break;
     start = previous;
   }
   return start;

@@ -66,10 +66,17 @@ export class LocalGit {
 
   /** Tags reachable from `commit`, each with the commit it points at. */
   tagsMergedInto(commit: string): Map<string, string> {
+    return this.tags(["--merged", commit]);
+  }
+
+  allTags(): Map<string, string> {
+    return this.tags([]);
+  }
+
+  private tags(filter: readonly string[]): Map<string, string> {
     const output = this.run([
       "tag",
-      "--merged",
-      commit,
+      ...filter,
       "--format=%(refname:strip=2)%09%(objectname)%09%(*objectname)",
     ]);
     const tags = new Map<string, string>();

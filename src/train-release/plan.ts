@@ -20,6 +20,7 @@ import {
 /** The history source a plan needs; LocalGit implements it. */
 export interface HistoryReader {
   tagsMergedInto(commit: string): Map<string, string>;
+  allTags(): Map<string, string>;
   commits(range: readonly string[]): CommitRecord[];
   snapshot(commit: string, wanted: (path: string) => boolean): TreeSnapshot;
 }
@@ -67,26 +68,55 @@ export function planRelease(
   const extra = new Set(config.versionFiles.map((file) => file.path));
   const tree = history.snapshot(cutoff, (path) => MANIFEST.test(path) || extra.has(path));
   const components = discoverComponents(tree, config);
-  const tags = history.tagsMergedInto(cutoff);
-  const changes = commitsByComponent(history, config, components, tags, cutoff);
+  const releases = lastReleases(components, history.tagsMergedInto(cutoff), history.allTags());
+  const changes = commitsByComponent(history, config, components, releases, cutoff);
   const exact = resolveExactVersions(components, manual.versions);
   const plans = components.map((component) =>
-    planComponent(component, tags, changes.get(component) ?? [], config, manual, exact.get(component)),
+    planComponent(component, releases.get(component), changes.get(component) ?? [], config, manual, exact.get(component)),
   );
   return { cutoff, components: plans, departing: plans.filter((plan) => plan.departs) };
+}
+
+interface LastRelease {
+  tag: string;
+  version: string;
+  commit: string;
+}
+
+/**
+ * Each component's last release: the highest semver tag of its prefix reachable from the cutoff,
+ * or the tag of the manifest's own version when that exists elsewhere and is higher (a release
+ * commit whose bumps came back through a squashed pull request is not an ancestor).
+ */
+function lastReleases(
+  components: readonly Component[],
+  merged: Map<string, string>,
+  all: Map<string, string>,
+): Map<Component, LastRelease> {
+  const result = new Map<Component, LastRelease>();
+  for (const component of components) {
+    const reachable = latestTag(merged.keys(), component.tagPrefix);
+    const ownTag = `${component.tagPrefix}${component.version}`;
+    const own = all.get(ownTag);
+    if (own && (!reachable || isGreater(component.version, reachable.version))) {
+      result.set(component, { tag: ownTag, version: component.version, commit: own });
+    } else if (reachable) {
+      result.set(component, { ...reachable, commit: merged.get(reachable.tag) as string });
+    }
+  }
+  return result;
 }
 
 function commitsByComponent(
   history: HistoryReader,
   config: TrainConfig,
   components: readonly Component[],
-  tags: Map<string, string>,
+  releases: Map<Component, LastRelease>,
   cutoff: string,
 ): Map<Component, ClassifiedCommit[]> {
   const byBase = new Map<string, Component[]>();
   for (const component of components) {
-    const last = latestTag(tags.keys(), component.tagPrefix);
-    const base = last ? (tags.get(last.tag) as string) : "";
+    const base = releases.get(component)?.commit ?? "";
     byBase.set(base, [...(byBase.get(base) ?? []), component]);
   }
   const owner = ownershipIndex(components);
@@ -141,13 +171,12 @@ function resolveExactVersions(
 
 function planComponent(
   component: Component,
-  tags: Map<string, string>,
+  last: LastRelease | undefined,
   commits: ClassifiedCommit[],
   config: TrainConfig,
   manual: ManualRequest,
   exact: string | undefined,
 ): ComponentPlan {
-  const last = latestTag(tags.keys(), component.tagPrefix);
   const unparsed = commits.filter((commit) => commit.type === undefined).map((commit) => commit.subject);
   const base = {
     component,

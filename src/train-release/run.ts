@@ -74,6 +74,7 @@ interface MarkerRecord {
   slot: string;
   cutoff: string;
   run: string;
+  reason: Reason;
   versions: Record<string, string>;
 }
 
@@ -136,6 +137,7 @@ export async function runTrain(
     slot,
     cutoff,
     run: inputs.runId,
+    reason,
     versions: Object.fromEntries(plan.departing.map((item) => [item.name, item.version])),
   };
   const won = await deps.remote.createAnnotatedTag(marker, cutoff, JSON.stringify(record));
@@ -203,7 +205,9 @@ async function replay(
   const plan = restrict(planRelease(deps.git, config, found.record.cutoff, { versions }), versions);
   if (found.record.run === inputs.runId && !inputs.dryRun) {
     deps.log(`${found.marker} was taken by this run (${inputs.runId}); finishing the same plan`);
-    return depart(inputs, config, deps, { slot: found.slot, departsAt: found.departsAt, plan, reason: "resumed" });
+    // The same outputs as the first attempt, so jobs that read them rerun identically.
+    const reason = found.record.reason ?? "resumed";
+    return depart(inputs, config, deps, { slot: found.slot, departsAt: found.departsAt, plan, reason });
   }
   return {
     ...idle(

@@ -4,8 +4,8 @@ import {
   confidenceRank,
   describeKey,
   type Finding,
-  type Severity,
   SEVERITIES,
+  type Severity,
   severityRank,
 } from "./report.ts";
 
@@ -52,11 +52,16 @@ export function bySeverity(a: Finding, b: Finding): number {
   return (
     severityRank(b.severity) - severityRank(a.severity) ||
     confidenceRank(b.confidence) - confidenceRank(a.confidence) ||
-    describeKey(a.primary.key).localeCompare(describeKey(b.primary.key)) ||
+    compareText(describeKey(a.primary.key), describeKey(b.primary.key)) ||
     a.primary.line - b.primary.line ||
     a.primary.column - b.primary.column ||
-    a.audit.localeCompare(b.audit)
+    compareText(a.audit, b.audit)
   );
+}
+
+/** Code-point order: the same on every machine, and much faster than localeCompare. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The annotation for one finding; findings with no workspace file get none (summary only). */

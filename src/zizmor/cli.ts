@@ -6,11 +6,11 @@ import { ConfigurationError } from "../core/errors.ts";
 import { Inputs, parseList } from "../core/inputs.ts";
 import { annotate } from "../core/log.ts";
 import { type Analysis, analyse, annotationRecord } from "./analyse.ts";
-import { parseLevels } from "./annotations.ts";
+import { type LevelMap, parseLevels } from "./annotations.ts";
 import { FAIL_ON } from "./gate.ts";
 import { writeHardenSummary } from "./harden.ts";
 import { readInputs } from "./inputs.ts";
-import { describeKey, parseJsonV1, ReportFormatError } from "./report.ts";
+import { capToFiles, describeKey, fileLines, parseJsonV1, ReportFormatError } from "./report.ts";
 import { run } from "./run.ts";
 import { systemDeps } from "./system.ts";
 
@@ -97,17 +97,20 @@ async function report(args: string[], io: CliIO): Promise<number> {
   }
   const failOn = (values["fail-on"] as string | undefined) ?? "high";
   if (!(FAIL_ON as readonly string[]).includes(failOn)) {
-    throw new ConfigurationError(`--fail-on is '${failOn}'; valid values are ${FAIL_ON.join(", ")}`);
+    throw new ConfigurationError(
+      `--fail-on is '${failOn}'; valid values are ${FAIL_ON.join(", ")}`,
+    );
   }
+  const levels = parseLevels(parseList((values["annotation-levels"] as string | undefined) ?? ""));
   const analysis = analyse(readReport(file, workspace, io.cwd), {
     failOn: failOn as (typeof FAIL_ON)[number],
     newOnly: { mode: "off" },
-    levels: parseLevels(parseList((values["annotation-levels"] as string | undefined) ?? "")),
+    levels,
     warnings: [],
   });
   if (format === "json") io.stdout.write(`${JSON.stringify(jsonReport(analysis), null, 2)}\n`);
   else if (format === "github") githubReport(analysis, io);
-  else io.stdout.write(textReport(analysis, io));
+  else io.stdout.write(textReport(analysis, levels, io));
   return analysis.verdict.passed ? EXIT.ok : EXIT.failed;
 }
 
@@ -119,7 +122,7 @@ function readReport(file: string, workspace: string, cwd: string) {
     throw new ConfigurationError(`cannot read the zizmor report ${file}`);
   }
   try {
-    return parseJsonV1(text, { workspace, cwd });
+    return capToFiles(parseJsonV1(text, { workspace, cwd }), fileLines(workspace));
   } catch (thrown) {
     if (thrown instanceof ReportFormatError) {
       throw new ConfigurationError(`${file} is ${thrown.message}`);
@@ -144,19 +147,22 @@ function githubReport(analysis: Analysis, io: CliIO): void {
   if (io.env.GITHUB_STEP_SUMMARY) analysis.summary.write(io.env.GITHUB_STEP_SUMMARY);
 }
 
-function textReport(analysis: Analysis, io: CliIO): string {
+function textReport(analysis: Analysis, levels: LevelMap, io: CliIO): string {
   const colour = { error: "red", warning: "yellow", notice: "dim" } as const;
   const lines = analysis.findings.map((finding) => {
     const { primary } = finding;
-    const level = analysis.annotations.all.find((a) => a.title === `zizmor ${finding.audit}`)?.level;
-    const tag = paint(io, colour[level ?? "notice"], finding.severity);
+    const tag = paint(io, colour[levels[finding.severity]], finding.severity);
     const note = primary.annotation ? `: ${primary.annotation}` : "";
     return `${describeKey(primary.key)}:${primary.line}:${primary.column}: ${tag} [${finding.audit}] ${finding.description}${note}`;
   });
   const { verdict } = analysis;
   const outcome = verdict.passed
     ? paint(io, "green", `passed: ${analysis.findings.length} findings, none failing`)
-    : paint(io, "red", `failed: ${verdict.failing.length} of ${analysis.findings.length} findings at the threshold`);
+    : paint(
+        io,
+        "red",
+        `failed: ${verdict.failing.length} of ${analysis.findings.length} findings at the threshold`,
+      );
   return `${[...lines, outcome].join("\n")}\n`;
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { describeKey, type Finding, type Severity, SEVERITIES, severityRank } from "./report.ts";
+import { describeKey, type Finding, SEVERITIES, type Severity, severityRank } from "./report.ts";
 
 export const FAIL_ON = ["high", "medium", "low", "informational", "never"] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -44,7 +44,7 @@ export function decide(findings: readonly Finding[], failOn: FailOn, newOnly: Ne
   );
   return {
     failing,
-    preexisting: overThreshold.filter((finding) => !failing.includes(finding)),
+    preexisting: overThreshold.filter((finding) => !isNew(finding, newOnly)),
     highest,
     passed: failing.length === 0,
   };
@@ -67,12 +67,19 @@ export function isNew(finding: Finding, newOnly: NewOnly): boolean {
  * added above it): the audit, the file, the YAML route and the flagged text.
  */
 export function fingerprint(finding: Finding): string {
-  const { key, route, feature } = finding.primary;
-  return createHash("sha256")
-    .update([finding.audit, describeKey(key), route, feature.trim()].join("\u0000"))
-    .digest("hex")
-    .slice(0, 32);
+  let known = fingerprints.get(finding);
+  if (known === undefined) {
+    const { key, route, feature } = finding.primary;
+    known = createHash("sha256")
+      .update([finding.audit, describeKey(key), route, feature.trim()].join("\u0000"))
+      .digest("hex")
+      .slice(0, 32);
+    fingerprints.set(finding, known);
+  }
+  return known;
 }
+
+const fingerprints = new WeakMap<Finding, string>();
 
 /**
  * Lines added by a unified diff (`patch` of the pull request files API, or `git diff -U0`), by

@@ -3,14 +3,12 @@ import type { CliIO } from "../cli/command.ts";
 import { EXIT, parseCommandLine } from "../cli/command.ts";
 import { ConfigurationError } from "../core/errors.ts";
 import { escapeHtml, Summary } from "../core/summary.ts";
+import { stripColours } from "./invoke.ts";
 
 interface PartResult {
   name: string;
   exitCode: number;
 }
-
-// Terminal colours, in case a tool forced them on.
-const ANSI = /\u001b\[[0-9;]*m/g;
 
 function outcome(part: PartResult): string {
   if (part.exitCode === 0) return "✅ passed";
@@ -30,7 +28,10 @@ export function writeHardenSummary(args: string[], io: CliIO): number {
     "zizmor-exit": { type: "string" },
     "zizmor-summary": { type: "string" },
   });
-  const permissions = { name: "Permissions enforcer", exitCode: exitCode(values["permissions-exit"]) };
+  const permissions = {
+    name: "Permissions enforcer",
+    exitCode: exitCode(values["permissions-exit"]),
+  };
   const zizmor = { name: "zizmor", exitCode: exitCode(values["zizmor-exit"]) };
   const passed = permissions.exitCode === 0 && zizmor.exitCode === 0;
   const summary = new Summary()
@@ -40,11 +41,14 @@ export function writeHardenSummary(args: string[], io: CliIO): number {
       [permissions, zizmor].map((part) => [part.name, outcome(part)]),
     )
     .heading("Permissions enforcer", 3);
-  const log = readOptional(values["permissions-log"]).replace(ANSI, "").trimEnd();
+  const log = stripColours(readOptional(values["permissions-log"])).trimEnd();
   summary.raw(log ? `<pre>${escapeHtml(log)}</pre>` : "_No output._");
   // Our own zizmor step wrote this markdown, with everything from zizmor already escaped.
   const zizmorMarkdown = readOptional(values["zizmor-summary"]).trim();
-  summary.raw(zizmorMarkdown || "### zizmor\n\n_No summary: zizmor did not get as far as reading findings; see the step log._");
+  summary.raw(
+    zizmorMarkdown ||
+      "### zizmor\n\n_No summary: zizmor did not get as far as reading findings; see the step log._",
+  );
   if (io.env.GITHUB_STEP_SUMMARY) summary.write(io.env.GITHUB_STEP_SUMMARY);
   else io.stdout.write(summary.toString());
   return passed ? EXIT.ok : EXIT.failed;

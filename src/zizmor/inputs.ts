@@ -22,8 +22,14 @@ export function readInputs(inputs: Inputs): ZizmorInputs {
     zizmor: {
       inputs: inputs.list("inputs", ["."]),
       persona: inputs.enumeration("persona", PERSONAS, "regular"),
-      minSeverity: minSeverity === undefined ? undefined : inputs.enumeration("min-severity", MIN_SEVERITIES, "low"),
-      minConfidence: minConfidence === undefined ? undefined : inputs.enumeration("min-confidence", MIN_CONFIDENCES, "low"),
+      minSeverity:
+        minSeverity === undefined
+          ? undefined
+          : inputs.enumeration("min-severity", MIN_SEVERITIES, "low"),
+      minConfidence:
+        minConfidence === undefined
+          ? undefined
+          : inputs.enumeration("min-confidence", MIN_CONFIDENCES, "low"),
       config: inputs.optional("config"),
       collect: inputs.list("collect").map((value) => oneOf("collect", value, COLLECT)),
       strictCollection: inputs.boolean("strict-collection", false),

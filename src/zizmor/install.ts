@@ -59,7 +59,10 @@ export function sha256Of(bytes: Buffer): string {
 }
 
 /** zizmor ready to run: a user's binary as given, or a release archive verified before use. */
-export async function installZizmor(request: InstallRequest, deps: InstallDeps): Promise<Installed> {
+export async function installZizmor(
+  request: InstallRequest,
+  deps: InstallDeps,
+): Promise<Installed> {
   if (request.zizmorPath) return useExisting(request.zizmorPath, deps);
   const version = parseVersion(request.version);
   const target = targetFor(request.platform.os, request.platform.arch);
@@ -78,8 +81,34 @@ export async function installZizmor(request: InstallRequest, deps: InstallDeps):
 }
 
 interface VerifiedArchive {
-  path: string;
+  /** The verified bytes themselves: what is unpacked is exactly what was checked. */
+  bytes: Buffer;
   provenance: string;
+}
+
+interface Expectation {
+  request: InstallRequest;
+  version: string;
+  pinned: string | undefined;
+  deps: InstallDeps;
+}
+
+/** Checks an archive against the pinned digest and, when asked for, zizmor's attestation. */
+async function verify(bytes: Buffer, from: string, expected: Expectation): Promise<string> {
+  const { request, version, pinned, deps } = expected;
+  const digest = sha256Of(bytes);
+  const pinnedBy = request.sha256 ? "input 'sha256'" : "this action";
+  if (pinned && digest !== pinned) {
+    throw new VerificationError(
+      `the zizmor ${version} archive ${from} has sha256 ${digest}, but ${pinnedBy} pins ${pinned}; refusing to run it`,
+    );
+  }
+  const matched = pinned ? `sha256 ${digest} matches the digest pinned by ${pinnedBy}` : "";
+  const wantsAttestation =
+    request.attestation === "required" || (request.attestation === "auto" && !pinned);
+  const attested =
+    wantsAttestation && deps.verifyAttestation ? await deps.verifyAttestation(digest, version) : "";
+  return [matched, attested].filter(Boolean).join("; ");
 }
 
 async function verifiedArchive(
@@ -89,28 +118,14 @@ async function verifiedArchive(
   pinned: string | undefined,
   deps: InstallDeps,
 ): Promise<VerifiedArchive> {
+  const expected = { request, version, pinned, deps };
   const asset = assetName(target);
   const folder = join(request.toolCache, "zizmor", version, target.arch.toLowerCase());
   const cached = join(folder, asset);
-  const accept = async (bytes: Buffer, from: string): Promise<string> => {
-    const digest = sha256Of(bytes);
-    if (pinned && digest !== pinned) {
-      throw new VerificationError(
-        `the zizmor ${version} archive ${from} has sha256 ${digest}, but ${request.sha256 ? "input 'sha256'" : "this action"} pins ${pinned}; refusing to run it`,
-      );
-    }
-    const how = pinned
-      ? `sha256 ${digest} matches the digest pinned ${request.sha256 ? "by input 'sha256'" : "in this action"}`
-      : "";
-    const attested =
-      deps.verifyAttestation && request.attestation !== "off" && (!pinned || request.attestation === "required")
-        ? await deps.verifyAttestation(digest, version)
-        : "";
-    return [how, attested].filter(Boolean).join("; ");
-  };
   if (existsSync(join(folder, ".complete")) && existsSync(cached)) {
+    const bytes = readFileSync(cached);
     try {
-      return { path: cached, provenance: `${await accept(readFileSync(cached), "in the tool cache")} (tool cache)` };
+      return { bytes, provenance: `${await verify(bytes, "in the tool cache", expected)} (tool cache)` };
     } catch (thrown) {
       if (!(thrown instanceof VerificationError)) throw thrown;
       deps.notice(`the cached zizmor ${version} archive did not verify; downloading it again`);
@@ -119,11 +134,11 @@ async function verifiedArchive(
   }
   const url = archiveUrl(request.downloadUrl, version, asset);
   const bytes = await deps.download(url);
-  const provenance = await accept(bytes, `downloaded from ${url}`);
+  const provenance = await verify(bytes, `downloaded from ${url}`, expected);
   mkdirSync(folder, { recursive: true });
   writeFileSync(cached, bytes);
   writeFileSync(join(folder, ".complete"), "");
-  return { path: cached, provenance: `${provenance} (downloaded from ${url})` };
+  return { bytes, provenance: `${provenance} (downloaded from ${url})` };
 }
 
 async function unpack(
@@ -135,10 +150,15 @@ async function unpack(
 ): Promise<Installed> {
   const folder = join(request.temp, `zizmor-${version}-${randomBytes(4).toString("hex")}`);
   mkdirSync(folder, { recursive: true });
-  await deps.extract(archive.path, folder);
+  const archivePath = `${folder}.${target.extension}`;
+  writeFileSync(archivePath, archive.bytes);
+  await deps.extract(archivePath, folder);
+  rmSync(archivePath, { force: true });
   const binary = join(folder, target.os === "Windows" ? "zizmor.exe" : "zizmor");
   if (!existsSync(binary)) {
-    throw new VerificationError(`the zizmor ${version} archive holds no ${binary.slice(folder.length + 1)}`);
+    throw new VerificationError(
+      `the zizmor ${version} archive holds no ${binary.slice(folder.length + 1)}`,
+    );
   }
   const reported = versionFromBanner(await deps.versionOf(binary));
   if (reported !== version) {
@@ -160,7 +180,9 @@ async function useExisting(given: string, deps: InstallDeps): Promise<Installed>
   }
   const refusal = REFUSED_VERSIONS[version];
   if (refusal) {
-    throw new ConfigurationError(`input 'zizmor-path' is '${given}': ${refusal}; install another version`);
+    throw new ConfigurationError(
+      `input 'zizmor-path' is '${given}': ${refusal}; install another version`,
+    );
   }
   return {
     path,

@@ -77,22 +77,24 @@ export function exitMeaning(code: number | null, signal?: string | null): ExitMe
   }
   return {
     kind: "tool-error",
-    explanation: code === null
-      ? `zizmor was stopped by signal ${signal ?? "(unknown)"}`
-      : `zizmor exited with ${code}, which is neither success nor a findings code (11-14)`,
+    explanation:
+      code === null
+        ? `zizmor was stopped by signal ${signal ?? "(unknown)"}`
+        : `zizmor exited with ${code}, which is neither success nor a findings code (11-14)`,
   };
 }
 
-// Terminal colours, in case a wrapper forces them on.
-const ANSI = /\u001b\[[0-9;]*m/g;
+/** Removes terminal colour codes, in case a wrapper forces colours on. */
+export function stripColours(text: string): string {
+  return text.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g"), "");
+}
 
 /**
  * zizmor's warnings from stderr (its `WARN` log lines), such as inputs it skipped because they
  * failed schema validation: these mean files were not audited and must not be swallowed.
  */
 export function warningLines(stderr: string): string[] {
-  return stderr
-    .replace(ANSI, "")
+  return stripColours(stderr)
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => /(^|\s)WARN(\s|$)/.test(line))

@@ -1,4 +1,5 @@
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { readFileSync } from "node:fs";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 
 /** zizmor's severities, least to most severe (the order `fail-on` and sorting use). */
 export const SEVERITIES = ["unknown", "informational", "low", "medium", "high"] as const;
@@ -126,9 +127,10 @@ function parseFinding(entry: unknown, index: number, paths: PathContext): Findin
       CONFIDENCES,
       `${where} confidence`,
     ),
-    persona: typeof (determinations as Json).persona === "string"
-      ? ((determinations as Json).persona as string)
-      : "Regular",
+    persona:
+      typeof (determinations as Json).persona === "string"
+        ? ((determinations as Json).persona as string)
+        : "Regular",
     ignored: (entry as Json).ignored === true,
     primary: primary.location,
     related: located
@@ -180,6 +182,26 @@ export function capSpan(span: Span, lineCount: number): Span {
   if (lineCount < 1 || span.endLine <= lineCount) return span;
   const line = Math.min(span.line, lineCount);
   return { ...span, line, endLine: lineCount, endColumn: line === lineCount ? span.column : 1 };
+}
+
+/**
+ * Caps every location at the end of its file when the file's length is known (`lineCount`
+ * returns undefined for files it cannot read), so no annotation points past a file's last line.
+ */
+export function capToFiles(
+  findings: readonly Finding[],
+  lineCount: (path: string) => number | undefined,
+): Finding[] {
+  const cap = (location: FindingLocation): FindingLocation => {
+    if (location.key.kind !== "local" || location.key.path === undefined) return location;
+    const lines = lineCount(location.key.path);
+    return lines === undefined ? location : { ...location, ...capSpan(location, lines) };
+  };
+  return findings.map((finding) => ({
+    ...finding,
+    primary: cap(finding.primary),
+    related: finding.related.map(cap),
+  }));
 }
 
 function parseKey(raw: unknown, where: string, paths: PathContext): InputKey {
@@ -242,4 +264,23 @@ export function severityRank(severity: Severity): number {
 
 export function confidenceRank(confidence: Confidence): number {
   return CONFIDENCES.indexOf(confidence);
+}
+
+/** Line counts of workspace files, read once each; undefined for files that cannot be read. */
+export function fileLines(workspace: string): (path: string) => number | undefined {
+  const known = new Map<string, number | undefined>();
+  return (path) => {
+    if (!known.has(path)) {
+      try {
+        const text = readFileSync(join(workspace, path), "utf8");
+        known.set(
+          path,
+          text.endsWith("\n") ? text.split("\n").length - 1 : text.split("\n").length,
+        );
+      } catch {
+        known.set(path, undefined);
+      }
+    }
+    return known.get(path);
+  };
 }

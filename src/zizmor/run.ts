@@ -8,7 +8,13 @@ import { type Analysis, analyse } from "./analyse.ts";
 import type { LevelMap } from "./annotations.ts";
 import { publishCheckRun } from "./check-run.ts";
 import { type FailOn, fingerprint, type NewOnly } from "./gate.ts";
-import { type InstallDeps, type InstallRequest, installZizmor } from "./install.ts";
+import {
+  type InstallDeps,
+  type Installed,
+  type InstallRequest,
+  installZizmor,
+  VerificationError,
+} from "./install.ts";
 import {
   exitMeaning,
   warningLines,
@@ -17,7 +23,7 @@ import {
   zizmorEnvironment,
 } from "./invoke.ts";
 import { changedLines, pullRequestOf, readOnlyTokenReason } from "./pull-request.ts";
-import { type Finding, parseJsonV1, ReportFormatError } from "./report.ts";
+import { capToFiles, type Finding, fileLines, parseJsonV1, ReportFormatError } from "./report.ts";
 import { toSarif } from "./sarif.ts";
 
 export interface ZizmorInputs {
@@ -45,8 +51,11 @@ export interface ProcessResult {
 
 export interface RunDeps extends InstallDeps {
   platform: { os: string; arch: string };
-  runProcess(binary: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }):
-    Promise<ProcessResult>;
+  runProcess(
+    binary: string,
+    args: string[],
+    options: { cwd: string; env: NodeJS.ProcessEnv },
+  ): Promise<ProcessResult>;
 }
 
 /** The action: install and verify zizmor, run it, show its findings, decide the step's outcome. */
@@ -54,17 +63,25 @@ export async function run(inputs: ZizmorInputs, deps: RunDeps): Promise<Analysis
   const env = deps.env;
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   const verifyAttestation = deps.verifyAttestation ?? (await verifier(inputs, env));
-  const installed = await group("Install zizmor", () =>
-    installZizmor(
-      {
-        ...inputs.install,
-        platform: deps.platform,
-        toolCache: env.RUNNER_TOOL_CACHE ?? resolve(env.RUNNER_TEMP ?? workspace, "_tool"),
-        temp: env.RUNNER_TEMP ?? workspace,
-      },
-      { ...deps, verifyAttestation },
-    ),
-  );
+  let installed: Installed;
+  try {
+    installed = await group("Install zizmor", () =>
+      installZizmor(
+        {
+          ...inputs.install,
+          platform: deps.platform,
+          toolCache: env.RUNNER_TOOL_CACHE ?? resolve(env.RUNNER_TEMP ?? workspace, "_tool"),
+          temp: env.RUNNER_TEMP ?? workspace,
+        },
+        { ...deps, verifyAttestation },
+      ),
+    );
+  } catch (thrown) {
+    // Not the user's mistake and not a bug: a binary that did not verify. No stack, just why.
+    if (!(thrown instanceof VerificationError)) throw thrown;
+    core.setFailed(`zizmor: ${thrown.message}`);
+    return undefined;
+  }
   info(installed.provenance);
   setOutput("zizmor-version", installed.version);
   setOutput("zizmor-path", installed.path);
@@ -89,6 +106,10 @@ export async function run(inputs: ZizmorInputs, deps: RunDeps): Promise<Analysis
     return undefined;
   }
   const findings = readFindings(result.stdout, workspace, meaning.kind === "findings");
+  if (typeof findings === "string") {
+    core.setFailed(`zizmor: ${findings}`);
+    return undefined;
+  }
   const analysis = analyse(findings, {
     failOn: inputs.failOn,
     newOnly: await newOnlyRule(inputs, env, workspace),
@@ -105,20 +126,23 @@ export async function run(inputs: ZizmorInputs, deps: RunDeps): Promise<Analysis
 async function verifier(inputs: ZizmorInputs, env: NodeJS.ProcessEnv) {
   if (inputs.install.zizmorPath || inputs.install.attestation === "off") return undefined;
   const { attestationVerifier } = await import("./attestation.ts");
-  return attestationVerifier({ client: () => client(inputs, env), trustedRoot: inputs.trustedRoot });
+  return attestationVerifier({
+    client: () => client(inputs, env),
+    trustedRoot: inputs.trustedRoot,
+  });
 }
 
 /**
- * Findings from stdout. Exit codes 11-14 promise findings, so output that cannot be read then is
- * a tool failure, never "no findings".
+ * Findings from stdout, or why they could not be read. Exit codes 11-14 promise findings, so
+ * output that cannot be read is a tool failure, never "no findings".
  */
-function readFindings(stdout: string, workspace: string, promised: boolean): Finding[] {
+function readFindings(stdout: string, workspace: string, promised: boolean): Finding[] | string {
   if (!promised && stdout.trim() === "") return [];
   try {
-    return parseJsonV1(stdout, { workspace, cwd: workspace });
+    return capToFiles(parseJsonV1(stdout, { workspace, cwd: workspace }), fileLines(workspace));
   } catch (thrown) {
     if (!(thrown instanceof ReportFormatError)) throw thrown;
-    throw new Error(`zizmor's output could not be read (${thrown.message}); nothing was gated`);
+    return `zizmor's output could not be read (${thrown.message}); nothing was gated`;
   }
 }
 

@@ -46,19 +46,61 @@ export function renderSummary(
         "shows at most 10 annotations of each level per step; all of them are listed below.",
     );
   }
-  for (const [file, inFile] of groupBy([...findings].sort(bySeverity), (f) =>
-    describeKey(f.primary.key),
-  )) {
-    summary.heading(file, 3);
-    for (const [, ofAudit] of groupBy(inFile, (f) => f.audit)) {
-      const first = ofAudit[0] as Finding;
-      summary.raw(
-        `**${link(first.audit, first.url)}**: ${escapeMarkdown(first.description)} (${ofAudit.length})`,
-      );
-      summary.list(ofAudit.map((finding) => findingLine(finding, context, failing)));
-    }
+  const sorted = [...findings].sort(bySeverity);
+  const sections = fileSections(sorted, context, failing, "full");
+  const fits =
+    sections.reduce((bytes, section) => bytes + Buffer.byteLength(section), 0) <= FULL_BUDGET;
+  if (!fits) {
+    summary.paragraph(
+      "This report is too large to list every finding in full within GitHub's 1 MiB summary " +
+        "limit, so each audit's findings are listed by line.",
+    );
+  }
+  for (const section of fits ? sections : fileSections(sorted, context, failing, "compact")) {
+    summary.raw(section);
   }
   return summary;
+}
+
+/** Bytes of findings listed in full; past this, lines are listed compactly so all still fit. */
+const FULL_BUDGET = 768 * 1024;
+
+/** One markdown block per file (few blocks keep the summary builder's size checks cheap). */
+function fileSections(
+  sorted: readonly Finding[],
+  context: SummaryContext,
+  failing: Set<string>,
+  detail: "full" | "compact",
+): string[] {
+  const sections: string[] = [];
+  for (const [file, inFile] of groupBy(sorted, (f) => describeKey(f.primary.key))) {
+    const parts = [`### ${escapeMarkdown(file)}`];
+    for (const [, ofAudit] of groupBy(inFile, (f) => f.audit)) {
+      const first = ofAudit[0] as Finding;
+      parts.push(
+        `**${link(first.audit, first.url)}**: ${escapeMarkdown(first.description)} (${ofAudit.length})`,
+      );
+      if (detail === "full") {
+        parts.push(
+          ofAudit.map((finding) => `- ${findingLine(finding, context, failing)}`).join("\n"),
+        );
+      } else {
+        parts.push(compactLines(ofAudit, failing));
+      }
+    }
+    sections.push(parts.join("\n\n"));
+  }
+  return sections;
+}
+
+/** `line 20 (high, failing), line 24 (low)`: every finding, without links or notes. */
+function compactLines(findings: readonly Finding[], failing: Set<string>): string {
+  return findings
+    .map((finding) => {
+      const failed = failing.has(fingerprint(finding)) ? ", **failing**" : "";
+      return `line ${finding.primary.line} (${finding.severity}${failed})`;
+    })
+    .join(", ");
 }
 
 function headline(findings: readonly Finding[], verdict: Verdict): string {
@@ -101,8 +143,7 @@ function findingLine(finding: Finding, context: SummaryContext, failing: Set<str
     ...(finding.ignored ? ["ignored"] : []),
   ];
   const related = finding.related.map(
-    (location) =>
-      `${escapeMarkdown(location.annotation || "related")} (line ${location.line})`,
+    (location) => `${escapeMarkdown(location.annotation || "related")} (line ${location.line})`,
   );
   const note = primary.annotation ? `: ${escapeMarkdown(primary.annotation)}` : "";
   const also = related.length ? `; related: ${related.join(", ")}` : "";

@@ -106,7 +106,10 @@ export function versionFromBanner(banner: string): string | undefined {
 }
 
 export function parseSha256(value: string, input: string): string {
-  const digest = value.trim().toLowerCase().replace(/^sha256:/, "");
+  const digest = value
+    .trim()
+    .toLowerCase()
+    .replace(/^sha256:/, "");
   if (!/^[0-9a-f]{64}$/.test(digest)) {
     throw new ConfigurationError(
       `input '${input}' is '${value}'; use a sha256 digest of 64 hexadecimal characters`,

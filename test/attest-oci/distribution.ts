@@ -61,9 +61,13 @@ export async function startDistribution(
   const host = `127.0.0.1:${port}`;
   let auth = "";
   if (options.auth) {
-    const entry = execFileSync("htpasswd", ["-nbBC", "4", options.auth.username, options.auth.password], {
-      encoding: "utf8",
-    });
+    const entry = execFileSync(
+      "htpasswd",
+      ["-nbBC", "4", options.auth.username, options.auth.password],
+      {
+        encoding: "utf8",
+      },
+    );
     writeFileSync(join(dir, "htpasswd"), entry.trim());
     auth = `auth:\n  htpasswd:\n    realm: status-gate-test\n    path: ${join(dir, "htpasswd")}\n`;
   }

@@ -10,7 +10,9 @@ export const WORKFLOW = ".github/workflows/release.yml";
 export const USER = { username: "ci-bot", password: "s3cret-registry-pass" };
 
 /** A Docker config with a login for each host, as docker/login-action writes it. */
-export function dockerConfig(logins: Record<string, { username: string; password: string }>): string {
+export function dockerConfig(
+  logins: Record<string, { username: string; password: string }>,
+): string {
   const dir = mkdtempSync(join(tmpdir(), "sg-docker-config-"));
   mkdirSync(dir, { recursive: true });
   const auths = Object.fromEntries(
@@ -51,7 +53,9 @@ export async function startServices(options: { privateUserRepository?: boolean }
       event: { name: "push", payload: { repository: { visibility, owner: { type: ownerType } } } },
       inputs: { "fulcio-url": sigstore.fulcioUrl, "tsa-url": sigstore.tsaUrl, ...inputs },
       env: {
-        ...sigstore.runnerEnv(extra.claims ?? githubClaims({ repository: REPOSITORY, workflow: WORKFLOW })),
+        ...sigstore.runnerEnv(
+          extra.claims ?? githubClaims({ repository: REPOSITORY, workflow: WORKFLOW }),
+        ),
         ...extra.env,
       },
     };
@@ -66,3 +70,9 @@ export async function startServices(options: { privateUserRepository?: boolean }
 }
 
 export type Services = Awaited<ReturnType<typeof startServices>>;
+
+/** `startServices` for `await using`. */
+export async function startServicesDisposable(options: { privateUserRepository?: boolean } = {}) {
+  const services = await startServices(options);
+  return { ...services, [Symbol.asyncDispose]: services.close };
+}

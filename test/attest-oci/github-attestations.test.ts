@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGitHubClient } from "../../src/core/github.ts";
 import {
   fetchGitHubAttestations,
+  nextPageQuery,
   verifyAttestation,
   writeGitHubAttestation,
 } from "../../src/core/sigstore/index.ts";
@@ -22,19 +23,29 @@ describe("GitHub's attestations API", () => {
   const repository = { owner: "wasmcloud", repo: "wasmcloud" };
   const hex = "5a".repeat(32);
 
-  it("stores bundles and fetches every page of them back for a subject digest", async () => {
+  it("stores bundles and fetches them back for a subject digest, of one predicate type or all", async () => {
     const client = createGitHubClient({ token: github.token, apiUrl: github.url });
     const ids = [];
-    for (const predicateType of ["https://slsa.dev/provenance/v1", "https://slsa.dev/provenance/v1", "https://spdx.dev/Document/v2.3"]) {
-      const bundle = await sigstore.sign({ subjects: [{ name: "release.tar.gz", digest: { sha256: hex } }], predicateType });
+    for (const predicateType of [
+      "https://slsa.dev/provenance/v1",
+      "https://slsa.dev/provenance/v1",
+      "https://spdx.dev/Document/v2.3",
+    ]) {
+      const bundle = await sigstore.sign({
+        subjects: [{ name: "release.tar.gz", digest: { sha256: hex } }],
+        predicateType,
+      });
       ids.push(await writeGitHubAttestation(client, repository, bundle));
     }
     expect(new Set(ids).size).toBe(3);
-    const all = await fetchGitHubAttestations(client, repository, `sha256:${hex}`, { pageSize: 2 });
+    const all = await fetchGitHubAttestations(client, repository, `sha256:${hex}`);
     expect(all).toHaveLength(3);
-    expect(github.requests.filter((r) => r.operationId === "repos/list-attestations")).toHaveLength(2);
     for (const { bundle } of all) {
-      const verified = verifyAttestation(bundle, { digest: `sha256:${hex}`, identity: { repository: "wasmcloud/wasmcloud" } }, sigstore.trustMaterial);
+      const verified = verifyAttestation(
+        bundle,
+        { digest: `sha256:${hex}`, identity: { repository: "wasmcloud/wasmcloud" } },
+        sigstore.trustMaterial,
+      );
       expect(verified.statement.subject[0]?.name).toBe("release.tar.gz");
     }
     const provenance = await fetchGitHubAttestations(client, repository, `sha256:${hex}`, {
@@ -43,8 +54,18 @@ describe("GitHub's attestations API", () => {
     expect(provenance).toHaveLength(2);
   });
 
+  it("follows GitHub's cursor links to the next page and stops on the last", () => {
+    const base = "https://api.github.com/repos/a/b/attestations/sha256:1";
+    const link = `<${base}?per_page=2&after=Y3Vyc29y>; rel="next", <${base}?per_page=2&before=Zmlyc3Q>; rel="prev"`;
+    expect(nextPageQuery(link)).toEqual({ per_page: "2", after: "Y3Vyc29y" });
+    expect(nextPageQuery(`<${base}?before=x>; rel="prev"`)).toBeUndefined();
+    expect(nextPageQuery(undefined)).toBeUndefined();
+  });
+
   it("returns nothing for a digest nobody attested", async () => {
     const client = createGitHubClient({ token: github.token, apiUrl: github.url });
-    expect(await fetchGitHubAttestations(client, repository, `sha256:${"00".repeat(32)}`)).toEqual([]);
+    expect(await fetchGitHubAttestations(client, repository, `sha256:${"00".repeat(32)}`)).toEqual(
+      [],
+    );
   });
 });

@@ -1,7 +1,18 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../harness/runner.ts";
 import { githubClaims } from "../harness/sigstore.ts";
 import { type PushedArtifact, pusher } from "./artifacts.ts";
-import { REPOSITORY, type Services, startServices, USER, WORKFLOW } from "./fixtures.ts";
+import {
+  REPOSITORY,
+  type Services,
+  startServices,
+  startServicesDisposable,
+  USER,
+  WORKFLOW,
+} from "./fixtures.ts";
 import { type RegistryDouble, startRegistryDouble } from "./registry-double.ts";
 
 describe("attesting on a registry with the referrers API and bearer tokens", () => {
@@ -11,7 +22,10 @@ describe("attesting on a registry with the referrers API and bearer tokens", () 
   let credentials: Record<string, string>;
 
   beforeAll(async () => {
-    [services, registry] = await Promise.all([startServices(), startRegistryDouble({ auth: USER })]);
+    [services, registry] = await Promise.all([
+      startServices(),
+      startRegistryDouble({ auth: USER }),
+    ]);
     component = await pusher(registry.host, USER).wasmComponent("wasmcloud/components/echo", "v1");
     credentials = { "registry-username": USER.username, "registry-password": USER.password };
   });
@@ -44,12 +58,22 @@ describe("attesting on a registry with the referrers API and bearer tokens", () 
   });
 
   it("takes the layer digest that wash push prints next to the tag as the component's manifest", async () => {
-    const run = await services.attestOci({
-      subjects: `${component.reference}@${component.layerDigest}`,
-      "github-attestations": "false",
-      ...credentials,
-    });
+    const rekorBefore = services.sigstore.requests.rekor;
+    const run = await services.attestOci(
+      {
+        subjects: `${component.reference}@${component.layerDigest}`,
+        "github-attestations": "false",
+        "rekor-url": services.sigstore.rekorUrl,
+        ...credentials,
+      },
+      { claims: githubClaims({ repository: REPOSITORY, workflow: WORKFLOW, runId: 3003 }) },
+    );
     expect(run.exitCode).toBe(0);
+    // Timestamped by the TSA and logged in Rekor; GitHub's store was switched off.
+    expect(services.sigstore.requests.rekor).toBe(rekorBefore + 1);
+    expect(
+      services.github.requests.filter((r) => r.operationId === "repos/create-attestation"),
+    ).toHaveLength(1);
     expect(JSON.parse(run.outputs.subjects as string)[0].digest).toBe(component.digest);
     const notice = run.annotations.find((a) => a.level === "notice");
     expect(notice?.message).toContain("wash push");
@@ -76,7 +100,10 @@ describe("attesting on a registry with the referrers API and bearer tokens", () 
 
   it("refuses a tag and digest that disagree", async () => {
     const other = `sha256:${"0".repeat(64)}`;
-    const run = await services.attestOci({ subjects: `${component.reference}@${other}`, ...credentials });
+    const run = await services.attestOci({
+      subjects: `${component.reference}@${other}`,
+      ...credentials,
+    });
     expect(run.exitCode).toBe(1);
     expect(run.annotations[0]?.message).toContain(`points to ${component.digest}, not ${other}`);
   });
@@ -104,6 +131,38 @@ describe("attesting on a registry with the referrers API and bearer tokens", () 
   });
 });
 
+describe("the attest push command", () => {
+  it("attests from a job's shell with the same run as the action", async () => {
+    await using services = await startServicesDisposable();
+    await using registry = await startRegistryDouble();
+    const component = await pusher(registry.host).wasmComponent("wasmcloud/cli-pushed", "v1");
+    const cwd = mkdtempSync(join(tmpdir(), "sg-cli-"));
+    const claims = githubClaims({ repository: REPOSITORY, workflow: WORKFLOW });
+    const result = await runCli(
+      [
+        "attest",
+        "push",
+        component.reference,
+        "--fulcio-url",
+        services.sigstore.fulcioUrl,
+        "--tsa-url",
+        services.sigstore.tsaUrl,
+        "--no-github-attestations",
+        "--json",
+      ],
+      { cwd, env: { ...services.sigstore.runnerEnv(claims), GITHUB_REPOSITORY: REPOSITORY } },
+    );
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(0);
+    const [subject] = JSON.parse(result.stdout);
+    expect(subject.digest).toBe(component.digest);
+    expect(subject.storage).toBe("referrers-api");
+    expect(subject["bundle-path"]).toBe(
+      join(cwd, "attestations", `${component.digest.slice(7)}.sigstore.json`),
+    );
+  });
+});
+
 describe("a private repository owned by a user", () => {
   let services: Services;
   let registry: RegistryDouble;
@@ -120,13 +179,17 @@ describe("a private repository owned by a user", () => {
 
   it("stores the attestation in the registry and notes that GitHub's store is not available", async () => {
     const component = await pusher(registry.host).wasmComponent("someone/app", "v1");
-    const run = await services.attestOci({ subjects: component.reference });
+    // A reference by digest alone is used as it is: no tag to resolve.
+    const run = await services.attestOci({
+      subjects: `${registry.host}/someone/app@${component.digest}`,
+    });
     expect(run.exitCode).toBe(0);
     const notice = run.annotations.find((a) => a.level === "notice");
     expect(notice?.message).toContain("private repository owned by a user");
     expect(services.github.requests.some((r) => r.route?.includes("attestations"))).toBe(false);
     const [subject] = JSON.parse(run.outputs.subjects as string);
     expect(subject.storage).toBe("referrers-api");
+    expect(subject.digest).toBe(component.digest);
     expect(subject["attestation-id"]).toBeNull();
   });
 });

@@ -51,7 +51,12 @@ export async function startRegistryDouble(
     return found;
   };
 
-  const send = (response: ServerResponse, status: number, headers: Record<string, string> = {}, body?: Buffer | string) => {
+  const send = (
+    response: ServerResponse,
+    status: number,
+    headers: Record<string, string> = {},
+    body?: Buffer | string,
+  ) => {
     response.writeHead(status, headers);
     response.end(body);
   };
@@ -82,14 +87,28 @@ export async function startRegistryDouble(
 
   const referrers = (name: string, digest: string, url: URL) => {
     const wanted = url.searchParams.get("artifactType");
-    const manifests = [...repository(name).manifests.entries()].flatMap(([manifestDigest, stored]) => {
-      const document = JSON.parse(stored.bytes.toString("utf8"));
-      if (document.subject?.digest !== digest) return [];
-      const artifactType = document.artifactType ?? document.config?.mediaType;
-      if (wanted && artifactType !== wanted) return [];
-      return [{ mediaType: stored.mediaType, digest: manifestDigest, size: stored.bytes.length, artifactType, annotations: document.annotations }];
+    const manifests = [...repository(name).manifests.entries()].flatMap(
+      ([manifestDigest, stored]) => {
+        const document = JSON.parse(stored.bytes.toString("utf8"));
+        if (document.subject?.digest !== digest) return [];
+        const artifactType = document.artifactType ?? document.config?.mediaType;
+        if (wanted && artifactType !== wanted) return [];
+        return [
+          {
+            mediaType: stored.mediaType,
+            digest: manifestDigest,
+            size: stored.bytes.length,
+            artifactType,
+            annotations: document.annotations,
+          },
+        ];
+      },
+    );
+    return JSON.stringify({
+      schemaVersion: 2,
+      mediaType: "application/vnd.oci.image.index.v1+json",
+      manifests,
     });
-    return JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests });
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -107,7 +126,10 @@ export async function startRegistryDouble(
     if (!authorized(request, name, push)) return send(response, 401, challenge(name, push));
     const repo = repository(name);
     if (upload) {
-      if (method === "POST") return send(response, 202, { location: `/v2/${name}/blobs/uploads/${randomBytes(8).toString("hex")}` });
+      if (method === "POST")
+        return send(response, 202, {
+          location: `/v2/${name}/blobs/uploads/${randomBytes(8).toString("hex")}`,
+        });
       const digest = url.searchParams.get("digest") ?? "";
       if (digestOf(body) !== digest) return send(response, 400);
       repo.blobs.set(digest, body);
@@ -115,12 +137,22 @@ export async function startRegistryDouble(
     }
     const [, , kind, reference] = match as RegExpExecArray;
     if (kind === "referrers") {
-      return send(response, 200, { "content-type": "application/vnd.oci.image.index.v1+json" }, referrers(name, reference as string, url));
+      return send(
+        response,
+        200,
+        { "content-type": "application/vnd.oci.image.index.v1+json" },
+        referrers(name, reference as string, url),
+      );
     }
     if (kind === "blobs") {
       const blob = repo.blobs.get(reference as string);
       if (!blob) return send(response, 404);
-      return send(response, 200, { "content-length": String(blob.length) }, method === "HEAD" ? undefined : blob);
+      return send(
+        response,
+        200,
+        { "content-length": String(blob.length) },
+        method === "HEAD" ? undefined : blob,
+      );
     }
     if (method === "PUT") {
       const digest = digestOf(body);
@@ -128,7 +160,10 @@ export async function startRegistryDouble(
       repo.manifests.set(digest, { bytes: body, mediaType });
       if (!(reference as string).startsWith("sha256:")) repo.tags.set(reference as string, digest);
       const subject = JSON.parse(body.toString("utf8")).subject?.digest;
-      return send(response, 201, { "docker-content-digest": digest, ...(subject ? { "oci-subject": subject } : {}) });
+      return send(response, 201, {
+        "docker-content-digest": digest,
+        ...(subject ? { "oci-subject": subject } : {}),
+      });
     }
     const digest = repo.tags.get(reference as string) ?? reference;
     const stored = repo.manifests.get(digest as string);

@@ -4,7 +4,12 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseChallenge } from "../../src/attest-oci/auth.ts";
-import { configKeyHost, credentialLookup, dockerConfigPath, readDockerConfig } from "../../src/attest-oci/credentials.ts";
+import {
+  configKeyHost,
+  credentialLookup,
+  dockerConfigPath,
+  readDockerConfig,
+} from "../../src/attest-oci/credentials.ts";
 import { credentialRegistries } from "../../src/attest-oci/deps.ts";
 import {
   ANNOTATION,
@@ -19,18 +24,32 @@ import {
 
 describe("auth challenges", () => {
   it("reads bearer and basic challenges, with commas inside quotes", () => {
-    expect(parseChallenge('Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:a/b:pull,push"')).toEqual({
+    expect(
+      parseChallenge(
+        'Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:a/b:pull,push"',
+      ),
+    ).toEqual({
       scheme: "bearer",
-      parameters: { realm: "https://ghcr.io/token", service: "ghcr.io", scope: "repository:a/b:pull,push" },
+      parameters: {
+        realm: "https://ghcr.io/token",
+        service: "ghcr.io",
+        scope: "repository:a/b:pull,push",
+      },
     });
-    expect(parseChallenge('Basic realm="registry"')).toEqual({ scheme: "basic", parameters: { realm: "registry" } });
+    expect(parseChallenge('Basic realm="registry"')).toEqual({
+      scheme: "basic",
+      parameters: { realm: "registry" },
+    });
   });
 
   it("round-trips any quoted parameter value", () => {
     fc.assert(
       fc.property(fc.string(), (value) => {
         const quoted = value.replace(/["\\]/g, "\\$&");
-        expect(parseChallenge(`Bearer realm="${quoted}",service="s"`)?.parameters).toEqual({ realm: value, service: "s" });
+        expect(parseChallenge(`Bearer realm="${quoted}",service="s"`)?.parameters).toEqual({
+          realm: value,
+          service: "s",
+        });
       }),
     );
   });
@@ -43,11 +62,16 @@ describe("Docker config credentials", () => {
     writeFileSync(
       join(dir, "config.json"),
       JSON.stringify({
-        auths: { "https://ghcr.io": auth("me:ghcr-token"), "https://index.docker.io/v1/": auth("hub:pw") },
+        auths: {
+          "https://ghcr.io": auth("me:ghcr-token"),
+          "https://index.docker.io/v1/": auth("hub:pw"),
+        },
         credHelpers: { "123.dkr.ecr.us-east-1.amazonaws.com": "ecr-login" },
       }),
     );
-    const { credentials, helperHosts } = await readDockerConfig(dockerConfigPath({ DOCKER_CONFIG: dir }));
+    const { credentials, helperHosts } = await readDockerConfig(
+      dockerConfigPath({ DOCKER_CONFIG: dir }),
+    );
     const lookup = credentialLookup(credentials, undefined);
     expect(lookup("ghcr.io")).toEqual({ username: "me", password: "ghcr-token" });
     expect(lookup("ghcr.io.evil.example")).toBeUndefined();
@@ -68,9 +92,16 @@ describe("Docker config credentials", () => {
   it("gives input credentials only to the registry they are for", () => {
     const inputs = { registry: undefined, username: "u", password: "p" };
     expect(credentialRegistries(inputs, ["ghcr.io/a/b:1", "ghcr.io/c/d:2"])).toEqual(["ghcr.io"]);
-    expect(() => credentialRegistries(inputs, ["ghcr.io/a/b:1", "docker.io/c/d:2"])).toThrow(/input 'registry'/);
-    expect(credentialRegistries({ ...inputs, registry: "GHCR.io" }, ["ghcr.io/a:1", "quay.io/b:1"])).toEqual(["ghcr.io"]);
-    const lookup = credentialLookup(new Map(), { registries: ["ghcr.io"], credentials: { username: "u", password: "p" } });
+    expect(() => credentialRegistries(inputs, ["ghcr.io/a/b:1", "docker.io/c/d:2"])).toThrow(
+      /input 'registry'/,
+    );
+    expect(
+      credentialRegistries({ ...inputs, registry: "GHCR.io" }, ["ghcr.io/a:1", "quay.io/b:1"]),
+    ).toEqual(["ghcr.io"]);
+    const lookup = credentialLookup(new Map(), {
+      registries: ["ghcr.io"],
+      credentials: { username: "u", password: "p" },
+    });
     expect(lookup("quay.io")).toBeUndefined();
   });
 });
@@ -87,7 +118,9 @@ describe("OCI documents", () => {
     const twoLayers = { ...wasm, layers: [...wasm.layers, ...wasm.layers] };
     expect(artifactKind("application/vnd.oci.image.manifest.v1+json", twoLayers)).toBe("image");
     expect(artifactKind("application/vnd.oci.image.index.v1+json", {})).toBe("image-index");
-    expect(artifactKind("application/vnd.docker.distribution.manifest.list.v2+json", {})).toBe("image-index");
+    expect(artifactKind("application/vnd.docker.distribution.manifest.list.v2+json", {})).toBe(
+      "image-index",
+    );
   });
 
   it("names the fallback tag after the digest", () => {
@@ -104,23 +137,38 @@ describe("OCI documents", () => {
 
   it("appends to the fallback index, keeping every entry and never adding one twice", () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.stringMatching(/^sha256:[0-9a-f]{8}$/), { maxLength: 6 }), fc.stringMatching(/^sha256:[0-9a-f]{8}$/), (existing, added) => {
-        const index = { schemaVersion: 2 as const, manifests: existing.map(descriptor) };
-        const updated = appendToIndex(index, descriptor(added));
-        if (existing.includes(added)) {
-          expect(updated).toBeUndefined();
-        } else {
-          expect(updated?.manifests.map((d) => d.digest)).toEqual([...existing, added]);
-        }
-      }),
+      fc.property(
+        fc.uniqueArray(fc.stringMatching(/^sha256:[0-9a-f]{8}$/), { maxLength: 6 }),
+        fc.stringMatching(/^sha256:[0-9a-f]{8}$/),
+        (existing, added) => {
+          const index = { schemaVersion: 2 as const, manifests: existing.map(descriptor) };
+          const updated = appendToIndex(index, descriptor(added));
+          if (existing.includes(added)) {
+            expect(updated).toBeUndefined();
+          } else {
+            expect(updated?.manifests.map((d) => d.digest)).toEqual([...existing, added]);
+          }
+        },
+      ),
     );
   });
 
   it("lists only bundle referrers, of the asked predicate type", () => {
-    const signature = { ...descriptor("sha256:2"), artifactType: "application/vnd.dev.cosign.artifact.sig.v1+json" };
-    const sbom = { ...descriptor("sha256:3"), annotations: { [ANNOTATION.predicateType]: "https://spdx.dev/Document/v2.3" } };
-    const index = { schemaVersion: 2 as const, manifests: [descriptor("sha256:1"), signature, sbom] };
+    const signature = {
+      ...descriptor("sha256:2"),
+      artifactType: "application/vnd.dev.cosign.artifact.sig.v1+json",
+    };
+    const sbom = {
+      ...descriptor("sha256:3"),
+      annotations: { [ANNOTATION.predicateType]: "https://spdx.dev/Document/v2.3" },
+    };
+    const index = {
+      schemaVersion: 2 as const,
+      manifests: [descriptor("sha256:1"), signature, sbom],
+    };
     expect(bundleReferrers(index).map((d) => d.digest)).toEqual(["sha256:1", "sha256:3"]);
-    expect(bundleReferrers(index, "https://slsa.dev/provenance/v1").map((d) => d.digest)).toEqual(["sha256:1"]);
+    expect(bundleReferrers(index, "https://slsa.dev/provenance/v1").map((d) => d.digest)).toEqual([
+      "sha256:1",
+    ]);
   });
 });

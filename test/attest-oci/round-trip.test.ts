@@ -1,13 +1,23 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fallbackTag } from "../../src/attest-oci/oci.ts";
+import { parseImageReference } from "../../src/attest-oci/reference.ts";
 import { pushReferrer } from "../../src/attest-oci/store.ts";
 import { resolveSubject } from "../../src/attest-oci/subjects.ts";
-import { parseImageReference } from "../../src/attest-oci/reference.ts";
 import { runCli } from "../harness/runner.ts";
 import { githubClaims } from "../harness/sigstore.ts";
 import { type PushedArtifact, pusher } from "./artifacts.ts";
 import { type Distribution, distributionAvailable, startDistribution } from "./distribution.ts";
-import { dockerConfig, REPOSITORY, type Services, startServices, USER, WORKFLOW } from "./fixtures.ts";
+import {
+  dockerConfig,
+  REPOSITORY,
+  type Services,
+  startServices,
+  USER,
+  WORKFLOW,
+} from "./fixtures.ts";
 
 const available = distributionAvailable();
 if (!available) console.warn("skipping: Debian's docker-registry and htpasswd are not installed");
@@ -36,7 +46,11 @@ describe.skipIf(!available)("attesting and verifying on distribution 2.8 with ht
     outputs = run.outputs;
     expect(run.log).not.toContain(USER.password);
     expect(run.masks).toContain(USER.password);
-    expect(run.summary).toContain("OCI attestations");
+    expect(run.summary).toContain(
+      "| Artifact | Kind | Digest | Stored in registry | GitHub attestation |",
+    );
+    expect(run.summary).toContain("wasm\\-component");
+    expect(run.summary).toContain("sha256\\-tag index");
   });
   afterAll(async () => {
     await Promise.all([services?.close(), registry?.close()]);
@@ -51,8 +65,14 @@ describe.skipIf(!available)("attesting and verifying on distribution 2.8 with ht
 
   it("attests a wasm component and a multi-platform index in one step, one signature for both", () => {
     const subjects = JSON.parse(outputs.subjects as string);
-    expect(subjects.map((s: { digest: string }) => s.digest)).toEqual([component.digest, image.digest]);
-    expect(subjects.map((s: { kind: string }) => s.kind)).toEqual(["wasm-component", "image-index"]);
+    expect(subjects.map((s: { digest: string }) => s.digest)).toEqual([
+      component.digest,
+      image.digest,
+    ]);
+    expect(subjects.map((s: { kind: string }) => s.kind)).toEqual([
+      "wasm-component",
+      "image-index",
+    ]);
     expect(subjects.every((s: { storage: string }) => s.storage === "tag-fallback")).toBe(true);
     expect(services.sigstore.requests.fulcio).toBe(1);
     expect(services.sigstore.requests.tsa).toBe(1);
@@ -67,7 +87,9 @@ describe.skipIf(!available)("attesting and verifying on distribution 2.8 with ht
     expect(outputs["attestation-url"]).toBe(`https://github.com/${REPOSITORY}/attestations/${id}`);
     const repository = services.github.state.repository(REPOSITORY);
     expect(repository.attestations).toHaveLength(1);
-    expect(repository.attestations[0]?.subjectDigests.sort()).toEqual([component.digest, image.digest].sort());
+    expect(repository.attestations[0]?.subjectDigests.sort()).toEqual(
+      [component.digest, image.digest].sort(),
+    );
   });
 
   it("keeps the referrer in the sha256-<digest> tag index with its predicate type", async () => {
@@ -77,15 +99,25 @@ describe.skipIf(!available)("attesting and verifying on distribution 2.8 with ht
     );
     const document = JSON.parse(index?.bytes.toString() ?? "{}");
     expect(document.manifests).toHaveLength(1);
-    expect(document.manifests[0].artifactType).toBe("application/vnd.dev.sigstore.bundle.v0.3+json");
+    expect(document.manifests[0].artifactType).toBe(
+      "application/vnd.dev.sigstore.bundle.v0.3+json",
+    );
     expect(document.manifests[0].annotations["dev.sigstore.bundle.predicateType"]).toBe(
       "https://slsa.dev/provenance/v1",
     );
   });
 
   it("verifies both artifacts from the registry with the CLI", async () => {
-    const result = await verify(component.reference, image.reference, "--workflow", WORKFLOW, "--predicate-type", "https://slsa.dev/provenance/v1");
-    const signer = "verified, signed by https://github.com/wasmcloud/wasmcloud/.github/workflows/release.yml@refs/heads/main";
+    const result = await verify(
+      component.reference,
+      image.reference,
+      "--workflow",
+      WORKFLOW,
+      "--predicate-type",
+      "https://slsa.dev/provenance/v1",
+    );
+    const signer =
+      "verified, signed by https://github.com/wasmcloud/wasmcloud/.github/workflows/release.yml@refs/heads/main";
     expect(result.stdout).toContain(`${component.reference} (${component.digest}): ${signer}`);
     expect(result.stdout).toContain(`${image.reference} (${image.digest}): ${signer}`);
     expect(result.exitCode).toBe(0);
@@ -130,11 +162,14 @@ describe.skipIf(!available)("attesting and verifying on distribution 2.8 with ht
       { subjects: [{ name: "other", digest: otherDigest }] },
       { claims: githubClaims({ repository: REPOSITORY, workflow: WORKFLOW }) },
     );
-    const options = { predicateType: "https://slsa.dev/provenance/v1", created: new Date().toISOString() };
-    await pushReferrer(push.client, subject, Buffer.from(JSON.stringify(aboutOther)), { ...options, statementDigest: "sha256:1" });
-    const wrongDigest = await verify(target.reference);
-    expect(wrongDigest.exitCode).toBe(1);
-    expect(wrongDigest.stdout).toContain("subject-digest check failed");
+    const options = {
+      predicateType: "https://slsa.dev/provenance/v1",
+      created: new Date().toISOString(),
+    };
+    await pushReferrer(push.client, subject, Buffer.from(JSON.stringify(aboutOther)), {
+      ...options,
+      statementDigest: "sha256:1",
+    });
 
     const genuine = await services.sigstore.sign(
       { subjects: [{ name: "target", digest: otherDigest }] },
@@ -144,12 +179,17 @@ describe.skipIf(!available)("attesting and verifying on distribution 2.8 with ht
     const statement = JSON.parse(Buffer.from(envelope.payload, "base64").toString());
     statement.subject[0].digest.sha256 = subject.digest.replace("sha256:", "");
     envelope.payload = Buffer.from(JSON.stringify(statement)).toString("base64");
-    await pushReferrer(push.client, subject, Buffer.from(JSON.stringify(genuine)), { ...options, statementDigest: "sha256:2" });
-    const tampered = await verify(target.reference);
-    expect(tampered.exitCode).toBe(1);
-    expect(tampered.stdout).toContain("signature check failed");
-    // Both referrers were appended to the fallback index; neither replaced the other.
-    expect(tampered.stdout.match(/check failed/g)).toHaveLength(2);
+    await pushReferrer(push.client, subject, Buffer.from(JSON.stringify(genuine)), {
+      ...options,
+      statementDigest: "sha256:2",
+    });
+    const result = await verify(target.reference);
+    expect(result.exitCode).toBe(1);
+    // Both referrers were appended to the fallback index, neither replacing the other, and each
+    // is rejected at its own check.
+    expect(result.stdout).toContain("subject-digest check failed");
+    expect(result.stdout).toContain("signature check failed");
+    expect(result.stdout.match(/check failed/g)).toHaveLength(2);
   });
 
   it("does not sign or store again when the same step is re-run", async () => {
@@ -170,16 +210,27 @@ describe.skipIf(!available)("attesting and verifying on distribution 2.8 with ht
     expect(services.github.state.repository(REPOSITORY).attestations).toHaveLength(1);
   });
 
-  it("appends a second attestation of another run next to the first", async () => {
+  it("appends a custom-predicate attestation next to the provenance, and verifies each by type", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sg-predicate-"));
+    const predicatePath = join(dir, "sbom.spdx.json");
+    writeFileSync(predicatePath, JSON.stringify({ spdxVersion: "SPDX-2.3", name: "wasmcloud" }));
+    const spdx = "https://spdx.dev/Document/v2.3";
     const run = await services.attestOci(
-      { subjects: image.reference },
-      { env: { DOCKER_CONFIG: configDir }, claims: githubClaims({ repository: REPOSITORY, workflow: WORKFLOW, runId: 2002 }) },
+      { subjects: image.reference, "predicate-type": spdx, "predicate-path": predicatePath },
+      { env: { DOCKER_CONFIG: configDir } },
     );
     expect(run.exitCode).toBe(0);
     const index = await push.client.getManifest(
       { registry: registry.host, repository: "wasmcloud/wasmcloud" },
       fallbackTag(image.digest),
     );
-    expect(JSON.parse(index?.bytes.toString() ?? "{}").manifests).toHaveLength(2);
+    const types = JSON.parse(index?.bytes.toString() ?? "{}").manifests.map(
+      (d: { annotations: Record<string, string> }) =>
+        d.annotations["dev.sigstore.bundle.predicateType"],
+    );
+    expect(types).toEqual(["https://slsa.dev/provenance/v1", spdx]);
+    const bySbom = await verify(image.reference, "--predicate-type", spdx, "--json");
+    expect(bySbom.exitCode).toBe(0);
+    expect(JSON.parse(bySbom.stdout)[0].verified).toBe(true);
   });
 });

@@ -27,23 +27,51 @@ describe("choosing the Sigstore instance", () => {
   });
 
   it("uses a GHE.com tenant's own instance, an explicit choice, or explicit URLs", () => {
-    const tenant = signingEndpoints({ ...base, serverUrl: "https://acme.ghe.com", visibility: "private" });
+    const tenant = signingEndpoints({
+      ...base,
+      serverUrl: "https://acme.ghe.com",
+      visibility: "private",
+    });
     expect(tenant.fulcioUrl).toBe("https://fulcio.acme.ghe.com");
-    expect(signingEndpoints({ ...base, sigstore: "github", visibility: "public" }).instance).toBe("github");
-    const custom = signingEndpoints({ ...base, visibility: "public", fulcioUrl: "http://f", tsaUrl: "http://t" });
-    expect(custom).toEqual({ instance: "custom", fulcioUrl: "http://f", rekorUrl: undefined, tsaUrl: "http://t" });
-    expect(() => signingEndpoints({ ...base, visibility: "public", fulcioUrl: "http://f" })).toThrow(/'tsa-url'/);
+    expect(signingEndpoints({ ...base, sigstore: "github", visibility: "public" }).instance).toBe(
+      "github",
+    );
+    const custom = signingEndpoints({
+      ...base,
+      visibility: "public",
+      fulcioUrl: "http://f",
+      tsaUrl: "http://t",
+    });
+    expect(custom).toEqual({
+      instance: "custom",
+      fulcioUrl: "http://f",
+      rekorUrl: undefined,
+      tsaUrl: "http://t",
+    });
+    expect(() =>
+      signingEndpoints({ ...base, visibility: "public", fulcioUrl: "http://f" }),
+    ).toThrow(/'tsa-url'/);
   });
 });
 
 describe("provenance", () => {
   const claims = runClaims(
-    githubClaims({ repository: "wasmcloud/wasmcloud", workflow: ".github/workflows/release.yml", ref: "refs/tags/v1.2.0", sha: "c".repeat(40), runId: 99, runAttempt: 2 }),
+    githubClaims({
+      repository: "wasmcloud/wasmcloud",
+      workflow: ".github/workflows/release.yml",
+      ref: "refs/tags/v1.2.0",
+      sha: "c".repeat(40),
+      runId: 99,
+      runAttempt: 2,
+    }),
   );
 
   it("builds SLSA provenance v1 from the run: builder, workflow, commit, run and attempt", () => {
     const predicate = slsaProvenance(claims, "https://github.com") as {
-      buildDefinition: { externalParameters: { workflow: unknown }; resolvedDependencies: unknown[] };
+      buildDefinition: {
+        externalParameters: { workflow: unknown };
+        resolvedDependencies: unknown[];
+      };
       runDetails: { builder: { id: string }; metadata: { invocationId: string } };
     };
     expect(predicate.buildDefinition.externalParameters.workflow).toEqual({
@@ -52,7 +80,10 @@ describe("provenance", () => {
       path: ".github/workflows/release.yml",
     });
     expect(predicate.buildDefinition.resolvedDependencies).toEqual([
-      { uri: "git+https://github.com/wasmcloud/wasmcloud@refs/tags/v1.2.0", digest: { gitCommit: "c".repeat(40) } },
+      {
+        uri: "git+https://github.com/wasmcloud/wasmcloud@refs/tags/v1.2.0",
+        digest: { gitCommit: "c".repeat(40) },
+      },
     ]);
     expect(predicate.runDetails.builder.id).toBe(
       "https://github.com/wasmcloud/wasmcloud/.github/workflows/release.yml@refs/tags/v1.2.0",
@@ -70,11 +101,24 @@ describe("provenance", () => {
     const dir = mkdtempSync(join(tmpdir(), "sg-predicate-"));
     const file = join(dir, "sbom.json");
     writeFileSync(file, JSON.stringify({ spdxVersion: "SPDX-2.3" }));
-    const custom = await choosePredicate({ predicateType: "https://spdx.dev/Document/v2.3", predicatePath: file }, claims, "https://github.com");
-    expect(custom).toEqual({ predicateType: "https://spdx.dev/Document/v2.3", predicate: { spdxVersion: "SPDX-2.3" } });
-    await expect(choosePredicate({ predicateType: undefined, predicatePath: file }, claims, "")).rejects.toThrow(/'predicate-type'/);
-    await expect(choosePredicate({ predicateType: "https://x", predicatePath: undefined }, claims, "")).rejects.toThrow(/'predicate-path'/);
+    const custom = await choosePredicate(
+      { predicateType: "https://spdx.dev/Document/v2.3", predicatePath: file },
+      claims,
+      "https://github.com",
+    );
+    expect(custom).toEqual({
+      predicateType: "https://spdx.dev/Document/v2.3",
+      predicate: { spdxVersion: "SPDX-2.3" },
+    });
+    await expect(
+      choosePredicate({ predicateType: undefined, predicatePath: file }, claims, ""),
+    ).rejects.toThrow(/'predicate-type'/);
+    await expect(
+      choosePredicate({ predicateType: "https://x", predicatePath: undefined }, claims, ""),
+    ).rejects.toThrow(/'predicate-path'/);
     writeFileSync(file, "[1]");
-    await expect(choosePredicate({ predicateType: "https://x", predicatePath: file }, claims, "")).rejects.toThrow(/not a JSON object/);
+    await expect(
+      choosePredicate({ predicateType: "https://x", predicatePath: file }, claims, ""),
+    ).rejects.toThrow(/not a JSON object/);
   });
 });

@@ -151,6 +151,23 @@ describe("verifying a Sigstore bundle", () => {
     expect(failedCheck(bundle).check).toBe("certificate-chain");
   });
 
+  it("accepts a timestamp from a transparency log instead of a TSA, as public-good Sigstore signs", async () => {
+    const bundle = await sigstore.sign({ subjects }, { timestamp: "rekor" });
+    const material = (bundle as unknown as { verificationMaterial: { tlogEntries: unknown[] } })
+      .verificationMaterial;
+    expect(material.tlogEntries).toHaveLength(1);
+    expect(checkAttestation(bundle, expectation, sigstore.trustMaterial).ok).toBe(true);
+  });
+
+  it("rejects a transparency log entry that was altered", async () => {
+    const bundle = (await sigstore.sign({ subjects }, { timestamp: "rekor" })) as unknown as {
+      verificationMaterial: { tlogEntries: { logIndex: string }[] };
+    };
+    const entry = bundle.verificationMaterial.tlogEntries[0] as { logIndex: string };
+    entry.logIndex = String(Number(entry.logIndex) + 1);
+    expect(failedCheck(bundle).check).toBe("transparency-log");
+  });
+
   it("rejects a bundle without a timestamp", async () => {
     const bundle = (await sigstore.sign({ subjects })) as unknown as {
       verificationMaterial: Record<string, unknown>;

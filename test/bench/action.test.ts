@@ -42,7 +42,9 @@ let head: string;
 
 beforeAll(async () => {
   sim = await startGitHubSimulator();
-  sim.state.addRepository({ owner: "wasmcloud", name: "wasmcloud" }).addPullRequest({ number: 7, head: "feature" });
+  sim.state
+    .addRepository({ owner: "wasmcloud", name: "wasmcloud" })
+    .addPullRequest({ number: 7, head: "feature" });
   // main: stored (measured) → merge base (never measured); feature branches off the merge base.
   stored = repo.commit({ message: "fast parser", files: { "src/lib.rs": "fast" } });
   mergeBase = repo.commit({ message: "docs", files: { "README.md": "docs" } });
@@ -63,7 +65,7 @@ function push(commit: string) {
     sha: commit,
     ref: "refs/heads/main",
     event: { name: "push", payload: { repository: { default_branch: "main" } } },
-    inputs: { results: "bench-out", storage: storage.path },
+    inputs: { results: "bench-out", storage: storage.path, "site-directory": "public" },
   };
 }
 
@@ -79,7 +81,10 @@ function pullRequest(inputs: Record<string, string> = {}, attempt = "1") {
     env: { GITHUB_RUN_ATTEMPT: attempt },
     event: {
       name: "pull_request",
-      payload: { pull_request: { number: 7, head: { sha: head }, base: { ref: "main" } }, repository: { default_branch: "main" } },
+      payload: {
+        pull_request: { number: 7, head: { sha: head }, base: { ref: "main" } },
+        repository: { default_branch: "main" },
+      },
     },
     inputs: { results: "bench-out", storage: storage.path, "base-ref": "main", ...inputs },
   };
@@ -93,13 +98,31 @@ describe("the bench action, run as the runner runs it", () => {
     cleanup(run);
     expect(run.stderr).toBe("");
     expect(run.exitCode).toBe(0);
-    expect(run.outputs["run-key"]).toMatch(new RegExp(`^runs/\\d{4}-\\d{2}-\\d{2}/${stored}/1001-1\\.json$`));
-    const saved = JSON.parse(readFileSync(join(storage.path, run.outputs["run-key"] as string), "utf8"));
-    expect(saved.run).toMatchObject({ commit: stored, ref: "refs/heads/main", repository: "wasmcloud/wasmcloud", pullRequest: null });
-    expect(saved.results.find((result: { id: string }) => result.id === "parse")).toMatchObject({ value: 1_000_000 });
+    expect(run.outputs["run-key"]).toMatch(
+      new RegExp(`^runs/\\d{4}-\\d{2}-\\d{2}/${stored}/1001-1\\.json$`),
+    );
+    const saved = JSON.parse(
+      readFileSync(join(storage.path, run.outputs["run-key"] as string), "utf8"),
+    );
+    expect(saved.run).toMatchObject({
+      commit: stored,
+      ref: "refs/heads/main",
+      repository: "wasmcloud/wasmcloud",
+      pullRequest: null,
+    });
+    expect(saved.run.machine).toBe("GitHub Actions 1");
+    expect(saved.run.tools.valgrind ?? "valgrind absent").toMatch(/^valgrind/);
+    expect(saved.results.find((result: { id: string }) => result.id === "parse")).toMatchObject({
+      value: 1_000_000,
+    });
     expect(existsSync(join(storage.path, "site/index.html"))).toBe(true);
-    expect(JSON.parse(readFileSync(join(storage.path, "site/data/index.json"), "utf8")).runs).toHaveLength(1);
+    expect(
+      JSON.parse(readFileSync(join(storage.path, "site/data/index.json"), "utf8")).runs,
+    ).toHaveLength(1);
     expect(run.summary).toContain("results stored");
+    expect(readFileSync(join(repo.path, "public/data/index.json"), "utf8")).toBe(
+      readFileSync(join(storage.path, "site/data/index.json"), "utf8"),
+    );
   });
 
   it("compares a pull request with the nearest stored base commit, says so, comments, and fails", async () => {
@@ -111,16 +134,22 @@ describe("the bench action, run as the runner runs it", () => {
     expect(run.outputs["base-commit"]).toBe(stored);
     expect(run.outputs.regressions).toBe("1");
     expect(run.outputs.verdict).toBe("regressed");
-    expect(run.annotations).toContainEqual(expect.objectContaining({ level: "error", title: "bench regression" }));
+    expect(run.annotations).toContainEqual(
+      expect.objectContaining({ level: "error", title: "bench regression" }),
+    );
     expect(run.summary).toContain(`The merge base ${mergeBase.slice(0, 12)} has no stored run`);
     expect(run.summary).toContain("nearest earlier stored commit");
-    expect(run.summary).toMatch(/<code>parse<\/code> \| instructions \| 1,000,000 instructions \| 1,100,000 instructions \| \\\+10% \| 🔴 regressed/);
+    expect(run.summary).toMatch(
+      /<code>parse<\/code> \| instructions \| 1,000,000 instructions \| 1,100,000 instructions \| \\\+10% \| 🔴 regressed/,
+    );
     // Unchanged wall times sort below the regression.
     expect(run.summary.indexOf("regressed |")).toBeLessThan(run.summary.indexOf("unchanged |"));
     const comments = sim.state.repository("wasmcloud/wasmcloud").issueComments;
     expect(comments).toHaveLength(1);
     expect(comments[0]?.body.startsWith(COMMENT_MARKER)).toBe(true);
-    expect(run.outputs["run-key"]).toMatch(new RegExp(`^pulls/7/\\d{4}-\\d{2}-\\d{2}/${head}/1001-1\\.json$`));
+    expect(run.outputs["run-key"]).toMatch(
+      new RegExp(`^pulls/7/\\d{4}-\\d{2}-\\d{2}/${head}/1001-1\\.json$`),
+    );
     const index = JSON.parse(readFileSync(join(storage.path, "site/data/index.json"), "utf8"));
     expect(index.runs.map((entry: { commit: string }) => entry.commit)).toEqual([stored]);
     expect(index.pulls).toMatchObject([{ number: 7, baseCommit: stored }]);

@@ -1,12 +1,27 @@
 import { describe, expect, it } from "vitest";
 import { compareResults, DEFAULT_THRESHOLDS, type Thresholds } from "../../src/bench/compare.ts";
-import { COMMENT_LIMIT, COMMENT_MARKER, commentBody, describeBase, summaryReport } from "../../src/bench/report.ts";
+import { mergedPullRequestOf } from "../../src/bench/context.ts";
+import {
+  COMMENT_LIMIT,
+  COMMENT_MARKER,
+  commentBody,
+  describeBase,
+  summaryReport,
+} from "../../src/bench/report.ts";
 import type { BenchmarkResult, Unit } from "../../src/bench/results.ts";
 
-function result(id: string, value: number, unit: Unit = "instructions", spread = 0, metric?: string): BenchmarkResult {
+function result(
+  id: string,
+  value: number,
+  unit: Unit = "instructions",
+  spread = 0,
+  metric?: string,
+): BenchmarkResult {
   return {
     id,
-    metric: metric ?? (unit === "ns" ? "wall-time" : unit === "instructions" ? "instructions" : "throughput"),
+    metric:
+      metric ??
+      (unit === "ns" ? "wall-time" : unit === "instructions" ? "instructions" : "throughput"),
     value,
     unit,
     lower: value - spread,
@@ -31,7 +46,9 @@ describe("instruction counts", () => {
 
   it("stays quiet below the absolute floor however large the relative change", () => {
     expect(verdictOf(result("tiny", 100), result("tiny", 150))).toBe("unchanged");
-    expect(verdictOf(result("tiny", 100), result("tiny", 150), { ...thresholds, countAbsolute: 10 })).toBe("regressed");
+    expect(
+      verdictOf(result("tiny", 100), result("tiny", 150), { ...thresholds, countAbsolute: 10 }),
+    ).toBe("regressed");
   });
 });
 
@@ -46,11 +63,15 @@ describe("wall time", () => {
   });
 
   it("ignores a change below the threshold even with intervals apart", () => {
-    expect(verdictOf(result("fib", 100, "ns", 0.1), result("fib", 103, "ns", 0.1))).toBe("unchanged");
+    expect(verdictOf(result("fib", 100, "ns", 0.1), result("fib", 103, "ns", 0.1))).toBe(
+      "unchanged",
+    );
   });
 
   it("treats lower throughput as the regression", () => {
-    expect(verdictOf(result("io", 1000, "bytes/s", 1), result("io", 800, "bytes/s", 1))).toBe("regressed");
+    expect(verdictOf(result("io", 1000, "bytes/s", 1), result("io", 800, "bytes/s", 1))).toBe(
+      "regressed",
+    );
   });
 });
 
@@ -74,31 +95,73 @@ describe("reports", () => {
   const base = { commit: "a".repeat(40), mergeBase: "a".repeat(40), distance: 0, url: null };
 
   it("writes a job summary table of benchmark, base, head, change and verdict", () => {
-    const comparisons = compareResults([result("parse|<b>", 1_000_000)], [result("parse|<b>", 1_100_000)]);
+    const comparisons = compareResults(
+      [result("parse|<b>", 1_000_000)],
+      [result("parse|<b>", 1_100_000)],
+    );
     const markdown = summaryReport(comparisons, base).toString();
     expect(markdown).toContain("| Benchmark | Metric | Base | Head | Change | Verdict |");
     expect(markdown).toContain("&lt;b&gt;");
     expect(markdown).not.toContain("<b>");
-    expect(markdown.split("\n").at(-2)?.split(/(?<!\\)\|/).length).toBe(8);
+    expect(
+      markdown
+        .split("\n")
+        .at(-2)
+        ?.split(/(?<!\\)\|/).length,
+    ).toBe(8);
     expect(markdown).toContain("1,000,000 instructions");
     expect(markdown).toContain("\\+10%");
     expect(markdown).toContain("regressed");
   });
 
   it("says when the base is the nearest earlier stored commit rather than the merge base", () => {
-    const text = describeBase({ commit: "b".repeat(40), mergeBase: "c".repeat(40), distance: 2, url: null });
+    const text = describeBase({
+      commit: "b".repeat(40),
+      mergeBase: "c".repeat(40),
+      distance: 2,
+      url: null,
+    });
     expect(text).toContain("has no stored run");
     expect(text).toContain("nearest earlier stored commit");
     expect(text).toContain("2 commits before it");
   });
 
+  it("says when the base is exactly the merge base, and when there is no base at all", () => {
+    expect(describeBase(base)).toBe(
+      `Compared with the base branch at the merge base ${"a".repeat(12)}.`,
+    );
+    const none = describeBase({ commit: null, mergeBase: "d".repeat(40), distance: 0, url: null });
+    expect(none).toContain(
+      `No stored run on the base branch at or before the merge base ${"d".repeat(12)}`,
+    );
+  });
+
   it("keeps the sticky comment under GitHub's limit with a link to the full report", () => {
-    const many = Array.from({ length: 3000 }, (_, index) => result(`benchmark/${index}/${"x".repeat(20)}`, 1000 + index));
-    const body = commentBody(compareResults([], many), base, "https://github.com/o/r/actions/runs/1");
+    const many = Array.from({ length: 3000 }, (_, index) =>
+      result(`benchmark/${index}/${"x".repeat(20)}`, 1000 + index),
+    );
+    const body = commentBody(
+      compareResults([], many),
+      base,
+      "https://github.com/o/r/actions/runs/1",
+    );
     expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT);
     expect(body.startsWith(COMMENT_MARKER)).toBe(true);
-    expect(body).toMatch(/\d+ more rows left out to fit GitHub's comment limit; <a href="https:\/\/github\.com\/o\/r\/actions\/runs\/1">see the full report<\/a>/);
+    expect(body).toMatch(
+      /\d+ more rows left out to fit GitHub's comment limit; <a href="https:\/\/github\.com\/o\/r\/actions\/runs\/1">see the full report<\/a>/,
+    );
     const small = commentBody(compareResults([], many.slice(0, 3)), base, undefined);
     expect(small).not.toContain("left out");
+  });
+});
+
+describe("the pull request a pushed commit came from", () => {
+  it("is read from merge and squash messages, and absent otherwise", () => {
+    expect(mergedPullRequestOf("Merge pull request #4521 from wasmcloud/fast-host\n\nFaster")).toBe(
+      4521,
+    );
+    expect(mergedPullRequestOf("feat(host): faster start (#4522)\n\n* squashed")).toBe(4522);
+    expect(mergedPullRequestOf("fix: see #12 for details")).toBeNull();
+    expect(mergedPullRequestOf(undefined)).toBeNull();
   });
 });

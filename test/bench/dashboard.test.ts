@@ -22,6 +22,7 @@ function history(): StoredRun[] {
       commit: commitOf(index),
       baseCommit: null,
       pullRequest: null,
+      mergedPullRequest: 100 + index,
       machine: "bench-1",
       tools: {},
       timestamp: new Date(Date.UTC(2026, 0, 1 + index, 12)).toISOString(),
@@ -32,14 +33,38 @@ function history(): StoredRun[] {
     const wobble = Math.sin(index / 3) * 4;
     const results = [
       { id: "fib 10", metric: "wall-time", unit: "ns" as const, value: 120 + wobble, spread: 2 },
-      { id: "Fibonacci/Recursive/15", metric: "wall-time", unit: "ns" as const, value: 1400 - index * 3, spread: 20 },
-      { id: "Fibonacci/Recursive/20", metric: "wall-time", unit: "ns" as const, value: 14800 + wobble * 30, spread: 40 },
-      { id: "wasmcloud_host::start", metric: "instructions", unit: "instructions" as const, value: 5_000_000 + (index > 20 ? 150_000 : 0), spread: 0 },
-    ].map(({ spread, ...result }) => ({ ...result, lower: result.value - spread, upper: result.value + spread, source: "t" }));
+      {
+        id: "Fibonacci/Recursive/15",
+        metric: "wall-time",
+        unit: "ns" as const,
+        value: 1400 - index * 3,
+        spread: 20,
+      },
+      {
+        id: "Fibonacci/Recursive/20",
+        metric: "wall-time",
+        unit: "ns" as const,
+        value: 14800 + wobble * 30,
+        spread: 40,
+      },
+      {
+        id: "wasmcloud_host::start",
+        metric: "instructions",
+        unit: "instructions" as const,
+        value: 5_000_000 + (index > 20 ? 150_000 : 0),
+        spread: 0,
+      },
+    ].map(({ spread, ...result }) => ({
+      ...result,
+      lower: result.value - spread,
+      upper: result.value + spread,
+      source: "t",
+    }));
     return { schema: 1 as const, run, results };
   });
 }
 
+const formatTime = (stored: StoredRun) => stored.run.timestamp.slice(0, 16).replace("T", " ");
 const site = temporaryDirectory("sg-bench-site-");
 let server: Awaited<ReturnType<typeof serveDirectory>>;
 let browser: Browser;
@@ -53,11 +78,22 @@ beforeAll(async () => {
   for (const stored of runs) await storeRun(store, "", stored, true);
   const pull: StoredRun = {
     schema: 1,
-    run: { ...(runs.at(-1) as StoredRun).run, commit: "f".repeat(40), pullRequest: 12, baseCommit: commitOf(RUNS - 1), runId: "9999" },
-    results: (runs.at(-1) as StoredRun).results.map((result) => ({ ...result, value: result.value * 1.5 })),
+    run: {
+      ...(runs.at(-1) as StoredRun).run,
+      commit: "f".repeat(40),
+      pullRequest: 12,
+      baseCommit: commitOf(RUNS - 1),
+      runId: "9999",
+    },
+    results: (runs.at(-1) as StoredRun).results.map((result) => ({
+      ...result,
+      value: result.value * 1.5,
+    })),
   };
   await storeRun(store, "", pull, false);
-  const built = await runCli(["bench", "site", "--storage", "store", "--out", "public"], { cwd: site.path });
+  const built = await runCli(["bench", "site", "--storage", "store", "--out", "public"], {
+    cwd: site.path,
+  });
   expect(built.stderr).toBe("");
   server = await serveDirectory(join(site.path, "public"));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -91,11 +127,17 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard in headless Chromium", () 
       nodes.map((node) => [(node as HTMLElement).dataset.id, (node as HTMLElement).dataset.points]),
     );
     expect(charts.sort()).toEqual(
-      ["Fibonacci/Recursive/15", "Fibonacci/Recursive/20", "fib 10", "wasmcloud_host::start"].map((id) => [id, String(RUNS)]),
+      ["Fibonacci/Recursive/15", "Fibonacci/Recursive/20", "fib 10", "wasmcloud_host::start"].map(
+        (id) => [id, String(RUNS)],
+      ),
     );
-    const groups = await page.$$eval("details.group > summary", (nodes) => nodes.map((node) => node.textContent?.trim()));
+    const groups = await page.$$eval("details.group > summary", (nodes) =>
+      nodes.map((node) => node.textContent?.trim()),
+    );
     expect(groups).toEqual(["Fibonacci (2)", "fib 10 (1)", "wasmcloud_host (1)"]);
-    expect(await page.textContent('.chart[data-id="wasmcloud_host::start"] .meta')).toContain("latest 5,150,000 instructions");
+    expect(await page.textContent('.chart[data-id="wasmcloud_host::start"] .meta')).toContain(
+      "latest 5,150,000 instructions",
+    );
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, "bench-dashboard.png"), fullPage: true });
   });
@@ -110,6 +152,11 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard in headless Chromium", () 
     expect(await hover.locator("a").first().getAttribute("href")).toBe(
       `https://github.com/wasmcloud/wasmcloud/commit/${commitOf(RUNS - 1)}`,
     );
+    const pull = hover.locator("a", { hasText: `PR #${100 + RUNS - 1}` });
+    expect(await pull.getAttribute("href")).toBe(
+      `https://github.com/wasmcloud/wasmcloud/pull/${100 + RUNS - 1}`,
+    );
+    expect(await hover.textContent()).toContain(formatTime(runs.at(-1) as StoredRun));
   });
 
   it("filters the charts by a search", async () => {
@@ -135,7 +182,9 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard in headless Chromium", () 
     await page.selectOption("#compare-pull", "12");
     const row = page.locator('#compare-table tr[data-id="Fibonacci/Recursive/20"] td');
     const base = (runs.at(-1) as StoredRun).results[2]?.value as number;
-    await expect.poll(async () => Number(await row.nth(3).getAttribute("data-value"))).toBe(base * 1.5);
+    await expect
+      .poll(async () => Number(await row.nth(3).getAttribute("data-value")))
+      .toBe(base * 1.5);
     expect(Number(await row.nth(2).getAttribute("data-value"))).toBe(base);
     expect(await row.nth(4).textContent()).toBe("+50%");
     expect(await page.textContent("#compare-note")).toContain("PR #12");

@@ -11,7 +11,10 @@ export const HAS_CORPUS = existsSync(CORPUS);
 export const CORPUS_SKIP = "needs ../shared/corpus/bench (real Criterion and Valgrind output)";
 
 /** A temporary directory removed by `using`. */
-export function temporaryDirectory(prefix = "sg-bench-"): { path: string; [Symbol.dispose](): void } {
+export function temporaryDirectory(prefix = "sg-bench-"): {
+  path: string;
+  [Symbol.dispose](): void;
+} {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, [Symbol.dispose]: () => rmSync(path, { recursive: true, force: true }) };
 }

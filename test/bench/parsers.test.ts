@@ -56,7 +56,10 @@ describe.skipIf(!HAS_CORPUS)(`the real corpus (${CORPUS_SKIP})`, () => {
 
   it("reads Cachegrind's summary and Callgrind's totals, which win over its summary", () => {
     const directory = join(CORPUS, "valgrind-3.19");
-    const cachegrind = parseValgrindFile(read(join(directory, "cachegrind.out.fib")), "cachegrind.out.fib");
+    const cachegrind = parseValgrindFile(
+      read(join(directory, "cachegrind.out.fib")),
+      "cachegrind.out.fib",
+    );
     expect(cachegrind).toMatchObject({ tool: "cachegrind", id: "fib" });
     expect(cachegrind.totals.get("Ir")).toBe(444352);
     const simulated = parseValgrindFile(read(join(directory, "cl.sim.out")), "cl.sim.out");
@@ -64,7 +67,10 @@ describe.skipIf(!HAS_CORPUS)(`the real corpus (${CORPUS_SKIP})`, () => {
     const totalsLine = read(join(directory, "cl.sim.out")).match(/^totals: (.*)$/m)?.[1];
     expect(summaryLine).not.toBe(totalsLine);
     expect([...simulated.totals.values()].join(" ")).toBe(totalsLine);
-    const callgrind = parseValgrindFile(read(join(directory, "callgrind.out.fib")), "callgrind.out.fib");
+    const callgrind = parseValgrindFile(
+      read(join(directory, "callgrind.out.fib")),
+      "callgrind.out.fib",
+    );
     expect(callgrind.totals.get("Ir")).toBe(443176);
   });
 
@@ -108,7 +114,9 @@ describe("Criterion trees", () => {
     const benchmark = JSON.parse(read(join(tree.path, "fib_10_2/new/benchmark.json")));
     benchmark.full_id = "group/a very long name: with / slashes?";
     writeFileSync(join(tree.path, "fib_10_2/new/benchmark.json"), JSON.stringify(benchmark));
-    expect(parseResultPaths([tree.path], "/")[0]?.id).toBe("group/a very long name: with / slashes?");
+    expect(parseResultPaths([tree.path], "/")[0]?.id).toBe(
+      "group/a very long name: with / slashes?",
+    );
   });
 
   it("refuses a truncated estimates.json, naming the file and line", () => {
@@ -116,16 +124,22 @@ describe("Criterion trees", () => {
     cpSync(join(FIXTURES, "criterion"), tree.path, { recursive: true });
     const file = join(tree.path, "fib 10/new/estimates.json");
     writeFileSync(file, read(file).slice(0, 120).replace(/,/, ",\n"));
-    expect(() => parseResultPaths(["."], tree.path)).toThrow(/fib 10\/new\/estimates\.json:2: the JSON ends early/);
+    expect(() => parseResultPaths(["."], tree.path)).toThrow(
+      /fib 10\/new\/estimates\.json:2: the JSON ends early/,
+    );
   });
 
   it("refuses an empty benchmark.json and a sample.json with mismatched arrays", () => {
     using tree = temporaryDirectory();
     cpSync(join(FIXTURES, "criterion/fib 10"), tree.path, { recursive: true });
     writeFileSync(join(tree.path, "new/sample.json"), '{"iters":[1,2],"times":[1]}');
-    expect(() => parseResultPaths(["."], tree.path)).toThrow(/new\/sample\.json:1: expected 'iters' and 'times'/);
+    expect(() => parseResultPaths(["."], tree.path)).toThrow(
+      /new\/sample\.json:1: expected 'iters' and 'times'/,
+    );
     writeFileSync(join(tree.path, "new/benchmark.json"), "");
-    expect(() => parseResultPaths(["."], tree.path)).toThrow(/new\/benchmark\.json:1: the file is empty/);
+    expect(() => parseResultPaths(["."], tree.path)).toThrow(
+      /new\/benchmark\.json:1: the file is empty/,
+    );
   });
 
   it("refuses a new/ directory that lost its estimates.json", () => {
@@ -149,9 +163,9 @@ describe("bencher and cargo-criterion output", () => {
   });
 
   it("refuses a bench line cut short, and a file with no bench lines", () => {
-    expect(() => parseBencherLines("test a ... bench: 12 ns/iter (+/- 1)\ntest b ... bench:  1,2", "o.txt")).toThrow(
-      /o\.txt:2: unreadable bencher line/,
-    );
+    expect(() =>
+      parseBencherLines("test a ... bench: 12 ns/iter (+/- 1)\ntest b ... bench:  1,2", "o.txt"),
+    ).toThrow(/o\.txt:2: unreadable bencher line/);
     expect(() => parseBencherLines("", "empty.txt")).toThrow(/empty\.txt:1: the file is empty/);
   });
 
@@ -168,19 +182,30 @@ describe("bencher and cargo-criterion output", () => {
         typical: { estimate: 14.8, lower_bound: 14.7, upper_bound: 14.9, unit: "us" },
         mean: { estimate: 14.9, lower_bound: 14.7, upper_bound: 15, unit: "us" },
         slope: null,
-        change: { mean: { estimate: 0.012, lower_bound: 0.001, upper_bound: 0.02, unit: "%" }, change: "NoChange" },
+        change: {
+          mean: { estimate: 0.012, lower_bound: 0.001, upper_bound: 0.02, unit: "%" },
+          change: "NoChange",
+        },
       }),
       JSON.stringify({ reason: "group-complete", group_name: "fib", benchmarks: ["fib/20"] }),
     ].join("\n");
     const [time, rate] = parseCargoCriterionLines(lines, "messages.jsonl");
-    expect(time).toMatchObject({ id: "fib/20", value: 14800, lower: 14700, upper: 14900, unit: "ns" });
+    expect(time).toMatchObject({
+      id: "fib/20",
+      value: 14800,
+      lower: 14700,
+      upper: 14900,
+      unit: "ns",
+    });
     expect(rate).toMatchObject({ unit: "bytes/s" });
     expect(rate?.value).toBeCloseTo((1024 * 1e9) / 14800, 6);
   });
 
   it("refuses a cut JSON line, naming its line", () => {
     const text = `${JSON.stringify({ reason: "group-complete" })}\n{"reason":"benchmark-complete","id":"x","typ`;
-    expect(() => parseCargoCriterionLines(text, "m.jsonl")).toThrow(/m\.jsonl:2: the JSON ends early/);
+    expect(() => parseCargoCriterionLines(text, "m.jsonl")).toThrow(
+      /m\.jsonl:2: the JSON ends early/,
+    );
   });
 });
 
@@ -189,14 +214,28 @@ describe("Valgrind files", () => {
     `# callgrind format\nversion: 1\ncreator: callgrind-3.19.0\ncmd: ./bench\npositions: line\nevents: Ir Dr\nsummary: 30 4\n\n${body}`;
 
   it("sums the files of one benchmark (threads and parts) per event", () => {
-    const one = parseValgrindFile(callgrind("fn=(1) main\n3 10 2\ntotals: 10 2\n"), "callgrind.out.parse.1-01");
-    const two = parseValgrindFile(callgrind("fn=(1) main\n3 20 2\ntotals: 20 2\n"), "callgrind.out.parse.2-02");
+    const one = parseValgrindFile(
+      callgrind("fn=(1) main\n3 10 2\ntotals: 10 2\n"),
+      "callgrind.out.parse.1-01",
+    );
+    const two = parseValgrindFile(
+      callgrind("fn=(1) main\n3 20 2\ntotals: 20 2\n"),
+      "callgrind.out.parse.2-02",
+    );
     const results = valgrindResults([
       { file: "a", parsed: one },
       { file: "b", parsed: two },
     ]);
     expect(results).toEqual([
-      { id: "parse", metric: "instructions", value: 30, unit: "instructions", lower: 30, upper: 30, source: "a, b" },
+      {
+        id: "parse",
+        metric: "instructions",
+        value: 30,
+        unit: "instructions",
+        lower: 30,
+        upper: 30,
+        source: "a, b",
+      },
       { id: "parse", metric: "Dr", value: 4, unit: "events", lower: 4, upper: 4, source: "a, b" },
     ]);
   });
@@ -207,25 +246,27 @@ describe("Valgrind files", () => {
   });
 
   it("refuses a compressed name used before it is defined", () => {
-    expect(() => parseValgrindFile(callgrind("fn=(7)\n1 1\ntotals: 1 0\n"), "callgrind.out.x")).toThrow(
-      /callgrind\.out\.x:9: 'fn=\(7\)' refers to a name never defined/,
-    );
+    expect(() =>
+      parseValgrindFile(callgrind("fn=(7)\n1 1\ntotals: 1 0\n"), "callgrind.out.x"),
+    ).toThrow(/callgrind\.out\.x:9: 'fn=\(7\)' refers to a name never defined/);
   });
 
   it("refuses a Callgrind file without totals and a Cachegrind file without summary", () => {
-    expect(() => parseValgrindFile(callgrind("fn=(1) main\n3 10 2\n"), "callgrind.out.cut")).toThrow(
-      /callgrind\.out\.cut:\d+: no closing 'totals:' line/,
+    expect(() =>
+      parseValgrindFile(callgrind("fn=(1) main\n3 10 2\n"), "callgrind.out.cut"),
+    ).toThrow(/callgrind\.out\.cut:\d+: no closing 'totals:' line/);
+    expect(() =>
+      parseValgrindFile("events: Ir\nfl=a.c\nfn=main\n1 5\n", "cachegrind.out.cut"),
+    ).toThrow(/cachegrind\.out\.cut:\d+: no closing 'summary:' line/);
+    expect(() => parseValgrindFile("", "cachegrind.out.empty")).toThrow(
+      /cachegrind\.out\.empty:1: the file is empty/,
     );
-    expect(() => parseValgrindFile("events: Ir\nfl=a.c\nfn=main\n1 5\n", "cachegrind.out.cut")).toThrow(
-      /cachegrind\.out\.cut:\d+: no closing 'summary:' line/,
-    );
-    expect(() => parseValgrindFile("", "cachegrind.out.empty")).toThrow(/cachegrind\.out\.empty:1: the file is empty/);
   });
 
   it("refuses garbage inside a file, naming its line", () => {
-    expect(() => parseValgrindFile("events: Ir\n1 5\n<html>\nsummary: 5\n", "cachegrind.out.bad")).toThrow(
-      /cachegrind\.out\.bad:3: unreadable line/,
-    );
+    expect(() =>
+      parseValgrindFile("events: Ir\n1 5\n<html>\nsummary: 5\n", "cachegrind.out.bad"),
+    ).toThrow(/cachegrind\.out\.bad:3: unreadable line/);
   });
 });
 
@@ -236,7 +277,9 @@ describe("gungraun summaries", () => {
     total.Ir = { diffs: null, metrics: { Both: [{ Int: 1500 }, { Int: 1400 }] } };
     total.Dr = { diffs: null, metrics: { Right: { Int: 3 } } };
     const results = byKey(parseGungraunSummary(JSON.stringify(summary), "summary.json"));
-    expect(results.get("play_game::bench_play_game_group::bench_play_game_100::some_id instructions")).toMatchObject({
+    expect(
+      results.get("play_game::bench_play_game_group::bench_play_game_100::some_id instructions"),
+    ).toMatchObject({
       value: 1500,
       unit: "instructions",
     });
@@ -246,20 +289,38 @@ describe("gungraun summaries", () => {
   it("refuses another schema version", () => {
     const summary = JSON.parse(read(join(FIXTURES, "gungraun-summary.json")));
     summary.version = "5";
-    expect(() => parseGungraunSummary(JSON.stringify(summary), "s.json")).toThrow(/s\.json:1: .*"version": "6"/);
+    expect(() => parseGungraunSummary(JSON.stringify(summary), "s.json")).toThrow(
+      /s\.json:1: .*"version": "6"/,
+    );
   });
 });
 
 describe("parser properties", () => {
-  const name = fc.stringMatching(/^[A-Za-z0-9_/ :-]{1,40}$/).filter((text) => text.trim() === text && text !== "");
+  const name = fc
+    .stringMatching(/^[A-Za-z0-9_/ :-]{1,40}$/)
+    .filter((text) => text.trim() === text && text !== "");
 
   it("bencher: any name and value survive the round trip, with or without separators", () => {
     fc.assert(
-      fc.property(name, fc.nat({ max: 2_000_000_000 }), fc.nat({ max: 1_000_000 }), fc.boolean(), (id, value, spread, commas) => {
-        const show = (n: number) => (commas ? n.toLocaleString("en-US") : String(n));
-        const [result] = parseBencherLines(`test ${id} ... bench: ${show(value)} ns/iter (+/- ${show(spread)})\n`, "f");
-        expect(result).toMatchObject({ id, value, upper: value + spread, lower: Math.max(0, value - spread) });
-      }),
+      fc.property(
+        name,
+        fc.nat({ max: 2_000_000_000 }),
+        fc.nat({ max: 1_000_000 }),
+        fc.boolean(),
+        (id, value, spread, commas) => {
+          const show = (n: number) => (commas ? n.toLocaleString("en-US") : String(n));
+          const [result] = parseBencherLines(
+            `test ${id} ... bench: ${show(value)} ns/iter (+/- ${show(spread)})\n`,
+            "f",
+          );
+          expect(result).toMatchObject({
+            id,
+            value,
+            upper: value + spread,
+            lower: Math.max(0, value - spread),
+          });
+        },
+      ),
     );
   });
 

@@ -3,12 +3,18 @@ import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_THRESHOLDS } from "../../src/bench/compare.ts";
 import type { RunMetadata, StoredRun } from "../../src/bench/history.ts";
-import { publishSite, readRuns, siteFiles, storeRun, type UploadReport } from "../../src/bench/publish.ts";
+import {
+  publishSite,
+  readRuns,
+  siteFiles,
+  storeRun,
+  type UploadReport,
+} from "../../src/bench/publish.ts";
 import { type BenchInputs, run } from "../../src/bench/run.ts";
 import { S3Store } from "../../src/bench/s3-store.ts";
 import { DirectoryStore, type ObjectStore } from "../../src/bench/store.ts";
-import { DEFAULT_THRESHOLDS } from "../../src/bench/compare.ts";
 import { FIXTURES, startS3, temporaryDirectory } from "./helpers.ts";
 
 // The dashboard's real files are bundled by esbuild; these tests only need some asset bytes.
@@ -36,8 +42,24 @@ function storedRun(index: number, overrides: Partial<RunMetadata> = {}): StoredR
     schema: 1,
     run: metadata(index, overrides),
     results: [
-      { id: "parse/small", metric: "instructions", value: 1000 + index, unit: "instructions", lower: 1000 + index, upper: 1000 + index, source: "x" },
-      { id: "fib 10", metric: "wall-time", value: 120 + index, unit: "ns", lower: 119 + index, upper: 121 + index, source: "y" },
+      {
+        id: "parse/small",
+        metric: "instructions",
+        value: 1000 + index,
+        unit: "instructions",
+        lower: 1000 + index,
+        upper: 1000 + index,
+        source: "x",
+      },
+      {
+        id: "fib 10",
+        metric: "wall-time",
+        value: 120 + index,
+        unit: "ns",
+        lower: 119 + index,
+        upper: 121 + index,
+        source: "y",
+      },
     ],
   };
 }
@@ -53,7 +75,12 @@ describe("S3 storage (s3rver on 127.0.0.1)", () => {
   beforeAll(async () => {
     s3 = await startS3();
     Object.assign(process.env, s3.env);
-    store = new S3Store({ bucket: s3.bucket, prefix: "wasmcloud/", endpoint: s3.endpoint, pathStyle: true });
+    store = new S3Store({
+      bucket: s3.bucket,
+      prefix: "wasmcloud/",
+      endpoint: s3.endpoint,
+      pathStyle: true,
+    });
   });
   afterAll(async () => s3?.[Symbol.asyncDispose]());
 
@@ -70,7 +97,9 @@ describe("S3 storage (s3rver on 127.0.0.1)", () => {
     expect(keys).toHaveLength(20);
     expect(keys).toContain(`wasmcloud/runs/2026-01-01/${metadata(0).commit}/5000-1.json`);
     const { main } = await readRuns(store, "wasmcloud/");
-    expect(main.map((stored) => stored.run.runId).sort()).toEqual(runs.map((stored) => stored.run.runId).sort());
+    expect(main.map((stored) => stored.run.runId).sort()).toEqual(
+      runs.map((stored) => stored.run.runId).sort(),
+    );
     const index = JSON.parse((await store.get("wasmcloud/site/data/index.json")) ?? "{}");
     expect(index.runs).toHaveLength(20);
   });
@@ -100,7 +129,9 @@ describe("S3 storage (s3rver on 127.0.0.1)", () => {
     const stored = storedRun(0);
     await expect(storeRun(store, "wasmcloud/", stored, true)).resolves.toContain("5000-1.json");
     const different = { ...stored, results: [] };
-    await expect(storeRun(store, "wasmcloud/", different, true)).rejects.toThrow(/already holds a different run/);
+    await expect(storeRun(store, "wasmcloud/", different, true)).rejects.toThrow(
+      /already holds a different run/,
+    );
     const { main } = await readRuns(store, "wasmcloud/");
     expect(main.find((candidate) => candidate.run.runId === "5000")?.results).toHaveLength(2);
   });
@@ -110,12 +141,20 @@ describe("S3 storage (s3rver on 127.0.0.1)", () => {
     const flaky = createServer((incoming, outgoing) => {
       if (failures-- > 0) {
         incoming.resume();
-        outgoing.writeHead(503, { "content-type": "application/xml" }).end("<Error><Code>SlowDown</Code></Error>");
+        outgoing
+          .writeHead(503, { "content-type": "application/xml" })
+          .end("<Error><Code>SlowDown</Code></Error>");
         return;
       }
       const target = new URL(s3.endpoint);
       const forward = request(
-        { host: target.hostname, port: target.port, path: incoming.url, method: incoming.method, headers: incoming.headers },
+        {
+          host: target.hostname,
+          port: target.port,
+          path: incoming.url,
+          method: incoming.method,
+          headers: incoming.headers,
+        },
         (response) => {
           outgoing.writeHead(response.statusCode ?? 500, response.headers);
           response.pipe(outgoing);
@@ -125,7 +164,12 @@ describe("S3 storage (s3rver on 127.0.0.1)", () => {
     });
     await new Promise<void>((resolve) => flaky.listen(0, "127.0.0.1", resolve));
     const port = (flaky.address() as AddressInfo).port;
-    const flakyStore = new S3Store({ bucket: s3.bucket, prefix: "retry/", endpoint: `http://127.0.0.1:${port}`, pathStyle: true });
+    const flakyStore = new S3Store({
+      bucket: s3.bucket,
+      prefix: "retry/",
+      endpoint: `http://127.0.0.1:${port}`,
+      pathStyle: true,
+    });
     try {
       await storeRun(flakyStore, "retry/", storedRun(99), true);
       expect(await store.list("retry/runs/")).toHaveLength(1);
@@ -148,6 +192,7 @@ describe("local directory storage", () => {
     mainBranch: "main",
     baseRef: "main",
     historyWindow: 5,
+    siteDirectory: undefined,
   };
   const deps = (store: ObjectStore) => ({
     storage: { store, prefix: "" },
@@ -178,11 +223,17 @@ describe("local directory storage", () => {
     using directory = temporaryDirectory();
     const store = new DirectoryStore(directory.path);
     await storeRun(store, "", storedRun(1), true);
-    const pull = storedRun(2, { pullRequest: 42, ref: "refs/pull/42/merge", baseCommit: storedRun(1).run.commit });
+    const pull = storedRun(2, {
+      pullRequest: 42,
+      ref: "refs/pull/42/merge",
+      baseCommit: storedRun(1).run.commit,
+    });
     expect(await storeRun(store, "", pull, false)).toMatch(/^pulls\/42\//);
     const { files } = await siteFiles(store, "", ASSETS, 5);
     const index = JSON.parse(files.get("data/index.json") ?? "{}");
-    expect(index.runs.map((entry: { commit: string }) => entry.commit)).toEqual([storedRun(1).run.commit]);
+    expect(index.runs.map((entry: { commit: string }) => entry.commit)).toEqual([
+      storedRun(1).run.commit,
+    ]);
     expect(index.pulls).toMatchObject([{ number: 42, baseCommit: storedRun(1).run.commit }]);
     expect(await storeRun(store, "", storedRun(3, { pullRequest: 43 }), true)).toMatch(/^runs\//);
   });
@@ -191,9 +242,13 @@ describe("local directory storage", () => {
     using directory = temporaryDirectory();
     writeFileSync(join(directory.path, "site"), "a file where the site directory should be");
     const context = { metadata: metadata(1), eventName: "push", branch: "main", cwd: "/" };
-    const failure = await run(inputs, context, deps(new DirectoryStore(directory.path))).catch((thrown) => thrown);
+    const failure = await run(inputs, context, deps(new DirectoryStore(directory.path))).catch(
+      (thrown) => thrown,
+    );
     expect(failure).toBeInstanceOf(Error);
     expect(failure.message).toMatch(/^upload failed: /);
-    expect(failure.message).toMatch(/stored:\n {2}runs\/2026-01-01\/c+1\/5001-1\.json\nnot stored:\n {2}site\//);
+    expect(failure.message).toMatch(
+      /stored:\n {2}runs\/2026-01-01\/c+1\/5001-1\.json\nnot stored:\n {2}site\//,
+    );
   });
 });

@@ -25,49 +25,68 @@ int main(void) {
 }
 `;
 
-describe.skipIf(!hasTools)("Valgrind output made here (needs Debian's valgrind and a C compiler)", () => {
-  const directory = temporaryDirectory("sg-valgrind-");
-  const out = (name: string) => join(directory.path, name);
+describe.skipIf(!hasTools)(
+  "Valgrind output made here (needs Debian's valgrind and a C compiler)",
+  () => {
+    const directory = temporaryDirectory("sg-valgrind-");
+    const out = (name: string) => join(directory.path, name);
 
-  beforeAll(() => {
-    writeFileSync(out("fib.c"), PROGRAM);
-    mkdirSync(out("threads"));
-    execFileSync("cc", ["-O1", "-g", "-pthread", "-o", out("fib"), out("fib.c")]);
-    const valgrind = (...args: string[]) =>
-      execFileSync("valgrind", ["--quiet", ...args, out("fib")], { cwd: directory.path, stdio: ["ignore", "ignore", "pipe"] });
-    valgrind("--tool=cachegrind", "--cache-sim=no", `--cachegrind-out-file=${out("cachegrind.out.fib")}`);
-    valgrind("--tool=callgrind", `--callgrind-out-file=${out("callgrind.out.fib")}`);
-    valgrind("--tool=callgrind", "--separate-threads=yes", `--callgrind-out-file=${out("threads/callgrind.out.fib")}`);
-  }, 120_000);
-  afterAll(() => directory[Symbol.dispose]());
+    beforeAll(() => {
+      writeFileSync(out("fib.c"), PROGRAM);
+      mkdirSync(out("threads"));
+      execFileSync("cc", ["-O1", "-g", "-pthread", "-o", out("fib"), out("fib.c")]);
+      const valgrind = (...args: string[]) =>
+        execFileSync("valgrind", ["--quiet", ...args, out("fib")], {
+          cwd: directory.path,
+          stdio: ["ignore", "ignore", "pipe"],
+        });
+      valgrind(
+        "--tool=cachegrind",
+        "--cache-sim=no",
+        `--cachegrind-out-file=${out("cachegrind.out.fib")}`,
+      );
+      valgrind("--tool=callgrind", `--callgrind-out-file=${out("callgrind.out.fib")}`);
+      valgrind(
+        "--tool=callgrind",
+        "--separate-threads=yes",
+        `--callgrind-out-file=${out("threads/callgrind.out.fib")}`,
+      );
+    }, 120_000);
+    afterAll(() => directory[Symbol.dispose]());
 
-  it("reads the instruction count Cachegrind wrote", () => {
-    const [result] = parseResultPaths([out("cachegrind.out.fib")], directory.path);
-    expect(result).toMatchObject({ id: "fib", metric: "instructions", unit: "instructions" });
-    expect(result?.value).toBeGreaterThan(10_000);
-    expect(result?.lower).toBe(result?.value);
-  });
+    it("reads the instruction count Cachegrind wrote", () => {
+      const [result] = parseResultPaths([out("cachegrind.out.fib")], directory.path);
+      expect(result).toMatchObject({ id: "fib", metric: "instructions", unit: "instructions" });
+      expect(result?.value).toBeGreaterThan(10_000);
+      expect(result?.lower).toBe(result?.value);
+    });
 
-  it("reads Callgrind's totals, which agree with its summary without cache simulation", () => {
-    const parsed = parseValgrindFile(
-      execFileSync("cat", [out("callgrind.out.fib")], { encoding: "utf8" }),
-      "callgrind.out.fib",
-    );
-    const summary = /^summary: (\d+)/m.exec(execFileSync("cat", [out("callgrind.out.fib")], { encoding: "utf8" }));
-    expect(parsed.totals.get("Ir")).toBe(Number(summary?.[1]));
-  });
+    it("reads Callgrind's totals, which agree with its summary without cache simulation", () => {
+      const parsed = parseValgrindFile(
+        execFileSync("cat", [out("callgrind.out.fib")], { encoding: "utf8" }),
+        "callgrind.out.fib",
+      );
+      const summary = /^summary: (\d+)/m.exec(
+        execFileSync("cat", [out("callgrind.out.fib")], { encoding: "utf8" }),
+      );
+      expect(parsed.totals.get("Ir")).toBe(Number(summary?.[1]));
+    });
 
-  it("sums the per-thread Callgrind files into one benchmark", () => {
-    // Valgrind leaves the un-suffixed file empty and writes one `-NN` file per thread.
-    const files = readdirSync(out("threads")).filter((file) => /-\d+$/.test(file));
-    expect(files.length).toBeGreaterThanOrEqual(2);
-    const perFile = files.map(
-      (file) =>
-        parseValgrindFile(execFileSync("cat", [out(`threads/${file}`)], { encoding: "utf8" }), file).totals.get("Ir") ?? 0,
-    );
-    const results = parseResultPaths(["threads"], directory.path);
-    expect(results).toHaveLength(1);
-    expect(results[0]).toMatchObject({ id: "fib", metric: "instructions" });
-    expect(results[0]?.value).toBe(perFile.reduce((sum, value) => sum + value, 0));
-  });
-});
+    it("sums the per-thread Callgrind files into one benchmark", () => {
+      // Valgrind leaves the un-suffixed file empty and writes one `-NN` file per thread.
+      const files = readdirSync(out("threads")).filter((file) => /-\d+$/.test(file));
+      expect(files.length).toBeGreaterThanOrEqual(2);
+      const perFile = files.map(
+        (file) =>
+          parseValgrindFile(
+            execFileSync("cat", [out(`threads/${file}`)], { encoding: "utf8" }),
+            file,
+          ).totals.get("Ir") ?? 0,
+      );
+      const results = parseResultPaths(["threads"], directory.path);
+      expect(results).toHaveLength(1);
+      expect(results[0]).toMatchObject({ id: "fib", metric: "instructions" });
+      expect(results[0]?.value).toBe(perFile.reduce((sum, value) => sum + value, 0));
+    });
+  },
+);

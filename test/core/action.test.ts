@@ -44,6 +44,7 @@ describe("runAction", () => {
     ["string", "throwing: plain string thrown"],
     ["object", 'throwing: {"code":42,"reason":"object thrown"}'],
     ["undefined", "throwing: undefined"],
+    ["object-with-message", "throwing: a plain object's message"],
     ["error", "throwing: cannot read properties of undefined (reading 'sha')"],
   ])("fails the step for a thrown %s as '<action>: <message>'", async (what, message) => {
     const result = await run(what);

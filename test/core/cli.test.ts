@@ -123,6 +123,12 @@ describe("runCli exit codes", () => {
     expect(io.err()).toBe("status-gate fixture-throws-string: unexpected error\na string\n");
   });
 
+  it("shows a command's help for 'help <command>'", async () => {
+    const io = captureIO();
+    expect(await runCliInProcess(["help", "fixture-verdict"], io)).toBe(EXIT.ok);
+    expect(io.out()).toBe("Usage: status-gate fixture-verdict\n");
+  });
+
   it("shows a command's help for -h without running it", async () => {
     const io = captureIO();
     expect(await runCliInProcess(["fixture-bug", "-h"], io)).toBe(EXIT.ok);

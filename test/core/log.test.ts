@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { annotate, info, mask, mayHoldCommand } from "../../src/core/log.ts";
+import { annotate, debug, group, info, mask, mayHoldCommand } from "../../src/core/log.ts";
 import { annotationsOf, parseWorkflowCommands } from "../harness/workflow-commands.ts";
 import { captureStdout, hostileText } from "./hostile-text.ts";
 
@@ -138,6 +138,41 @@ describe("mask", () => {
     const output = captureStdout(() => mask("s3cr3t-value"));
     expect(parseWorkflowCommands(output)).toMatchObject([
       { command: "add-mask", message: "s3cr3t-value" },
+    ]);
+  });
+});
+
+describe("debug and group", () => {
+  it("logs debug text only when the runner's debug logging is on, fenced like info", () => {
+    const saved = process.env.RUNNER_DEBUG;
+    try {
+      delete process.env.RUNNER_DEBUG;
+      expect(captureStdout(() => debug("::error::quiet"))).toBe("");
+      process.env.RUNNER_DEBUG = "1";
+      const output = captureStdout(() => debug("::error::loud"));
+      expect(output).toContain("::error::loud");
+      expect(parseWorkflowCommands(output)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.RUNNER_DEBUG;
+      else process.env.RUNNER_DEBUG = saved;
+    }
+  });
+
+  it("keeps a group title on one line, whatever it holds", async () => {
+    const chunks: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string) => {
+      chunks.push(chunk);
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      await group("title\n::error::injected", async () => undefined);
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(parseWorkflowCommands(chunks.join("")).map((c) => [c.command, c.message])).toEqual([
+      ["group", "title ::error::injected"],
+      ["endgroup", ""],
     ]);
   });
 });

@@ -6,6 +6,7 @@ import { micromark } from "micromark";
 import { gfm, gfmHtml } from "micromark-extension-gfm";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  codeBlock,
   escapeHtml,
   escapeMarkdown,
   inlineCode,
@@ -13,7 +14,8 @@ import {
   SUMMARY_LIMIT_BYTES,
   Summary,
 } from "../../src/core/summary.ts";
-import { hostileText } from "./hostile-text.ts";
+import { annotationsOf, parseWorkflowCommands } from "../harness/workflow-commands.ts";
+import { captureStdout, hostileText } from "./hostile-text.ts";
 
 /** GitHub-flavoured markdown to HTML, raw HTML passed through as GitHub's renderer does. */
 const render = (markdown: string) =>
@@ -124,6 +126,30 @@ describe("link", () => {
   });
 });
 
+describe("codeBlock", () => {
+  const decodeCode = (html: string) =>
+    decode(
+      /^<pre><code(?: class="[^"]*")?>([\s\S]*)<\/code><\/pre>$/.exec(html.trim())?.[1] ??
+        "NO BLOCK",
+    );
+
+  it("shows any text verbatim in exactly one code block", () => {
+    fc.assert(
+      fc.property(hostileText, fc.constantFrom("", "yaml", "js`x"), (text, language) => {
+        const html = render(codeBlock(text, language));
+        expect(tagsOf(html)).toEqual(["pre", "code", "code", "pre"]);
+        const shown = text.replace(/\r\n|\r/g, "\n").replace(/\0/g, "\uFFFD");
+        expect(decodeCode(html)).toBe(shown === "" || shown.endsWith("\n") ? shown : `${shown}\n`);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("uses a fence longer than any backtick run in the text", () => {
+    expect(codeBlock("a ```` b", "sh")).toBe("`````sh\na ```` b\n`````");
+  });
+});
+
 describe("Summary", () => {
   it("builds headings, paragraphs, tables, lists and details", () => {
     const markdown = new Summary()
@@ -189,7 +215,7 @@ describe("the 1 MiB limit", () => {
       true,
     );
     expect(text).not.toContain("block 3");
-    expect(text).toContain("cut to fit GitHub's 1 MiB limit");
+    expect(text).toContain("cut short to fit GitHub's 1 MiB limit");
   });
 
   it("counts what the summary file already holds", () => {
@@ -199,13 +225,23 @@ describe("the 1 MiB limit", () => {
     expect(statSync(path).size).toBeLessThanOrEqual(SUMMARY_LIMIT_BYTES);
     expect(written.startsWith(block("a ", 1000))).toBe(true);
     expect(written).not.toContain("b x");
-    expect(written).toContain("cut to fit");
+    expect(written).toContain("cut short to fit");
   });
 
   it("writes nothing, and does not fail, when not even the note fits", () => {
     const path = summaryFile(block("full ", SUMMARY_LIMIT_BYTES - 10));
     expect(new Summary().paragraph("more than ten bytes").write(path)).toBe("");
     expect(statSync(path).size).toBe(SUMMARY_LIMIT_BYTES - 10);
+  });
+
+  it("warns instead of failing when the summary file cannot be written", () => {
+    const missing = join(mkdtempSync(join(tmpdir(), "sg-summary-")), "no/such/dir/summary");
+    const output = captureStdout(() => {
+      expect(new Summary().paragraph("ok").write(missing)).toBe("ok\n");
+    });
+    expect(annotationsOf(parseWorkflowCommands(output))).toEqual([
+      expect.objectContaining({ level: "warning", title: "job summary" }),
+    ]);
   });
 
   it("cuts one oversized table between rows", () => {

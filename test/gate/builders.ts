@@ -1,7 +1,12 @@
 import { evaluateRules, type RuleEvaluation } from "../../src/gate/evaluate.ts";
 import { type ChangedFile, planRules, type RuleDecision } from "../../src/gate/plan.ts";
 import { GITHUB_ACTIONS_APP_ID, parseRules, type RulesFile } from "../../src/gate/rules.ts";
-import type { CheckRunRecord, Snapshot, StatusRecord, WorkflowRunRecord } from "../../src/gate/snapshot.ts";
+import type {
+  CheckRunRecord,
+  Snapshot,
+  StatusRecord,
+  WorkflowRunRecord,
+} from "../../src/gate/snapshot.ts";
 
 export const T0 = Date.parse("2026-03-02T10:00:00Z");
 export const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
@@ -55,8 +60,20 @@ export function checkRun(
   };
 }
 
-export function status(context: string, state: string, overrides: Partial<StatusRecord> = {}): StatusRecord {
-  return { context, state, url: undefined, createdAt: at(5), updatedAt: at(60), description: undefined, ...overrides };
+export function status(
+  context: string,
+  state: string,
+  overrides: Partial<StatusRecord> = {},
+): StatusRecord {
+  return {
+    context,
+    state,
+    url: undefined,
+    createdAt: at(5),
+    updatedAt: at(60),
+    description: undefined,
+    ...overrides,
+  };
 }
 
 export function snapshot(parts: Partial<Snapshot>): Snapshot {
@@ -66,7 +83,12 @@ export function snapshot(parts: Partial<Snapshot>): Snapshot {
 export function evaluate(
   decisions: RuleDecision[],
   snap: Snapshot,
-  options: { now?: number; deadlinePassed?: boolean; selfCheckRunId?: number; ignore?: string[] } = {},
+  options: {
+    now?: number;
+    deadlinePassed?: boolean;
+    selfCheckRunId?: number;
+    ignore?: string[];
+  } = {},
 ): RuleEvaluation[] {
   return evaluateRules(decisions, snap, {
     selfCheckRunId: options.selfCheckRunId,

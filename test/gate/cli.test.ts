@@ -19,7 +19,14 @@ describe("status-gate gate plan", () => {
 
   beforeAll(() => {
     repo = createRepository();
-    base = repo.commit({ message: "base", files: { ".github/status-gate.yml": RULES, "crates/api/src/lib.rs": "fn a() {}\n", "README.md": "x\n" } });
+    base = repo.commit({
+      message: "base",
+      files: {
+        ".github/status-gate.yml": RULES,
+        "crates/api/src/lib.rs": "fn a() {}\n",
+        "README.md": "x\n",
+      },
+    });
     repo.checkout("feature", { create: true });
     repo.git("mv", "crates/api/src/lib.rs", "crates/core.rs");
     repo.commit({ message: "move out of api", files: { "docs/my guide.md": "# Über\n" } });
@@ -27,7 +34,21 @@ describe("status-gate gate plan", () => {
   afterAll(() => repo[Symbol.dispose]());
 
   it("prints which rules a local diff requires and why, as JSON", async () => {
-    const run = await runCli(["gate", "plan", "--rules", ".github/status-gate.yml", "--base", base, "--head", "HEAD", "--format", "json"], { cwd: repo.path });
+    const run = await runCli(
+      [
+        "gate",
+        "plan",
+        "--rules",
+        ".github/status-gate.yml",
+        "--base",
+        base,
+        "--head",
+        "HEAD",
+        "--format",
+        "json",
+      ],
+      { cwd: repo.path },
+    );
     expect(run.stderr).toBe("");
     expect(run.exitCode).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({
@@ -41,7 +62,16 @@ describe("status-gate gate plan", () => {
   });
 
   it("explains rules that do not apply in text, from another directory with --repo", async () => {
-    const run = await runCli(["gate", "plan", "--repo", repo.path, "--base", "HEAD~1", "--head", "HEAD~1"]);
+    const run = await runCli([
+      "gate",
+      "plan",
+      "--repo",
+      repo.path,
+      "--base",
+      "HEAD~1",
+      "--head",
+      "HEAD~1",
+    ]);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/Required \(1\):\n {2}lint {2}always/);
     expect(run.stdout).toMatch(/Not required \(2\):\n {2}api {2}no files changed/);
@@ -49,7 +79,9 @@ describe("status-gate gate plan", () => {
 
   it("exits 2 with the line for a broken rules file or an unknown revision", async () => {
     repo.write({ "bad.yml": "rules:\n  - check: a\n    when: always\n" });
-    const bad = await runCli(["gate", "plan", "--rules", "bad.yml", "--base", base], { cwd: repo.path });
+    const bad = await runCli(["gate", "plan", "--rules", "bad.yml", "--base", base], {
+      cwd: repo.path,
+    });
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/bad\.yml:3:\d+: rules\.0: unknown key 'when'/);
     const unknown = await runCli(["gate", "plan", "--base", "no-such-branch"], { cwd: repo.path });

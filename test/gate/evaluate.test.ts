@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { verdictOf } from "../../src/gate/evaluate.ts";
-import { checkRun, evaluate, plan, rules, snapshot, stateOf, status, T0, workflowRun } from "./builders.ts";
+import {
+  checkRun,
+  evaluate,
+  plan,
+  rules,
+  snapshot,
+  stateOf,
+  status,
+  T0,
+  workflowRun,
+} from "./builders.ts";
 
 const WASH = rules(`rules:
   - id: check
@@ -25,19 +35,28 @@ describe("which results count", () => {
   it("at the deadline names each missing check with its likely cause", () => {
     const evaluations = evaluate(ALL, snapshot({}), { deadlinePassed: true });
     expect(stateOf(evaluations, "check").state).toBe("timed-out");
-    expect(stateOf(evaluations, "check").detail).toMatch(/no run of \.github\/workflows\/wash\.yml.*\[skip ci\].*disabled.*YAML/);
+    expect(stateOf(evaluations, "check").detail).toMatch(
+      /no run of \.github\/workflows\/wash\.yml.*\[skip ci\].*disabled.*YAML/,
+    );
     expect(verdictOf(evaluations)).toBe("failure");
   });
 
   it("reports a workflow that failed to start (YAML error) as red at once", () => {
-    const broken = workflowRun({ path: ".github/workflows/wash.yml", conclusion: "startup_failure" });
+    const broken = workflowRun({
+      path: ".github/workflows/wash.yml",
+      conclusion: "startup_failure",
+    });
     const evaluations = evaluate(ALL, snapshot({ workflowRuns: [broken] }));
     expect(stateOf(evaluations, "check").state).toBe("failed");
     expect(stateOf(evaluations, "check").detail).toMatch(/startup_failure.*YAML/);
   });
 
   it("reports runs awaiting a maintainer's approval instead of waiting for the deadline", () => {
-    const waiting = workflowRun({ path: ".github/workflows/wash.yml", status: "completed", conclusion: "action_required" });
+    const waiting = workflowRun({
+      path: ".github/workflows/wash.yml",
+      status: "completed",
+      conclusion: "action_required",
+    });
     const evaluations = evaluate([ALL[0]!], snapshot({ workflowRuns: [waiting] }));
     expect(stateOf(evaluations, "check").state).toBe("awaiting-approval");
     expect(verdictOf(evaluations)).toBe("awaiting-approval");
@@ -46,10 +65,13 @@ describe("which results count", () => {
   it("keys results by app, workflow and name: lint in two workflows must both pass", () => {
     const ci = workflowRun({ path: ".github/workflows/ci.yml" });
     const other = workflowRun({ path: ".github/workflows/other.yml" });
-    const evaluations = evaluate(ALL, snapshot({
-      workflowRuns: [ci, other],
-      checkRuns: [checkRun("lint", ci), checkRun("lint", other, { conclusion: "failure" })],
-    }));
+    const evaluations = evaluate(
+      ALL,
+      snapshot({
+        workflowRuns: [ci, other],
+        checkRuns: [checkRun("lint", ci), checkRun("lint", other, { conclusion: "failure" })],
+      }),
+    );
     expect(stateOf(evaluations, "lint").state).toBe("failed");
     expect(stateOf(evaluations, "lint").checks).toHaveLength(2);
   });
@@ -59,38 +81,61 @@ describe("which results count", () => {
     const rerun = checkRun("check (ubuntu)", first, { conclusion: "success" });
     const attempt1 = checkRun("check (ubuntu)", first, { id: rerun.id - 1, conclusion: "failure" });
     const old = workflowRun({ path: ".github/workflows/wash.yml", runNumber: 1 });
-    const current = workflowRun({ path: ".github/workflows/wash.yml", runNumber: 2, id: old.id + 50, suiteId: old.suiteId! + 50 });
-    const evaluations = evaluate([ALL[0]!], snapshot({
-      workflowRuns: [first],
-      checkRuns: [attempt1, rerun],
-    }));
+    const current = workflowRun({
+      path: ".github/workflows/wash.yml",
+      runNumber: 2,
+      id: old.id + 50,
+      suiteId: old.suiteId! + 50,
+    });
+    const evaluations = evaluate(
+      [ALL[0]!],
+      snapshot({
+        workflowRuns: [first],
+        checkRuns: [attempt1, rerun],
+      }),
+    );
     expect(stateOf(evaluations, "check").state).toBe("satisfied");
-    const superseded = evaluate([ALL[0]!], snapshot({
-      workflowRuns: [old, current],
-      checkRuns: [checkRun("check (ubuntu)", old, { conclusion: "cancelled" }), checkRun("check (ubuntu)", current)],
-    }));
+    const superseded = evaluate(
+      [ALL[0]!],
+      snapshot({
+        workflowRuns: [old, current],
+        checkRuns: [
+          checkRun("check (ubuntu)", old, { conclusion: "cancelled" }),
+          checkRun("check (ubuntu)", current),
+        ],
+      }),
+    );
     expect(stateOf(superseded, "check").state).toBe("satisfied");
   });
 
   it("ignores cancelled legs whose matrix names were never expanded", () => {
     const run = wash();
-    const evaluations = evaluate([ALL[0]!], snapshot({
-      workflowRuns: [run],
-      checkRuns: [
-        checkRun("check (${{ matrix.os }})", run, { conclusion: "cancelled" }),
-        checkRun("check (ubuntu)", run),
-      ],
-    }));
+    const evaluations = evaluate(
+      [ALL[0]!],
+      snapshot({
+        workflowRuns: [run],
+        checkRuns: [
+          checkRun(`check (${"$"}{{ matrix.os }})`, run, { conclusion: "cancelled" }),
+          checkRun("check (ubuntu)", run),
+        ],
+      }),
+    );
     expect(stateOf(evaluations, "check").state).toBe("satisfied");
   });
 
   it("does not let one green hide one red from duplicate push and pull_request runs", () => {
     const push = workflowRun({ path: ".github/workflows/wash.yml", event: "push" });
     const pull = workflowRun({ path: ".github/workflows/wash.yml", event: "pull_request" });
-    const evaluations = evaluate([ALL[0]!], snapshot({
-      workflowRuns: [push, pull],
-      checkRuns: [checkRun("check (ubuntu)", push, { conclusion: "failure" }), checkRun("check (ubuntu)", pull)],
-    }));
+    const evaluations = evaluate(
+      [ALL[0]!],
+      snapshot({
+        workflowRuns: [push, pull],
+        checkRuns: [
+          checkRun("check (ubuntu)", push, { conclusion: "failure" }),
+          checkRun("check (ubuntu)", pull),
+        ],
+      }),
+    );
     expect(stateOf(evaluations, "check").state).toBe("failed");
   });
 
@@ -101,10 +146,16 @@ describe("which results count", () => {
 `);
     const run = workflowRun();
     const legs = (nightly: string, stable: string) =>
-      evaluate(plan(file, ["a"]), snapshot({
-        workflowRuns: [run],
-        checkRuns: [checkRun("test (nightly)", run, { conclusion: nightly }), checkRun("test (stable)", run, { conclusion: stable })],
-      }));
+      evaluate(
+        plan(file, ["a"]),
+        snapshot({
+          workflowRuns: [run],
+          checkRuns: [
+            checkRun("test (nightly)", run, { conclusion: nightly }),
+            checkRun("test (stable)", run, { conclusion: stable }),
+          ],
+        }),
+      );
     expect(stateOf(legs("failure", "success"), "test (*)").state).toBe("satisfied");
     expect(stateOf(legs("failure", "success"), "test (*)").checks[0]?.outcome).toBe("tolerated");
     expect(stateOf(legs("success", "failure"), "test (*)").state).toBe("failed");
@@ -113,7 +164,10 @@ describe("which results count", () => {
   it("matches reusable workflow jobs named 'caller / callee'", () => {
     const file = rules(`rules:\n  - check: "build / test (*)"\n`);
     const run = workflowRun();
-    const evaluations = evaluate(plan(file, ["a"]), snapshot({ workflowRuns: [run], checkRuns: [checkRun("build / test (linux)", run)] }));
+    const evaluations = evaluate(
+      plan(file, ["a"]),
+      snapshot({ workflowRuns: [run], checkRuns: [checkRun("build / test (linux)", run)] }),
+    );
     expect(evaluations[0]?.state).toBe("satisfied");
   });
 
@@ -121,46 +175,81 @@ describe("which results count", () => {
     const file = rules(`rules:\n  - check: a\n    allow: [neutral]\n`);
     const run = workflowRun();
     const outcome = (conclusion: string, checkStatus = "completed") =>
-      evaluate(plan(file, ["x"]), snapshot({ workflowRuns: [run], checkRuns: [checkRun("a", run, { status: checkStatus, conclusion })] }))[0]?.state;
+      evaluate(
+        plan(file, ["x"]),
+        snapshot({
+          workflowRuns: [run],
+          checkRuns: [checkRun("a", run, { status: checkStatus, conclusion })],
+        }),
+      )[0]?.state;
     expect(outcome("success")).toBe("satisfied");
     expect(outcome("neutral")).toBe("satisfied");
-    for (const bad of ["failure", "cancelled", "timed_out", "action_required", "startup_failure", "stale", "skipped", "brand_new"]) {
+    for (const bad of [
+      "failure",
+      "cancelled",
+      "timed_out",
+      "action_required",
+      "startup_failure",
+      "stale",
+      "skipped",
+      "brand_new",
+    ]) {
       expect(outcome(bad)).toBe("failed");
     }
     expect(outcome("", "some_new_status")).toBe("pending");
   });
 
   it("does not let another app's check or a status satisfy a rule pinned to a workflow", () => {
-    const spoof = checkRun("check (ubuntu)", undefined, { appId: 999, appSlug: "evil-app", suiteId: 5 });
-    const evaluations = evaluate([ALL[0]!], snapshot({ checkRuns: [spoof], statuses: [status("check (ubuntu)", "success")] }));
+    const spoof = checkRun("check (ubuntu)", undefined, {
+      appId: 999,
+      appSlug: "evil-app",
+      suiteId: 5,
+    });
+    const evaluations = evaluate(
+      [ALL[0]!],
+      snapshot({ checkRuns: [spoof], statuses: [status("check (ubuntu)", "success")] }),
+    );
     expect(stateOf(evaluations, "check").state).toBe("missing");
     const pinned = rules(`rules:\n  - check: lint\n    app: 15368\n`);
-    const byApp = evaluate(plan(pinned, ["a"]), snapshot({ checkRuns: [checkRun("lint", undefined, { appId: 999 })] }));
+    const byApp = evaluate(
+      plan(pinned, ["a"]),
+      snapshot({ checkRuns: [checkRun("lint", undefined, { appId: 999 })] }),
+    );
     expect(byApp[0]?.state).toBe("missing");
   });
 
   it("considers both commit statuses and check runs with the same name", () => {
     const run = workflowRun();
-    const evaluations = evaluate(ALL, snapshot({
-      workflowRuns: [run],
-      checkRuns: [checkRun("lint", run)],
-      statuses: [status("lint", "failure")],
-    }));
+    const evaluations = evaluate(
+      ALL,
+      snapshot({
+        workflowRuns: [run],
+        checkRuns: [checkRun("lint", run)],
+        statuses: [status("lint", "failure")],
+      }),
+    );
     expect(stateOf(evaluations, "lint").state).toBe("failed");
     expect(stateOf(evaluations, "lint").checks.map((c) => c.kind)).toEqual(["check run", "status"]);
   });
 
   it("reports advisory checks without blocking, and times out a rule on its own timeout", () => {
     const run = wash();
-    const evaluations = evaluate(ALL, snapshot({
-      workflowRuns: [run],
-      checkRuns: [checkRun("check (ubuntu)", run), checkRun("lint", run)],
-      statuses: [status("codecov/patch", "pending")],
-    }));
+    const evaluations = evaluate(
+      ALL,
+      snapshot({
+        workflowRuns: [run],
+        checkRuns: [checkRun("check (ubuntu)", run), checkRun("lint", run)],
+        statuses: [status("codecov/patch", "pending")],
+      }),
+    );
     expect(stateOf(evaluations, "coverage").state).toBe("pending");
     expect(verdictOf(evaluations)).toBe("success");
     const timed = rules(`rules:\n  - check: flaky-bot\n    timeout: 60s\n`);
-    const late = evaluate(plan(timed, ["a"]), snapshot({ statuses: [status("flaky-bot", "pending")] }), { now: T0 + 61_000 });
+    const late = evaluate(
+      plan(timed, ["a"]),
+      snapshot({ statuses: [status("flaky-bot", "pending")] }),
+      { now: T0 + 61_000 },
+    );
     expect(late[0]?.state).toBe("timed-out");
   });
 
@@ -169,17 +258,27 @@ describe("which results count", () => {
     const run = workflowRun();
     const self = checkRun("gate", run, { status: "in_progress", conclusion: null });
     const other = checkRun("status-gate", run, { status: "in_progress", conclusion: null });
-    const evaluations = evaluate(plan(file, ["a"]), snapshot({ workflowRuns: [run], checkRuns: [self, other, checkRun("build", run)] }), {
-      selfCheckRunId: self.id,
-      ignore: ["status-gate"],
-    });
+    const evaluations = evaluate(
+      plan(file, ["a"]),
+      snapshot({ workflowRuns: [run], checkRuns: [self, other, checkRun("build", run)] }),
+      {
+        selfCheckRunId: self.id,
+        ignore: ["status-gate"],
+      },
+    );
     expect(evaluations[0]?.state).toBe("satisfied");
     expect(evaluations[0]?.checks.map((c) => c.name)).toEqual(["build"]);
   });
 
   it("separates queue time from run time", () => {
     const run = workflowRun({ createdAt: new Date(T0).toISOString() });
-    const evaluations = evaluate(ALL, snapshot({ workflowRuns: [run], checkRuns: [checkRun("lint", run)] }));
-    expect(stateOf(evaluations, "lint").checks[0]).toMatchObject({ queuedMs: 10_000, runMs: 60_000 });
+    const evaluations = evaluate(
+      ALL,
+      snapshot({ workflowRuns: [run], checkRuns: [checkRun("lint", run)] }),
+    );
+    expect(stateOf(evaluations, "lint").checks[0]).toMatchObject({
+      queuedMs: 10_000,
+      runMs: 60_000,
+    });
   });
 });

@@ -6,9 +6,24 @@ import { compileName, compilePath, compilePaths } from "../../src/gate/globs.ts"
 const segment = fc.constantFrom("a", "b", ".a", "ab", "a b", "é", "x.rs", ".github", "[x]");
 const path = fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => parts.join("/"));
 const patternPart = fc.constantFrom(
-  "a", "b", "*", "**", "?", ".a", "*.rs", "{a,b}", "[ab]", "[!a]b", "a*", "é", ".github", "\\[x]",
+  "a",
+  "b",
+  "*",
+  "**",
+  "?",
+  ".a",
+  "*.rs",
+  "{a,b}",
+  "[ab]",
+  "[!a]b",
+  "a*",
+  "é",
+  ".github",
+  "\\[x]",
 );
-const pattern = fc.array(patternPart, { minLength: 1, maxLength: 4 }).map((parts) => parts.join("/"));
+const pattern = fc
+  .array(patternPart, { minLength: 1, maxLength: 4 })
+  .map((parts) => parts.join("/"));
 
 describe("path globs", () => {
   it("match exactly as minimatch with dot: true", () => {

@@ -55,7 +55,9 @@ describe("rules file", () => {
   });
 
   it("refuses a malformed glob, a bad timeout, a duplicate id and an output name as id", () => {
-    expect(errorOf("rules:\n  - check: a\n    paths: ['src/[a']\n").message).toMatch(/unclosed '\['/);
+    expect(errorOf("rules:\n  - check: a\n    paths: ['src/[a']\n").message).toMatch(
+      /unclosed '\['/,
+    );
     expect(errorOf("rules:\n  - check: a\n    timeout: soon\n").message).toMatch(/not a duration/);
     const duplicate = errorOf("rules:\n  - check: a\n  - check: a\n");
     expect(duplicate.message).toMatch(/used twice/);

@@ -1,6 +1,10 @@
-import type { GitHubSimulator, RecordedRequest, RepositoryState } from "../harness/github-sim/index.ts";
-import { startGitHubSimulator } from "../harness/github-sim/index.ts";
 import { createRepository, type TestRepository } from "../harness/git.ts";
+import type {
+  GitHubSimulator,
+  RecordedRequest,
+  RepositoryState,
+} from "../harness/github-sim/index.ts";
+import { startGitHubSimulator } from "../harness/github-sim/index.ts";
 import { type ActionRun, cleanup, runAction } from "../harness/runner.ts";
 
 export const REPOSITORY = "wasmcloud/wasmcloud";
@@ -31,23 +35,40 @@ export interface GateScenario extends AsyncDisposable {
   base: string;
   head: string;
   /** Runs the built gate as the runner would, on the pull_request event by default. */
-  gate(options?: { inputs?: Record<string, string>; event?: { name: string; payload: unknown } }): Promise<ActionRun>;
+  gate(options?: {
+    inputs?: Record<string, string>;
+    event?: { name: string; payload: unknown };
+    env?: Record<string, string>;
+  }): Promise<ActionRun>;
   /** Calls `step(n)` after the n-th poll of the check runs (1-based), before the gate sees it. */
   onPoll(step: (poll: number) => void): void;
   pullRequestEvent(): { name: string; payload: unknown };
 }
 
-export async function gateScenario(options: { rules?: string; files?: Record<string, string> } = {}): Promise<GateScenario> {
+export async function gateScenario(
+  options: { rules?: string; files?: Record<string, string> } = {},
+): Promise<GateScenario> {
   const sim = await startGitHubSimulator();
   const [owner, name] = REPOSITORY.split("/") as [string, string];
   const github = sim.state.addRepository({ owner, name });
   const git = createRepository();
-  const base = git.commit({ message: "base", files: { ".github/status-gate.yml": options.rules ?? RULES, "README.md": "hi\n" } });
+  const base = git.commit({
+    message: "base",
+    files: { ".github/status-gate.yml": options.rules ?? RULES, "README.md": "hi\n" },
+  });
   git.checkout("feature", { create: true });
-  const head = git.commit({ message: "change", files: options.files ?? { "crates/api/src/lib.rs": "pub fn a() {}\n" } });
+  const head = git.commit({
+    message: "change",
+    files: options.files ?? { "crates/api/src/lib.rs": "pub fn a() {}\n" },
+  });
   git.checkout("main");
   github.addCommit({ sha: base, branch: "main", parents: [github.branch("main") as string] });
-  github.addCommit({ sha: head, branch: "feature", parents: [base], files: Object.keys(options.files ?? { "crates/api/src/lib.rs": "" }) });
+  github.addCommit({
+    sha: head,
+    branch: "feature",
+    parents: [base],
+    files: Object.keys(options.files ?? { "crates/api/src/lib.rs": "" }),
+  });
   const pull = github.addPullRequest({ head: "feature", base: "main", number: 7 });
   const runs: ActionRun[] = [];
   const pullRequestEvent = () => ({
@@ -55,7 +76,12 @@ export async function gateScenario(options: { rules?: string; files?: Record<str
     payload: {
       action: "synchronize",
       number: pull.number,
-      pull_request: { number: pull.number, head: { sha: head, ref: "feature" }, base: { sha: base, ref: "main" }, changed_files: 1 },
+      pull_request: {
+        number: pull.number,
+        head: { sha: head, ref: "feature" },
+        base: { sha: base, ref: "main" },
+        changed_files: 1,
+      },
       repository: { default_branch: "main", full_name: REPOSITORY },
     },
   });
@@ -69,10 +95,11 @@ export async function gateScenario(options: { rules?: string; files?: Record<str
     pullRequestEvent,
     onPoll(step) {
       sim.onRequest((request: RecordedRequest) => {
-        if (request.operationId === "checks/list-for-ref" && !request.url.includes("page=2")) step(++polls);
+        if (request.operationId === "checks/list-for-ref" && !request.url.includes("page=2"))
+          step(++polls);
       });
     },
-    async gate({ inputs = {}, event = pullRequestEvent() } = {}) {
+    async gate({ inputs = {}, event = pullRequestEvent(), env = {} } = {}) {
       const run = await runAction({
         action: ".",
         event,
@@ -82,8 +109,16 @@ export async function gateScenario(options: { rules?: string; files?: Record<str
         apiUrl: sim.url,
         graphqlUrl: sim.graphqlUrl,
         token: sim.token,
-        inputs: { "poll-interval": "100ms", "max-poll-interval": "300ms", timeout: "20s", ...inputs },
-        env: { GITHUB_WORKFLOW_REF: `${REPOSITORY}/.github/workflows/gate.yml@refs/pull/7/merge` },
+        inputs: {
+          "poll-interval": "100ms",
+          "max-poll-interval": "300ms",
+          timeout: "20s",
+          ...inputs,
+        },
+        env: {
+          GITHUB_WORKFLOW_REF: `${REPOSITORY}/.github/workflows/gate.yml@refs/pull/7/merge`,
+          ...env,
+        },
       });
       runs.push(run);
       return run;
@@ -103,10 +138,20 @@ export function workflowWithJobs(
   workflow: { name: string; path: string; event?: string },
   jobs: Record<string, string | null>,
 ) {
-  if (!github.findWorkflow(workflow.path)) github.addWorkflow({ name: workflow.name, path: workflow.path });
-  const run = github.addWorkflowRun({ workflow: workflow.path, headSha: sha, event: workflow.event ?? "pull_request", status: "in_progress" });
+  if (!github.findWorkflow(workflow.path))
+    github.addWorkflow({ name: workflow.name, path: workflow.path });
+  const run = github.addWorkflowRun({
+    workflow: workflow.path,
+    headSha: sha,
+    event: workflow.event ?? "pull_request",
+    status: "in_progress",
+  });
   const added = Object.entries(jobs).map(([name, conclusion]) =>
-    github.addJob({ runId: run.id, name, ...(conclusion ? { conclusion: conclusion as never } : { status: "in_progress" }) }),
+    github.addJob({
+      runId: run.id,
+      name,
+      ...(conclusion ? { conclusion: conclusion as never } : { status: "in_progress" }),
+    }),
   );
   return { run, jobs: added };
 }

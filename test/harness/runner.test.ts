@@ -1,14 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  type ActionRun,
-  actionLoadErrors,
-  applyMasks,
-  cleanup,
-  PROJECT_ROOT,
-  runAction,
-} from "./runner.ts";
+import { type ActionRun, actionLoadErrors, applyMasks, cleanup, runAction } from "./runner.ts";
 
 const ECHO = "test/harness/fixtures/echo-action";
 const runs: ActionRun[] = [];
@@ -32,12 +26,52 @@ describe("runAction (the runner harness)", () => {
     expect(overridden.outputs).toMatchObject({ spaced: "given", "dry-run": "true" });
   });
 
+  it("expands github.* expressions in action.yml defaults", async () => {
+    const result = await echo({ inputs: { message: "x" }, repository: "wasmcloud/wadm" });
+    expect(result.outputs.repository).toBe("repo=wasmcloud/wadm");
+  });
+
+  it("refuses to guess a default it cannot expand", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "sg-action-"));
+    try {
+      writeFileSync(
+        join(folder, "action.yml"),
+        [
+          "name: runner-os default",
+          "description: d",
+          "inputs:",
+          "  os:",
+          "    description: the runner's OS",
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a JS template
+          "    default: ${{ runner.os }}",
+          "runs:",
+          "  using: node24",
+          "  main: x.js",
+          "",
+        ].join("\n"),
+      );
+      await expect(runAction({ action: folder })).rejects.toThrow(
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a JS template
+        "harness cannot expand default '${{ runner.os }}' of input 'os'",
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it("never shows a masked token in the log", async () => {
     const token = "ghs_0123456789abcdefSECRET";
     const result = await echo({ inputs: { message: `token is ${token}` }, token });
     expect(result.stdout).toContain(token);
     expect(result.log).not.toContain(token);
     expect(result.log).toContain("using token ***");
+  });
+
+  it("shows a secret printed before its add-mask, as the runner would", async () => {
+    const token = "ghs_printedTooEarly42";
+    const result = await echo({ inputs: { message: "leak before mask" }, token });
+    expect(result.log).toContain(`early ${token}`);
+    expect(result.log).toContain("::add-mask::***\nusing token ***");
   });
 
   it("reads multi-line outputs, env and state from the file commands", async () => {
@@ -79,7 +113,10 @@ describe("runAction (the runner harness)", () => {
   it("writes the event payload and the GITHUB_* variables", async () => {
     const result = await echo({
       inputs: { message: "x" },
-      event: { name: "pull_request", payload: { number: 42 } },
+      event: {
+        name: "pull_request",
+        payload: { number: 42, pull_request: { head: { ref: "feat/x" }, base: { ref: "main" } } },
+      },
       repository: "wasmcloud/wash",
       sha: "a".repeat(40),
       ref: "refs/pull/42/merge",
@@ -89,6 +126,7 @@ describe("runAction (the runner harness)", () => {
     expect(result.outputs.event).toBe("pull_request:42");
     expect(result.outputs.runner).toBe(
       `GITHUB_REPOSITORY=wasmcloud/wash GITHUB_SHA=${"a".repeat(40)} GITHUB_REF=refs/pull/42/merge ` +
+        "GITHUB_REF_NAME=42/merge GITHUB_HEAD_REF=feat/x GITHUB_BASE_REF=main " +
         "GITHUB_API_URL=http://127.0.0.1:4000/api/v3 GITHUB_GRAPHQL_URL=http://127.0.0.1:4000/api/graphql",
     );
     expect(result.outputs).toMatchObject({ "temp-exists": "true", "cwd-is-workspace": "true" });
@@ -112,7 +150,7 @@ describe("actionLoadErrors", () => {
   });
 
   it("reports what would stop the runner loading an action.yml, as GitHub words it", async () => {
-    const folder = mkdtempSync(join(PROJECT_ROOT, "test/harness/fixtures/.tmp-"));
+    const folder = mkdtempSync(join(tmpdir(), "sg-action-"));
     try {
       writeFileSync(
         join(folder, "action.yml"),
@@ -121,6 +159,7 @@ describe("actionLoadErrors", () => {
           "description: d",
           "inputs:",
           "  needs:",
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a JS template
           "    description: Pass ${{ toJSON(needs) }} here.",
           "runs:",
           "  using: node24",
@@ -128,9 +167,9 @@ describe("actionLoadErrors", () => {
           "",
         ].join("\n"),
       );
-      const action = relative(PROJECT_ROOT, folder);
+      const action = folder;
       expect(await actionLoadErrors(action)).toEqual([
-        `${action}/action.yml (Line: 5, Col: 18): Unrecognized named-value: 'needs'. Located at position 8 within expression: toJSON(needs)`,
+        `${action}/action.yml (Line: 5, Col: 18): Unrecognized named-value: 'needs'`,
       ]);
       await expect(runAction({ action })).rejects.toThrow(/the runner would refuse to load/);
     } finally {

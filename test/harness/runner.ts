@@ -30,7 +30,10 @@ export function resolveMain(action: string, main: string): string {
 }
 
 export interface RunActionOptions {
-  /** The action's folder relative to the project root: "." for the gate, "actions/<name>". */
+  /**
+   * The action's folder relative to the project root ("." for the gate, "actions/<name>"), or an
+   * absolute path (a fixture action written to a temp dir).
+   */
   action: string;
   /**
    * The script to run instead of the action's `runs.main` (absolute path), such as a fixture
@@ -60,7 +63,7 @@ export interface ActionRun {
   exitCode: number | null;
   stdout: string;
   stderr: string;
-  /** stdout as the log shows it: masked values replaced by `***`. */
+  /** stdout as the log shows it: each masked value replaced by `***` from its `add-mask` on. */
   log: string;
   commands: WorkflowCommand[];
   annotations: ParsedAnnotation[];
@@ -86,7 +89,7 @@ interface ActionDefinition {
 
 export function readActionDefinition(action: string): ActionDefinition {
   const definition = parse(
-    readFileSync(join(PROJECT_ROOT, action, "action.yml"), "utf8"),
+    readFileSync(resolve(PROJECT_ROOT, action, "action.yml"), "utf8"),
   ) as ActionDefinition;
   if (definition.runs?.using !== "node24") {
     throw new Error(`${action}/action.yml: runs.using is ${definition.runs?.using}, not node24`);
@@ -103,7 +106,7 @@ const loadable = new Map<string, string[]>();
  */
 export async function actionLoadErrors(action: string): Promise<string[]> {
   const name = `${action}/action.yml`;
-  const content = readFileSync(join(PROJECT_ROOT, name), "utf8");
+  const content = readFileSync(resolve(PROJECT_ROOT, name), "utf8");
   const cached = loadable.get(content);
   if (cached) return cached;
   const { NoOperationTraceWriter } = await import("@actions/workflow-parser");
@@ -114,15 +117,34 @@ export async function actionLoadErrors(action: string): Promise<string[]> {
   return errors;
 }
 
-/** What the runner puts in `INPUT_*`: defaults from action.yml, with `${{ github.token }}` expanded. */
-function inputEnvironment(definition: ActionDefinition, options: RunActionOptions) {
+/**
+ * What the runner puts in `INPUT_*`: given inputs, else action.yml defaults with their
+ * `${{ github.<name> }}` expressions expanded from the job's `GITHUB_*` variables (`github.token`
+ * from `options.token`). Other expressions throw: the harness does not guess their value.
+ */
+function inputEnvironment(
+  definition: ActionDefinition,
+  options: RunActionOptions,
+  runnerEnv: Record<string, string>,
+) {
   const env: Record<string, string> = {};
   for (const [name, spec] of Object.entries(definition.inputs ?? {})) {
-    let value = options.inputs?.[name] ?? (spec.default === undefined ? "" : String(spec.default));
-    if (options.inputs?.[name] === undefined && /\$\{\{/.test(value)) {
-      if (/^\$\{\{\s*github\.token\s*\}\}$/.test(value)) value = options.token ?? "";
-      else throw new Error(`harness cannot expand default '${value}' of input '${name}'`);
-    }
+    const given = options.inputs?.[name];
+    const fallback = spec.default === undefined ? "" : String(spec.default);
+    const value =
+      given ??
+      fallback.replace(/\$\{\{\s*([^}]*?)\s*\}\}/g, (expression, body: string) => {
+        const field = /^github\.([a-z_]+)$/.exec(body)?.[1];
+        const expanded =
+          field === "token"
+            ? (options.token ?? "")
+            : field && runnerEnv[`GITHUB_${field.toUpperCase()}`];
+        if (expanded === undefined || expanded === "") {
+          if (field === "token") return "";
+          throw new Error(`harness cannot expand default '${expression}' of input '${name}'`);
+        }
+        return expanded;
+      });
     env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = value;
   }
   for (const name of Object.keys(options.inputs ?? {})) {
@@ -180,6 +202,11 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     GITHUB_EVENT_PATH: eventPath,
     GITHUB_SHA: options.sha ?? "0".repeat(40),
     GITHUB_REF: options.ref ?? "refs/heads/main",
+    ...refVariables(options.ref ?? "refs/heads/main", options.event),
+    GITHUB_ACTION_REPOSITORY: "wasmcloud/status-gate",
+    GITHUB_ACTION_REF: "v1",
+    GITHUB_TRIGGERING_ACTOR: "octocat",
+    RUNNER_ENVIRONMENT: "github-hosted",
     GITHUB_WORKFLOW: "CI",
     GITHUB_WORKFLOW_REF: `${repository}/.github/workflows/ci.yml@${options.ref ?? "refs/heads/main"}`,
     GITHUB_JOB: "check",
@@ -193,9 +220,9 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     RUNNER_TEMP: runnerTemp,
     RUNNER_TOOL_CACHE: join(runnerTemp, "_tool"),
     ...files,
-    ...inputEnvironment(definition, options),
-    ...options.env,
   };
+  Object.assign(env, options.env);
+  Object.assign(env, inputEnvironment(definition, options, env), options.env);
   const { exitCode, stdout, stderr } = await spawnCollect(process.execPath, [main], {
     cwd: workspace,
     env,
@@ -210,7 +237,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     exitCode,
     stdout,
     stderr,
-    log: applyMasks(stdout, masks),
+    log: logAsShown(stdout, commands),
     commands,
     annotations: annotationsOf(commands),
     masks,
@@ -222,6 +249,44 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     workspace,
     runnerTemp,
   };
+}
+
+/** GITHUB_REF_NAME, GITHUB_REF_TYPE, GITHUB_HEAD_REF and GITHUB_BASE_REF as the runner derives them. */
+function refVariables(ref: string, event: RunActionOptions["event"]): Record<string, string> {
+  const pullRequest = (event?.payload as { pull_request?: PullRequestRefs } | undefined)
+    ?.pull_request;
+  const isPullRequest = event?.name === "pull_request" || event?.name === "pull_request_target";
+  return {
+    GITHUB_REF_NAME: ref.replace(/^refs\/(heads|tags|pull)\//, ""),
+    GITHUB_REF_TYPE: ref.startsWith("refs/tags/") ? "tag" : "branch",
+    GITHUB_HEAD_REF: isPullRequest ? (pullRequest?.head?.ref ?? "") : "",
+    GITHUB_BASE_REF: isPullRequest ? (pullRequest?.base?.ref ?? "") : "",
+  };
+}
+
+interface PullRequestRefs {
+  head?: { ref?: string };
+  base?: { ref?: string };
+}
+
+/**
+ * stdout as the runner shows it: a mask hides a secret only on lines after its `add-mask`
+ * (which itself shows as `::add-mask::***`), so a secret printed before it is masked stays visible.
+ */
+function logAsShown(stdout: string, commands: readonly WorkflowCommand[]): string {
+  const maskedOnLine = new Map(
+    commands.filter((c) => c.command === "add-mask").map((c) => [c.line, c.message]),
+  );
+  const masks: string[] = [];
+  return stdout
+    .split(/\r\n|\r|\n/)
+    .map((line, index) => {
+      const secret = maskedOnLine.get(index);
+      if (secret === undefined) return applyMasks(line, masks);
+      if (secret.trim()) masks.push(secret);
+      return "::add-mask::***";
+    })
+    .join("\n");
 }
 
 export function applyMasks(text: string, masks: readonly string[]): string {

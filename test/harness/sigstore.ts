@@ -16,10 +16,18 @@ import {
   type HandlerFn,
   initializeCA,
   initializeCTLog,
+  initializeTLog,
   initializeTSA,
+  rekorHandler,
   tsaHandler,
 } from "@sigstore/mock";
-import { DSSEBundleBuilder, FulcioSigner, TSAWitness } from "@sigstore/sign";
+import {
+  DSSEBundleBuilder,
+  FulcioSigner,
+  RekorWitness,
+  TSAWitness,
+  type Witness,
+} from "@sigstore/sign";
 import type { TrustMaterial } from "@sigstore/verify";
 import {
   buildStatement,
@@ -56,13 +64,15 @@ export interface SigstoreHarness extends AsyncDisposable {
   /** Fulcio of a CA that is not in the trusted root. */
   unknownFulcioUrl: string;
   tsaUrl: string;
+  /** A Rekor transparency log (v1 API), the timestamp source public-good Sigstore uses. */
+  rekorUrl: string;
   /** The issuer the tokens name; the token endpoint also serves its discovery document and keys. */
   issuerUrl: string;
   /** The trusted root (protobuf JSON), as `trusted_root.json` holds it. */
   trustedRoot: Record<string, unknown>;
   trustMaterial: TrustMaterial;
   /** Requests served so far, by service. */
-  requests: { fulcio: number; tsa: number; token: number };
+  requests: { fulcio: number; tsa: number; rekor: number; token: number };
   /** Writes the trusted root to `<dir>/trusted_root.json` and returns the path. */
   writeTrustedRoot(dir: string): string;
   /** `ACTIONS_ID_TOKEN_REQUEST_URL`/`_TOKEN` for a job whose tokens carry these claims. */
@@ -83,6 +93,8 @@ export interface SignOptions {
   claims?: Record<string, unknown>;
   /** Which Fulcio issues the certificate. */
   authority?: "trusted" | "expired" | "unknown";
+  /** Where the signature's timestamp comes from: the TSA (default, as GitHub's instance) or Rekor. */
+  timestamp?: "tsa" | "rekor";
 }
 
 export interface GitHubRunOptions {
@@ -181,18 +193,21 @@ const pemToBase64 = (der: ArrayBufferView) =>
 
 type CA = Awaited<ReturnType<typeof initializeCA>>;
 type CTLog = Awaited<ReturnType<typeof initializeCTLog>>;
+type TLog = Awaited<ReturnType<typeof initializeTLog>>;
 
 interface Authorities {
   trusted: HandlerFn;
   expired: HandlerFn;
   unknown: HandlerFn;
   tsa: HandlerFn;
+  rekor: HandlerFn;
+  tlog: TLog;
   ca: CA;
   ctlog: CTLog;
   tsaChain: ArrayBufferView[];
 }
 
-async function createAuthorities(): Promise<Authorities> {
+async function createAuthorities(rekorUrl: string): Promise<Authorities> {
   const caKeys = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   const ctlog = await initializeCTLog(caKeys);
   const ca = await initializeCA(caKeys, ctlog);
@@ -205,12 +220,18 @@ async function createAuthorities(): Promise<Authorities> {
   // DER drops trailing zeros of fractional seconds ("…51.1Z"), which @sigstore/core's time parser
   // refuses (it wants three digits or none). Whole seconds keep one in ten signatures from failing.
   Object.assign(tsa, { getCurrentTime: () => new Date(Math.floor(Date.now() / 1000) * 1000) });
+  const tlog = await initializeTLog(
+    rekorUrl,
+    generateKeyPairSync("ec", { namedCurve: "prime256v1" }),
+  );
   const handler = (authority: CA) => fulcioHandler(authority, { subjectClaim: "fulcio_subject" });
   return {
     trusted: handler(ca).fn,
     expired: handler(expiredCa).fn,
     unknown: handler(strangerCa).fn,
     tsa: tsaHandler(tsa).fn,
+    rekor: rekorHandler(tlog).fn,
+    tlog,
     ca,
     ctlog,
     tsaChain: [tsa.intCertificate, tsa.rootCertificate],
@@ -222,7 +243,18 @@ function trustedRootOf(authorities: Authorities, baseUrl: string): Record<string
   const ctlogKey = authorities.ctlog.publicKey;
   return {
     mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
-    tlogs: [],
+    tlogs: [
+      {
+        baseUrl: `${baseUrl}/rekor`,
+        hashAlgorithm: "SHA2_256",
+        publicKey: {
+          rawBytes: authorities.tlog.publicKey.toString("base64"),
+          keyDetails: "PKIX_ECDSA_P256_SHA_256",
+          validFor: { start },
+        },
+        logId: { keyId: createHash("sha256").update(authorities.tlog.publicKey).digest("base64") },
+      },
+    ],
     certificateAuthorities: [
       {
         subject: { organization: "sigstore.mock", commonName: "sigstore" },
@@ -256,12 +288,45 @@ function trustedRootOf(authorities: Authorities, baseUrl: string): Record<string
   };
 }
 
+interface ProposedDsse {
+  kind?: string;
+  apiVersion?: string;
+  spec?: { proposedContent?: { envelope: string; verifiers: string[] } };
+}
+
+/**
+ * What Rekor stores for a proposed DSSE entry: the hashes and signatures, not the envelope. The
+ * mock log keeps entries as proposed, so the harness does Rekor's part of the work here.
+ */
+function canonicalDsseEntry(proposed: ProposedDsse): unknown {
+  const content = proposed.spec?.proposedContent;
+  if (proposed.kind !== "dsse" || !content) return proposed;
+  const envelope = JSON.parse(content.envelope) as {
+    payload: string;
+    signatures: { sig: string }[];
+  };
+  const sha256 = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
+  return {
+    apiVersion: proposed.apiVersion,
+    kind: "dsse",
+    spec: {
+      envelopeHash: { algorithm: "sha256", value: sha256(content.envelope) },
+      payloadHash: { algorithm: "sha256", value: sha256(Buffer.from(envelope.payload, "base64")) },
+      signatures: envelope.signatures.map((signature, index) => ({
+        signature: signature.sig,
+        verifier: content.verifiers[index] ?? content.verifiers[0],
+      })),
+    },
+  };
+}
+
 export async function startSigstoreHarness(): Promise<SigstoreHarness> {
-  const authorities = await createAuthorities();
+  // Created once the port is known: the log names its host in every checkpoint.
+  let authorities: Authorities;
   const tokenKeys = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   const keyId = createHash("sha256").update(randomBytes(8)).digest("hex").slice(0, 16);
   const jobs = new Map<string, Record<string, unknown>>();
-  const requests = { fulcio: 0, tsa: 0, token: 0 };
+  const requests = { fulcio: 0, tsa: 0, rekor: 0, token: 0 };
   let baseUrl = "";
 
   const mintToken = (claims: Record<string, unknown>, audience = "sigstore") => {
@@ -299,6 +364,10 @@ export async function startSigstoreHarness(): Promise<SigstoreHarness> {
     "POST /fulcio/api/v2/signingCert": (body) => fulcio(authorities.trusted, body),
     "POST /fulcio-expired/api/v2/signingCert": (body) => fulcio(authorities.expired, body),
     "POST /fulcio-unknown/api/v2/signingCert": (body) => fulcio(authorities.unknown, body),
+    "POST /rekor/api/v1/log/entries": async (body) => {
+      requests.rekor++;
+      return authorities.rekor(JSON.stringify(canonicalDsseEntry(JSON.parse(body))));
+    },
     "POST /tsa/api/v1/timestamp": async (body) => {
       requests.tsa++;
       return authorities.tsa(body);
@@ -345,6 +414,7 @@ export async function startSigstoreHarness(): Promise<SigstoreHarness> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  authorities = await createAuthorities(`${baseUrl}/rekor`);
   const trustedRoot = trustedRootOf(authorities, baseUrl);
   const close = () =>
     new Promise<void>((resolve) => {
@@ -357,6 +427,7 @@ export async function startSigstoreHarness(): Promise<SigstoreHarness> {
     expiredFulcioUrl: `${baseUrl}/fulcio-expired`,
     unknownFulcioUrl: `${baseUrl}/fulcio-unknown`,
     tsaUrl: `${baseUrl}/tsa/api/v1/timestamp`,
+    rekorUrl: `${baseUrl}/rekor`,
     issuerUrl: `${baseUrl}/oidc`,
     trustedRoot,
     trustMaterial: trustMaterialFromRoots([trustedRoot]),
@@ -392,10 +463,11 @@ export async function startSigstoreHarness(): Promise<SigstoreHarness> {
         fulcioBaseURL: `${baseUrl}/${path}`,
         identityProvider: { getToken: async () => mintToken(claims) },
       });
-      const builder = new DSSEBundleBuilder({
-        signer,
-        witnesses: [new TSAWitness({ tsaBaseURL: `${baseUrl}/tsa/api/v1/timestamp` })],
-      });
+      const witness: Witness =
+        options.timestamp === "rekor"
+          ? new RekorWitness({ rekorBaseURL: `${baseUrl}/rekor` })
+          : new TSAWitness({ tsaBaseURL: `${baseUrl}/tsa/api/v1/timestamp` });
+      const builder = new DSSEBundleBuilder({ signer, witnesses: [witness] });
       const bundle = await builder.create({
         data: Buffer.from(JSON.stringify(statement)),
         type: IN_TOTO_PAYLOAD_TYPE,

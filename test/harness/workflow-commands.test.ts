@@ -1,4 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as core from "@actions/core";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { hostileText } from "../core/hostile-text.ts";
 import { annotationsOf, parseFileCommands, parseWorkflowCommands } from "./workflow-commands.ts";
 
 describe("parseWorkflowCommands", () => {
@@ -116,6 +122,30 @@ describe("parseFileCommands", () => {
 
   it("accepts CRLF files", () => {
     expect(parseFileCommands("a=1\r\nb<<E\r\nx\r\nE\r\n")).toEqual({ a: "1", b: "x" });
+  });
+
+  it("reads back any value @actions/core writes, as the runner would", () => {
+    const directory = mkdtempSync(join(tmpdir(), "sg-output-"));
+    const file = join(directory, "set_output");
+    const saved = process.env.GITHUB_OUTPUT;
+    process.env.GITHUB_OUTPUT = file;
+    try {
+      fc.assert(
+        fc.property(hostileText, (value) => {
+          writeFileSync(file, "");
+          core.setOutput("result", value);
+          // The runner reads a CR before the closing line break as part of that break.
+          expect(parseFileCommands(readFileSync(file, "utf8"))).toEqual({
+            result: value.replace(/\r$/, ""),
+          });
+        }),
+        { numRuns: 200 },
+      );
+    } finally {
+      if (saved === undefined) delete process.env.GITHUB_OUTPUT;
+      else process.env.GITHUB_OUTPUT = saved;
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it.each([

@@ -164,6 +164,22 @@ describe("permissions findings", () => {
     expect(check(attesting)).toEqual([]);
   });
 
+  it("8: warns about a top-level id-token: write that no inheriting job uses", () => {
+    const text = yaml(
+      "on: push",
+      "permissions:",
+      "  id-token: write",
+      "jobs:",
+      "  a:",
+      "    runs-on: x",
+      "    steps: [{ run: make }]",
+    );
+    const findings = check(text).filter((finding) => finding.rule === "unused-id-token");
+    expect(findings.map(where)).toEqual([locate(text, "write")]);
+    const signing = text.replace("run: make", "uses: actions/attest@v3");
+    expect(rulesOf(check(signing))).not.toContain("unused-id-token");
+  });
+
   it("8: counts a run step that fetches the OIDC token itself as a consumer", () => {
     const text = `${GOOD.replace("contents: read", "contents: read\n      id-token: write")}      - run: curl "$ACTIONS_ID_TOKEN_REQUEST_URL"\n`;
     expect(check(text)).toEqual([]);

@@ -7,7 +7,7 @@ import { stringify } from "yaml";
 import { checkFile } from "../../src/permissions/check.ts";
 import { diskWorkflowFiles } from "../../src/permissions/files.ts";
 import { fixWorkflowText } from "../../src/permissions/fix.ts";
-import { defaultPolicy } from "../../src/permissions/policy.ts";
+import { defaultPolicy, loadPolicy } from "../../src/permissions/policy.ts";
 import { run } from "../../src/permissions/run.ts";
 import { check, expression, locate, rulesOf, where, yaml } from "./helpers.ts";
 
@@ -181,10 +181,11 @@ describe("10: nothing a file holds makes the enforcer throw", () => {
     .array(fc.constantFrom(...tokens), { maxLength: 60 })
     .map((parts) => parts.join(""));
 
-  it("arbitrary text, checked and fixed", () => {
+  it("arbitrary text, checked, fixed and read as a policy", () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 200 }), workflowish), (text) => {
         checkFile(".github/workflows/x.yml", text, defaultPolicy);
+        loadPolicy(".github/permissions-policy.yml", text);
         const fix = fixWorkflowText(".github/workflows/x.yml", text, defaultPolicy);
         expect(fixWorkflowText(fix.path, fix.after, defaultPolicy).after).toBe(fix.after);
       }),

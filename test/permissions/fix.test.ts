@@ -6,6 +6,8 @@ import { fixWorkflowText } from "../../src/permissions/fix.ts";
 import { KNOWN_ACTIONS } from "../../src/permissions/infer.ts";
 import { unifiedDiff } from "../../src/permissions/patch.ts";
 import { defaultPolicy } from "../../src/permissions/policy.ts";
+import { RULE_IDS } from "../../src/permissions/rules.ts";
+import { PROJECT_ROOT } from "../harness/runner.ts";
 import { CORPUS_WORKFLOWS, check, expression, HAVE_CORPUS, policyOf, yaml } from "./helpers.ts";
 
 const fix = (text: string, policy = defaultPolicy) =>
@@ -75,6 +77,20 @@ describe("12: the fixer inserts lines and leaves everything else as it was", () 
       "            contents: read\n        # Steps follow.\n        steps:",
     );
     expect(check(result.after)).toEqual([]);
+  });
+
+  it("never inserts into a block scalar whose lines look like comments", () => {
+    const text = yaml(
+      "on: push",
+      "env:",
+      "  SCRIPT: |",
+      "    # not a comment",
+      "jobs:",
+      "  a:",
+      "    runs-on: x",
+      "    permissions: {}",
+    );
+    expect(fix(text).after).toBe(text.replace("jobs:", "permissions: {}\n\njobs:"));
   });
 
   it("keeps CRLF line endings and a byte order mark", () => {
@@ -230,6 +246,12 @@ describe("13: job blocks come from the table of well-known actions", () => {
     const result = fix(text);
     expect(result.changes[0]?.review[0]).toContain("reusable workflow");
     expect(result.after).toContain("    permissions:  # status-gate: review");
+  });
+
+  it("documents every entry of the table, and every rule, in the README", () => {
+    const readme = readFileSync(join(PROJECT_ROOT, "actions", "permissions", "README.md"), "utf8");
+    for (const entry of KNOWN_ACTIONS) expect(readme).toContain(`\`${entry.action}\``);
+    for (const rule of RULE_IDS) expect(readme).toContain(`<a id="${rule}"></a>\`${rule}\``);
   });
 
   it("has no duplicate entries in the table", () => {

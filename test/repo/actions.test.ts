@@ -89,7 +89,10 @@ describe("every action.yml in the repository", () => {
     const name = `${folder}/action.yml`;
     const content = readFileSync(join(PROJECT_ROOT, name), "utf8");
     const { context } = parseAction({ name, content }, new NoOperationTraceWriter());
-    expect(context.errors.getErrors().map((error) => error.message)).toEqual([]);
+    expect(
+      context.errors.getErrors().map((error) => error.message),
+      "the runner refuses to load an action.yml with these errors (a `${{` in a description counts)",
+    ).toEqual([]);
   });
 
   it.each(folders)("%s/action.yml runs a script the build wrote", (folder) => {
@@ -141,7 +144,12 @@ describe("metadataProblems (the checks above are not vacuous)", () => {
   it("GitHub's action.yml schema catches an unknown key", () => {
     const content = "name: x\ndescription: d\nruns:\n  using: node24\n  mian: x.js\n";
     const { context } = parseAction({ name: "action.yml", content }, new NoOperationTraceWriter());
-    expect(context.errors.getErrors().map((error) => error.message).join("\n")).toMatch(/mian/);
+    expect(
+      context.errors
+        .getErrors()
+        .map((error) => error.message)
+        .join("\n"),
+    ).toMatch(/mian/);
   });
 
   it("catches inputs templated into a composite action's script, allowing env:", () => {

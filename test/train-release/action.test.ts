@@ -1,4 +1,7 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { inlineCode } from "../../src/core/summary.ts";
 import { type ActionRun, cleanup, runAction } from "../harness/runner.ts";
 import { disposeTemplate, TRAIN_YML, wasmcloudCopy } from "./repos.ts";
 import { type TrainWorld, trainWorld } from "./world.ts";
@@ -38,7 +41,9 @@ async function train(w: TrainWorld, inputs: Record<string, string> = {}, options
 }
 
 const released = (run: ActionRun) => JSON.parse(run.outputs.released ?? "[]") as Array<Record<string, string>>;
-const writesAfter = (w: TrainWorld, index: number) => w.sim.requests.slice(index).filter((request) => WRITE.test(request.method));
+/** Writes GitHub carried out; a refused create (the tag exists) changes nothing. */
+const writesAfter = (w: TrainWorld, index: number) =>
+  w.sim.requests.slice(index).filter((request) => WRITE.test(request.method) && request.status < 400);
 
 describe("departing in tag mode (scenarios 15, 17, 22)", () => {
   it("tags the exact release commit, publishes releases with escaped notes and outputs a publish matrix", async () => {
@@ -65,5 +70,171 @@ describe("departing in tag mode (scenarios 15, 17, 22)", () => {
     expect(ok.outputs["release-notes"]).toContain("## http\\-hello 0\\.3\\.0");
     expect(ok.summary).toContain("Train 2026\\-12\\-01 departed");
     w.sim.assertNoViolations();
+  });
+});
+
+describe("the departure marker (scenarios 3, 18, 19)", () => {
+  it("lets a rerun finish with identical outputs and no writes, and makes a later fire a quiet no-op", async () => {
+    await using w = await world();
+    const first = await train(w);
+    expect(first.outputs.departed).toBe("true");
+    const before = w.sim.requests.length;
+    const rerun = await train(w);
+    expect(rerun.outputs).toEqual(first.outputs);
+    expect(writesAfter(w, before)).toEqual([]);
+    const laterFire = await train(w, { now: "2026-12-01T22:00:00Z" }, { runId: "5002" });
+    expect(laterFire.exitCode).toBe(0);
+    expect(laterFire.outputs).toMatchObject({ departed: "false", slot: "2026-12-01", reason: "already-departed" });
+    expect(released(laterFire)).toEqual(released(first));
+    expect(writesAfter(w, before)).toEqual([]);
+  });
+
+  it("lets exactly one of two racing runs depart; the other reports the same train", async () => {
+    await using w = await world();
+    const [a, b] = await Promise.all([train(w, {}, { runId: "6001" }), train(w, {}, { runId: "6002" })]);
+    const outcomes = [a, b].map((run) => run.outputs.departed).sort();
+    expect(outcomes).toEqual(["false", "true"]);
+    const loser = a.outputs.departed === "false" ? a : b;
+    const winner = loser === a ? b : a;
+    expect(loser.outputs.reason).toBe("already-departed");
+    expect(released(loser)).toEqual(released(winner));
+    expect(w.sim.count("repos/create-release")).toBe(2);
+    expect(w.sim.requestsFor("git/create-ref").filter((r) => (r.body as { ref: string }).ref === "refs/tags/train/2026-12-01")).toHaveLength(2);
+  });
+
+  it("finishes the same plan after a partial failure and never bumps again", async () => {
+    await using w = await world();
+    const fault = w.sim.faults.inject({ route: "repos/create-release", kind: "server-error", status: 422, times: 5 });
+    const failed = await train(w);
+    expect(failed.exitCode).toBe(1);
+    expect(w.github.refs.has("refs/tags/v2.1.0")).toBe(true);
+    fault.remove();
+    w.sim.takeViolations();
+    const rerun = await train(w);
+    expect(rerun.outputs).toMatchObject({ departed: "true", reason: "scheduled" });
+    expect(released(rerun).map((item) => item.tag)).toEqual(["v2.1.0", "http-hello-v0.3.0"]);
+    expect(w.github.releases.map((release) => `${release.tagName} ${release.draft}`)).toEqual(["v2.1.0 false", "http-hello-v0.3.0 false"]);
+  });
+});
+
+describe("tags and releases that already exist (scenario 20)", () => {
+  it("stops with both SHAs when a tag of this train points elsewhere", async () => {
+    await using w = await world();
+    const stray = w.github.branch("main") as string;
+    w.github.addTag({ name: "http-hello-v0.3.0", sha: stray });
+    const run = await train(w);
+    expect(run.exitCode).toBe(1);
+    const error = run.annotations.find((annotation) => annotation.level === "error");
+    expect(error?.message).toMatch(new RegExp(`http-hello-v0\\.3\\.0 already exists at ${stray}.*at [0-9a-f]{40}`));
+  });
+});
+
+describe("runs that do not depart (scenarios 2, 4, 9, 23)", () => {
+  it("reports dry-run, not-due, frozen and missed slots without writing anything", async () => {
+    await using w = await world();
+    writeFileSync(join(w.repo.path, ".github/frozen.yml"), `${TRAIN_YML}freeze:\n  - 2026-11-30..2026-12-02\n`);
+    const dry = await train(w, { "dry-run": "true" });
+    expect(dry.outputs).toMatchObject({ departed: "false", slot: "2026-12-01", reason: "dry-run", released: "[]" });
+    expect(dry.summary).toContain(inlineCode("http-hello"));
+    expect(dry.summary).toContain("**0\\.3\\.0**");
+    const notDue = await train(w, { now: "2026-12-05T12:00:00Z" });
+    expect(notDue.outputs).toMatchObject({ departed: "false", reason: "missed", slot: "2026-12-01" });
+    const frozen = await train(w, { config: ".github/frozen.yml" });
+    expect(frozen.outputs).toMatchObject({ departed: "false", reason: "frozen", slot: "2026-12-01" });
+    expect(frozen.log).toContain("the next train (2026-12-15) carries everything");
+    expect(w.sim.requests.filter((request) => WRITE.test(request.method))).toEqual([]);
+  });
+
+  it("stays when only quiet commits landed", async () => {
+    const repo = wasmcloudCopy();
+    repo.commit({ message: "docs: wash guide", files: { "crates/wash/README.md": "guide" }, date: "2026-11-20T10:00:00Z" });
+    await using w = await trainWorld(repo);
+    const run = await train(w);
+    expect(run.outputs).toMatchObject({ departed: "false", reason: "no-changes", slot: "2026-12-01" });
+  });
+});
+
+describe("a late run (scenario 2)", () => {
+  it("departs as the missed slot with only what landed before the departure time", async () => {
+    await using w = await world();
+    const before = w.repo.head();
+    w.repo.commit({ message: "feat(blobby): after departure", files: { "examples/blobby/src/lib.rs": "// late" }, date: "2026-12-01T18:00:00Z" });
+    await w.push("main");
+    const run = await train(w, { now: "2026-12-02T09:00:00Z" });
+    expect(run.outputs).toMatchObject({ departed: "true", slot: "2026-12-01", reason: "caught-up" });
+    expect(released(run).map((item) => item.name)).toEqual(["wasmcloud", "http-hello"]);
+    const tagged = w.github.refs.get("refs/tags/v2.1.0") as string;
+    expect(w.repo.git("--git-dir", w.origin, "rev-parse", `${tagged}^`)).toBe(before);
+    // The branch moved on, so the version bumps come back through a pull request.
+    expect(run.outputs["pull-request-url"]).toMatch(/\/pull\/\d+$/);
+    expect([...w.github.pulls.values()][0]).toMatchObject({ head: { ref: "release/train-2026-12-01", sha: tagged }, base: { ref: "main" } });
+  });
+});
+
+describe("release pull requests (scenario 16)", () => {
+  it("opens a release pull request, then tags the merged commit", async () => {
+    await using w = await world(`${TRAIN_YML}mode: pull-request\n`);
+    const opened = await train(w);
+    expect(opened.outputs).toMatchObject({ departed: "false", reason: "awaiting-merge", slot: "2026-12-01" });
+    expect(w.github.refs.has("refs/tags/v2.1.0")).toBe(false);
+    const pull = [...w.github.pulls.values()][0];
+    expect(pull?.title).toBe("release: train 2026-12-01");
+    w.repo.git("fetch", "--quiet", "origin", "release/train-2026-12-01");
+    const merged = w.repo.merge("FETCH_HEAD", "Merge pull request #1 from wasmcloud/release/train-2026-12-01");
+    await w.push("main");
+    const finished = await train(w, {}, { event: "push", runId: "5009" });
+    expect(finished.outputs).toMatchObject({ departed: "true", slot: "2026-12-01" });
+    expect(released(finished).map((item) => item.tag)).toEqual(["v2.1.0", "http-hello-v0.3.0"]);
+    expect(w.github.refs.get("refs/tags/v2.1.0")).toBe(merged);
+  });
+});
+
+describe("the GITHUB_TOKEN caveat and dispatches (scenarios 17, 21)", () => {
+  it("explains the token, dispatches publish workflows with versions, and pins previous_tag_name", async () => {
+    const config = `${TRAIN_YML}release-notes: github\ndispatch:\n  - workflow: publish.yml\n    per-component: true\n    inputs:\n      component: "{name}"\n      version: "{version}"\n`;
+    await using w = await world(config);
+    w.github.addWorkflow({ name: "publish", path: ".github/workflows/publish.yml" });
+    const run = await train(w);
+    expect(run.outputs.departed).toBe("true");
+    const notice = run.annotations.find((annotation) => annotation.level === "notice");
+    expect(notice?.message).toMatch(/GITHUB_TOKEN start no other workflows.*dispatches publish\.yml itself/);
+    expect(w.sim.state.dispatches.map((dispatch) => [dispatch.ref, dispatch.inputs])).toEqual([
+      ["v2.1.0", { component: "wasmcloud", version: "2.1.0" }],
+      ["http-hello-v0.3.0", { component: "http-hello", version: "0.3.0" }],
+    ]);
+    const notes = w.sim.requestsFor("repos/generate-release-notes").map((request) => request.body);
+    expect(notes).toEqual([
+      expect.objectContaining({ tag_name: "v2.1.0", previous_tag_name: "v2.0.3" }),
+      expect.objectContaining({ tag_name: "http-hello-v0.3.0", previous_tag_name: "http-hello-v0.2.0" }),
+    ]);
+  });
+});
+
+describe("manual dispatch (scenario 4)", () => {
+  it("forces an off-cycle departure with an exact version", async () => {
+    await using w = await world();
+    const run = await train(w, { now: "2026-12-05T12:00:00Z", force: "true", version: "2.5.0" }, { event: "workflow_dispatch", runId: "7001" });
+    expect(run.outputs).toMatchObject({ departed: "true", reason: "forced", slot: "2026-12-05-run7001" });
+    expect(released(run).map((item) => `${item.name} ${item.version}`)).toEqual(["wasmcloud 2.5.0", "http-hello 0.3.0"]);
+  });
+});
+
+describe("pull requests and configuration errors (scenario 14)", () => {
+  it("warns on the manifest of a component changed without a version bump", async () => {
+    await using w = await world();
+    const run = await train(w, {}, { event: "pull_request" });
+    expect(run.exitCode).toBe(0);
+    const warning = run.annotations.find((annotation) => annotation.file === "examples/http-hello/Cargo.toml");
+    expect(warning).toMatchObject({ level: "warning", title: "train-release: unreleased changes" });
+    expect(warning?.message).toContain("the next train releases 0.3.0");
+    expect(JSON.parse(run.outputs.drift ?? "[]")).toHaveLength(2);
+  });
+
+  it("annotates a bad configuration at its line", async () => {
+    await using w = await world();
+    writeFileSync(join(w.repo.path, ".github/bad.yml"), "schedule:\n  anchor: 2026-05-05\n  every: fortnightly\n");
+    const run = await train(w, { config: ".github/bad.yml" });
+    expect(run.exitCode).toBe(1);
+    expect(run.annotations[0]).toMatchObject({ level: "error", file: ".github/bad.yml", line: 3, column: 10 });
   });
 });

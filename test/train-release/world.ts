@@ -1,9 +1,10 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import type { TestRepository } from "../harness/git.ts";
 import { type GitHubSimulator, type RepositoryState, startGitHubSimulator } from "../harness/github-sim/index.ts";
 
@@ -19,6 +20,8 @@ export interface TrainWorld extends AsyncDisposable {
   github: RepositoryState;
   /** Copies local commits and tags into the simulator (what `git push --tags` would do). */
   publishLocal(): void;
+  /** `git push origin <refspec>` without blocking the listener that hears the push. */
+  push(refspec: string): Promise<void>;
 }
 
 export async function trainWorld(repo: TestRepository, options: { now?: () => Date } = {}): Promise<TrainWorld> {
@@ -59,6 +62,9 @@ done
     sim,
     github,
     publishLocal,
+    async push(refspec) {
+      await run("git", ["push", "--quiet", "origin", refspec], { cwd: repo.path });
+    },
     async [Symbol.asyncDispose]() {
       listener.server.close();
       await sim.close();
@@ -67,6 +73,8 @@ done
     },
   };
 }
+
+const run = promisify(execFile);
 
 /** Oldest first, so every parent exists before its children. */
 function addCommits(github: RepositoryState, lines: readonly string[]): void {

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { escapeMarkdown } from "../../src/core/summary.ts";
 import { type ActionRun, runAction } from "../harness/runner.ts";
 import {
   corpusReport,
@@ -25,7 +26,10 @@ afterAll(async () => {
 });
 
 const severalInputs = () =>
-  corpusReport("json-v1.several-inputs.json", (audit) => `./.github/workflows/${SEVERAL_INPUTS_FILES[audit]}`);
+  corpusReport(
+    "json-v1.several-inputs.json",
+    (audit) => `./.github/workflows/${SEVERAL_INPUTS_FILES[audit]}`,
+  );
 
 /** Serves a fake archive as version `version` and runs the action with its digest pinned. */
 async function runWith(
@@ -64,7 +68,11 @@ describe("installing zizmor", () => {
     expect(first.exitCode, first.stdout).toBe(0);
     expect(server.requests).toContain(`/releases/download/v${VERSION}/${ASSET}`);
     expect(first.log).toMatch(/sha256 [0-9a-f]{64} matches the digest pinned by input 'sha256'/);
-    expect(first.outputs).toMatchObject({ "zizmor-version": VERSION, findings: "0", passed: "true" });
+    expect(first.outputs).toMatchObject({
+      "zizmor-version": VERSION,
+      findings: "0",
+      passed: "true",
+    });
     expect(first.record).toContain("--format=json-v1");
     const toolCache = join(first.runnerTemp, "_tool", "zizmor", VERSION, "x64");
     expect(existsSync(join(toolCache, ASSET))).toBe(true);
@@ -101,7 +109,9 @@ describe("installing zizmor", () => {
       env: { FAKE_ZIZMOR_RECORD: join(tmpdir(), "never-written") },
     });
     expect(run.exitCode).toBe(1);
-    expect(run.log).toMatch(/has sha256 [0-9a-f]{64}, but input 'sha256' pins .*refusing to run it/);
+    expect(run.log).toMatch(
+      /has sha256 [0-9a-f]{64}, but input 'sha256' pins .*refusing to run it/,
+    );
     expect(run.outputs["zizmor-version"]).toBeUndefined();
   });
 
@@ -131,7 +141,10 @@ describe("installing zizmor", () => {
   });
 
   it("names the supported platforms on an unsupported runner", async () => {
-    const run = await runAction({ action: "actions/zizmor", env: { RUNNER_OS: "Linux", RUNNER_ARCH: "ARM" } });
+    const run = await runAction({
+      action: "actions/zizmor",
+      env: { RUNNER_OS: "Linux", RUNNER_ARCH: "ARM" },
+    });
     expect(run.exitCode).toBe(1);
     expect(run.log).toContain("no release archive for Linux/ARM; supported runners are Linux/X64");
   });
@@ -185,7 +198,10 @@ describe("running zizmor", () => {
   });
 
   it("decides by fail-on, not by zizmor's exit code", async () => {
-    const never = await runWith({ stdout: severalInputs(), exitCode: 14 }, { inputs: { "fail-on": "never" } });
+    const never = await runWith(
+      { stdout: severalInputs(), exitCode: 14 },
+      { inputs: { "fail-on": "never" } },
+    );
     expect(never.exitCode).toBe(0);
     expect(never.outputs.passed).toBe("true");
     // In SARIF-like modes zizmor exits 0 even with findings: the threshold still applies.
@@ -235,10 +251,22 @@ describe("running zizmor", () => {
   it("passes options through and refuses unknown values before zizmor runs", async () => {
     const run = await runWith(
       { stdout: "[]" },
-      { inputs: { persona: "auditor", "min-severity": "medium", collect: "workflows,actions", inputs: ".github/workflows" } },
+      {
+        inputs: {
+          persona: "auditor",
+          "min-severity": "medium",
+          collect: "workflows,actions",
+          inputs: ".github/workflows",
+        },
+      },
     );
     expect(run.record.split("\n")).toEqual(
-      expect.arrayContaining(["--persona=auditor", "--min-severity=medium", "--collect=workflows,actions", ".github/workflows"]),
+      expect.arrayContaining([
+        "--persona=auditor",
+        "--min-severity=medium",
+        "--collect=workflows,actions",
+        ".github/workflows",
+      ]),
     );
     const bad = await runWith({ stdout: "[]" }, { inputs: { persona: "paranoid" } });
     expect(bad.exitCode).toBe(1);
@@ -246,12 +274,35 @@ describe("running zizmor", () => {
     expect(bad.record).toBe("");
   });
 
+  it("escapes everything from zizmor's output and keeps Remote findings to the summary", async () => {
+    const findings = JSON.parse(severalInputs());
+    findings[0].desc =
+      "evil\n::add-mask::leak\n<img src=x> [link](https://evil.example) @maintainers";
+    findings[0].locations[1].symbolic.annotation = "%0A::warning::forged";
+    findings[1].locations[1].symbolic.key = {
+      Remote: { slug: { owner: "octo", repo: "actions", git_ref: "v1" }, path: "action.yml" },
+    };
+    const run = await runWith({ stdout: JSON.stringify(findings), exitCode: 14 });
+    expect(run.commands.some((command) => command.command === "add-mask")).toBe(false);
+    expect(run.annotations.some((a) => a.message === "forged")).toBe(false);
+    const injection = run.annotations.find((a) => a.title === "zizmor template-injection");
+    expect(injection?.message).toContain("evil\n::add-mask::leak");
+    expect(run.annotations.some((a) => a.title === "zizmor unpinned-uses")).toBe(false);
+    expect(run.summary).toContain(escapeMarkdown("octo/actions@v1:action.yml"));
+    expect(run.summary).not.toMatch(/<img|\]\(https|(^|[^\\])@maintainers/m);
+  });
+
   it("writes a SARIF file for upload-sarif", async () => {
-    const run = await runWith({ stdout: severalInputs(), exitCode: 14 }, { inputs: { "sarif-file": "zizmor.sarif" } });
+    const run = await runWith(
+      { stdout: severalInputs(), exitCode: 14 },
+      { inputs: { "sarif-file": "zizmor.sarif" } },
+    );
     const sarif = JSON.parse(readFileSync(join(run.workspace, "zizmor.sarif"), "utf8"));
     expect(run.outputs["sarif-file"]).toBe(join(run.workspace, "zizmor.sarif"));
     expect(sarif.runs[0].results).toHaveLength(7);
-    expect(run.annotations.some((a) => a.title === "zizmor SARIF upload will be refused")).toBe(false);
+    expect(run.annotations.some((a) => a.title === "zizmor SARIF upload will be refused")).toBe(
+      false,
+    );
   });
 
   it("still writes the SARIF file on a fork's pull request, with a notice that upload will fail", async () => {

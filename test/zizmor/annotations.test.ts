@@ -41,11 +41,16 @@ describe("annotations", () => {
 
   it("titles the annotation with the audit and carries description, confidence and docs URL", () => {
     const findings = parseJsonV1(
-      corpusReport("json-v1.several-inputs.json", (audit) => `.github/workflows/${SEVERAL_INPUTS_FILES[audit]}`),
+      corpusReport(
+        "json-v1.several-inputs.json",
+        (audit) => `.github/workflows/${SEVERAL_INPUTS_FILES[audit]}`,
+      ),
       { workspace, cwd: workspace },
     );
     const plan = planAnnotations(findings, DEFAULT_LEVELS);
-    const injection = plan.all.find((annotation) => annotation.title === "zizmor template-injection");
+    const injection = plan.all.find(
+      (annotation) => annotation.title === "zizmor template-injection",
+    );
     expect(injection).toMatchObject({
       level: "error",
       file: ".github/workflows/template-injection.yml",

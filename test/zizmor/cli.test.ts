@@ -15,13 +15,23 @@ function reportFile(pathFor: (audit: string) => string): { folder: string; file:
 
 describe("status-gate zizmor report", () => {
   it("lists the annotations it would emit as JSON, with workspace-relative paths", async () => {
-    const { folder, file } = reportFile((audit) => `/repo/.github/workflows/${SEVERAL_INPUTS_FILES[audit]}`);
-    const run = await runCli(["zizmor", "report", file, "--workspace", "/repo", "--format", "json"], {
-      cwd: folder,
-    });
+    const { folder, file } = reportFile(
+      (audit) => `/repo/.github/workflows/${SEVERAL_INPUTS_FILES[audit]}`,
+    );
+    const run = await runCli(
+      ["zizmor", "report", file, "--workspace", "/repo", "--format", "json"],
+      {
+        cwd: folder,
+      },
+    );
     expect(run.exitCode, run.stderr).toBe(1);
     const report = JSON.parse(run.stdout);
-    expect(report).toMatchObject({ findings: 7, failing: 6, highestSeverity: "high", passed: false });
+    expect(report).toMatchObject({
+      findings: 7,
+      failing: 6,
+      highestSeverity: "high",
+      passed: false,
+    });
     expect(report.annotations).toHaveLength(7);
     expect(report.annotations[0]).toEqual({
       path: ".github/workflows/template-injection.yml",
@@ -72,7 +82,9 @@ describe("status-gate zizmor report", () => {
     const missing = await runCli(["zizmor", "report", "nope.json"], { cwd: folder });
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain("cannot read the zizmor report");
-    const usage = await runCli(["zizmor", "report", "bad.json", "--format", "xml"], { cwd: folder });
+    const usage = await runCli(["zizmor", "report", "bad.json", "--format", "xml"], {
+      cwd: folder,
+    });
     expect(usage.exitCode).toBe(2);
   });
 });

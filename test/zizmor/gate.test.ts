@@ -22,7 +22,10 @@ describe("fail-on threshold", () => {
 
   it("does not count findings zizmor marks as ignored", () => {
     const ignored = syntheticFinding("high", 2, { ignored: true });
-    expect(decide([ignored], "low", { mode: "off" })).toMatchObject({ passed: true, highest: "none" });
+    expect(decide([ignored], "low", { mode: "off" })).toMatchObject({
+      passed: true,
+      highest: "none",
+    });
   });
 });
 
@@ -41,11 +44,15 @@ describe("new findings only", () => {
   it("counts every line of a file GitHub sent no patch for", () => {
     const changed = new Map([[".github/workflows/ci.yml", "whole-file" as const]]);
     expect(decide([onLine9], "high", { mode: "changed-lines", changed }).failing).toHaveLength(1);
-    expect(decide([onLine9], "high", { mode: "changed-lines", changed: new Map() }).passed).toBe(true);
+    expect(decide([onLine9], "high", { mode: "changed-lines", changed: new Map() }).passed).toBe(
+      true,
+    );
   });
 
   it("fails only on findings absent from the baseline, even when their lines moved", () => {
-    const moved = syntheticFinding("high", 40, { primary: { ...onLine4.primary, line: 40, endLine: 40 } });
+    const moved = syntheticFinding("high", 40, {
+      primary: { ...onLine4.primary, line: 40, endLine: 40 },
+    });
     const known = new Set([fingerprint(onLine4)]);
     const verdict = decide([moved, onLine9], "high", { mode: "baseline", known });
     expect(verdict.failing).toEqual([onLine9]);
@@ -55,7 +62,8 @@ describe("new findings only", () => {
 
 describe("added lines of a unified diff", () => {
   it("numbers added lines by the new file", () => {
-    const patch = "@@ -1,3 +1,4 @@\n context\n-removed\n+added one\n+added two\n context\n@@ -10 +11,2 @@\n+x\n \\ No newline at end of file";
+    const patch =
+      "@@ -1,3 +1,4 @@\n context\n-removed\n+added one\n+added two\n context\n@@ -10 +11,2 @@\n+x\n \\ No newline at end of file";
     expect([...addedLines(patch)]).toEqual([2, 3, 11]);
   });
 

@@ -11,10 +11,18 @@ import {
   corpusWorkspace,
   FileServer,
   fakeArchive,
+  fixture,
   SEVERAL_INPUTS_FILES,
 } from "./helpers.ts";
 
 const ASSET = "zizmor-x86_64-unknown-linux-gnu.tar.gz";
+/** A diff adding line 20 of unsound-contains.yml, where one of its findings sits. */
+const ADDED_IF_LINE = [
+  "@@ -19,2 +19,3 @@",
+  "         run: echo hello",
+  `+${fixture("inputs/unsound-contains.yml").split("\n")[19]}`,
+  " ",
+].join("\n");
 let sim: GitHubSimulator;
 let files: FileServer;
 let sigstore: SigstoreHarness;
@@ -28,7 +36,8 @@ beforeAll(async () => {
     startSigstoreHarness(),
   ]);
   const repository = sim.state.addRepository({ owner: "wasmcloud", name: "wasmcloud" });
-  HEAD_SHA = repository.addPullRequest({ number: 1, head: "audit-me", files: ["README.md"] }).head.sha;
+  HEAD_SHA = repository.addPullRequest({ number: 1, head: "audit-me", files: ["README.md"] }).head
+    .sha;
   sim.state.addRepository({ owner: "zizmorcore", name: "zizmor", ownerType: "Organization" });
 });
 afterAll(async () => {
@@ -55,11 +64,17 @@ function pullRequestEvent(number: number) {
   const head = sim.state.repository("wasmcloud/wasmcloud").pulls.get(number)?.head.sha;
   return {
     name: "pull_request",
-    payload: { pull_request: { number, head: { sha: head, repo: { full_name: "wasmcloud/wasmcloud" } } } },
+    payload: {
+      pull_request: { number, head: { sha: head, repo: { full_name: "wasmcloud/wasmcloud" } } },
+    },
   };
 }
 
-async function runWithReport(stdout: string, inputs: Record<string, string>, event = pullRequestEvent(1)) {
+async function runWithReport(
+  stdout: string,
+  inputs: Record<string, string>,
+  event = pullRequestEvent(1),
+) {
   const archive = fakeArchive({ stdout, exitCode: 14 });
   files.release("1.30.1", ASSET, archive.bytes);
   return runAction({
@@ -74,7 +89,10 @@ async function runWithReport(stdout: string, inputs: Record<string, string>, eve
 
 describe("check run", () => {
   it("carries every finding as an annotation, 50 per request, on the pull request's head", async () => {
-    const run = await runWithReport(manyFindings(120), { "check-run": "true", "check-name": "zizmor audit" });
+    const run = await runWithReport(manyFindings(120), {
+      "check-run": "true",
+      "check-name": "zizmor audit",
+    });
     expect(run.exitCode).toBe(1);
     const repository = sim.state.repository("wasmcloud/wasmcloud");
     const checkRun = repository.checkRuns.find((candidate) => candidate.name === "zizmor audit");
@@ -108,7 +126,7 @@ describe("new findings only on pull requests", () => {
         {
           filename: ".github/workflows/unsound-contains.yml",
           status: "modified",
-          patch: "@@ -19,2 +19,3 @@\n         run: echo hello\n+        if: ${{ contains('refs/heads/main refs/heads/develop', github.ref) }}\n \n",
+          patch: ADDED_IF_LINE,
         },
       ],
     });
@@ -116,7 +134,11 @@ describe("new findings only on pull requests", () => {
       "json-v1.several-inputs.json",
       (audit) => `./.github/workflows/${SEVERAL_INPUTS_FILES[audit]}`,
     );
-    const run = await runWithReport(report, { "new-findings-only": "changed-lines" }, pullRequestEvent(7));
+    const run = await runWithReport(
+      report,
+      { "new-findings-only": "changed-lines" },
+      pullRequestEvent(7),
+    );
     expect(run.outputs["failing-findings"]).toBe("1");
     expect(run.outputs.findings).toBe("7");
     expect(run.annotations.filter((a) => a.title?.startsWith("zizmor "))).toHaveLength(7);
@@ -130,10 +152,16 @@ describe("zizmor's own attestation", () => {
   async function attestedRun(claims: Record<string, unknown>, attestBytes?: Buffer) {
     const archive = fakeArchive({ version: VERSION, stdout: "[]" });
     const bundle = await sigstore.sign(
-      { subjects: [{ name: ASSET, digest: { sha256: attestBytes ? sha256(attestBytes) : archive.sha256 } }] },
+      {
+        subjects: [
+          { name: ASSET, digest: { sha256: attestBytes ? sha256(attestBytes) : archive.sha256 } },
+        ],
+      },
       { claims },
     );
-    sim.state.repository("zizmorcore/zizmor").addAttestation(bundle as unknown as Record<string, unknown>);
+    sim.state
+      .repository("zizmorcore/zizmor")
+      .addAttestation(bundle as unknown as Record<string, unknown>);
     files.release(VERSION, ASSET, archive.bytes);
     return runAction({
       action: "actions/zizmor",
@@ -161,7 +189,11 @@ describe("zizmor's own attestation", () => {
 
   it("refuses an archive attested by another workflow, ref or repository", async () => {
     for (const claims of [
-      githubClaims({ repository: "zizmorcore/zizmor", workflow: ".github/workflows/ci.yml", ref: `refs/tags/v${VERSION}` }),
+      githubClaims({
+        repository: "zizmorcore/zizmor",
+        workflow: ".github/workflows/ci.yml",
+        ref: `refs/tags/v${VERSION}`,
+      }),
       releaseClaims("refs/heads/main"),
     ]) {
       const run = await attestedRun(claims);

@@ -6,7 +6,12 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { DIST, PROJECT_ROOT } from "../harness/runner.ts";
 import { parseFileCommands, parseWorkflowCommands } from "../harness/workflow-commands.ts";
-import { corpusReport, corpusWorkspace, fakeZizmorFolder, SEVERAL_INPUTS_FILES } from "./helpers.ts";
+import {
+  corpusReport,
+  corpusWorkspace,
+  fakeZizmorFolder,
+  SEVERAL_INPUTS_FILES,
+} from "./helpers.ts";
 
 interface CompositeStep {
   id?: string;
@@ -71,14 +76,17 @@ describe("actions/harden", () => {
       if (step.uses) expect(step.uses).toMatch(/@[0-9a-f]{40}$/);
     }
     expect(hardenStep.run).toContain('"$GITHUB_ACTION_PATH/../../dist/cli.js"');
-    const passed = Object.values(hardenStep.env ?? {}).map((value) => /inputs\.([a-z0-9-]+)/.exec(value)?.[1]);
+    const passed = Object.values(hardenStep.env ?? {}).map(
+      (value) => /inputs\.([a-z0-9-]+)/.exec(value)?.[1],
+    );
     expect(new Set(passed)).toEqual(new Set(Object.keys(definition.inputs)));
   });
 
   it("runs the permissions enforcer and zizmor and writes one combined summary", () => {
     const workspace = corpusWorkspace();
-    const report = corpusReport("json-v1.several-inputs.json", (audit) =>
-      `./.github/workflows/${SEVERAL_INPUTS_FILES[audit]}`,
+    const report = corpusReport(
+      "json-v1.several-inputs.json",
+      (audit) => `./.github/workflows/${SEVERAL_INPUTS_FILES[audit]}`,
     );
     const fake = fakeZizmorFolder({ stdout: report, exitCode: 14 });
     const run = runHarden({ "zizmor-path": join(fake, "zizmor") }, workspace);

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -67,12 +67,15 @@ export function fakeZizmorFolder(fake: FakeZizmor): string {
   writeFileSync(join(folder, "stdout.txt"), fake.stdout ?? "[]");
   writeFileSync(join(folder, "stderr.txt"), fake.stderr ?? "");
   writeFileSync(join(folder, "exit-code"), String(fake.exitCode ?? 0));
+  // Every archive differs, so no test can pick up another test's digest or attestation.
+  writeFileSync(join(folder, "nonce"), randomBytes(16).toString("hex"));
   const script = [
     "#!/bin/sh",
     'here=$(dirname "$0")',
     'if [ "$1" = "--version" ]; then cat "$here/version.txt"; exit 0; fi',
     'if [ -n "$FAKE_ZIZMOR_RECORD" ]; then',
     '  printf "%s\\n" "$@" > "$FAKE_ZIZMOR_RECORD"',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion in the script
     '  printf "token=%s\\n" "${GH_TOKEN:+present}" >> "$FAKE_ZIZMOR_RECORD"',
     "fi",
     'cat "$here/stdout.txt"',
@@ -155,7 +158,11 @@ export function syntheticFinding(
     persona: "Regular",
     ignored: false,
     primary: {
-      key: { kind: "local", printedPath: "./.github/workflows/ci.yml", path: ".github/workflows/ci.yml" },
+      key: {
+        kind: "local",
+        printedPath: "./.github/workflows/ci.yml",
+        path: ".github/workflows/ci.yml",
+      },
       annotation: "here",
       route: `jobs.build.steps[${line}]`,
       feature: `feature ${line}`,
@@ -168,4 +175,3 @@ export function syntheticFinding(
     ...overrides,
   };
 }
-

@@ -75,14 +75,21 @@ describe("running zizmor", () => {
     expect(() => inputs({ collect: "workflows, everything" })).toThrow(/collect.*everything/);
     expect(() => inputs({ "fail-on": "severe" })).toThrow(/fail-on/);
     expect(() => inputs({ "strict-collection": "yes" })).toThrow(/strict-collection/);
-    expect(inputs({ collect: "workflows, actions" }).zizmor.collect).toEqual(["workflows", "actions"]);
+    expect(inputs({ collect: "workflows, actions" }).zizmor.collect).toEqual([
+      "workflows",
+      "actions",
+    ]);
   });
 
   it("hands zizmor a token only when online audits are on", () => {
     const base = { PATH: "/bin", GH_TOKEN: "ghs_x", GITHUB_TOKEN: "ghs_y", INPUT_TOKEN: "ghs_z" };
     const offline = zizmorEnvironment(base, { onlineAudits: false, token: "ghs_t" });
     expect(offline).toEqual({ PATH: "/bin", NO_COLOR: "1" });
-    const online = zizmorEnvironment(base, { onlineAudits: true, token: "ghs_t", apiHost: "ghes.example" });
+    const online = zizmorEnvironment(base, {
+      onlineAudits: true,
+      token: "ghs_t",
+      apiHost: "ghes.example",
+    });
     expect(online).toMatchObject({ GH_TOKEN: "ghs_t", GH_HOST: "ghes.example" });
     expect(online.GITHUB_TOKEN).toBeUndefined();
     expect(zizmorArguments({ ...options, onlineAudits: true })).not.toContain("--offline");
@@ -94,11 +101,18 @@ describe("running zizmor", () => {
     expect(exitMeaning(12)).toEqual({ kind: "findings", highest: "low" });
     expect(exitMeaning(13)).toEqual({ kind: "findings", highest: "medium" });
     expect(exitMeaning(14)).toEqual({ kind: "findings", highest: "high" });
-    expect(exitMeaning(1)).toMatchObject({ kind: "tool-error", explanation: expect.stringMatching(/tool error/) });
+    expect(exitMeaning(1)).toMatchObject({
+      kind: "tool-error",
+      explanation: expect.stringMatching(/tool error/),
+    });
     expect(exitMeaning(2)).toMatchObject({ explanation: expect.stringMatching(/arguments/) });
-    expect(exitMeaning(3)).toMatchObject({ explanation: expect.stringMatching(/no inputs.*checkout/) });
+    expect(exitMeaning(3)).toMatchObject({
+      explanation: expect.stringMatching(/no inputs.*checkout/),
+    });
     expect(exitMeaning(10)).toMatchObject({ kind: "tool-error" });
-    expect(exitMeaning(null, "SIGKILL")).toMatchObject({ explanation: expect.stringMatching(/SIGKILL/) });
+    expect(exitMeaning(null, "SIGKILL")).toMatchObject({
+      explanation: expect.stringMatching(/SIGKILL/),
+    });
   });
 
   it("picks zizmor's WARN lines out of stderr, colours removed", () => {

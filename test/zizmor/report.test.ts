@@ -2,9 +2,9 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../harness/runner.ts";
 import {
   capSpan,
+  capToFiles,
   describeKey,
   type Finding,
   parseJsonV1,
@@ -12,13 +12,16 @@ import {
   toSpan,
   workspacePath,
 } from "../../src/zizmor/report.ts";
+import { PROJECT_ROOT } from "../harness/runner.ts";
 import { corpusReport, fixture, SEVERAL_INPUTS_FILES } from "./helpers.ts";
 
 const workspace = "/home/runner/work/repo/repo";
 const paths = { workspace, cwd: workspace };
 const CORPUS = join(PROJECT_ROOT, "..", "shared", "corpus", "zizmor");
 
-function severalInputs(pathFor = (audit: string) => `./.github/workflows/${SEVERAL_INPUTS_FILES[audit]}`) {
+function severalInputs(
+  pathFor = (audit: string) => `./.github/workflows/${SEVERAL_INPUTS_FILES[audit]}`,
+) {
   return parseJsonV1(corpusReport("json-v1.several-inputs.json", pathFor), paths);
 }
 
@@ -84,7 +87,9 @@ describe("reading zizmor JSON v1", () => {
 
   it("reads Remote and Stdin keys as locations with no workspace file", () => {
     const report = JSON.parse(corpusReport("json-v1.fix-metadata.json", () => "x.yml"));
-    const remote = { Remote: { slug: { owner: "octo", repo: "hello", git_ref: "v1" }, path: "action.yml" } };
+    const remote = {
+      Remote: { slug: { owner: "octo", repo: "hello", git_ref: "v1" }, path: "action.yml" },
+    };
     report[0].locations[0].symbolic.key = remote;
     report[0].locations[1].symbolic.key = "Stdin";
     const [finding] = parseJsonV1(JSON.stringify(report), paths);
@@ -118,7 +123,9 @@ describe("reading zizmor JSON v1", () => {
   it("refuses output that is not JSON v1, saying what is wrong", () => {
     expect(() => parseJsonV1("{}", paths)).toThrow(/top level is not an array/);
     expect(() => parseJsonV1("not json", paths)).toThrow(ReportFormatError);
-    expect(() => parseJsonV1('[{"ident":"x"}]', paths)).toThrow(/finding 1 has no 'determinations'/);
+    expect(() => parseJsonV1('[{"ident":"x"}]', paths)).toThrow(
+      /finding 1 has no 'determinations'/,
+    );
   });
 
   it("throws only ReportFormatError, whatever JSON it is given", () => {
@@ -160,5 +167,19 @@ describe("the shared zizmor corpus", () => {
       }
     }
   });
-  if (!present) it.skip("../shared/corpus/zizmor is absent; the copies in fixtures/ still run", () => {});
+  if (!present)
+    it.skip("../shared/corpus/zizmor is absent; the copies in fixtures/ still run", () => {});
+});
+
+describe("capping spans at the end of the file", () => {
+  it("never points past the last line of a file it can read", () => {
+    const report = JSON.parse(corpusReport("json-v1.fix-metadata.json", () => "dependabot.yml"));
+    // Point the finding past the end of the 10-line file, as a span to end of file can.
+    report[0].locations[0].concrete.location.start_point = { row: 9, column: 4 };
+    report[0].locations[0].concrete.location.end_point = { row: 14, column: 3 };
+    const findings = parseJsonV1(JSON.stringify(report), paths);
+    const capped = capToFiles(findings, (path) => (path === "dependabot.yml" ? 10 : undefined));
+    expect(capped[0]?.primary).toMatchObject({ line: 10, endLine: 10 });
+    expect(capToFiles(findings, () => undefined)[0]?.primary.endLine).toBe(15);
+  });
 });

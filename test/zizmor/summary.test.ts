@@ -18,7 +18,10 @@ const baseOptions = {
 
 function corpusFindings() {
   return parseJsonV1(
-    corpusReport("json-v1.several-inputs.json", (audit) => `.github/workflows/${SEVERAL_INPUTS_FILES[audit]}`),
+    corpusReport(
+      "json-v1.several-inputs.json",
+      (audit) => `.github/workflows/${SEVERAL_INPUTS_FILES[audit]}`,
+    ),
     { workspace, cwd: workspace },
   );
 }
@@ -57,15 +60,20 @@ describe("job summary", () => {
 
   it("shows Remote and Stdin findings, which have no annotation", () => {
     const remote = syntheticFinding("medium", 3);
-    remote.primary.key = { kind: "remote", repository: "octo/hello", ref: "v1", path: "action.yml" };
+    remote.primary.key = {
+      kind: "remote",
+      repository: "octo/hello",
+      ref: "v1",
+      path: "action.yml",
+    };
     const markdown = analyse([remote], baseOptions).summary.toString();
     expect(markdown).toContain(`### ${escapeMarkdown("octo/hello@v1:action.yml")}`);
   });
 
   it("keeps anything zizmor prints inert in markdown and workflow commands", () => {
-    const hostile = fc.string({ unit: "grapheme", maxLength: 60 }).map(
-      (noise) => `${noise}\n::error::x <img src=x> [y](https://evil) @team ${noise}`,
-    );
+    const hostile = fc
+      .string({ unit: "grapheme", maxLength: 60 })
+      .map((noise) => `${noise}\n::error::x <img src=x> [y](https://evil) @team ${noise}`);
     fc.assert(
       fc.property(hostile, hostile, hostile, (description, annotation, path) => {
         const finding = syntheticFinding("high", 2, { description, url: "javascript:alert(1)" });

@@ -1,8 +1,8 @@
 // The dashboard: reads data/index.json, draws one uPlot chart per benchmark as it scrolls into
 // view, and compares two runs. Only this site's own files are fetched.
-"use strict";
 
 const state = { index: null, charts: new Map(), observer: null };
+const FIRST_SCREEN = 6;
 
 const byId = (id) => document.getElementById(id);
 
@@ -42,7 +42,10 @@ function formatValue(value, unit) {
 }
 
 // Axis ticks stay short: the unit is in the chart's heading.
-const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumSignificantDigits: 4 });
+const compact = new Intl.NumberFormat("en-US", {
+  notation: "compact",
+  maximumSignificantDigits: 4,
+});
 
 function formatTick(value, unit) {
   if (unit === "ns") return formatValue(value, unit);
@@ -109,21 +112,42 @@ function renderCharts() {
   for (const [group, members] of groups) {
     const grid = element("div", { class: "grid" });
     for (const benchmark of members) grid.append(chartCard(benchmark));
-    const summary = element("summary", {}, `${group} `, element("span", { class: "muted" }, `(${members.length})`));
+    const summary = element(
+      "summary",
+      {},
+      `${group} `,
+      element("span", { class: "muted" }, `(${members.length})`),
+    );
     container.append(element("details", { class: "group", open: "" }, summary, grid));
+  }
+  // The first screenful is drawn at once rather than after the observer's first callback.
+  for (const card of [...container.querySelectorAll(".chart")].slice(0, FIRST_SCREEN)) {
+    state.observer.unobserve(card);
+    drawChart(card).catch(reportError);
   }
 }
 
 function describeMetric(benchmark) {
-  return benchmark.metric === benchmark.unit ? benchmark.metric : `${benchmark.metric} (${benchmark.unit})`;
+  return benchmark.metric === benchmark.unit
+    ? benchmark.metric
+    : `${benchmark.metric} (${benchmark.unit})`;
 }
 
 function chartCard(benchmark) {
   const card = element(
     "div",
-    { class: "chart", "data-id": benchmark.id, "data-metric": benchmark.metric, "data-series": benchmark.series },
+    {
+      class: "chart",
+      "data-id": benchmark.id,
+      "data-metric": benchmark.metric,
+      "data-series": benchmark.series,
+    },
     element("h3", {}, benchmark.id),
-    element("div", { class: "meta" }, `${describeMetric(benchmark)} · latest ${formatValue(benchmark.latest, benchmark.unit)}`),
+    element(
+      "div",
+      { class: "meta" },
+      `${describeMetric(benchmark)} · latest ${formatValue(benchmark.latest, benchmark.unit)}`,
+    ),
     element("div", { class: "plot" }),
     element("div", { class: "hover muted" }, "Hover a point for its commit."),
   );
@@ -162,7 +186,12 @@ async function drawChart(card) {
         {},
         { label: "low", stroke: "transparent", points: { show: false } },
         { label: "high", stroke: "transparent", points: { show: false } },
-        { label: series.metric, stroke: "#2563eb", width: 2, points: { show: series.points.length < 60 } },
+        {
+          label: series.metric,
+          stroke: "#2563eb",
+          width: 2,
+          points: { show: series.points.length < 60 },
+        },
       ],
       bands: [{ series: [2, 1], fill: "rgba(37, 99, 235, 0.12)" }],
       hooks: { setCursor: [(u) => showPoint(card, series, u.cursor.idx)] },
@@ -187,9 +216,14 @@ function showPoint(card, series, index) {
   const hover = card.querySelector(".hover");
   const parts = [
     linkTo(run.commit.slice(0, 10), commitUrl(run.commit)),
-    document.createTextNode(` · ${run.timestamp.slice(0, 16).replace("T", " ")} · ${formatValue(point[1], series.unit)}`),
+    document.createTextNode(
+      ` · ${run.timestamp.slice(0, 16).replace("T", " ")} · ${formatValue(point[1], series.unit)}`,
+    ),
   ];
-  if (run.pullRequest !== null) parts.push(document.createTextNode(" · "), linkTo(`PR #${run.pullRequest}`, pullUrl(run.pullRequest)));
+  const pull = run.pullRequest ?? run.mergedPullRequest;
+  if (pull !== null && pull !== undefined) {
+    parts.push(document.createTextNode(" · "), linkTo(`PR #${pull}`, pullUrl(pull)));
+  }
   if (run.url) parts.push(document.createTextNode(" · "), linkTo("workflow run", run.url));
   hover.replaceChildren(...parts);
   hover.dataset.commit = run.commit;
@@ -203,13 +237,17 @@ function fillCompareControls() {
   const runs = state.index.runs;
   for (const id of ["compare-base", "compare-head"]) {
     const select = byId(id);
-    select.replaceChildren(...runs.map((run, index) => element("option", { value: index }, runLabel(run))).reverse());
+    select.replaceChildren(
+      ...runs.map((run, index) => element("option", { value: index }, runLabel(run))).reverse(),
+    );
   }
   byId("compare-base").value = String(Math.max(0, runs.length - 2));
   byId("compare-head").value = String(Math.max(0, runs.length - 1));
   const pulls = byId("compare-pull");
   for (const pull of state.index.pulls) {
-    pulls.append(element("option", { value: pull.number }, `PR #${pull.number} (${pull.commit.slice(0, 10)})`));
+    pulls.append(
+      element("option", { value: pull.number }, `PR #${pull.number} (${pull.commit.slice(0, 10)})`),
+    );
   }
 }
 
@@ -239,7 +277,9 @@ async function renderCompare() {
     fetchJson(`data/${headFile}`),
   ]);
   byId("compare-note").textContent = note;
-  byId("compare-table").querySelector("tbody").replaceChildren(...compareRows(base.results, head.results));
+  byId("compare-table")
+    .querySelector("tbody")
+    .replaceChildren(...compareRows(base.results, head.results));
 }
 
 function compareRows(baseResults, headResults) {
@@ -252,15 +292,26 @@ function compareRows(baseResults, headResults) {
     const head = headByKey.get(name);
     const either = head ?? base;
     const change = formatChange(base?.value, head?.value);
-    const worse = base && head && (higherIsBetter(either.unit) ? head.value < base.value : head.value > base.value);
+    const worse =
+      base &&
+      head &&
+      (higherIsBetter(either.unit) ? head.value < base.value : head.value > base.value);
     const tone = !change || change === "0%" ? "" : worse ? "worse" : "better";
     return element(
       "tr",
       { "data-id": either.id, "data-metric": either.metric },
       element("td", {}, element("code", {}, either.id)),
       element("td", {}, either.metric),
-      element("td", { class: "num", "data-value": base?.value }, base ? formatValue(base.value, either.unit) : "—"),
-      element("td", { class: "num", "data-value": head?.value }, head ? formatValue(head.value, either.unit) : "—"),
+      element(
+        "td",
+        { class: "num", "data-value": base?.value },
+        base ? formatValue(base.value, either.unit) : "—",
+      ),
+      element(
+        "td",
+        { class: "num", "data-value": head?.value },
+        head ? formatValue(head.value, either.unit) : "—",
+      ),
       element("td", { class: `num ${tone}` }, change || (base ? "removed" : "added")),
     );
   });
@@ -286,7 +337,8 @@ function reportError(error) {
 
 async function start() {
   state.index = await fetchJson("data/index.json");
-  byId("repository").textContent = `${state.index.repository} · ${state.index.runs.length} runs · ${state.index.benchmarks.length} benchmarks`;
+  byId("repository").textContent =
+    `${state.index.repository} · ${state.index.runs.length} runs · ${state.index.benchmarks.length} benchmarks`;
   const groups = [...new Set(state.index.benchmarks.map((benchmark) => benchmark.group))].sort();
   byId("group").append(...groups.map((group) => element("option", { value: group }, group)));
   const metrics = [...new Set(state.index.benchmarks.map((benchmark) => benchmark.metric))].sort();

@@ -62,7 +62,9 @@ export async function fetchGitHubAttestations(
     for (const entry of page.attestations ?? []) {
       if (entry.bundle) found.push({ bundle: entry.bundle, repositoryId: entry.repository_id });
     }
-    next = nextPageQuery(response.headers.link);
+    const following = nextPageQuery(response.headers.link);
+    // A server that repeats the same next page would otherwise be asked forever.
+    next = JSON.stringify(following) === JSON.stringify(next) ? undefined : following;
   }
   return found;
 }

@@ -2,7 +2,7 @@ import { GraphQLError } from "graphql";
 
 type Args = Record<string, unknown>;
 
-/** Deliberately not exported from the package: GitHub's cursors are opaque too. */
+/** Opaque to clients, as GitHub's are; only this module reads them back. */
 function cursor(index: number): string {
   return Buffer.from(`cursor:v2:${index}`).toString("base64");
 }

@@ -110,7 +110,7 @@ export class GraphQLEndpoint {
     }
   }
 
-  handle(requestBody: unknown, context: GraphQLContext): GraphQLResult {
+  async handle(requestBody: unknown, context: GraphQLContext): Promise<GraphQLResult> {
     const { query, variables, operationName } = (requestBody ?? {}) as {
       query?: unknown;
       variables?: unknown;
@@ -135,7 +135,7 @@ export class GraphQLEndpoint {
     const errors = validate(githubSchema(), document);
     if (errors.length > 0) return this.rejected(errors, name);
 
-    const result = execute({
+    const result = await execute({
       schema: githubSchema(),
       document,
       rootValue: {},
@@ -145,7 +145,6 @@ export class GraphQLEndpoint {
       fieldResolver: this.fieldResolver,
       typeResolver,
     });
-    if ("then" in result) throw new Error("github-sim: resolvers must be synchronous");
     const body: GraphQLResult["body"] = { data: result.data ?? null };
     if (result.errors) body.errors = result.errors.map(formatError);
     // Variable errors surface here, not from validate(); GitHub refuses those queries too.

@@ -1,6 +1,23 @@
 /**
- * The GitHub simulator every test of the suite talks to. See `simulator.ts` for the server,
- * `state.ts` and `repository-state.ts` for the seed helpers.
+ * The GitHub simulator every test of the suite talks to: a stateful api.github.com on
+ * 127.0.0.1 that checks each request and response against GitHub's published REST description
+ * and GraphQL schema, so that "works in our tests" means "works on github.com".
+ *
+ * ```ts
+ * await using sim = await startGitHubSimulator();
+ * const repo = sim.state.addRepository({ owner: "octo-org", name: "app" });
+ * const pull = repo.addPullRequest({ number: 7, head: "feature", files: ["src/a.ts"] });
+ * const build = repo.addCheckRun({ name: "build", headSha: pull.head.sha });
+ * sim.onRequest(() => {
+ *   if (sim.count("checks/list-for-ref") === 2) repo.updateCheckRun(build.id, { conclusion: "success" });
+ * });
+ * const client = createGitHubClient({ token: sim.token, apiUrl: sim.url, graphqlUrl: sim.graphqlUrl });
+ * // ... run the code under test with `client` ...
+ * sim.assertNoViolations(); // also checked by close() / `await using`
+ * ```
+ *
+ * Compiled validators are cached under `node_modules/.cache/github-sim/` between test processes;
+ * set `GITHUB_SIM_NO_CACHE=1` to compile afresh.
  */
 export type { AttestationStatement } from "./attestation-bundle.ts";
 export type { AddCheckRunOptions, CheckRunPatch } from "./check-seeds.ts";

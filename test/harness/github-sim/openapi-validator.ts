@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import {
@@ -298,9 +299,10 @@ function validator(key: string, schema: JsonSchema): ValidateFunction {
   if (validate) return validate;
   if (!cacheConfigured) {
     cacheConfigured = true;
-    configureValidatorCache(
-      `${loadSpec().fingerprint}\0${JSON.stringify(AJV_OPTIONS)}\0${toJsonSchema.toString()}`,
-    );
+    // This file's text stands for the conversion and options; a transpiler's output would
+    // differ between Vitest and plain Node and split the cache.
+    const source = readFileSync(new URL(import.meta.url), "utf8");
+    configureValidatorCache(`${loadSpec().fingerprint}\0${source}`);
   }
   validate = loadCachedValidator(key);
   if (!validate) {

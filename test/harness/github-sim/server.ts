@@ -47,17 +47,41 @@ interface Reply {
   body?: unknown;
 }
 
+/** One request in flight: what the phases below read and the log entry they fill in. */
+interface Exchange {
+  sim: SimulatorInternals;
+  request: IncomingMessage;
+  url: URL;
+  body: ParsedBody;
+  entry: RecordedRequest;
+  violate(kind: Violation["kind"], message: string): void;
+}
+
 /**
- * The whole life of a request: fault injection, authentication, matching and checking against
- * GitHub's description, the primary rate limit, the handler, conditional GETs, response checks,
- * the log, and the `onRequest` hooks (which run before the reply is written, so the next
- * request sees whatever they change).
+ * The whole life of a request: fault injection, authentication, the primary rate limit, then
+ * GraphQL or REST. The log entry is recorded, and the `onRequest` hooks run, before the reply is
+ * written, so the next request sees whatever a hook changes.
  */
 export async function handleRequest(
   sim: SimulatorInternals,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
+  const exchange = await receive(sim, request);
+  const { entry } = exchange;
+  const reply = await answer(exchange);
+  entry.durationMs = Date.now() - entry.timestamp;
+  if (reply === "reset") {
+    sim.record(entry);
+    request.socket.destroy();
+    return;
+  }
+  entry.status = reply.status;
+  sim.record(entry);
+  write(response, reply);
+}
+
+async function receive(sim: SimulatorInternals, request: IncomingMessage): Promise<Exchange> {
   const timestamp = Date.now();
   const method = request.method ?? "GET";
   const url = new URL(request.url ?? "/", sim.links.api);
@@ -82,85 +106,83 @@ export async function handleRequest(
     timestamp,
     durationMs: 0,
   };
-  const violate = (kind: Violation["kind"], message: string) =>
-    sim.violate({
-      kind,
-      request: `${method} ${entry.url}`,
-      operationId: entry.operationId,
-      message,
-    });
-  const finish = (reply: Reply) => {
-    entry.status = reply.status;
-    entry.durationMs = Date.now() - timestamp;
-    sim.record(entry);
-    write(response, reply);
+  return {
+    sim,
+    request,
+    url,
+    body,
+    entry,
+    violate: (kind, message) =>
+      sim.violate({
+        kind,
+        request: `${method} ${entry.url}`,
+        operationId: entry.operationId,
+        message,
+      }),
   };
+}
 
+async function answer(exchange: Exchange): Promise<Reply | "reset"> {
+  const { sim, request, entry } = exchange;
   const fault = entry.route === undefined ? undefined : sim.takeFault(entry.route);
   if (fault) {
     entry.fault = fault.kind;
-    if (fault.kind === "latency") {
-      await sleep(fault.latencyMs ?? 1000);
-    } else if (fault.kind === "connection-reset") {
-      entry.durationMs = Date.now() - timestamp;
-      sim.record(entry);
-      request.socket.destroy();
-      return;
-    } else {
-      return finish(faultReply(fault));
-    }
+    if (fault.kind === "connection-reset") return "reset";
+    if (fault.kind !== "latency") return faultReply(fault);
+    await sleep(fault.latencyMs ?? 1000);
   }
-
   if (!authenticated(request, sim.token)) {
     const message = request.headers.authorization ? "Bad credentials" : "Requires authentication";
-    return finish(errorReply(401, message));
+    return errorReply(401, message);
   }
-
-  const resource: RateLimitResource = isGraphQL ? "graphql" : "core";
-  const rateHeaders = () => sim.rateLimit.headers(resource);
+  const resource: RateLimitResource = entry.route === "POST /graphql" ? "graphql" : "core";
   if (sim.rateLimit.isExhausted(resource)) {
-    return finish({
+    return {
       status: 403,
-      headers: rateHeaders(),
+      headers: sim.rateLimit.headers(resource),
       body: {
         message: `API rate limit exceeded for installation. If you reach out to GitHub Support for help, please include the request ID ${requestId()}.`,
         documentation_url:
           "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-the-primary-rate-limit",
         status: "403",
       },
-    });
+    };
   }
+  return resource === "graphql" ? graphqlReply(exchange) : restReply(exchange);
+}
 
-  if (isGraphQL) {
-    sim.rateLimit.consume("graphql");
-    const result = sim.graphql.handle(body.value, {
-      state: sim.state,
-      links: sim.links,
-      rateLimits: sim.rateLimit,
-    });
-    entry.graphqlOperationName = result.operationName;
-    if (result.problem) violate("invalid-graphql", result.problem);
-    return finish({ status: result.status, headers: rateHeaders(), body: result.body });
-  }
+async function graphqlReply({ sim, body, entry, violate }: Exchange): Promise<Reply> {
+  sim.rateLimit.consume("graphql");
+  const result = await sim.graphql.handle(body.value, {
+    state: sim.state,
+    links: sim.links,
+    rateLimits: sim.rateLimit,
+  });
+  entry.graphqlOperationName = result.operationName;
+  if (result.problem) violate("invalid-graphql", result.problem);
+  return { status: result.status, headers: sim.rateLimit.headers("graphql"), body: result.body };
+}
 
-  if (!match || !("operation" in match) || !operation) {
-    const problem = match && !("operation" in match) ? match : undefined;
-    if (problem) violate(problem.kind, problem.message);
+/** Match and check against the description, run the handler, check what it answers. */
+function restReply(exchange: Exchange): Reply {
+  const { sim, url, body, entry, violate } = exchange;
+  const rateHeaders = () => sim.rateLimit.headers("core");
+  const match = matchOperation(entry.method, url.pathname);
+  if (!("operation" in match)) {
+    violate(match.kind, match.message);
     sim.rateLimit.consume("core");
-    return finish(
-      rejection(sim, problem?.kind ?? "unknown-route", problem?.message ?? "", rateHeaders()),
-    );
+    return rejection(sim, match.kind, match.message, rateHeaders());
   }
-
+  const { operation } = match;
   const checked = checkRequest(match, url.searchParams, body);
   for (const problem of checked.problems) violate(problem.kind, problem.message);
   const refusal = checked.problems.find((problem) => REJECTING[problem.kind] !== undefined);
   if (refusal) {
     sim.rateLimit.consume("core");
     if (body.parseError !== undefined) {
-      return finish({ ...errorReply(400, "Problems parsing JSON"), headers: rateHeaders() });
+      return { ...errorReply(400, "Problems parsing JSON"), headers: rateHeaders() };
     }
-    return finish(rejection(sim, refusal.kind, refusal.message, rateHeaders()));
+    return rejection(sim, refusal.kind, refusal.message, rateHeaders());
   }
 
   let routed: RouteResponse;
@@ -177,28 +199,22 @@ export async function handleRequest(
   } catch (error) {
     routed = handlerFailure(error, (message) => violate("simulator-error", message));
   }
-
   for (const problem of checkResponse(operation, routed.status, routed.body)) {
     violate(problem.kind, problem.message);
   }
 
   const headers: Record<string, string> = { ...routed.headers };
-  if (method === "GET" && routed.status === 200) {
-    const etag = `W/"${createHash("sha256").update(JSON.stringify(routed.body)).digest("hex")}"`;
-    headers.etag = etag;
-    if (matchesEtag(request.headers["if-none-match"], etag)) {
+  if (entry.method === "GET" && routed.status === 200) {
+    headers.etag = `W/"${createHash("sha256").update(JSON.stringify(routed.body)).digest("hex")}"`;
+    if (matchesEtag(exchange.request.headers["if-none-match"], headers.etag)) {
       // GitHub does not count a 304 against the primary rate limit.
       entry.conditional = true;
-      return finish({ status: 304, headers: { ...headers, ...rateHeaders() } });
+      return { status: 304, headers: { ...headers, ...rateHeaders() } };
     }
   }
   // rate_limit is free on GitHub, so that clients can check without spending.
   if (operation.operationId !== "rate-limit/get") sim.rateLimit.consume("core");
-  return finish({
-    status: routed.status,
-    headers: { ...headers, ...rateHeaders() },
-    body: routed.body,
-  });
+  return { status: routed.status, headers: { ...headers, ...rateHeaders() }, body: routed.body };
 }
 
 function handlerFailure(error: unknown, report: (message: string) => void): RouteResponse {
@@ -230,8 +246,16 @@ function rejection(
   // The reason also travels in a header GitHub does not send, for whoever reads raw traffic.
   return {
     ...errorReply(status, message),
-    headers: { ...headers, "x-github-sim-violation": reason.slice(0, 500) },
+    headers: { ...headers, "x-github-sim-violation": headerSafe(reason) },
   };
+}
+
+/** Header values may not carry newlines or anything outside Latin-1. */
+function headerSafe(text: string): string {
+  return text
+    .replace(/\s+/g, " ")
+    .replace(/[^\x20-\x7e]/g, "?")
+    .slice(0, 500);
 }
 
 function faultReply(fault: Readonly<FaultSpec>): Reply {
@@ -289,7 +313,13 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function parseBody(raw: string): { present: boolean; value: unknown; parseError?: string } {
+interface ParsedBody {
+  present: boolean;
+  value: unknown;
+  parseError?: string;
+}
+
+function parseBody(raw: string): ParsedBody {
   if (raw.trim() === "") return { present: false, value: undefined };
   try {
     return { present: true, value: JSON.parse(raw) };

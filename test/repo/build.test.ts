@@ -1,0 +1,60 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../harness/runner.ts";
+
+let outdir: string;
+let buildOutput: { status: number | null; stdout: string; stderr: string };
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), "sg-build-"));
+  buildOutput = spawnSync(process.execPath, ["scripts/build.mjs", "--outdir", outdir], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+  });
+});
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+const entries = () =>
+  readdirSync(join(PROJECT_ROOT, "src"), { withFileTypes: true })
+    .filter(
+      (entry) =>
+        entry.isDirectory() && existsSync(join(PROJECT_ROOT, "src", entry.name, "main.ts")),
+    )
+    .map((entry) => entry.name);
+
+const builtFiles = () => [
+  ...readdirSync(outdir)
+    .filter((name) => name.endsWith(".js"))
+    .map((name) => join(outdir, name)),
+  ...readdirSync(join(outdir, "chunks")).map((name) => join(outdir, "chunks", name)),
+];
+
+describe("scripts/build.mjs", () => {
+  it("builds without errors", () => {
+    expect(buildOutput.stderr).toBe("");
+    expect(buildOutput.status).toBe(0);
+  });
+
+  it("writes dist/<name>.js for every src/<name>/main.ts, found rather than listed", () => {
+    expect(entries()).toContain("cli");
+    for (const name of entries()) expect(existsSync(join(outdir, `${name}.js`)), name).toBe(true);
+  });
+
+  it("shares dependencies in chunks instead of copying them into every bundle", () => {
+    // A string only @actions/core's file-command code holds.
+    const holders = builtFiles().filter((file) =>
+      readFileSync(file, "utf8").includes("ghadelimiter_"),
+    );
+    expect(holders).toHaveLength(1);
+    expect(holders[0]).toContain(`${outdir}/chunks/`);
+  });
+
+  it("lists the licence of every bundled package", () => {
+    const licences = readFileSync(join(outdir, "THIRD_PARTY_LICENSES.txt"), "utf8");
+    expect(licences).toMatch(/^@actions\/core@\d+\.\d+\.\d+ \(MIT\)$/m);
+    expect(licences).toMatch(/^@octokit\/core@\d+\.\d+\.\d+ \(MIT\)$/m);
+  });
+});
