@@ -296,15 +296,22 @@ function likelyCause(
   runs: readonly WorkflowRunRecord[],
   broken: WorkflowRunRecord | undefined,
 ) {
-  if (broken)
-    return `workflow run ${run(broken)} concluded ${describeConclusion(broken.conclusion ?? "unknown")}`;
-  if (rule.workflow !== undefined && runs.length === 0) {
-    return `no run of ${rule.workflow} on this commit (a branch or paths filter, [skip ci], a disabled workflow, or a YAML error)`;
-  }
   if (rule.workflow !== undefined) {
+    if (broken) {
+      return `workflow run ${run(broken)} concluded ${describeConclusion(broken.conclusion ?? "unknown")}`;
+    }
+    if (runs.length === 0) {
+      return `no run of ${rule.workflow} on this commit (a branch or paths filter, [skip ci], a disabled workflow, or a YAML error)`;
+    }
     return `${rule.workflow} ran without a job named ${rule.check ?? rule.job} (the job was renamed, or skipped by its if: condition)`;
   }
-  return "no check run or status of that name (a workflow skipped by a branch or paths filter, [skip ci], a disabled workflow, a YAML error, or a renamed job)";
+  // Unpinned, any workflow could have held the check: name only runs that never started.
+  const unstarted = runs.filter((candidate) => candidate.conclusion === "startup_failure");
+  const also =
+    unstarted.length > 0
+      ? `; ${unstarted.map(run).join(", ")} could not start (often a YAML error)`
+      : "";
+  return `no check run or status of that name (a workflow skipped by a branch or paths filter, [skip ci], a disabled workflow, a YAML error, or a renamed job${also})`;
 }
 
 function run(record: WorkflowRunRecord): string {

@@ -125,7 +125,10 @@ async function verifiedArchive(
   if (existsSync(join(folder, ".complete")) && existsSync(cached)) {
     const bytes = readFileSync(cached);
     try {
-      return { bytes, provenance: `${await verify(bytes, "in the tool cache", expected)} (tool cache)` };
+      return {
+        bytes,
+        provenance: `${await verify(bytes, "in the tool cache", expected)} (tool cache)`,
+      };
     } catch (thrown) {
       if (!(thrown instanceof VerificationError)) throw thrown;
       deps.notice(`the cached zizmor ${version} archive did not verify; downloading it again`);

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 import * as core from "@actions/core";
 import { ConfigurationError } from "../core/errors.ts";
@@ -70,8 +71,9 @@ export async function run(inputs: ZizmorInputs, deps: RunDeps): Promise<Analysis
         {
           ...inputs.install,
           platform: deps.platform,
-          toolCache: env.RUNNER_TOOL_CACHE ?? resolve(env.RUNNER_TEMP ?? workspace, "_tool"),
-          temp: env.RUNNER_TEMP ?? workspace,
+          // Outside Actions (the CLI), nothing is written into the checkout.
+          toolCache: env.RUNNER_TOOL_CACHE ?? resolve(env.RUNNER_TEMP ?? tmpdir(), "_tool"),
+          temp: env.RUNNER_TEMP ?? tmpdir(),
         },
         { ...deps, verifyAttestation },
       ),

@@ -219,6 +219,19 @@ describe("local directory storage", () => {
     }
   });
 
+  it("keeps all 20 runs uploaded to a directory at the same time, and indexes every one", async () => {
+    using directory = temporaryDirectory();
+    const store = new DirectoryStore(directory.path);
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, index) => {
+        await storeRun(store, "", storedRun(index), true);
+        await publishSite(store, "", ASSETS, 1000, { stored: [], notStored: [] });
+      }),
+    );
+    expect(await store.list("runs/")).toHaveLength(20);
+    expect(JSON.parse((await store.get("site/data/index.json")) ?? "{}").runs).toHaveLength(20);
+  });
+
   it("stores pull-request results apart from the main history unless asked", async () => {
     using directory = temporaryDirectory();
     const store = new DirectoryStore(directory.path);

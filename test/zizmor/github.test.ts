@@ -151,7 +151,7 @@ describe("zizmor's own attestation", () => {
 
   async function attestedRun(claims: Record<string, unknown>, attestBytes?: Buffer) {
     const archive = fakeArchive({ version: VERSION, stdout: "[]" });
-    const bundle = await sigstore.sign(
+    const bundle = await signRetryingResets(
       {
         subjects: [
           { name: ASSET, digest: { sha256: attestBytes ? sha256(attestBytes) : archive.sha256 } },
@@ -209,6 +209,22 @@ describe("zizmor's own attestation", () => {
     expect(run.log).toMatch(/has no attestation for sha256:[0-9a-f]{64}/);
   });
 });
+
+/**
+ * The harness's Fulcio closes idle keep-alive sockets after a few seconds, and the signing client
+ * may reuse one just then (ECONNRESET) when the runs between signatures are slow; that is the
+ * test service's hiccup, not a verification result, so it is retried.
+ */
+async function signRetryingResets(...args: Parameters<SigstoreHarness["sign"]>) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sigstore.sign(...args);
+    } catch (thrown) {
+      const cause = (thrown as { cause?: { code?: string } }).cause;
+      if (cause?.code !== "ECONNRESET" || attempt === 3) throw thrown;
+    }
+  }
+}
 
 function sha256(bytes: Buffer): string {
   return createHash("sha256").update(bytes).digest("hex");
