@@ -34,26 +34,45 @@ function history(commits: number, tagAt: number | undefined): string {
     `[workspace]\nmembers = ["crates/*"]\n\n[workspace.package]\nversion = "1.0.0"\n`,
   );
   for (const dir of members) {
-    layout += inline(`${dir}/Cargo.toml`, `[package]\nname = "${dir.slice(7)}"\nversion.workspace = true\n`);
+    layout += inline(
+      `${dir}/Cargo.toml`,
+      `[package]\nname = "${dir.slice(7)}"\nversion.workspace = true\n`,
+    );
   }
   for (let i = 0; i < CRATES; i++) {
-    layout += inline(`crates/c${i}/Cargo.toml`, `[package]\nname = "c${i}"\nversion = "0.${i % 7}.0"\n`);
+    layout += inline(
+      `crates/c${i}/Cargo.toml`,
+      `[package]\nname = "c${i}"\nversion = "0.${i % 7}.0"\n`,
+    );
   }
   for (let i = 0; i < EXAMPLES; i++) {
     layout += inline(`examples/e${i}/Cargo.toml`, `[package]\nname = "e${i}"\nversion = "0.1.0"\n`);
-    layout += inline(`examples/e${i}/Cargo.lock`, `version = 4\n\n[[package]]\nname = "e${i}"\nversion = "0.1.0"\n`);
+    layout += inline(
+      `examples/e${i}/Cargo.lock`,
+      `version = 4\n\n[[package]]\nname = "e${i}"\nversion = "0.1.0"\n`,
+    );
   }
   const start = DEPARTURE - (commits + 10) * 60_000;
   parts.push(commit(1, start, "chore: layout", layout));
   const kinds = ["feat", "fix", "chore", "docs", "perf", "Update things"];
-  const dirs = [...members, ...Array.from({ length: CRATES }, (_, i) => `crates/c${i}`), ...Array.from({ length: EXAMPLES }, (_, i) => `examples/e${i}`)];
+  const dirs = [
+    ...members,
+    ...Array.from({ length: CRATES }, (_, i) => `crates/c${i}`),
+    ...Array.from({ length: EXAMPLES }, (_, i) => `examples/e${i}`),
+  ];
   for (let n = 1; n <= commits; n++) {
     const dir = dirs[(n * 7919) % dirs.length] as string;
     const kind = kinds[n % kinds.length] as string;
     const message = kind.includes(" ") ? `${kind} ${n}` : `${kind}: change ${n}`;
-    parts.push(commit(n + 1, start + n * 60_000, message, inline(`${dir}/src/lib.rs`, `// ${n}\n`)));
+    parts.push(
+      commit(n + 1, start + n * 60_000, message, inline(`${dir}/src/lib.rs`, `// ${n}\n`)),
+    );
     if (n === tagAt) {
-      const tags = [`v1.0.0`, ...Array.from({ length: CRATES }, (_, i) => `c${i}-v0.${i % 7}.0`), ...Array.from({ length: EXAMPLES }, (_, i) => `e${i}-v0.1.0`)];
+      const tags = [
+        `v1.0.0`,
+        ...Array.from({ length: CRATES }, (_, i) => `c${i}-v0.${i % 7}.0`),
+        ...Array.from({ length: EXAMPLES }, (_, i) => `e${i}-v0.1.0`),
+      ];
       for (const tag of tags) parts.push(`reset refs/tags/${tag}\nfrom :${n + 1}\n\n`);
     }
   }
@@ -64,7 +83,11 @@ function generate(commits: number, tagAt: number | undefined): { dir: string; se
   const dir = mkdtempSync(join(tmpdir(), "sg-train-bench-"));
   const started = performance.now();
   execFileSync("git", ["init", "--quiet", "--initial-branch=main", dir]);
-  execFileSync("git", ["fast-import", "--quiet"], { cwd: dir, input: history(commits, tagAt), maxBuffer: 1 << 30 });
+  execFileSync("git", ["fast-import", "--quiet"], {
+    cwd: dir,
+    input: history(commits, tagAt),
+    maxBuffer: 1 << 30,
+  });
   return { dir, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -96,7 +119,10 @@ function countingRemote(): TrainRemote {
 async function plan(label: string, commits: number, tagAt: number | undefined) {
   const { dir, seconds } = generate(commits, tagAt);
   try {
-    const config = parseTrainConfig(".github/train.yml", "schedule:\n  anchor: 2026-05-05\n  every: 14d\n");
+    const config = parseTrainConfig(
+      ".github/train.yml",
+      "schedule:\n  anchor: 2026-05-05\n  every: 14d\n",
+    );
     const remote = countingRemote();
     const inputs: TrainInputs = {
       configPath: ".github/train.yml",

@@ -163,7 +163,12 @@ export function buildDashboardData(
     files.set(runFile(run), JSON.stringify(compactRun(run)));
     for (const result of run.results) {
       const entry = series.get(resultKey(result)) ?? { first: result, points: [] };
-      entry.points.push([index, result.value, result.lower, result.upper]);
+      entry.points.push([
+        index,
+        chartNumber(result.value),
+        chartNumber(result.lower),
+        chartNumber(result.upper),
+      ]);
       series.set(resultKey(result), entry);
     }
   });
@@ -220,6 +225,14 @@ export function buildDashboardData(
   };
   files.set("index.json", JSON.stringify(index));
   return new Map([...files].sort(([a], [b]) => byCodePoint(a, b)));
+}
+
+/**
+ * Six significant digits are more than a chart can show and a third of the bytes of a full double;
+ * each run's own file keeps the exact numbers for the compare view.
+ */
+function chartNumber<T extends number | null>(value: T): T {
+  return (value === null || Number.isInteger(value) ? value : Number(value.toPrecision(6))) as T;
 }
 
 /** Locale-free ordering, so the same runs give the same bytes on every machine. */

@@ -2,6 +2,7 @@ import { ConfigurationError } from "../core/errors.ts";
 import type { Inputs } from "../core/inputs.ts";
 import { DEFAULT_THRESHOLDS, type Thresholds } from "./compare.ts";
 import type { BenchInputs } from "./run.ts";
+import type { S3Location } from "./store.ts";
 
 /** `1%`, `0.5 %` or a fraction such as `0.01`; the error names where the value came from. */
 export function parseFraction(value: string, source: string): number {
@@ -66,5 +67,34 @@ export function readBenchInputs(inputs: Inputs, event: Record<string, unknown>):
     baseRef: inputs.string("base-ref", `origin/${baseBranch}`),
     historyWindow: inputs.integer("history-window", 1000, { min: 10, max: 100_000 }),
     siteDirectory: inputs.optional("site-directory"),
+  };
+}
+
+/** Everything else action.yml takes: where to store, how to reach GitHub, what to record. */
+export interface ActionSettings {
+  bench: BenchInputs;
+  storage: { location: string; s3: Omit<S3Location, "bucket" | "prefix"> } | undefined;
+  token: string | undefined;
+  machine: string | undefined;
+  toolVersions: string[];
+}
+
+export function readActionSettings(inputs: Inputs, event: Record<string, unknown>): ActionSettings {
+  const location = inputs.optional("storage");
+  return {
+    bench: readBenchInputs(inputs, event),
+    storage: location
+      ? {
+          location,
+          s3: {
+            region: inputs.optional("s3-region"),
+            endpoint: inputs.optional("s3-endpoint"),
+            pathStyle: inputs.boolean("s3-path-style", false),
+          },
+        }
+      : undefined,
+    token: inputs.optional("token"),
+    machine: inputs.optional("machine"),
+    toolVersions: inputs.list("tool-versions"),
   };
 }

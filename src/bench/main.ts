@@ -9,46 +9,34 @@ import {
   stickyComment,
   toolVersions,
 } from "./context.ts";
-import { readBenchInputs } from "./inputs.ts";
+import { readActionSettings } from "./inputs.ts";
 import { writeReportFile } from "./report-file.ts";
 import { run } from "./run.ts";
 import { SITE_ASSETS } from "./site-assets.ts";
 import { openStore } from "./store.ts";
 
 await runAction("bench", async () => {
-  const inputs = new Inputs();
   const event = readEvent(process.env);
-  const settings = readBenchInputs(inputs, event);
+  const settings = readActionSettings(new Inputs(), event);
   const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
-  const storage = inputs.optional("storage");
-  const context = runContextFromEnvironment(
-    process.env,
-    event,
-    cwd,
-    await toolVersions(inputs.list("tool-versions")),
-    inputs.optional("machine"),
-  );
-  const token = inputs.optional("token");
+  const tools = await toolVersions(settings.toolVersions);
+  const context = runContextFromEnvironment(process.env, event, cwd, tools, settings.machine);
   const pullRequest = context.metadata.pullRequest;
-  const outcome = await run(settings, context, {
-    storage: storage
-      ? await openStore(
-          storage,
-          {
-            region: inputs.optional("s3-region"),
-            endpoint: inputs.optional("s3-endpoint"),
-            pathStyle: inputs.boolean("s3-path-style", false),
-          },
-          cwd,
-        )
-      : undefined,
+  const outcome = await run(settings.bench, context, {
+    storage:
+      settings.storage && (await openStore(settings.storage.location, settings.storage.s3, cwd)),
     git: localGit(cwd),
     comments:
-      token && pullRequest !== null
-        ? stickyComment(createGitHubClient({ token }), context.metadata.repository, pullRequest)
+      settings.token && pullRequest !== null
+        ? stickyComment(
+            createGitHubClient({ token: settings.token }),
+            context.metadata.repository,
+            pullRequest,
+          )
         : undefined,
     assets: SITE_ASSETS,
     log: info,
+    warn: (message) => annotate({ level: "warning", title: "bench comment", message }),
     writeSummary: (summary) => summary.write(),
   });
   setOutput("verdict", outcome.regressions > 0 ? "regressed" : "pass");

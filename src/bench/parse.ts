@@ -27,7 +27,7 @@ export function parseResultPaths(paths: readonly string[], cwd: string): Benchma
     for (const file of files) {
       const shown = relative(cwd, file) || file;
       const name = basename(file);
-      if (isThreadPlaceholder(file, files)) continue;
+      if (VALGRIND_FILE.test(name) && isThreadPlaceholder(file, files)) continue;
       if (VALGRIND_FILE.test(name) || (!isDirectory && looksLikeValgrind(file))) {
         valgrind.push({
           file: shown,

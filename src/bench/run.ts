@@ -15,7 +15,13 @@ import {
   type UploadReport,
   writeSite,
 } from "./publish.ts";
-import { type BaseDescription, commentBody, headline, summaryReport } from "./report.ts";
+import {
+  type BaseDescription,
+  COMMENT_MARKER,
+  commentBody,
+  headline,
+  summaryReport,
+} from "./report.ts";
 import type { BenchmarkResult } from "./results.ts";
 import type { ObjectStore } from "./store.ts";
 
@@ -68,6 +74,8 @@ export interface BenchDeps {
   comments: StickyComment | undefined;
   assets: ReadonlyMap<string, string>;
   log(text: string): void;
+  /** A warning annotation: something the user should know that does not fail the step. */
+  warn(text: string): void;
   writeSummary(markdown: Summary): void;
 }
 
@@ -90,45 +98,33 @@ export async function run(
   deps.log(`read ${results.length} results from ${inputs.results.join(", ")}`);
   const mode = chooseMode(inputs, context);
   if (mode === "compare") return comparePullRequest(inputs, context, deps, results);
+  const outcome = { results, comparisons: [], base: undefined, regressions: 0, failed: false };
   if (mode === "upload" && context.branch === inputs.mainBranch) {
-    const runKey = await upload(inputs, context, deps, results, true);
-    if (inputs.siteDirectory && deps.storage) {
-      const { files } = await siteFiles(
-        deps.storage.store,
-        deps.storage.prefix,
-        deps.assets,
-        inputs.historyWindow,
-      );
-      writeSite(resolve(context.cwd, inputs.siteDirectory), files);
-      deps.log(`wrote the dashboard (${files.size} files) to ${inputs.siteDirectory}`);
-    }
-    deps.writeSummary(
-      new Summary()
-        .heading(`Benchmarks: ${results.length} results stored`)
-        .raw(
-          `Stored as ${inlineCode(runKey)} in ${inlineCode(deps.storage?.store.description ?? "")}.`,
-        ),
-    );
-    return {
-      mode,
-      results,
-      comparisons: [],
-      base: undefined,
-      runKey,
-      regressions: 0,
-      failed: false,
-    };
+    return { ...outcome, mode, runKey: await storeMainRun(inputs, context, deps, results) };
   }
   deps.log(`not on ${inputs.mainBranch} (${context.branch ?? context.eventName}): nothing stored`);
-  return {
-    mode: "parse",
-    results,
-    comparisons: [],
-    base: undefined,
-    runKey: undefined,
-    regressions: 0,
-    failed: false,
-  };
+  return { ...outcome, mode: "parse", runKey: undefined };
+}
+
+async function storeMainRun(
+  inputs: BenchInputs,
+  context: RunContext,
+  deps: BenchDeps,
+  results: BenchmarkResult[],
+): Promise<string> {
+  const runKey = await upload(inputs, context, deps, results, true);
+  const { store, prefix } = deps.storage as NonNullable<BenchDeps["storage"]>;
+  if (inputs.siteDirectory) {
+    const { files } = await siteFiles(store, prefix, deps.assets, inputs.historyWindow);
+    writeSite(resolve(context.cwd, inputs.siteDirectory), files);
+    deps.log(`wrote the dashboard (${files.size} files) to ${inputs.siteDirectory}`);
+  }
+  deps.writeSummary(
+    new Summary()
+      .heading(`Benchmarks: ${results.length} results stored`)
+      .raw(`Stored as ${inlineCode(runKey)} in ${inlineCode(store.description)}.`),
+  );
+  return runKey;
 }
 
 function chooseMode(inputs: BenchInputs, context: RunContext): "upload" | "compare" {
@@ -153,11 +149,7 @@ async function upload(
     report.stored.push(key);
     await publishSite(store, prefix, deps.assets, inputs.historyWindow, report);
   } catch (thrown) {
-    if (!key)
-      report.notStored.push(
-        `the run (${results.length} results)`,
-        `${prefix}site/ (the dashboard)`,
-      );
+    if (!key) report.notStored.push(`the run (${results.length} results)`, `${prefix}site/`);
     throw new UploadError(thrown, report);
   }
   deps.log(`uploaded to ${store.description}\n${describeUpload(report)}`);
@@ -165,20 +157,33 @@ async function upload(
 }
 
 async function findBase(inputs: BenchInputs, context: RunContext, deps: BenchDeps) {
-  if (!deps.storage)
-    return {
-      base: undefined,
-      description: { commit: null, mergeBase: null, distance: 0, url: null },
-    };
+  const none = { commit: null, mergeBase: null, distance: 0, url: null };
+  if (!deps.storage) return { base: undefined, description: none };
   const mergeBase = await deps.git.mergeBase(inputs.baseRef, context.metadata.commit);
   const stored = await storedCommits(deps.storage.store, deps.storage.prefix);
   const ancestors = await deps.git.firstParents(mergeBase, 500);
   const distance = ancestors.findIndex((commit) => stored.has(commit));
-  if (distance < 0)
-    return { base: undefined, description: { commit: null, mergeBase, distance: 0, url: null } };
+  if (distance < 0) return { base: undefined, description: { ...none, mergeBase } };
   const commit = ancestors[distance] as string;
   const base = await loadRun(deps.storage.store, stored.get(commit) as string);
   return { base, description: { commit, mergeBase, distance, url: base.run.url } };
+}
+
+/**
+ * A pull request from a fork runs with a read-only token: the comment is then refused (403), which
+ * is worth a warning, not a failed step, since the job summary holds the same table.
+ */
+async function postComment(deps: BenchDeps, body: string): Promise<void> {
+  try {
+    const url = await (deps.comments as StickyComment).upsert(COMMENT_MARKER, body);
+    deps.log(`pull request comment: ${url}`);
+  } catch (thrown) {
+    const status = (thrown as { status?: unknown }).status;
+    if (status !== 403 && status !== 404) throw thrown;
+    deps.warn(
+      `could not write the pull request comment (HTTP ${status}): the token cannot write to this pull request, as happens for pull requests from forks; the job summary has the table`,
+    );
+  }
 }
 
 async function comparePullRequest(
@@ -192,11 +197,10 @@ async function comparePullRequest(
   deps.log(`benchmarks: ${headline(comparisons)}`);
   deps.writeSummary(summaryReport(comparisons, description));
   if (deps.comments && context.metadata.pullRequest !== null && inputs.comment) {
-    const url = await deps.comments.upsert(
-      "<!-- status-gate:bench -->",
+    await postComment(
+      deps,
       commentBody(comparisons, description, context.metadata.url ?? undefined),
     );
-    deps.log(`pull request comment: ${url}`);
   }
   let runKey: string | undefined;
   if (deps.storage && inputs.storePullRequests) {

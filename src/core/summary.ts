@@ -117,14 +117,18 @@ export class Summary {
     if (Buffer.byteLength(whole) <= limitBytes) return whole;
     const budget = limitBytes - Buffer.byteLength(TRUNCATION_NOTE);
     if (budget < 0) return "";
-    let kept = "";
+    // Count each block once: re-measuring the growing prefix made large summaries quadratic.
+    const kept: string[] = [];
+    let used = 0;
     for (const block of this.blocks) {
-      const next = `${kept}${block}\n\n`;
-      if (Buffer.byteLength(next) > budget) break;
-      kept = next;
+      const size = Buffer.byteLength(block) + 2;
+      if (used + size > budget) break;
+      kept.push(block);
+      used += size;
     }
-    if (kept === "") kept = cutAtLine(this.blocks[0] ?? "", budget);
-    return `${kept}${TRUNCATION_NOTE}`;
+    const text =
+      kept.length > 0 ? `${kept.join("\n\n")}\n\n` : cutAtLine(this.blocks[0] ?? "", budget);
+    return `${text}${TRUNCATION_NOTE}`;
   }
 
   /** Appends to `$GITHUB_STEP_SUMMARY` (or `path`); without one, returns the text unwritten. */

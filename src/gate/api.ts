@@ -58,6 +58,7 @@ export class GitHubApi {
   readonly counts: RequestCounts = { sent: 0, notModified: 0, charged: 0 };
   private readonly cache = new Map<string, CacheEntry>();
   private readonly inflight = new Map<string, Promise<ApiResult<unknown>>>();
+  private readonly prefetched = new Map<string, Promise<ApiResult<unknown>>>();
   private readonly options: Required<ApiOptions>;
   private markSent: () => void = () => {};
   /** Settles once the first request has left (or failed to): the entry waits for it. */
@@ -74,8 +75,23 @@ export class GitHubApi {
     };
   }
 
-  /** A conditional GET. Identical GETs in flight share one request (the early start uses this). */
+  /**
+   * Sends a GET now whose answer the next `get` of the same path takes, however long that takes
+   * to come: the entry starts the first poll before the gate has even loaded.
+   */
+  prefetch(path: string): void {
+    const promise = this.get(path);
+    promise.catch(() => undefined);
+    this.prefetched.set(path, promise);
+  }
+
+  /** A conditional GET. Identical GETs in flight share one request. */
   get<T>(path: string): Promise<ApiResult<T>> {
+    const early = this.prefetched.get(path);
+    if (early) {
+      this.prefetched.delete(path);
+      return early as Promise<ApiResult<T>>;
+    }
     const running = this.inflight.get(path);
     if (running) return running as Promise<ApiResult<T>>;
     const promise = this.conditionalGet<T>(path).finally(() => this.inflight.delete(path));

@@ -17,8 +17,8 @@ export function createApi(inputs: GateInputs): GitHubApi {
 
 /**
  * Sends the first poll's requests as the process starts, before @actions/core and the rest of
- * the gate are loaded; `run` then picks up the same in-flight requests. Anything unusual (another
- * mode, a bad input, an odd event) sends nothing here: `run` reports it properly.
+ * the gate are loaded; `run`'s first poll takes their answers (or their failures). Anything
+ * unusual (another mode, a bad input, an odd event) sends nothing here: `run` reports it.
  */
 export function startFirstPoll(env: NodeJS.ProcessEnv): GitHubApi | undefined {
   try {
@@ -30,10 +30,7 @@ export function startFirstPoll(env: NodeJS.ProcessEnv): GitHubApi | undefined {
       githubSha: inputs.githubSha,
     });
     const api = createApi(inputs);
-    for (const path of firstSnapshotPaths(inputs.repository, target.sha)) {
-      // Failures surface again when `run` asks for the same path.
-      api.get(path).catch(() => undefined);
-    }
+    for (const path of firstSnapshotPaths(inputs.repository, target.sha)) api.prefetch(path);
     return api;
   } catch {
     return undefined;

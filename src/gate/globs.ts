@@ -17,6 +17,8 @@ export interface PathMatcher {
    * changed paths needs only a binary search per prefix; undefined when a pattern has none.
    */
   prefixes: readonly string[] | undefined;
+  /** Literals of which every matching path holds one; undefined when a pattern has none. */
+  literals: readonly string[] | undefined;
 }
 
 const OPTIONS = { dot: true, nocomment: true, nonegate: true } as const;
@@ -32,6 +34,7 @@ export function compilePaths(patterns: readonly string[]): PathMatcher {
   return {
     patterns,
     prefixes: positives.length === 0 ? undefined : literalPrefixes(positives),
+    literals: positives.length === 0 ? undefined : requiredLiterals(positives),
     match(path) {
       if (!anyPositive(path) || anyNegative(path)) return undefined;
       if (positives.length === 0) return "**";
@@ -60,6 +63,11 @@ export function compilePath(pattern: string): Test {
     return (path) => path.includes(literal) && re.test(path);
   }
   return (path) => literals.some((literal) => path.includes(literal)) && re.test(path);
+}
+
+function requiredLiterals(patterns: readonly string[]): string[] | undefined {
+  const literals = patterns.flatMap((pattern) => braceExpand(pattern, OPTIONS)).map(longestLiteral);
+  return literals.some((literal) => literal.length < 2) ? undefined : [...new Set(literals)];
 }
 
 /** The longest run of plain characters inside one path segment: every match holds it verbatim. */

@@ -36,8 +36,9 @@ export function planRules(rulesFile: RulesFile, changes: ChangeSet): RuleDecisio
     return rulesFile.rules.map((rule) => ({ rule, applies: true, reason: everything }));
   }
   const paths = changedPaths(changes.files);
-  const sorted = [...paths].sort();
-  return rulesFile.rules.map((rule) => decide(rule, candidates(rule, paths, sorted), paths.length));
+  // NUL cannot occur in a path, so it separates them in one string searched per literal.
+  const index: PathIndex = { paths, sorted: [...paths].sort(), joined: `\0${paths.join("\0")}\0` };
+  return rulesFile.rules.map((rule) => decide(rule, candidates(rule, index), paths.length));
 }
 
 function requiresEverything(rulesPath: string, changes: ChangeSet): string | undefined {
@@ -65,23 +66,42 @@ function changedPaths(files: readonly ChangedFile[]): string[] {
   return [...paths];
 }
 
-/** The changed paths a rule could match: those under its literal prefixes, when it has them. */
-function candidates(
-  rule: Rule,
-  paths: readonly string[],
-  sorted: readonly string[],
-): Iterable<string> {
-  const prefixes = rule.matchesPath.prefixes;
-  if (!prefixes) return paths;
-  return prefixes.flatMap((prefix) => {
-    const found: string[] = [];
-    for (let index = lowerBound(sorted, prefix); index < sorted.length; index++) {
-      const path = sorted[index] as string;
-      if (!path.startsWith(prefix)) break;
-      found.push(path);
-    }
-    return found;
-  });
+interface PathIndex {
+  paths: readonly string[];
+  sorted: readonly string[];
+  joined: string;
+}
+
+/**
+ * The changed paths a rule could match: those under its literal prefixes (a binary search), else
+ * those holding one of its literals (one `indexOf` scan per literal), else all of them.
+ */
+function candidates(rule: Rule, index: PathIndex): Iterable<string> {
+  const { prefixes, literals } = rule.matchesPath;
+  if (prefixes) return prefixes.flatMap((prefix) => underPrefix(index.sorted, prefix));
+  if (literals) return new Set(literals.flatMap((literal) => holding(index.joined, literal)));
+  return index.paths;
+}
+
+function underPrefix(sorted: readonly string[], prefix: string): string[] {
+  const found: string[] = [];
+  for (let at = lowerBound(sorted, prefix); at < sorted.length; at++) {
+    const path = sorted[at] as string;
+    if (!path.startsWith(prefix)) break;
+    found.push(path);
+  }
+  return found;
+}
+
+function holding(joined: string, literal: string): string[] {
+  const found: string[] = [];
+  for (let at = joined.indexOf(literal); at >= 0; ) {
+    const start = joined.lastIndexOf("\0", at) + 1;
+    const end = joined.indexOf("\0", at);
+    found.push(joined.slice(start, end));
+    at = joined.indexOf(literal, end);
+  }
+  return found;
 }
 
 function lowerBound(sorted: readonly string[], value: string): number {

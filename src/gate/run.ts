@@ -30,22 +30,20 @@ export async function run(inputs: GateInputs, deps: GateDeps): Promise<GateVerdi
     githubSha: inputs.githubSha,
   });
   deps.info(`Evaluating ${target.description}`);
-  const sources: ChangeSources = {
-    git: deps.git,
-    api: deps.api,
-    repository: inputs.repository,
-    notice: deps.notice,
-  };
+  const title = `Status gate (${inputs.mode})`;
   let planned: Awaited<ReturnType<typeof planChange>>;
   try {
-    planned = await planChange(inputs, target, sources);
+    planned = await planChange(inputs, target, {
+      git: deps.git,
+      api: deps.api,
+      repository: inputs.repository,
+      notice: deps.notice,
+    });
   } catch (thrown) {
     if (!(thrown instanceof ApiError)) throw thrown;
     // Without the change or the rules nothing can be judged: red, with the reason.
     const verdict = apiFailure(thrown, []);
-    for (const [name, value] of Object.entries(verdictOutputs(verdict)))
-      deps.setOutput(name, value);
-    deps.writeSummary(summaryOf(verdict, { title: `Status gate (${inputs.mode})` }));
+    publish(verdict, deps, { title });
     return verdict;
   }
   const { rulesFile, changes, decisions } = planned;
@@ -58,21 +56,31 @@ export async function run(inputs: GateInputs, deps: GateDeps): Promise<GateVerdi
       : inputs.mode === "needs"
         ? needsVerdict(inputs, rulesFile, decisions)
         : await checksVerdict(inputs, target, rulesFile, decisions, deps);
-  for (const [name, value] of Object.entries(verdictOutputs(verdict))) deps.setOutput(name, value);
-  const requests =
-    inputs.mode === "checks"
-      ? `GitHub API: ${deps.api.counts.sent} requests, ${deps.api.counts.notModified} of them free 304s.`
-      : undefined;
-  const summary = summaryOf(verdict, {
-    title: `Status gate (${inputs.mode})`,
+  const { sent, notModified } = deps.api.counts;
+  const summary = publish(verdict, deps, {
+    title,
     changeSource: changes.source,
-    requests,
+    requests:
+      inputs.mode === "checks"
+        ? `GitHub API: ${sent} requests, ${notModified} of them free 304s.`
+        : undefined,
   });
-  deps.writeSummary(summary);
   if (inputs.mode === "checks" && inputs.verdictCheck) {
     await postVerdict(inputs, target, verdict, summary, deps);
   }
   return verdict;
+}
+
+/** Writes the outputs and the job summary of a verdict. */
+function publish(
+  verdict: GateVerdict,
+  deps: GateDeps,
+  context: Parameters<typeof summaryOf>[1],
+): Summary {
+  for (const [name, value] of Object.entries(verdictOutputs(verdict))) deps.setOutput(name, value);
+  const summary = summaryOf(verdict, context);
+  deps.writeSummary(summary);
+  return summary;
 }
 
 async function planChange(inputs: GateInputs, target: Target, sources: ChangeSources) {

@@ -34,9 +34,19 @@ export async function run(inputs: ActionInputs, deps: TrainDeps): Promise<Action
       });
     }
     return {
-      outputs: { drift: JSON.stringify(drift), departed: "false", slot: "", reason: "drift-check", released: "[]", "release-notes": "" },
+      outputs: {
+        drift: JSON.stringify(drift),
+        departed: "false",
+        slot: "",
+        reason: "drift-check",
+        released: "[]",
+        "release-notes": "",
+      },
       summary: driftSummary(drift),
-      failure: inputs.failOnDrift && drift.length > 0 ? `${drift.length} component(s) changed without a release` : undefined,
+      failure:
+        inputs.failOnDrift && drift.length > 0
+          ? `${drift.length} component(s) changed without a release`
+          : undefined,
     };
   }
   const result = await runTrain(inputs, config, deps);

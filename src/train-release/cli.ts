@@ -33,7 +33,9 @@ export const command: CliCommand = {
       format: { type: "string" },
     });
     if (positionals[0] !== "plan" || positionals.length > 1) {
-      throw new ConfigurationError("train: the only subcommand is 'plan' (see 'status-gate train --help')");
+      throw new ConfigurationError(
+        "train: the only subcommand is 'plan' (see 'status-gate train --help')",
+      );
     }
     const format = values.format ?? "text";
     if (format !== "text" && format !== "json") {
@@ -41,14 +43,18 @@ export const command: CliCommand = {
     }
     const now = values.now === undefined ? new Date() : new Date(values.now);
     if (Number.isNaN(now.getTime())) {
-      throw new ConfigurationError(`train: --now is '${values.now}'; use an ISO time such as 2026-12-01T16:00:00Z`);
+      throw new ConfigurationError(
+        `train: --now is '${values.now}'; use an ISO time such as 2026-12-01T16:00:00Z`,
+      );
     }
     const repoDir = resolve(io.cwd, values.repo ?? ".");
     const config = loadConfig(repoDir, values.config ?? ".github/train.yml");
     const git = new LocalGit(repoDir);
     git.assertFullHistory();
     const decision = decideSchedule(config.schedule, now);
-    const cutoff = decision.due ? git.commitAtCutoff("HEAD", decision.slot.departsAt) : git.resolve("HEAD");
+    const cutoff = decision.due
+      ? git.commitAtCutoff("HEAD", decision.slot.departsAt)
+      : git.resolve("HEAD");
     const plan = cutoff ? planRelease(git, config, cutoff) : undefined;
     const due = decision.due && (plan?.departing.length ?? 0) > 0;
     const reason = decision.due && !due ? "no-changes" : decision.reason;
@@ -66,12 +72,22 @@ export const command: CliCommand = {
     }
     const headline = due
       ? paint(io, "green", `train ${report.slot} is due (${reason})`)
-      : paint(io, "yellow", `no departure: ${reason}${report.slot ? ` (slot ${report.slot})` : ""}${report.next ? `; next train ${report.next}` : ""}`);
+      : paint(
+          io,
+          "yellow",
+          `no departure: ${reason}${report.slot ? ` (slot ${report.slot})` : ""}${report.next ? `; next train ${report.next}` : ""}`,
+        );
     io.stdout.write(`${headline}\n`);
     for (const item of report.components) {
-      const change = item.bump === "none" ? paint(io, "dim", `${item.version} stays`) : `${item.previous ?? "new"} -> ${paint(io, "bold", item.version)} (${item.bump})`;
-      io.stdout.write(`  ${item.name.padEnd(28)} ${item.kind.padEnd(8)} ${change}, ${item.commits} commit(s)\n`);
-      for (const subject of item.unparsed) io.stdout.write(`      not conventional, counted as patch: ${subject}\n`);
+      const change =
+        item.bump === "none"
+          ? paint(io, "dim", `${item.version} stays`)
+          : `${item.previous ?? "new"} -> ${paint(io, "bold", item.version)} (${item.bump})`;
+      io.stdout.write(
+        `  ${item.name.padEnd(28)} ${item.kind.padEnd(8)} ${change}, ${item.commits} commit(s)\n`,
+      );
+      for (const subject of item.unparsed)
+        io.stdout.write(`      not conventional, counted as patch: ${subject}\n`);
     }
     return EXIT.ok;
   },

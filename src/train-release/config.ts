@@ -89,7 +89,11 @@ export function parseTrainConfig(path: string, text: string): TrainConfig {
     mode: top.choice("mode", ["tag", "pull-request"], "tag"),
     markerPrefix: top.string("marker-prefix", "train/"),
     preOne: top.choice("pre-1.0", ["cargo", "semver"], "cargo"),
-    releaseCandidates: top.choice("release-candidates", ["refuse", "next-rc", "finalize"], "refuse"),
+    releaseCandidates: top.choice(
+      "release-candidates",
+      ["refuse", "next-rc", "finalize"],
+      "refuse",
+    ),
     releaseNotes: top.choice("release-notes", ["commits", "github"], "commits"),
     bootstrap: top.optionalString("bootstrap"),
     components: listOf(file, top.get("components"), (node) => parseComponent(file, node)),
@@ -142,23 +146,30 @@ function parseSchedule(file: YamlFile, node: Node, freezeNode: Node | undefined)
       `schedule.catch-up is '${catchUpText}'; use a duration such as 12h, 2d or 1w`,
     );
   }
-  const freeze = freezeNode ? strings(file, freezeNode).map((text, index) => {
-    const window = parseFreeze(text);
-    if (!window) {
-      const item = isSeq(freezeNode) ? (freezeNode.items[index] as Node) : freezeNode;
-      throw errorAt(
-        file,
-        item,
-        `freeze entry '${text}' is not a date (2026-12-24) or a range (2026-12-21..2027-01-03)`,
-      );
-    }
-    return window;
-  }) : [];
+  const freeze = freezeNode
+    ? strings(file, freezeNode).map((text, index) => {
+        const window = parseFreeze(text);
+        if (!window) {
+          const item = isSeq(freezeNode) ? (freezeNode.items[index] as Node) : freezeNode;
+          throw errorAt(
+            file,
+            item,
+            `freeze entry '${text}' is not a date (2026-12-24) or a range (2026-12-21..2027-01-03)`,
+          );
+        }
+        return window;
+      })
+    : [];
   return { anchor, periodDays, at, timezone, catchUpMs, freeze };
 }
 
 function parseComponent(file: YamlFile, node: Node): ComponentOverride {
-  const section = new Section(file, node, ["path", "name", "kind", "tag-prefix", "skip"], "component");
+  const section = new Section(
+    file,
+    node,
+    ["path", "name", "kind", "tag-prefix", "skip"],
+    "component",
+  );
   return {
     path: normalisePath(scalarText(section.required("path"))),
     name: section.optionalString("name"),
@@ -208,40 +219,18 @@ function parseDispatch(file: YamlFile, node: Node): WorkflowDispatch {
   };
 }
 
-/** The configuration used when a repository has no train file: a fortnightly Tuesday train. */
-export function defaultConfig(): TrainConfig {
-  return {
-    file: undefined,
-    schedule: {
-      anchor: "2026-01-06",
-      periodDays: 14,
-      at: "16:00",
-      timezone: "UTC",
-      catchUpMs: 2 * 86_400_000,
-      freeze: [],
-    },
-    emptyTrain: "skip",
-    mode: "tag",
-    markerPrefix: "train/",
-    preOne: "cargo",
-    releaseCandidates: "refuse",
-    releaseNotes: "commits",
-    bootstrap: undefined,
-    components: [],
-    versionFiles: [],
-    shared: [],
-    ignore: [...DEFAULT_IGNORE],
-    dispatch: [],
-  };
-}
-
 /** A mapping whose keys are checked against the allowed ones, with typed readers. */
 class Section {
   private readonly file: YamlFile;
   private readonly map: YAMLMap<Node, Node | null>;
   private readonly what: string;
 
-  constructor(file: YamlFile, node: Node | null | undefined, keys: readonly string[], what: string) {
+  constructor(
+    file: YamlFile,
+    node: Node | null | undefined,
+    keys: readonly string[],
+    what: string,
+  ) {
     if (!isMap(node)) throw errorAt(file, node, `${what} must be a mapping`);
     this.file = file;
     this.map = node as YAMLMap<Node, Node | null>;
@@ -249,7 +238,11 @@ class Section {
     for (const pair of this.map.items) {
       const key = scalarText(pair.key);
       if (!keys.includes(key)) {
-        throw errorAt(file, pair.key, `unknown key '${key}' in ${what}; valid keys: ${keys.join(", ")}`);
+        throw errorAt(
+          file,
+          pair.key,
+          `unknown key '${key}' in ${what}; valid keys: ${keys.join(", ")}`,
+        );
       }
     }
   }

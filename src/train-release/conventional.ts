@@ -49,7 +49,14 @@ export function classifyCommit(commit: Omit<CommitRecord, "files">): ClassifiedC
   const pullRequests = [...subject.matchAll(/\(#(\d+)\)/g)].map((found) => Number(found[1]));
   const base = { sha: commit.sha, subject, author: commit.author, pullRequests };
   if (!match?.groups) {
-    return { ...base, type: undefined, scope: undefined, description: subject, breaking: false, bump: "patch" };
+    return {
+      ...base,
+      type: undefined,
+      scope: undefined,
+      description: subject,
+      breaking: false,
+      bump: "patch",
+    };
   }
   const type = (match.groups.type as string).toLowerCase();
   const breaking = match.groups.bang === "!" || BREAKING_FOOTER.test(commit.body);

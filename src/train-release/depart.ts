@@ -40,8 +40,8 @@ export const releaseBranch = (slot: string) => `release/train-${slot}`;
 /** Writes the release commit and puts it where the mode says: on the branch, or in a pull request. */
 export async function publishCommit(context: DepartureContext, plan: ReleasePlan) {
   const { git, config, slot } = context;
-  const originals = git.readBlobs(plan.cutoff, filesToEdit(plan.departing));
-  const edits = releaseEdits(plan.departing, (path) => originals.get(path));
+  const originals = git.readBlobs(plan.cutoff, filesToEdit(plan.departing, plan.cargoManifests));
+  const edits = releaseEdits(plan.departing, (path) => originals.get(path), plan.cargoManifests);
   const sha = writeReleaseCommit(git, plan.cutoff, edits, releaseMessage(slot, plan.departing), {
     ...IDENTITY,
     date: context.departsAt,
@@ -67,7 +67,9 @@ async function openReleasePullRequest(context: DepartureContext, sha: string, pl
   const body = [
     `The release train of ${context.slot} bumps these versions:`,
     "",
-    ...plan.departing.map((item) => `- \`${item.name}\` ${item.previous ?? "new"} → ${item.version}`),
+    ...plan.departing.map(
+      (item) => `- \`${item.name}\` ${item.previous ?? "new"} → ${item.version}`,
+    ),
     "",
     context.config.mode === "pull-request"
       ? "Merging this pull request tags and releases them."
@@ -149,7 +151,10 @@ export function fillInputs(
   return Object.fromEntries(
     Object.entries(template).map(([key, value]) => [
       key,
-      value.replace(/\{(name|version|tag|slot|released)\}/g, (_, field: string) => values[field] ?? ""),
+      value.replace(
+        /\{(name|version|tag|slot|released)\}/g,
+        (_, field: string) => values[field] ?? "",
+      ),
     ]),
   );
 }

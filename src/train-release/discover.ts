@@ -32,6 +32,8 @@ export interface Component {
   owns: string[];
   fields: VersionField[];
   locks: LockEntry[];
+  /** The Cargo crates (or npm packages) this component versions. */
+  packages: string[];
 }
 
 /** The repository at the cutoff: its file list and a reader for contents. */
@@ -114,12 +116,18 @@ function discoverCargo(tree: TreeSnapshot, files: string[]): Component[] {
 }
 
 function workspaceMembers(root: string, workspace: Table, manifests: string[]): string[] {
-  const include = ((workspace.members as string[] | undefined) ?? []).map((glob) => join(root, glob));
-  const exclude = ((workspace.exclude as string[] | undefined) ?? []).map((glob) => join(root, glob));
+  const include = ((workspace.members as string[] | undefined) ?? []).map((glob) =>
+    join(root, glob),
+  );
+  const exclude = ((workspace.exclude as string[] | undefined) ?? []).map((glob) =>
+    join(root, glob),
+  );
   return manifests.filter((manifest) => {
     const dir = dirOf(manifest);
     if (dir === root) return false;
-    return include.some((glob) => minimatch(dir, glob)) && !exclude.some((glob) => minimatch(dir, glob));
+    return (
+      include.some((glob) => minimatch(dir, glob)) && !exclude.some((glob) => minimatch(dir, glob))
+    );
   });
 }
 
@@ -153,6 +161,7 @@ function workspaceComponents(
       owns: [dirOf(member)],
       fields: [{ path: member, format: "toml", key: "package.version" }],
       locks: hasLock ? [{ path: lock, format: "cargo", packages: [name], memberPaths: [] }] : [],
+      packages: [name],
     });
   }
   if (typeof workspacePackage?.version === "string") {
@@ -166,8 +175,13 @@ function workspaceComponents(
       tagPrefix: defaultPrefix(root, name),
       version: workspacePackage.version,
       owns: [...new Set([root, ...grouped.map(dirOf)])],
-      fields: [{ path: join(root, "Cargo.toml"), format: "toml", key: "workspace.package.version" }],
-      locks: hasLock ? [{ path: lock, format: "cargo", packages: crateNames, memberPaths: [] }] : [],
+      fields: [
+        { path: join(root, "Cargo.toml"), format: "toml", key: "workspace.package.version" },
+      ],
+      locks: hasLock
+        ? [{ path: lock, format: "cargo", packages: crateNames, memberPaths: [] }]
+        : [],
+      packages: crateNames,
     });
   }
   return components;
@@ -191,11 +205,14 @@ function crateComponent(path: string, manifest: Table, files: string[]): Compone
     locks: files.includes(lock)
       ? [{ path: lock, format: "cargo", packages: [name], memberPaths: [] }]
       : [],
+    packages: [name],
   };
 }
 
 function discoverNpm(tree: TreeSnapshot, files: string[]): Component[] {
-  const manifests = files.filter((path) => path === "package.json" || path.endsWith("/package.json"));
+  const manifests = files.filter(
+    (path) => path === "package.json" || path.endsWith("/package.json"),
+  );
   const parsed = new Map<string, Table>();
   for (const path of manifests) {
     try {
@@ -220,7 +237,8 @@ function discoverNpm(tree: TreeSnapshot, files: string[]): Component[] {
   const components: Component[] = [];
   for (const [path, manifest] of parsed) {
     const isWorkspaceRoot = manifest.workspaces !== undefined;
-    if (typeof manifest.version !== "string" || (isWorkspaceRoot && manifest.private === true)) continue;
+    if (typeof manifest.version !== "string" || (isWorkspaceRoot && manifest.private === true))
+      continue;
     const dir = dirOf(path);
     const name = String(manifest.name ?? (dir.split("/").pop() || "package"));
     const lockRoot = workspaceOf.get(path) ?? dir;
@@ -237,6 +255,7 @@ function discoverNpm(tree: TreeSnapshot, files: string[]): Component[] {
       locks: files.includes(lock)
         ? [{ path: lock, format: "npm", packages: [name], memberPaths: [memberPath] }]
         : [],
+      packages: [name],
     });
   }
   return components;
@@ -287,12 +306,15 @@ function attachVersionFiles(components: Component[], tree: TreeSnapshot, config:
       : versionFile.path.endsWith(".json")
         ? "json"
         : "toml";
-    for (const key of versionFile.keys) component.fields.push({ path: versionFile.path, format, key });
+    for (const key of versionFile.keys)
+      component.fields.push({ path: versionFile.path, format, key });
   }
 }
 
 /** Maps each file to the component that owns the deepest directory containing it. */
-export function ownershipIndex(components: readonly Component[]): (file: string) => Component | undefined {
+export function ownershipIndex(
+  components: readonly Component[],
+): (file: string) => Component | undefined {
   const byDir = new Map<string, Component>();
   for (const component of components) for (const dir of component.owns) byDir.set(dir, component);
   return (file) => {

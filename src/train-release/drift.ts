@@ -18,7 +18,11 @@ export interface Drift {
  * without a version bump. The train will release them, but a reviewer sees it now, so an example
  * is never left unpublished silently.
  */
-export function findDrift(history: HistoryReader, config: TrainConfig, head: string): {
+export function findDrift(
+  history: HistoryReader,
+  config: TrainConfig,
+  head: string,
+): {
   plan: ReleasePlan;
   drift: Drift[];
 } {

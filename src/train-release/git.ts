@@ -119,7 +119,9 @@ export class LocalGit {
 
   /** The tree of a commit: its file list and their contents, read in one `cat-file` batch. */
   snapshot(commit: string, wanted: (path: string) => boolean): TreeSnapshot {
-    const files = this.run(["ls-tree", "-r", "--name-only", "-z", commit]).split("\0").filter(Boolean);
+    const files = this.run(["ls-tree", "-r", "--name-only", "-z", commit])
+      .split("\0")
+      .filter(Boolean);
     const contents = this.readBlobs(commit, files.filter(wanted));
     return { files, read: (path) => contents.get(path) };
   }
@@ -129,7 +131,7 @@ export class LocalGit {
     if (paths.length === 0) return contents;
     const result = spawnSync("git", ["cat-file", "--batch"], {
       cwd: this.dir,
-      input: paths.map((path) => `${commit}:${path}`).join("\n") + "\n",
+      input: `${paths.map((path) => `${commit}:${path}`).join("\n")}\n`,
       maxBuffer: 1024 * 1024 * 1024,
     });
     if (result.status !== 0) throw new Error(`git cat-file failed: ${result.stderr.toString()}`);
@@ -156,7 +158,10 @@ export class LocalGit {
 export function gitPusher(git: LocalGit, token: string | undefined) {
   return async (sha: string, branch: string): Promise<"pushed" | "rejected"> => {
     const auth = token
-      ? ["-c", `http.extraheader=AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString("base64")}`]
+      ? [
+          "-c",
+          `http.extraheader=AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString("base64")}`,
+        ]
       : [];
     try {
       git.run([...auth, "push", "--quiet", "origin", `${sha}:refs/heads/${branch}`]);

@@ -65,7 +65,9 @@ export function checkCargoLockChange(
       ...entry,
       version: change && entry.source === undefined ? change.to : entry.version,
       ...(entry.dependencies
-        ? { dependencies: entry.dependencies.map((reference) => renameReference(reference, bumped)) }
+        ? {
+            dependencies: entry.dependencies.map((reference) => renameReference(reference, bumped)),
+          }
         : {}),
     };
     if (!isDeepStrictEqual(expected, next)) unexpected.push(`${entry.name} ${entry.version}`);
@@ -93,7 +95,10 @@ export function updateNpmLock(
   let result = text;
   const lock = JSON.parse(text) as { packages?: Record<string, { version?: string }> };
   for (const { memberPath, version } of members) {
-    if (memberPath === "" && typeof (JSON.parse(result) as { version?: unknown }).version === "string") {
+    if (
+      memberPath === "" &&
+      typeof (JSON.parse(result) as { version?: unknown }).version === "string"
+    ) {
       result = setJsonString(result, ["version"], version, path);
     }
     if (lock.packages?.[memberPath]?.version !== undefined) {

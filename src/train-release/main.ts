@@ -32,7 +32,13 @@ await runAction("train-release", async () => {
   };
   const git = new LocalGit(repoDir);
   const remote = new GitHubRemote(createGitHubClient({ token }), repository);
-  const outcome = await run(settings, { git, remote, push: gitPusher(git, token), log: info, notice: (message) => annotate({ level: "notice", title: "train-release", message }) });
+  const outcome = await run(settings, {
+    git,
+    remote,
+    push: gitPusher(git, token),
+    log: info,
+    notice: (message) => annotate({ level: "notice", title: "train-release", message }),
+  });
   for (const [name, value] of Object.entries(outcome.outputs)) setOutput(name, value);
   outcome.summary.write();
   if (outcome.failure) core.setFailed(`train-release: ${outcome.failure}`);
@@ -41,7 +47,9 @@ await runAction("train-release", async () => {
 function parseNow(text: string): Date {
   const date = new Date(text);
   if (Number.isNaN(date.getTime())) {
-    throw new ConfigurationError(`input 'now' is '${text}'; use an ISO time such as 2026-12-01T16:00:00Z`);
+    throw new ConfigurationError(
+      `input 'now' is '${text}'; use an ISO time such as 2026-12-01T16:00:00Z`,
+    );
   }
   return date;
 }

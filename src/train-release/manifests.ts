@@ -1,3 +1,4 @@
+import semver from "semver";
 import { isScalar, parseDocument, Scalar } from "yaml";
 
 /**
@@ -13,7 +14,12 @@ const TABLE_HEADER = /^\s*\[\s*([^[\]]+?)\s*\]\s*(#.*)?$/;
 const ARRAY_HEADER = /^\s*\[\[/;
 
 /** Sets `table.key` (e.g. `workspace.package.version`) to a string in a TOML document. */
-export function setTomlString(text: string, dottedKey: string, value: string, path = "file"): string {
+export function setTomlString(
+  text: string,
+  dottedKey: string,
+  value: string,
+  path = "file",
+): string {
   const lastDot = dottedKey.lastIndexOf(".");
   const tableName = lastDot < 0 ? "" : dottedKey.slice(0, lastDot);
   const key = dottedKey.slice(lastDot + 1);
@@ -42,10 +48,17 @@ export function setTomlString(text: string, dottedKey: string, value: string, pa
 }
 
 /** Sets a string at a key path in a JSON document, keeping its layout. */
-export function setJsonString(text: string, keyPath: readonly string[], value: string, path = "file"): string {
+export function setJsonString(
+  text: string,
+  keyPath: readonly string[],
+  value: string,
+  path = "file",
+): string {
   const span = findJsonValue(text, keyPath);
   if (!span || text[span.start] !== '"') {
-    throw new ManifestEditError(`${path}: no string at ${keyPath.map((key) => JSON.stringify(key)).join(" > ")}`);
+    throw new ManifestEditError(
+      `${path}: no string at ${keyPath.map((key) => JSON.stringify(key)).join(" > ")}`,
+    );
   }
   return `${text.slice(0, span.start)}${JSON.stringify(value)}${text.slice(span.end)}`;
 }
@@ -113,7 +126,12 @@ function findJsonValue(text: string, keyPath: readonly string[]): Span | undefin
 }
 
 /** Sets a scalar at a dotted key in YAML, keeping comments and the value's quote style. */
-export function setYamlString(text: string, dottedKey: string, value: string, path = "file"): string {
+export function setYamlString(
+  text: string,
+  dottedKey: string,
+  value: string,
+  path = "file",
+): string {
   const document = parseDocument(text, { keepSourceTokens: true });
   const node = document.getIn(dottedKey.split("."), true);
   if (!isScalar(node) || !node.range) {
@@ -129,9 +147,31 @@ export function setYamlString(text: string, dottedKey: string, value: string, pa
   return `${text.slice(0, start)}${rendered}${text.slice(end)}`;
 }
 
-export function readYamlString(text: string, dottedKey: string): string | undefined {
-  const value = parseDocument(text).getIn(dottedKey.split("."));
-  return value === undefined || value === null ? undefined : String(value);
+const INLINE_DEPENDENCY = /^(\s*"?)([A-Za-z0-9_-]+)("?\s*=\s*\{)([^}\n]*)(\}.*)$/;
+
+/**
+ * Moves the version requirement of path dependencies on bumped crates when the new version no
+ * longer satisfies it (`version = "0.3.1"` does not accept 0.4.0), so the release commit still
+ * builds. Only one-line inline tables with a `path` are touched; the operator is kept.
+ */
+export function updatePathDependencies(text: string, bumped: ReadonlyMap<string, string>): string {
+  if (bumped.size === 0) return text;
+  return text
+    .split("\n")
+    .map((line) => {
+      const match = INLINE_DEPENDENCY.exec(line);
+      if (!match || !/\bpath\s*=/.test(match[4] as string)) return line;
+      const inner = match[4] as string;
+      const name = /\bpackage\s*=\s*"([^"]+)"/.exec(inner)?.[1] ?? (match[2] as string);
+      const version = bumped.get(name);
+      const requirement = /\bversion\s*=\s*"([=^~]?)([^"]*)"/.exec(inner);
+      if (version === undefined || !requirement) return line;
+      // Cargo reads a bare requirement as a caret one; node-semver would read it as exact.
+      if (semver.satisfies(version, `${requirement[1] || "^"}${requirement[2]}`)) return line;
+      const updated = inner.replace(requirement[0], `version = "${requirement[1]}${version}"`);
+      return `${match[1]}${match[2]}${match[3]}${updated}${match[5]}`;
+    })
+    .join("\n");
 }
 
 function escapeRegExp(text: string): string {

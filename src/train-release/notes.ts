@@ -32,7 +32,12 @@ export function componentNotes(plan: ComponentPlan, context: NotesContext): stri
     const picked = remaining.filter(belongs);
     if (picked.length === 0) continue;
     for (const commit of picked) remaining.splice(remaining.indexOf(commit), 1);
-    lines.push("", `### ${title}`, "", ...picked.map((commit) => `- ${commitLine(commit, context)}`));
+    lines.push(
+      "",
+      `### ${title}`,
+      "",
+      ...picked.map((commit) => `- ${commitLine(commit, context)}`),
+    );
   }
   if (plan.commits.length === 0) lines.push("", "No changes since the previous release.");
   if (plan.previousTag) {
@@ -57,6 +62,9 @@ function commitLine(commit: ClassifiedCommit, context: NotesContext): string {
 /** All components' notes in one document, for the `release-notes` output. */
 export function trainNotes(plans: readonly ComponentPlan[], context: NotesContext): string {
   return plans
-    .map((plan) => `## ${escapeMarkdown(plan.name)} ${escapeMarkdown(plan.version)}\n\n${componentNotes(plan, context)}`)
+    .map(
+      (plan) =>
+        `## ${escapeMarkdown(plan.name)} ${escapeMarkdown(plan.version)}\n\n${componentNotes(plan, context)}`,
+    )
     .join("\n");
 }

@@ -8,14 +8,13 @@ import {
   classifyCommit,
   largestBump,
 } from "./conventional.ts";
-import { type Component, discoverComponents, ownershipIndex, type TreeSnapshot } from "./discover.ts";
 import {
-  exactVersion,
-  isGreater,
-  latestTag,
-  type NextVersion,
-  nextVersion,
-} from "./versions.ts";
+  type Component,
+  discoverComponents,
+  ownershipIndex,
+  type TreeSnapshot,
+} from "./discover.ts";
+import { exactVersion, isGreater, latestTag, type NextVersion, nextVersion } from "./versions.ts";
 
 /** The history source a plan needs; LocalGit implements it. */
 export interface HistoryReader {
@@ -52,6 +51,8 @@ export interface ComponentPlan {
 
 export interface ReleasePlan {
   cutoff: string;
+  /** Every Cargo.toml at the cutoff: path dependencies on bumped crates may need a new requirement. */
+  cargoManifests: string[];
   components: ComponentPlan[];
   departing: ComponentPlan[];
 }
@@ -72,9 +73,26 @@ export function planRelease(
   const changes = commitsByComponent(history, config, components, releases, cutoff);
   const exact = resolveExactVersions(components, manual.versions);
   const plans = components.map((component) =>
-    planComponent(component, releases.get(component), changes.get(component) ?? [], config, manual, exact.get(component)),
+    planComponent(
+      component,
+      releases.get(component),
+      changes.get(component) ?? [],
+      config,
+      manual,
+      exact.get(component),
+    ),
   );
-  return { cutoff, components: plans, departing: plans.filter((plan) => plan.departs) };
+  const cargoManifests = tree.files.filter(
+    (path) =>
+      /(^|\/)Cargo\.toml$/.test(path) &&
+      !config.ignore.some((glob) => minimatch(path, glob, { dot: true })),
+  );
+  return {
+    cutoff,
+    cargoManifests,
+    components: plans,
+    departing: plans.filter((plan) => plan.departs),
+  };
 }
 
 interface LastRelease {
@@ -120,11 +138,16 @@ function commitsByComponent(
     byBase.set(base, [...(byBase.get(base) ?? []), component]);
   }
   const owner = ownershipIndex(components);
-  const ignored = (file: string) => config.ignore.some((glob) => minimatch(file, glob, { dot: true }));
+  const ignored = (file: string) =>
+    config.ignore.some((glob) => minimatch(file, glob, { dot: true }));
   const result = new Map<Component, ClassifiedCommit[]>();
   for (const [base, group] of byBase) {
     const members = new Set(group);
-    const range = [cutoff, ...(base ? [`^${base}`] : []), ...(config.bootstrap ? [`^${config.bootstrap}`] : [])];
+    const range = [
+      cutoff,
+      ...(base ? [`^${base}`] : []),
+      ...(config.bootstrap ? [`^${config.bootstrap}`] : []),
+    ];
     for (const commit of history.commits(range)) {
       const touched = new Set<Component>();
       for (const file of commit.files) {
@@ -134,13 +157,15 @@ function commitsByComponent(
         for (const shared of config.shared) {
           if (!shared.paths.some((glob) => minimatch(file, glob, { dot: true }))) continue;
           for (const component of group) {
-            if (shared.affects.includes("*") || shared.affects.includes(component.name)) touched.add(component);
+            if (shared.affects.includes("*") || shared.affects.includes(component.name))
+              touched.add(component);
           }
         }
       }
       if (touched.size === 0) continue;
       const classified = classifyCommit(commit);
-      for (const component of touched) result.set(component, [...(result.get(component) ?? []), classified]);
+      for (const component of touched)
+        result.set(component, [...(result.get(component) ?? []), classified]);
     }
   }
   return result;
@@ -177,7 +202,9 @@ function planComponent(
   manual: ManualRequest,
   exact: string | undefined,
 ): ComponentPlan {
-  const unparsed = commits.filter((commit) => commit.type === undefined).map((commit) => commit.subject);
+  const unparsed = commits
+    .filter((commit) => commit.type === undefined)
+    .map((commit) => commit.subject);
   const base = {
     component,
     name: component.name,

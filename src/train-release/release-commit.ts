@@ -3,15 +3,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LocalGit } from "./git.ts";
 import { updateCargoLock, updateNpmLock, type VersionChange } from "./lock-files.ts";
-import { setJsonString, setTomlString, setYamlString } from "./manifests.ts";
+import {
+  setJsonString,
+  setTomlString,
+  setYamlString,
+  updatePathDependencies,
+} from "./manifests.ts";
 import type { ComponentPlan } from "./plan.ts";
 
 /** Every file the release of these components may edit. */
-export function filesToEdit(departing: readonly ComponentPlan[]): string[] {
+export function filesToEdit(
+  departing: readonly ComponentPlan[],
+  cargoManifests: readonly string[] = [],
+): string[] {
   const paths = departing.flatMap((plan) => [
     ...plan.component.fields.map((field) => field.path),
     ...plan.component.locks.map((lock) => lock.path),
   ]);
+  paths.push(...cargoManifests);
   return [...new Set(paths)];
 }
 
@@ -19,6 +28,7 @@ export function filesToEdit(departing: readonly ComponentPlan[]): string[] {
 export function releaseEdits(
   departing: readonly ComponentPlan[],
   read: (path: string) => string | undefined,
+  cargoManifests: readonly string[] = [],
 ): Map<string, string> {
   const edited = new Map<string, string>();
   const current = (path: string) => {
@@ -42,17 +52,29 @@ export function releaseEdits(
     for (const lock of plan.component.locks) {
       if (lock.format === "cargo") {
         const changes = cargoLocks.get(lock.path) ?? new Map<string, VersionChange>();
-        for (const name of lock.packages) changes.set(name, { from: plan.component.version, to: plan.version });
+        for (const name of lock.packages)
+          changes.set(name, { from: plan.component.version, to: plan.version });
         cargoLocks.set(lock.path, changes);
       } else {
         const members = npmLocks.get(lock.path) ?? [];
-        for (const memberPath of lock.memberPaths) members.push({ memberPath, version: plan.version });
+        for (const memberPath of lock.memberPaths)
+          members.push({ memberPath, version: plan.version });
         npmLocks.set(lock.path, members);
       }
     }
   }
-  for (const [path, changes] of cargoLocks) edited.set(path, updateCargoLock(current(path), changes));
-  for (const [path, members] of npmLocks) edited.set(path, updateNpmLock(current(path), members, path));
+  const crates = new Map(
+    departing
+      .filter((plan) => plan.component.fields.some((field) => field.format === "toml"))
+      .flatMap((plan) => plan.component.packages.map((name) => [name, plan.version] as const)),
+  );
+  for (const path of cargoManifests) {
+    edited.set(path, updatePathDependencies(current(path), crates));
+  }
+  for (const [path, changes] of cargoLocks)
+    edited.set(path, updateCargoLock(current(path), changes));
+  for (const [path, members] of npmLocks)
+    edited.set(path, updateNpmLock(current(path), members, path));
   for (const [path, text] of edited) if (text === read(path)) edited.delete(path);
   return edited;
 }
@@ -86,7 +108,10 @@ export function writeReleaseCommit(
       writeFileSync(file, edits.get(path) as string);
       return file;
     });
-    const blobs = git.run(["hash-object", "-w", "--", ...staged]).trim().split("\n");
+    const blobs = git
+      .run(["hash-object", "-w", "--", ...staged])
+      .trim()
+      .split("\n");
     const modes = new Map(
       git
         .run(["ls-tree", "-z", cutoff, "--", ...paths])

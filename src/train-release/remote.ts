@@ -89,10 +89,13 @@ export class GitHubRemote implements TrainRemote {
       throw thrown;
     }
     if (object.type !== "tag") return { commit: object.sha, message: undefined };
-    const { data: tag } = await this.client.request("GET /repos/{owner}/{repo}/git/tags/{tag_sha}", {
-      ...this.where,
-      tag_sha: object.sha,
-    });
+    const { data: tag } = await this.client.request(
+      "GET /repos/{owner}/{repo}/git/tags/{tag_sha}",
+      {
+        ...this.where,
+        tag_sha: object.sha,
+      },
+    );
     return { commit: tag.object.sha, message: tag.message };
   }
 
@@ -152,11 +155,14 @@ export class GitHubRemote implements TrainRemote {
   }
 
   async publishRelease(release: RemoteRelease): Promise<RemoteRelease> {
-    const { data } = await this.client.request("PATCH /repos/{owner}/{repo}/releases/{release_id}", {
-      ...this.where,
-      release_id: release.id,
-      draft: false,
-    });
+    const { data } = await this.client.request(
+      "PATCH /repos/{owner}/{repo}/releases/{release_id}",
+      {
+        ...this.where,
+        release_id: release.id,
+        draft: false,
+      },
+    );
     return toRelease(data);
   }
 

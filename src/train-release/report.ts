@@ -18,19 +18,27 @@ export function planTable(summary: Summary, plan: ReleasePlan, all = false): Sum
     ]);
   if (rows.length === 0) return summary.paragraph("No component has releasable changes.");
   summary.table(["component", "kind", "path", "previous", "version", "bump", "commits"], rows);
-  const unparsed = plan.departing.flatMap((item) => item.unparsed.map((subject) => `${inlineCode(item.name)}: ${escapeMarkdown(subject)}`));
+  const unparsed = plan.departing.flatMap((item) =>
+    item.unparsed.map((subject) => `${inlineCode(item.name)}: ${escapeMarkdown(subject)}`),
+  );
   if (unparsed.length > 0) {
-    summary.details(`${unparsed.length} commit(s) are not conventional commits and count as patches`, unparsed.map((line) => `- ${line}`).join("\n"));
+    summary.details(
+      `${unparsed.length} commit(s) are not conventional commits and count as patches`,
+      unparsed.map((line) => `- ${line}`).join("\n"),
+    );
   }
   return summary;
 }
 
 export function trainSummary(result: TrainResult): Summary {
   const summary = new Summary();
-  const title = result.departed ? `Train ${result.slot} departed` : `Train ${result.slot || "(none)"}: ${result.reason}`;
+  const title = result.departed
+    ? `Train ${result.slot} departed`
+    : `Train ${result.slot || "(none)"}: ${result.reason}`;
   summary.heading(title);
   summary.paragraph(result.detail);
-  if (result.pullRequestUrl) summary.raw(`Release pull request: ${link(result.pullRequestUrl, result.pullRequestUrl)}`);
+  if (result.pullRequestUrl)
+    summary.raw(`Release pull request: ${link(result.pullRequestUrl, result.pullRequestUrl)}`);
   if (result.released.length > 0) {
     summary.table(
       ["component", "version", "tag", "release"],
@@ -51,9 +59,15 @@ export function trainSummary(result: TrainResult): Summary {
 
 export function driftSummary(drift: readonly Drift[]): Summary {
   const summary = new Summary().heading("Release drift");
-  if (drift.length === 0) return summary.paragraph("Every changed component has a version bump or no releasable change.");
+  if (drift.length === 0)
+    return summary.paragraph("Every changed component has a version bump or no releasable change.");
   return summary.table(
     ["component", "released", "commits since", "next train releases"],
-    drift.map((item) => [inlineCode(item.name), escapeMarkdown(item.released), String(item.commits), escapeMarkdown(item.next)]),
+    drift.map((item) => [
+      inlineCode(item.name),
+      escapeMarkdown(item.released),
+      String(item.commits),
+      escapeMarkdown(item.next),
+    ]),
   );
 }

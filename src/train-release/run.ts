@@ -3,7 +3,13 @@ import { join } from "node:path";
 import { ConfigurationError } from "../core/errors.ts";
 import { parseTrainConfig, type TrainConfig } from "./config.ts";
 import type { Bump } from "./conventional.ts";
-import { type DepartureContext, fillInputs, publishCommit, type Pusher, tagAndRelease } from "./depart.ts";
+import {
+  type DepartureContext,
+  fillInputs,
+  type Pusher,
+  publishCommit,
+  tagAndRelease,
+} from "./depart.ts";
 import type { LocalGit } from "./git.ts";
 import { trainNotes } from "./notes.ts";
 import { type ComponentPlan, type ManualRequest, planRelease, type ReleasePlan } from "./plan.ts";
@@ -83,7 +89,7 @@ export function loadConfig(repoDir: string, configPath: string): TrainConfig {
   if (!existsSync(path)) {
     throw new ConfigurationError(
       `${configPath} does not exist; the train needs at least a schedule, e.g.\n` +
-        "schedule:\n  anchor: 2026-05-05\n  every: 14d\n  at: \"16:00\"\n  timezone: UTC",
+        'schedule:\n  anchor: 2026-05-05\n  every: 14d\n  at: "16:00"\n  timezone: UTC',
     );
   }
   return parseTrainConfig(configPath, readFileSync(path, "utf8"));
@@ -121,7 +127,13 @@ export async function runTrain(
   }
   const marker = `${config.markerPrefix}${slot}`;
   const existing = await deps.remote.getTag(marker);
-  if (existing) return replay(inputs, config, deps, { slot, departsAt, marker, record: readMarker(existing.message, marker) });
+  if (existing)
+    return replay(inputs, config, deps, {
+      slot,
+      departsAt,
+      marker,
+      record: readMarker(existing.message, marker),
+    });
   const cutoff =
     reason === "forced" ? deps.git.resolve("HEAD") : deps.git.commitAtCutoff("HEAD", departsAt);
   if (!cutoff) return idle(slot, "no-changes", `no commit exists before the departure of ${slot}`);
@@ -142,7 +154,12 @@ export async function runTrain(
   };
   const won = await deps.remote.createAnnotatedTag(marker, cutoff, JSON.stringify(record));
   if (won !== "created") {
-    return replay(inputs, config, deps, { slot, departsAt, marker, record: readMarker(won.message, marker) });
+    return replay(inputs, config, deps, {
+      slot,
+      departsAt,
+      marker,
+      record: readMarker(won.message, marker),
+    });
   }
   deps.log(`took the departure marker ${marker} at ${cutoff}`);
   return depart(inputs, config, deps, { slot, departsAt, plan, reason });
@@ -153,17 +170,38 @@ export async function runTrain(
  * tag mode) finishes that train: components whose manifests now carry an untagged version are
  * tagged and released on the merged commit. Any other push is not the train's business.
  */
-async function finishMerged(inputs: TrainInputs, config: TrainConfig, deps: TrainDeps): Promise<TrainResult> {
+async function finishMerged(
+  inputs: TrainInputs,
+  config: TrainConfig,
+  deps: TrainDeps,
+): Promise<TrainResult> {
   const head = deps.git.resolve("HEAD");
   const message = deps.git.run(["log", "-1", "--format=%B", head]);
-  const slot = /^release: train (\S+)/m.exec(message)?.[1] ?? /from \S*release\/train-(\S+)/.exec(message)?.[1];
-  if (!slot) return idle("", "not-due", "this push is not a merged release pull request; trains leave on schedule");
+  const slot =
+    /^release: train (\S+)/m.exec(message)?.[1] ??
+    /from \S*release\/train-(\S+)/.exec(message)?.[1];
+  if (!slot)
+    return idle(
+      "",
+      "not-due",
+      "this push is not a merged release pull request; trains leave on schedule",
+    );
   const plan = planRelease(deps.git, config, head);
   const pending = plan.components.filter((item) => item.how === "manual");
-  const finished = { ...plan, departing: pending, components: plan.components.map((item) => ({ ...item, departs: item.how === "manual" })) };
-  if (pending.length === 0) return { ...idle(slot, "already-departed", `train ${slot} is already tagged`), plan: finished };
+  const finished = {
+    ...plan,
+    departing: pending,
+    components: plan.components.map((item) => ({ ...item, departs: item.how === "manual" })),
+  };
+  if (pending.length === 0)
+    return { ...idle(slot, "already-departed", `train ${slot} is already tagged`), plan: finished };
   const departsAt = inputs.now;
-  return depart(inputs, { ...config, mode: "tag" }, deps, { slot, departsAt, plan: finished, reason: "resumed" });
+  return depart(inputs, { ...config, mode: "tag" }, deps, {
+    slot,
+    departsAt,
+    plan: finished,
+    reason: "resumed",
+  });
 }
 
 function manualRequest(inputs: TrainInputs): ManualRequest {
@@ -174,7 +212,16 @@ function manualRequest(inputs: TrainInputs): ManualRequest {
 }
 
 function idle(slot: string, reason: Reason, detail: string): TrainResult {
-  return { departed: false, slot, reason, detail, plan: undefined, released: [], releaseNotes: "", pullRequestUrl: undefined };
+  return {
+    departed: false,
+    slot,
+    reason,
+    detail,
+    plan: undefined,
+    released: [],
+    releaseNotes: "",
+    pullRequestUrl: undefined,
+  };
 }
 
 function readMarker(message: string | undefined, marker: string): MarkerRecord {
@@ -207,7 +254,12 @@ async function replay(
     deps.log(`${found.marker} was taken by this run (${inputs.runId}); finishing the same plan`);
     // The same outputs as the first attempt, so jobs that read them rerun identically.
     const reason = found.record.reason ?? "resumed";
-    return depart(inputs, config, deps, { slot: found.slot, departsAt: found.departsAt, plan, reason });
+    return depart(inputs, config, deps, {
+      slot: found.slot,
+      departsAt: found.departsAt,
+      plan,
+      reason,
+    });
   }
   return {
     ...idle(
@@ -247,7 +299,11 @@ async function depart(
   const notes = trainNotes(train.plan.departing, context.notes);
   if (!published.tagNow) {
     return {
-      ...idle(train.slot, "awaiting-merge", `release pull request opened: ${published.pullRequestUrl}`),
+      ...idle(
+        train.slot,
+        "awaiting-merge",
+        `release pull request opened: ${published.pullRequestUrl}`,
+      ),
       plan: train.plan,
       releaseNotes: notes,
       pullRequestUrl: published.pullRequestUrl,
@@ -282,7 +338,8 @@ export function releasedList(
     previous: item.previous ?? null,
     version: item.version,
     tag: item.tag,
-    release_url: urls.get(item.name) ?? `${repositoryUrl}/releases/tag/${encodeURIComponent(item.tag)}`,
+    release_url:
+      urls.get(item.name) ?? `${repositoryUrl}/releases/tag/${encodeURIComponent(item.tag)}`,
   }));
 }
 
@@ -307,7 +364,11 @@ async function dispatchWorkflows(
     for (const item of targets) {
       const values = { name: item.name, version: item.version, tag: item.tag, slot, released: all };
       const ref = dispatch.ref ?? (dispatch.perComponent ? item.tag : inputs.branch);
-      await deps.remote.dispatchWorkflow(dispatch.workflow, ref, fillInputs(dispatch.inputs, values));
+      await deps.remote.dispatchWorkflow(
+        dispatch.workflow,
+        ref,
+        fillInputs(dispatch.inputs, values),
+      );
       deps.log(`dispatched ${dispatch.workflow} on ${ref}`);
     }
   }

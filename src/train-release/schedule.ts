@@ -83,7 +83,9 @@ export function localToInstant(date: string, time: string, timezone: string): Da
   const wall = dayNumber(date) * DAY_MS + (hour * 60 + minute) * 60_000;
   const before = wall - zoneOffsetMs(wall - DAY_MS, timezone);
   const after = wall - zoneOffsetMs(wall + DAY_MS, timezone);
-  const valid = [before, after].filter((instant) => instant + zoneOffsetMs(instant, timezone) === wall);
+  const valid = [before, after].filter(
+    (instant) => instant + zoneOffsetMs(instant, timezone) === wall,
+  );
   // No valid instant: the time falls in a spring-forward gap; the old offset lands after the jump.
   return new Date(valid.length > 0 ? Math.min(...valid) : before);
 }

@@ -1,5 +1,5 @@
-import { parseList } from "../core/inputs.ts";
 import { ConfigurationError } from "../core/errors.ts";
+import { parseList } from "../core/inputs.ts";
 import { exactVersion } from "./versions.ts";
 
 /**
@@ -13,7 +13,9 @@ export function parseVersionInput(text: string | undefined): Map<string, string>
     const name = at < 0 ? "*" : item.slice(0, at).trim();
     const version = exactVersion(at < 0 ? item : item.slice(at + 1).trim());
     if (versions.has(name)) {
-      throw new ConfigurationError(`input 'version' gives ${name === "*" ? "the root component" : name} twice`);
+      throw new ConfigurationError(
+        `input 'version' gives ${name === "*" ? "the root component" : name} twice`,
+      );
     }
     versions.set(name, version);
   }

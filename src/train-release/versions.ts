@@ -24,7 +24,11 @@ export function latestTag(tags: Iterable<string>, prefix: string): ReleasedTag |
 
 export function sortTags(tags: Iterable<string>, prefix: string): string[] {
   return [...tags]
-    .filter((tag) => tag.startsWith(prefix) && semver.valid(tag.slice(prefix.length)) === tag.slice(prefix.length))
+    .filter(
+      (tag) =>
+        tag.startsWith(prefix) &&
+        semver.valid(tag.slice(prefix.length)) === tag.slice(prefix.length),
+    )
     .sort((a, b) => semver.compare(a.slice(prefix.length), b.slice(prefix.length)));
 }
 

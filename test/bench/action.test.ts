@@ -167,6 +167,29 @@ describe("the bench action, run as the runner runs it", () => {
     expect(sim.takeViolations()).toEqual([]);
   });
 
+  it("warns instead of failing when the token may not comment, as on a fork's pull request", async () => {
+    const refusals = ["issues/create-comment", "issues/update-comment"].map((route) =>
+      sim.faults.inject({
+        route,
+        kind: "server-error",
+        status: 403,
+        times: Number.POSITIVE_INFINITY,
+      }),
+    );
+    try {
+      const run = await runAction(pullRequest({ "fail-on-regression": "false" }, "4"));
+      cleanup(run);
+      expect(run.exitCode).toBe(0);
+      expect(run.annotations).toContainEqual(
+        expect.objectContaining({ level: "warning", title: "bench comment" }),
+      );
+      expect(run.summary).toContain("| Benchmark | Metric | Base | Head | Change | Verdict |");
+    } finally {
+      for (const refusal of refusals) refusal.remove();
+      sim.takeViolations();
+    }
+  });
+
   it("refuses a bad threshold, naming the input", async () => {
     const run = await runAction(pullRequest({ "time-threshold": "fast" }, "3"));
     cleanup(run);

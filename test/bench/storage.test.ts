@@ -203,6 +203,7 @@ describe("local directory storage", () => {
     comments: undefined,
     assets: ASSETS,
     log: () => {},
+    warn: () => {},
     writeSummary: () => {},
   });
 

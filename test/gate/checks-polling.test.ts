@@ -50,7 +50,10 @@ describe("checks mode: polling, events and the verdict (against the simulator)",
     expect(run.outputs.result).toBe("success");
     const conditional = s.sim.requests.filter((r) => r.conditional).length;
     expect(conditional).toBeGreaterThanOrEqual(8);
-    const first = s.sim.requests.filter((r) => r.index <= 3);
+    // The first evaluation is every request before the first head check (pulls/get).
+    const firstHeadCheck = s.sim.requests.findIndex((r) => r.operationId === "pulls/get");
+    expect(firstHeadCheck).toBe(3);
+    const first = s.sim.requests.slice(0, firstHeadCheck);
     expect(first.map((r) => r.operationId).sort()).toEqual([
       "actions/list-workflow-runs-for-repo",
       "checks/list-for-ref",

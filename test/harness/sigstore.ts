@@ -412,6 +412,9 @@ export async function startSigstoreHarness(): Promise<SigstoreHarness> {
       reply(response, 500, { message: String(thrown) });
     }
   });
+  // Outlive the signing clients' idle keep-alive sockets: with Node's 5 s default the server
+  // could close a socket just as a client reused it, and signing failed with ECONNRESET.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   authorities = await createAuthorities(`${baseUrl}/rekor`);

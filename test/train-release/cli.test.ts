@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { parseTrainConfig } from "../../src/train-release/config.ts";
 import { LocalGit } from "../../src/train-release/git.ts";
 import { planJson, planRelease } from "../../src/train-release/plan.ts";
-import { parseTrainConfig } from "../../src/train-release/config.ts";
 import type { TestRepository } from "../harness/git.ts";
 import { runCli } from "../harness/runner.ts";
 import { disposeTemplate, TRAIN_YML, wasmcloudCopy } from "./repos.ts";
@@ -16,16 +16,44 @@ describe("status-gate train plan (scenario 23)", () => {
   it("prints the same plan as the action computes, as JSON, and changes nothing", async () => {
     const repo = wasmcloudCopy();
     repos.push(repo);
-    repo.commit({ message: "feat(wash): plugins", files: { "crates/wash/src/lib.rs": "// p" }, date: "2026-11-20T10:00:00Z" });
-    repo.commit({ message: "Tweak blobby", files: { "examples/blobby/src/lib.rs": "// t" }, date: "2026-11-21T10:00:00Z" });
+    repo.commit({
+      message: "feat(wash): plugins",
+      files: { "crates/wash/src/lib.rs": "// p" },
+      date: "2026-11-20T10:00:00Z",
+    });
+    repo.commit({
+      message: "Tweak blobby",
+      files: { "examples/blobby/src/lib.rs": "// t" },
+      date: "2026-11-21T10:00:00Z",
+    });
     const head = repo.head();
-    const run = await runCli(["train", "plan", "--repo", repo.path, "--now", "2026-12-01T16:30:00Z", "--format", "json"]);
+    const run = await runCli([
+      "train",
+      "plan",
+      "--repo",
+      repo.path,
+      "--now",
+      "2026-12-01T16:30:00Z",
+      "--format",
+      "json",
+    ]);
     expect(run.exitCode, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout);
     const git = new LocalGit(repo.path);
-    const expected = planJson(planRelease(git, parseTrainConfig(".github/train.yml", TRAIN_YML), head));
-    expect(report).toEqual({ due: true, slot: "2026-12-01", reason: "scheduled", next: null, cutoff: head, components: expected });
-    expect(report.components.find((item: { name: string }) => item.name === "blobby")).toMatchObject({
+    const expected = planJson(
+      planRelease(git, parseTrainConfig(".github/train.yml", TRAIN_YML), head),
+    );
+    expect(report).toEqual({
+      due: true,
+      slot: "2026-12-01",
+      reason: "scheduled",
+      next: null,
+      cutoff: head,
+      components: expected,
+    });
+    expect(
+      report.components.find((item: { name: string }) => item.name === "blobby"),
+    ).toMatchObject({
       previous: "0.1.0",
       version: "0.1.1",
       bump: "patch",
@@ -40,7 +68,14 @@ describe("status-gate train plan (scenario 23)", () => {
   it("says when no train is due and prints text by default", async () => {
     const repo = wasmcloudCopy();
     repos.push(repo);
-    const run = await runCli(["train", "plan", "--repo", repo.path, "--now", "2026-12-03T16:30:00Z"]);
+    const run = await runCli([
+      "train",
+      "plan",
+      "--repo",
+      repo.path,
+      "--now",
+      "2026-12-03T16:30:00Z",
+    ]);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain("no departure: missed (slot 2026-12-01); next train 2026-12-15");
     expect(run.stdout).toMatch(/blobby +example +0\.1\.0 stays/);

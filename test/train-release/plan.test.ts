@@ -1,10 +1,15 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { shallowClone, type TestRepository } from "../harness/git.ts";
 import { parseTrainConfig, type TrainConfig } from "../../src/train-release/config.ts";
 import { findDrift } from "../../src/train-release/drift.ts";
 import { LocalGit } from "../../src/train-release/git.ts";
 import { planJson, planRelease, type ReleasePlan } from "../../src/train-release/plan.ts";
-import { filesToEdit, releaseEdits, releaseMessage, writeReleaseCommit } from "../../src/train-release/release-commit.ts";
+import {
+  filesToEdit,
+  releaseEdits,
+  releaseMessage,
+  writeReleaseCommit,
+} from "../../src/train-release/release-commit.ts";
+import { shallowClone, type TestRepository } from "../harness/git.ts";
 import { crateToml, disposeTemplate, TRAIN_YML, wasmcloudCopy } from "./repos.ts";
 
 const repos: TestRepository[] = [];
@@ -33,7 +38,13 @@ function plan(git: LocalGit, config: TrainConfig, manual = {}) {
 describe("component discovery (scenario 6)", () => {
   it("finds the co-versioned workspace group, member crates, examples and npm packages", () => {
     const { git, config } = setUp();
-    const found = plan(git, config).components.map((item) => [item.name, item.kind, item.path, item.component.tagPrefix, item.version]);
+    const found = plan(git, config).components.map((item) => [
+      item.name,
+      item.kind,
+      item.path,
+      item.component.tagPrefix,
+      item.version,
+    ]);
     expect(found).toEqual([
       ["wasmcloud", "group", "", "v", "2.0.3"],
       ["macros", "crate", "crates/macros", "macros-v", "0.3.1"],
@@ -48,14 +59,23 @@ describe("component discovery (scenario 6)", () => {
       "charts/runtime-operator/Chart.yaml#version",
       "charts/runtime-operator/Chart.yaml#appVersion",
     ]);
-    expect(group.locks).toEqual([{ path: "Cargo.lock", format: "cargo", packages: ["wasmcloud", "runtime", "wash"], memberPaths: [] }]);
+    expect(group.locks).toEqual([
+      {
+        path: "Cargo.lock",
+        format: "cargo",
+        packages: ["wasmcloud", "runtime", "wash"],
+        memberPaths: [],
+      },
+    ]);
   });
 
   it("applies overrides of name, kind and tag prefix, and skips a component", () => {
     const { git, config } = setUp(
       "components:\n  - path: examples/blobby\n    skip: true\n  - path: crates/macros\n    name: wasmcloud-macros\n    tag-prefix: macros/v\n",
     );
-    const names = plan(git, config).components.map((item) => `${item.name}:${item.component.tagPrefix}`);
+    const names = plan(git, config).components.map(
+      (item) => `${item.name}:${item.component.tagPrefix}`,
+    );
     expect(names).toContain("wasmcloud-macros:macros/v");
     expect(names.some((name) => name.startsWith("blobby"))).toBe(false);
   });
@@ -64,19 +84,38 @@ describe("component discovery (scenario 6)", () => {
 describe("changes by path ownership in local git (scenario 7)", () => {
   it("gives each commit to the component owning its files", () => {
     const { repo, git, config } = setUp();
-    repo.commit({ message: "fix(http-hello): answer HEAD", files: { "examples/http-hello/src/lib.rs": "// fixed" } });
-    repo.commit({ message: "feat: wash dev --watch", files: { "crates/wash/src/lib.rs": "// watch" } });
+    repo.commit({
+      message: "fix(http-hello): answer HEAD",
+      files: { "examples/http-hello/src/lib.rs": "// fixed" },
+    });
+    repo.commit({
+      message: "feat: wash dev --watch",
+      files: { "crates/wash/src/lib.rs": "// watch" },
+    });
     const result = plan(git, config);
-    expect(byName(result, "http-hello")).toMatchObject({ departs: true, version: "0.2.1", how: "patch" });
-    expect(byName(result, "wasmcloud")).toMatchObject({ departs: true, version: "2.1.0", how: "minor" });
+    expect(byName(result, "http-hello")).toMatchObject({
+      departs: true,
+      version: "0.2.1",
+      how: "patch",
+    });
+    expect(byName(result, "wasmcloud")).toMatchObject({
+      departs: true,
+      version: "2.1.0",
+      how: "minor",
+    });
     expect(byName(result, "blobby")).toMatchObject({ departs: false, version: "0.1.0" });
     expect(byName(result, "macros").departs).toBe(false);
   });
 
   it("maps a shared input to the components the configuration says it affects", () => {
     const { repo, git, config } = setUp();
-    repo.commit({ message: "fix: new toolchain", files: { "rust-toolchain.toml": '[toolchain]\nchannel = "1.91"\n' } });
-    const departing = plan(git, config).departing.map((item) => item.name).sort();
+    repo.commit({
+      message: "fix: new toolchain",
+      files: { "rust-toolchain.toml": '[toolchain]\nchannel = "1.91"\n' },
+    });
+    const departing = plan(git, config)
+      .departing.map((item) => item.name)
+      .sort();
     expect(departing).toEqual(["@wasmcloud/host", "blobby", "http-hello", "macros", "wasmcloud"]);
   });
 
@@ -97,12 +136,21 @@ describe("changes by path ownership in local git (scenario 7)", () => {
 describe("versions from conventional commits (scenario 8)", () => {
   it("applies Cargo's pre-1.0 rules and lists commits that do not parse", () => {
     const { repo, git, config } = setUp();
-    repo.commit({ message: "feat(macros): derive more", files: { "crates/macros/src/lib.rs": "// a" } });
+    repo.commit({
+      message: "feat(macros): derive more",
+      files: { "crates/macros/src/lib.rs": "// a" },
+    });
     repo.commit({ message: "Update blobby", files: { "examples/blobby/src/lib.rs": "// b" } });
     const result = plan(git, config);
     expect(byName(result, "macros")).toMatchObject({ version: "0.3.2", how: "patch" });
-    expect(byName(result, "blobby")).toMatchObject({ version: "0.1.1", unparsed: ["Update blobby"] });
-    repo.commit({ message: "refactor(macros)!: rename attributes", files: { "crates/macros/src/lib.rs": "// c" } });
+    expect(byName(result, "blobby")).toMatchObject({
+      version: "0.1.1",
+      unparsed: ["Update blobby"],
+    });
+    repo.commit({
+      message: "refactor(macros)!: rename attributes",
+      files: { "crates/macros/src/lib.rs": "// c" },
+    });
     expect(byName(plan(git, config), "macros")).toMatchObject({ version: "0.4.0", how: "minor" });
     const semverConfig = parseTrainConfig(".github/train.yml", `${TRAIN_YML}pre-1.0: semver\n`);
     expect(byName(plan(git, semverConfig), "macros")).toMatchObject({ version: "1.0.0" });
@@ -110,8 +158,14 @@ describe("versions from conventional commits (scenario 8)", () => {
 
   it("reads a BREAKING CHANGE footer as major", () => {
     const { repo, git, config } = setUp();
-    repo.commit({ message: "fix: config loader\n\nBREAKING CHANGE: the file moved", files: { "crates/wash/src/lib.rs": "// d" } });
-    expect(byName(plan(git, config), "wasmcloud")).toMatchObject({ version: "3.0.0", how: "major" });
+    repo.commit({
+      message: "fix: config loader\n\nBREAKING CHANGE: the file moved",
+      files: { "crates/wash/src/lib.rs": "// d" },
+    });
+    expect(byName(plan(git, config), "wasmcloud")).toMatchObject({
+      version: "3.0.0",
+      how: "major",
+    });
   });
 });
 
@@ -140,8 +194,15 @@ describe("empty trains (scenario 9)", () => {
 describe("hand-bumped versions (scenario 10)", () => {
   it("takes a version bumped by hand as the release version", () => {
     const { repo, git, config } = setUp();
-    repo.commit({ message: "feat(blobby)!: new storage API", files: { "examples/blobby/Cargo.toml": crateToml("blobby", "0.5.0") } });
-    expect(byName(plan(git, config), "blobby")).toMatchObject({ version: "0.5.0", how: "manual", departs: true });
+    repo.commit({
+      message: "feat(blobby)!: new storage API",
+      files: { "examples/blobby/Cargo.toml": crateToml("blobby", "0.5.0") },
+    });
+    expect(byName(plan(git, config), "blobby")).toMatchObject({
+      version: "0.5.0",
+      how: "manual",
+      departs: true,
+    });
   });
 });
 
@@ -151,11 +212,25 @@ describe("release candidates (scenario 11)", () => {
     repo.commit({ message: "feat: rc work", files: { "crates/wash/src/lib.rs": "// rc" } });
     repo.tag("v2.1.0-rc.2");
     repo.commit({ message: "fix: rc fix", files: { "crates/wash/src/lib.rs": "// rc fix" } });
-    expect(() => plan(git, config)).toThrow(/release candidate 2\.1\.0-rc\.2 in flight.*version 2\.1\.0/);
-    const nextRc = parseTrainConfig(".github/train.yml", `${TRAIN_YML}release-candidates: next-rc\n`);
-    expect(byName(plan(git, nextRc), "wasmcloud")).toMatchObject({ version: "2.1.0-rc.3", how: "next-rc" });
-    const finalize = parseTrainConfig(".github/train.yml", `${TRAIN_YML}release-candidates: finalize\n`);
-    expect(byName(plan(git, finalize), "wasmcloud")).toMatchObject({ version: "2.1.0", how: "finalize" });
+    expect(() => plan(git, config)).toThrow(
+      /release candidate 2\.1\.0-rc\.2 in flight.*version 2\.1\.0/,
+    );
+    const nextRc = parseTrainConfig(
+      ".github/train.yml",
+      `${TRAIN_YML}release-candidates: next-rc\n`,
+    );
+    expect(byName(plan(git, nextRc), "wasmcloud")).toMatchObject({
+      version: "2.1.0-rc.3",
+      how: "next-rc",
+    });
+    const finalize = parseTrainConfig(
+      ".github/train.yml",
+      `${TRAIN_YML}release-candidates: finalize\n`,
+    );
+    expect(byName(plan(git, finalize), "wasmcloud")).toMatchObject({
+      version: "2.1.0",
+      how: "finalize",
+    });
   });
 });
 
@@ -167,29 +242,61 @@ describe("semver tag order (scenario 12)", () => {
     repo.commit({ message: "fix: b", files: { "crates/wash/src/lib.rs": "// b" } });
     repo.tag("v2.9.0");
     repo.commit({ message: "fix: c", files: { "crates/wash/src/lib.rs": "// c" } });
-    expect(byName(plan(git, config), "wasmcloud")).toMatchObject({ previous: "2.10.0", previousTag: "v2.10.0", version: "2.10.1" });
+    expect(byName(plan(git, config), "wasmcloud")).toMatchObject({
+      previous: "2.10.0",
+      previousTag: "v2.10.0",
+      version: "2.10.1",
+    });
   });
 });
 
 describe("new components and the bootstrap commit (scenario 13)", () => {
   it("releases a new component at its manifest version, scanning only after bootstrap", () => {
     const { repo, git } = setUp();
-    const bootstrap = repo.commit({ message: "Import old history", files: { "examples/kv/Cargo.toml": crateToml("kv", "0.7.0"), "examples/kv/src/lib.rs": "" } });
+    const bootstrap = repo.commit({
+      message: "Import old history",
+      files: { "examples/kv/Cargo.toml": crateToml("kv", "0.7.0"), "examples/kv/src/lib.rs": "" },
+    });
     const config = parseTrainConfig(".github/train.yml", `${TRAIN_YML}bootstrap: ${bootstrap}\n`);
-    expect(byName(plan(git, config), "kv")).toMatchObject({ departs: false, previous: undefined, version: "0.7.0" });
-    repo.commit({ message: "feat(kv): first feature", files: { "examples/kv/src/lib.rs": "// kv" } });
-    expect(byName(plan(git, config), "kv")).toMatchObject({ departs: true, how: "initial", version: "0.7.0", tag: "kv-v0.7.0" });
+    expect(byName(plan(git, config), "kv")).toMatchObject({
+      departs: false,
+      previous: undefined,
+      version: "0.7.0",
+    });
+    repo.commit({
+      message: "feat(kv): first feature",
+      files: { "examples/kv/src/lib.rs": "// kv" },
+    });
+    expect(byName(plan(git, config), "kv")).toMatchObject({
+      departs: true,
+      how: "initial",
+      version: "0.7.0",
+      tag: "kv-v0.7.0",
+    });
   });
 });
 
 describe("drift on pull requests (scenario 14)", () => {
   it("reports an example that changed without a version bump", () => {
     const { repo, git, config } = setUp();
-    repo.commit({ message: "feat(http-hello): stream bodies", files: { "examples/http-hello/src/lib.rs": "// stream" } });
-    repo.commit({ message: "feat(blobby): hand bump", files: { "examples/blobby/Cargo.toml": crateToml("blobby", "0.2.0") } });
+    repo.commit({
+      message: "feat(http-hello): stream bodies",
+      files: { "examples/http-hello/src/lib.rs": "// stream" },
+    });
+    repo.commit({
+      message: "feat(blobby): hand bump",
+      files: { "examples/blobby/Cargo.toml": crateToml("blobby", "0.2.0") },
+    });
     const { drift } = findDrift(git, config, git.resolve("HEAD"));
     expect(drift).toEqual([
-      { name: "http-hello", path: "examples/http-hello", manifest: "examples/http-hello/Cargo.toml", released: "0.2.0", commits: 1, next: "0.2.1" },
+      {
+        name: "http-hello",
+        path: "examples/http-hello",
+        manifest: "examples/http-hello/Cargo.toml",
+        released: "0.2.0",
+        commits: 1,
+        next: "0.2.1",
+      },
     ]);
   });
 });
@@ -199,10 +306,17 @@ describe("manual dispatch (scenario 4)", () => {
     const { repo, git, config } = setUp();
     repo.commit({ message: "fix: small", files: { "crates/wash/src/lib.rs": "// s" } });
     expect(byName(plan(git, config, { bump: "major" }), "wasmcloud").version).toBe("3.0.0");
-    const exact = plan(git, config, { versions: new Map([["*", "2.5.0"], ["blobby", "0.9.0"]]) });
+    const exact = plan(git, config, {
+      versions: new Map([
+        ["*", "2.5.0"],
+        ["blobby", "0.9.0"],
+      ]),
+    });
     expect(byName(exact, "wasmcloud")).toMatchObject({ version: "2.5.0", how: "exact" });
     expect(byName(exact, "blobby")).toMatchObject({ version: "0.9.0", departs: true });
-    expect(() => plan(git, config, { versions: new Map([["*", "2.0.1"]]) })).toThrow(/not above its released 2\.0\.3/);
+    expect(() => plan(git, config, { versions: new Map([["*", "2.0.1"]]) })).toThrow(
+      /not above its released 2\.0\.3/,
+    );
   });
 });
 
@@ -210,15 +324,43 @@ describe("the release commit (scenario 15)", () => {
   it("changes each bumped manifest, chart and lock entry in place and nothing else", () => {
     const { repo, git, config } = setUp();
     repo.commit({ message: "feat: wash plugins", files: { "crates/wash/src/lib.rs": "// p" } });
-    repo.commit({ message: "fix(http-hello): x", files: { "examples/http-hello/src/lib.rs": "// x" } });
-    repo.commit({ message: "fix(host): y", files: { "typescript/packages/host/index.js": "// y" } });
+    repo.commit({
+      message: "fix(http-hello): x",
+      files: { "examples/http-hello/src/lib.rs": "// x" },
+    });
+    repo.commit({
+      message: "fix(host): y",
+      files: { "typescript/packages/host/index.js": "// y" },
+    });
     const cutoff = git.resolve("HEAD");
     const result = planRelease(git, config, cutoff);
-    const originals = git.readBlobs(cutoff, filesToEdit(result.departing));
-    const edits = releaseEdits(result.departing, (path) => originals.get(path));
-    const identity = { name: "bot", email: "bot@example.com", date: new Date("2026-12-01T16:00:00Z") };
-    const sha = writeReleaseCommit(git, cutoff, edits, releaseMessage("2026-12-01", result.departing), identity);
-    expect(writeReleaseCommit(git, cutoff, edits, releaseMessage("2026-12-01", result.departing), identity)).toBe(sha);
+    const originals = git.readBlobs(cutoff, filesToEdit(result.departing, result.cargoManifests));
+    const edits = releaseEdits(
+      result.departing,
+      (path) => originals.get(path),
+      result.cargoManifests,
+    );
+    const identity = {
+      name: "bot",
+      email: "bot@example.com",
+      date: new Date("2026-12-01T16:00:00Z"),
+    };
+    const sha = writeReleaseCommit(
+      git,
+      cutoff,
+      edits,
+      releaseMessage("2026-12-01", result.departing),
+      identity,
+    );
+    expect(
+      writeReleaseCommit(
+        git,
+        cutoff,
+        edits,
+        releaseMessage("2026-12-01", result.departing),
+        identity,
+      ),
+    ).toBe(sha);
     expect(repo.git("diff", "--name-only", cutoff, sha).split("\n")).toEqual([
       "Cargo.lock",
       "Cargo.toml",
@@ -257,5 +399,32 @@ describe("the release commit (scenario 15)", () => {
       '+  "version": "1.4.1",',
     ]);
     expect(repo.git("status", "--porcelain")).toBe("");
+  });
+});
+
+describe("path dependencies in the release commit (scenario 15)", () => {
+  it("moves a member's requirement on a crate whose new version it no longer accepts", () => {
+    const { repo, git, config } = setUp();
+    const washToml = repo.git("show", "HEAD:crates/wash/Cargo.toml");
+    repo.commit({
+      message: "refactor(macros)!: new attribute syntax",
+      files: {
+        "crates/macros/src/lib.rs": "// v2",
+        "crates/wash/Cargo.toml": `${washToml}\nmacros = { path = "../macros", version = "0.3.1" }\n`,
+      },
+    });
+    const result = plan(git, config);
+    const originals = git.readBlobs(
+      result.cutoff,
+      filesToEdit(result.departing, result.cargoManifests),
+    );
+    const edits = releaseEdits(
+      result.departing,
+      (path) => originals.get(path),
+      result.cargoManifests,
+    );
+    expect(edits.get("crates/wash/Cargo.toml")).toContain(
+      'macros = { path = "../macros", version = "0.4.0" }',
+    );
   });
 });

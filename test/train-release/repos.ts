@@ -4,9 +4,13 @@ import { join } from "node:path";
 import { createRepository, TestRepository } from "../harness/git.ts";
 
 /** Cargo.lock text for local packages (and one registry package that must never move). */
-export function cargoLock(packages: ReadonlyArray<[name: string, version: string, dependencies?: string[]]>): string {
+export function cargoLock(
+  packages: ReadonlyArray<[name: string, version: string, dependencies?: string[]]>,
+): string {
   const entries = packages.map(([name, version, dependencies]) => {
-    const deps = dependencies ? `dependencies = [\n${dependencies.map((d) => ` "${d}",`).join("\n")}\n]\n` : "";
+    const deps = dependencies
+      ? `dependencies = [\n${dependencies.map((d) => ` "${d}",`).join("\n")}\n]\n`
+      : "";
     return `[[package]]\nname = "${name}"\nversion = "${version}"\n${deps}`;
   });
   const registry = `[[package]]\nname = "serde"\nversion = "1.0.200"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\nchecksum = "0123"\n`;
@@ -98,12 +102,19 @@ export function wasmcloudRepository(): TestRepository {
       "examples/http-hello/src/lib.rs": "",
       "examples/blobby/Cargo.toml": crateToml("blobby", "0.1.0"),
       "examples/blobby/Cargo.lock": cargoLock([["blobby", "0.1.0"]]),
-      "typescript/package.json": JSON.stringify({ name: "ts-root", private: true, workspaces: ["packages/*"] }, null, 2),
+      "typescript/package.json": JSON.stringify(
+        { name: "ts-root", private: true, workspaces: ["packages/*"] },
+        null,
+        2,
+      ),
       "typescript/package-lock.json": JSON.stringify(
         {
           name: "ts-root",
           lockfileVersion: 3,
-          packages: { "": { name: "ts-root" }, "packages/host": { name: "@wasmcloud/host", version: "1.4.0" } },
+          packages: {
+            "": { name: "ts-root" },
+            "packages/host": { name: "@wasmcloud/host", version: "1.4.0" },
+          },
         },
         null,
         2,
@@ -112,7 +123,14 @@ export function wasmcloudRepository(): TestRepository {
       "typescript/packages/host/index.js": "",
     },
   });
-  for (const tag of ["v2.0.3", "macros-v0.3.1", "http-hello-v0.2.0", "blobby-v0.1.0", "host-v1.4.0"]) repo.tag(tag);
+  for (const tag of [
+    "v2.0.3",
+    "macros-v0.3.1",
+    "http-hello-v0.2.0",
+    "blobby-v0.1.0",
+    "host-v1.4.0",
+  ])
+    repo.tag(tag);
   return repo;
 }
 

@@ -28,7 +28,11 @@ describe("slots (scenario 1)", () => {
     expect(isoWeek("2027-01-05") % 2).toBe(1);
     const december = decideSchedule(fortnightly, at("2026-12-29T16:05:00Z"));
     const january = decideSchedule(fortnightly, at("2027-01-05T16:05:00Z"));
-    expect(december).toMatchObject({ due: true, reason: "scheduled", slot: { date: "2026-12-29" } });
+    expect(december).toMatchObject({
+      due: true,
+      reason: "scheduled",
+      slot: { date: "2026-12-29" },
+    });
     expect(january).toMatchObject({ due: false, reason: "missed", slot: { date: "2026-12-29" } });
     expect(decideSchedule(fortnightly, at("2027-01-12T16:05:00Z"))).toMatchObject({
       due: true,
@@ -41,7 +45,10 @@ describe("slots (scenario 1)", () => {
     expect(isoWeek("2026-02-17")).toBe(8);
     expect(isoWeek("2026-02-24")).toBe(9);
     for (const date of ["2026-02-17", "2026-02-24", "2026-03-03"]) {
-      expect(decideSchedule(weekly, at(`${date}T16:01:00Z`))).toMatchObject({ due: true, slot: { date } });
+      expect(decideSchedule(weekly, at(`${date}T16:01:00Z`))).toMatchObject({
+        due: true,
+        slot: { date },
+      });
     }
     const config = parseTrainConfig(
       ".github/train.yml",
@@ -52,13 +59,22 @@ describe("slots (scenario 1)", () => {
 
   it("keeps a constant spacing between departures over any span of slots", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 400 }), fc.constantFrom(7, 14, 21), (index, periodDays) => {
-        const schedule = { ...fortnightly, periodDays };
-        const gap = slotAt(schedule, index + 1).departsAt.getTime() - slotAt(schedule, index).departsAt.getTime();
-        expect(gap).toBe(periodDays * 86_400_000);
-        const slot = latestSlot(schedule, new Date(slotAt(schedule, index).departsAt.getTime() + 1000));
-        expect(slot?.index).toBe(index);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 400 }),
+        fc.constantFrom(7, 14, 21),
+        (index, periodDays) => {
+          const schedule = { ...fortnightly, periodDays };
+          const gap =
+            slotAt(schedule, index + 1).departsAt.getTime() -
+            slotAt(schedule, index).departsAt.getTime();
+          expect(gap).toBe(periodDays * 86_400_000);
+          const slot = latestSlot(
+            schedule,
+            new Date(slotAt(schedule, index).departsAt.getTime() + 1000),
+          );
+          expect(slot?.index).toBe(index);
+        },
+      ),
     );
   });
 
@@ -74,7 +90,11 @@ describe("slots (scenario 1)", () => {
 describe("catch-up (scenario 2)", () => {
   it("departs a late run as the slot it missed, not as now", () => {
     const decision = decideSchedule(fortnightly, at("2026-12-02T03:00:00Z"));
-    expect(decision).toMatchObject({ due: true, reason: "caught-up", slot: { date: "2026-12-01" } });
+    expect(decision).toMatchObject({
+      due: true,
+      reason: "caught-up",
+      slot: { date: "2026-12-01" },
+    });
   });
 
   it("treats a run minutes late as on time", () => {

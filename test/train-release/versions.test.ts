@@ -9,7 +9,8 @@ import {
   sortTags,
 } from "../../src/train-release/versions.ts";
 
-const commit = (subject: string, body = "") => classifyCommit({ sha: "a", author: "Ada", subject, body });
+const commit = (subject: string, body = "") =>
+  classifyCommit({ sha: "a", author: "Ada", subject, body });
 
 describe("conventional commits decide the bump (scenario 8)", () => {
   it.each([
@@ -39,7 +40,10 @@ describe("conventional commits decide the bump (scenario 8)", () => {
   });
 
   it("keeps pull request numbers from squash-merge subjects", () => {
-    expect(commit("fix: handle nil (#412)")).toMatchObject({ pullRequests: [412], description: "handle nil" });
+    expect(commit("fix: handle nil (#412)")).toMatchObject({
+      pullRequests: [412],
+      description: "handle nil",
+    });
   });
 
   it("never throws and never returns an unknown bump for any subject", () => {
@@ -66,36 +70,54 @@ describe("before 1.0 (scenario 8)", () => {
   });
 
   it("follows plain semver when configured", () => {
-    expect(nextVersion("x", "0.4.2", "major", { ...options, preOne: "semver" }).version).toBe("1.0.0");
+    expect(nextVersion("x", "0.4.2", "major", { ...options, preOne: "semver" }).version).toBe(
+      "1.0.0",
+    );
     expect(effectiveBump("0.4.2", "minor", "semver")).toBe("minor");
   });
 });
 
 describe("release candidates in flight (scenario 11)", () => {
   it("refuses by default and says how to finish the candidate", () => {
-    expect(() => nextVersion("wasmcloud", "2.1.0-rc.2", "patch", { preOne: "cargo", candidates: "refuse" })).toThrow(
-      ConfigurationError,
-    );
-    expect(() => nextVersion("wasmcloud", "2.1.0-rc.2", "patch", { preOne: "cargo", candidates: "refuse" })).toThrow(
-      /version 2\.1\.0 to finalize/,
-    );
+    expect(() =>
+      nextVersion("wasmcloud", "2.1.0-rc.2", "patch", { preOne: "cargo", candidates: "refuse" }),
+    ).toThrow(ConfigurationError);
+    expect(() =>
+      nextVersion("wasmcloud", "2.1.0-rc.2", "patch", { preOne: "cargo", candidates: "refuse" }),
+    ).toThrow(/version 2\.1\.0 to finalize/);
   });
 
   it("cuts the next candidate or finalizes, never a silent 2.1.1", () => {
-    expect(nextVersion("w", "2.1.0-rc.2", "patch", { preOne: "cargo", candidates: "next-rc" }).version).toBe(
-      "2.1.0-rc.3",
-    );
-    expect(nextVersion("w", "2.1.0-rc.2", "major", { preOne: "cargo", candidates: "finalize" }).version).toBe(
-      "2.1.0",
-    );
+    expect(
+      nextVersion("w", "2.1.0-rc.2", "patch", { preOne: "cargo", candidates: "next-rc" }).version,
+    ).toBe("2.1.0-rc.3");
+    expect(
+      nextVersion("w", "2.1.0-rc.2", "major", { preOne: "cargo", candidates: "finalize" }).version,
+    ).toBe("2.1.0");
   });
 });
 
 describe("tag sorting per prefix (scenario 12)", () => {
   it("sorts by semver where git's default sort is wrong", () => {
-    const tags = ["v2.9.0", "v2.10.0", "v2.1.0-rc.2", "v2.1.0-rc.10", "v2.1.0-rc.3", "v2.1.0", "wash-v9.9.9", "vnext"];
+    const tags = [
+      "v2.9.0",
+      "v2.10.0",
+      "v2.1.0-rc.2",
+      "v2.1.0-rc.10",
+      "v2.1.0-rc.3",
+      "v2.1.0",
+      "wash-v9.9.9",
+      "vnext",
+    ];
     expect(latestTag(tags, "v")).toEqual({ tag: "v2.10.0", version: "2.10.0" });
-    expect(sortTags(tags, "v")).toEqual(["v2.1.0-rc.2", "v2.1.0-rc.3", "v2.1.0-rc.10", "v2.1.0", "v2.9.0", "v2.10.0"]);
+    expect(sortTags(tags, "v")).toEqual([
+      "v2.1.0-rc.2",
+      "v2.1.0-rc.3",
+      "v2.1.0-rc.10",
+      "v2.1.0",
+      "v2.9.0",
+      "v2.10.0",
+    ]);
     expect(latestTag(tags, "wash-v")?.version).toBe("9.9.9");
   });
 
@@ -105,8 +127,16 @@ describe("tag sorting per prefix (scenario 12)", () => {
       .map(([a, b, c, rc]) => `${a}.${b}.${c}${rc === undefined ? "" : `-rc.${rc}`}`);
     fc.assert(
       fc.property(fc.uniqueArray(version, { minLength: 1, maxLength: 20 }), (versions) => {
-        const sorted = sortTags(versions.map((v) => `v${v}`), "v");
-        expect(latestTag(versions.map((v) => `v${v}`), "v")?.tag).toBe(sorted.at(-1));
+        const sorted = sortTags(
+          versions.map((v) => `v${v}`),
+          "v",
+        );
+        expect(
+          latestTag(
+            versions.map((v) => `v${v}`),
+            "v",
+          )?.tag,
+        ).toBe(sorted.at(-1));
       }),
     );
   });

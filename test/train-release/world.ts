@@ -6,7 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { TestRepository } from "../harness/git.ts";
-import { type GitHubSimulator, type RepositoryState, startGitHubSimulator } from "../harness/github-sim/index.ts";
+import {
+  type GitHubSimulator,
+  type RepositoryState,
+  startGitHubSimulator,
+} from "../harness/github-sim/index.ts";
 
 /**
  * A checkout, its `origin` (a bare repository) and the GitHub simulator, kept in step the way
@@ -24,7 +28,10 @@ export interface TrainWorld extends AsyncDisposable {
   push(refspec: string): Promise<void>;
 }
 
-export async function trainWorld(repo: TestRepository, options: { now?: () => Date } = {}): Promise<TrainWorld> {
+export async function trainWorld(
+  repo: TestRepository,
+  options: { now?: () => Date } = {},
+): Promise<TrainWorld> {
   const sim = await startGitHubSimulator(options.now ? { now: options.now } : {});
   const github = sim.state.addRepository({ owner: "wasmcloud", name: "wasmcloud" });
   const origin = mkdtempSync(join(tmpdir(), "sg-origin-"));
@@ -49,7 +56,11 @@ done
   const publishLocal = () => {
     addCommits(github, repo.git("rev-list", "--parents", "--all").split("\n"));
     github.setBranch("main", repo.git("rev-parse", "main"));
-    const tags = repo.git("for-each-ref", "--format=%(refname:strip=2) %(*objectname) %(objectname)", "refs/tags");
+    const tags = repo.git(
+      "for-each-ref",
+      "--format=%(refname:strip=2) %(*objectname) %(objectname)",
+      "refs/tags",
+    );
     for (const line of tags.split("\n").filter(Boolean)) {
       const [name = "", peeled = "", object = ""] = line.split(" ");
       if (!github.refs.has(`refs/tags/${name}`)) github.addTag({ name, sha: peeled || object });
