@@ -1,5 +1,5 @@
 import{createRequire as __sgCreateRequire}from"node:module";const require=__sgCreateRequire(import.meta.url);
-var ConfigurationError=class extends Error{name="ConfigurationError";position;constructor(message,position){super(message),this.position=position}};function isConfigurationError(error){return error instanceof ConfigurationError}function describeThrown(thrown){if(thrown instanceof Error)return thrown.message||thrown.name;if(typeof thrown=="string")return thrown;try{return JSON.stringify(thrown)??String(thrown)}catch{return String(thrown)}}var EXIT={ok:0,failed:1,usage:2,internal:3};var COMMANDS={};function usage(){let width=Math.max(8,...Object.keys(COMMANDS).map(name=>name.length));return`Usage: status-gate <command> [options]
+import{EXIT}from"./chunks/chunk-SEDZDGID.js";import{describeThrown,isConfigurationError}from"./chunks/chunk-XE2AMHIM.js";import"./chunks/chunk-JBATZDQL.js";var COMMANDS={permissions:{summary:"check (and fix) GITHUB_TOKEN permissions in workflows",load:()=>import("./chunks/cli-AYED4I4K.js").then(m=>m.command)},bench:{summary:"read, compare and store benchmark results; build the dashboard",load:()=>import("./chunks/cli-HTVVQPXA.js").then(m=>m.command)},gate:{summary:"which rules (required checks) apply to a local diff, and why",load:()=>import("./chunks/cli-NQ7YH3QO.js").then(m=>m.command)},zizmor:{summary:"run a verified zizmor, or render a zizmor JSON report, with a severity gate",load:()=>import("./chunks/cli-EG74HQDQ.js").then(m=>m.command)},train:{summary:"plan the release train (due slot, next versions) from local history",load:()=>import("./chunks/cli-UQDHJ7SN.js").then(m=>m.command)},attest:{summary:"attest OCI images and wasm components, or verify their attestations",load:()=>import("./chunks/cli-SHOKSQZG.js").then(m=>m.command)}};function usage(){let width=Math.max(8,...Object.keys(COMMANDS).map(name=>name.length));return`Usage: status-gate <command> [options]
 
 The status-gate actions, run on your own machine.
 
@@ -7,11 +7,11 @@ Commands:
 ${Object.entries(COMMANDS).map(([name,{summary}])=>`  ${name.padEnd(width)}  ${summary}`).join(`
 `)}
 
-Run 'status-gate <command> --help' for a command's options.
+Run 'status-gate <command> --help' (or 'status-gate help <command>') for a command's options.
 
 Exit codes: 0 success; 1 the check ran and failed (findings, red gate, regression);
 2 bad command line or configuration; 3 unexpected error (a bug or the network).
-`}async function runCli(args,io){let[name,...rest]=args;if(name===void 0||name==="--help"||name==="-h"||name==="help")return io.stdout.write(usage()),name===void 0?EXIT.usage:EXIT.ok;let entry=COMMANDS[name];if(!entry)return io.stderr.write(`status-gate: unknown command '${name}'
+`}async function runCli(args,io){if(args[0]==="help"&&args[1]!==void 0)return runCli([args[1],"--help"],io);let[name,...rest]=args;if(name===void 0||name==="--help"||name==="-h"||name==="help")return io.stdout.write(usage()),name===void 0?EXIT.usage:EXIT.ok;let entry=COMMANDS[name];if(!entry)return io.stderr.write(`status-gate: unknown command '${name}'
 
 ${usage()}`),EXIT.usage;try{let command=await entry.load();return rest.includes("--help")||rest.includes("-h")?(io.stdout.write(command.help.endsWith(`
 `)?command.help:`${command.help}

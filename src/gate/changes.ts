@@ -1,5 +1,5 @@
 import { ConfigurationError } from "../core/errors.ts";
-import type { GitHubApi } from "./api.ts";
+import { ApiError, type GitHubApi } from "./api.ts";
 import { short, type Target } from "./event.ts";
 import type { LocalGit } from "./git.ts";
 import type { ChangedFile, ChangeSet } from "./plan.ts";
@@ -181,7 +181,13 @@ async function readAt(
       "utf8",
     );
   } catch (thrown) {
-    if ((thrown as { status?: number }).status === 404) return undefined;
+    // Only a missing file is "not there". A 404 for the commit itself says nothing about the
+    // file, and treating it as absent would let the head's rules stand in for the base's.
+    const missingFile =
+      thrown instanceof ApiError &&
+      thrown.status === 404 &&
+      !thrown.message.includes("No commit found");
+    if (missingFile) return undefined;
     throw thrown;
   }
 }

@@ -23,6 +23,8 @@ export interface GateInputs {
   /** `.github/workflows/ci.yml`, from GITHUB_WORKFLOW_REF. */
   workflowPath: string | undefined;
   timeoutMs: number;
+  /** How long to keep polling while everything outstanding only awaits approval. */
+  approvalTimeoutMs: number;
   pollIntervalMs: number;
   maxPollIntervalMs: number;
   maxRequests: number;
@@ -66,6 +68,7 @@ export function readGateInputs(inputs: Inputs, env: NodeJS.ProcessEnv = process.
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
     workflowPath: workflowPathOf(env.GITHUB_WORKFLOW_REF),
     timeoutMs: inputs.duration("timeout", "1h"),
+    approvalTimeoutMs: inputs.duration("approval-timeout", "10m"),
     pollIntervalMs,
     maxPollIntervalMs,
     maxRequests: inputs.integer("max-requests", 300, { min: 3, max: 5000 }),

@@ -172,6 +172,7 @@ async function checksVerdict(
     selfCheckRunId: inputs.checkRunId,
     self: inputs.self,
     timeoutMs: inputs.timeoutMs,
+    approvalTimeoutMs: inputs.approvalTimeoutMs,
     pollIntervalMs: inputs.pollIntervalMs,
     maxPollIntervalMs: inputs.maxPollIntervalMs,
     failFast: inputs.failFast,

@@ -7,7 +7,7 @@ import {
 } from "./evaluate.ts";
 import { short, type Target } from "./event.ts";
 import type { RuleDecision } from "./plan.ts";
-import { type GateVerdict, progressLine } from "./report.ts";
+import { formatDuration, type GateVerdict, progressLine } from "./report.ts";
 import { readSnapshot, type Snapshot } from "./snapshot.ts";
 
 export interface Clock {
@@ -26,6 +26,11 @@ export interface WaitOptions {
   /** Where to look this job up when its check run id was not given. */
   self: { runId: number; attempt: number; runnerName: string } | undefined;
   timeoutMs: number;
+  /**
+   * How long to keep polling once everything outstanding only awaits a maintainer's approval of
+   * its workflow runs, so that an approval the gate sees in time can still turn it green.
+   */
+  approvalTimeoutMs: number;
   pollIntervalMs: number;
   maxPollIntervalMs: number;
   failFast: boolean;
@@ -35,8 +40,9 @@ export interface WaitOptions {
 
 /**
  * Polls the commit's checks until the verdict is settled: every blocking rule satisfied, one
- * failed (with fail-fast), everything outstanding awaiting approval, the head moved, or the
- * deadline passed. Unchanged polls back off (x1.5 with jitter); a change resets the interval.
+ * failed (with fail-fast), everything outstanding awaiting approval for longer than the approval
+ * timeout, the head moved, or the deadline passed. Unchanged polls back off (x1.5 with jitter);
+ * a change resets the interval.
  */
 export async function waitForChecks(options: WaitOptions): Promise<GateVerdict> {
   const { clock } = options;
@@ -45,6 +51,7 @@ export async function waitForChecks(options: WaitOptions): Promise<GateVerdict> 
   let interval = options.pollIntervalMs;
   let selfCheckRunId = options.selfCheckRunId;
   let lookedForSelf = selfCheckRunId !== undefined;
+  let awaitingSince: number | undefined;
   for (let poll = 1; ; poll++) {
     let read: Awaited<ReturnType<typeof readSnapshot>>;
     try {
@@ -65,12 +72,21 @@ export async function waitForChecks(options: WaitOptions): Promise<GateVerdict> 
       deadlinePassed: now >= deadline,
     });
     options.progress(progressLine(evaluations, now - startedAt));
-    const settled = settledVerdict(
-      evaluations,
-      options.failFast,
-      now >= deadline,
-      options.timeoutMs,
-    );
+    const awaiting = verdictOf(evaluations) === "awaiting-approval";
+    if (awaiting && awaitingSince === undefined) {
+      options.progress(
+        `Awaiting a maintainer's approval of the workflow runs; polling up to ${formatDuration(options.approvalTimeoutMs)} more (input 'approval-timeout'), so an approval in that time can still turn the gate green.`,
+      );
+    }
+    awaitingSince = awaiting ? (awaitingSince ?? now) : undefined;
+    const approvalEnd =
+      awaitingSince === undefined ? deadline : awaitingSince + options.approvalTimeoutMs;
+    const settled = settledVerdict(evaluations, {
+      failFast: options.failFast,
+      deadlinePassed: now >= deadline,
+      approvalWaitOver: now >= approvalEnd,
+      timeoutMs: options.timeoutMs,
+    });
     if (settled) return settled;
     const moved = await headMoved(options).catch((thrown: unknown) => thrown);
     if (moved instanceof Error) return apiFailure(moved, options.decisions);
@@ -87,7 +103,8 @@ export async function waitForChecks(options: WaitOptions): Promise<GateVerdict> 
         ? options.pollIntervalMs
         : Math.min(interval * 1.5, options.maxPollIntervalMs);
     const jittered = interval * (0.8 + 0.4 * clock.random());
-    await clock.sleep(Math.max(0, Math.min(jittered, deadline - clock.now())));
+    const until = Math.min(deadline, approvalEnd);
+    await clock.sleep(Math.max(0, Math.min(jittered, until - clock.now())));
   }
 }
 
@@ -129,10 +146,14 @@ async function findOwnCheckRun(
 
 function settledVerdict(
   evaluations: RuleEvaluation[],
-  failFast: boolean,
-  deadlinePassed: boolean,
-  timeoutMs: number,
+  when: {
+    failFast: boolean;
+    deadlinePassed: boolean;
+    approvalWaitOver: boolean;
+    timeoutMs: number;
+  },
 ): GateVerdict | undefined {
+  const { failFast, deadlinePassed, timeoutMs } = when;
   const result = verdictOf(evaluations);
   const blocking = evaluations.filter((e) => !e.rule.advisory);
   const names = (state: RuleEvaluation["state"]) =>
@@ -150,9 +171,10 @@ function settledVerdict(
     };
   }
   if (result === "awaiting-approval") {
+    if (!when.approvalWaitOver && !deadlinePassed) return undefined;
     return {
       result,
-      reason: `Waiting for a maintainer to approve the workflow runs of ${names("awaiting-approval").join(", ")}; the gate is not green, and re-runs after approval.`,
+      reason: `Waiting for a maintainer to approve the workflow runs of ${names("awaiting-approval").join(", ")}; the gate is not green. On a fork pull request approving starts the gate's own workflow again; otherwise re-run this job after approving.`,
       evaluations,
       unruled: [],
     };

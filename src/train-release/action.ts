@@ -1,6 +1,7 @@
 import { annotate } from "../core/log.ts";
 import type { Summary } from "../core/summary.ts";
 import { findDrift } from "./drift.ts";
+import { planJson } from "./plan.ts";
 import { driftSummary, trainSummary } from "./report.ts";
 import { loadConfig, runTrain, type TrainDeps, type TrainInputs } from "./run.ts";
 
@@ -51,6 +52,8 @@ export async function run(inputs: ActionInputs, deps: TrainDeps): Promise<Action
   }
   const result = await runTrain(inputs, config, deps);
   deps.log(result.detail);
+  if (result.plan)
+    deps.log(`plan at ${result.plan.cutoff}:\n${JSON.stringify(planJson(result.plan), null, 2)}`);
   return {
     outputs: {
       departed: String(result.departed),

@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { ConfigurationError } from "../core/errors.ts";
+import { mask } from "../core/log.ts";
 import type { CommitRecord } from "./conventional.ts";
 import type { TreeSnapshot } from "./discover.ts";
 
@@ -156,13 +157,10 @@ export class LocalGit {
  * that is refused because the branch already contains the commit counts as done.
  */
 export function gitPusher(git: LocalGit, token: string | undefined) {
+  const credential = token ? Buffer.from(`x-access-token:${token}`).toString("base64") : undefined;
+  if (credential) mask(credential);
+  const auth = credential ? ["-c", `http.extraheader=AUTHORIZATION: basic ${credential}`] : [];
   return async (sha: string, branch: string): Promise<"pushed" | "rejected"> => {
-    const auth = token
-      ? [
-          "-c",
-          `http.extraheader=AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString("base64")}`,
-        ]
-      : [];
     try {
       git.run([...auth, "push", "--quiet", "origin", `${sha}:refs/heads/${branch}`]);
       return "pushed";

@@ -54,6 +54,30 @@ describe("GitHub's attestations API", () => {
     expect(provenance).toHaveLength(2);
   });
 
+  it("fetches every attestation across pages by following the simulator's `after` cursor links", async () => {
+    const client = createGitHubClient({ token: github.token, apiUrl: github.url });
+    const digestHex = "6b".repeat(32);
+    for (const name of ["a.tar.gz", "b.tar.gz", "c.tar.gz"]) {
+      const bundle = await sigstore.sign({
+        subjects: [{ name, digest: { sha256: digestHex } }],
+        predicateType: "https://slsa.dev/provenance/v1",
+      });
+      await writeGitHubAttestation(client, repository, bundle);
+    }
+    const before = github.count("repos/list-attestations");
+    const all = await fetchGitHubAttestations(client, repository, `sha256:${digestHex}`, {
+      pageSize: 2,
+    });
+    expect(all).toHaveLength(3);
+    const pages = github.requestsFor("repos/list-attestations").slice(before);
+    expect(pages).toHaveLength(2);
+    const query = (url: string) => new URL(url, github.url).searchParams;
+    expect(query(pages[0]?.url ?? "").has("after")).toBe(false);
+    expect(query(pages[1]?.url ?? "").get("after")).toEqual(expect.any(String));
+    expect(pages.every((request) => !query(request.url).has("page"))).toBe(true);
+    github.assertNoViolations();
+  });
+
   it("follows GitHub's cursor links to the next page and stops on the last", () => {
     const base = "https://api.github.com/repos/a/b/attestations/sha256:1";
     const link = `<${base}?per_page=2&after=Y3Vyc29y>; rel="next", <${base}?per_page=2&before=Zmlyc3Q>; rel="prev"`;

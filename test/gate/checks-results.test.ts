@@ -61,8 +61,9 @@ describe("checks mode: which results count (against the simulator)", () => {
       conclusion: "action_required",
     });
     workflowWithJobs(s.github, s.head, CI, { lint: "success" });
-    const run = await s.gate({ inputs: { timeout: "30s" } });
+    const run = await s.gate({ inputs: { timeout: "30s", "approval-timeout": "1s" } });
     expect(run.outputs.result).toBe("awaiting-approval");
+    expect(run.log).toContain("polling up to 1s more (input 'approval-timeout')");
     expect(run.exitCode).toBe(1);
     expect(run.annotations.find((a) => a.level === "error")?.message).toMatch(
       /approve the workflow runs of wash/,

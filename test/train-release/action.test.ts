@@ -108,6 +108,13 @@ describe("departing in tag mode (scenarios 15, 17, 22)", () => {
     ).toBe(true);
     expect(ok.outputs["release-notes"]).toContain("## http\\-hello 0\\.3\\.0");
     expect(ok.summary).toContain("Train 2026\\-12\\-01 departed");
+    expect(ok.masks).toContain(w.sim.token);
+    expect(
+      ok.stdout
+        .split("\n")
+        .filter((line) => !line.startsWith("::add-mask::"))
+        .join("\n"),
+    ).not.toContain(w.sim.token);
     w.sim.assertNoViolations();
   });
 });
@@ -204,6 +211,9 @@ describe("runs that do not depart (scenarios 2, 4, 9, 23)", () => {
       released: "[]",
     });
     expect(dry.summary).toContain(inlineCode("http-hello"));
+    expect(dry.log).toMatch(
+      /"name": "http-hello",[^}]*"previous": "0\.2\.0",[^}]*"version": "0\.3\.0"/,
+    );
     expect(dry.summary).toContain("**0\\.3\\.0**");
     const notDue = await train(w, { now: "2026-12-05T12:00:00Z" });
     expect(notDue.outputs).toMatchObject({

@@ -115,6 +115,51 @@ describe("attestations", () => {
     expect(await count("https://example.com/custom")).toBe(0);
   });
 
+  test("pages by before/after cursors in Link headers, never by page number, and its links validate", async () => {
+    await using sim = await startGitHubSimulator();
+    const repo = sim.state.addRepository({ owner: "octo-org", name: "app" });
+    const ids = Array.from({ length: 5 }, () => repo.addAttestation(bundleFor("ab".repeat(32))).id);
+    const idsOf = (body: { attestations: { bundle_url: string }[] }) =>
+      body.attestations.map((entry) =>
+        Number(/attestations\/(\d+)\/bundle$/.exec(entry.bundle_url)?.[1]),
+      );
+    const relation = (link: string | null, rel: string) =>
+      new RegExp(`<([^>]+)>; rel="${rel}"`).exec(link ?? "")?.[1];
+
+    const pages: number[][] = [];
+    let next: string | undefined = `${sim.url}${REPO}/attestations/${DIGEST}?per_page=2`;
+    let lastLink: string | null = null;
+    while (next) {
+      const url = new URL(next);
+      expect(url.searchParams.has("page")).toBe(false);
+      const response = await call(sim, "GET", url.pathname + url.search);
+      expect(response.status).toBe(200);
+      pages.push(idsOf(response.body));
+      lastLink = response.headers.get("link");
+      next = relation(lastLink, "next");
+      if (next) expect(new URL(next).searchParams.get("after")).toMatch(/^[\w-]+$/);
+      expect(lastLink ?? "").not.toMatch(/rel="(first|last)"/);
+    }
+    expect(pages).toEqual([ids.slice(0, 2), ids.slice(2, 4), ids.slice(4)]);
+
+    // Back from the last page through `prev` (a `before` cursor) to the page before it.
+    const prev = new URL(relation(lastLink, "prev") ?? "");
+    expect(prev.searchParams.has("before")).toBe(true);
+    const back = await call(sim, "GET", prev.pathname + prev.search);
+    expect(idsOf(back.body)).toEqual(ids.slice(2, 4));
+    sim.assertNoViolations();
+  });
+
+  test("refuses a cursor it never gave out, and both cursors at once", async () => {
+    await using sim = await startGitHubSimulator();
+    const repo = sim.state.addRepository({ owner: "octo-org", name: "app" });
+    repo.addAttestation(bundleFor("ab".repeat(32)));
+    const bogus = await call(sim, "GET", `${REPO}/attestations/${DIGEST}?after=bm9wZQ`);
+    expect(bogus.status).toBe(422);
+    const both = await call(sim, "GET", `${REPO}/attestations/${DIGEST}?after=x&before=y`);
+    expect(both.status).toBe(422);
+  });
+
   test("answers 404 when nothing was attested for the digest", async () => {
     await using sim = await startGitHubSimulator();
     sim.state.addRepository({ owner: "octo-org", name: "app" });

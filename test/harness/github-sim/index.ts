@@ -6,6 +6,8 @@
  * ```ts
  * await using sim = await startGitHubSimulator();
  * const repo = sim.state.addRepository({ owner: "octo-org", name: "app" });
+ * // What GET /contents/{path} serves: a commit writes files, its descendants inherit them.
+ * repo.addCommit({ branch: "main", contents: { ".github/status-gate.yml": "rules: []\n" } });
  * const pull = repo.addPullRequest({ number: 7, head: "feature", files: ["src/a.ts"] });
  * const build = repo.addCheckRun({ name: "build", headSha: pull.head.sha });
  * sim.onRequest(() => {
@@ -22,6 +24,7 @@
 export type { AttestationStatement } from "./attestation-bundle.ts";
 export type { AddCheckRunOptions, CheckRunPatch } from "./check-seeds.ts";
 export type { FaultKind, FaultSpec, InjectedFault } from "./faults.ts";
+export type { CommitContents } from "./file-contents.ts";
 export type { FieldResolver, GraphQLContext, ResolverMap } from "./graphql.ts";
 export type { GraphQLNode } from "./graphql-nodes.ts";
 export { type OperationId, SERVED_OPERATIONS } from "./operations.ts";

@@ -16,6 +16,7 @@ export const SERVED_OPERATIONS = [
   "git/get-commit",
   "git/create-commit",
   "repos/get-commit",
+  "repos/get-content",
   "repos/list-commits",
   "repos/compare-commits-with-basehead",
   "pulls/get",

@@ -1,4 +1,5 @@
 import { readStatement } from "./attestation-bundle.ts";
+import { type CommitContents, FileContents } from "./file-contents.ts";
 import { type GitStore, newObjectSha, resolveCommit } from "./git-graph.ts";
 import type { SimulatorState } from "./state.ts";
 import type {
@@ -41,7 +42,13 @@ export interface AddCommitOptions {
   parents?: string[];
   /** Moves `refs/heads/<branch>` to the new commit. */
   branch?: string;
+  /** Defaults to the changes `contents` makes, when it is given. */
   files?: FileChangeInit[];
+  /**
+   * The texts this commit writes (`null` deletes a file), which the contents API serves; files
+   * the commit does not write are inherited from its first parent.
+   */
+  contents?: CommitContents;
   author?: { name: string; email: string; date?: string };
   /** The tree the commit records; the simulator keeps no trees, so any SHA is accepted. */
   tree?: string;
@@ -72,6 +79,7 @@ export class RepositoryState extends WorkflowSeeds implements GitStore {
   readonly issueComments: IssueCommentRecord[] = [];
   readonly releases: ReleaseRecord[] = [];
   readonly attestations: AttestationRecord[] = [];
+  readonly fileContents = new FileContents();
   /**
    * Names of checks and status contexts branch protection requires; GraphQL `isRequired` reads
    * it (branch protection itself is not simulated).
@@ -96,6 +104,12 @@ export class RepositoryState extends WorkflowSeeds implements GitStore {
   /** The commit a SHA, branch, tag or `refs/...` name points at. */
   resolve(refish: string): CommitRecord | undefined {
     return resolveCommit(this, refish);
+  }
+
+  /** A file's text at a commit, branch or tag, or undefined when it is not there. */
+  readFile(refish: string, path: string): string | undefined {
+    const commit = this.resolve(refish);
+    return commit && this.fileContents.treeAt(this, commit.sha).get(path);
   }
 
   /** The tip of a branch, or undefined when it does not exist. */
@@ -139,8 +153,12 @@ export class RepositoryState extends WorkflowSeeds implements GitStore {
       parents,
       author: { ...identity, date },
       committer: { ...identity, date },
-      files: (options.files ?? []).map(fileChange),
+      files:
+        options.files === undefined && options.contents !== undefined
+          ? this.fileContents.changesOf(this, parents[0], options.contents)
+          : (options.files ?? []).map(fileChange),
     };
+    if (options.contents !== undefined) this.fileContents.record(sha, options.contents);
     this.commits.set(sha, commit);
     if (options.branch !== undefined) this.setBranch(options.branch, sha);
     return commit;

@@ -4,8 +4,8 @@ import type { RepositoryState } from "../repository-state.ts";
 import type { Json } from "../shapes/common.ts";
 import {
   bodyOf,
+  cursorPaginate,
   notFound,
-  paginate,
   queryString,
   type RouteContext,
   type RouteHandler,
@@ -15,7 +15,7 @@ import {
 
 /**
  * Attestations for a digest across some repositories. GitHub answers 404 when there are none,
- * which is how `gh attestation verify` learns that nothing was attested.
+ * which is how `gh attestation verify` learns that nothing was attested, and pages by cursor.
  */
 function listAttestations(context: RouteContext, repositories: RepositoryState[]) {
   const digest = context.params.subject_digest ?? "";
@@ -27,17 +27,18 @@ function listAttestations(context: RouteContext, repositories: RepositoryState[]
           attestation.subjectDigests.includes(digest) &&
           (predicate === undefined || matchesPredicate(attestation.predicateType, predicate)),
       )
-      .map(
-        (attestation): Json => ({
-          bundle: attestation.bundle,
-          repository_id: repository.info.id,
-          bundle_url: `${context.links.api}/repos/${repository.fullName}/attestations/${attestation.id}/bundle`,
-        }),
-      ),
+      .map((attestation) => ({ attestation, repository })),
   );
   if (found.length === 0) notFound();
-  const page = paginate(context, found);
-  return { status: 200, headers: page.headers, body: { attestations: page.items } };
+  const page = cursorPaginate(context, found, ({ attestation }) => String(attestation.id));
+  const body = page.items.map(
+    ({ attestation, repository }): Json => ({
+      bundle: attestation.bundle,
+      repository_id: repository.info.id,
+      bundle_url: `${context.links.api}/repos/${repository.fullName}/attestations/${attestation.id}/bundle`,
+    }),
+  );
+  return { status: 200, headers: page.headers, body: { attestations: body } };
 }
 
 function ownedBy(context: RouteContext, login: string, type: "User" | "Organization") {

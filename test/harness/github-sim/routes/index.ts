@@ -3,6 +3,7 @@ import { actionsRoutes } from "./actions.ts";
 import { attestationRoutes } from "./attestations.ts";
 import { checkRoutes } from "./checks.ts";
 import { commitRoutes } from "./commits.ts";
+import { contentRoutes } from "./contents.ts";
 import { gitRoutes } from "./git.ts";
 import { issueRoutes } from "./issues.ts";
 import { metaRoutes } from "./meta.ts";
@@ -16,6 +17,7 @@ export const ROUTE_HANDLERS: Record<OperationId, RouteHandler> = {
   ...metaRoutes,
   ...gitRoutes,
   ...commitRoutes,
+  ...contentRoutes,
   ...pullRoutes,
   ...checkRoutes,
   ...statusRoutes,

@@ -109,6 +109,64 @@ export function paginate<T>(
   return { items: pageItems, headers: relations.length > 0 ? { link: relations.join(", ") } : {} };
 }
 
+/**
+ * One page of a list GitHub pages by cursor (`before`/`after`, as the attestation lists do): the
+ * `Link` header carries `next`/`prev` links with opaque cursors and never a `page` number, which
+ * those operations do not accept. An unknown cursor is refused with 422.
+ */
+export function cursorPaginate<T>(
+  context: RouteContext,
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  options: { defaultPerPage?: number; maxPerPage?: number } = {},
+): Page<T> {
+  const maxPerPage = options.maxPerPage ?? 100;
+  const requested = queryNumber(context, "per_page") ?? options.defaultPerPage ?? 30;
+  const perPage = Math.max(1, Math.min(requested, maxPerPage));
+  const after = queryString(context, "after");
+  const before = queryString(context, "before");
+  if (after !== undefined && before !== undefined) {
+    unprocessable("Pass either 'before' or 'after', not both.");
+  }
+  const positionOf = (field: "before" | "after", cursor: string) => {
+    const key = decodeCursor(cursor);
+    const index = key === undefined ? -1 : items.findIndex((item) => keyOf(item) === key);
+    if (index < 0) validationFailed({ resource: "Search", field, code: "invalid" });
+    return index;
+  };
+  // A page ends just before a `before` cursor, or starts just after an `after` cursor.
+  const end = before === undefined ? undefined : positionOf("before", before);
+  const start =
+    end !== undefined
+      ? Math.max(0, end - perPage)
+      : after === undefined
+        ? 0
+        : positionOf("after", after) + 1;
+  const stop = end ?? Math.min(items.length, start + perPage);
+  const pageItems = items.slice(start, stop);
+  const relations: string[] = [];
+  const link = (field: "before" | "after", item: T, rel: string) => {
+    const url = new URL(context.url.pathname + context.url.search, context.links.api);
+    for (const name of ["page", "before", "after"]) url.searchParams.delete(name);
+    url.searchParams.set(field, encodeCursor(keyOf(item)));
+    relations.push(`<${url.href}>; rel="${rel}"`);
+  };
+  const last = pageItems[pageItems.length - 1];
+  const first = pageItems[0];
+  if (last !== undefined && stop < items.length) link("after", last, "next");
+  if (first !== undefined && start > 0) link("before", first, "prev");
+  return { items: pageItems, headers: relations.length > 0 ? { link: relations.join(", ") } : {} };
+}
+
+function encodeCursor(key: string): string {
+  return Buffer.from(`cursor:v2:${key}`, "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string): string | undefined {
+  const text = Buffer.from(cursor, "base64url").toString("utf8");
+  return text.startsWith("cursor:v2:") ? text.slice("cursor:v2:".length) : undefined;
+}
+
 /** Newest first, GitHub's usual order for things it lists by creation. */
 export function newestFirst<T extends { id: number }>(items: readonly T[]): T[] {
   return [...items].sort((a, b) => b.id - a.id);

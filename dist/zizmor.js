@@ -1,0 +1,2 @@
+import{createRequire as __sgCreateRequire}from"node:module";const require=__sgCreateRequire(import.meta.url);
+import{readInputs,run,systemDeps}from"./chunks/chunk-W4WTKT3B.js";import"./chunks/chunk-CYKZGRXZ.js";import"./chunks/chunk-ZLSMD7KX.js";import"./chunks/chunk-GYOOEHL4.js";import{Inputs}from"./chunks/chunk-BUQ5IGDN.js";import{runAction}from"./chunks/chunk-OQ23IFEW.js";import"./chunks/chunk-LIPUMHRY.js";import"./chunks/chunk-XE2AMHIM.js";import"./chunks/chunk-JBATZDQL.js";await runAction("zizmor",async()=>{await run(readInputs(new Inputs),systemDeps())});
