@@ -1,6 +1,7 @@
 // Cold start of the CLI beside a bare `node -e 0`, and what each bundle loads at startup.
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const root = join(import.meta.dirname, "..");
@@ -31,9 +32,13 @@ function staticClosure(file: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 
+const emptyScript = join(mkdtempSync(join(tmpdir(), "sg-bench-")), "empty.mjs");
+writeFileSync(emptyScript, "");
 const bare = medianMilliseconds(["-e", "0"]);
+const empty = medianMilliseconds([emptyScript]);
 const help = medianMilliseconds([join(dist, "cli.js"), "--help"]);
 console.log(`node -e 0 (median of ${runs}): ${bare.toFixed(1)} ms`);
+console.log(`node empty.mjs (median of ${runs}): ${empty.toFixed(1)} ms`);
 console.log(
   `status-gate --help (median of ${runs}): ${help.toFixed(1)} ms (${(help / bare).toFixed(2)}x)`,
 );

@@ -106,11 +106,15 @@ function toJson({ decisions }: { decisions: RuleDecision[] }): string {
 
 function toText(decisions: RuleDecision[], changes: ChangeSet, io: CliIO): string {
   const required = decisions.filter((d) => d.applies);
-  const lines = [`${changes.source}: ${changes.files.length} changed files`, ""];
+  const notRequired = decisions.filter((d) => !d.applies);
+  const width = Math.max(0, ...decisions.map((d) => d.rule.id.length));
+  const row = (d: RuleDecision, colour: "green" | "dim") =>
+    `  ${paint(io, colour, d.rule.id.padEnd(width))}  ${d.reason}`;
+  const count = changes.files.length;
+  const lines = [`${changes.source}: ${count} changed ${count === 1 ? "file" : "files"}`, ""];
   lines.push(paint(io, "bold", `Required (${required.length}):`));
-  for (const d of required) lines.push(`  ${paint(io, "green", d.rule.id)}  ${d.reason}`);
-  lines.push("", paint(io, "bold", `Not required (${decisions.length - required.length}):`));
-  for (const d of decisions.filter((d) => !d.applies))
-    lines.push(`  ${paint(io, "dim", d.rule.id)}  ${d.reason}`);
+  for (const d of required) lines.push(row(d, "green"));
+  lines.push("", paint(io, "bold", `Not required (${notRequired.length}):`));
+  for (const d of notRequired) lines.push(row(d, "dim"));
   return `${lines.join("\n")}\n`;
 }
