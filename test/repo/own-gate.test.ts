@@ -24,6 +24,7 @@ describe("this repository's own gate", () => {
     expect([...(gate?.needs ?? [])].sort()).toEqual([...otherJobs].sort());
     expect([...ruleJobs].sort()).toEqual([...otherJobs].sort());
     const step = gate?.steps?.find((candidate) => candidate.uses === "./");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a JS template
     expect(step?.with).toEqual({ mode: "needs", needs: "${{ toJSON(needs) }}" });
   });
 
