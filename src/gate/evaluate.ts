@@ -64,7 +64,12 @@ export function evaluateRules(
   context: EvaluationContext,
 ): RuleEvaluation[] {
   const runsBySuite = currentWorkflowRuns(snapshot.workflowRuns);
-  const checkRuns = countedCheckRuns(snapshot.checkRuns, runsBySuite, context);
+  const checkRuns = countedCheckRuns(
+    snapshot.checkRuns,
+    snapshot.workflowRuns,
+    runsBySuite,
+    context,
+  );
   const statuses = latestStatuses(snapshot.statuses, context);
   return decisions.map((decision) => {
     if (!decision.applies) {
@@ -111,15 +116,17 @@ function currentWorkflowRuns(runs: readonly WorkflowRunRecord[]): Map<number, Wo
 
 function countedCheckRuns(
   runs: readonly CheckRunRecord[],
+  workflowRuns: readonly WorkflowRunRecord[],
   runsBySuite: ReadonlyMap<number, WorkflowRunRecord>,
   context: EvaluationContext,
 ): CheckRunRecord[] {
+  // Only the suite of a listed workflow run that a newer run replaced is superseded. A suite no
+  // listed run owns (a check run a job created with its token, a run the listing does not show
+  // yet) still counts: dropping it could hide a red check.
   const supersededSuites = new Set<number>();
-  for (const run of runs) {
-    // A suite of GitHub Actions with no current workflow run belongs to a superseded run.
-    if (run.appId === GITHUB_ACTIONS_APP_ID && run.suiteId !== undefined && runsBySuite.size > 0) {
-      if (!runsBySuite.has(run.suiteId)) supersededSuites.add(run.suiteId);
-    }
+  for (const run of workflowRuns) {
+    if (run.suiteId !== undefined && !runsBySuite.has(run.suiteId))
+      supersededSuites.add(run.suiteId);
   }
   const latest = new Map<string, CheckRunRecord>();
   for (const run of runs) {

@@ -18,6 +18,11 @@ export interface Target {
   base: { sha: string; ref?: string } | { mergeBaseWith: string } | undefined;
   /** The base branch whose rules file applies. */
   rulesRef: string;
+  /**
+   * The base commit is the pusher's own earlier commit (a push to a branch other than the
+   * default), so the rules are read from `rulesRef`: a branch must not loosen its own gate.
+   */
+  rulesFromRef?: boolean;
   pullRequest: { number: number; changedFiles?: number } | undefined;
   /** Why this base was chosen, for the summary. */
   description: string;
@@ -135,6 +140,7 @@ function pushTarget(payload: Payload, overrides: TargetOverrides, defaultBranch:
   return {
     ...target,
     base: { sha: before, ref: undefined },
+    rulesFromRef: branch !== defaultBranch,
     description: `push ${short(before)}..${short(head)}`,
   };
 }

@@ -46,6 +46,13 @@ export function readGateInputs(inputs: Inputs, env: NodeJS.ProcessEnv = process.
     );
   }
   const pollIntervalMs = inputs.duration("poll-interval", "10s");
+  // Unchanged polls are free 304s that the request budget does not count: a zero interval
+  // would poll without pause until the timeout.
+  if (pollIntervalMs <= 0) {
+    throw new ConfigurationError(
+      `input 'poll-interval' is '${inputs.optional("poll-interval")}'; use a duration above zero such as 10s`,
+    );
+  }
   const maxPollIntervalMs = Math.max(pollIntervalMs, inputs.duration("max-poll-interval", "60s"));
   const checkRunId = inputs.optional("check-run-id");
   if (checkRunId !== undefined && !/^\d+$/.test(checkRunId)) {

@@ -1,4 +1,4 @@
-import type { Summary } from "../core/summary.ts";
+import { escapeMarkdown, type Summary } from "../core/summary.ts";
 import { ApiError, type GitHubApi } from "./api.ts";
 import { type ChangeSources, findChanges, readRulesText } from "./changes.ts";
 import { verdictOf } from "./evaluate.ts";
@@ -30,6 +30,42 @@ export async function run(inputs: GateInputs, deps: GateDeps): Promise<GateVerdi
     githubSha: inputs.githubSha,
   });
   deps.info(`Evaluating ${target.description}`);
+  const posting = inputs.mode === "checks" && inputs.verdictCheck !== undefined;
+  let judged: { verdict: GateVerdict; summary: Summary };
+  try {
+    judged = await judge(inputs, target, deps);
+  } catch (thrown) {
+    // A gate that stops on an error must not leave an earlier green verdict standing on this
+    // commit (a re-run after the base's rules changed): the newest verdict check says red.
+    if (posting) {
+      const verdict = stoppedVerdict(thrown);
+      await postVerdict(inputs, target, verdict, summaryOf(verdict, { title: TITLE }), deps).catch(
+        () => undefined,
+      );
+    }
+    throw thrown;
+  }
+  if (posting) await postVerdict(inputs, target, judged.verdict, judged.summary, deps);
+  return judged.verdict;
+}
+
+const TITLE = "Status gate (checks)";
+
+function stoppedVerdict(thrown: unknown): GateVerdict {
+  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  return {
+    result: "failure",
+    reason: `The gate stopped: ${message}`,
+    evaluations: [],
+    unruled: [],
+  };
+}
+
+async function judge(
+  inputs: GateInputs,
+  target: Target,
+  deps: GateDeps,
+): Promise<{ verdict: GateVerdict; summary: Summary }> {
   const title = `Status gate (${inputs.mode})`;
   let planned: Awaited<ReturnType<typeof planChange>>;
   try {
@@ -43,8 +79,7 @@ export async function run(inputs: GateInputs, deps: GateDeps): Promise<GateVerdi
     if (!(thrown instanceof ApiError)) throw thrown;
     // Without the change or the rules nothing can be judged: red, with the reason.
     const verdict = apiFailure(thrown, []);
-    publish(verdict, deps, { title });
-    return verdict;
+    return { verdict, summary: publish(verdict, deps, { title }) };
   }
   const { rulesFile, changes, decisions } = planned;
   deps.info(
@@ -65,10 +100,7 @@ export async function run(inputs: GateInputs, deps: GateDeps): Promise<GateVerdi
         ? `GitHub API: ${sent} requests, ${notModified} of them free 304s.`
         : undefined,
   });
-  if (inputs.mode === "checks" && inputs.verdictCheck) {
-    await postVerdict(inputs, target, verdict, summary, deps);
-  }
-  return verdict;
+  return { verdict, summary };
 }
 
 /** Writes the outputs and the job summary of a verdict. */
@@ -88,7 +120,7 @@ async function planChange(inputs: GateInputs, target: Target, sources: ChangeSou
   const { text, newInChange } = await readRulesText(
     inputs.rulesPath,
     target,
-    found.baseSha,
+    target.rulesFromRef ? undefined : found.baseSha,
     sources,
   );
   const rulesFile = parseRules(inputs.rulesPath, text);
@@ -208,7 +240,8 @@ async function postVerdict(
       conclusion: CHECK_CONCLUSION[verdict.result],
       output: {
         title: `Status gate: ${verdict.result}`,
-        summary: verdict.reason.slice(0, 60_000),
+        // The reason quotes check names, which a pull request's workflow chooses.
+        summary: escapeMarkdown(verdict.reason).slice(0, 60_000),
         text: summary.toString(60_000),
       },
     });
