@@ -12,7 +12,15 @@ import { effectiveToken } from "./effective.ts";
 import { type Grants, inferJob } from "./infer.ts";
 import { allowedLevel, DEFAULT_POLICY_PATH, type Policy } from "./policy.ts";
 import { type Finding, RULES, type RuleId } from "./rules.ts";
-import { closestScope, isKnownScope, isLevel, type Level, rank, validLevels } from "./scopes.ts";
+import {
+  closestScope,
+  isKnownScope,
+  isLevel,
+  type Level,
+  rank,
+  SCOPES,
+  validLevels,
+} from "./scopes.ts";
 
 /** Events whose token can write even when the code comes from a fork. */
 export const UNTRUSTED_TRIGGERS = ["pull_request_target", "workflow_run"];
@@ -122,9 +130,8 @@ function readBlock(site: Site, pair: Pair<Node, Node | null>, findings: Finding[
       ? `list the scopes the job needs, for example 'permissions: ${inlineBlock(inferJob(site.job).grants)}'`
       : "replace it with 'permissions: {}' and grant scopes per job";
     findings.push(finding(site, "blanket-permissions", pair.value as Node, message, fix));
-    return shorthand === "write-all"
-      ? [{ scope: "*", level: "write", key: pair.key, value: pair.value as Node }]
-      : [];
+    const level = shorthand === "write-all" ? "write" : "read";
+    return [{ scope: "*", level, key: pair.key, value: pair.value as Node }];
   }
   if (!isMap(value)) {
     const shown = isScalar(value) ? `'${String(value.value)}'` : "this value";
@@ -183,14 +190,22 @@ function checkGrants(
 ) {
   const where = site.job ? `job '${site.job.id}'` : "the top level";
   for (const grant of grants) {
-    const shown = grant.scope === "*" ? "write-all" : `${grant.scope}: ${grant.level}`;
+    const shown = grant.scope === "*" ? `${grant.level}-all` : `${grant.scope}: ${grant.level}`;
     if (untrusted && grant.level === "write") {
       const message = `'${shown}' at ${where} runs on ${UNTRUSTED_TRIGGERS.filter((t) => site.workflow.triggers.some((x) => x.event === t)).join(" and ")}, where code from a fork can use it`;
       const fix =
         "drop the write grant, or move the writing step to a workflow triggered by a trusted event";
       findings.push(finding(site, "write-on-untrusted-trigger", grant.value, message, fix));
     }
-    if (grant.scope === "*") continue;
+    if (grant.scope === "*") {
+      const wider = beyondPolicy(site, policy, grant.level);
+      if (wider.length > 0) {
+        const message = `'${shown}' at ${where} is wider than the policy allows (${wider.join(", ")})`;
+        const fix = `list only the scopes ${where} needs, up to what ${DEFAULT_POLICY_PATH} allows`;
+        findings.push(finding(site, "grant-exceeds-policy", grant.value, message, fix));
+      }
+      continue;
+    }
     const allowed = allowedLevel(policy, site.workflow.file.path, site.job?.id, grant.scope);
     if (allowed !== undefined && rank(grant.level) > rank(allowed)) {
       const message = `'${shown}' at ${where} is wider than the policy allows ('${grant.scope}: ${allowed}')`;
@@ -198,6 +213,20 @@ function checkGrants(
       findings.push(finding(site, "grant-exceeds-policy", grant.value, message, fix));
     }
   }
+}
+
+/** The scopes a `read-all`/`write-all` grants beyond the allow-list, as `scope: level`. */
+function beyondPolicy(site: Site, policy: Policy, shorthand: Level): string[] {
+  const wider: string[] = [];
+  for (const scope of Object.keys(SCOPES)) {
+    // A shorthand gives each scope the most it takes up to the shorthand (id-token has no read).
+    const granted = validLevels(scope)
+      .filter((level) => rank(level) <= rank(shorthand))
+      .reduce<Level>((most, level) => (rank(level) > rank(most) ? level : most), "none");
+    const allowed = allowedLevel(policy, site.workflow.file.path, site.job?.id, scope);
+    if (allowed !== undefined && rank(granted) > rank(allowed)) wider.push(`${scope}: ${granted}`);
+  }
+  return wider;
 }
 
 function missingJobBlock(site: Site, job: Job): Finding {

@@ -6,12 +6,16 @@ export interface PullRequestContext {
   number: number;
   /** The pull request's head commit: check runs belong there, not on the merge commit. */
   headSha: string;
+  /** How many files the pull request changes, as the event says (the files API lists ≤ 3,000). */
+  changedFiles: number | undefined;
 }
 
 /** The pull request this run is for, from the event payload; undefined for other events. */
 export function pullRequestOf(eventName: string | undefined, eventPath: string | undefined) {
   if (!eventPath || !/^pull_request(_target)?$/.test(eventName ?? "")) return undefined;
-  let payload: { pull_request?: { number?: number; head?: { sha?: string } } };
+  let payload: {
+    pull_request?: { number?: number; head?: { sha?: string }; changed_files?: unknown };
+  };
   try {
     payload = JSON.parse(readFileSync(eventPath, "utf8"));
   } catch {
@@ -19,20 +23,29 @@ export function pullRequestOf(eventName: string | undefined, eventPath: string |
   }
   const pull = payload.pull_request;
   if (typeof pull?.number !== "number" || typeof pull.head?.sha !== "string") return undefined;
-  return { number: pull.number, headSha: pull.head.sha } satisfies PullRequestContext;
+  const changedFiles = typeof pull.changed_files === "number" ? pull.changed_files : undefined;
+  return { number: pull.number, headSha: pull.head.sha, changedFiles } satisfies PullRequestContext;
 }
 
-/** Added lines of every file the pull request touches (`GET .../pulls/{n}/files`, all pages). */
+/**
+ * Added lines of every file the pull request touches (`GET .../pulls/{n}/files`, all pages), or
+ * why they cannot all be known: that list stops at 3,000 files, and a finding in a file left off
+ * it would otherwise pass as not new.
+ */
 export async function changedLines(
   client: GitHubClient,
   repository: { owner: string; repo: string },
-  pullNumber: number,
-): Promise<ChangedLines> {
+  pull: PullRequestContext,
+): Promise<ChangedLines | string> {
+  const pullNumber = pull.number;
   const files = await client.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/files", {
     ...repository,
     pull_number: pullNumber,
     per_page: 100,
   });
+  if (pull.changedFiles !== undefined && files.length < pull.changedFiles) {
+    return `GitHub lists ${files.length} of the ${pull.changedFiles} files this pull request changes`;
+  }
   const changed = new Map<string, ReadonlySet<number> | "whole-file">();
   for (const file of files) {
     if (file.status === "removed") continue;

@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import * as core from "@actions/core";
 import { ConfigurationError } from "../core/errors.ts";
 import { createGitHubClient, type GitHubClient, parseRepository } from "../core/github.ts";
-import { annotate, group, info, setOutput } from "../core/log.ts";
+import { annotate, group, info, mask, setOutput } from "../core/log.ts";
 import { type Analysis, analyse } from "./analyse.ts";
 import type { LevelMap } from "./annotations.ts";
 import { publishCheckRun } from "./check-run.ts";
@@ -17,6 +17,7 @@ import {
   VerificationError,
 } from "./install.ts";
 import {
+  type ExitMeaning,
   exitMeaning,
   warningLines,
   type ZizmorOptions,
@@ -24,7 +25,14 @@ import {
   zizmorEnvironment,
 } from "./invoke.ts";
 import { changedLines, pullRequestOf, readOnlyTokenReason } from "./pull-request.ts";
-import { capToFiles, type Finding, fileLines, parseJsonV1, ReportFormatError } from "./report.ts";
+import {
+  capToFiles,
+  type Finding,
+  fileLines,
+  parseJsonV1,
+  ReportFormatError,
+  severityRank,
+} from "./report.ts";
 import { toSarif } from "./sarif.ts";
 
 export interface ZizmorInputs {
@@ -62,6 +70,8 @@ export interface RunDeps extends InstallDeps {
 /** The action: install and verify zizmor, run it, show its findings, decide the step's outcome. */
 export async function run(inputs: ZizmorInputs, deps: RunDeps): Promise<Analysis | undefined> {
   const env = deps.env;
+  // zizmor gets the token for online audits and may print it (1.27.0 did); mask it first.
+  if (inputs.token) mask(inputs.token);
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   const verifyAttestation = deps.verifyAttestation ?? (await verifier(inputs, env));
   let installed: Installed;
@@ -107,7 +117,8 @@ export async function run(inputs: ZizmorInputs, deps: RunDeps): Promise<Analysis
     core.setFailed(`zizmor: ${meaning.explanation}; no findings were read, so nothing was gated`);
     return undefined;
   }
-  const findings = readFindings(result.stdout, workspace, meaning.kind === "findings");
+  const read = readFindings(result.stdout, workspace, meaning.kind === "findings");
+  const findings = typeof read === "string" ? read : promisedFindingMissing(read, meaning, result);
   if (typeof findings === "string") {
     core.setFailed(`zizmor: ${findings}`);
     return undefined;
@@ -148,6 +159,24 @@ function readFindings(stdout: string, workspace: string, promised: boolean): Fin
   }
 }
 
+/**
+ * Exit codes 11-14 name the highest severity zizmor found (ignored findings do not count). Output
+ * with no finding that severe lost some, so it is refused rather than gated as it reads.
+ */
+function promisedFindingMissing(
+  findings: Finding[],
+  meaning: ExitMeaning,
+  result: ProcessResult,
+): Finding[] | string {
+  if (meaning.kind !== "findings") return findings;
+  const promised = severityRank(meaning.highest);
+  const found = findings.some(
+    (finding) => !finding.ignored && severityRank(finding.severity) >= promised,
+  );
+  if (found) return findings;
+  return `zizmor exited ${result.exitCode} (highest finding ${meaning.highest}), but its output holds no finding that severe; nothing was gated`;
+}
+
 async function newOnlyRule(inputs: ZizmorInputs, env: NodeJS.ProcessEnv, workspace: string) {
   if (inputs.newFindingsOnly === "baseline") {
     if (!inputs.baselineFile) {
@@ -164,7 +193,11 @@ async function newOnlyRule(inputs: ZizmorInputs, env: NodeJS.ProcessEnv, workspa
       return { mode: "off" } as NewOnly;
     }
     const repository = parseRepository(env.GITHUB_REPOSITORY);
-    const changed = await changedLines(client(inputs, env), repository, pull.number);
+    const changed = await changedLines(client(inputs, env), repository, pull);
+    if (typeof changed === "string") {
+      info(`new-findings-only: ${changed}, so every finding counts`);
+      return { mode: "off" } as NewOnly;
+    }
     return { mode: "changed-lines", changed } as NewOnly;
   }
   return { mode: "off" } as NewOnly;

@@ -154,6 +154,31 @@ describe("permissions findings", () => {
     expect(check(release, policy, ".github/workflows/release.yml")).toEqual([]);
   });
 
+  it("7: holds read-all and write-all to the allow-list too, not only to blanket-permissions", () => {
+    // Its own finding, so that an exception for blanket-permissions does not lift the allow-list.
+    const policy = policyOf(
+      "max-grants:",
+      "  - workflow: '*'",
+      "    permissions: { contents: read, models: read }",
+    );
+    const write = GOOD.replace("permissions:\n      contents: read", "permissions: write-all");
+    const wide = check(write, policy, ".github/workflows/ci.yml");
+    expect(rulesOf(wide)).toEqual(["blanket-permissions", "grant-exceeds-policy"]);
+    expect(wide[1]?.message).toContain(
+      "'write-all' at job 'build' is wider than the policy allows",
+    );
+    expect(wide[1]?.message).toContain("contents: write");
+    expect(where(wide[1])).toEqual(locate(write, "write-all"));
+    const read = GOOD.replace("permissions:\n      contents: read", "permissions: read-all");
+    const readFindings = check(read, policy, ".github/workflows/ci.yml");
+    expect(rulesOf(readFindings)).toEqual(["blanket-permissions", "grant-exceeds-policy"]);
+    expect(readFindings[1]?.message).toContain("actions: read");
+    expect(readFindings[1]?.message).not.toContain("contents");
+    // Within the allow-list, the shorthand is only a blanket-permissions finding.
+    const all = policyOf("max-grants:", "  - workflow: '*'", "    permissions: { '*': write }");
+    expect(rulesOf(check(write, all, ".github/workflows/ci.yml"))).toEqual(["blanket-permissions"]);
+  });
+
   it("8: warns about id-token: write in a job with no OIDC consumer, not in one that attests", () => {
     const unused = GOOD.replace("contents: read", "contents: read\n      id-token: write");
     const findings = check(unused);

@@ -228,6 +228,21 @@ describe("running zizmor", () => {
     expect(run.log).toContain("zizmor's output could not be read");
   });
 
+  it("fails when the exit code promises a finding more severe than any in the output", async () => {
+    // Exit 14 says a high finding exists: output without one lost it, and must not pass.
+    const empty = await runWith({ stdout: "[]", exitCode: 14 });
+    expect(empty.exitCode).toBe(1);
+    expect(empty.log).toContain("zizmor exited 14 (highest finding high)");
+    expect(empty.outputs.passed).toBeUndefined();
+    // Output that holds the promised finding is read as usual.
+    const matching = await runWith(
+      { stdout: severalInputs(), exitCode: 14 },
+      { inputs: { "fail-on": "never" } },
+    );
+    expect(matching.exitCode).toBe(0);
+    expect(matching.outputs.passed).toBe("true");
+  });
+
   it("surfaces zizmor's WARN lines about skipped files", async () => {
     const stderr =
       " WARN collect_inputs: zizmor::registry::input: failed to validate input as workflow: input does not match expected validation schema\n";
@@ -246,6 +261,16 @@ describe("running zizmor", () => {
     expect(online.record).not.toContain("--offline");
     expect(online.record).toContain("token=present");
     expect(online.log).not.toContain("ghs_secrettoken");
+  });
+
+  it("masks the token it hands zizmor, so zizmor's own log cannot show it", async () => {
+    const run = await runWith(
+      { stderr: "error: GitHub refused token ghs_secrettoken\n", exitCode: 1 },
+      { inputs: { "online-audits": "true" } },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.log).toContain("error: GitHub refused token ***");
+    expect(run.log).not.toContain("ghs_secrettoken");
   });
 
   it("passes options through and refuses unknown values before zizmor runs", async () => {
@@ -283,7 +308,8 @@ describe("running zizmor", () => {
       Remote: { slug: { owner: "octo", repo: "actions", git_ref: "v1" }, path: "action.yml" },
     };
     const run = await runWith({ stdout: JSON.stringify(findings), exitCode: 14 });
-    expect(run.commands.some((command) => command.command === "add-mask")).toBe(false);
+    // The only mask is the token's: none comes from zizmor's output.
+    expect(run.masks).toEqual(["ghs_secrettoken"]);
     expect(run.annotations.some((a) => a.message === "forged")).toBe(false);
     const injection = run.annotations.find((a) => a.title === "zizmor template-injection");
     expect(injection?.message).toContain("evil\n::add-mask::leak");

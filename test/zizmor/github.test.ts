@@ -146,6 +146,30 @@ describe("new findings only on pull requests", () => {
   });
 });
 
+describe("new findings only, when GitHub lists only some of the changed files", () => {
+  it("counts every finding rather than trust a truncated file list", async () => {
+    // The files API lists at most 3,000 files; the event says how many the pull request changed.
+    sim.state.repository("wasmcloud/wasmcloud").addPullRequest({
+      number: 8,
+      head: "huge",
+      files: [{ filename: "README.md", status: "modified", patch: "@@ -1 +1 @@\n+x" }],
+    });
+    const event = pullRequestEvent(8);
+    const payload = { pull_request: { ...event.payload.pull_request, changed_files: 3500 } };
+    const report = corpusReport(
+      "json-v1.several-inputs.json",
+      (audit) => `./.github/workflows/${SEVERAL_INPUTS_FILES[audit]}`,
+    );
+    const run = await runWithReport(
+      report,
+      { "new-findings-only": "changed-lines" },
+      { ...event, payload },
+    );
+    expect(run.outputs["failing-findings"]).toBe("6");
+    expect(run.log).toContain("lists 1 of the 3500 files");
+  });
+});
+
 describe("zizmor's own attestation", () => {
   const VERSION = "1.29.0";
 
