@@ -112,5 +112,11 @@ async function workflowFiles(paths: string[], files: WorkflowFiles): Promise<str
     }
     for (const file of listed) found.add(file);
   }
+  if (found.size === 0) {
+    // Checking nothing must not read as "no findings": the checkout or the paths are wrong.
+    throw new ConfigurationError(
+      `no .yml or .yaml workflow files under ${(paths.length > 0 ? paths : DEFAULT_WORKFLOW_PATHS).map((p) => `'${p}'`).join(", ")}; give workflow files or folders relative to the repository root`,
+    );
+  }
   return [...found].sort();
 }

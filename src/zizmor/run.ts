@@ -117,7 +117,7 @@ export async function run(inputs: ZizmorInputs, deps: RunDeps): Promise<Analysis
     core.setFailed(`zizmor: ${meaning.explanation}; no findings were read, so nothing was gated`);
     return undefined;
   }
-  const read = readFindings(result.stdout, workspace, meaning.kind === "findings");
+  const read = readFindings(result.stdout, workspace);
   const findings = typeof read === "string" ? read : promisedFindingMissing(read, meaning, result);
   if (typeof findings === "string") {
     core.setFailed(`zizmor: ${findings}`);
@@ -149,8 +149,9 @@ async function verifier(inputs: ZizmorInputs, env: NodeJS.ProcessEnv) {
  * Findings from stdout, or why they could not be read. Exit codes 11-14 promise findings, so
  * output that cannot be read is a tool failure, never "no findings".
  */
-function readFindings(stdout: string, workspace: string, promised: boolean): Finding[] | string {
-  if (!promised && stdout.trim() === "") return [];
+function readFindings(stdout: string, workspace: string): Finding[] | string {
+  // zizmor prints `[]` when it finds nothing; silence is a lost report, never a clean one.
+  if (stdout.trim() === "") return "zizmor printed no JSON report; nothing was gated";
   try {
     return capToFiles(parseJsonV1(stdout, { workspace, cwd: workspace }), fileLines(workspace));
   } catch (thrown) {

@@ -134,6 +134,10 @@ describe("10: files of every shape", () => {
       await expect(
         run({ ...inputs, paths: ["missing"] }, { files: diskWorkflowFiles(root) }),
       ).rejects.toThrow(/'missing' does not exist/);
+      mkdirSync(join(root, "empty"));
+      await expect(
+        run({ ...inputs, paths: ["empty"] }, { files: diskWorkflowFiles(root) }),
+      ).rejects.toThrow(/no \.yml or \.yaml workflow files under 'empty'/);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

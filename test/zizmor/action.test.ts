@@ -228,6 +228,13 @@ describe("running zizmor", () => {
     expect(run.log).toContain("zizmor's output could not be read");
   });
 
+  it("fails when zizmor exits 0 but prints no report at all, instead of reading it as clean", async () => {
+    const run = await runWith({ stdout: "", exitCode: 0 });
+    expect(run.exitCode).toBe(1);
+    expect(run.log).toContain("zizmor printed no JSON report");
+    expect(run.outputs.passed).toBeUndefined();
+  });
+
   it("fails when the exit code promises a finding more severe than any in the output", async () => {
     // Exit 14 says a high finding exists: output without one lost it, and must not pass.
     const empty = await runWith({ stdout: "[]", exitCode: 14 });
