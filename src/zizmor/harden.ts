@@ -2,8 +2,7 @@ import { readFileSync } from "node:fs";
 import type { CliIO } from "../cli/command.ts";
 import { EXIT, parseCommandLine } from "../cli/command.ts";
 import { ConfigurationError } from "../core/errors.ts";
-import { escapeHtml, Summary } from "../core/summary.ts";
-import { stripColours } from "./invoke.ts";
+import { Summary } from "../core/summary.ts";
 
 interface PartResult {
   name: string;
@@ -18,13 +17,13 @@ function outcome(part: PartResult): string {
 }
 
 /**
- * `status-gate zizmor harden-summary`: the one job summary of actions/harden, from the permissions
- * enforcer's log and exit code and the zizmor step's own summary file and exit code.
+ * `status-gate zizmor harden-summary`: the one job summary of actions/harden, from the summary
+ * files and exit codes that the permissions action and the zizmor step wrote.
  */
 export function writeHardenSummary(args: string[], io: CliIO): number {
   const { values } = parseCommandLine("zizmor harden-summary", args, {
     "permissions-exit": { type: "string" },
-    "permissions-log": { type: "string" },
+    "permissions-summary": { type: "string" },
     "zizmor-exit": { type: "string" },
     "zizmor-summary": { type: "string" },
   });
@@ -41,9 +40,12 @@ export function writeHardenSummary(args: string[], io: CliIO): number {
       [permissions, zizmor].map((part) => [part.name, outcome(part)]),
     )
     .heading("Permissions enforcer", 3);
-  const log = stripColours(readOptional(values["permissions-log"])).trimEnd();
-  summary.raw(log ? `<pre>${escapeHtml(log)}</pre>` : "_No output._");
-  // Our own zizmor step wrote this markdown, with everything from zizmor already escaped.
+  // Both parts are our own actions' summaries, with everything untrusted already escaped.
+  const permissionsMarkdown = readOptional(values["permissions-summary"]).trim();
+  summary.raw(
+    permissionsMarkdown ||
+      "_No summary: the enforcer did not get as far as checking; see the step log._",
+  );
   const zizmorMarkdown = readOptional(values["zizmor-summary"]).trim();
   summary.raw(
     zizmorMarkdown ||

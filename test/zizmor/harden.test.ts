@@ -93,16 +93,21 @@ describe("actions/harden", () => {
     expect(run.status, run.stderr).toBe(1);
     expect(run.outputs.passed).toBe("false");
     expect(run.summary.match(/^## Hardening/gm)).toHaveLength(1);
-    // The corpus workflows have no permissions blocks: the enforcer's verdict and log are shown.
+    // The corpus workflows have no permissions blocks: the enforcer's verdict and summary are
+    // shown, and its findings are annotations at their lines.
     expect(run.summary).toMatch(/\| Permissions enforcer \| ❌ failed \|/);
-    expect(run.summary).toMatch(/job-missing-permissions.*\n[\s\S]*workflow file\(s\) checked/);
+    expect(run.summary).toMatch(/job\\?-missing\\?-permissions/);
+    const errors = parseWorkflowCommands(run.stdout).filter((c) => c.command === "error");
+    const permission = errors.find((c) => c.properties.title?.includes("job-missing-permissions"));
+    expect(permission?.properties.file).toMatch(/^\.github\/workflows\/.+\.yml$/);
+    expect(Number(permission?.properties.line)).toBeGreaterThan(0);
     expect(run.summary).toMatch(/\| zizmor \| ❌ failed \|/);
     expect(run.summary).toContain("7 findings, 6 failing");
     const annotations = parseWorkflowCommands(run.stdout).filter((c) => c.command === "error");
     expect(annotations.some((c) => c.properties.title === "zizmor template-injection")).toBe(true);
   });
 
-  it("fences the enforcer's log so quoted workflow text cannot run as a command", () => {
+  it("keeps quoted workflow text from running as a workflow command", async () => {
     const workspace = corpusWorkspace();
     writeFileSync(
       join(workspace, ".github", "workflows", "evil.yml"),
@@ -110,10 +115,11 @@ describe("actions/harden", () => {
     );
     const fake = fakeZizmorFolder({ stdout: "[]" });
     const run = runHarden({ "zizmor-path": join(fake, "zizmor"), "fail-on": "never" }, workspace);
-    const fence = /::stop-commands::([0-9a-f]{32})\n[\s\S]*?\n::\1::/.exec(run.stdout);
-    expect(fence?.[0]).toContain("evil.yml");
     const commands = parseWorkflowCommands(run.stdout);
     expect(commands.some((command) => command.command === "add-mask")).toBe(false);
+    expect(
+      commands.some((c) => c.command === "error" && c.properties.file?.endsWith("evil.yml")),
+    ).toBe(true);
     expect(run.summary).toMatch(/\| zizmor \| ✅ passed \|/);
   });
 });
