@@ -4,6 +4,7 @@ import {
   type TrustMaterial,
   type VerificationCheck,
 } from "../core/sigstore/index.ts";
+import type { Descriptor } from "./oci.ts";
 import type { RegistryClient } from "./registry.ts";
 import { listAttestations, type ReferrerStorage, readReferrerBundle } from "./store.ts";
 import type { ResolvedSubject } from "./subjects.ts";
@@ -83,7 +84,11 @@ async function verifyOne(
     failures: [],
   };
   for (const referrer of listed.bundles) {
-    const bundle = await readReferrerBundle(deps.registry, subject.reference, referrer);
+    const bundle = await readBundleOf(deps.registry, subject, referrer);
+    if (bundle instanceof Error) {
+      result.failures.push({ referrer: referrer.digest, check: "bundle", message: bundle.message });
+      continue;
+    }
     const expectation = {
       digest: subject.digest,
       identity: inputs.identity,
@@ -112,4 +117,21 @@ async function verifyOne(
     });
   }
   return result;
+}
+
+/**
+ * A referrer whose content is not JSON is one unusable attestation among the others (anyone who
+ * can push to the repository can add one), not a reason to abandon the image's other bundles.
+ */
+async function readBundleOf(
+  registry: RegistryClient,
+  subject: ResolvedSubject,
+  referrer: Descriptor,
+): Promise<unknown> {
+  try {
+    return await readReferrerBundle(registry, subject.reference, referrer);
+  } catch (thrown) {
+    if (!(thrown instanceof SyntaxError)) throw thrown;
+    return new Error(`bundle check failed: referrer ${referrer.digest} is not JSON`);
+  }
 }

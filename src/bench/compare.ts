@@ -101,7 +101,7 @@ function judge(
     };
   const change = head.value - base.value;
   const relativeChange = base.value === 0 ? (change === 0 ? 0 : undefined) : change / base.value;
-  const worse = higherIsBetter(head.unit) ? change < 0 : change > 0;
+  const worse = higherIsBetter(head.unit, head.metric) ? change < 0 : change > 0;
   const direction: Verdict = worse ? "regressed" : "improved";
   const outcome = (verdict: Verdict, reason: string): Comparison => ({
     ...common,

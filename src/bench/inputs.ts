@@ -4,10 +4,19 @@ import { DEFAULT_THRESHOLDS, type Thresholds } from "./compare.ts";
 import type { BenchInputs } from "./run.ts";
 import type { S3Location } from "./store.ts";
 
-/** `1%`, `0.5 %` or a fraction such as `0.01`; the error names where the value came from. */
+/**
+ * `1%`, `0.5 %` or a fraction such as `0.01`; the error names where the value came from. A bare
+ * number above 1 is refused rather than read as a fraction: `5` almost always means 5%, and
+ * reading it as 500% would call every regression unchanged.
+ */
 export function parseFraction(value: string, source: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(%?)$/.exec(value.trim());
   const fraction = match ? Number(match[1]) / (match[2] ? 100 : 1) : Number.NaN;
+  if (match && !match[2] && fraction > 1) {
+    throw new ConfigurationError(
+      `${source} is '${value}', a fraction above 1; write ${match[1]}% for a percentage, or a fraction such as 0.05`,
+    );
+  }
   if (!match || !Number.isFinite(fraction) || fraction < 0 || fraction > 10) {
     throw new ConfigurationError(`${source} is '${value}'; use a percentage such as 1% or 0.5%`);
   }

@@ -26,9 +26,12 @@ export function isExactUnit(unit: Unit): boolean {
   return unit === "instructions" || unit === "events" || unit === "bytes";
 }
 
-/** Throughput is better when higher; everything else (time, counts) when lower. */
-export function higherIsBetter(unit: Unit): boolean {
-  return unit === "bytes/s" || unit === "elements/s";
+/**
+ * Throughput and the L1 hit rate are better when higher; everything else (time, counts, miss
+ * rates, and the LL and RAM hit rates, which count L1 misses) when lower.
+ */
+export function higherIsBetter(unit: Unit, metric = ""): boolean {
+  return unit === "bytes/s" || unit === "elements/s" || /(^|\.)L1HitRate$/.test(metric);
 }
 
 export function resultKey(result: Pick<BenchmarkResult, "id" | "metric">): string {

@@ -192,6 +192,51 @@ describe.skipIf(!available)("attesting and verifying on distribution 2.8 with ht
     expect(result.stdout.match(/check failed/g)).toHaveLength(2);
   });
 
+  it("passes over a referrer that is not JSON, but not over a signer of another repository", async () => {
+    const options = {
+      predicateType: "https://slsa.dev/provenance/v1",
+      created: new Date().toISOString(),
+    };
+    const withJunk = async (name: string) => {
+      const pushed = await push.wasmComponent(`wasmcloud/components/${name}`, "v1");
+      const subject = await resolveSubject(push.client, parseImageReference(pushed.reference));
+      await pushReferrer(push.client, subject, Buffer.from("{not json"), {
+        ...options,
+        statementDigest: "sha256:3",
+      });
+      return { pushed, subject };
+    };
+
+    const attested = await withJunk("junk-then-good");
+    const run = await services.attestOci(
+      // Kept out of GitHub's store, which a later test counts.
+      { subjects: attested.pushed.reference, "github-attestations": "false" },
+      { env: { DOCKER_CONFIG: configDir } },
+    );
+    expect(run.exitCode).toBe(0);
+    const good = await verify(attested.pushed.reference, "--json");
+    expect(good.exitCode).toBe(0);
+    expect(JSON.parse(good.stdout)[0].verified).toBe(true);
+
+    const foreign = await withJunk("junk-then-foreign");
+    const byOther = await services.sigstore.sign(
+      {
+        subjects: [
+          { name: "foreign", digest: { sha256: foreign.subject.digest.replace("sha256:", "") } },
+        ],
+      },
+      { claims: githubClaims({ repository: `${REPOSITORY}-fork`, workflow: WORKFLOW }) },
+    );
+    await pushReferrer(push.client, foreign.subject, Buffer.from(JSON.stringify(byOther)), {
+      ...options,
+      statementDigest: "sha256:4",
+    });
+    const rejected = await verify(foreign.pushed.reference);
+    expect(rejected.exitCode).toBe(1);
+    expect(rejected.stdout).toContain("bundle check failed");
+    expect(rejected.stdout).toContain("identity check failed");
+  });
+
   it("does not sign or store again when the same step is re-run", async () => {
     const before = { ...services.sigstore.requests };
     const run = await services.attestOci(

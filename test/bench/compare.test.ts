@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compareResults, DEFAULT_THRESHOLDS, type Thresholds } from "../../src/bench/compare.ts";
 import { mergedPullRequestOf } from "../../src/bench/context.ts";
+import { readThresholds } from "../../src/bench/inputs.ts";
 import {
   COMMENT_LIMIT,
   COMMENT_MARKER,
@@ -72,6 +73,38 @@ describe("wall time", () => {
     expect(verdictOf(result("io", 1000, "bytes/s", 1), result("io", 800, "bytes/s", 1))).toBe(
       "regressed",
     );
+  });
+});
+
+describe("cache rates", () => {
+  it("treats a falling L1 hit rate as the regression and a rising miss rate too", () => {
+    const rate = (value: number, metric: string) => result("game", value, "%", 0, metric);
+    expect(verdictOf(rate(99, "L1HitRate"), rate(90, "L1HitRate"))).toBe("regressed");
+    expect(verdictOf(rate(90, "cachegrind.L1HitRate"), rate(99, "cachegrind.L1HitRate"))).toBe(
+      "improved",
+    );
+    expect(verdictOf(rate(1, "D1MissRate"), rate(2, "D1MissRate"))).toBe("regressed");
+    expect(verdictOf(rate(1, "RamHitRate"), rate(2, "RamHitRate"))).toBe("regressed");
+  });
+});
+
+describe("thresholds", () => {
+  const read = (values: Record<string, string>) =>
+    readThresholds(
+      (name) => values[name],
+      (name) => `input '${name}'`,
+    );
+
+  it("reads percentages and fractions", () => {
+    expect(read({ "time-threshold": "5%", "instruction-threshold": "0.02" })).toMatchObject({
+      timeRelative: 0.05,
+      countRelative: 0.02,
+    });
+  });
+
+  it("refuses a bare number above 1 instead of reading 5 as 500%", () => {
+    expect(() => read({ "time-threshold": "5" })).toThrow(/input 'time-threshold' is '5'.*5%/);
+    expect(() => read({ "instruction-threshold": "2" })).toThrow(/instruction-threshold.*2%/);
   });
 });
 
