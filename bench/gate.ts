@@ -53,6 +53,7 @@ async function requestCounts(): Promise<void> {
   const pull = github.addPullRequest({ head: "feature", number: 1 });
   // 60 checks: 12 workflows of 5 matrix legs; the last leg stays pending for the polling figure.
   const jobs = [];
+  const runs = [];
   for (let w = 0; w < 12; w++) {
     github.addWorkflow({ name: `suite-${w}`, path: `.github/workflows/suite-${w}.yml` });
     const run = github.addWorkflowRun({
@@ -61,6 +62,7 @@ async function requestCounts(): Promise<void> {
       event: "pull_request",
       status: "in_progress",
     });
+    runs.push(run);
     for (let leg = 0; leg < 5; leg++) {
       jobs.push(
         github.addJob({ runId: run.id, name: `suite-${w} (leg ${leg})`, conclusion: "success" }),
@@ -68,13 +70,17 @@ async function requestCounts(): Promise<void> {
     }
   }
   const pending = jobs.at(-1);
-  if (!pending) throw new Error("no jobs");
+  const pendingRun = runs.at(-1);
+  if (!pending || !pendingRun) throw new Error("no jobs");
   github.updateJob(pending.id, { status: "in_progress" });
+  // A pattern rule waits for its workflow run to finish: every run but the last one has.
+  for (const run of runs.slice(0, -1)) github.updateWorkflowRun(run.id, { conclusion: "success" });
   const POLLS = 10;
   let polls = 0;
   sim.onRequest((request) => {
     if (request.operationId === "checks/list-for-ref" && ++polls === POLLS) {
       github.updateJob(pending.id, { conclusion: "success" });
+      github.updateWorkflowRun(pendingRun.id, { conclusion: "success" });
     }
   });
   const event = {

@@ -1,7 +1,11 @@
 import type { CliCommand } from "../cli/command.ts";
 import { EXIT, paint, parseCommandLine } from "../cli/command.ts";
 import { ConfigurationError } from "../core/errors.ts";
-import { checkExpectedIdentity, GITHUB_ACTIONS_ISSUER } from "../core/sigstore/index.ts";
+import {
+  checkExpectedIdentity,
+  GITHUB_ACTIONS_ISSUER,
+  SLSA_PROVENANCE_V1,
+} from "../core/sigstore/index.ts";
 import { createDeps } from "./deps.ts";
 import { attestSummary, subjectsOutput, verifyLines } from "./report.ts";
 import { run } from "./run.ts";
@@ -22,7 +26,8 @@ Options (verify):
   --repo OWNER/NAME        the repository whose workflow must have signed (required)
   --workflow PATH          only this workflow, e.g. .github/workflows/release.yml
   --ref REF                only runs at this ref, e.g. refs/tags/v1.2.0
-  --predicate-type URI     only attestations of this type (default: any)
+  --predicate-type URI     only attestations of this type (default: SLSA provenance v1,
+                           https://slsa.dev/provenance/v1)
   --issuer URL             OIDC issuer (default ${GITHUB_ACTIONS_ISSUER})
   --trusted-root FILE      trusted_root.json or 'gh attestation trusted-root' output
                            (default: public-good Sigstore through TUF)
@@ -96,7 +101,7 @@ export const command: CliCommand = {
           tsaUrl: values["tsa-url"],
         },
         outputDir: `${io.cwd}/attestations`,
-        verify: { identity, predicateType: values["predicate-type"] },
+        verify: { identity, predicateType: values["predicate-type"] ?? SLSA_PROVENANCE_V1 },
       },
       deps,
     );

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { runAction } from "../core/action.ts";
 import { Inputs } from "../core/inputs.ts";
 import { annotate, info, mask, setOutput } from "../core/log.ts";
-import { GITHUB_ACTIONS_ISSUER } from "../core/sigstore/index.ts";
+import { GITHUB_ACTIONS_ISSUER, SLSA_PROVENANCE_V1 } from "../core/sigstore/index.ts";
 import { createDeps } from "./deps.ts";
 import { attestSummary, subjectsOutput, verifyLines, verifySummary } from "./report.ts";
 import { type AttestInputs, run } from "./run.ts";
@@ -33,7 +33,9 @@ await runAction("attest-oci", async () => {
         issuer: read.string("oidc-issuer", GITHUB_ACTIONS_ISSUER),
         serverUrl: env.GITHUB_SERVER_URL,
       },
-      predicateType: read.optional("predicate-type"),
+      // As `gh attestation verify`: provenance unless told otherwise, so an SBOM from the right
+      // workflow cannot pass a promotion gate that meant provenance.
+      predicateType: read.string("predicate-type", SLSA_PROVENANCE_V1),
     },
   };
   const deps = await createDeps({

@@ -1,3 +1,4 @@
+import { judgeRuns, ownSuites, type RunsVerdict } from "./finished-runs.ts";
 import type { RuleDecision } from "./plan.ts";
 import { GITHUB_ACTIONS_APP_ID, pinsActions, type Rule } from "./rules.ts";
 import type { CheckRunRecord, Snapshot, StatusRecord, WorkflowRunRecord } from "./snapshot.ts";
@@ -43,6 +44,8 @@ export interface RuleEvaluation {
 export interface EvaluationContext {
   /** This gate's own check run (`job.check_run_id`): never waited for. */
   selfCheckRunId: number | undefined;
+  /** This gate's own workflow run (`GITHUB_RUN_ID`), which cannot finish while the gate waits. */
+  selfRunId: number | undefined;
   /** Check names never waited for (other gates, the verdict check). */
   ignore: readonly ((name: string) => boolean)[];
   /** When the gate started waiting, and now (epoch ms); rule timeouts count from the start. */
@@ -71,23 +74,26 @@ export function evaluateRules(
     context,
   );
   const statuses = latestStatuses(snapshot.statuses, context);
+  const own = ownSuites(snapshot, { runId: context.selfRunId, checkRunId: context.selfCheckRunId });
   return decisions.map((decision) => {
     if (!decision.applies) {
       return { rule: decision.rule, decision, state: "not-required", checks: [], detail: "" };
     }
+    const matched = checkRuns.filter((run) =>
+      runMatches(decision.rule, run, runsBySuite.get(run.suiteId ?? -1)),
+    );
+    const owners = judgeRuns(decision.rule, matched, snapshot, runsBySuite, own);
     const checks = [
-      ...checkRuns
-        .filter((run) => runMatches(decision.rule, run, runsBySuite.get(run.suiteId ?? -1)))
-        .map((run) =>
-          fromCheckRun(decision.rule, run, runsBySuite.get(run.suiteId ?? -1), context),
-        ),
+      ...matched.map((run) =>
+        fromCheckRun(decision.rule, run, runsBySuite.get(run.suiteId ?? -1), context),
+      ),
       ...(acceptsStatuses(decision.rule)
         ? statuses
             .filter((s) => decision.rule.matchesName(s.context))
             .map((s) => fromStatus(s, context))
         : []),
     ];
-    return stateOf(decision, checks, snapshot.workflowRuns, context);
+    return stateOf(decision, checks, owners, snapshot.workflowRuns, context);
   });
 }
 
@@ -240,6 +246,7 @@ function fromStatus(status: StatusRecord, context: EvaluationContext): MatchedCh
 function stateOf(
   decision: RuleDecision,
   checks: MatchedCheck[],
+  owners: RunsVerdict,
   workflowRuns: readonly WorkflowRunRecord[],
   context: EvaluationContext,
 ): RuleEvaluation {
@@ -252,6 +259,7 @@ function stateOf(
       failures.map((check) => `${check.name}: ${describeConclusion(check.conclusion)}`).join("; "),
     );
   }
+  if (owners.unexplained) return result("failed", owners.unexplained);
   const timedOut =
     context.deadlinePassed ||
     (rule.timeoutMs !== undefined && context.now - context.startedAt >= rule.timeoutMs);
@@ -261,6 +269,11 @@ function stateOf(
   if (waiting.length > 0) {
     const what = waiting.map((check) => `${check.name} (${check.outcome})`).join(", ");
     return timedOut ? result("timed-out", `still ${what} at the timeout`) : result("pending", what);
+  }
+  if (owners.unfinished) {
+    return timedOut
+      ? result("timed-out", `still ${owners.unfinished} at the timeout`)
+      : result("pending", owners.unfinished);
   }
   if (checks.length > 0) {
     const tolerated = checks.filter((check) => check.outcome === "tolerated").length;

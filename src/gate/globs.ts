@@ -154,7 +154,7 @@ function escapeRegex(char: string): string {
  * character, `[...]` a class; everything else, parentheses included, is literal.
  */
 export function compileName(pattern: string): (name: string) => boolean {
-  if (!/[*?[]/.test(pattern)) return (name) => name === pattern;
+  if (!isNamePattern(pattern)) return (name) => name === pattern;
   let source = "";
   for (let index = 0; index < pattern.length; index++) {
     const char = pattern[index] as string;
@@ -169,4 +169,9 @@ export function compileName(pattern: string): (name: string) => boolean {
   }
   const re = new RegExp(`^${source}$`, "s");
   return (name) => re.test(name);
+}
+
+/** Whether a check name is a pattern rather than one literal name. */
+export function isNamePattern(pattern: string): boolean {
+  return /[*?[]/.test(pattern);
 }

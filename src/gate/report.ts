@@ -31,7 +31,7 @@ export function progressLine(evaluations: readonly RuleEvaluation[], elapsedMs: 
   const satisfied = required.filter((e) => e.state === "satisfied").length;
   const waiting = required
     .filter((e) => e.state === "pending")
-    .map((e) => `${e.rule.id} [${e.checks.filter(isWaiting).map(waitingText).join(", ")}]`);
+    .map((e) => `${e.rule.id} [${pendingText(e)}]`);
   const missing = required.filter((e) => e.state === "missing").map((e) => e.rule.id);
   const approval = required.filter((e) => e.state === "awaiting-approval").map((e) => e.rule.id);
   const parts = [`${satisfied}/${required.length} satisfied`];
@@ -39,6 +39,12 @@ export function progressLine(evaluations: readonly RuleEvaluation[], elapsedMs: 
   if (missing.length > 0) parts.push(`not started: ${missing.join(", ")}`);
   if (approval.length > 0) parts.push(`awaiting approval: ${approval.join(", ")}`);
   return `[${formatDuration(elapsedMs)}] ${parts.join("; ")}`;
+}
+
+/** The checks still running, or, when all have finished, what the rule still waits for. */
+function pendingText(evaluation: RuleEvaluation): string {
+  const running = evaluation.checks.filter(isWaiting);
+  return running.length > 0 ? running.map(waitingText).join(", ") : evaluation.detail;
 }
 
 function isWaiting(check: MatchedCheck): boolean {

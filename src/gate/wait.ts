@@ -66,6 +66,7 @@ export async function waitForChecks(options: WaitOptions): Promise<GateVerdict> 
     const now = clock.now();
     const evaluations = evaluateRules(options.decisions, read.snapshot, {
       selfCheckRunId,
+      selfRunId: options.self?.runId,
       ignore: options.ignore,
       startedAt,
       now,

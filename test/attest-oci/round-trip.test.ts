@@ -255,6 +255,23 @@ describe.skipIf(!available)("attesting and verifying on distribution 2.8 with ht
     expect(services.github.state.repository(REPOSITORY).attestations).toHaveLength(1);
   });
 
+  it("verifies provenance by default: an artifact holding only an SBOM does not pass", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sg-sbom-only-"));
+    const predicatePath = join(dir, "sbom.spdx.json");
+    writeFileSync(predicatePath, JSON.stringify({ spdxVersion: "SPDX-2.3", name: "sbom-only" }));
+    const spdx = "https://spdx.dev/Document/v2.3";
+    const sbomOnly = await push.wasmComponent("wasmcloud/components/sbom-only", "v1");
+    const run = await services.attestOci(
+      { subjects: sbomOnly.reference, "predicate-type": spdx, "predicate-path": predicatePath },
+      { env: { DOCKER_CONFIG: configDir } },
+    );
+    expect(run.exitCode).toBe(0);
+    const byDefault = await verify(sbomOnly.reference);
+    expect(byDefault.exitCode).toBe(1);
+    const bySbom = await verify(sbomOnly.reference, "--predicate-type", spdx);
+    expect(bySbom.exitCode).toBe(0);
+  });
+
   it("appends a custom-predicate attestation next to the provenance, and verifies each by type", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sg-predicate-"));
     const predicatePath = join(dir, "sbom.spdx.json");

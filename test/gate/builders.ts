@@ -87,11 +87,13 @@ export function evaluate(
     now?: number;
     deadlinePassed?: boolean;
     selfCheckRunId?: number;
+    selfRunId?: number;
     ignore?: string[];
   } = {},
 ): RuleEvaluation[] {
   return evaluateRules(decisions, snap, {
     selfCheckRunId: options.selfCheckRunId,
+    selfRunId: options.selfRunId,
     ignore: (options.ignore ?? []).map((name) => (candidate: string) => candidate === name),
     startedAt: T0,
     now: options.now ?? T0 + 120_000,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { gateScenario, workflowWithJobs } from "./scenario.ts";
+import { gateScenario, settleRuns, workflowWithJobs } from "./scenario.ts";
 
 const WASH = { name: "wash", path: ".github/workflows/wash.yml" };
 const CI = { name: "CI", path: ".github/workflows/ci.yml" };
@@ -44,7 +44,10 @@ describe("checks mode: polling, events and the verdict (against the simulator)",
     workflowWithJobs(s.github, s.head, CI, { lint: "success" });
     const { jobs } = workflowWithJobs(s.github, s.head, WASH, { "check (ubuntu)": null });
     s.onPoll((poll) => {
-      if (poll === 6) s.github.updateJob(jobs[0]?.id as number, { conclusion: "success" });
+      if (poll === 6) {
+        s.github.updateJob(jobs[0]?.id as number, { conclusion: "success" });
+        settleRuns(s.github);
+      }
     });
     const run = await s.gate();
     expect(run.outputs.result).toBe("success");

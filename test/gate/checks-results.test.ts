@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GITHUB_ACTIONS_APP } from "../harness/github-sim/index.ts";
-import { gateScenario, workflowWithJobs } from "./scenario.ts";
+import { finishJobs, gateScenario, workflowWithJobs } from "./scenario.ts";
 
 const WASH = { name: "wash", path: ".github/workflows/wash.yml" };
 const CI = { name: "CI", path: ".github/workflows/ci.yml" };
@@ -15,10 +15,7 @@ describe("checks mode: which results count (against the simulator)", () => {
       if (poll === 2)
         workflowWithJobs(s.github, s.head, WASH, { "check (ubuntu)": null, "check (macos)": null });
       if (poll === 3) workflowWithJobs(s.github, s.head, CI, { lint: "success" });
-      if (poll === 5) {
-        for (const job of s.github.jobs)
-          if (job.status !== "completed") s.github.updateJob(job.id, { conclusion: "success" });
-      }
+      if (poll === 5) finishJobs(s.github);
     });
     const run = await s.gate();
     expect(run.outputs.result).toBe("success");
@@ -90,9 +87,7 @@ describe("checks mode: which results count (against the simulator)", () => {
     const { run } = workflowWithJobs(s.github, s.head, CI, { lint: "failure" });
     s.github.rerunWorkflowRun(run.id);
     s.onPoll((poll) => {
-      if (poll === 2)
-        for (const job of s.github.jobs)
-          if (job.status !== "completed") s.github.updateJob(job.id, { conclusion: "success" });
+      if (poll === 2) finishJobs(s.github);
     });
     const green = await s.gate();
     expect(green.outputs.result).toBe("success");

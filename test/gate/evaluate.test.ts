@@ -282,3 +282,42 @@ describe("which results count", () => {
     });
   });
 });
+
+describe("pattern rules and the workflow runs behind them", () => {
+  const file = rules(`rules:\n  - check: "test (*)"\n`);
+  const judge = (parts: Parameters<typeof snapshot>[0], options = {}) =>
+    evaluate(plan(file, ["a"]), snapshot(parts), options)[0];
+
+  it("waits while a run owning a matched check is unfinished, or not listed yet", () => {
+    const running = workflowRun({ status: "in_progress", conclusion: null });
+    const pending = judge({ workflowRuns: [running], checkRuns: [checkRun("test (a)", running)] });
+    expect(pending?.state).toBe("pending");
+    expect(pending?.detail).toMatch(/waiting for CI #1 \(in_progress\) to finish/);
+    const unlisted = workflowRun();
+    expect(judge({ checkRuns: [checkRun("test (a)", unlisted)] })?.detail).toMatch(
+      /a workflow run not listed yet/,
+    );
+  });
+
+  it("counts its own run's checks as they are, found by run id or by its own check run", () => {
+    const own = workflowRun({ status: "in_progress", conclusion: null });
+    const gate = checkRun("gate", own, { status: "in_progress", conclusion: null });
+    const parts = { workflowRuns: [own], checkRuns: [checkRun("test (a)", own), gate] };
+    expect(judge(parts, { selfRunId: own.id })?.state).toBe("satisfied");
+    expect(judge(parts, { selfCheckRunId: gate.id })?.state).toBe("satisfied");
+  });
+
+  it("is red when a finished run failed but lists only green checks, and not when a red one explains it", () => {
+    const red = workflowRun({ conclusion: "failure" });
+    const hidden = judge({ workflowRuns: [red], checkRuns: [checkRun("test (a)", red)] });
+    expect(hidden?.state).toBe("failed");
+    const lint = checkRun("lint", red, { conclusion: "failure" });
+    const explained = judge({ workflowRuns: [red], checkRuns: [checkRun("test (a)", red), lint] });
+    expect(explained?.state).toBe("satisfied");
+  });
+
+  it("does not hold back checks of other apps", () => {
+    const external = checkRun("test (x)", undefined, { appId: 99, appSlug: "ci" });
+    expect(judge({ checkRuns: [external] })?.state).toBe("satisfied");
+  });
+});

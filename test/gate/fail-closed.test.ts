@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GITHUB_ACTIONS_APP } from "../harness/github-sim/index.ts";
-import { gateScenario, workflowWithJobs } from "./scenario.ts";
+import { finishJobs, gateScenario, workflowWithJobs } from "./scenario.ts";
 
 const CI = { name: "CI", path: ".github/workflows/ci.yml" };
 
@@ -134,8 +134,7 @@ describe("re-runs and the gate's own check (against the simulator)", () => {
     await using s = await gateScenario({ files: { "src/main.rs": "x\n" } });
     const { run } = workflowWithJobs(s.github, s.head, CI, { lint: "success" });
     s.github.rerunWorkflowRun(run.id);
-    for (const job of s.github.jobs)
-      if (job.status !== "completed") s.github.updateJob(job.id, { conclusion: "failure" });
+    finishJobs(s.github, "failure");
     const red = await s.gate();
     expect(red.outputs.result).toBe("failure");
     expect(ids(red.outputs.failed)).toEqual(["lint"]);

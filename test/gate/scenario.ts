@@ -131,12 +131,17 @@ export async function gateScenario(
   };
 }
 
-/** A workflow run of `path` on the head with its jobs (name → conclusion, or null while running). */
+/**
+ * A workflow run of `path` on the head with its jobs (name → conclusion, or null while running).
+ * The run is completed when every job has a conclusion, unless `running` says more jobs are to
+ * come (jobs behind `needs:`, later matrix legs).
+ */
 export function workflowWithJobs(
   github: RepositoryState,
   sha: string,
   workflow: { name: string; path: string; event?: string },
   jobs: Record<string, string | null>,
+  options: { running?: boolean } = {},
 ) {
   if (!github.findWorkflow(workflow.path))
     github.addWorkflow({ name: workflow.name, path: workflow.path });
@@ -153,5 +158,25 @@ export function workflowWithJobs(
       ...(conclusion ? { conclusion: conclusion as never } : { status: "in_progress" }),
     }),
   );
+  if (!options.running) settleRuns(github, run.id);
   return { run, jobs: added };
+}
+
+/** Completes every running job with `conclusion`, then every run whose jobs are all done. */
+export function finishJobs(github: RepositoryState, conclusion = "success") {
+  for (const job of github.jobs)
+    if (job.status !== "completed") github.updateJob(job.id, { conclusion: conclusion as never });
+  settleRuns(github);
+}
+
+/** Concludes each unfinished run whose latest attempt's jobs are all completed, as GitHub would. */
+export function settleRuns(github: RepositoryState, only?: number) {
+  const passing = ["success", "neutral", "skipped"];
+  for (const run of github.workflowRuns) {
+    if (run.status === "completed" || (only !== undefined && run.id !== only)) continue;
+    const jobs = github.jobs.filter((j) => j.runId === run.id && j.runAttempt === run.runAttempt);
+    if (jobs.length === 0 || jobs.some((job) => job.status !== "completed")) continue;
+    const red = jobs.some((job) => !passing.includes(job.conclusion ?? ""));
+    github.updateWorkflowRun(run.id, { conclusion: red ? "failure" : "success" });
+  }
 }
