@@ -60,8 +60,9 @@ function formatChange(base, head) {
   return \`\${change > 0 ? "+" : ""}\${Number(change.toPrecision(3))}%\`;
 }
 
-function higherIsBetter(unit) {
-  return unit === "bytes/s" || unit === "elements/s";
+// Kept in step with higherIsBetter in src/bench/results.ts.
+function higherIsBetter(unit, metric) {
+  return unit === "bytes/s" || unit === "elements/s" || /(^|\\.)L1HitRate$/.test(metric ?? "");
 }
 
 function safeUrl(url) {
@@ -296,7 +297,9 @@ function compareRows(baseResults, headResults) {
     const worse =
       base &&
       head &&
-      (higherIsBetter(either.unit) ? head.value < base.value : head.value > base.value);
+      (higherIsBetter(either.unit, either.metric)
+        ? head.value < base.value
+        : head.value > base.value);
     const tone = !change || change === "0%" ? "" : worse ? "worse" : "better";
     return element(
       "tr",
