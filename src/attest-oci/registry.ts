@@ -197,8 +197,15 @@ export class RegistryClient {
     return response.status !== 404;
   }
 
-  async getBlob(location: RepositoryLocation, digest: string): Promise<Buffer> {
-    const response = await this.request(location, `/v2/${location.repository}/blobs/${digest}`);
+  /** A blob's bytes; undefined when the registry has no blob of that digest. */
+  async findBlob(location: RepositoryLocation, digest: string): Promise<Buffer | undefined> {
+    const response = await this.request(location, `/v2/${location.repository}/blobs/${digest}`, {
+      accept: [404],
+    });
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return undefined;
+    }
     const bytes = Buffer.from(await response.arrayBuffer());
     if (sha256Digest(bytes) !== digest) {
       throw new Error(

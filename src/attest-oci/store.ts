@@ -39,20 +39,36 @@ export async function listAttestations(
   return { storage: "tag-fallback", bundles: bundleReferrers(parsed, predicateType) };
 }
 
+/** A referrer that cannot be an attestation (missing, not JSON, no bundle): the others still count. */
+export class UnusableReferrer extends Error {}
+
 /** The bundle JSON a referrer manifest holds. */
 export async function readReferrerBundle(
   registry: RegistryClient,
   location: RepositoryLocation,
   referrer: Descriptor,
 ): Promise<unknown> {
-  const manifest = await registry.getManifest(location, referrer.digest);
-  if (!manifest) throw new Error(`referrer ${referrer.digest} is listed but missing`);
-  const document = JSON.parse(manifest.bytes.toString("utf8")) as OciManifest;
-  const layer = document.layers?.find((l) =>
-    l.mediaType.startsWith("application/vnd.dev.sigstore.bundle"),
-  );
-  if (!layer) throw new Error(`referrer ${referrer.digest} holds no Sigstore bundle`);
-  return JSON.parse((await registry.getBlob(location, layer.digest)).toString("utf8"));
+  const unusable = (why: string) => new UnusableReferrer(`referrer ${referrer.digest} ${why}`);
+  const manifest = await registry.getManifest(location, referrer.digest).catch((thrown) => {
+    throw thrown instanceof SyntaxError ? unusable("is not JSON") : thrown;
+  });
+  if (!manifest) throw unusable("is listed but its manifest is missing (HTTP 404)");
+  const document = parseJson(manifest.bytes, () => unusable("is not JSON")) as OciManifest;
+  const layer = Array.isArray(document?.layers)
+    ? document.layers.find((l) => l?.mediaType?.startsWith("application/vnd.dev.sigstore.bundle"))
+    : undefined;
+  if (!layer) throw unusable("holds no Sigstore bundle layer");
+  const blob = await registry.findBlob(location, layer.digest);
+  if (!blob) throw unusable(`is listed but its bundle blob ${layer.digest} is missing (HTTP 404)`);
+  return parseJson(blob, () => unusable("holds a bundle that is not JSON"));
+}
+
+function parseJson(bytes: Buffer, failure: () => Error): unknown {
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw failure();
+  }
 }
 
 export interface PushedReferrer {

@@ -6,7 +6,12 @@ import {
 } from "../core/sigstore/index.ts";
 import type { Descriptor } from "./oci.ts";
 import type { RegistryClient } from "./registry.ts";
-import { listAttestations, type ReferrerStorage, readReferrerBundle } from "./store.ts";
+import {
+  listAttestations,
+  type ReferrerStorage,
+  readReferrerBundle,
+  UnusableReferrer,
+} from "./store.ts";
 import type { ResolvedSubject } from "./subjects.ts";
 
 export interface VerifyInputs {
@@ -120,8 +125,9 @@ async function verifyOne(
 }
 
 /**
- * A referrer whose content is not JSON is one unusable attestation among the others (anyone who
- * can push to the repository can add one), not a reason to abandon the image's other bundles.
+ * A referrer that is missing, not JSON or holds no bundle is one unusable attestation among the
+ * others (anyone who can push to the repository can add one), not a reason to abandon the
+ * image's other bundles.
  */
 async function readBundleOf(
   registry: RegistryClient,
@@ -131,7 +137,7 @@ async function readBundleOf(
   try {
     return await readReferrerBundle(registry, subject.reference, referrer);
   } catch (thrown) {
-    if (!(thrown instanceof SyntaxError)) throw thrown;
-    return new Error(`bundle check failed: referrer ${referrer.digest} is not JSON`);
+    if (!(thrown instanceof UnusableReferrer)) throw thrown;
+    return new Error(`bundle check failed: ${thrown.message}`);
   }
 }

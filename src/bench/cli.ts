@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { type CliCommand, type CliIO, EXIT, paint, parseCommandLine } from "../cli/command.ts";
 import { ConfigurationError } from "../core/errors.ts";
-import { compareResults, countVerdicts } from "./compare.ts";
+import { compareResults, countVerdicts, unitChanged } from "./compare.ts";
 import { parseStoredRun, type StoredRun } from "./history.ts";
 import { readThresholds } from "./inputs.ts";
 import { parseResultPaths } from "./parse.ts";
@@ -164,7 +164,10 @@ async function compare(args: string[], io: CliIO): Promise<number> {
           : comparison.verdict === "improved"
             ? "green"
             : "dim";
-      const numbers = `${formatValue(comparison.base?.value, comparison.unit)} → ${formatValue(comparison.head?.value, comparison.unit)} ${formatChange(comparison)}`;
+      const { base, head } = comparison;
+      const numbers = unitChanged(comparison)
+        ? `${formatValue(base?.value, base?.unit ?? comparison.unit)} → ${formatValue(head?.value, head?.unit ?? comparison.unit)} (${comparison.reason})`
+        : `${formatValue(base?.value, comparison.unit)} → ${formatValue(head?.value, comparison.unit)} ${formatChange(comparison)}`;
       io.stdout.write(
         `${paint(io, colour, comparison.verdict.padEnd(9))}  ${comparison.id}  ${comparison.metric}  ${numbers}\n`,
       );

@@ -2,7 +2,7 @@ import {
   type BenchmarkResult,
   higherIsBetter,
   isExactUnit,
-  resultKey,
+  resultsByKey,
   type Unit,
 } from "./results.ts";
 
@@ -53,8 +53,8 @@ export function compareResults(
   head: readonly BenchmarkResult[],
   thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ): Comparison[] {
-  const baseByKey = new Map(base.map((result) => [resultKey(result), result]));
-  const headByKey = new Map(head.map((result) => [resultKey(result), result]));
+  const baseByKey = resultsByKey(base, "base");
+  const headByKey = resultsByKey(head, "head");
   const comparisons: Comparison[] = [];
   for (const [key, headResult] of headByKey) {
     comparisons.push(judge(baseByKey.get(key), headResult, thresholds));
@@ -63,6 +63,11 @@ export function compareResults(
     if (!headByKey.has(key)) comparisons.push(judge(baseResult, undefined, thresholds));
   }
   return sortBySeverity(comparisons);
+}
+
+/** Both sides measured, in different units: shown, never judged. */
+export function unitChanged(comparison: Comparison): boolean {
+  return !!comparison.base && !!comparison.head && comparison.base.unit !== comparison.head.unit;
 }
 
 export function sortBySeverity(comparisons: Comparison[]): Comparison[] {
@@ -99,6 +104,17 @@ function judge(
       relativeChange: undefined,
       reason: "no longer measured",
     };
+  if (base.unit !== head.unit) {
+    // bytes/s against elements/s, or ns against instructions, are different quantities: no
+    // direction or size of change means anything, so the pair is shown but never judged.
+    return {
+      ...common,
+      verdict: "noisy",
+      change: undefined,
+      relativeChange: undefined,
+      reason: `unit changed from ${base.unit} to ${head.unit}, not compared`,
+    };
+  }
   const change = head.value - base.value;
   const relativeChange = base.value === 0 ? (change === 0 ? 0 : undefined) : change / base.value;
   const worse = higherIsBetter(head.unit, head.metric) ? change < 0 : change > 0;

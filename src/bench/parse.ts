@@ -4,7 +4,7 @@ import { ConfigurationError } from "../core/errors.ts";
 import { parseBencherLines } from "./bencher.ts";
 import { parseCargoCriterionLines, parseCriterionMeasurement } from "./criterion.ts";
 import { parseGungraunSummary } from "./gungraun.ts";
-import { type BenchmarkResult, resultKey } from "./results.ts";
+import { type BenchmarkResult, resultsByKey } from "./results.ts";
 import { parseValgrindFile, type ValgrindTotals, valgrindResults } from "./valgrind.ts";
 
 const VALGRIND_FILE = /^(cachegrind|callgrind)\.out/;
@@ -110,15 +110,6 @@ export function parseResultText(text: string, file: string): BenchmarkResult[] {
 
 /** The same benchmark twice (two result files for one id) is a mistake worth refusing. */
 function deduplicate(results: BenchmarkResult[]): BenchmarkResult[] {
-  const seen = new Map<string, BenchmarkResult>();
-  for (const result of results) {
-    const earlier = seen.get(resultKey(result));
-    if (earlier) {
-      throw new ConfigurationError(
-        `benchmark '${result.id}' (${result.metric}) appears in both ${earlier.source} and ${result.source}`,
-      );
-    }
-    seen.set(resultKey(result), result);
-  }
+  resultsByKey(results);
   return results;
 }

@@ -1,5 +1,12 @@
 import { escapeMarkdown, inlineCode, link, Summary } from "../core/summary.ts";
-import { type Comparison, countVerdicts, percent, VERDICT_ORDER, type Verdict } from "./compare.ts";
+import {
+  type Comparison,
+  countVerdicts,
+  percent,
+  unitChanged,
+  VERDICT_ORDER,
+  type Verdict,
+} from "./compare.ts";
 import type { Unit } from "./results.ts";
 
 /** GitHub refuses issue comments longer than this many characters. */
@@ -70,10 +77,12 @@ function row(comparison: Comparison): string[] {
   return [
     inlineCode(comparison.id),
     escapeMarkdown(comparison.metric),
-    escapeMarkdown(formatValue(comparison.base?.value, comparison.unit)),
-    escapeMarkdown(formatValue(comparison.head?.value, comparison.unit)),
+    escapeMarkdown(formatValue(comparison.base?.value, comparison.base?.unit ?? comparison.unit)),
+    escapeMarkdown(formatValue(comparison.head?.value, comparison.head?.unit ?? comparison.unit)),
     escapeMarkdown(formatChange(comparison)),
-    ICONS[comparison.verdict],
+    unitChanged(comparison)
+      ? `${ICONS[comparison.verdict]}: ${escapeMarkdown(comparison.reason)}`
+      : ICONS[comparison.verdict],
   ];
 }
 

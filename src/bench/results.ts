@@ -38,6 +38,27 @@ export function resultKey(result: Pick<BenchmarkResult, "id" | "metric">): strin
   return `${result.id}\u0000${result.metric}`;
 }
 
+/**
+ * Results by benchmark and metric. The same benchmark twice on one side (two result files, or a
+ * stored run holding it twice) is refused, naming both sources, rather than letting one win.
+ */
+export function resultsByKey(
+  results: readonly BenchmarkResult[],
+  side = "",
+): Map<string, BenchmarkResult> {
+  const byKey = new Map<string, BenchmarkResult>();
+  for (const result of results) {
+    const earlier = byKey.get(resultKey(result));
+    if (earlier) {
+      throw new ConfigurationError(
+        `benchmark '${result.id}' (${result.metric}) appears ${side ? `twice in the ${side}: ` : ""}in both ${earlier.source} and ${result.source}`,
+      );
+    }
+    byKey.set(resultKey(result), result);
+  }
+  return byKey;
+}
+
 const TIME_FACTORS: Record<string, number> = {
   ps: 0.001,
   ns: 1,

@@ -2,8 +2,17 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fallbackTag } from "../../src/attest-oci/oci.ts";
+import {
+  ANNOTATION,
+  EMPTY_CONFIG,
+  fallbackTag,
+  OCI_EMPTY,
+  OCI_INDEX,
+  OCI_MANIFEST,
+  SIGSTORE_BUNDLE_V03,
+} from "../../src/attest-oci/oci.ts";
 import { parseImageReference } from "../../src/attest-oci/reference.ts";
+import { sha256Digest } from "../../src/attest-oci/registry.ts";
 import { pushReferrer } from "../../src/attest-oci/store.ts";
 import { resolveSubject } from "../../src/attest-oci/subjects.ts";
 import { runCli } from "../harness/runner.ts";
@@ -234,6 +243,70 @@ describe.skipIf(!available)("attesting and verifying on distribution 2.8 with ht
     const rejected = await verify(foreign.pushed.reference);
     expect(rejected.exitCode).toBe(1);
     expect(rejected.stdout).toContain("bundle check failed");
+    expect(rejected.stdout).toContain("identity check failed");
+  });
+
+  it("passes over a referrer holding no bundle and one whose manifest is missing, naming each", async () => {
+    const pushed = await push.wasmComponent("wasmcloud/components/broken-referrers", "v1");
+    const attested = await services.attestOci(
+      { subjects: pushed.reference, "github-attestations": "false" },
+      { env: { DOCKER_CONFIG: configDir } },
+    );
+    expect(attested.exitCode).toBe(0);
+    const subject = await resolveSubject(push.client, parseImageReference(pushed.reference));
+    const location = subject.reference;
+    const config = {
+      mediaType: OCI_EMPTY,
+      digest: await push.client.pushBlob(location, EMPTY_CONFIG),
+      size: EMPTY_CONFIG.length,
+    };
+    const store = async (annotations: Record<string, string>) => {
+      const bytes = Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: OCI_MANIFEST,
+          artifactType: SIGSTORE_BUNDLE_V03,
+          config,
+          layers: [config],
+          annotations,
+        }),
+      );
+      await push.client.putManifest(location, sha256Digest(bytes), bytes, OCI_MANIFEST);
+      return {
+        mediaType: OCI_MANIFEST,
+        digest: sha256Digest(bytes),
+        size: bytes.length,
+        artifactType: SIGSTORE_BUNDLE_V03,
+        annotations: { [ANNOTATION.predicateType]: "https://slsa.dev/provenance/v1" },
+      };
+    };
+    // Listed ahead of the genuine attestation: a JSON manifest with no Sigstore bundle layer,
+    // and one deleted after it was indexed.
+    const noBundle = await store({ kind: "no bundle" });
+    const missing = await store({ kind: "deleted" });
+    const tag = fallbackTag(subject.digest);
+    const index = JSON.parse(
+      (await push.client.getManifest(location, tag))?.bytes.toString("utf8") ?? "{}",
+    );
+    index.manifests = [noBundle, missing, ...index.manifests];
+    await push.client.putManifest(location, tag, Buffer.from(JSON.stringify(index)), OCI_INDEX);
+    const login = Buffer.from(`${USER.username}:${USER.password}`).toString("base64");
+    const deleted = await fetch(
+      `http://${registry.host}/v2/${location.repository}/manifests/${missing.digest}`,
+      { method: "DELETE", headers: { authorization: `Basic ${login}` } },
+    );
+    expect(deleted.status).toBe(202);
+
+    const good = await verify(pushed.reference, "--json");
+    expect(good.exitCode).toBe(0);
+    expect(JSON.parse(good.stdout)[0].verified).toBe(true);
+    const rejected = await verify(pushed.reference, "--repo", `${REPOSITORY}-fork`);
+    expect(rejected.stderr).not.toContain("Error:");
+    expect(rejected.exitCode).toBe(1);
+    expect(rejected.stdout).toContain(`referrer ${noBundle.digest} holds no Sigstore bundle layer`);
+    expect(rejected.stdout).toContain(
+      `referrer ${missing.digest} is listed but its manifest is missing`,
+    );
     expect(rejected.stdout).toContain("identity check failed");
   });
 

@@ -116,6 +116,14 @@ describe("verifying a Sigstore bundle", () => {
     expect(failedCheck(bundle, pinned).check).toBe("identity");
   });
 
+  it("rejects a GitHub Actions certificate without the source repository extension", async () => {
+    const { repository: _omitted, ...claims } = githubClaims();
+    const bundle = await sigstore.sign({ subjects }, { claims });
+    const result = failedCheck(bundle);
+    expect(result.check).toBe("identity");
+    expect(result.message).toContain("source repository URI extension (1.3.6.1.4.1.57264.1.12)");
+  });
+
   it("rejects a certificate from another OIDC issuer", async () => {
     const claims = { ...githubClaims(), iss: "https://token.actions.evil.example" };
     const bundle = await sigstore.sign({ subjects }, { claims });

@@ -95,6 +95,29 @@ describe("status-gate bench", () => {
     expect(throughput.verdict).toBe("regressed");
   });
 
+  it("compare refuses a stored run holding one benchmark twice, naming both sources", async () => {
+    using directory = temporaryDirectory();
+    const measured = (source: string, value: number) => ({
+      id: "fib 10",
+      metric: "wall-time",
+      value,
+      unit: "ns",
+      lower: value,
+      upper: value,
+      source,
+    });
+    const stored = { schema: 1, run: {}, results: [measured("a.json", 1), measured("b.json", 2)] };
+    writeFileSync(join(directory.path, "base.json"), JSON.stringify(stored));
+    const run = await runCli(
+      ["bench", "compare", "--base", "base.json", "--head", join(FIXTURES, "criterion")],
+      { cwd: directory.path },
+    );
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(
+      "benchmark 'fib 10' (wall-time) appears twice in the base: in both a.json and b.json",
+    );
+  });
+
   it("compare reports unchanged results as such and exits 0", async () => {
     const run = await runCli([
       "bench",

@@ -124,6 +124,44 @@ describe("the set of benchmarks", () => {
   });
 });
 
+describe("the same benchmark twice on one side", () => {
+  it("is refused naming both sources instead of the last one winning", () => {
+    const from = (source: string, value: number) => ({ ...result("parse", value), source });
+    expect(() =>
+      compareResults([from("base-a.txt", 1), from("base-b.txt", 2)], [result("parse", 3)]),
+    ).toThrow(
+      "benchmark 'parse' (instructions) appears twice in the base: in both base-a.txt and base-b.txt",
+    );
+    expect(() =>
+      compareResults([result("parse", 1)], [from("head-a.txt", 1), from("head-b.txt", 2)]),
+    ).toThrow(/twice in the head: in both head-a\.txt and head-b\.txt/);
+  });
+});
+
+describe("a benchmark whose unit changed", () => {
+  it("is never compared across units, and is shown as noisy saying so", () => {
+    const comparisons = compareResults(
+      [
+        result("encode", 1_000, "bytes/s", 0, "throughput"),
+        result("decode", 1_000, "ns", 0, "wall-time"),
+      ],
+      [
+        result("encode", 10, "elements/s", 0, "throughput"),
+        result("decode", 5_000_000, "instructions", 0, "wall-time"),
+      ],
+    );
+    expect(comparisons.map((c) => [c.id, c.verdict, c.reason, c.change])).toEqual([
+      ["decode", "noisy", "unit changed from ns to instructions, not compared", undefined],
+      ["encode", "noisy", "unit changed from bytes/s to elements/s, not compared", undefined],
+    ]);
+    const base = { commit: "a".repeat(40), mergeBase: "a".repeat(40), distance: 0, url: null };
+    const markdown = summaryReport(comparisons, base).toString();
+    expect(markdown).toContain("1,000 bytes/s");
+    expect(markdown).toContain("10 elements/s");
+    expect(markdown).toContain("noisy: unit changed from bytes/s to elements/s, not compared");
+  });
+});
+
 describe("reports", () => {
   const base = { commit: "a".repeat(40), mergeBase: "a".repeat(40), distance: 0, url: null };
 

@@ -151,5 +151,13 @@ export function identityMismatch(
       message: `OIDC issuer is '${actual.issuer ?? "(none)"}', expected '${issuer}'`,
     };
   }
+  // Fulcio always records the repository of a GitHub Actions token; a certificate without it
+  // would otherwise be trusted on the subject alternative name alone.
+  if (issuer === GITHUB_ACTIONS_ISSUER && actual.sourceRepositoryUri === undefined) {
+    return {
+      check: "identity",
+      message: `certificate lacks the source repository URI extension (${OID.sourceRepositoryUri}) that Fulcio adds for GitHub Actions`,
+    };
+  }
   return undefined;
 }
