@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { type CliCommand, EXIT, paint, parseCommandLine } from "../cli/command.ts";
 import { ConfigurationError } from "../core/errors.ts";
 import { LocalGit } from "./git.ts";
+import { parseInstant } from "./now-input.ts";
 import { planJson, planRelease } from "./plan.ts";
 import { loadConfig } from "./run.ts";
 import { decideSchedule } from "./schedule.ts";
@@ -14,7 +15,9 @@ changes nothing: whether a train is due, which slot, and each component's next v
 Options:
   --repo <dir>       the repository (a full clone; default: the current directory)
   --config <file>    the train configuration, relative to --repo (default .github/train.yml)
-  --now <ISO time>   the moment to plan for (default: now), e.g. 2026-12-01T16:00:00Z
+  --now <ISO time>   the moment to plan for (default: now), with Z or an offset, e.g.
+                     2026-12-01T16:00:00Z or 2026-12-01T17:00:00+01:00; a time without
+                     one is refused (it would depend on this machine's time zone)
   --format <f>       text (default) or json:
                      {"due","slot","reason","cutoff","components":[{"name","path","kind",
                       "previous","version","bump","commits","unparsed"}]}
@@ -41,12 +44,7 @@ export const command: CliCommand = {
     if (format !== "text" && format !== "json") {
       throw new ConfigurationError(`train: --format is '${format}'; use text or json`);
     }
-    const now = values.now === undefined ? new Date() : new Date(values.now);
-    if (Number.isNaN(now.getTime())) {
-      throw new ConfigurationError(
-        `train: --now is '${values.now}'; use an ISO time such as 2026-12-01T16:00:00Z`,
-      );
-    }
+    const now = values.now === undefined ? new Date() : parseInstant(values.now, "train: --now");
     const repoDir = resolve(io.cwd, values.repo ?? ".");
     const config = loadConfig(repoDir, values.config ?? ".github/train.yml");
     const git = new LocalGit(repoDir);

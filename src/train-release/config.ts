@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from "yaml";
 import { errorAt, parseYamlFile, type YamlFile } from "../core/yaml-file.ts";
-import type { FreezeWindow, Schedule } from "./schedule.ts";
+import { type FreezeWindow, MIN_CATCH_UP_MS, type Schedule } from "./schedule.ts";
 
 export type ComponentKind = "crate" | "example" | "package" | "group";
 export const COMPONENT_KINDS: readonly ComponentKind[] = ["crate", "example", "package", "group"];
@@ -144,6 +144,14 @@ function parseSchedule(file: YamlFile, node: Node, freezeNode: Node | undefined)
       file,
       section.get("catch-up"),
       `schedule.catch-up is '${catchUpText}'; use a duration such as 12h, 2d or 1w`,
+    );
+  }
+  if (catchUpMs < MIN_CATCH_UP_MS) {
+    throw errorAt(
+      file,
+      section.get("catch-up"),
+      `schedule.catch-up is '${catchUpText}'; scheduled runs often start an hour or more late, ` +
+        "and a shorter window would call them missed: use at least 1h, such as 12h or 2d",
     );
   }
   const freeze = freezeNode

@@ -1,11 +1,11 @@
 import * as core from "@actions/core";
 import { runAction } from "../core/action.ts";
-import { ConfigurationError } from "../core/errors.ts";
 import { createGitHubClient, parseRepository } from "../core/github.ts";
 import { Inputs } from "../core/inputs.ts";
 import { annotate, info, setOutput } from "../core/log.ts";
 import { run } from "./action.ts";
 import { gitPusher, LocalGit } from "./git.ts";
+import { parseInstant } from "./now-input.ts";
 import { GitHubRemote } from "./remote.ts";
 import { parseVersionInput } from "./version-input.ts";
 
@@ -19,7 +19,7 @@ await runAction("train-release", async () => {
     repoDir,
     configPath: inputs.string("config", ".github/train.yml"),
     event: process.env.GITHUB_EVENT_NAME ?? "workflow_dispatch",
-    now: now === undefined ? new Date() : parseNow(now),
+    now: now === undefined ? new Date() : parseInstant(now, "input 'now'"),
     force: inputs.boolean("force", false),
     bump: inputs.enumeration("bump", ["auto", "patch", "minor", "major"] as const, "auto"),
     versions: parseVersionInput(inputs.optional("version")),
@@ -43,13 +43,3 @@ await runAction("train-release", async () => {
   outcome.summary.write();
   if (outcome.failure) core.setFailed(`train-release: ${outcome.failure}`);
 });
-
-function parseNow(text: string): Date {
-  const date = new Date(text);
-  if (Number.isNaN(date.getTime())) {
-    throw new ConfigurationError(
-      `input 'now' is '${text}'; use an ISO time such as 2026-12-01T16:00:00Z`,
-    );
-  }
-  return date;
-}

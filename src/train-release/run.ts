@@ -14,7 +14,7 @@ import type { LocalGit } from "./git.ts";
 import { trainNotes } from "./notes.ts";
 import { type ComponentPlan, type ManualRequest, planRelease, type ReleasePlan } from "./plan.ts";
 import type { TrainRemote } from "./remote.ts";
-import { decideSchedule, localDate } from "./schedule.ts";
+import { decideSchedule } from "./schedule.ts";
 
 export interface TrainInputs {
   configPath: string;
@@ -79,6 +79,8 @@ export interface TrainResult {
 interface MarkerRecord {
   slot: string;
   cutoff: string;
+  /** Dates the release commit, so a rerun rebuilds the very same commit (absent in old markers). */
+  departsAt?: string;
   run: string;
   reason: Reason;
   versions: Record<string, string>;
@@ -108,14 +110,16 @@ export async function runTrain(
   let slot: string;
   let departsAt: Date;
   let reason: Reason;
-  if (scheduled.due) {
+  if (inputs.force) {
+    // Named by the run alone: a rerun (same run id, a later attempt, maybe days later) finds this
+    // marker and finishes the same train instead of departing another.
+    slot = forcedSlot(inputs.runId);
+    departsAt = inputs.now;
+    reason = "forced";
+  } else if (scheduled.due) {
     slot = scheduled.slot.date;
     departsAt = scheduled.slot.departsAt;
     reason = scheduled.reason;
-  } else if (inputs.force) {
-    slot = `${localDate(inputs.now, config.schedule.timezone)}-run${inputs.runId}`;
-    departsAt = inputs.now;
-    reason = "forced";
   } else {
     const detail =
       scheduled.reason === "frozen"
@@ -148,6 +152,7 @@ export async function runTrain(
   const record: MarkerRecord = {
     slot,
     cutoff,
+    departsAt: departsAt.toISOString(),
     run: inputs.runId,
     reason,
     versions: Object.fromEntries(plan.departing.map((item) => [item.name, item.version])),
@@ -204,6 +209,11 @@ async function finishMerged(
   });
 }
 
+/** The slot of a forced departure: `run-<run id>`, the same for every attempt of the run. */
+function forcedSlot(runId: string): string {
+  return `run-${runId}`;
+}
+
 function manualRequest(inputs: TrainInputs): ManualRequest {
   return {
     ...(inputs.bump === "auto" ? {} : { bump: inputs.bump }),
@@ -256,7 +266,7 @@ async function replay(
     const reason = found.record.reason ?? "resumed";
     return depart(inputs, config, deps, {
       slot: found.slot,
-      departsAt: found.departsAt,
+      departsAt: found.record.departsAt ? new Date(found.record.departsAt) : found.departsAt,
       plan,
       reason,
     });

@@ -40,6 +40,11 @@ export type ScheduleDecision =
 const DAY_MS = 86_400_000;
 /** Scheduled runs usually start minutes late; only a delay beyond this is called a catch-up. */
 const PUNCTUAL_MS = 60 * 60_000;
+/**
+ * The shortest catch-up window a schedule may have: anything shorter calls ordinary cron delays
+ * "missed" (a window of 0 would miss nearly every run).
+ */
+export const MIN_CATCH_UP_MS = PUNCTUAL_MS;
 
 export function dayNumber(date: string): number {
   const [year, month, day] = date.split("-").map(Number) as [number, number, number];

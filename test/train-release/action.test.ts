@@ -38,7 +38,7 @@ async function world(config = TRAIN_YML): Promise<TrainWorld> {
 async function train(
   w: TrainWorld,
   inputs: Record<string, string> = {},
-  options: { runId?: string; event?: string; token?: string } = {},
+  options: { runId?: string; attempt?: string; event?: string; token?: string } = {},
 ) {
   const run = await runAction({
     action: "actions/train-release",
@@ -47,7 +47,7 @@ async function train(
     token: options.token ?? w.sim.token,
     inputs: { now: SLOT, branch: "main", ...inputs },
     event: { name: options.event ?? "schedule", payload: {} },
-    env: { GITHUB_RUN_ID: options.runId ?? "5001" },
+    env: { GITHUB_RUN_ID: options.runId ?? "5001", GITHUB_RUN_ATTEMPT: options.attempt ?? "1" },
   });
   cleanup(run);
   return run;
@@ -338,11 +338,31 @@ describe("manual dispatch (scenario 4)", () => {
     expect(run.outputs).toMatchObject({
       departed: "true",
       reason: "forced",
-      slot: "2026-12-05-run7001",
+      slot: "run-7001",
     });
     expect(released(run).map((item) => `${item.name} ${item.version}`)).toEqual([
       "wasmcloud 2.5.0",
       "http-hello 0.3.0",
+    ]);
+  });
+
+  it("names a forced train after its run, so a rerun days later reports it and departs nothing", async () => {
+    await using w = await world();
+    const dispatch = { event: "workflow_dispatch", runId: "7002" };
+    // Forced while the 2026-12-01 slot is due; the rerun comes when no slot is due.
+    const first = await train(w, { now: "2026-12-01T16:10:00Z", force: "true" }, dispatch);
+    expect(first.outputs).toMatchObject({ departed: "true", reason: "forced", slot: "run-7002" });
+    const before = w.sim.requests.length;
+    const rerun = await train(
+      w,
+      { now: "2026-12-04T09:00:00Z", force: "true" },
+      { ...dispatch, attempt: "2" },
+    );
+    expect(rerun.exitCode, rerun.stdout).toBe(0);
+    expect(rerun.outputs).toEqual(first.outputs);
+    expect(writesAfter(w, before)).toEqual([]);
+    expect([...w.github.refs.keys()].filter((ref) => ref.startsWith("refs/tags/train/"))).toEqual([
+      "refs/tags/train/run-7002",
     ]);
   });
 });

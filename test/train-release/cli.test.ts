@@ -91,4 +91,16 @@ describe("status-gate train plan (scenario 23)", () => {
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain("nope.yml does not exist");
   });
+
+  it("refuses a --now without an offset instead of reading it in this machine's zone", async () => {
+    const repo = wasmcloudCopy();
+    repos.push(repo);
+    const run = await runCli(["train", "plan", "--repo", repo.path, "--now", "2026-12-01T16:00"]);
+    expect(run).toMatchObject({ exitCode: 2, stdout: "" });
+    expect(run.stderr).toContain(
+      "--now is '2026-12-01T16:00', which has no offset and would be read in this machine's time zone; add Z or an offset, e.g. 2026-12-01T16:00Z",
+    );
+    const help = await runCli(["train", "--help"]);
+    expect(help.stdout).toMatch(/--now <ISO time> +the moment to plan for[^-]*with Z or an offset/);
+  });
 });

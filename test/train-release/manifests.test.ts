@@ -209,6 +209,11 @@ describe("the train configuration is validated with positions", () => {
     });
   });
 
+  it("accepts a catch-up window of an hour or more", () => {
+    const config = parse("schedule:\n  anchor: 2026-05-05\n  every: 14d\n  catch-up: 1h\n")();
+    expect(config.schedule.catchUpMs).toBe(3_600_000);
+  });
+
   it.each([
     ["schedule:\n  anchor: 2026-02-30\n  every: 14d\n", /2:11: schedule.anchor is '2026-02-30'/],
     ["schedule:\n  anchor: 2026-05-05\n  every: 10h\n", /3:10: schedule.every is '10h'/],
@@ -229,6 +234,18 @@ describe("the train configuration is validated with positions", () => {
       /4:3: unknown key 'cadence' in schedule/,
     ],
     ["mode: tag\n", /needs 'schedule'/],
+    [
+      "schedule:\n  anchor: 2026-05-05\n  every: 14d\n  catch-up: 0d\n",
+      /4:13: schedule.catch-up is '0d'; .*use at least 1h, such as 12h or 2d/,
+    ],
+    [
+      "schedule:\n  anchor: 2026-05-05\n  every: 14d\n  catch-up: 59m\n",
+      /4:13: schedule.catch-up is '59m'; .*would call them missed/,
+    ],
+    [
+      "schedule:\n  anchor: 2026-05-05\n  every: 14d\n  catch-up: -1d\n",
+      /4:13: schedule.catch-up is '-1d'; use a duration such as 12h, 2d or 1w/,
+    ],
   ])("rejects %j with an annotated error", (text, message) => {
     expect(parse(text)).toThrow(message);
     try {
