@@ -57,7 +57,7 @@ export function formatChange(comparison: Comparison): string {
 export function describeBase(base: BaseDescription): string {
   if (!base.commit) {
     return base.mergeBase
-      ? `No stored run on the base branch at or before the merge base ${base.mergeBase.slice(0, 12)}: every benchmark is new.`
+      ? `No stored run on the base branch at or before the merge base ${escapeMarkdown(base.mergeBase.slice(0, 12))}: every benchmark is new.`
       : "No base run to compare with: every benchmark is new.";
   }
   const commit = link(base.commit.slice(0, 12), base.url ?? undefined);
