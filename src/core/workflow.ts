@@ -1,6 +1,12 @@
 import { isAlias, isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from "yaml";
 import { isConfigurationError } from "./errors.ts";
-import { nodePosition, parseYamlFile, type YamlFile, type YamlPosition } from "./yaml-file.ts";
+import {
+  getPair,
+  nodePosition,
+  parseYamlFile,
+  type YamlFile,
+  type YamlPosition,
+} from "./yaml-file.ts";
 
 /**
  * A GitHub Actions workflow file read for checking: every part keeps its YAML node, so a finding
@@ -109,13 +115,8 @@ export function loadWorkflow(path: string, text: string): WorkflowLoad {
   };
 }
 
-/** The pair under `key` (a plain string key) in a map node; aliases are followed. */
-export function pairOf(map: unknown, key: string): Pair<Node, Node | null> | undefined {
-  if (!isMap(map)) return undefined;
-  return (map as YAMLMap<Node, Node | null>).items.find(
-    (pair) => isScalar(pair.key) && String(pair.key.value) === key,
-  );
-}
+/** The pair under `key` (a plain string key) in a map node: `getPair`, under the name callers use. */
+export const pairOf = getPair;
 
 /** A pair's value with aliases resolved (the anchor's node), or undefined. */
 export function pairValue(file: YamlFile, pair: Pair<Node, Node | null> | undefined) {

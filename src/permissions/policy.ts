@@ -55,7 +55,7 @@ export function loadPolicy(
   const problems: PolicyProblem[] = [];
   let file: YamlFile;
   try {
-    file = parseYamlFile(path, text.replace(/^\uFEFF/, ""));
+    file = parseYamlFile(path, text);
   } catch (thrown) {
     if (!isConfigurationError(thrown) || !thrown.position) throw thrown;
     const position = { line: 1, column: 1, endLine: 1, endColumn: 1, ...thrown.position };
