@@ -91,6 +91,7 @@ describe("runAction", () => {
 
   it("refuses a missing required input as a configuration error", async () => {
     const result = await runAction({ action: ACTION, main, inputs: { throw: "" } });
+    expect(result.exitCode).toBe(1);
     expect(errorsOf(result).map((a) => a.message)).toEqual([
       "throwing: input 'throw' is required but empty; set it under 'with:'",
     ]);

@@ -37,7 +37,8 @@ describe("status-gate (the built CLI)", () => {
     const result = await runCli([name, "--help"]);
     expect(result.stderr).toBe("");
     expect(result.exitCode).toBe(EXIT.ok);
-    expect(result.stdout.trim().length).toBeGreaterThan(0);
+    // Its own help, not the global usage: each command's help starts with its own usage line.
+    expect(result.stdout).toMatch(new RegExp(`^Usage: status-gate ${name}[ \n]`));
   });
 });
 

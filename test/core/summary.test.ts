@@ -114,6 +114,26 @@ describe("link", () => {
     },
   );
 
+  it("links exactly an http(s) URL, with the URL itself as its only attribute", () => {
+    const urlLike = fc
+      .tuple(fc.constantFrom("https://", "http://", "HTTPS://", "javascript:", ""), hostileText)
+      .map(([scheme, rest]) => `${scheme}${rest.replace(/\s/g, "")}`);
+    fc.assert(
+      fc.property(hostileText, fc.oneof(urlLike, fc.webUrl()), (text, url) => {
+        const html = render(link(text, url));
+        const anchors = [...html.matchAll(/<a\b([^>]*)>/gi)].map((match) => match[1]);
+        if (!/^https?:\/\/\S+$/i.test(url)) {
+          expect(anchors).toEqual([]);
+          return;
+        }
+        expect(anchors).toHaveLength(1);
+        const href = /^ href="([^"]*)"$/.exec(anchors[0] ?? "")?.[1];
+        expect(href === undefined ? undefined : decode(href)).toBe(url);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("never makes more than the one link, whatever the text and URL", () => {
     fc.assert(
       fc.property(hostileText, fc.oneof(hostileText, fc.webUrl()), (text, url) => {

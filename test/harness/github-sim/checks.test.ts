@@ -73,6 +73,28 @@ describe("check runs", () => {
     expect(completed.body.completed_at).not.toBeNull();
   });
 
+  test("refuses to complete a check run without a conclusion, storing nothing", async () => {
+    const { sim, repo, sha } = await seeded();
+    await using _ = sim;
+    const created = await call(sim, "POST", `${REPO}/check-runs`, {
+      body: { name: "lint", head_sha: sha, status: "completed" },
+    });
+    expect(created.status).toBe(422);
+    expect(created.body.message).toContain("conclusion is required");
+    const stale = await call(sim, "POST", `${REPO}/check-runs`, {
+      body: { name: "lint", head_sha: sha, conclusion: "stale" },
+    });
+    expect(stale.status).toBe(422);
+    expect(repo.checkRuns).toEqual([]);
+
+    const run = repo.addCheckRun({ name: "lint", headSha: sha, status: "in_progress" });
+    const stamped = await call(sim, "PATCH", `${REPO}/check-runs/${run.id}`, {
+      body: { completed_at: "2026-01-01T00:00:00Z" },
+    });
+    expect(stamped.status).toBe(422);
+    expect(repo.checkRuns.map((stored) => stored.status)).toEqual(["in_progress"]);
+  });
+
   test("refuses a check run for a commit that does not exist", async () => {
     const { sim } = await seeded();
     await using _ = sim;

@@ -43,11 +43,22 @@ function checkRunOf(context: RouteContext, repository: RepositoryState): CheckRu
   return repository.checkRuns.find((run) => run.id === id) ?? notFound();
 }
 
-/** The fields of a create or update body as a record patch; annotations are appended. */
-function applyBody(repository: RepositoryState, run: CheckRunRecord, body: CheckRunBody): void {
+/**
+ * Refuses, before anything is stored, a body GitHub answers 422: GitHub documents `conclusion` as
+ * "required if you provide completed_at or a status of completed", and the schema cannot say so.
+ */
+function refuseImpossible(body: CheckRunBody, current?: CheckRunRecord): void {
   if (body.conclusion === "stale") {
     unprocessable("Only GitHub can set a check run's conclusion to stale.");
   }
+  const completes = body.status === "completed" || body.completed_at !== undefined;
+  if (completes && body.conclusion == null && current?.conclusion == null) {
+    unprocessable("conclusion is required with status completed or completed_at");
+  }
+}
+
+/** The fields of a create or update body as a record patch; annotations are appended. */
+function applyBody(repository: RepositoryState, run: CheckRunRecord, body: CheckRunBody): void {
   const patch: CheckRunPatch = {};
   if (body.name !== undefined) patch.name = body.name;
   if (body.details_url !== undefined) patch.detailsUrl = body.details_url;
@@ -56,7 +67,8 @@ function applyBody(repository: RepositoryState, run: CheckRunRecord, body: Check
   if (body.completed_at !== undefined) patch.completedAt = body.completed_at;
   if (body.status !== undefined) patch.status = body.status;
   // GitHub: "Providing conclusion will automatically set the status parameter to completed."
-  if (body.conclusion != null) {
+  // `stale` was refused before anything was stored.
+  if (body.conclusion != null && body.conclusion !== "stale") {
     patch.conclusion = body.conclusion;
     patch.status = "completed";
   }
@@ -106,6 +118,7 @@ export const checkRoutes = {
     const repository = repositoryOf(context);
     const body = bodyOf<CheckRunBody & { name: string; head_sha: string }>(context);
     commitForRef(repository, body.head_sha);
+    refuseImpossible(body);
     const run = repository.addCheckRun({ name: body.name, headSha: body.head_sha });
     applyBody(repository, run, body);
     return { status: 201, body: checkRunShape(context.links, repository, run) };
@@ -114,7 +127,9 @@ export const checkRoutes = {
   "checks/update": (context) => {
     const repository = repositoryOf(context);
     const run = checkRunOf(context, repository);
-    applyBody(repository, run, bodyOf<CheckRunBody>(context));
+    const body = bodyOf<CheckRunBody>(context);
+    refuseImpossible(body, run);
+    applyBody(repository, run, body);
     return { status: 200, body: checkRunShape(context.links, repository, run) };
   },
 
