@@ -44,7 +44,9 @@ export function inlineCode(text: string): string {
 
 /** A link whose text and target are both untrusted; only a single http(s) URL becomes a link. */
 export function link(text: string, url: string | undefined): string {
-  if (!url || !/^https?:\/\/\S+$/i.test(url)) return escapeMarkdown(text);
+  // No whitespace or control characters: browsers rewrite them (NUL becomes U+FFFD), so the
+  // target would differ from the URL given.
+  if (!url || !/^https?:\/\/[^\s\p{Cc}]+$/iu.test(url)) return escapeMarkdown(text);
   return `<a href="${escapeHtml(url)}">${escapeMarkdown(text)}</a>`;
 }
 

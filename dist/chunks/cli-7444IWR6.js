@@ -1,5 +1,5 @@
 import{createRequire as __sgCreateRequire}from"node:module";const require=__sgCreateRequire(import.meta.url);
-import{EXIT,paint,parseCommandLine}from"./chunk-SEDZDGID.js";import{LocalGit,decideSchedule,loadConfig,parseInstant,planJson,planRelease}from"./chunk-DRL232YM.js";import"./chunk-PAQZEVQE.js";import"./chunk-YQGTYEAP.js";import"./chunk-WZDRDRQQ.js";import"./chunk-LIPUMHRY.js";import{ConfigurationError}from"./chunk-XE2AMHIM.js";import"./chunk-JBATZDQL.js";import{resolve}from"node:path";var HELP=`Usage: status-gate train plan --repo <dir> [--config <file>] [--now <ISO time>] [--format text|json]
+import{EXIT,paint,parseCommandLine}from"./chunk-SEDZDGID.js";import{LocalGit,decideSchedule,loadConfig,parseInstant,planJson,planRelease}from"./chunk-VGYF5C6A.js";import"./chunk-PAQZEVQE.js";import"./chunk-YQGTYEAP.js";import"./chunk-DOATOFVV.js";import"./chunk-LIPUMHRY.js";import{ConfigurationError}from"./chunk-XE2AMHIM.js";import"./chunk-JBATZDQL.js";import{resolve}from"node:path";var HELP=`Usage: status-gate train plan --repo <dir> [--config <file>] [--now <ISO time>] [--format text|json]
 
 Shows what the release train would do at a moment, from the repository's local history, and
 changes nothing: whether a train is due, which slot, and each component's next version.

@@ -1,5 +1,5 @@
 import{createRequire as __sgCreateRequire}from"node:module";const require=__sgCreateRequire(import.meta.url);
-import{attestSummary,createDeps,run,subjectsOutput,verifyLines}from"./chunk-JQSUNJ6N.js";import{GITHUB_ACTIONS_ISSUER,SLSA_PROVENANCE_V1,checkExpectedIdentity}from"./chunk-E3FLNB2T.js";import{EXIT,paint,parseCommandLine}from"./chunk-SEDZDGID.js";import"./chunk-PAQZEVQE.js";import"./chunk-ZLSMD7KX.js";import"./chunk-WZDRDRQQ.js";import"./chunk-LIPUMHRY.js";import{ConfigurationError}from"./chunk-XE2AMHIM.js";import"./chunk-JBATZDQL.js";var HELP=`Usage: status-gate attest verify <image-ref>... --repo <owner/name> [options]
+import{attestSummary,createDeps,run,subjectsOutput,verifyLines}from"./chunk-XEGECS7X.js";import{GITHUB_ACTIONS_ISSUER,SLSA_PROVENANCE_V1,checkExpectedIdentity}from"./chunk-E3FLNB2T.js";import{EXIT,paint,parseCommandLine}from"./chunk-SEDZDGID.js";import"./chunk-PAQZEVQE.js";import"./chunk-ZLSMD7KX.js";import"./chunk-DOATOFVV.js";import"./chunk-LIPUMHRY.js";import{ConfigurationError}from"./chunk-XE2AMHIM.js";import"./chunk-JBATZDQL.js";var HELP=`Usage: status-gate attest verify <image-ref>... --repo <owner/name> [options]
        status-gate attest push <image-ref>... [options]      (in a GitHub Actions job)
 
 verify: fetches each image's attestations from its registry (referrers API, else the
