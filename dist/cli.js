@@ -1,5 +1,5 @@
 import{createRequire as __sgCreateRequire}from"node:module";const require=__sgCreateRequire(import.meta.url);
-import{EXIT}from"./chunks/chunk-SEDZDGID.js";import{describeThrown,isConfigurationError}from"./chunks/chunk-XE2AMHIM.js";import"./chunks/chunk-JBATZDQL.js";var COMMANDS={permissions:{summary:"check (and fix) GITHUB_TOKEN permissions in workflows",load:()=>import("./chunks/cli-CEJRWBIN.js").then(m=>m.command)},bench:{summary:"read, compare and store benchmark results; build the dashboard",load:()=>import("./chunks/cli-JK6ZQ3IW.js").then(m=>m.command)},gate:{summary:"which rules (required checks) apply to a local diff, and why",load:()=>import("./chunks/cli-ZDSXKMUT.js").then(m=>m.command)},zizmor:{summary:"run a verified zizmor, or render a zizmor JSON report, with a severity gate",load:()=>import("./chunks/cli-UMMDSPY2.js").then(m=>m.command)},train:{summary:"plan the release train (due slot, next versions) from local history",load:()=>import("./chunks/cli-7444IWR6.js").then(m=>m.command)},attest:{summary:"attest OCI images and wasm components, or verify their attestations",load:()=>import("./chunks/cli-SX4BSJZX.js").then(m=>m.command)}};function usage(){let width=Math.max(8,...Object.keys(COMMANDS).map(name=>name.length));return`Usage: status-gate <command> [options]
+import{EXIT,inertStream}from"./chunks/chunk-CP5HF7B4.js";import{useProxyFromEnvironment,withoutPrefix}from"./chunks/chunk-UKXUUORS.js";import{didYouMean}from"./chunks/chunk-TNNVL3FS.js";import{describeThrown,isConfigurationError}from"./chunks/chunk-XE2AMHIM.js";import"./chunks/chunk-JBATZDQL.js";import{readFileSync}from"node:fs";var COMMANDS={permissions:{summary:"check (and fix) GITHUB_TOKEN permissions in workflows",load:()=>import("./chunks/cli-IYIPQFWA.js").then(m=>m.command)},bench:{summary:"read, compare and store benchmark results; build the dashboard",load:()=>import("./chunks/cli-5ASS5UN7.js").then(m=>m.command)},gate:{summary:"which rules (required checks) apply to a local diff, and why",load:()=>import("./chunks/cli-57D6TUQ6.js").then(m=>m.command)},zizmor:{summary:"run a verified zizmor, or render a zizmor JSON report, with a severity gate",load:()=>import("./chunks/cli-PLN5D3RI.js").then(m=>m.command)},train:{summary:"plan the release train (due slot, next versions) from local history",load:()=>import("./chunks/cli-G2SVM6OD.js").then(m=>m.command)},attest:{summary:"attest OCI images and wasm components, or verify their attestations",load:()=>import("./chunks/cli-MNWDC5HQ.js").then(m=>m.command)}};function usage(){let width=Math.max(8,...Object.keys(COMMANDS).map(name=>name.length));return`Usage: status-gate <command> [options]
 
 The status-gate actions, run on your own machine.
 
@@ -7,15 +7,22 @@ Commands:
 ${Object.entries(COMMANDS).map(([name,{summary}])=>`  ${name.padEnd(width)}  ${summary}`).join(`
 `)}
 
-Run 'status-gate <command> --help' (or 'status-gate help <command>') for a command's options.
+Run 'status-gate <command> --help' (or 'status-gate help <command>') for a command's options,
+'status-gate --version' for the version.
 
 Exit codes: 0 success; 1 the check ran and failed (findings, red gate, regression);
-2 bad command line or configuration; 3 unexpected error (a bug or the network).
-`}async function runCli(args,io){if(args[0]==="help"&&args[1]!==void 0)return runCli([args[1],"--help"],io);let[name,...rest]=args;if(name===void 0||name==="--help"||name==="-h"||name==="help")return io.stdout.write(usage()),name===void 0?EXIT.usage:EXIT.ok;let entry=COMMANDS[name];if(!entry)return io.stderr.write(`status-gate: unknown command '${name}'
+2 bad command line or configuration, or nothing to check; 3 unexpected error (a bug or the network).
+`}function version(){for(let candidate of["../package.json","../../package.json"])try{let manifest=JSON.parse(readFileSync(new URL(candidate,import.meta.url),"utf8"));if(manifest.name==="status-gate"||manifest.name==="@wasmcloud/status-gate")return String(manifest.version)}catch{}return"unknown"}async function runCli(args,given){let inActions=given.env.GITHUB_ACTIONS==="true",io=inActions?{...given,stdout:inertStream(given.stdout),stderr:inertStream(given.stderr)}:given;try{return await dispatch(args,io)}finally{inActions&&(io.stdout.flush(),io.stderr.flush())}}async function dispatch(args,io){if(args[0]==="help"&&args[1]!==void 0)return dispatch([args[1],"--help"],io);let[name,...rest]=args;if(name==="--version"||name==="-V"||name==="version")return io.stdout.write(`status-gate ${version()}
+`),EXIT.ok;if(name===void 0||name==="--help"||name==="-h"||name==="help")return io.stdout.write(usage()),name===void 0?EXIT.usage:EXIT.ok;let entry=COMMANDS[name];if(!entry){let hint=didYouMean(name,Object.keys(COMMANDS));return io.stderr.write(`status-gate: unknown command '${name}'${hint}
 
-${usage()}`),EXIT.usage;try{let command=await entry.load();return rest.includes("--help")||rest.includes("-h")?(io.stdout.write(command.help.endsWith(`
+${usage()}`),EXIT.usage}try{let command=await entry.load();if(rest.includes("--help")||rest.includes("-h"))return io.stdout.write(command.help.endsWith(`
 `)?command.help:`${command.help}
-`),EXIT.ok):await command.run(rest,io)}catch(thrown){if(isConfigurationError(thrown))return io.stderr.write(`status-gate ${name}: ${thrown.message}
+`),EXIT.ok;let subcommands=command.subcommands,typed=rest[0];if(subcommands&&!typed?.startsWith("-")&&!Object.hasOwn(subcommands,typed??"")){let width=Math.max(...Object.keys(subcommands).map(sub=>sub.length)),list=Object.entries(subcommands).map(([sub,summary])=>`  ${sub.padEnd(width)}  ${summary}`).join(`
+`),problem=typed===void 0?`status-gate ${name} needs a subcommand`:`status-gate ${name}: unknown subcommand '${typed}'${didYouMean(typed,Object.keys(subcommands))}`;return io.stderr.write(`${problem}:
+${list}
+
+Run 'status-gate ${name} --help' for the options.
+`),EXIT.usage}return await command.run(rest,io)}catch(thrown){if(isConfigurationError(thrown))return io.stderr.write(`status-gate ${name}: ${withoutPrefixes(name,thrown.message)}
 `),EXIT.usage;let stack=thrown instanceof Error&&thrown.stack?thrown.stack:describeThrown(thrown);return io.stderr.write(`status-gate ${name}: unexpected error
 ${stack}
-`),EXIT.internal}}process.exitCode=await runCli(process.argv.slice(2),{stdout:process.stdout,stderr:process.stderr,color:!!process.stdout.isTTY&&!process.env.NO_COLOR,cwd:process.cwd(),env:process.env});
+`),EXIT.internal}}var ACTION_NAMES={train:"train-release",attest:"attest-oci"};function withoutPrefixes(command,message){let text=withoutPrefix(command,message),action=ACTION_NAMES[command];return action&&(text=withoutPrefix(action,text)),text}for(let stream of[process.stdout,process.stderr])stream.on("error",error=>{throw error.code==="EPIPE"&&process.exit(0),error});useProxyFromEnvironment();process.exitCode=await runCli(process.argv.slice(2),{stdout:process.stdout,stderr:process.stderr,color:!!process.stdout.isTTY&&!process.env.NO_COLOR,cwd:process.cwd(),env:process.env});

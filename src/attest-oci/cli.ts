@@ -44,7 +44,10 @@ line; 3 unexpected error (network, registry).
 
 export const command: CliCommand = {
   name: "attest",
-  summary: "attest OCI images and wasm components, or verify their attestations",
+  subcommands: {
+    verify: "verify the attestations of images from their registry",
+    push: "attest images from a workstation (Sigstore endpoints given)",
+  },
   help: HELP,
   async run(args, io) {
     const { values, positionals } = parseCommandLine("attest", args, {

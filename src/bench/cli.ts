@@ -53,7 +53,12 @@ const S3_OPTIONS = {
 
 export const command: CliCommand = {
   name: "bench",
-  summary: "Read, compare and store benchmark results; build the dashboard",
+  subcommands: {
+    parse: "read benchmark results and print them",
+    compare: "compare results with a stored base run",
+    upload: "store a run of results",
+    site: "build the dashboard from the stored runs",
+  },
   help: HELP,
   async run(args, io) {
     const [subcommand, ...rest] = args;

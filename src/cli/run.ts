@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
 import { describeThrown, isConfigurationError } from "../core/errors.ts";
-import { type CliIO, EXIT } from "./command.ts";
+import { withoutPrefix } from "../core/outcome.ts";
+import { didYouMean } from "../core/text.ts";
+import { type CliIO, EXIT, type InertStream, inertStream } from "./command.ts";
 import { COMMANDS } from "./commands.ts";
 
 export function usage(): string {
@@ -14,24 +17,65 @@ The status-gate actions, run on your own machine.
 Commands:
 ${lines.join("\n")}
 
-Run 'status-gate <command> --help' (or 'status-gate help <command>') for a command's options.
+Run 'status-gate <command> --help' (or 'status-gate help <command>') for a command's options,
+'status-gate --version' for the version.
 
 Exit codes: 0 success; 1 the check ran and failed (findings, red gate, regression);
-2 bad command line or configuration; 3 unexpected error (a bug or the network).
+2 bad command line or configuration, or nothing to check; 3 unexpected error (a bug or the network).
 `;
 }
 
-export async function runCli(args: string[], io: CliIO): Promise<number> {
+/** The suite's version, from the package.json beside `dist/` (the repository's or the npm package's). */
+export function version(): string {
+  for (const candidate of ["../package.json", "../../package.json"]) {
+    try {
+      const manifest = JSON.parse(readFileSync(new URL(candidate, import.meta.url), "utf8"));
+      if (manifest.name === "status-gate" || manifest.name === "@wasmcloud/status-gate") {
+        return String(manifest.version);
+      }
+    } catch {
+      // Not there: try the next place.
+    }
+  }
+  return "unknown";
+}
+
+/**
+ * Runs one command. Inside GitHub Actions the command's text output is fenced so that nothing it
+ * prints from users, files or APIs runs as a workflow command. Every error is printed once, as
+ * `status-gate <command>: <message>`.
+ */
+export async function runCli(args: string[], given: CliIO): Promise<number> {
+  const inActions = given.env.GITHUB_ACTIONS === "true";
+  const io: CliIO = inActions
+    ? { ...given, stdout: inertStream(given.stdout), stderr: inertStream(given.stderr) }
+    : given;
+  try {
+    return await dispatch(args, io);
+  } finally {
+    if (inActions) {
+      (io.stdout as InertStream).flush();
+      (io.stderr as InertStream).flush();
+    }
+  }
+}
+
+async function dispatch(args: string[], io: CliIO): Promise<number> {
   // `status-gate help <command>` is `status-gate <command> --help`.
-  if (args[0] === "help" && args[1] !== undefined) return runCli([args[1], "--help"], io);
+  if (args[0] === "help" && args[1] !== undefined) return dispatch([args[1], "--help"], io);
   const [name, ...rest] = args;
+  if (name === "--version" || name === "-V" || name === "version") {
+    io.stdout.write(`status-gate ${version()}\n`);
+    return EXIT.ok;
+  }
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout.write(usage());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   const entry = COMMANDS[name];
   if (!entry) {
-    io.stderr.write(`status-gate: unknown command '${name}'\n\n${usage()}`);
+    const hint = didYouMean(name, Object.keys(COMMANDS));
+    io.stderr.write(`status-gate: unknown command '${name}'${hint}\n\n${usage()}`);
     return EXIT.usage;
   }
   try {
@@ -40,14 +84,41 @@ export async function runCli(args: string[], io: CliIO): Promise<number> {
       io.stdout.write(command.help.endsWith("\n") ? command.help : `${command.help}\n`);
       return EXIT.ok;
     }
+    const subcommands = command.subcommands;
+    const typed = rest[0];
+    // Options may come before the subcommand; then the command itself finds it.
+    if (subcommands && !typed?.startsWith("-") && !Object.hasOwn(subcommands, typed ?? "")) {
+      const width = Math.max(...Object.keys(subcommands).map((sub) => sub.length));
+      const list = Object.entries(subcommands)
+        .map(([sub, summary]) => `  ${sub.padEnd(width)}  ${summary}`)
+        .join("\n");
+      const problem =
+        typed === undefined
+          ? `status-gate ${name} needs a subcommand`
+          : `status-gate ${name}: unknown subcommand '${typed}'${didYouMean(typed, Object.keys(subcommands))}`;
+      io.stderr.write(
+        `${problem}:\n${list}\n\nRun 'status-gate ${name} --help' for the options.\n`,
+      );
+      return EXIT.usage;
+    }
     return await command.run(rest, io);
   } catch (thrown) {
     if (isConfigurationError(thrown)) {
-      io.stderr.write(`status-gate ${name}: ${thrown.message}\n`);
+      io.stderr.write(`status-gate ${name}: ${withoutPrefixes(name, thrown.message)}\n`);
       return EXIT.usage;
     }
     const stack = thrown instanceof Error && thrown.stack ? thrown.stack : describeThrown(thrown);
     io.stderr.write(`status-gate ${name}: unexpected error\n${stack}\n`);
     return EXIT.internal;
   }
+}
+
+/** The action behind a command, whose name messages of shared code may start with. */
+const ACTION_NAMES: Record<string, string> = { train: "train-release", attest: "attest-oci" };
+
+function withoutPrefixes(command: string, message: string): string {
+  let text = withoutPrefix(command, message);
+  const action = ACTION_NAMES[command];
+  if (action) text = withoutPrefix(action, text);
+  return text;
 }

@@ -1,30 +1,96 @@
 import * as core from "@actions/core";
+import { publishCheckRun } from "./check-run.ts";
+import { type RunnerContext, runnerContext } from "./context.ts";
 import { ConfigurationError, describeThrown } from "./errors.ts";
+import type { GitHubClient } from "./github.ts";
 import { annotate, info } from "./log.ts";
+import { useProxyFromEnvironment } from "./network.ts";
+import { type ActionOutcome, withoutPrefix } from "./outcome.ts";
+import { FileProblems } from "./yaml-file.ts";
+
+export interface RunActionOptions {
+  /** The client that posts the outcome's check runs; asked for only when there are some. */
+  github?: () => GitHubClient;
+}
 
 /**
- * The one top-level catch of every action entry. Anything thrown, not only an `Error`, fails
- * the step as `<action>: <message>`. A configuration error is the user's to fix: it is annotated at
- * its file position when it has one and prints no stack. Anything else is a bug and prints one.
+ * Every action's entry: `runAction("<action>", (context) => run(inputs, deps))`. It points HTTP at
+ * the runner's proxy, reads the runner's context once, runs the action and publishes its outcome.
+ * Its one catch turns anything thrown, not only an `Error`, into a failed step `<action>: <why>`:
+ * a configuration error is the user's to fix (annotated at its file position, no stack), anything
+ * else is a bug (with its stack).
  */
-export async function runAction(actionName: string, main: () => Promise<void>): Promise<void> {
+export async function runAction(
+  action: string,
+  main: (context: RunnerContext) => Promise<ActionOutcome>,
+  options: RunActionOptions = {},
+): Promise<void> {
   try {
-    await main();
+    useProxyFromEnvironment();
+    const outcome = await main(runnerContext());
+    // MIGRATION: entries not yet moved to the outcome shape publish for themselves and return
+    // nothing; this guard goes when the last one is moved.
+    if (outcome) await publishOutcome(action, outcome, options);
   } catch (thrown) {
-    reportFailure(actionName, thrown);
+    reportFailure(action, thrown);
   }
 }
 
-export function reportFailure(actionName: string, thrown: unknown): void {
-  const message = `${actionName}: ${describeThrown(thrown)}`;
-  if (thrown instanceof ConfigurationError) {
-    if (thrown.position) {
+/** Writes an outcome to the runner: outputs, annotations, summary, check runs, then the verdict. */
+export async function publishOutcome(
+  action: string,
+  outcome: ActionOutcome,
+  options: RunActionOptions = {},
+): Promise<void> {
+  for (const [name, value] of Object.entries(outcome.outputs)) core.setOutput(name, value);
+  for (const annotation of outcome.annotations) annotate(annotation);
+  for (const file of outcome.files) info(`Wrote ${file.path}: ${file.description}`);
+  outcome.summary?.write();
+  for (const report of outcome.checkRuns) await postCheckRun(action, report, options);
+  if (outcome.failure !== undefined)
+    core.setFailed(`${action}: ${withoutPrefix(action, outcome.failure)}`);
+}
+
+async function postCheckRun(
+  action: string,
+  report: ActionOutcome["checkRuns"][number],
+  options: RunActionOptions,
+): Promise<void> {
+  const { repository } = runnerContext();
+  if (!options.github || !repository) {
+    throw new Error(`${action} has a check run to post but no GitHub client or repository`);
+  }
+  const result = await publishCheckRun(options.github(), { ...repository, ...report });
+  if (!result.published) {
+    annotate({
+      level: "notice",
+      title: `${action}: check run '${report.name}' not posted`,
+      message: result.reason,
+    });
+    return;
+  }
+  if (report.idOutput) core.setOutput(report.idOutput, String(result.id));
+  info(`Check run '${report.name}' carries ${report.annotations.length} annotations.`);
+}
+
+export function reportFailure(action: string, thrown: unknown): void {
+  const message = `${action}: ${withoutPrefix(action, describeThrown(thrown))}`;
+  if (thrown instanceof FileProblems) {
+    // One annotation per problem, each at its line; the step fails once.
+    for (const problem of thrown.problems) {
       annotate({
         level: "error",
-        title: `${actionName} configuration`,
-        message,
-        ...thrown.position,
+        title: `${action} configuration`,
+        message: `${action}: ${problem.position.file}:${problem.position.line}:${problem.position.column}: ${problem.message}`,
+        ...problem.position,
       });
+    }
+    process.exitCode = 1;
+    return;
+  }
+  if (thrown instanceof ConfigurationError) {
+    if (thrown.position) {
+      annotate({ level: "error", title: `${action} configuration`, message, ...thrown.position });
       process.exitCode = 1;
       return;
     }

@@ -1,15 +1,18 @@
-import { Octokit } from "@octokit/core";
-import { paginateRest } from "@octokit/plugin-paginate-rest";
+import { getOctokit } from "@actions/github";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
+import { serverUrls } from "./context.ts";
 import { ConfigurationError } from "./errors.ts";
 import { debug, info, mask } from "./log.ts";
 
-const SuiteOctokit = Octokit.plugin(retry, throttling, paginateRest);
-export type GitHubClient = InstanceType<typeof SuiteOctokit>;
+export { parseRepository } from "./context.ts";
+
+export type GitHubClient = ReturnType<typeof getOctokit>;
 
 export interface GitHubClientOptions {
   token: string;
+  /** Where the token comes from, for the message when it is empty (`input 'token'`, `--token`). */
+  tokenSource?: string;
   /** REST root; `GITHUB_API_URL` on the runner (GitHub Enterprise Server: `https://host/api/v3`). */
   apiUrl?: string;
   /** GraphQL endpoint; `GITHUB_GRAPHQL_URL` on the runner. */
@@ -20,8 +23,9 @@ export interface GitHubClientOptions {
 }
 
 /**
- * Octokit with retries (5xx, connection errors) and throttling (primary and secondary rate
- * limits, `retry-after`), pointed at the runner's API URLs. The token is masked before any request.
+ * `@actions/github`'s Octokit (the runner's proxy settings, GHES and GHE.com URLs, the user agent
+ * with the orchestration id) with retries (5xx, connection errors) and throttling (primary and
+ * secondary rate limits, `retry-after`). The token is masked before any request.
  */
 export function createGitHubClient(
   options: GitHubClientOptions,
@@ -29,51 +33,53 @@ export function createGitHubClient(
 ): GitHubClient {
   if (!options.token) {
     throw new ConfigurationError(
-      "a GitHub token is required (input 'token', default github.token)",
+      `a GitHub token is required (${options.tokenSource ?? "input 'token', default github.token"})`,
     );
   }
   mask(options.token);
-  const apiUrl = (options.apiUrl || env.GITHUB_API_URL || "https://api.github.com").replace(
-    /\/+$/,
-    "",
-  );
-  const graphqlUrl = options.graphqlUrl || env.GITHUB_GRAPHQL_URL || defaultGraphqlUrl(apiUrl);
+  const urls = serverUrls(env);
+  const apiUrl = (options.apiUrl ?? urls.api).replace(/\/+$/, "");
+  const graphqlUrl = options.graphqlUrl ?? (options.apiUrl ? undefined : urls.graphql);
   const retries = options.rateLimitRetries ?? 3;
-  const client = new SuiteOctokit({
-    auth: options.token,
-    baseUrl: apiUrl,
-    userAgent: options.userAgent ?? "wasmcloud/status-gate",
-    log: { debug, info: debug, warn: info, error: info },
-    throttle: {
-      onRateLimit: (retryAfter, request, _octokit, retryCount) => {
-        info(`rate limit reached for ${request.method} ${request.url}; retrying in ${retryAfter}s`);
-        return retryCount < retries;
-      },
-      onSecondaryRateLimit: (retryAfter, request, _octokit, retryCount) => {
-        info(
-          `secondary rate limit for ${request.method} ${request.url}; retrying in ${retryAfter}s`,
-        );
-        return retryCount < retries;
+  const client = getOctokit(
+    options.token,
+    {
+      baseUrl: apiUrl,
+      userAgent: options.userAgent ?? "wasmcloud/status-gate",
+      log: { debug, info: debug, warn: info, error: info },
+      throttle: {
+        onRateLimit: (
+          retryAfter: number,
+          request: RateLimited,
+          _octokit: unknown,
+          retryCount: number,
+        ) => {
+          info(
+            `rate limit reached for ${request.method} ${request.url}; retrying in ${retryAfter}s`,
+          );
+          return retryCount < retries;
+        },
+        onSecondaryRateLimit: (
+          retryAfter: number,
+          request: RateLimited,
+          _octokit: unknown,
+          retryCount: number,
+        ) => {
+          info(
+            `secondary rate limit for ${request.method} ${request.url}; retrying in ${retryAfter}s`,
+          );
+          return retryCount < retries;
+        },
       },
     },
-  });
-  client.graphql = client.graphql.defaults({ url: graphqlUrl });
+    retry,
+    throttling,
+  );
+  if (graphqlUrl) client.graphql = client.graphql.defaults({ url: graphqlUrl });
   return client;
 }
 
-/** GitHub Enterprise Server answers GraphQL at `/api/graphql`, beside (not under) `/api/v3`. */
-function defaultGraphqlUrl(apiUrl: string): string {
-  return /\/api\/v3$/.test(apiUrl) ? apiUrl.replace(/\/v3$/, "/graphql") : `${apiUrl}/graphql`;
-}
-
-/** `owner/name` split and checked; the error names where the value came from. */
-export function parseRepository(
-  value: string | undefined,
-  source = "GITHUB_REPOSITORY",
-): { owner: string; repo: string } {
-  const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(value ?? "");
-  if (!match) {
-    throw new ConfigurationError(`${source} is '${value ?? ""}'; expected owner/name`);
-  }
-  return { owner: match[1] as string, repo: match[2] as string };
+interface RateLimited {
+  method: string;
+  url: string;
 }

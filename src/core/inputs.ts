@@ -1,4 +1,6 @@
+import { durationProblem, parseDuration } from "./duration.ts";
 import { ConfigurationError } from "./errors.ts";
+import { didYouMean } from "./text.ts";
 
 /**
  * Reads action inputs the way the runner passes them (`INPUT_<NAME>`, spaces to underscores,
@@ -6,13 +8,35 @@ import { ConfigurationError } from "./errors.ts";
  */
 export class Inputs {
   private readonly env: NodeJS.ProcessEnv;
+  /** How messages name an input: `input 'token'` for an action, `--token` on the command line. */
+  readonly label: (name: string) => string;
 
-  constructor(env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    env: NodeJS.ProcessEnv = process.env,
+    label: (name: string) => string = (name) => `input '${name}'`,
+  ) {
     this.env = env;
+    this.label = label;
   }
 
   static variableName(name: string): string {
     return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+  }
+
+  /**
+   * A command's options read as the action's inputs of the same names, with the same checks;
+   * messages name them as flags (`--subjects`). Booleans given as bare flags count as `true`.
+   */
+  static fromFlags(
+    values: Record<string, string | boolean | (string | boolean)[] | undefined>,
+    env: NodeJS.ProcessEnv = {},
+  ): Inputs {
+    const inputs: NodeJS.ProcessEnv = { ...env };
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined) continue;
+      inputs[Inputs.variableName(name)] = Array.isArray(value) ? value.join("\n") : String(value);
+    }
+    return new Inputs(inputs, (name) => `--${name}`);
   }
 
   /** The trimmed value, or undefined when the input is empty or absent. */
@@ -24,7 +48,11 @@ export class Inputs {
   required(name: string): string {
     const value = this.optional(name);
     if (value === undefined) {
-      throw new ConfigurationError(`input '${name}' is required but empty; set it under 'with:'`);
+      throw new ConfigurationError(
+        this.label(name).startsWith("--")
+          ? `${this.label(name)} is required`
+          : `${this.label(name)} is required but empty; set it under 'with:'`,
+      );
     }
     return value;
   }
@@ -40,7 +68,7 @@ export class Inputs {
     if (["true", "True", "TRUE"].includes(value)) return true;
     if (["false", "False", "FALSE"].includes(value)) return false;
     throw new ConfigurationError(
-      `input '${name}' is '${value}'; use true or false (also True, TRUE, False, FALSE)`,
+      `${this.label(name)} is '${value}'; use true or false (also True, TRUE, False, FALSE)`,
     );
   }
 
@@ -56,18 +84,16 @@ export class Inputs {
     if (value === undefined) return fallback;
     if ((allowed as readonly string[]).includes(value)) return value as T;
     throw new ConfigurationError(
-      `input '${name}' is '${value}'; valid values are ${allowed.map((a) => `'${a}'`).join(", ")}`,
+      `${this.label(name)} is '${value}'; valid values are ${allowed.map((a) => `'${a}'`).join(", ")}${didYouMean(value, allowed)}`,
     );
   }
 
-  /** A duration such as `90s`, `10m`, `1h30m` or a bare number of seconds; returns milliseconds. */
+  /** A duration in the suite's one grammar (`90s`, `15m`, `2h`, `2d`, `1w`); milliseconds. */
   duration(name: string, fallback: string): number {
     const value = this.optional(name) ?? fallback;
     const milliseconds = parseDuration(value);
     if (milliseconds === undefined) {
-      throw new ConfigurationError(
-        `input '${name}' is '${value}'; use a duration such as 90s, 10m, 2h or 1h30m`,
-      );
+      throw new ConfigurationError(`${this.label(name)} is ${durationProblem(value)}`);
     }
     return milliseconds;
   }
@@ -78,7 +104,9 @@ export class Inputs {
     const number = /^[-+]?\d+$/.test(value) ? Number(value) : Number.NaN;
     const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
     if (!Number.isSafeInteger(number) || number < min || number > max) {
-      throw new ConfigurationError(`input '${name}' is '${value}'; use ${describeRange(min, max)}`);
+      throw new ConfigurationError(
+        `${this.label(name)} is '${value}'; use ${describeRange(min, max)}`,
+      );
     }
     return number;
   }
@@ -89,7 +117,7 @@ export class Inputs {
     for (const pattern of patterns) {
       const problem = globProblem(pattern);
       if (problem) {
-        throw new ConfigurationError(`input '${name}' has glob '${pattern}': ${problem}`);
+        throw new ConfigurationError(`${this.label(name)} has glob '${pattern}': ${problem}`);
       }
     }
     return patterns;
@@ -134,26 +162,6 @@ function splitTopLevelCommas(line: string): string[] {
   }
   items.push(line.slice(start));
   return items;
-}
-
-const DURATION = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?(?:(\d+)ms)?$/;
-
-/**
- * Milliseconds for `90s`, `10m`, `1h30m`, `1.5h`, `250ms` or bare seconds; units in that order,
- * each at most once. Undefined when malformed.
- */
-export function parseDuration(text: string): number | undefined {
-  const value = text.trim();
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
-  const match = DURATION.exec(value);
-  if (!match || value === "") return undefined;
-  const [, hours = "0", minutes = "0", seconds = "0", milliseconds = "0"] = match;
-  return Math.round(
-    Number(hours) * 3_600_000 +
-      Number(minutes) * 60_000 +
-      Number(seconds) * 1000 +
-      Number(milliseconds),
-  );
 }
 
 /** Why a glob pattern is malformed, or undefined when it is fine. */

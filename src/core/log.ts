@@ -1,5 +1,7 @@
-import { randomBytes } from "node:crypto";
 import * as core from "@actions/core";
+import { inertLog, showInvisible } from "./text.ts";
+
+export { inertLog, mayHoldCommand } from "./text.ts";
 
 export interface Annotation {
   level: "error" | "warning" | "notice";
@@ -18,7 +20,7 @@ export interface Annotation {
  */
 export function annotate(annotation: Annotation): void {
   const properties: core.AnnotationProperties = {
-    title: trimEnd(annotation.title),
+    title: trimEnd(annotation.title && showInvisible(annotation.title)),
     file: trimEnd(annotation.file),
     startLine: annotation.line,
     endLine: annotation.endLine,
@@ -29,7 +31,7 @@ export function annotate(annotation: Annotation): void {
     properties.endColumn = annotation.endColumn;
   }
   const write = { error: core.error, warning: core.warning, notice: core.notice }[annotation.level];
-  write(annotation.message, properties);
+  write(showInvisible(annotation.message), properties);
 }
 
 /** The runner trims the end of a command's properties, so a trailing space could never arrive. */
@@ -37,29 +39,9 @@ function trimEnd(text: string | undefined): string | undefined {
   return text?.replace(/[\s\u0085]+$/, "");
 }
 
-/**
- * Text the runner might read as a workflow command: a line (ended by LF, CR or CRLF) that starts
- * with `::` after leading white space (.NET's, which includes U+0085), or the legacy `##[` form,
- * which the runner honours anywhere in a line.
- */
-export function mayHoldCommand(text: string): boolean {
-  return text.includes("##[") || /(?:^|[\r\n])[\s\u0085]*::/.test(text);
-}
-
-/**
- * Logs text that may come from users, files or APIs. When a line of it could be read as a
- * workflow command, the block is fenced with `stop-commands` under a random token, so it is shown
- * as written and executed never.
- */
+/** Logs text that may come from users, files or APIs: shown as written, never run (see inertLog). */
 export function info(text: string): void {
-  if (!mayHoldCommand(text)) {
-    core.info(text);
-    return;
-  }
-  const token = randomBytes(16).toString("hex");
-  core.info(`::stop-commands::${token}`);
-  core.info(text);
-  core.info(`::${token}::`);
+  core.info(inertLog(text));
 }
 
 export function debug(text: string): void {

@@ -1,5 +1,6 @@
 import { appendFileSync, statSync } from "node:fs";
 import { annotate } from "./log.ts";
+import { showInvisible } from "./text.ts";
 
 /** GitHub refuses a step's job summary above 1 MiB; past that the step's summary is dropped. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
@@ -14,7 +15,7 @@ const HTML_ENTITIES: Record<string, string> = {
 
 /** Text for an HTML element or attribute. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => HTML_ENTITIES[char] as string);
+  return showInvisible(text).replace(/[&<>"']/g, (char) => HTML_ENTITIES[char] as string);
 }
 
 /**
@@ -24,8 +25,9 @@ export function escapeHtml(text: string): string {
  */
 export function escapeMarkdown(text: string): string {
   // Leading blanks would start an indented code block; as character references they do not.
-  const indent = /^[ \t]*/.exec(text)?.[0] ?? "";
-  const rest = text
+  const shown = showInvisible(text);
+  const indent = /^[ \t]*/.exec(shown)?.[0] ?? "";
+  const rest = shown
     .slice(indent.length)
     .replace(/\r\n|[\r\n&<>"'\\`*_{}[\]()#+\-.!|~:@$]/g, (char) => {
       if (char === "\r\n" || char === "\r" || char === "\n") return "<br>";
@@ -58,7 +60,7 @@ export function codeBlock(text: string, language = ""): string {
   const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(Math.max(3, longestRun + 1));
   const info = language.replace(/[^\w+-]/g, "");
-  const body = text.replace(/\r\n|\r/g, "\n");
+  const body = showInvisible(text).replace(/\r\n|\r/g, "\n");
   return `${fence}${info}\n${body}${body.endsWith("\n") || body === "" ? "" : "\n"}${fence}`;
 }
 

@@ -6,6 +6,7 @@ import {
   type Node,
   type Pair,
   parseDocument,
+  visit,
   type YAMLMap,
 } from "yaml";
 import { ConfigurationError, type SourcePosition } from "./errors.ts";
@@ -21,11 +22,45 @@ export interface YamlFile {
 
 export interface YamlPosition extends Required<SourcePosition> {}
 
+/** One problem in a user's file, at its position. */
+export interface FileProblem {
+  message: string;
+  position: YamlPosition;
+}
+
 /**
- * Parses YAML keeping positions and comments. Syntax errors throw a ConfigurationError at the
- * first error's position; warnings (such as duplicate keys being allowed) are ignored.
+ * Several problems in one file, reported together so a user fixes them in one round. The message
+ * lists each as `file:line:column: message`; `problems` carries them for annotations.
  */
-export function parseYamlFile(path: string, source: string): YamlFile {
+export class FileProblems extends ConfigurationError {
+  readonly problems: readonly FileProblem[];
+
+  constructor(path: string, problems: readonly FileProblem[]) {
+    const sorted = [...problems].sort(
+      (a, b) => a.position.line - b.position.line || a.position.column - b.position.column,
+    );
+    const lines = sorted.map(
+      ({ message, position }) => `${path}:${position.line}:${position.column}: ${message}`,
+    );
+    super(
+      lines.length === 1
+        ? (lines[0] as string)
+        : `${path} has ${lines.length} problems:\n${lines.map((line) => `  ${line}`).join("\n")}`,
+      sorted[0]?.position,
+    );
+    this.problems = sorted;
+  }
+}
+
+/**
+ * Parses YAML keeping positions and comments, and returns every problem instead of the first:
+ * syntax errors and duplicate keys. Duplicate keys are found with one set per map (the `yaml`
+ * package's own check compares every pair of keys, which takes minutes on a large file).
+ */
+export function readYamlFile(
+  path: string,
+  source: string,
+): { file: YamlFile; problems: FileProblem[] } {
   // Editors do not count a byte-order mark as a column; neither do annotations.
   const text = source.startsWith("\uFEFF") ? source.slice(1) : source;
   const lineCounter = new LineCounter();
@@ -33,19 +68,46 @@ export function parseYamlFile(path: string, source: string): YamlFile {
     lineCounter,
     keepSourceTokens: true,
     prettyErrors: false,
-    uniqueKeys: true,
+    uniqueKeys: false,
     strict: true,
   });
   const file: YamlFile = { path, text, document, lineCounter };
-  const [firstError] = document.errors;
-  if (firstError) {
-    const [start, end] = firstError.pos;
-    throw new ConfigurationError(
-      `${path}: ${firstError.message.split("\n")[0]}`,
-      offsetsPosition(file, start, end),
-    );
-  }
+  const problems: FileProblem[] = document.errors.map((error) => ({
+    message: error.message.split("\n")[0] as string,
+    position: offsetsPosition(file, error.pos[0], error.pos[1]),
+  }));
+  if (problems.length === 0) problems.push(...duplicateKeys(file));
+  return { file, problems };
+}
+
+/** {@link readYamlFile} that throws its problems, all of them, as one {@link FileProblems}. */
+export function parseYamlFile(path: string, source: string): YamlFile {
+  const { file, problems } = readYamlFile(path, source);
+  if (problems.length > 0) throw new FileProblems(path, problems);
   return file;
+}
+
+function duplicateKeys(file: YamlFile): FileProblem[] {
+  const problems: FileProblem[] = [];
+  visit(file.document, {
+    Map(_key, map) {
+      const seen = new Map<string, Node>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const name = String(pair.key.value);
+        const first = seen.get(name);
+        if (first === undefined) {
+          seen.set(name, pair.key);
+          continue;
+        }
+        problems.push({
+          message: `duplicate key '${name}' (first at line ${nodePosition(file, first).line}); YAML allows a key once per mapping`,
+          position: nodePosition(file, pair.key),
+        });
+      }
+    },
+  });
+  return problems;
 }
 
 /** The span of a node (or of a pair's key). */

@@ -11,7 +11,9 @@ import { parseRules } from "./rules.ts";
 
 export const command: CliCommand = {
   name: "gate",
-  summary: "which rules (required checks) apply to a local diff, and why",
+  subcommands: {
+    plan: "which rules a local diff requires, and why",
+  },
   help: `Usage: status-gate gate plan [options]
 
 Answers "which checks will this diff require?" from a checkout and a rules file, with the

@@ -1,7 +1,8 @@
 import { Ajv, type ErrorObject } from "ajv";
 import { isMap, isSeq, type Node } from "yaml";
+import { parseDuration } from "../core/duration.ts";
 import { ConfigurationError, type SourcePosition } from "../core/errors.ts";
-import { globProblem, parseDuration } from "../core/inputs.ts";
+import { globProblem } from "../core/inputs.ts";
 import { errorAt, getPair, nodePosition, parseYamlFile, type YamlFile } from "../core/yaml-file.ts";
 import { compileName, compilePaths, type PathMatcher } from "./globs.ts";
 

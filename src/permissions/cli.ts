@@ -12,7 +12,6 @@ const THRESHOLDS = [...SEVERITIES, "never"] as const;
 
 export const command: CliCommand = {
   name: "permissions",
-  summary: "check (and fix) GITHUB_TOKEN permissions in workflows",
   help: `Usage: status-gate permissions [options] [paths...]
 
 Checks that every workflow sets 'permissions: {}' at the top level and that every job grants

@@ -1,4 +1,5 @@
 import { escapeMarkdown, inlineCode, Summary } from "../core/summary.ts";
+import { inertJson } from "../core/text.ts";
 import { type Finding, RULE_IDS, RULES } from "./rules.ts";
 import type { PermissionsResult } from "./run.ts";
 import { SCOPES_VERSION } from "./scopes.ts";
@@ -20,7 +21,7 @@ export function toJson(result: PermissionsResult): string {
     message: finding.message,
     ...(finding.fix === undefined ? {} : { fix: finding.fix }),
   }));
-  return `${JSON.stringify({ findings }, null, 2)}\n`;
+  return inertJson({ findings });
 }
 
 /** A SARIF 2.1.0 log for code scanning: one run, every rule described, one result per finding. */
@@ -76,7 +77,7 @@ export function toSarif(result: PermissionsResult): string {
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return inertJson(log);
 }
 
 /** Stable across line moves: the rule, file, workflow and job, not the line number. */

@@ -1,3 +1,4 @@
+import { closest } from "../core/text.ts";
 /**
  * The GITHUB_TOKEN permission scopes, in one place. When GitHub adds a scope, add it here with
  * the values it takes and bump SCOPES_VERSION; a scope missing from this table is reported as a
@@ -54,27 +55,5 @@ export function isLevel(text: string): text is Level {
 
 /** The known scope closest to a misspelt one (`pull-request` → `pull-requests`), if any is close. */
 export function closestScope(scope: string): string | undefined {
-  let best: { scope: string; distance: number } | undefined;
-  for (const known of Object.keys(SCOPES)) {
-    const distance = editDistance(scope.toLowerCase(), known);
-    if (distance <= 3 && (!best || distance < best.distance)) best = { scope: known, distance };
-  }
-  return best?.scope;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min(
-        (previous[j] as number) + 1,
-        (current[j - 1] as number) + 1,
-        substitution,
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
+  return closest(scope, Object.keys(SCOPES), 3);
 }

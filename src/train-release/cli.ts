@@ -26,7 +26,9 @@ Whether the slot already departed is known only to GitHub; the action checks it,
 
 export const command: CliCommand = {
   name: "train",
-  summary: "plan the release train (due slot, next versions) from local history",
+  subcommands: {
+    plan: "the release train's plan for a moment, changing nothing",
+  },
   help: HELP,
   async run(args, io) {
     const { values, positionals } = parseCommandLine("train", args, {

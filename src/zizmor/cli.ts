@@ -67,7 +67,12 @@ const STRING_OPTIONS = [
 
 export const command: CliCommand = {
   name: "zizmor",
-  summary: "run a verified zizmor, or render a zizmor JSON report, with a severity gate",
+  subcommands: {
+    report: "render a zizmor JSON v1 report you already have",
+    run: "install a verified zizmor, run it and report as the action does",
+    // MIGRATION: goes when actions/harden is TypeScript (issue 11).
+    "harden-summary": "(internal) the combined summary of actions/harden",
+  },
   help: HELP,
   async run(args, io) {
     const [subcommand, ...rest] = args;

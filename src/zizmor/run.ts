@@ -2,12 +2,12 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 import * as core from "@actions/core";
+import { publishCheckRun } from "../core/check-run.ts";
 import { ConfigurationError } from "../core/errors.ts";
 import { createGitHubClient, type GitHubClient, parseRepository } from "../core/github.ts";
 import { annotate, group, info, mask, setOutput } from "../core/log.ts";
 import { type Analysis, analyse } from "./analyse.ts";
 import type { LevelMap } from "./annotations.ts";
-import { publishCheckRun } from "./check-run.ts";
 import { type FailOn, fingerprint, type NewOnly } from "./gate.ts";
 import {
   type InstallDeps,

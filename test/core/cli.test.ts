@@ -1,10 +1,14 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliIO, EXIT, parseCommandLine } from "../../src/cli/command.ts";
 import { COMMANDS } from "../../src/cli/commands.ts";
 import { runCli as runCliInProcess, usage } from "../../src/cli/run.ts";
 import { ConfigurationError } from "../../src/core/errors.ts";
-import { runCli } from "../harness/runner.ts";
+import { PROJECT_ROOT, runCli } from "../harness/runner.ts";
 
 describe("status-gate (the built CLI)", () => {
   it("lists every command for --help and exits 0", async () => {
@@ -26,11 +30,88 @@ describe("status-gate (the built CLI)", () => {
     expect(result.stdout).toContain("Usage: status-gate");
   });
 
-  it("refuses an unknown command with exit 2 and the usage on stderr", async () => {
+  it("refuses an unknown command with exit 2, the closest command and the usage on stderr", async () => {
     const result = await runCli(["gatee"]);
     expect(result.exitCode).toBe(EXIT.usage);
-    expect(result.stderr).toMatch(/^status-gate: unknown command 'gatee'\n\nUsage: status-gate/);
+    expect(result.stderr).toMatch(
+      /^status-gate: unknown command 'gatee'; did you mean 'gate'\?\n\nUsage: status-gate/,
+    );
     expect(result.stdout).toBe("");
+  });
+
+  it.each([["--version"], ["-V"], ["version"]])("prints its version for %s", async (flag) => {
+    const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8"));
+    const result = await runCli([flag]);
+    expect(result).toEqual({
+      exitCode: 0,
+      stdout: `status-gate ${manifest.version}\n`,
+      stderr: "",
+    });
+  });
+
+  it("names an unknown flag once, with one prefix", async () => {
+    const result = await runCli(["permissions", "--frob"]);
+    expect(result.exitCode).toBe(EXIT.usage);
+    expect(result.stderr).toBe(
+      "status-gate permissions: unknown option '--frob' (see 'status-gate permissions --help')\n",
+    );
+  });
+
+  it("suggests the closest flag for a misspelt one", async () => {
+    const result = await runCli(["permissions", "--fomrat", "json"]);
+    expect(result.exitCode).toBe(EXIT.usage);
+    expect(result.stderr).toBe(
+      "status-gate permissions: unknown option '--fomrat'; did you mean '--format'? (see 'status-gate permissions --help')\n",
+    );
+  });
+
+  it("says an option needs a value", async () => {
+    const result = await runCli(["permissions", "--format"]);
+    expect(result.exitCode).toBe(EXIT.usage);
+    expect(result.stderr).toBe(
+      "status-gate permissions: option '--format' needs a value (see 'status-gate permissions --help')\n",
+    );
+  });
+
+  it.each(["bench", "zizmor", "attest", "train", "gate"])(
+    "lists the subcommands of '%s' when none is given",
+    async (name) => {
+      const result = await runCli([name]);
+      expect(result.exitCode).toBe(EXIT.usage);
+      expect(result.stderr).toMatch(
+        new RegExp(`^status-gate ${name} needs a subcommand:\n {2}\\w`),
+      );
+      expect(result.stderr).toContain(`Run 'status-gate ${name} --help' for the options.`);
+    },
+  );
+
+  it("suggests the closest subcommand for a misspelt one", async () => {
+    const result = await runCli(["bench", "prase"]);
+    expect(result.exitCode).toBe(EXIT.usage);
+    expect(result.stderr).toMatch(
+      /^status-gate bench: unknown subcommand 'prase'; did you mean 'parse'\?:\n/,
+    );
+  });
+
+  it("ends quietly with status 0 when the reader closes the pipe early", () => {
+    // Far more output than a pipe holds, so the writer meets the closed pipe.
+    const folder = mkdtempSync(join(tmpdir(), "sg-epipe-"));
+    for (let index = 0; index < 300; index++) {
+      writeFileSync(
+        join(folder, `w${index}.yml`),
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n",
+      );
+    }
+    const cli = join(PROJECT_ROOT, "bin", "status-gate.js");
+    const script = `node ${JSON.stringify(cli)} permissions ${JSON.stringify(folder)} --fail-on never | head -c 10`;
+    const result = spawnSync("bash", ["--noprofile", "--norc", "-o", "pipefail", "-c", script], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "" },
+    });
+    rmSync(folder, { recursive: true, force: true });
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toHaveLength(10);
+    expect(result.status).toBe(0);
   });
 
   it.each(Object.keys(COMMANDS))("answers '%s --help' with its help and exit 0", async (name) => {
@@ -80,13 +161,16 @@ describe("runCli exit codes", () => {
     "fixture-throws-string": async () => {
       throw "a string";
     },
+    "fixture-prefixed": async () => {
+      throw new ConfigurationError("fixture-prefixed: the rules file is missing");
+    },
   };
 
   beforeAll(() => {
     for (const [name, run] of Object.entries(fixtures)) {
       COMMANDS[name] = {
         summary: `test fixture ${name}`,
-        load: async () => ({ name, summary: name, help: `Usage: status-gate ${name}`, run }),
+        load: async () => ({ name, help: `Usage: status-gate ${name}`, run }),
       };
     }
   });
@@ -107,7 +191,15 @@ describe("runCli exit codes", () => {
   it("returns 2 for an unknown option, naming it and pointing at --help", async () => {
     const io = captureIO();
     expect(await runCliInProcess(["fixture-config", "--colour"], io)).toBe(EXIT.usage);
-    expect(io.err()).toMatch(/Unknown option '--colour'.*see 'status-gate fixture-config --help'/);
+    expect(io.err()).toBe(
+      "status-gate fixture-config: unknown option '--colour' (see 'status-gate fixture-config --help')\n",
+    );
+  });
+
+  it("prints a message that already names the command with one prefix", async () => {
+    const io = captureIO();
+    expect(await runCliInProcess(["fixture-prefixed"], io)).toBe(EXIT.usage);
+    expect(io.err()).toBe("status-gate fixture-prefixed: the rules file is missing\n");
   });
 
   it("returns 3 for a bug, printing the stack", async () => {

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { parseDuration } from "../../src/core/duration.ts";
 import { ConfigurationError } from "../../src/core/errors.ts";
-import { globProblem, Inputs, parseDuration, parseList } from "../../src/core/inputs.ts";
+import { globProblem, Inputs, parseList } from "../../src/core/inputs.ts";
 
 const inputs = (values: Record<string, string>) =>
   new Inputs(
@@ -126,6 +127,9 @@ describe("duration", () => {
     ["1m30s500ms", 90_500],
     ["45", 45_000],
     [" 5m ", 300_000],
+    ["2d", 172_800_000],
+    ["1w", 604_800_000],
+    ["1w2d3h", 788_400_000],
   ])("reads %s as %d ms", (value, milliseconds) => {
     expect(inputs({ timeout: value }).duration("timeout", "1m")).toBe(milliseconds);
   });
@@ -134,15 +138,22 @@ describe("duration", () => {
     expect(inputs({}).duration("timeout", "10m")).toBe(600_000);
   });
 
-  it.each(["ten minutes", "10min", "5d", "1m1m", "30s1m", "-5s", "h", "1h 30m"])(
+  it.each(["ten minutes", "10min", "5x", "1m1m", "30s1m", "1d1w", "-5s", "h", "1h 30m", "1s2ms3"])(
     "refuses %s, naming the input, value and valid forms",
     (value) => {
       const error = refusal(() => inputs({ timeout: value }).duration("timeout", "1m"));
       expect(error.message).toBe(
-        `input 'timeout' is '${value}'; use a duration such as 90s, 10m, 2h or 1h30m`,
+        `input 'timeout' is '${value}'; use a duration such as 90s, 15m, 2h, 2d, 1w or 1h30m`,
       );
     },
   );
+
+  it("refuses a duration longer than ten years, saying so", () => {
+    const error = refusal(() => inputs({ timeout: "99999999999d" }).duration("timeout", "1m"));
+    expect(error.message).toBe(
+      "input 'timeout' is '99999999999d', longer than ten years; use a duration such as 90s, 15m, 2h, 2d, 1w or 1h30m",
+    );
+  });
 
   it("adds up any hours, minutes and seconds written in order", () => {
     fc.assert(
@@ -178,7 +189,9 @@ describe("enumeration", () => {
 
   it("refuses anything else, listing the valid values", () => {
     const error = refusal(() => inputs({ level: "High" }).enumeration("level", levels, "low"));
-    expect(error.message).toBe("input 'level' is 'High'; valid values are 'low', 'medium', 'high'");
+    expect(error.message).toBe(
+      "input 'level' is 'High'; valid values are 'low', 'medium', 'high'; did you mean 'high'?",
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { annotate, debug, group, info, mask, mayHoldCommand } from "../../src/core/log.ts";
+import { showInvisible } from "../../src/core/text.ts";
 import { annotationsOf, parseWorkflowCommands } from "../harness/workflow-commands.ts";
 import { captureStdout, hostileText } from "./hostile-text.ts";
 
@@ -69,9 +70,10 @@ describe("annotate", () => {
           expect(commands).toHaveLength(1);
           const [annotation] = annotationsOf(commands);
           expect(annotation?.level).toBe(level);
-          expect(annotation?.message).toBe(message);
+          // Invisible format characters are shown, never passed on to reorder what people read.
+          expect(annotation?.message).toBe(showInvisible(message));
           // The runner trims the end of the property list; nothing else is lost.
-          expect(annotation?.title ?? "").toBe(title.replace(trailingSpace, ""));
+          expect(annotation?.title ?? "").toBe(showInvisible(title).replace(trailingSpace, ""));
           expect(annotation?.file ?? "").toBe(file.replace(trailingSpace, ""));
           expect(annotation?.line).toBe(line);
         },

@@ -1,0 +1,39 @@
+import { Agent as HttpAgent, setGlobalProxyFromEnv } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
+
+/**
+ * Self-hosted runners behind a proxy set `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` (in either
+ * case). Every HTTP client of the suite honours them: the global `fetch` and Node's default agents
+ * once {@link useProxyFromEnvironment} has run, agents of our own through {@link proxiedAgents},
+ * Octokit through `@actions/github` (which reads the same variables), and Sigstore's requests
+ * through `make-fetch-happen` (likewise).
+ */
+const PROXY_VARIABLES = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"];
+
+/** The proxy variables, in the upper case that Node reads, when any is set. */
+export function proxyEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv | undefined {
+  if (!PROXY_VARIABLES.some((name) => env[name])) return undefined;
+  return {
+    HTTPS_PROXY: env.HTTPS_PROXY ?? env.https_proxy,
+    HTTP_PROXY: env.HTTP_PROXY ?? env.http_proxy,
+    NO_PROXY: env.NO_PROXY ?? env.no_proxy,
+  };
+}
+
+/** Points `fetch` and `http(s).request` without an agent of their own at the runner's proxy. */
+export function useProxyFromEnvironment(env: NodeJS.ProcessEnv = process.env): void {
+  const proxyEnv = proxyEnvironment(env);
+  if (proxyEnv) setGlobalProxyFromEnv(proxyEnv);
+}
+
+/** Keep-alive agents that go through the runner's proxy when one is set. */
+export function proxiedAgents(
+  options: { keepAlive?: boolean; maxSockets?: number } = {},
+  env: NodeJS.ProcessEnv = process.env,
+): { http: HttpAgent; https: HttpsAgent } {
+  const proxyEnv = proxyEnvironment(env);
+  const settings = { keepAlive: true, ...options, ...(proxyEnv ? { proxyEnv } : {}) };
+  return { http: new HttpAgent(settings), https: new HttpsAgent(settings) };
+}

@@ -1,0 +1,134 @@
+import { randomBytes } from "node:crypto";
+
+/**
+ * Characters that change how text reads without showing themselves: bidirectional embeddings,
+ * overrides and isolates (U+202A-U+202E, U+2066-U+2069), directional marks (U+200E, U+200F,
+ * U+061C), zero-width characters and joiners (U+200B-U+200D, U+2060), the byte-order mark
+ * (U+FEFF) and the other invisible format characters (U+2061-U+2064, U+206A-U+206F, U+180E,
+ * U+00AD, U+034F, U+115F, U+1160, U+3164, U+FFA0, U+FFF9-U+FFFB). A check or benchmark name holding
+ * U+202E can make `pass` read as `ssap`, or hide what a reviewer approves.
+ */
+export const INVISIBLE_CLASS =
+  "\\u00AD\\u034F\\u061C\\u115F\\u1160\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\u3164\\uFEFF\\uFFA0\\uFFF9-\\uFFFB";
+const INVISIBLE = new RegExp(`[${INVISIBLE_CLASS}]`, "g");
+const JSON_ESCAPED = new RegExp(`[#\\u2028\\u2029${INVISIBLE_CLASS}]`, "g");
+
+/** Whether text holds a character that {@link showInvisible} would rewrite. */
+export function hasInvisible(text: string): boolean {
+  INVISIBLE.lastIndex = 0;
+  const found = INVISIBLE.test(text);
+  INVISIBLE.lastIndex = 0;
+  return found;
+}
+
+/** Every invisible format character written out as `<U+202E>`, so a reader sees it is there. */
+export function showInvisible(text: string): string {
+  return text.replace(
+    INVISIBLE,
+    (char) => `<U+${(char.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")}>`,
+  );
+}
+
+/** Every character that means something in a regular expression, escaped. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
+}
+
+/** `items.map(work)` with at most `limit` pieces of work in flight; results in input order. */
+export async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+/**
+ * The closest candidate to a mistyped word (case aside), when it is close enough to be a likely
+ * typo: by default a third of the word's length, at least one edit.
+ */
+export function closest(
+  word: string,
+  candidates: Iterable<string>,
+  maxDistance = Math.max(1, Math.floor(word.length / 3)),
+): string | undefined {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance <= maxDistance && (!best || distance < best.distance))
+      best = { candidate, distance };
+  }
+  return best?.candidate;
+}
+
+/** `; did you mean 'x'?` or nothing. */
+export function didYouMean(word: string, candidates: Iterable<string>): string {
+  const suggestion = closest(word, candidates);
+  return suggestion === undefined ? "" : `; did you mean '${suggestion}'?`;
+}
+
+/** Edit distance with adjacent transpositions (`prase` is one edit from `parse`). */
+function editDistance(a: string, b: string): number {
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const above = rows[i - 1] as number[];
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(
+        (above[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (above[j - 1] as number) + cost,
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+      }
+      row[j] = best;
+    }
+    rows.push(row);
+  }
+  return (rows[a.length] as number[])[b.length] as number;
+}
+
+/**
+ * Text the runner might read as a workflow command: a line (ended by LF, CR or CRLF) that starts
+ * with `::` after leading white space (.NET's, which includes U+0085), or the legacy `##[` form,
+ * which the runner honours anywhere in a line.
+ */
+export function mayHoldCommand(text: string): boolean {
+  return text.includes("##[") || /(?:^|[\r\n])[\s\u0085]*::/.test(text);
+}
+
+/**
+ * Text made safe for a step's log: invisible format characters shown, and, when a line could be
+ * read as a workflow command, the whole text fenced with `stop-commands` under a random token, so
+ * it is shown as written and executed never. The CLI writes through this too inside Actions.
+ */
+export function inertLog(text: string): string {
+  const shown = showInvisible(text);
+  if (!mayHoldCommand(shown)) return shown;
+  const token = randomBytes(16).toString("hex");
+  const body = shown.endsWith("\n") ? shown.slice(0, -1) : shown;
+  return `::stop-commands::${token}\n${body}\n::${token}::${shown.endsWith("\n") ? "\n" : ""}`;
+}
+
+/**
+ * JSON for `--format json`, inert in a step's log without a fence: `#` (which could start a legacy
+ * `##[` command anywhere in a line) and invisible format characters are written as `\u` escapes,
+ * which every JSON reader decodes back to the same text; no line of it can start with `::`.
+ */
+export function inertJson(value: unknown, indent = 2): string {
+  return `${JSON.stringify(value, null, indent).replace(
+    JSON_ESCAPED,
+    (char) => `\\u${(char.codePointAt(0) as number).toString(16).padStart(4, "0")}`,
+  )}\n`;
+}

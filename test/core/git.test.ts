@@ -1,0 +1,97 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { describe, expect, it } from "vitest";
+import { Git, GitError, gitConfigEnvironment } from "../../src/core/git.ts";
+import { TestRepository } from "../harness/git.ts";
+
+describe("Git", () => {
+  it("prints paths as they are and splits NUL-separated records", async () => {
+    using repo = new TestRepository();
+    repo.commit({ message: "first", files: { "café/naïve file.txt": "x", "a\nb.txt": "y" } });
+    const git = new Git(repo.path);
+    expect((await git.records(["ls-files", "-z"])).sort()).toEqual([
+      "a\nb.txt",
+      "café/naïve file.txt",
+    ]);
+    // Without -z, git would quote and octal-escape non-ASCII paths unless quotepath is off.
+    expect((await git.run(["ls-files", "café"])).trim()).toBe("café/naïve file.txt");
+  });
+
+  it("answers yes/no questions and values without throwing on git's 'no'", async () => {
+    using repo = new TestRepository();
+    const first = repo.commit({ message: "first", files: { a: "1" } });
+    const git = new Git(repo.path);
+    expect(await git.succeeds(["cat-file", "-e", `${first}^{commit}`])).toBe(true);
+    expect(await git.succeeds(["cat-file", "-e", `${"0".repeat(40)}^{commit}`])).toBe(false);
+    expect(await git.value(["rev-parse", "--verify", "--quiet", "nope^{commit}"])).toBeUndefined();
+    expect(await git.value(["rev-parse", "HEAD"])).toBe(first);
+  });
+
+  it("names the command and says what git said when it fails", async () => {
+    using repo = new TestRepository();
+    const git = new Git(repo.path);
+    const failure = await git.run(["show", "no-such-rev"]).catch((thrown) => thrown);
+    expect(failure).toBeInstanceOf(GitError);
+    expect(failure.message).toMatch(
+      /^git show no-such-rev failed \(exit 128\): fatal: .*no-such-rev/,
+    );
+    expect(() => git.runSync(["show", "no-such-rev"])).toThrow(
+      /^git show no-such-rev failed \(exit 128\)/,
+    );
+  });
+
+  it("hides the values of -c options, which may hold credentials, from messages", async () => {
+    using repo = new TestRepository();
+    const git = new Git(repo.path);
+    const failure = await git
+      .run(["-c", "http.extraheader=AUTHORIZATION: basic c2VjcmV0", "show", "nope"])
+      .catch((thrown) => thrown);
+    expect(failure.message).toContain("git -c <config> show nope failed");
+    expect(failure.message).not.toContain("c2VjcmV0");
+  });
+
+  it("never waits for a password: a remote that asks for one fails at once", async () => {
+    // A git HTTP server that answers every request with a Basic challenge.
+    const server = createServer((_request, response) => {
+      response.writeHead(401, { "www-authenticate": 'Basic realm="git"' }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      using repo = new TestRepository();
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/repo.git`;
+      const failure = await new Git(repo.path)
+        .run(["ls-remote", url], { timeoutMs: 20_000 })
+        .catch((thrown) => thrown);
+      expect(failure).toBeInstanceOf(GitError);
+      expect(failure.message).toMatch(
+        /could not read Username|Authentication failed|terminal prompts disabled/,
+      );
+    } finally {
+      server.close();
+    }
+  });
+
+  it("stops a command that hangs after its timeout, saying so", async () => {
+    // A server that accepts the connection and never answers.
+    const server = createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      using repo = new TestRepository();
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/repo.git`;
+      const failure = await new Git(repo.path)
+        .run(["ls-remote", url], { timeoutMs: 500 })
+        .catch((thrown) => thrown);
+      expect(failure.message).toMatch(/^git ls-remote .* timed out after 0\.5s/);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it("passes configuration through the environment, never the command line", async () => {
+    using repo = new TestRepository();
+    const env = gitConfigEnvironment({ "status-gate.probe": "from-env" });
+    const git = new Git(repo.path, env);
+    expect((await git.run(["config", "--get", "status-gate.probe"])).trim()).toBe("from-env");
+  });
+});

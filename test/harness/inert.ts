@@ -1,0 +1,25 @@
+import { parseWorkflowCommands, type WorkflowCommand } from "./workflow-commands.ts";
+
+/**
+ * Text that runs as workflow commands if printed raw into a step's log: the `::` form at a line
+ * start (after white space, U+0085 included), the legacy `##[` form anywhere, a mask that would
+ * hide the log, an output that would be set, and a bidi override that reorders what people read.
+ */
+export const HOSTILE = [
+  "x",
+  "::error file=a.yml,line=1::injected error",
+  "  ::add-mask::hidden",
+  "\u0085::set-output name=result::success",
+  "text ##[warning]legacy warning",
+  "::stop-commands::attacker",
+  "::endgroup::",
+  "\u202Eevil\u202C",
+].join("\n");
+
+/** Commands the runner would execute from a CLI run's standard output and error. */
+export function executedCommands(output: { stdout: string; stderr: string }): WorkflowCommand[] {
+  return [...parseWorkflowCommands(output.stdout), ...parseWorkflowCommands(output.stderr)];
+}
+
+/** The environment of a CLI run inside a GitHub Actions step. */
+export const IN_ACTIONS = { GITHUB_ACTIONS: "true" } as const;
