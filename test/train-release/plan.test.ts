@@ -212,9 +212,18 @@ describe("release candidates (scenario 11)", () => {
     repo.commit({ message: "feat: rc work", files: { "crates/wash/src/lib.rs": "// rc" } });
     repo.tag("v2.1.0-rc.2");
     repo.commit({ message: "fix: rc fix", files: { "crates/wash/src/lib.rs": "// rc fix" } });
-    expect(() => plan(git, config)).toThrow(
-      /release candidate 2\.1\.0-rc\.2 in flight.*version 2\.1\.0/,
-    );
+    repo.commit({ message: "fix: hello", files: { "examples/http-hello/src/lib.rs": "// h" } });
+    // The candidate in flight holds back its own component only.
+    const refused = plan(git, config);
+    expect(byName(refused, "wasmcloud")).toMatchObject({
+      departs: false,
+      how: "blocked",
+      version: "2.1.0-rc.2",
+      blocked: expect.stringMatching(/release candidate 2\.1\.0-rc\.2 in flight.*version wasmcloud=2\.1\.0/),
+    });
+    expect(refused.departing.map((item) => `${item.name} ${item.version}`)).toEqual([
+      "http-hello 0.2.1",
+    ]);
     const nextRc = parseTrainConfig(
       ".github/train.yml",
       `${TRAIN_YML}release-candidates: next-rc\n`,
