@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { inlineCode } from "../../src/core/summary.ts";
 import { disposeTemplate, TRAIN_YML, wasmcloudCopy } from "./repos.ts";
-import { landedWorld as world, released, train, WRITE, writesAfter } from "./trains.ts";
+import { released, train, WRITE, landedWorld as world, writesAfter } from "./trains.ts";
 import { trainWorld } from "./world.ts";
 
 afterAll(disposeTemplate);

@@ -58,7 +58,9 @@ describe("assets attached before publishing, with immutable releases (issue 16, 
     const release = w.github.releases.find((item) => item.tagName === "v2.1.0");
     expect(release?.assets[0]?.data.toString()).toBe("binary wash-aarch64-apple-darwin\n");
     // Every upload came while it was a draft; publishing was the last write to it.
-    const toRelease = w.sim.requests.filter((request) => request.path.includes(`/releases/${release?.id}`));
+    const toRelease = w.sim.requests.filter((request) =>
+      request.path.includes(`/releases/${release?.id}`),
+    );
     expect(toRelease.map((request) => request.operationId)).toEqual([
       "repos/upload-release-asset",
       "repos/upload-release-asset",
@@ -113,23 +115,36 @@ describe("assets attached before publishing, with immutable releases (issue 16, 
 
     // Two matrix jobs attach their builds; the last step publishes.
     build(w, ["wash-x86_64-unknown-linux-gnu"]);
-    const linux = await attachStep(w, { attach: run.outputs.attach ?? "", assets: "dist/wash-x86_64-*" });
+    const linux = await attachStep(w, {
+      attach: run.outputs.attach ?? "",
+      assets: "dist/wash-x86_64-*",
+    });
     expect(linux.exitCode, linux.stdout).toBe(0);
     expect(linux.outputs.attached).toBe("2");
     build(w, ["wash-aarch64-apple-darwin"]);
-    const mac = await attachStep(w, { attach: run.outputs.attach ?? "", assets: "dist/wash-aarch64-*" });
+    const mac = await attachStep(w, {
+      attach: run.outputs.attach ?? "",
+      assets: "dist/wash-aarch64-*",
+    });
     expect(mac.outputs.attached).toBe("2");
     expect(w.github.releases.find((item) => item.tagName === "v2.1.0")?.draft).toBe(true);
     const publish = await attachStep(w, { attach: run.outputs.attach ?? "", publish: "true" });
     expect(publish.exitCode, publish.stdout).toBe(0);
     expect(JSON.parse(publish.outputs.published ?? "[]")).toEqual([
-      { name: "wasmcloud", tag: "v2.1.0", url: "https://github.com/wasmcloud/wasmcloud/releases/tag/v2.1.0" },
+      {
+        name: "wasmcloud",
+        tag: "v2.1.0",
+        url: "https://github.com/wasmcloud/wasmcloud/releases/tag/v2.1.0",
+      },
     ]);
     expect(assetNames(w, "v2.1.0")).toHaveLength(4);
 
     // Published and immutable: a late file is refused, and nothing changes.
     build(w, ["wash-s390x-unknown-linux-gnu"]);
-    const late = await attachStep(w, { attach: run.outputs.attach ?? "", assets: "dist/wash-s390x-*" });
+    const late = await attachStep(w, {
+      attach: run.outputs.attach ?? "",
+      assets: "dist/wash-s390x-*",
+    });
     expect(late.exitCode).toBe(1);
     expect(late.annotations[0]?.message).toMatch(
       /release v2\.1\.0 is already published and immutable, without wash-s390x-unknown-linux-gnu/,
@@ -137,6 +152,10 @@ describe("assets attached before publishing, with immutable releases (issue 16, 
     expect(assetNames(w, "v2.1.0")).toHaveLength(4);
     // Finished: the next run reports it.
     const done = await train(w, { now: "2026-12-01T23:00:00Z" }, { runId: "5003" });
-    expect(done.outputs).toMatchObject({ departed: "false", reason: "already-departed", attach: "" });
+    expect(done.outputs).toMatchObject({
+      departed: "false",
+      reason: "already-departed",
+      attach: "",
+    });
   });
 });

@@ -216,7 +216,10 @@ describe("the train configuration is validated with positions", () => {
 
   it.each([
     ["schedule:\n  anchor: 2026-02-30\n  every: 14d\n", /2:11: schedule.anchor: is '2026-02-30'/],
-    ["schedule:\n  anchor: 2026-05-05\n  every: 10h\n", /3:10: schedule.every: is '10h'; .*whole days/],
+    [
+      "schedule:\n  anchor: 2026-05-05\n  every: 10h\n",
+      /3:10: schedule.every: is '10h'; .*whole days/,
+    ],
     ["schedule:\n  anchor: 2026-05-05\n  every: 90s\n", /3:10: schedule.every: is '90s' \(1m30s\)/],
     [
       "schedule:\n  anchor: 2026-05-05\n  every: 99999999999d\n",

@@ -219,7 +219,9 @@ describe("release candidates (scenario 11)", () => {
       departs: false,
       how: "blocked",
       version: "2.1.0-rc.2",
-      blocked: expect.stringMatching(/release candidate 2\.1\.0-rc\.2 in flight.*version wasmcloud=2\.1\.0/),
+      blocked: expect.stringMatching(
+        /release candidate 2\.1\.0-rc\.2 in flight.*version wasmcloud=2\.1\.0/,
+      ),
     });
     expect(refused.departing.map((item) => `${item.name} ${item.version}`)).toEqual([
       "http-hello 0.2.1",

@@ -16,9 +16,15 @@ async function departedBehindProtection(config = TRAIN_YML): Promise<TrainWorld>
   w.protectMain();
   const first = await train(w, {}, { runId: "6101" });
   expect(first.exitCode, first.stdout).toBe(0);
-  expect(first.outputs).toMatchObject({ departed: "true", slot: "2026-12-01", reason: "scheduled" });
+  expect(first.outputs).toMatchObject({
+    departed: "true",
+    slot: "2026-12-01",
+    reason: "scheduled",
+  });
   // Why the commit is not on main, in GitHub's words.
-  const notice = first.annotations.find((a) => a.title?.includes("release commit not on the branch"));
+  const notice = first.annotations.find((a) =>
+    a.title?.includes("release commit not on the branch"),
+  );
   expect(notice?.message).toMatch(/main is protected .*GH006: Protected branch update failed/);
   expect(first.outputs["pull-request-url"]).toMatch(/\/pull\/1$/);
   return w;
@@ -49,7 +55,9 @@ describe("protected main with an unmerged bring-back pull request (issue 16, 1)"
       "pull-request-url": expect.stringMatching(/\/pull\/1$/),
     });
     const notice = waiting.annotations.find((a) => a.title === "train-release: awaiting merge");
-    expect(notice?.message).toMatch(/Train 2026-12-15 waits: the release pull request .*\/pull\/1 of train 2026-12-01 is not merged/);
+    expect(notice?.message).toMatch(
+      /Train 2026-12-15 waits: the release pull request .*\/pull\/1 of train 2026-12-01 is not merged/,
+    );
     expect(writesAfter(w, before)).toEqual([]);
     expect(markers(w)).toEqual(["refs/tags/train/2026-12-01"]);
     expect(waiting.stdout).not.toMatch(/delete the stray tag/);
@@ -58,10 +66,14 @@ describe("protected main with an unmerged bring-back pull request (issue 16, 1)"
     await w.mergePullRequest(1);
     const next = await train(w, { now: "2026-12-15T22:00:00Z" }, { runId: "6103" });
     expect(next.exitCode, next.stdout).toBe(0);
-    expect(next.outputs).toMatchObject({ departed: "true", slot: "2026-12-15", reason: "caught-up" });
-    expect(released(next).map((item) => `${item.name} ${item.previous} -> ${item.version}`)).toEqual(
-      ["wasmcloud 2.1.0 -> 2.2.0"],
-    );
+    expect(next.outputs).toMatchObject({
+      departed: "true",
+      slot: "2026-12-15",
+      reason: "caught-up",
+    });
+    expect(
+      released(next).map((item) => `${item.name} ${item.previous} -> ${item.version}`),
+    ).toEqual(["wasmcloud 2.1.0 -> 2.2.0"]);
   });
 
   it("with pending-release: carry, counts the unmerged release tag as the last release and replaces its pull request", async () => {
@@ -71,15 +83,19 @@ describe("protected main with an unmerged bring-back pull request (issue 16, 1)"
     expect(next.exitCode, next.stdout).toBe(0);
     expect(next.outputs).toMatchObject({ departed: "true", slot: "2026-12-15" });
     // v2.1.0 exists only on the release commit, off main; it is still wasmcloud's last release.
-    expect(released(next).map((item) => `${item.name} ${item.previous} -> ${item.version}`)).toEqual(
-      ["wasmcloud 2.1.0 -> 2.1.1"],
+    expect(
+      released(next).map((item) => `${item.name} ${item.previous} -> ${item.version}`),
+    ).toEqual(["wasmcloud 2.1.0 -> 2.1.1"]);
+    const pulls = [...w.github.pulls.values()].filter((pull) =>
+      pull.head.ref.startsWith("release/"),
     );
-    const pulls = [...w.github.pulls.values()].filter((pull) => pull.head.ref.startsWith("release/"));
     expect(pulls.map((pull) => [pull.head.ref, pull.state])).toEqual([
       ["release/train-2026-12-01", "closed"],
       ["release/train-2026-12-15", "open"],
     ]);
     const comment = w.github.issueComments.find((item) => item.issueNumber === pulls[0]?.number);
-    expect(comment?.body).toMatch(/^Superseded by .*\/pull\/\d+: train 2026-12-15 carries these changes/);
+    expect(comment?.body).toMatch(
+      /^Superseded by .*\/pull\/\d+: train 2026-12-15 carries these changes/,
+    );
   });
 });

@@ -38,7 +38,12 @@ async function commitOnMain(w: TrainWorld, message: string, file: string, date: 
 describe("two trains in pull-request mode (issue 16, 4)", () => {
   it("keeps one release pull request open, tags its merge result, then lets the next train leave", async () => {
     await using w = await opened();
-    await commitOnMain(w, "fix(blobby): leak", "examples/blobby/src/lib.rs", "2026-12-10T10:00:00Z");
+    await commitOnMain(
+      w,
+      "fix(blobby): leak",
+      "examples/blobby/src/lib.rs",
+      "2026-12-10T10:00:00Z",
+    );
     // The next train waits for the open one instead of opening a second pull request.
     const before = w.sim.requests.length;
     const waiting = await train(w, { now: "2026-12-15T16:05:00Z" }, { runId: "9102" });
@@ -50,7 +55,11 @@ describe("two trains in pull-request mode (issue 16, 4)", () => {
     const merged = await w.mergePullRequest(1);
     const tagged = await train(w, {}, { runId: "9103", event: "push" });
     expect(tagged.exitCode, tagged.stdout).toBe(0);
-    expect(tagged.outputs).toMatchObject({ departed: "true", slot: "2026-12-01", reason: "resumed" });
+    expect(tagged.outputs).toMatchObject({
+      departed: "true",
+      slot: "2026-12-01",
+      reason: "resumed",
+    });
     expect(released(tagged).map((item) => item.tag)).toEqual(["v2.1.0", "http-hello-v0.3.0"]);
     expect(w.tagCommit("v2.1.0")).toBe(merged);
     for (const release of w.github.releases) {
@@ -59,7 +68,11 @@ describe("two trains in pull-request mode (issue 16, 4)", () => {
     }
 
     const next = await train(w, { now: "2026-12-15T22:00:00Z" }, { runId: "9104" });
-    expect(next.outputs).toMatchObject({ departed: "false", reason: "awaiting-merge", slot: "2026-12-15" });
+    expect(next.outputs).toMatchObject({
+      departed: "false",
+      reason: "awaiting-merge",
+      slot: "2026-12-15",
+    });
     expect(releasePulls(w).map((pull) => [pull.head.ref, pull.state])).toEqual([
       ["release/train-2026-12-01", "closed"],
       ["release/train-2026-12-15", "open"],
@@ -69,13 +82,20 @@ describe("two trains in pull-request mode (issue 16, 4)", () => {
 
   it("refuses to tag a merge result that holds a later change to a released component, naming it", async () => {
     await using w = await opened();
-    await commitOnMain(w, "feat(wash): late feature", "crates/wash/src/lib.rs", "2026-12-02T10:00:00Z");
+    await commitOnMain(
+      w,
+      "feat(wash): late feature",
+      "crates/wash/src/lib.rs",
+      "2026-12-02T10:00:00Z",
+    );
     const late = w.repo.head();
     await w.mergePullRequest(1);
     const refused = await train(w, {}, { runId: "9105", event: "push" });
     expect(refused.exitCode).toBe(1);
     const error = refused.annotations.find((annotation) => annotation.level === "error");
-    expect(error?.message).toContain(`commit ${late.slice(0, 12)} ("feat(wash): late feature") changed wasmcloud after the cutoff of train 2026-12-01`);
+    expect(error?.message).toContain(
+      `commit ${late.slice(0, 12)} ("feat(wash): late feature") changed wasmcloud after the cutoff of train 2026-12-01`,
+    );
     expect(w.github.refs.has("refs/tags/v2.1.0")).toBe(false);
     expect(w.github.releases).toEqual([]);
   });
@@ -92,6 +112,8 @@ describe("two trains in pull-request mode (issue 16, 4)", () => {
     const [pull] = releasePulls(w);
     expect(pull?.state).toBe("closed");
     const comment = w.github.issueComments.find((item) => item.issueNumber === pull?.number);
-    expect(comment?.body).toMatch(/^Nothing left to merge: main already carries the versions of train 2026-12-01/);
+    expect(comment?.body).toMatch(
+      /^Nothing left to merge: main already carries the versions of train 2026-12-01/,
+    );
   });
 });

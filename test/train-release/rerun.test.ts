@@ -51,14 +51,24 @@ describe("re-running an old scheduled run (issue 16, 3)", () => {
     expect(writesAfter(w, before)).toEqual([]);
     expect(markers(w)).toEqual(["refs/tags/train/2026-12-01"]);
     const cron = await train(w, { now: "2026-12-15T17:10:00Z" }, { runId: "8200" });
-    expect(cron.outputs).toMatchObject({ departed: "true", slot: "2026-12-15", reason: "caught-up" });
-    expect(released(cron).map((item) => `${item.name} ${item.version}`)).toEqual(["http-hello 0.3.1"]);
+    expect(cron.outputs).toMatchObject({
+      departed: "true",
+      slot: "2026-12-15",
+      reason: "caught-up",
+    });
+    expect(released(cron).map((item) => `${item.name} ${item.version}`)).toEqual([
+      "http-hello 0.3.1",
+    ]);
   });
 
   it("decides a re-run whose first attempt took no marker at that attempt's start, from the run", async () => {
     const { w, clock, runId, eveningId } = await world();
     await using _ = w;
-    const refused = w.sim.faults.inject({ route: "git/create-tag", kind: "server-error", status: 403 });
+    const refused = w.sim.faults.inject({
+      route: "git/create-tag",
+      kind: "server-error",
+      status: 403,
+    });
     const first = await train(w, { now: "2026-12-01T16:02:00Z" }, { runId });
     expect(first.exitCode).toBe(1);
     expect(refused.remaining).toBe(0);
@@ -71,7 +81,11 @@ describe("re-running an old scheduled run (issue 16, 3)", () => {
       `/repos/wasmcloud/wasmcloud/actions/runs/${runId}`,
     ]);
     // The run's slot, with what had landed by its departure: not the 12-08 feature.
-    expect(rerun.outputs).toMatchObject({ departed: "true", slot: "2026-12-01", reason: "scheduled" });
+    expect(rerun.outputs).toMatchObject({
+      departed: "true",
+      slot: "2026-12-01",
+      reason: "scheduled",
+    });
     expect(released(rerun).map((item) => `${item.name} ${item.version}`)).toEqual([
       "wasmcloud 2.1.0",
       "http-hello 0.3.0",
@@ -86,7 +100,9 @@ describe("re-running an old scheduled run (issue 16, 3)", () => {
     await w.mergePullRequest(bringBack?.number as number);
     const cron = await train(w, { now: "2026-12-15T17:20:00Z" }, { runId: "8202" });
     expect(cron.outputs).toMatchObject({ departed: "true", slot: "2026-12-15" });
-    expect(released(cron).map((item) => `${item.name} ${item.version}`)).toEqual(["http-hello 0.3.1"]);
+    expect(released(cron).map((item) => `${item.name} ${item.version}`)).toEqual([
+      "http-hello 0.3.1",
+    ]);
     // Re-running 12-01's evening run now: its slot was overtaken by 12-15's train.
     const before = w.sim.requests.length;
     const late = await train(
@@ -95,7 +111,9 @@ describe("re-running an old scheduled run (issue 16, 3)", () => {
       { runId: eveningId, attempt: "2" },
     );
     expect(late.outputs).toMatchObject({ departed: "false", slot: "2026-12-01", reason: "missed" });
-    expect(late.log).toContain("train 2026-12-01 was overtaken: train 2026-12-15 departed after it");
+    expect(late.log).toContain(
+      "train 2026-12-01 was overtaken: train 2026-12-15 departed after it",
+    );
     expect(writesAfter(w, before)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { disposeTemplate } from "./repos.ts";
-import { landedWorld, markers, released, train, type TrainRunOptions } from "./trains.ts";
+import { landedWorld, markers, released, type TrainRunOptions, train } from "./trains.ts";
 import type { TrainWorld } from "./world.ts";
 
 // Issue 16, scenario 2: GitHub answers 500 on creating a release after the marker, the release
@@ -46,35 +46,42 @@ const LATER_RUNS: Array<[string, Record<string, string>, TrainRunOptions]> = [
 ];
 
 describe.concurrent("a 500 in the middle of a departure (issue 16, 2)", () => {
-  it.each(LATER_RUNS)("%s finishes the train with its recorded plan", async (_kind, inputs, options) => {
-    await using w = await halfDeparted();
-    const tagged = w.tagCommit("v2.1.0");
-    const run = await train(w, inputs, options);
-    expect(run.exitCode, run.stdout).toBe(0);
-    expect(run.outputs).toMatchObject({ departed: "true", slot: "2026-12-01" });
-    expect(run.outputs.reason).toBe(options.runId === "7101" ? "scheduled" : "resumed");
-    // The same versions at the same commit, never bumped again; every release exists.
-    expect(released(run).map((item) => `${item.tag} ${item.draft}`)).toEqual([
-      "v2.1.0 false",
-      "http-hello-v0.3.0 false",
-    ]);
-    expect(w.tagCommit("v2.1.0")).toBe(tagged);
-    expect(w.tagCommit("http-hello-v0.3.0")).toBe(tagged);
-    expect(w.github.releases.map((release) => `${release.tagName} ${release.draft}`)).toEqual([
-      "v2.1.0 false",
-      "http-hello-v0.3.0 false",
-    ]);
-    expect(markers(w)).toEqual(["refs/tags/train/2026-12-01"]);
-    // Once complete, the next run reports it and writes nothing.
-    const after = await train(w, { now: "2026-12-01T23:00:00Z" }, { runId: "7105" });
-    expect(after.outputs).toMatchObject({ departed: "false", reason: "already-departed" });
-    expect(released(after)).toEqual(released(run));
-  });
+  it.each(LATER_RUNS)(
+    "%s finishes the train with its recorded plan",
+    async (_kind, inputs, options) => {
+      await using w = await halfDeparted();
+      const tagged = w.tagCommit("v2.1.0");
+      const run = await train(w, inputs, options);
+      expect(run.exitCode, run.stdout).toBe(0);
+      expect(run.outputs).toMatchObject({ departed: "true", slot: "2026-12-01" });
+      expect(run.outputs.reason).toBe(options.runId === "7101" ? "scheduled" : "resumed");
+      // The same versions at the same commit, never bumped again; every release exists.
+      expect(released(run).map((item) => `${item.tag} ${item.draft}`)).toEqual([
+        "v2.1.0 false",
+        "http-hello-v0.3.0 false",
+      ]);
+      expect(w.tagCommit("v2.1.0")).toBe(tagged);
+      expect(w.tagCommit("http-hello-v0.3.0")).toBe(tagged);
+      expect(w.github.releases.map((release) => `${release.tagName} ${release.draft}`)).toEqual([
+        "v2.1.0 false",
+        "http-hello-v0.3.0 false",
+      ]);
+      expect(markers(w)).toEqual(["refs/tags/train/2026-12-01"]);
+      // Once complete, the next run reports it and writes nothing.
+      const after = await train(w, { now: "2026-12-01T23:00:00Z" }, { runId: "7105" });
+      expect(after.outputs).toMatchObject({ departed: "false", reason: "already-departed" });
+      expect(released(after)).toEqual(released(run));
+    },
+  );
 
   it("never lists a release that does not exist while the train is incomplete", async () => {
     await using w = await halfDeparted();
     // A dry run looks without finishing: the tag exists, the release does not.
-    const look = await train(w, { now: "2026-12-01T22:00:00Z", "dry-run": "true" }, { runId: "7106" });
+    const look = await train(
+      w,
+      { now: "2026-12-01T22:00:00Z", "dry-run": "true" },
+      { runId: "7106" },
+    );
     expect(look.exitCode, look.stdout).toBe(0);
     expect(look.outputs).toMatchObject({ departed: "false", reason: "dry-run", released: "[]" });
     expect(look.log).toContain("train 2026-12-01 is incomplete; a run would finish it first");

@@ -66,26 +66,42 @@ function wasmcloudShaped() {
       "crates/wash/src/lib.rs": "",
       "crates/runtime/Cargo.toml": member("runtime"),
       "crates/runtime/src/lib.rs": "",
-      "charts/runtime-operator/Chart.yaml": 'apiVersion: v2\nname: runtime-operator\nversion: 2.0.3\nappVersion: "2.0.3"\n',
+      "charts/runtime-operator/Chart.yaml":
+        'apiVersion: v2\nname: runtime-operator\nversion: 2.0.3\nappVersion: "2.0.3"\n',
       "examples/grpc-hello-world/Cargo.toml":
         '[workspace]\nmembers = ["component-client", "component-server"]\nresolver = "2"\n',
       "examples/grpc-hello-world/Cargo.lock": cargoLock([
         ["component-client", "0.1.0"],
         ["component-server", "0.1.0"],
       ]),
-      "examples/grpc-hello-world/component-client/Cargo.toml": crateToml("component-client", "0.1.0"),
+      "examples/grpc-hello-world/component-client/Cargo.toml": crateToml(
+        "component-client",
+        "0.1.0",
+      ),
       "examples/grpc-hello-world/component-client/src/lib.rs": "",
-      "examples/grpc-hello-world/component-server/Cargo.toml": crateToml("component-server", "0.1.0"),
+      "examples/grpc-hello-world/component-server/Cargo.toml": crateToml(
+        "component-server",
+        "0.1.0",
+      ),
       "examples/grpc-hello-world/component-server/src/lib.rs": "",
       "templates/http-hello-world/Cargo.toml": crateToml("http-hello-world", "0.1.0"),
       "templates/http-hello-world/Cargo.lock": cargoLock([["http-hello-world", "0.1.0"]]),
       "templates/http-hello-world/src/lib.rs": "",
     },
   });
-  for (const tag of ["v2.0.3", "component-client-v0.1.0", "component-server-v0.1.0", "http-hello-world-v0.1.0"]) {
+  for (const tag of [
+    "v2.0.3",
+    "component-client-v0.1.0",
+    "component-server-v0.1.0",
+    "http-hello-world-v0.1.0",
+  ]) {
     repo.tag(tag, "HEAD", `Release ${tag}`);
   }
-  repo.commit({ message: "feat(wash): plugins (#4101)", files: { "crates/wash/src/lib.rs": "// p" }, date: "2026-11-20T10:00:00Z" });
+  repo.commit({
+    message: "feat(wash): plugins (#4101)",
+    files: { "crates/wash/src/lib.rs": "// p" },
+    date: "2026-11-20T10:00:00Z",
+  });
   repo.commit({
     message: "feat(grpc): streaming greetings (#4102)",
     files: {
@@ -94,13 +110,19 @@ function wasmcloudShaped() {
     },
     date: "2026-11-21T10:00:00Z",
   });
-  repo.commit({ message: "fix(templates): typo", files: { "templates/http-hello-world/src/lib.rs": "// t" }, date: "2026-11-22T10:00:00Z" });
+  repo.commit({
+    message: "fix(templates): typo",
+    files: { "templates/http-hello-world/src/lib.rs": "// t" },
+    date: "2026-11-22T10:00:00Z",
+  });
   return repo;
 }
 
 /** The examples' selection step of examples/workflows/train-release.yml, run with jq. */
 function publishMatrix(releasedJson: string): Array<{ name: string; path: string; tag: string }> {
-  const workflow = parse(readFileSync(join(PROJECT_ROOT, "examples/workflows/train-release.yml"), "utf8"));
+  const workflow = parse(
+    readFileSync(join(PROJECT_ROOT, "examples/workflows/train-release.yml"), "utf8"),
+  );
   const step = workflow.jobs.train.steps.find((item: { id?: string }) => item.id === "examples");
   const filter = /jq -c '([^']+)'/.exec(step.run)?.[1] as string;
   return JSON.parse(execFileSync("jq", ["-c", filter], { input: releasedJson, encoding: "utf8" }));
@@ -121,7 +143,9 @@ describe("a wasmCloud-shaped repository (issue 16, 7)", () => {
     w.repo.git("fetch", "--quiet", "origin", "release/v2.1.0");
     const message = w.repo.git("log", "-1", "--format=%B", "FETCH_HEAD");
     expect(message.split("\n")[0]).toBe("release: v2.1.0");
-    expect(message).toContain("Signed-off-by: wasmcloud-bot <wasmcloud-bot@users.noreply.github.com>");
+    expect(message).toContain(
+      "Signed-off-by: wasmcloud-bot <wasmcloud-bot@users.noreply.github.com>",
+    );
     expect(w.repo.git("log", "-1", "--format=%an <%ae>|%cn", "FETCH_HEAD")).toBe(
       "wasmcloud-bot <wasmcloud-bot@users.noreply.github.com>|wasmcloud-bot",
     );
@@ -141,7 +165,9 @@ describe("a wasmCloud-shaped repository (issue 16, 7)", () => {
       "templates/http-hello-world/Cargo.toml",
     ]);
     const changelog = w.repo.git("show", "FETCH_HEAD:CHANGELOG.md");
-    expect(changelog).toMatch(/^# Changelog\n\n## 2\.1\.0 \(2026-12-01\)\n\n### Features\n\n- \*\*wash:\*\* plugins \(\[#4101\]/);
+    expect(changelog).toMatch(
+      /^# Changelog\n\n## 2\.1\.0 \(2026-12-01\)\n\n### Features\n\n- \*\*wash:\*\* plugins \(\[#4101\]/,
+    );
 
     // Merged as wasmCloud merges it (rebase); CI posts the canary check a little later.
     const merged = await w.mergePullRequest(pull?.number as number, "rebase");
@@ -149,7 +175,8 @@ describe("a wasmCloud-shaped repository (issue 16, 7)", () => {
     w.sim.onRequest((request) => {
       if (!request.path.endsWith(`/commits/${merged}/check-runs`)) return;
       polls += 1;
-      if (polls === 2) w.github.addCheckRun({ name: "canary", headSha: merged, conclusion: "success" });
+      if (polls === 2)
+        w.github.addCheckRun({ name: "canary", headSha: merged, conclusion: "success" });
     });
     const tagged = await train(w, {}, { runId: "4402", event: "push" });
     expect(tagged.exitCode, tagged.stdout).toBe(0);
@@ -177,7 +204,11 @@ describe("a wasmCloud-shaped repository (issue 16, 7)", () => {
       "component-server examples/grpc-hello-world/component-server component-server-v0.1.1",
       "http-hello-world templates/http-hello-world http-hello-world-v0.1.1",
     ]);
-    expect(released(tagged)[0]).toMatchObject({ name: "wasmcloud", kind: "group", version: "2.1.0" });
+    expect(released(tagged)[0]).toMatchObject({
+      name: "wasmcloud",
+      kind: "group",
+      version: "2.1.0",
+    });
   });
 
   it("cuts a release candidate with bump rc on a dispatch", async () => {
@@ -188,6 +219,8 @@ describe("a wasmCloud-shaped repository (issue 16, 7)", () => {
       { runId: "4403", event: "workflow_dispatch" },
     );
     expect(candidate.exitCode, candidate.stdout).toBe(0);
-    expect(candidate.log).toMatch(/"name": "wasmcloud",[^}]*"version": "2\.1\.0-rc\.1",[^}]*"bump": "rc"/);
+    expect(candidate.log).toMatch(
+      /"name": "wasmcloud",[^}]*"version": "2\.1\.0-rc\.1",[^}]*"bump": "rc"/,
+    );
   });
 });

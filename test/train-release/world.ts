@@ -131,7 +131,10 @@ done
       repo.git("fetch", "--quiet", "origin", "+refs/heads/*:refs/remotes/origin/*");
       repo.git("checkout", "--quiet", "--detach", "origin/main");
       if (strategy === "merge") {
-        repo.merge(`origin/${pull.head.ref}`, `Merge pull request #${number} from wasmcloud/${pull.head.ref}`);
+        repo.merge(
+          `origin/${pull.head.ref}`,
+          `Merge pull request #${number} from wasmcloud/${pull.head.ref}`,
+        );
       } else {
         repo.git("cherry-pick", "--allow-empty", `origin/main..origin/${pull.head.ref}`);
       }
