@@ -101,6 +101,14 @@ describe("the departure marker (scenarios 3, 18, 19)", () => {
       reason: "already-departed",
     });
     expect(released(laterFire)).toEqual(released(first));
+    // Between trains: not due, with the next date (not "missed": this slot departed).
+    const offWeek = await train(w, { now: "2026-12-05T12:00:00Z" }, { runId: "5003" });
+    expect(offWeek.outputs).toMatchObject({
+      departed: "false",
+      reason: "not-due",
+      next: "2026-12-15",
+      released: "[]",
+    });
     expect(writesAfter(w, before)).toEqual([]);
   });
 
