@@ -79,9 +79,14 @@ describe("assets attached before publishing, with immutable releases (issue 16, 
     ]);
   });
 
-  it("keeps the draft unpublished when a required bundle is missing", async () => {
+  it("keeps the draft unpublished when its files or a required bundle are missing", async () => {
     await using w = await landedWorld(ASSETS("now"));
     w.github.immutableReleases = true;
+    const nothing = await train(w);
+    expect(nothing.exitCode).toBe(1);
+    expect(nothing.annotations.find((a) => a.level === "error")?.message).toContain(
+      "no files to attach to release v2.1.0: the asset globs matched nothing",
+    );
     build(w, ["wash-x86_64-unknown-linux-gnu"], false);
     const run = await train(w);
     expect(run.exitCode).toBe(1);
@@ -126,6 +131,13 @@ describe("assets attached before publishing, with immutable releases (issue 16, 
       attach: run.outputs.attach ?? "",
       assets: "dist/wash-aarch64-*",
     });
+    // A re-run of a matrix job finds its files there already.
+    const linuxAgain = await attachStep(w, {
+      attach: run.outputs.attach ?? "",
+      assets: "dist/wash-x86_64-*",
+    });
+    expect(linuxAgain.exitCode, linuxAgain.stdout).toBe(0);
+    expect(linuxAgain.outputs.attached).toBe("0");
     expect(mac.outputs.attached).toBe("2");
     expect(w.github.releases.find((item) => item.tagName === "v2.1.0")?.draft).toBe(true);
     const publish = await attachStep(w, { attach: run.outputs.attach ?? "", publish: "true" });
