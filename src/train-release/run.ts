@@ -9,6 +9,7 @@ import {
   type Marker,
   markerName,
   type Reason,
+  type RecordedComponent,
   readMarker,
   readMarkers,
   trainTags,
@@ -20,7 +21,7 @@ import type { PullRequest, TrainRemote } from "./remote.ts";
 import { idle, type TrainResult } from "./result.ts";
 import { decideSchedule } from "./schedule.ts";
 import { decideTrain, type Train, trainFromMarker } from "./train.ts";
-import { type DepartureContext, inspectTrain, type TrainState } from "./train-state.ts";
+import { type DepartureContext, inspectTrain, type TrainState, untouched } from "./train-state.ts";
 import { isGreater, type ManualBump } from "./versions.ts";
 import type { ChecksVerdict } from "./wait-for.ts";
 
@@ -98,7 +99,7 @@ export async function runTrain(
     deps.git.tagMessages(config.markerPrefix),
     config.markerPrefix,
   );
-  const rebuild = (marker: Marker) =>
+  const rebuild = async (marker: Marker) =>
     trainFromMarker(deps.git, config, marker, {
       repositoryUrl: inputs.repositoryUrl,
       slot: marker.record.slot,
@@ -106,7 +107,7 @@ export async function runTrain(
   // A re-run of the run that took a marker: that train, whatever the clock says now.
   const own = markers.findLast((marker) => marker.record.run === inputs.runId);
   if (own) {
-    const train = rebuild(own);
+    const train = await rebuild(own);
     const state = await inspectTrain(context, train);
     if (inputs.dryRun || state.published || state.departed || state.abandoned) {
       return report(context, train, state, own.record.reason, state.departed);
@@ -116,7 +117,7 @@ export async function runTrain(
   const latest = markers.at(-1);
   let pending: { train: Train; state: TrainState } | undefined;
   if (latest) {
-    const train = rebuild(latest);
+    const train = await rebuild(latest);
     const state = await inspectTrain(context, train);
     if (!state.abandoned && !state.published && !state.awaitingMerge) {
       if (inputs.dryRun)
@@ -149,11 +150,11 @@ export async function runTrain(
   const { slot, departsAt, reason } = decided;
   const marker = markerName(config.markerPrefix, slot);
   const taken = markers.find((known) => known.tag === marker);
-  if (taken) return alreadyDeparted(context, rebuild(taken));
+  if (taken) return alreadyDeparted(context, await rebuild(taken));
   const cutoff =
     reason === "forced" ? deps.git.resolve("HEAD") : deps.git.commitAtCutoff("HEAD", departsAt);
   if (!cutoff) return idle(slot, "no-changes", `no commit exists before the departure of ${slot}`);
-  const plan = planRelease(deps.git, config, cutoff, manualRequest(inputs), {
+  const plan = await planRelease(deps.git, config, cutoff, manualRequest(inputs), {
     trainTags: trainTagCommits(deps.git, markers),
   });
   for (const item of plan.components) {
@@ -167,7 +168,6 @@ export async function runTrain(
   if (pending && overlaps(pending.train, plan) && config.pendingRelease === "wait") {
     return awaitingEarlier(context, pending, slot);
   }
-  await refuseTagConflicts(context, plan);
   const train = decideTrain(
     deps.git,
     config,
@@ -181,6 +181,7 @@ export async function runTrain(
     },
     { repositoryUrl: inputs.repositoryUrl, slot },
   );
+  await refuseTagConflicts(context, train);
   if (inputs.dryRun) return dryRun(inputs, config, deps, train);
   const won = await deps.remote.createAnnotatedTag(marker, cutoff, JSON.stringify(train.record), {
     ...config.commit.author,
@@ -189,13 +190,13 @@ export async function runTrain(
   if (won !== "created") {
     return raceLost(
       context,
-      rebuild({ tag: marker, record: readMarker(won.message, marker) }),
+      await rebuild({ tag: marker, record: readMarker(won.message, marker) }),
       deps,
     );
   }
   context.writes.push(`create departure marker ${marker} at ${cutoff.slice(0, 12)}`);
   deps.log(`took the departure marker ${marker} at ${cutoff}`);
-  const result = await carryOut(context, train, reason);
+  const result = await carryOut(context, train, reason, untouched());
   if (pending && overlaps(pending.train, plan)) await supersede(context, pending, train, result);
   return result;
 }
@@ -373,16 +374,23 @@ async function supersede(
  * Refuses, before the marker is taken, a version whose tag exists already: the train would stop
  * half-way otherwise. The API is asked for each tag this clone does not have.
  */
-async function refuseTagConflicts(context: DepartureContext, plan: ReleasePlan): Promise<void> {
+async function refuseTagConflicts(context: DepartureContext, train: Train): Promise<void> {
   const local = context.git.allTags();
-  for (const item of plan.departing) {
-    const existing = local.get(item.tag) ?? (await context.remote.getTag(item.tag))?.commit;
-    if (existing === undefined) continue;
-    const release = (await context.remote.releases([item.tag])).get(item.tag);
+  const remote = new Set(await context.remote.listTags(""));
+  for (const item of train.record.components) {
+    for (const tag of [item.tag, ...item.extraTags]) {
+      if (!local.has(tag) && !remote.has(tag)) continue;
+      const existing = local.get(tag) ?? (await context.remote.getTag(tag))?.commit;
+      await refuse(item, tag, existing ?? "(unknown)");
+    }
+  }
+
+  async function refuse(item: RecordedComponent, tag: string, existing: string) {
+    const release = (await context.remote.releases([tag])).get(tag);
     throw new ConfigurationError(
-      `tag ${item.tag} already exists at ${existing}, so ${item.name} ${item.version} cannot be released; nothing was written. ` +
+      `tag ${tag} already exists at ${existing}, so ${item.name} ${item.version} cannot be released; nothing was written. ` +
         (release && !release.draft
-          ? `${item.tag} is a published release: release another version (dispatch the train with the version input)`
+          ? `${tag} is a published release: release another version (dispatch the train with the version input)`
           : `release another version (dispatch the train with the version input), or delete the tag if nothing uses it`),
     );
   }
@@ -437,7 +445,7 @@ async function dryRun(
   context.writes.push(
     `create departure marker ${train.marker} at ${train.record.cutoff.slice(0, 12)}`,
   );
-  const result = await carryOut(context, train, train.record.reason);
+  const result = await carryOut(context, train, train.record.reason, untouched());
   return {
     ...result,
     departed: false,

@@ -19,7 +19,7 @@ function problems(text: string): string[] {
 }
 
 describe(".github/train.yml through the suite's config loader", () => {
-  it("reports every problem of the schema at once, each at its line and column", () => {
+  it("reports every problem of the schema at once, each at its line and column", async () => {
     const text = [
       "schedule:",
       "  anchor: 2026-05-05",
@@ -44,7 +44,7 @@ describe(".github/train.yml through the suite's config loader", () => {
     ]);
   });
 
-  it("then every problem of meaning at once: dates, whole days, zones, windows and templates", () => {
+  it("then every problem of meaning at once: dates, whole days, zones, windows and templates", async () => {
     const text = [
       "schedule:",
       "  anchor: 2026-02-30",
@@ -67,7 +67,7 @@ describe(".github/train.yml through the suite's config loader", () => {
     ]);
   });
 
-  it("reads the one duration grammar and the new settings with their defaults", () => {
+  it("reads the one duration grammar and the new settings with their defaults", async () => {
     const config = parseTrainConfig(
       ".github/train.yml",
       `${TRAIN_YML.replace("catch-up: 2d", "catch-up: 1h30m")}wait-for:\n  checks: status-gate\n  poll-interval: 90s\ncomponents:\n  - path: .\n    extra-tags: ["runtime-operator/v{version}", "v{major}"]\n    assets: dist/*\n`,
@@ -113,13 +113,13 @@ describe("a manifest that is not TOML", () => {
       message: "fix: broken manifest",
       files: { "crates/macros/Cargo.toml": '[package]\nname = "macros"\nversion = "0.3.1\n' },
     });
-    expect(() =>
+    await expect(
       planRelease(
         new LocalGit(repo.path),
         parseTrainConfig(".github/train.yml", TRAIN_YML),
         repo.head(),
       ),
-    ).toThrow(/^crates\/macros\/Cargo\.toml:3:\d+: not valid TOML: /);
+    ).rejects.toThrow(/^crates\/macros\/Cargo\.toml:3:\d+: not valid TOML: /);
     const run = await runCli([
       "train",
       "plan",
