@@ -8,6 +8,9 @@ import { disposeTemplate, TRAIN_YML, wasmcloudCopy } from "./repos.ts";
 
 afterAll(disposeTemplate);
 
+const planAt = (repo: string) =>
+  runCli(["train", "plan", "--repo", repo, "--now", "2026-12-01T16:00:00Z"]);
+
 function problems(text: string): string[] {
   try {
     parseTrainConfig(".github/train.yml", text);
@@ -91,14 +94,7 @@ describe(".github/train.yml through the suite's config loader", () => {
   it("refuses a period beyond ten years with exit 2 at its line, never a stack", async () => {
     using repo = wasmcloudCopy();
     repo.write({ ".github/train.yml": "schedule:\n  anchor: 2026-05-05\n  every: 99999999999d\n" });
-    const run = await runCli([
-      "train",
-      "plan",
-      "--repo",
-      repo.path,
-      "--now",
-      "2026-12-01T16:00:00Z",
-    ]);
+    const run = await planAt(repo.path);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toBe(
       "status-gate train: .github/train.yml:3:10: schedule.every: is '99999999999d', longer than ten years; use a duration such as 90s, 15m, 2h, 2d, 1w or 1h30m\n",
@@ -120,14 +116,7 @@ describe("a manifest that is not TOML", () => {
         repo.head(),
       ),
     ).rejects.toThrow(/^crates\/macros\/Cargo\.toml:3:\d+: not valid TOML: /);
-    const run = await runCli([
-      "train",
-      "plan",
-      "--repo",
-      repo.path,
-      "--now",
-      "2026-12-01T16:00:00Z",
-    ]);
+    const run = await planAt(repo.path);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(
       /^status-gate train: crates\/macros\/Cargo\.toml:3:\d+: not valid TOML: /,

@@ -59,6 +59,25 @@ describe("a train's record", () => {
         { name: "http-hello", tag: "http-hello-v0.2.1", extraTags: [], floatingTags: [] },
       ],
     });
+    // A candidate moves no floating tag.
+    const candidate = decideTrain(
+      git,
+      config,
+      await planRelease(git, config, git.resolve("HEAD"), { bump: "rc" }),
+      {
+        slot: "run-9",
+        departsAt: new Date("2026-12-02T10:00:00Z"),
+        reason: "forced",
+        run: "9",
+        attempt: 1,
+      },
+      { ...notes, slot: "run-9" },
+    );
+    expect(candidate.record.components[0]).toMatchObject({
+      version: "2.1.0-rc.1",
+      extraTags: ["runtime-operator/v2.1.0-rc.1"],
+      floatingTags: [],
+    });
     const clone = mkdtempSync(join(tmpdir(), "sg-clone-"));
     try {
       execFileSync("git", ["clone", "--quiet", "--no-local", repo.path, clone]);

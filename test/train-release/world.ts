@@ -11,6 +11,7 @@ import {
   type RepositoryState,
   startGitHubSimulator,
 } from "../harness/github-sim/index.ts";
+import type { PullRequestRecord } from "../harness/github-sim/state-records.ts";
 
 /**
  * A checkout, its `origin` (a bare repository) and the GitHub simulator, kept in step the way
@@ -150,13 +151,7 @@ done
       }
       const sha = repo.head();
       await landOnMain(sha);
-      Object.assign(pull, {
-        state: "closed",
-        merged: true,
-        mergedAt: github.simulator.now(),
-        closedAt: github.simulator.now(),
-        mergeCommitSha: sha,
-      });
+      closeAsMerged(github, pull, sha);
       repo.git("checkout", "--quiet", "main");
       return sha;
     },
@@ -240,12 +235,16 @@ function markMerged(origin: string, github: RepositoryState, branch: string, sha
     } catch {
       continue;
     }
-    Object.assign(pull, {
-      state: "closed",
-      merged: true,
-      mergedAt: github.simulator.now(),
-      closedAt: github.simulator.now(),
-      mergeCommitSha: sha,
-    });
+    closeAsMerged(github, pull, sha);
   }
+}
+
+function closeAsMerged(github: RepositoryState, pull: PullRequestRecord, sha: string): void {
+  Object.assign(pull, {
+    state: "closed",
+    merged: true,
+    mergedAt: github.simulator.now(),
+    closedAt: github.simulator.now(),
+    mergeCommitSha: sha,
+  });
 }
