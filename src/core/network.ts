@@ -1,5 +1,5 @@
 import { Agent as HttpAgent, setGlobalProxyFromEnv } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
+import type { Agent as HttpsAgent } from "node:https";
 
 /**
  * Self-hosted runners behind a proxy set `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` (in either
@@ -28,12 +28,31 @@ export function useProxyFromEnvironment(env: NodeJS.ProcessEnv = process.env): v
   if (proxyEnv) setGlobalProxyFromEnv(proxyEnv);
 }
 
+type AgentOptions = { keepAlive?: boolean; maxSockets?: number };
+
 /** Keep-alive agents that go through the runner's proxy when one is set. */
 export function proxiedAgents(
-  options: { keepAlive?: boolean; maxSockets?: number } = {},
+  options: AgentOptions = {},
   env: NodeJS.ProcessEnv = process.env,
 ): { http: HttpAgent; https: HttpsAgent } {
+  return {
+    http: proxiedAgent("http:", options, env),
+    https: proxiedAgent("https:", options, env) as HttpsAgent,
+  };
+}
+
+/**
+ * One such agent for a URL's protocol. `node:https` (and TLS with it) is loaded only for an
+ * `https:` URL, which keeps it off the path of a process that must start fast (the gate).
+ */
+export function proxiedAgent(
+  protocol: string,
+  options: AgentOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): HttpAgent | HttpsAgent {
   const proxyEnv = proxyEnvironment(env);
   const settings = { keepAlive: true, ...options, ...(proxyEnv ? { proxyEnv } : {}) };
-  return { http: new HttpAgent(settings), https: new HttpsAgent(settings) };
+  if (protocol !== "https:") return new HttpAgent(settings);
+  const { Agent } = process.getBuiltinModule("node:https") as typeof import("node:https");
+  return new Agent(settings);
 }

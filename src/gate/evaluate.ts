@@ -1,4 +1,4 @@
-import { judgeRuns, ownSuites, type RunsVerdict } from "./finished-runs.ts";
+import { judgeRuns, ownSuites, type RunsVerdict, runName } from "./finished-runs.ts";
 import type { RuleDecision } from "./plan.ts";
 import { GITHUB_ACTIONS_APP_ID, pinsActions, type Rule } from "./rules.ts";
 import type { CheckRunRecord, Snapshot, StatusRecord, WorkflowRunRecord } from "./snapshot.ts";
@@ -75,6 +75,7 @@ export function evaluateRules(
   );
   const statuses = latestStatuses(snapshot.statuses, context);
   const own = ownSuites(snapshot, { runId: context.selfRunId, checkRunId: context.selfCheckRunId });
+  const onlyIgnored = waitingOnlyForIgnored(snapshot, runsBySuite, context);
   return decisions.map((decision) => {
     if (!decision.applies) {
       return { rule: decision.rule, decision, state: "not-required", checks: [], detail: "" };
@@ -82,10 +83,18 @@ export function evaluateRules(
     const matched = checkRuns.filter((run) =>
       runMatches(decision.rule, run, runsBySuite.get(run.suiteId ?? -1)),
     );
-    const owners = judgeRuns(decision.rule, matched, snapshot, runsBySuite, own);
+    const red = (run: CheckRunRecord) => {
+      const outcome = completedOutcome(decision, run);
+      return outcome === "failure" || outcome === "tolerated";
+    };
+    const owners = judgeRuns(decision.rule, matched, red, {
+      runsBySuite,
+      ownSuites: own,
+      waitingOnlyForIgnored: onlyIgnored,
+    });
     const checks = [
       ...matched.map((run) =>
-        fromCheckRun(decision.rule, run, runsBySuite.get(run.suiteId ?? -1), context),
+        fromCheckRun(decision, run, runsBySuite.get(run.suiteId ?? -1), context),
       ),
       ...(acceptsStatuses(decision.rule)
         ? statuses
@@ -99,13 +108,16 @@ export function evaluateRules(
 
 /**
  * Workflow runs that still count, by check suite id. Of several runs of one workflow for one
- * event on this commit only the newest counts (the others were superseded); runs of the same
- * workflow for different events (push and pull_request) all count, so one red is never hidden.
+ * event and the same pull requests on this commit only the newest counts (the others were
+ * superseded); runs of the same workflow for different events (push and pull_request) or for
+ * different pull requests (two pull requests from one branch to two bases) all count, so one
+ * red is never hidden by another's green.
  */
 function currentWorkflowRuns(runs: readonly WorkflowRunRecord[]): Map<number, WorkflowRunRecord> {
   const newest = new Map<string, WorkflowRunRecord>();
   for (const run of runs) {
-    const key = `${run.path}\u0000${run.event}`;
+    const pulls = [...run.pullRequests].sort((a, b) => a - b).join(",");
+    const key = `${run.path}\u0000${run.event}\u0000${pulls}`;
     const known = newest.get(key);
     if (
       !known ||
@@ -134,18 +146,66 @@ function countedCheckRuns(
     if (run.suiteId !== undefined && !runsBySuite.has(run.suiteId))
       supersededSuites.add(run.suiteId);
   }
-  const latest = new Map<string, CheckRunRecord>();
-  for (const run of runs) {
-    if (run.id === context.selfCheckRunId) continue;
-    if (context.ignore.some((ignored) => ignored(run.name))) continue;
-    if (run.suiteId !== undefined && supersededSuites.has(run.suiteId)) continue;
-    // A matrix cancelled before expansion leaves names like `test (${{ matrix.os }})`.
-    if (run.conclusion === "cancelled" && run.name.includes("${{")) continue;
+  const kept = runs.filter(
+    (run) =>
+      run.id !== context.selfCheckRunId &&
+      !context.ignore.some((ignored) => ignored(run.name)) &&
+      !(run.suiteId !== undefined && supersededSuites.has(run.suiteId)),
+  );
+  const newestByName = new Map<string, CheckRunRecord>();
+  for (const run of kept) {
     const key = `${run.appId}\u0000${run.suiteId}\u0000${run.name}`;
-    const known = latest.get(key);
-    if (!known || run.id > known.id) latest.set(key, run);
+    const known = newestByName.get(key);
+    if (!known || run.id > known.id) newestByName.set(key, run);
   }
-  return [...latest.values()];
+  return kept.filter((run) => {
+    const newest = newestByName.get(`${run.appId}\u0000${run.suiteId}\u0000${run.name}`);
+    if (newest === run) return true;
+    // Another app's suite is written only by that app: its newest check of a name is its word.
+    if (run.appId !== GITHUB_ACTIONS_APP_ID) return false;
+    // In a workflow run's suite any job's token may add a check of any name, so a later green of
+    // the same name hides a red one only when the red one belongs to an earlier attempt.
+    return !earlierAttempt(run, runsBySuite.get(run.suiteId ?? -1));
+  });
+}
+
+/**
+ * Whether a check run finished before its workflow run's latest attempt began: it belongs to an
+ * attempt that a re-run replaced. GitHub re-runs a job in the same check suite.
+ */
+function earlierAttempt(run: CheckRunRecord, owner: WorkflowRunRecord | undefined): boolean {
+  if (!owner || owner.attempt <= 1 || run.status !== "completed") return false;
+  const completed = parseTime(run.completedAt);
+  const attemptStarted = parseTime(owner.runStartedAt);
+  return completed !== undefined && attemptStarted !== undefined && completed <= attemptStarted;
+}
+
+/**
+ * Unfinished runs whose unfinished check runs are all ones never waited for (the gate's own,
+ * ignored names). A run whose checks have all completed is between jobs, and is waited for.
+ */
+function waitingOnlyForIgnored(
+  snapshot: Snapshot,
+  runsBySuite: ReadonlyMap<number, WorkflowRunRecord>,
+  context: EvaluationContext,
+): Set<number> {
+  const checksBySuite = new Map<number, CheckRunRecord[]>();
+  for (const check of snapshot.checkRuns) {
+    if (check.suiteId === undefined) continue;
+    const list = checksBySuite.get(check.suiteId) ?? [];
+    list.push(check);
+    checksBySuite.set(check.suiteId, list);
+  }
+  const runs = new Set<number>();
+  for (const [suiteId, run] of runsBySuite) {
+    const unfinished = (checksBySuite.get(suiteId) ?? []).filter((c) => c.status !== "completed");
+    const neverWaitedFor = (check: CheckRunRecord) =>
+      check.id === context.selfCheckRunId || context.ignore.some((ignored) => ignored(check.name));
+    if (run.status !== "completed" && unfinished.length > 0 && unfinished.every(neverWaitedFor)) {
+      runs.add(run.id);
+    }
+  }
+  return runs;
 }
 
 /** The newest status per context (a context is re-posted as it moves from pending to done). */
@@ -178,7 +238,7 @@ function acceptsStatuses(rule: Rule): boolean {
 }
 
 function fromCheckRun(
-  rule: Rule,
+  decision: RuleDecision,
   run: CheckRunRecord,
   workflowRun: WorkflowRunRecord | undefined,
   context: EvaluationContext,
@@ -192,7 +252,7 @@ function fromCheckRun(
     name: run.name,
     conclusion: done ? (run.conclusion ?? "unknown") : run.status,
     outcome: done
-      ? completedOutcome(rule, run)
+      ? completedOutcome(decision, run)
       : run.status === "in_progress"
         ? "running"
         : "queued",
@@ -209,11 +269,14 @@ function fromCheckRun(
   };
 }
 
-/** The allow-list: success, then what the rule allows; anything else, unknown included, fails. */
-function completedOutcome(rule: Rule, run: CheckRunRecord): Outcome {
+/**
+ * The allow-list: success, then what the rule allows on this event; anything else, unknown
+ * included, fails.
+ */
+function completedOutcome(decision: RuleDecision, run: CheckRunRecord): Outcome {
   if (run.conclusion === "success") return "success";
-  if ((rule.allow as readonly string[]).includes(run.conclusion ?? "")) return "allowed";
-  if (rule.mayFail(run.name)) return "tolerated";
+  if ((decision.allow as readonly string[]).includes(run.conclusion ?? "")) return "allowed";
+  if (decision.rule.mayFail(run.name)) return "tolerated";
   return "failure";
 }
 
@@ -290,7 +353,7 @@ function stateOf(
   if (broken && rule.workflow !== undefined) {
     return result(
       "failed",
-      `workflow run ${run(broken)} concluded ${describeConclusion(broken.conclusion ?? "unknown")} without a ${rule.check ?? rule.job} job`,
+      `workflow run ${runName(broken)} concluded ${describeConclusion(broken.conclusion ?? "unknown")} without a ${rule.check ?? rule.job} job`,
     );
   }
   if (
@@ -318,7 +381,7 @@ function likelyCause(
 ) {
   if (rule.workflow !== undefined) {
     if (broken) {
-      return `workflow run ${run(broken)} concluded ${describeConclusion(broken.conclusion ?? "unknown")}`;
+      return `workflow run ${runName(broken)} concluded ${describeConclusion(broken.conclusion ?? "unknown")}`;
     }
     if (runs.length === 0) {
       return `no run of ${rule.workflow} on this commit (a branch or paths filter, [skip ci], a disabled workflow, or a YAML error)`;
@@ -329,13 +392,9 @@ function likelyCause(
   const unstarted = runs.filter((candidate) => candidate.conclusion === "startup_failure");
   const also =
     unstarted.length > 0
-      ? `; ${unstarted.map(run).join(", ")} could not start (often a YAML error)`
+      ? `; ${unstarted.map(runName).join(", ")} could not start (often a YAML error)`
       : "";
   return `no check run or status of that name (a workflow skipped by a branch or paths filter, [skip ci], a disabled workflow, a YAML error, or a renamed job${also})`;
-}
-
-function run(record: WorkflowRunRecord): string {
-  return `${record.name || record.path} #${record.runNumber}`;
 }
 
 export function describeConclusion(conclusion: string): string {

@@ -52,10 +52,29 @@ describe("status-gate gate plan", () => {
     expect(run.stderr).toBe("");
     expect(run.exitCode).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({
+      base,
+      head: repo.head(),
+      changedFiles: 3,
+      source: `git diff ${base.slice(0, 7)}...${repo.head().slice(0, 7)}`,
       required: [
-        { rule: "api", reason: "crates/api/src/lib.rs matches crates/api/**" },
-        { rule: "docs", reason: "docs/my guide.md matches docs/**" },
-        { rule: "lint", reason: "always (the rule has no paths)" },
+        {
+          rule: "api",
+          reason: "crates/api/src/lib.rs matches crates/api/**",
+          files: ["crates/api/src/lib.rs"],
+          fileCount: 1,
+        },
+        {
+          rule: "docs",
+          reason: "docs/my guide.md matches docs/**",
+          files: ["docs/my guide.md"],
+          fileCount: 1,
+        },
+        {
+          rule: "lint",
+          reason: "always (the rule has no paths)",
+          files: ["crates/api/src/lib.rs", "crates/core.rs", "docs/my guide.md"],
+          fileCount: 3,
+        },
       ],
       notRequired: [],
     });
@@ -83,7 +102,7 @@ describe("status-gate gate plan", () => {
       cwd: repo.path,
     });
     expect(bad.exitCode).toBe(2);
-    expect(bad.stderr).toMatch(/bad\.yml:3:\d+: rules\.0: unknown key 'when'/);
+    expect(bad.stderr).toMatch(/^status-gate gate: bad\.yml:3:5: rules\[0\]: unknown key 'when'/);
     const unknown = await runCli(["gate", "plan", "--base", "no-such-branch"], { cwd: repo.path });
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toMatch(/--base 'no-such-branch' is not a commit/);
