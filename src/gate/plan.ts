@@ -74,15 +74,15 @@ export function planRules(
       fileCount: covered.length,
       allow: allowedOn(rule, context.event),
     });
-    if (rule.events && !rule.events.includes(context.event)) {
-      return decision(
-        false,
-        `required only on ${rule.events.join(", ")}; this is ${context.event || "no event"}`,
-      );
-    }
-    if (everything) return decision(true, everything);
+    // A label forces the rule on whatever changed, on any event; `events` limits the rest, and
+    // comes before "everything applies" so that a workflow edit on a pull request does not
+    // require a job its workflow runs on push only.
     const label = rule.labels.find((name) => context.labels.includes(name));
     if (label !== undefined) return decision(true, `the pull request has the label '${label}'`);
+    if (rule.events && !rule.events.includes(context.event)) {
+      return decision(false, notOnThisEvent(rule, context.event));
+    }
+    if (everything) return decision(true, everything);
     if (rule.paths.length === 0) return decision(true, "always (the rule has no paths)");
     const first = covered[0];
     if (first !== undefined) {
@@ -174,6 +174,11 @@ function lowerBound(sorted: readonly string[], value: string): number {
     else high = middle;
   }
   return low;
+}
+
+function notOnThisEvent(rule: Rule, event: string): string {
+  const labels = rule.labels.map((label) => `'${label}'`).join(" or ");
+  return `required only on ${rule.events?.join(", ")}${labels ? ` or with the label ${labels}` : ""}; this is ${event || "no event"}`;
 }
 
 function nothingMatched(rule: Rule, changedCount: number): string {

@@ -66,6 +66,34 @@ describe("checks mode: polling, events and the verdict (against the simulator)",
     ]);
   });
 
+  it("charges at most 3 requests in the first poll cycle of a PR that does not settle, and none later", async () => {
+    await using s = await gateScenario();
+    workflowWithJobs(s.github, s.head, CI, { lint: "success" });
+    const { jobs } = workflowWithJobs(s.github, s.head, WASH, { "check (ubuntu)": null });
+    s.onPoll((poll) => {
+      if (poll === 6) {
+        s.github.updateJob(jobs[0]?.id as number, { conclusion: "success" });
+        settleRuns(s.github);
+      }
+    });
+    const run = await s.gate();
+    expect(run.outputs.result).toBe("success");
+    // A poll cycle starts with the workflow runs; the head check (pulls/get) ends it.
+    const starts = s.sim.requests
+      .map((r, index) => (r.operationId === "actions/list-workflow-runs-for-repo" ? index : -1))
+      .filter((index) => index >= 0);
+    const cycles = starts.map((start, n) => s.sim.requests.slice(start, starts[n + 1]));
+    const charged = (cycle: typeof s.sim.requests) => cycle.filter((r) => !r.conditional);
+    expect(charged(cycles[0] ?? []).map((r) => r.operationId)).toEqual([
+      "actions/list-workflow-runs-for-repo",
+      "repos/get-combined-status-for-ref",
+      "checks/list-for-ref",
+    ]);
+    // The head check asked whether the pull request changed since the event: a free 304.
+    expect(cycles[0]?.find((r) => r.operationId === "pulls/get")?.conditional).toBe(true);
+    for (const cycle of cycles.slice(1, 5)) expect(charged(cycle)).toEqual([]);
+  });
+
   it("retries a failed API call and, when it keeps failing, is red with the reason", async () => {
     await using s = await gateScenario({ files: { "src/main.rs": "x\n" } });
     workflowWithJobs(s.github, s.head, CI, { lint: "success" });
