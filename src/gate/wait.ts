@@ -1,5 +1,6 @@
 import { formatDuration } from "../core/duration.ts";
 import { ApiError, type GitHubApi, UNCHANGED } from "./api.ts";
+import { parseTime } from "./counted.ts";
 import {
   type EvaluationContext,
   evaluateRules,
@@ -238,8 +239,8 @@ async function headMoved(options: WaitOptions): Promise<string | undefined> {
 }
 
 function httpDate(iso: string | undefined): string | undefined {
-  const time = iso === undefined ? Number.NaN : Date.parse(iso);
-  return Number.isNaN(time) ? undefined : new Date(time).toUTCString();
+  const time = parseTime(iso);
+  return time === undefined ? undefined : new Date(time).toUTCString();
 }
 
 /** An API failure after retries is never a verdict on the checks: it is red, with the reason. */

@@ -39,11 +39,11 @@ async function noCheckout(options: { base: CommitContents; head: CommitContents 
     github,
     base,
     head: headCommit.sha,
-    async gate(inputs: Record<string, string> = {}) {
+    async gate(inputs: Record<string, string> = {}, eventName = "pull_request") {
       const run = await runAction({
         action: ".",
         event: {
-          name: "pull_request",
+          name: eventName,
           payload: {
             action: "synchronize",
             number: pull.number,
@@ -119,6 +119,20 @@ describe("checks mode without a checkout: the rules come from the base branch vi
     expect(rulesReads(s.sim)).toEqual([s.base]);
     expect(run.summary).toMatch(/the rules file/i);
     expect(errorOf(run)).toMatch(/Still missing at the 1s timeout: wash .*docs/);
+  });
+
+  it("runs from pull_request_target without a checkout and posts the verdict on the PR's head", async () => {
+    await using s = await noCheckout({
+      base: { [RULES_PATH]: RULES, "docs/guide.md": "old\n" },
+      head: { "docs/guide.md": "new\n" },
+    });
+    workflowWithJobs(s.github, s.head, CI, { lint: "success" });
+    workflowWithJobs(s.github, s.head, DOCS, { docs: "success" });
+    const run = await s.gate({ "verdict-check": "status-gate" }, "pull_request_target");
+    expect(run.outputs.result).toBe("success");
+    expect(rulesReads(s.sim)).toEqual([s.base]);
+    const verdict = s.github.checkRuns.find((check) => check.name === "status-gate");
+    expect(verdict).toMatchObject({ headSha: s.head, status: "completed", conclusion: "success" });
   });
 
   it("with no rules file on the base, holds a PR that adds one to every check on its head", async () => {
