@@ -49,21 +49,9 @@ export function compilePaths(patterns: readonly string[]): PathMatcher {
   };
 }
 
-/**
- * One glob as a test; braces expand into alternatives. A literal every match must contain
- * (`c5-x` of `**\/c5-x/**`) is checked first with `includes`, which rejects most paths far
- * faster than any matcher.
- */
+/** One glob as a test; braces expand into alternatives. */
 export function compilePath(pattern: string): Test {
-  const expanded = expand(pattern);
-  const test = anyOf(expanded.map(compileExpanded));
-  const literals = expanded.map(longestLiteral);
-  if (literals.some((literal) => literal.length < 2)) return test;
-  if (literals.length === 1) {
-    const literal = literals[0] as string;
-    return (path) => path.includes(literal) && test(path);
-  }
-  return (path) => literals.some((literal) => path.includes(literal)) && test(path);
+  return anyOf(expand(pattern).map(compileExpanded));
 }
 
 /**
@@ -109,8 +97,27 @@ function collapseGlobstars(glob: string): string {
 
 const MAGIC = /[*?[\\]|[@!+]\(/;
 
+/**
+ * A brace-free glob as a test. The literal runs every match must contain (`x`, `y` and `.rs` of
+ * `**\/x/**\/y/*.rs`) are checked first with `includes`, which rejects most paths far faster
+ * than any matcher.
+ */
 function compileExpanded(glob: string): Test {
   if (!MAGIC.test(glob)) return (path) => path === glob;
+  const test = matcherOf(glob);
+  const runs = requiredRuns(glob);
+  if (runs.length === 0) return test;
+  return (path) => runs.every((run) => path.includes(run)) && test(path);
+}
+
+/** Every run of plain characters of a glob, longest first; none when classes, escapes or extglobs could hide one. */
+function requiredRuns(glob: string): string[] {
+  if (/[[\\]|[@!+*?]\(/.test(glob)) return [];
+  const runs = glob.split(/[*?/]+/).filter((run) => run.length > 0);
+  return [...new Set(runs)].sort((a, b) => b.length - a.length);
+}
+
+function matcherOf(glob: string): Test {
   const segments = glob.split("/");
   const bounded =
     segments.filter((segment) => segment === "**").length <= 1 &&
@@ -206,7 +213,7 @@ function backwardsRange(glob: string): string | undefined {
 
 function requiredLiterals(patterns: readonly string[]): string[] | undefined {
   const literals = patterns.flatMap((pattern) => braceExpand(pattern, OPTIONS)).map(longestLiteral);
-  return literals.some((literal) => literal.length < 2) ? undefined : [...new Set(literals)];
+  return literals.some((literal) => literal.length === 0) ? undefined : [...new Set(literals)];
 }
 
 /** The longest run of plain characters inside one path segment: every match holds it verbatim. */

@@ -125,13 +125,24 @@ interface PathIndex {
 
 /**
  * The changed paths a rule could match: those under its literal prefixes (a binary search), else
- * those holding one of its literals (one `indexOf` scan per literal), else all of them.
+ * those holding one of its literals (one `indexOf` scan per literal, given up when a literal is in
+ * too many paths to narrow them down), else all of them.
  */
 function candidates(rule: Rule, index: PathIndex): Iterable<string> {
   const { prefixes, literals } = rule.matchesPath;
-  if (prefixes) return new Set(prefixes.flatMap((prefix) => underPrefix(index.sorted, prefix)));
-  if (literals) return new Set(literals.flatMap((literal) => holding(index.joined, literal)));
-  return index.sorted;
+  if (prefixes) {
+    const under = prefixes.map((prefix) => underPrefix(index.sorted, prefix));
+    return under.length === 1 ? (under[0] as string[]) : new Set(under.flat());
+  }
+  if (!literals) return index.sorted;
+  const limit = Math.max(64, index.paths.length >> 3);
+  const holders: string[][] = [];
+  for (const literal of literals) {
+    const found = holding(index.joined, literal, limit);
+    if (!found) return index.sorted;
+    holders.push(found);
+  }
+  return holders.length === 1 ? (holders[0] as string[]) : new Set(holders.flat());
 }
 
 /** The changed paths a rule's globs cover, sorted; every changed path for a rule without paths. */
@@ -154,9 +165,11 @@ function underPrefix(sorted: readonly string[], prefix: string): string[] {
   return found;
 }
 
-function holding(joined: string, literal: string): string[] {
+/** The paths holding a literal, each once; undefined when more than `limit` do. */
+function holding(joined: string, literal: string, limit: number): string[] | undefined {
   const found: string[] = [];
   for (let at = joined.indexOf(literal); at >= 0; ) {
+    if (found.length >= limit) return undefined;
     const start = joined.lastIndexOf("\0", at) + 1;
     const end = joined.indexOf("\0", at);
     found.push(joined.slice(start, end));
