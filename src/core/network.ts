@@ -1,5 +1,14 @@
-import { Agent as HttpAgent, setGlobalProxyFromEnv } from "node:http";
+import type { Agent as HttpAgent } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
+
+/**
+ * `node:http` and `node:https` as CommonJS objects: importing them as ES modules builds a namespace
+ * of every export, which loads TLS, crypto and undici (tens of milliseconds) in a process that
+ * must start fast (the gate sends its first request before anything else loads).
+ */
+function builtin<T>(name: "node:http" | "node:https"): T {
+  return process.getBuiltinModule(name) as T;
+}
 
 /**
  * Self-hosted runners behind a proxy set `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` (in either
@@ -25,7 +34,7 @@ export function proxyEnvironment(
 /** Points `fetch` and `http(s).request` without an agent of their own at the runner's proxy. */
 export function useProxyFromEnvironment(env: NodeJS.ProcessEnv = process.env): void {
   const proxyEnv = proxyEnvironment(env);
-  if (proxyEnv) setGlobalProxyFromEnv(proxyEnv);
+  if (proxyEnv) builtin<typeof import("node:http")>("node:http").setGlobalProxyFromEnv(proxyEnv);
 }
 
 type AgentOptions = { keepAlive?: boolean; maxSockets?: number };
@@ -52,7 +61,8 @@ export function proxiedAgent(
 ): HttpAgent | HttpsAgent {
   const proxyEnv = proxyEnvironment(env);
   const settings = { keepAlive: true, ...options, ...(proxyEnv ? { proxyEnv } : {}) };
-  if (protocol !== "https:") return new HttpAgent(settings);
-  const { Agent } = process.getBuiltinModule("node:https") as typeof import("node:https");
+  const { Agent } = builtin<typeof import("node:https")>(
+    protocol === "https:" ? "node:https" : "node:http",
+  );
   return new Agent(settings);
 }

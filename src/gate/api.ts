@@ -1,4 +1,4 @@
-import { type Agent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import type { Agent, IncomingHttpHeaders } from "node:http";
 import { proxiedAgent } from "../core/network.ts";
 
 /**
@@ -203,8 +203,11 @@ export class GitHubApi {
       ...conditions,
     };
     if (payload) headers["content-type"] = "application/json";
-    // TLS costs startup time; load it only when the API is https (always, except in tests).
-    const request = url.protocol === "https:" ? (await import("node:https")).request : httpRequest;
+    // As CommonJS objects (ES namespaces of them load TLS and undici at once, see network.ts);
+    // TLS costs startup time, so node:https is loaded only when the API is https.
+    const { request } = process.getBuiltinModule(
+      url.protocol === "https:" ? "node:https" : "node:http",
+    ) as typeof import("node:http");
     // One keep-alive agent for the run: polls reuse their connection, through the proxy if set.
     this.agent ??= proxiedAgent(url.protocol) as Agent;
     const agent = this.agent;
