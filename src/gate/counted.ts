@@ -51,7 +51,10 @@ export function countedCheckRuns(
     (run) =>
       run.id !== context.selfCheckRunId &&
       !context.ignore.some((ignored) => ignored(run.name)) &&
-      !(run.suiteId !== undefined && supersededSuites.has(run.suiteId)),
+      !(run.suiteId !== undefined && supersededSuites.has(run.suiteId)) &&
+      // A matrix cancelled before it expanded leaves legs named `test (${{ matrix.os }})`: no
+      // job of that name ever ran. Their run's cancelled conclusion still counts (finished-runs.ts).
+      !(run.conclusion === "cancelled" && run.name.includes("${{")),
   );
   const newestByName = new Map<string, CheckRunRecord>();
   for (const run of kept) {

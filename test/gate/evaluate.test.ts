@@ -121,7 +121,7 @@ describe("which results count", () => {
     expect(stateOf(evaluations, "check").checks).toHaveLength(2);
   });
 
-  it("is red when a matrix leg was cancelled before its name expanded", () => {
+  it("is red when a matrix was cancelled before it expanded, without counting the unexpanded leg", () => {
     const run = wash();
     const evaluations = evaluate(
       [ALL[0]!],
@@ -134,6 +134,8 @@ describe("which results count", () => {
       }),
     );
     expect(stateOf(evaluations, "check").state).toBe("failed");
+    expect(stateOf(evaluations, "check").checks.map((c) => c.name)).toEqual(["check (ubuntu)"]);
+    expect(stateOf(evaluations, "check").detail).toMatch(/wash #1 \(cancelled\)/);
   });
 
   it("does not let one green hide one red from duplicate push and pull_request runs", () => {
