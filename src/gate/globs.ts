@@ -1,4 +1,5 @@
 import { braceExpand, Minimatch } from "minimatch";
+import { splitTopLevelCommas } from "../core/inputs.ts";
 import { escapeRegExp } from "../core/text.ts";
 
 /**
@@ -155,7 +156,7 @@ function braceGroupCount(body: string): number {
     const width = Math.abs(value(to) - value(from));
     return Math.floor(width / Math.max(1, Math.abs(Number(step)))) + 1;
   }
-  const options = topLevelSplit(body);
+  const options = splitTopLevelCommas(body);
   if (options.length === 1) return braceCount(body);
   return options.reduce((sum, option) => sum + braceCount(option), 0);
 }
@@ -169,24 +170,6 @@ function closingBrace(glob: string, open: number): number {
     else if (char === "}" && --depth === 0) return index;
   }
   return -1;
-}
-
-function topLevelSplit(body: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let index = 0; index < body.length; index++) {
-    const char = body[index];
-    if (char === "\\") index++;
-    else if (char === "{") depth++;
-    else if (char === "}") depth--;
-    else if (char === "," && depth === 0) {
-      parts.push(body.slice(start, index));
-      start = index + 1;
-    }
-  }
-  parts.push(body.slice(start));
-  return parts;
 }
 
 /** The first `z-a` inside a `[...]` class, which matches nothing. */

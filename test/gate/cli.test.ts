@@ -109,16 +109,19 @@ describe("status-gate gate plan", () => {
   });
 });
 
+/** A repository whose first commit holds `rules`, and its SHA. */
+function withRules(rules: string) {
+  const repo = createRepository();
+  const base = repo.commit({ message: "base", files: { ".github/status-gate.yml": rules } });
+  return { repo, base };
+}
+
 describe("status-gate gate plan reads the rules as the action does", () => {
   it("sees an edit of the rules file and plans with the base's rules, not the edited ones", async () => {
-    using repo = createRepository();
-    const base = repo.commit({
-      message: "base",
-      files: {
-        ".github/status-gate.yml":
-          'rules:\n  - id: docs\n    check: docs\n    paths: ["docs/**"]\n',
-      },
-    });
+    const { repo, base } = withRules(
+      'rules:\n  - id: docs\n    check: docs\n    paths: ["docs/**"]\n',
+    );
+    using _ = repo;
     repo.checkout("feature", { create: true });
     // The change drops the docs rule's paths filter and adds a rule of its own.
     repo.commit({
@@ -139,14 +142,10 @@ describe("status-gate gate plan reads the rules as the action does", () => {
   });
 
   it("plans for another event and for labels, and names a bad flag value as a flag", async () => {
-    using repo = createRepository();
-    const base = repo.commit({
-      message: "base",
-      files: {
-        ".github/status-gate.yml":
-          "rules:\n  - id: canary\n    check: canary\n    events: [push]\n    labels: [canary]\n",
-      },
-    });
+    const { repo, base } = withRules(
+      "rules:\n  - id: canary\n    check: canary\n    events: [push]\n    labels: [canary]\n",
+    );
+    using _ = repo;
     repo.commit({ message: "change", files: { "a.txt": "x\n" } });
     const plan = (...flags: string[]) =>
       runCli(["gate", "plan", "--base", base, "--format", "json", ...flags], { cwd: repo.path });
@@ -169,13 +168,10 @@ describe("status-gate gate plan reads the rules as the action does", () => {
   });
 
   it("lists in text the files that made each rule apply, capped with a count", async () => {
-    using repo = createRepository();
-    const base = repo.commit({
-      message: "base",
-      files: {
-        ".github/status-gate.yml": 'rules:\n  - id: src\n    check: src\n    paths: ["src/**"]\n',
-      },
-    });
+    const { repo, base } = withRules(
+      'rules:\n  - id: src\n    check: src\n    paths: ["src/**"]\n',
+    );
+    using _ = repo;
     const files: Record<string, string> = {};
     for (let index = 0; index < 12; index++)
       files[`src/f${String(index).padStart(2, "0")}.rs`] = "x\n";
