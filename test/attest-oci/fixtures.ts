@@ -51,7 +51,13 @@ export async function startServices(options: { privateUserRepository?: boolean }
       apiUrl: github.url,
       token: github.token,
       event: { name: "push", payload: { repository: { visibility, owner: { type: ownerType } } } },
-      inputs: { "fulcio-url": sigstore.fulcioUrl, "tsa-url": sigstore.tsaUrl, ...inputs },
+      // The trusted root checks a stored bundle before a re-run reuses it (and verify mode).
+      inputs: {
+        "fulcio-url": sigstore.fulcioUrl,
+        "tsa-url": sigstore.tsaUrl,
+        "trusted-root": trustedRoot,
+        ...inputs,
+      },
       env: {
         ...sigstore.runnerEnv(
           extra.claims ?? githubClaims({ repository: REPOSITORY, workflow: WORKFLOW }),
