@@ -23,13 +23,18 @@ export async function fileDigest(path: string, algorithm = "sha256"): Promise<st
   return `${algorithm}:${hash.digest("hex")}`;
 }
 
-/** Every regular file the patterns match, in sorted order; `!pattern` excludes. */
+/**
+ * Every regular file the patterns match, in sorted order; `!pattern` excludes. Bundles this
+ * action wrote beside earlier subjects (`*.sigstore.json`) are never subjects themselves: a
+ * re-run over `dist/*` must sign the same statement as the first run.
+ */
 async function matchFiles(patterns: readonly string[], cwd: string): Promise<string[]> {
   const include = patterns.filter((p) => !p.startsWith("!"));
   const exclude = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1));
   const found = new Set<string>();
   for await (const match of glob(include, { cwd, exclude })) {
     const path = isAbsolute(match) ? match : join(cwd, match);
+    if (path.endsWith(".sigstore.json")) continue;
     if ((await stat(path)).isFile()) found.add(resolve(path));
   }
   return [...found].sort();

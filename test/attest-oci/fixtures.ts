@@ -43,11 +43,16 @@ export async function startServices(options: { privateUserRepository?: boolean }
   /** Runs the built action with the runner's environment pointed at the local services. */
   function attestOci(
     inputs: Record<string, string>,
-    extra: { env?: Record<string, string>; claims?: Record<string, unknown> } = {},
+    extra: {
+      env?: Record<string, string>;
+      claims?: Record<string, unknown>;
+      workspace?: string;
+    } = {},
   ) {
     const options: RunActionOptions = {
       action: "actions/attest-oci",
       repository: REPOSITORY,
+      ...(extra.workspace ? { workspace: extra.workspace } : {}),
       apiUrl: github.url,
       token: github.token,
       event: { name: "push", payload: { repository: { visibility, owner: { type: ownerType } } } },
