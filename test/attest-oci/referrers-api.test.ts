@@ -133,7 +133,9 @@ describe("attesting on a registry with the referrers API and bearer tokens", () 
       (a) => a.level === "error" && a.message.startsWith("attest-oci: "),
     );
     expect(failure).toHaveLength(1);
-    expect(failure[0]?.message).toMatch(/^attest-oci: 1 of 1 subject\(s\) have no attestation that verifies: .*identity check failed/);
+    expect(failure[0]?.message).toMatch(
+      /^attest-oci: 1 of 1 subject\(s\) have no attestation that verifies: .*identity check failed/,
+    );
   });
 });
 
