@@ -342,7 +342,8 @@ describe("running zizmor", () => {
     const run = await runWith(
       { stdout: severalInputs(), exitCode: 14 },
       {
-        inputs: { "sarif-file": "zizmor.sarif", "fail-on": "never" },
+        // No simulator here: the base revision's ignores are tested in github.test.ts.
+        inputs: { "sarif-file": "zizmor.sarif", "fail-on": "never", "ignores-from-base": "false" },
         event: {
           name: "pull_request",
           payload: {
