@@ -247,7 +247,7 @@ function ignoreNote(
     : "it has no zizmor.yml, so none was used";
   const silenced = noIgnores
     ? "ignores are off (no-ignores)"
-    : `${reviewed.silenced} findings silenced by ignores already there, ${reviewed.refused} ignore(s) this pull request adds did not count`;
+    : `${reviewed.silenced} finding(s) silenced by ignores the base already has; ${reviewed.refused} ignore(s) that this pull request adds did not count`;
   return `Pull request: ignores come from ${base.revision.name}: ${config}; ${silenced}.`;
 }
 
