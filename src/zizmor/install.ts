@@ -193,9 +193,7 @@ async function useExisting(
   }
   const refusal = REFUSED_VERSIONS[version];
   if (refusal) {
-    throw new ConfigurationError(
-      `${input} is '${given}': ${refusal}; install another version`,
-    );
+    throw new ConfigurationError(`${input} is '${given}': ${refusal}; install another version`);
   }
   return {
     path,

@@ -209,7 +209,9 @@ function baseRevisionFor(inputs: ZizmorInputs, deps: RunDeps) {
       `the pull request event names no base commit, so its ignores cannot be checked against the base; set ${inputs.label("ignores-from-base")} to false to let them count`,
     );
   }
-  return deps.baseRevision ?? githubBaseRevision(deps.github, deps.context.repository, pull.baseSha);
+  return (
+    deps.baseRevision ?? githubBaseRevision(deps.github, deps.context.repository, pull.baseSha)
+  );
 }
 
 /**
@@ -225,7 +227,10 @@ async function optionsFor(
   const config = await baseConfig(revision, inputs.zizmor.config);
   let configFile: string | undefined;
   if (config) {
-    configFile = join(mkdtempSync(join(context.temp ?? tmpdir(), "zizmor-base-config-")), "zizmor.yml");
+    configFile = join(
+      mkdtempSync(join(context.temp ?? tmpdir(), "zizmor-base-config-")),
+      "zizmor.yml",
+    );
     writeFileSync(configFile, config.text);
   }
   return {
@@ -327,7 +332,9 @@ function readBaseline(
   try {
     text = readFileSync(file, "utf8");
   } catch {
-    throw new ConfigurationError(`${label("baseline-file")} is '${path}', but ${file} cannot be read`);
+    throw new ConfigurationError(
+      `${label("baseline-file")} is '${path}', but ${file} cannot be read`,
+    );
   }
   try {
     return new Set(parseJsonV1(text, { workspace, cwd: workspace }).map(fingerprint));

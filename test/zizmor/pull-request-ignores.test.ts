@@ -87,8 +87,8 @@ async function pullRequestRun(options: {
     env: { FAKE_ZIZMOR_RECORD: record },
   });
   const args = existsSync(record) ? readFileSync(record, "utf8").split("\n") : [];
-  const contentRequests = sim.requests.filter(
-    (request) => request.url.includes(`/repos/wasmcloud/${name}/contents/`),
+  const contentRequests = sim.requests.filter((request) =>
+    request.url.includes(`/repos/wasmcloud/${name}/contents/`),
   );
   return { ...run, args, contentRequests };
 }
@@ -142,7 +142,8 @@ describe("ignores on pull requests come from the base revision", () => {
   });
 
   it("runs zizmor with the base's zizmor.yml and applies its ignore rules", async () => {
-    const config = "rules:\n  template-injection:\n    ignore:\n      - template-injection.yml:19\n";
+    const config =
+      "rules:\n  template-injection:\n    ignore:\n      - template-injection.yml:19\n";
     const run = await pullRequestRun({
       base: { [WORKFLOW]: ORIGINAL, ".github/zizmor.yml": config },
       head: { [WORKFLOW]: ORIGINAL, ".github/zizmor.yml": "rules: {}\n" },
