@@ -7,7 +7,6 @@ import { runnerContext } from "../core/context.ts";
 import { ConfigurationError } from "../core/errors.ts";
 import { Inputs } from "../core/inputs.ts";
 import { annotate } from "../core/log.ts";
-import type { ActionOutcome } from "../core/outcome.ts";
 import { type Analysis, analyse, annotationRecord } from "./analyse.ts";
 import { type LevelMap, parseLevels } from "./annotations.ts";
 import { FAIL_ON } from "./gate.ts";
@@ -215,13 +214,15 @@ async function runZizmor(args: string[], io: CliIO): Promise<number> {
     mask: format === "github" ? system.mask : (secret: string) => maskOnStandardError(secret, io),
   };
   const outcome = await run(inputs, deps);
-  if (format !== "github") return printOutcome(io, outcome, format);
-  await publishOutcome("zizmor", outcome, { github: deps.github });
-  return exitCodeOf(outcome);
-}
-
-function exitCodeOf(outcome: ActionOutcome): number {
-  return outcome.failure === undefined ? EXIT.ok : EXIT.failed;
+  let exitCode: number;
+  if (format === "github") {
+    await publishOutcome("zizmor", outcome, { github: deps.github });
+    exitCode = outcome.failure === undefined ? EXIT.ok : EXIT.failed;
+  } else {
+    exitCode = printOutcome(io, outcome, format);
+  }
+  // zizmor's exit 3: it collected no inputs, so there was nothing to check.
+  return outcome.outputs["exit-code"] === "3" ? EXIT.usage : exitCode;
 }
 
 /**

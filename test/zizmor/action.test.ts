@@ -246,9 +246,14 @@ describe("running zizmor", () => {
       "json-v1.several-inputs.json",
       (audit) => `/elsewhere/${SEVERAL_INPUTS_FILES[audit]}`,
     );
-    const run = await runWith({ stdout: outside, exitCode: 14 }, { inputs: { "fail-on": "never" } });
+    const run = await runWith(
+      { stdout: outside, exitCode: 14 },
+      { inputs: { "fail-on": "never" } },
+    );
     expect(run.exitCode).toBe(1);
-    expect(run.log).toMatch(/all 7 findings are in files outside the workspace .*nothing was gated/);
+    expect(run.log).toMatch(
+      /all 7 findings are in files outside the workspace .*nothing was gated/,
+    );
     expect(run.outputs.passed).toBeUndefined();
   });
 
