@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import * as core from "@actions/core";
 import { publishCheckRun } from "./check-run.ts";
 import { type RunnerContext, runnerContext } from "./context.ts";
@@ -44,7 +45,10 @@ export async function publishOutcome(
 ): Promise<void> {
   for (const [name, value] of Object.entries(outcome.outputs)) core.setOutput(name, value);
   for (const annotation of outcome.annotations) annotate(annotation);
-  for (const file of outcome.files) info(`Wrote ${file.path}: ${file.description}`);
+  for (const file of outcome.files) {
+    if (file.contents !== undefined) writeFileSync(file.path, file.contents);
+    info(`Wrote ${file.path}: ${file.description}`);
+  }
   outcome.summary?.write();
   for (const report of outcome.checkRuns) await postCheckRun(action, report, options);
   if (outcome.failure !== undefined)
