@@ -173,7 +173,7 @@ export async function run(inputs: ZizmorInputs, deps: RunDeps): Promise<ActionOu
   if (analysis.annotations.omitted > 0) {
     deps.log(`${analysis.annotations.omitted} more findings are listed in the job summary`);
   }
-  if (inputs.sarifFile) writeSarif(inputs.sarifFile, findings, installed.version, outcome, context);
+  if (inputs.sarifFile) addSarif(inputs.sarifFile, findings, installed.version, outcome, context);
   if (inputs.checkRun) {
     outcome.checkRun({
       name: inputs.checkName,
@@ -351,7 +351,7 @@ function blobUrl(context: RunnerContext): string | undefined {
   return `${context.urls.server}/${context.repositoryName}/blob/${commit}`;
 }
 
-function writeSarif(
+function addSarif(
   sarifFile: string,
   findings: readonly Finding[],
   version: string,
@@ -359,8 +359,8 @@ function writeSarif(
   context: RunnerContext,
 ): void {
   const path = resolve(context.workspace, sarifFile);
-  writeFileSync(path, `${JSON.stringify(toSarif(findings, version), null, 2)}\n`);
-  outcome.output("sarif-file", path).file(path, "zizmor's findings as SARIF 2.1.0");
+  const sarif = `${JSON.stringify(toSarif(findings, version), null, 2)}\n`;
+  outcome.output("sarif-file", path).file(path, "zizmor's findings as SARIF 2.1.0", sarif);
   if (context.readOnlyToken) {
     outcome.notice(
       `${context.readOnlyToken}, so uploading ${sarifFile} to code scanning will fail; the findings are in the annotations and the job summary instead`,
