@@ -1,2 +1,0 @@
-import{createRequire as __sgCreateRequire}from"node:module";const require=__sgCreateRequire(import.meta.url);
-import{publishOutcome,reportFailure,runAction}from"./chunk-UL2YRGOQ.js";import"./chunk-NU6CSSSP.js";import"./chunk-N5HLVK3H.js";import"./chunk-CGYWZP3K.js";import"./chunk-7P6TAAYJ.js";import"./chunk-DIXUDLLF.js";import"./chunk-NDDKGR7J.js";import"./chunk-VGZYQALV.js";import"./chunk-XE2AMHIM.js";import"./chunk-JBATZDQL.js";export{publishOutcome,reportFailure,runAction};
