@@ -109,7 +109,7 @@ function genericResult(
   const named = `${where} ('${name}')`;
   const failNamed = (reason: string) => malformed(file, line, `${named}: ${reason}`);
   if (typeof entry.value !== "number" || !Number.isFinite(entry.value)) {
-    throw failNamed(`'value' is ${JSON.stringify(entry.value)}; use a finite number`);
+    throw failNamed(`'value' is ${shown(entry.value)}; use a finite number`);
   }
   if (typeof entry.unit !== "string" || entry.unit.trim() === "") {
     throw failNamed('\'unit\' must be a non-empty string such as "ns", "bytes" or "req/s"');
@@ -155,7 +155,12 @@ function rangeOf(value: unknown, fail: (reason: string) => Error): number | null
 function numberOrNull(value: unknown, name: string, fail: (reason: string) => Error) {
   if (value === undefined || value === null) return null;
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw fail(`'${name}' is ${JSON.stringify(value)}; use a finite number`);
+    throw fail(`'${name}' is ${shown(value)}; use a finite number`);
   }
   return value;
+}
+
+/** A JSON value as the file spelled it (JSON.parse turns 1e999 into Infinity). */
+function shown(value: unknown): string {
+  return typeof value === "number" ? String(value) : JSON.stringify(value);
 }
