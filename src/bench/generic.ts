@@ -100,21 +100,25 @@ function genericResult(
   lineOf: (name: unknown) => number,
 ): BenchmarkResult {
   const where = `entry ${index + 1}`;
-  const line = lineOf(isObject(entry) ? entry.name : undefined);
-  const fail = (reason: string) => malformed(file, line, `${where}: ${reason}`);
+  // Found only when needed: searching the text for every entry would be quadratic.
+  const line = () => lineOf(isObject(entry) ? entry.name : undefined);
+  const fail = (reason: string) => malformed(file, line(), `${where}: ${reason}`);
   if (!isObject(entry)) throw fail("expected an object with name, value and unit");
   const name = entry.name;
   if (typeof name !== "string" || name.trim() === "")
     throw fail("'name' must be a non-empty string");
   const named = `${where} ('${name}')`;
-  const failNamed = (reason: string) => malformed(file, line, `${named}: ${reason}`);
+  const failNamed = (reason: string) => malformed(file, line(), `${named}: ${reason}`);
   if (typeof entry.value !== "number" || !Number.isFinite(entry.value)) {
     throw failNamed(`'value' is ${shown(entry.value)}; use a finite number`);
   }
   if (typeof entry.unit !== "string" || entry.unit.trim() === "") {
     throw failNamed('\'unit\' must be a non-empty string such as "ns", "bytes" or "req/s"');
   }
-  const direction = directionOf(entry.direction, file, named, line) ?? fallback;
+  const direction =
+    entry.direction === undefined
+      ? fallback
+      : (directionOf(entry.direction, file, named, line()) ?? fallback);
   const spread = rangeOf(entry.range, failNamed);
   const interval = {
     lower: numberOrNull(entry.lower, "lower", failNamed),
