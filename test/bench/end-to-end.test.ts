@@ -202,7 +202,10 @@ describe.skipIf(!HAS_CORPUS || !existsSync(CHROMIUM))(
       repo.checkout(base);
       measure(repo.path, { fib10: 1, recursive20: 1, instructions: 1, size: 2048 });
       const upload = (args: string[]) =>
-        runCli(["bench", "upload", "out", "out/sizes.json", ...storage, ...args], { cwd: repo.path, env });
+        runCli(["bench", "upload", "out", "out/sizes.json", ...storage, ...args], {
+          cwd: repo.path,
+          env,
+        });
       expect(
         (await upload(["--commit", base, "--run-id", "1", "--timestamp", "2026-03-01T00:00:00Z"]))
           .exitCode,
