@@ -39,7 +39,7 @@ describe("the bench example workflows", () => {
       with: Record<string, string>;
     };
     expect(bench.with).toMatchObject({ storage: "git-branch", "storage-branch": "gh-pages" });
-    expect(bench.with["matrix-leg"]).toBe("${{ matrix.target }}");
+    expect(bench.with["matrix-leg"]).toBe(["$", "{{ matrix.target }}"].join(""));
     expect(store.permissions).toEqual({ contents: "write" });
   });
 });

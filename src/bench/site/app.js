@@ -6,15 +6,6 @@
 const H = window.BenchHelpers;
 const state = { index: null, charts: new Map(), observer: null, files: new Map(), view: {} };
 const FIRST_SCREEN = 4;
-const FILTERS = ["q", "group", "metric", "machine", "sort", "log", "since"];
-const VERDICT_TEXT = {
-  regressed: "🔴 regressed",
-  noisy: "🟡 noisy",
-  removed: "⚪ removed",
-  added: "🆕 added",
-  improved: "🟢 improved",
-  unchanged: "unchanged",
-};
 
 const byId = (id) => document.getElementById(id);
 
@@ -344,5 +335,5 @@ async function start() {
   document.body.dataset.ready = "yes";
 }
 
-window.BenchApp = { element, fetchJson, linkTo, repositoryUrl, setView, VERDICT_TEXT, FILTERS };
+window.BenchApp = { element, fetchJson, linkTo, repositoryUrl, setView };
 start().catch(reportError);
