@@ -1,2 +1,0 @@
-import{createRequire as __sgCreateRequire}from"node:module";const require=__sgCreateRequire(import.meta.url);
-import{failureOutcome,publishOutcome,reportFailure,runAction}from"./chunk-7MWX5AVU.js";import"./chunk-N5HLVK3H.js";import"./chunk-W7KMRGEN.js";import"./chunk-SRNPWTLZ.js";import"./chunk-DIXUDLLF.js";import"./chunk-ILXUMXAP.js";import"./chunk-VGZYQALV.js";import"./chunk-XE2AMHIM.js";import"./chunk-JBATZDQL.js";export{failureOutcome,publishOutcome,reportFailure,runAction};
