@@ -99,10 +99,10 @@ const MAX_PAGES = 10;
  * whether any part is new. Check runs are read with `filter=all`: `latest` would show only the
  * newest check run of each name in a suite, so a later green one could hide a red one.
  *
- * The check runs are read after the workflow runs have answered, never beside them: a run is
- * completed only once every one of its jobs' check runs exists, so every run the snapshot shows
- * completed has all its check runs in it. Read the other way round, a run could be seen finished
- * without the job it created last, and that job's red would be missed.
+ * The check runs and statuses are read after the workflow runs have answered, never beside
+ * them: a run is completed only once every check run and status its jobs created exists, so every
+ * run the snapshot shows completed has all of them in it. Read the other way round, a run could be
+ * seen finished without the job it created last, and that job's red would be missed.
  */
 export async function readSnapshot(
   api: GitHubApi,
@@ -110,11 +110,11 @@ export async function readSnapshot(
   sha: string,
 ): Promise<{ snapshot: Snapshot; changed: boolean; incomplete: string | undefined }> {
   const [runsPath, statusesPath, checksPath] = snapshotPaths(repository, sha);
-  const [runs, statuses] = await Promise.all([
-    pages<RestWorkflowRun>(api, runsPath, "workflow_runs"),
+  const runs = await pages<RestWorkflowRun>(api, runsPath, "workflow_runs");
+  const [statuses, checks] = await Promise.all([
     pages<RestStatus>(api, statusesPath, "statuses"),
+    pages<RestCheckRun>(api, checksPath, "check_runs"),
   ]);
-  const checks = await pages<RestCheckRun>(api, checksPath, "check_runs");
   const missing = [runs.missing, statuses.missing, checks.missing].filter(Boolean);
   return {
     changed: checks.changed || runs.changed || statuses.changed,
@@ -136,13 +136,9 @@ function snapshotPaths(repository: string, sha: string): [string, string, string
   ];
 }
 
-/**
- * The first page of the lists that may be read at once (workflow runs and statuses), so the entry
- * can send them before anything else loads.
- */
+/** The first request of a poll (the workflow runs), so the entry can send it before anything loads. */
 export function firstSnapshotPaths(repository: string, sha: string): string[] {
-  const [runs, statuses] = snapshotPaths(repository, sha);
-  return [withPage(runs, 1), withPage(statuses, 1)];
+  return [withPage(snapshotPaths(repository, sha)[0], 1)];
 }
 
 function withPage(path: string, page: number): string {
