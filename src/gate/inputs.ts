@@ -19,7 +19,6 @@ export interface GateInputs {
   base: string | undefined;
   /** `toJSON(needs)` text for needs mode. */
   needs: string | undefined;
-  workspace: string;
   /** `.github/workflows/ci.yml`, from GITHUB_WORKFLOW_REF. */
   workflowPath: string | undefined;
   timeoutMs: number;
@@ -72,7 +71,6 @@ export function readGateInputs(inputs: Inputs, context: RunnerContext): GateInpu
     sha: inputs.optional("sha"),
     base: inputs.optional("base"),
     needs,
-    workspace: context.workspace,
     workflowPath: context.workflowPath,
     timeoutMs: inputs.duration("timeout", "1h"),
     approvalTimeoutMs: inputs.duration("approval-timeout", "10m"),

@@ -20,7 +20,7 @@ const ELLIPSIS = "...";
 type Token = { star: true } | { star: false; test: (char: string) => boolean; literal?: string };
 
 /** Whether a check name is a pattern rather than one literal name. */
-export function isNamePattern(pattern: string): boolean {
+function isNamePattern(pattern: string): boolean {
   return /[*?[]/.test(pattern);
 }
 

@@ -157,7 +157,10 @@ async function planChange(
   const path = inputs.rulesPath;
   const baseRev = target.rulesFromRef ? target.rulesRef : (found.baseSha ?? target.rulesRef);
   const baseText = await readRulesAt(path, baseRev, sources);
-  const context = { event: target.event, labels: target.labels };
+  // A gate run from pull_request_target judges the same pull request as one from pull_request:
+  // rules say `events: [pull_request]` for both.
+  const event = target.event === "pull_request_target" ? "pull_request" : target.event;
+  const context = { event, labels: target.labels };
   if (baseText !== undefined) {
     const rulesFile = parseRules(path, baseText);
     return {

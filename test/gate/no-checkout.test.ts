@@ -122,14 +122,17 @@ describe("checks mode without a checkout: the rules come from the base branch vi
   });
 
   it("runs from pull_request_target without a checkout and posts the verdict on the PR's head", async () => {
+    // Rules for pull requests hold for a gate run from pull_request_target too.
+    const prOnly = "  - id: pr-lint\n    check: lint\n    events: [pull_request]\n";
     await using s = await noCheckout({
-      base: { [RULES_PATH]: RULES, "docs/guide.md": "old\n" },
+      base: { [RULES_PATH]: `${RULES}${prOnly}`, "docs/guide.md": "old\n" },
       head: { "docs/guide.md": "new\n" },
     });
     workflowWithJobs(s.github, s.head, CI, { lint: "success" });
     workflowWithJobs(s.github, s.head, DOCS, { docs: "success" });
     const run = await s.gate({ "verdict-check": "status-gate" }, "pull_request_target");
     expect(run.outputs.result).toBe("success");
+    expect(ids(run.outputs.satisfied)).toEqual(["lint", "docs", "pr-lint"]);
     expect(rulesReads(s.sim)).toEqual([s.base]);
     const verdict = s.github.checkRuns.find((check) => check.name === "status-gate");
     expect(verdict).toMatchObject({ headSha: s.head, status: "completed", conclusion: "success" });
