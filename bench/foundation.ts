@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const root = join(import.meta.dirname, "..");
-const dist = join(root, "dist");
+const dist = process.env.STATUS_GATE_DIST ?? join(root, "dist");
 const runs = Number(process.env.BENCH_RUNS ?? 21);
 
 function medianMilliseconds(args: string[]): number {
