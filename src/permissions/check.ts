@@ -8,9 +8,17 @@ import {
   type Workflow,
 } from "../core/workflow.ts";
 import { nodePosition, type YamlPosition } from "../core/yaml-file.ts";
-import { effectiveToken } from "./effective.ts";
-import { type Grants, inferJob } from "./infer.ts";
+import { callableOnly, type EffectiveToken, effectiveToken } from "./effective.ts";
+import { inferJob } from "./infer.ts";
 import { allowedLevel, DEFAULT_POLICY_PATH, type Policy } from "./policy.ts";
+import { proposedBlock } from "./proposal.ts";
+import {
+  type CalleeLookup,
+  calleeNeeds,
+  nestedRequests,
+  refusalMessage,
+  refusedScopes,
+} from "./reusable.ts";
 import { type Finding, RULES, type RuleId } from "./rules.ts";
 import {
   closestScope,
@@ -19,6 +27,7 @@ import {
   type Level,
   rank,
   SCOPES,
+  shorthandLevel,
   validLevels,
 } from "./scopes.ts";
 
@@ -26,21 +35,31 @@ import {
 export const UNTRUSTED_TRIGGERS = ["pull_request_target", "workflow_run"];
 
 /** One scope granted in a block, with its nodes. */
-interface Grant {
+export interface Grant {
   scope: string;
   level: Level;
   key: Node;
   value: Node;
 }
 
-interface Site {
+export interface Site {
   workflow: Workflow;
   label: string;
   job: Job | undefined;
 }
 
+/** What a check may read beyond the file: the reusable workflows its jobs call. */
+export interface CheckContext {
+  callee?: CalleeLookup;
+}
+
 /** Checks one file's text; unreadable files become findings, never exceptions. */
-export function checkFile(path: string, text: string, policy: Policy): Finding[] {
+export function checkFile(
+  path: string,
+  text: string,
+  policy: Policy,
+  context: CheckContext = {},
+): Finding[] {
   const load = loadWorkflow(path, text);
   const label = path.split("/").pop() ?? path;
   if (load.problem) {
@@ -51,10 +70,14 @@ export function checkFile(path: string, text: string, policy: Policy): Finding[]
         : "move the file out of .github/workflows/";
     return [{ ...at(kind, position, message), workflow: label, fix }];
   }
-  return checkWorkflow(load.workflow, policy);
+  return checkWorkflow(load.workflow, policy, context);
 }
 
-export function checkWorkflow(workflow: Workflow, policy: Policy): Finding[] {
+export function checkWorkflow(
+  workflow: Workflow,
+  policy: Policy,
+  context: CheckContext = {},
+): Finding[] {
   const label = workflow.name ?? workflow.file.path.split("/").pop() ?? workflow.file.path;
   const findings: Finding[] = [];
   const top: Site = { workflow, label, job: undefined };
@@ -62,26 +85,39 @@ export function checkWorkflow(workflow: Workflow, policy: Policy): Finding[] {
   const topGrants = workflow.permissions ? readBlock(top, workflow.permissions, findings) : [];
   const untrusted = workflow.triggers.some((trigger) => UNTRUSTED_TRIGGERS.includes(trigger.event));
   // A top-level grant reaches code only through the jobs that inherit the block.
-  const inheriting = workflow.jobs.filter(
-    (job) => effectiveToken(workflow, job).source === "workflow",
-  );
+  const inheriting = workflow.jobs.filter((job) => !job.permissions);
   checkGrants(top, topGrants, policy, untrusted && inheriting.length > 0, findings);
-  if (topGrants.some(isIdTokenWrite) && inheriting.every((job) => !mayUseOidc(job))) {
-    const grant = topGrants.find(isIdTokenWrite) as Grant;
-    findings.push(unusedIdToken(top, grant, "no job that inherits the top-level block"));
+  const topIdToken = topGrants.find(isIdTokenWrite);
+  if (topIdToken && inheriting.every((job) => !mayUseOidc(job, policy))) {
+    findings.push(unusedIdToken(top, topIdToken, "no job that inherits the top-level block uses"));
   }
   for (const job of workflow.jobs) {
     const site: Site = { workflow, label, job };
+    const token = effectiveToken(workflow, job);
     if (!job.permissions) {
-      findings.push(missingJobBlock(site, job));
-      continue;
+      if (needsOwnBlock(workflow, policy)) {
+        findings.push(missingJobBlock(site, job, policy, context));
+      }
+    } else {
+      const grants = readBlock(site, job.permissions, findings);
+      checkGrants(site, grants, policy, untrusted, findings);
+      const idToken = grants.find(isIdTokenWrite);
+      if (idToken && job.calls === undefined && !mayUseOidc(job, policy)) {
+        findings.push(unusedIdToken(site, idToken, `no step of job '${job.id}' uses`));
+      }
+      checkUnused(site, job, grants, policy, context, findings);
     }
-    const grants = readBlock(site, job.permissions, findings);
-    checkGrants(site, grants, policy, untrusted, findings);
-    const idToken = grants.find(isIdTokenWrite);
-    if (idToken && !mayUseOidc(job)) findings.push(unusedIdToken(site, idToken, `job '${job.id}'`));
+    if (job.calls !== undefined) checkCall(site, job, token, context, findings);
   }
   return findings;
+}
+
+/**
+ * Whether a job must state its own block. Inheriting an explicit top-level block is enough (the
+ * block itself is checked), unless the policy requires a block on every job.
+ */
+export function needsOwnBlock(workflow: Workflow, policy: Policy): boolean {
+  return workflow.permissions === undefined || policy.requireJobBlocks;
 }
 
 function checkTopLevel(site: Site, policy: Policy): Finding[] {
@@ -89,8 +125,10 @@ function checkTopLevel(site: Site, policy: Policy): Finding[] {
   const pair = workflow.permissions;
   if (!pair) {
     const anchor = workflow.jobsPair?.key ?? workflow.root;
-    const message =
-      "the workflow has no top-level 'permissions:'; jobs without their own block get the repository's default token";
+    const gets = callableOnly(workflow)
+      ? "get whatever the calling job grants"
+      : "get the repository's default token";
+    const message = `the workflow has no top-level 'permissions:'; jobs without their own block ${gets}`;
     return [
       finding(
         site,
@@ -104,18 +142,23 @@ function checkTopLevel(site: Site, policy: Policy): Finding[] {
   const value = resolved(workflow.file, pair.value);
   if (isMap(value) && value.items.length === 0) return [];
   if (isScalar(value) && ["read-all", "write-all"].includes(String(value.value))) return [];
-  if (policy.topLevel === "read-only" && isMap(value) && readOnly(site, value.items)) return [];
-  const accepted = policy.topLevel === "read-only" ? "'{}' or a read-only block" : "'{}'";
+  const readOnly = policy.topLevel === "read-only";
+  const beyond = isMap(value)
+    ? value.items.find((item) => {
+        const level = textOf(workflow.file, item.value as Node);
+        return !readOnly || (level !== "read" && level !== "none");
+      })
+    : undefined;
+  if (isMap(value) && beyond === undefined) return [];
+  const accepted = readOnly ? "'{}' or a read-only block" : "'{}'";
   const message = `the top-level 'permissions:' is not ${accepted}; it applies to every job without its own block`;
   const fix = "set 'permissions: {}' at the top level and grant each job only the scopes it needs";
-  return [finding(site, "top-level-not-empty", pair.value ?? pair.key, message, fix)];
-}
-
-function readOnly(site: Site, items: readonly Pair<unknown, unknown>[]): boolean {
-  return items.every((pair) => {
-    const level = textOf(site.workflow.file, pair.value as Node);
-    return level === "read" || level === "none";
-  });
+  // Point at the grant at fault: the first write (or, under an empty-only policy, the first grant).
+  const writes = isMap(value)
+    ? value.items.find((item) => textOf(workflow.file, item.value as Node) === "write")
+    : undefined;
+  const node = (writes ?? beyond)?.value ?? pair.value ?? pair.key;
+  return [finding(site, "top-level-not-empty", node as Node, message, fix)];
 }
 
 /** Reads a permissions block, reporting shorthands, unknown scopes and invalid values. */
@@ -134,7 +177,7 @@ function readBlock(site: Site, pair: Pair<Node, Node | null>, findings: Finding[
     return [{ scope: "*", level, key: pair.key, value: pair.value as Node }];
   }
   if (!isMap(value)) {
-    const shown = isScalar(value) ? `'${String(value.value)}'` : "this value";
+    const shown = isScalar(value) ? `'${String(value.value)}'` : `'${sourceOf(site, pair.value)}'`;
     const message = `'permissions:' at ${where} is ${shown}; use {}, a map of scopes, read-all or write-all`;
     findings.push(
       finding(
@@ -152,21 +195,32 @@ function readBlock(site: Site, pair: Pair<Node, Node | null>, findings: Finding[
   );
 }
 
+/** The text of a node as written (`[read, write]`), for messages about values that are not scalars. */
+function sourceOf(site: Site, node: Node | null | undefined): string {
+  const range = node?.range;
+  if (!range) return "";
+  const text = site.workflow.file.text.slice(range[0], range[1]).trim();
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
 function readGrant(site: Site, grant: Pair<Node, Node | null>, findings: Finding[]): Grant[] {
   const scope = keyText(grant);
-  const level = textOf(site.workflow.file, grant.value) ?? "";
+  const scalar = isScalar(resolved(site.workflow.file, grant.value));
+  const level = scalar
+    ? (textOf(site.workflow.file, grant.value) ?? "")
+    : sourceOf(site, grant.value);
   if (!isKnownScope(scope)) {
     const suggestion = closestScope(scope);
-    const message = `'${scope}' is not a GITHUB_TOKEN permission scope`;
+    const message = `'${scope}' is not a GITHUB_TOKEN permission scope; GitHub refuses the workflow`;
     const fix = suggestion
       ? `did you mean '${suggestion}'?`
-      : "remove it or correct the scope name";
+      : `remove it or use one of ${Object.keys(SCOPES).join(", ")}`;
     findings.push(finding(site, "unknown-scope", grant.key, message, fix));
     return [];
   }
   const valid = validLevels(scope);
   if (!isLevel(level) || !valid.includes(level)) {
-    const message = `'${scope}: ${level}' is not valid; ${scope} takes ${valid.join(", ")}`;
+    const message = `'${scope}: ${level}' is not valid; ${scope} takes ${valid.join(", ")}, and GitHub refuses any other value`;
     findings.push(
       finding(
         site,
@@ -219,37 +273,135 @@ function checkGrants(
 function beyondPolicy(site: Site, policy: Policy, shorthand: Level): string[] {
   const wider: string[] = [];
   for (const scope of Object.keys(SCOPES)) {
-    // A shorthand gives each scope the most it takes up to the shorthand (id-token has no read).
-    const granted = validLevels(scope)
-      .filter((level) => rank(level) <= rank(shorthand))
-      .reduce<Level>((most, level) => (rank(level) > rank(most) ? level : most), "none");
+    const granted = shorthandLevel(scope, shorthand);
     const allowed = allowedLevel(policy, site.workflow.file.path, site.job?.id, scope);
     if (allowed !== undefined && rank(granted) > rank(allowed)) wider.push(`${scope}: ${granted}`);
   }
   return wider;
 }
 
-function missingJobBlock(site: Site, job: Job): Finding {
-  const inferred = inferJob(job);
-  const block = inlineBlock(inferred.grants);
+/**
+ * Write grants that nothing the job runs can use: no action in the table needs them and no step
+ * can reach the token. A job running code the table does not know, or handing the token to a
+ * step, may use anything, so it is left alone; a calling job may use what its callee asks for.
+ */
+function checkUnused(
+  site: Site,
+  job: Job,
+  grants: Grant[],
+  policy: Policy,
+  context: CheckContext,
+  findings: Finding[],
+) {
+  let needs: Record<string, Level>;
+  if (job.calls !== undefined) {
+    const callee = context.callee?.(job.calls);
+    if (callee?.kind !== "local") return;
+    needs = calleeNeeds(callee.workflow, callee.path, policy.actions).grants;
+  } else {
+    const inference = inferJob(job, policy.actions);
+    if (inference.opaque || inference.reachesToken) return;
+    needs = inference.grants;
+  }
+  const unused = grants.filter(
+    (grant) =>
+      grant.level === "write" &&
+      grant.scope !== "*" &&
+      grant.scope !== "id-token" &&
+      needs[grant.scope] !== "write",
+  );
+  const first = unused[0];
+  if (!first) return;
+  const names = unused.map((grant) => `${grant.scope}: write`).join(", ");
+  const who =
+    job.calls !== undefined
+      ? `the workflow it calls (${job.calls}) asks for none of them`
+      : "no action it runs needs them and no step can reach the token";
+  const message = `job '${job.id}' grants '${names}' that nothing it runs can use: ${who}`;
+  const kept = Object.fromEntries(
+    grants
+      .filter((grant) => grant.scope !== "*" && !unused.includes(grant))
+      .map((grant) => [grant.scope, grant.level]),
+  );
+  for (const grant of unused) {
+    const need = needs[grant.scope];
+    if (need && need !== "none") kept[grant.scope] = need;
+  }
+  const fix = `lower the block to 'permissions: ${inlineBlock(kept)}'`;
+  findings.push(finding(site, "unused-permissions", first.value, message, fix));
+}
+
+/** A calling job whose grant GitHub would refuse, or whose called file cannot be read. */
+function checkCall(
+  site: Site,
+  job: Job,
+  token: EffectiveToken,
+  context: CheckContext,
+  findings: Finding[],
+) {
+  const callee = context.callee?.(job.calls ?? "");
+  if (!callee || callee.kind === "remote") return;
+  if (callee.kind === "unreadable") {
+    const message = `job '${job.id}' calls ${job.calls}, which ${callee.why}; GitHub refuses to start the run`;
+    findings.push(
+      finding(
+        site,
+        "reusable-workflow-refused",
+        job.key,
+        message,
+        "point 'uses:' at a workflow file of this repository",
+      ),
+    );
+    return;
+  }
+  // Against the repository default (or a grant from further up), GitHub's answer is not in the files.
+  if (token.source !== "job" && token.source !== "workflow") return;
+  const allowed = token.grants;
+  const refusals: string[] = [];
+  const wanted: Record<string, Level> = {};
+  for (const { job: nested, requested } of nestedRequests(callee.workflow)) {
+    if (!requested) continue;
+    const scopes = refusedScopes(allowed, requested);
+    if (scopes.length === 0) continue;
+    refusals.push(refusalMessage(nested.id, scopes, requested, allowed));
+    for (const scope of scopes) {
+      const level = requested[scope] as Level;
+      if (!wanted[scope] || rank(level) > rank(wanted[scope])) wanted[scope] = level;
+    }
+  }
+  if (refusals.length === 0) return;
+  const message = `GitHub refuses to start this workflow: job '${job.id}' calls ${job.calls}. ${refusals.join(". ")}.`;
+  const whole = { ...keptGrants(allowed), ...wanted };
+  const fix = `grant what the called jobs request: 'permissions: ${inlineBlock(whole)}' on job '${job.id}'`;
+  findings.push(finding(site, "reusable-workflow-refused", job.key, message, fix));
+}
+
+function keptGrants(token: Record<string, Level>): Record<string, Level> {
+  return Object.fromEntries(Object.entries(token).filter(([, level]) => level !== "none"));
+}
+
+function missingJobBlock(site: Site, job: Job, policy: Policy, context: CheckContext): Finding {
+  const { workflow } = site;
+  const proposal = proposedBlock(workflow, job, policy, context.callee);
   const callee = job.calls ? ` calls ${job.calls} and` : "";
-  const gets =
-    job.calls || !site.workflow.permissions
-      ? "gets the repository's default token"
-      : "inherits the top-level block instead of stating its own";
-  const message = `job '${job.id}'${callee} has no 'permissions:'; it ${gets}`;
-  const review = inferred.review.length > 0 ? ` (review: ${inferred.review.join("; ")})` : "";
+  const gets = workflow.permissions
+    ? "it inherits the top-level block, and the policy requires a block on every job (require-job-blocks)"
+    : callableOnly(workflow)
+      ? "without a top-level block it gets whatever the calling job grants"
+      : "without a top-level block it gets the repository's default token";
+  const message = `job '${job.id}'${callee} has no 'permissions:'; ${gets}`;
+  const review = proposal.review.length > 0 ? ` (review: ${proposal.review.join("; ")})` : "";
   return finding(
     site,
     "job-missing-permissions",
     job.key,
     message,
-    `add 'permissions: ${block}' to job '${job.id}'${review}`,
+    `add 'permissions: ${inlineBlock(proposal.grants)}' to job '${job.id}'${review}`,
   );
 }
 
 function unusedIdToken(site: Site, grant: Grant, who: string): Finding {
-  const message = `'id-token: write' is granted but ${who} uses no OIDC consumer (attestation, cloud login)`;
+  const message = `'id-token: write' is granted but ${who} an OIDC consumer (attestation, cloud login, a step requesting the token)`;
   const fix =
     "remove 'id-token: write', or add an exception with the reason to the policy if a step fetches the token itself";
   return finding(site, "unused-id-token", grant.value, message, fix);
@@ -259,19 +411,22 @@ function isIdTokenWrite(grant: Grant): boolean {
   return grant.scope === "id-token" && grant.level === "write";
 }
 
-function mayUseOidc(job: Job): boolean {
-  const inference = inferJob(job);
+export function mayUseOidc(job: Job, policy: Policy): boolean {
+  if (job.calls !== undefined) return true;
+  const inference = inferJob(job, policy.actions);
   return inference.usesOidc || inference.opaque;
 }
 
 /** `{}` or `{ contents: read, id-token: write }`, scopes in table order. */
-export function inlineBlock(grants: Grants): string {
-  const entries = Object.entries(grants).sort(([a], [b]) => (a < b ? -1 : 1));
+export function inlineBlock(grants: Record<string, Level>): string {
+  const entries = Object.entries(grants)
+    .filter(([, level]) => level !== "none")
+    .sort(([a], [b]) => (a < b ? -1 : 1));
   if (entries.length === 0) return "{}";
   return `{ ${entries.map(([scope, level]) => `${scope}: ${level}`).join(", ")} }`;
 }
 
-function finding(
+export function finding(
   site: Site,
   rule: RuleId,
   node: Node | Pair | null | undefined,
@@ -282,7 +437,7 @@ function finding(
   return { ...base, workflow: site.label, ...(site.job ? { job: site.job.id } : {}), fix };
 }
 
-function at(rule: RuleId, position: YamlPosition, message: string) {
+export function at(rule: RuleId, position: YamlPosition, message: string) {
   return {
     rule,
     severity: RULES[rule].severity,

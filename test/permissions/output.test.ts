@@ -4,9 +4,16 @@ import AjvDraft04 from "ajv-draft-04";
 import { describe, expect, it } from "vitest";
 import { checkFile } from "../../src/permissions/check.ts";
 import { defaultPolicy } from "../../src/permissions/policy.ts";
-import { jsonReport, toSarif, toSummary, toText } from "../../src/permissions/report.ts";
+import {
+  jsonReport,
+  SARIF_MAX_RESULTS,
+  toSarif,
+  toSummary,
+  toText,
+} from "../../src/permissions/report.ts";
 import { RULE_IDS, reaches } from "../../src/permissions/rules.ts";
 import type { PermissionsResult } from "../../src/permissions/run.ts";
+import { PROJECT_ROOT } from "../harness/runner.ts";
 import { yaml } from "./helpers.ts";
 
 const CI = yaml(
@@ -84,12 +91,52 @@ describe("15: output for machines and people", () => {
     expect(run.tool.driver.rules.map((rule: { id: string }) => rule.id)).toEqual(RULE_IDS);
     expect(run.results.length).toBe(RESULT.findings.length);
     const typo = run.results.find((r: { ruleId: string }) => r.ruleId === "unknown-scope");
-    expect(typo.level).toBe("warning");
+    expect(typo.level).toBe("error");
     expect(typo.locations[0].physicalLocation.region).toMatchObject({
       startLine: 10,
       startColumn: 7,
     });
     expect(validate(JSON.parse(toSarif(resultOf())))).toBe(true);
+  });
+
+  it("gives code scanning a security-severity, tags, help and the tool's version, within upload-sarif's limits", () => {
+    const sarif = JSON.parse(toSarif(RESULT));
+    const [run] = sarif.runs;
+    const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8"));
+    expect(run.tool.driver.version).toBe(manifest.version);
+    expect(run.tool.driver.semanticVersion).toBe(manifest.version);
+    for (const rule of run.tool.driver.rules) {
+      const severity = Number(rule.properties["security-severity"]);
+      expect(severity, rule.id).toBeGreaterThanOrEqual(0);
+      expect(severity, rule.id).toBeLessThanOrEqual(10);
+      expect(rule.properties["security-severity"]).toMatch(/^\d+\.\d$/);
+      // upload-sarif: at most 20 tags per rule, and help as text and markdown.
+      expect(rule.properties.tags.length).toBeGreaterThan(0);
+      expect(rule.properties.tags.length).toBeLessThanOrEqual(20);
+      expect(rule.help.text.length).toBeGreaterThan(20);
+      expect(rule.help.markdown).toContain(rule.help.text);
+    }
+    // A write on an untrusted trigger ranks high; a symlink low.
+    const byId = Object.fromEntries(
+      run.tool.driver.rules.map((rule: { id: string; properties: Record<string, string> }) => [
+        rule.id,
+        Number(rule.properties["security-severity"]),
+      ]),
+    );
+    expect(byId["write-on-untrusted-trigger"]).toBeGreaterThanOrEqual(7);
+    expect(byId["symlinked-workflow"]).toBeLessThan(4);
+    // upload-sarif keeps 25,000 results of a run: more are left out and counted, not sent.
+    const many = {
+      ...RESULT,
+      findings: Array.from(
+        { length: SARIF_MAX_RESULTS + 5 },
+        () => RESULT.findings[0] as (typeof RESULT.findings)[number],
+      ),
+    };
+    const capped = JSON.parse(toSarif(many)).runs[0];
+    expect(capped.results).toHaveLength(SARIF_MAX_RESULTS);
+    expect(capped.properties.omittedResults).toBe(5);
+    expect(RULE_IDS.length).toBeLessThan(25_000);
   });
 
   it("prints readable text with path:line:column, the rule, the job and the fix", () => {
@@ -102,7 +149,10 @@ describe("15: output for machines and people", () => {
   });
 
   it("groups the job summary by workflow, each finding with its fix, escaping names from files", () => {
-    const summary = toSummary(RESULT).toString();
+    const summary = toSummary(RESULT, { failOn: "error" }).toString();
+    expect(summary.split("\n")[0]).toMatch(
+      /^❌ \*\*Failed\*\*: findings at or above fail-on 'error'/,
+    );
     const ci = summary.indexOf("### CI &lt;b&gt; \\(\\.github/workflows/ci\\.yml\\)");
     const empty = summary.indexOf("empty\\.yml \\(\\.github/workflows/empty\\.yml\\)");
     expect(ci).toBeGreaterThan(0);
