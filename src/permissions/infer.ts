@@ -143,7 +143,7 @@ export function actionName(uses: string): string {
 
 export function knownAction(uses: string): KnownAction | undefined {
   const name = actionName(uses);
-  return KNOWN_ACTIONS.find((entry) => entry.action.toLowerCase() === name);
+  return KNOWN_ACTIONS.find((entry) => actionName(entry.action) === name);
 }
 
 /** Raises each scope in `into` to at least the level in `from`. */

@@ -25,7 +25,7 @@ function suiteAction(path: string, entry: Omit<KnownAction, "action">): KnownAct
   const remote = path === "" ? "wasmcloud/status-gate" : `wasmcloud/status-gate/${path}`;
   return [
     { action: remote, ...entry },
-    { action: path === "" ? "." : `./${path}`, ...entry },
+    { action: `./${path}`, ...entry },
   ];
 }
 

@@ -172,31 +172,31 @@ export function toSummary(result: PermissionsResult, options: SummaryOptions): S
   const summary = new Summary()
     .raw(`${verdict}. ${escapeMarkdown(countLine(result))}.`)
     .heading("Workflow permissions");
-  const byFile = new Map<string, Finding[]>();
+  // An aliased block is reported at each job that uses it; one row, naming every job, says it.
+  const byFile = new Map<string, { finding: Finding; jobs: string[] }[]>();
   for (const finding of result.findings) {
     const rows = byFile.get(finding.path) ?? [];
     byFile.set(finding.path, rows);
     const last = rows[rows.length - 1];
-    // An aliased block is reported at each use with the same words; one row says it.
-    if (
-      last &&
-      last.line === finding.line &&
-      last.rule === finding.rule &&
-      last.message === finding.message
-    ) {
+    const same =
+      last?.finding.line === finding.line &&
+      last.finding.column === finding.column &&
+      last.finding.rule === finding.rule;
+    if (last && same) {
+      if (finding.job !== undefined) last.jobs.push(finding.job);
       continue;
     }
-    rows.push(finding);
+    rows.push({ finding, jobs: finding.job === undefined ? [] : [finding.job] });
   }
-  for (const [path, findings] of byFile) {
-    summary.heading(`${findings[0]?.workflow ?? path} (${path})`, 3);
+  for (const [path, rows] of byFile) {
+    summary.heading(`${rows[0]?.finding.workflow ?? path} (${path})`, 3);
     summary.table(
       ["Line", "Severity", "Rule", "Job", "Finding", "Fix"],
-      findings.map((finding) => [
+      rows.map(({ finding, jobs }) => [
         link(`${finding.line}:${finding.column}`, lineUrl(options.links, path, finding.line)),
         finding.severity,
         inlineCode(finding.rule),
-        finding.job ? inlineCode(finding.job) : "",
+        jobs.map(inlineCode).join(", "),
         escapeMarkdown(finding.message),
         escapeMarkdown(finding.fix ?? ""),
       ]),

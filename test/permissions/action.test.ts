@@ -76,7 +76,7 @@ describe("the permissions action, run as the runner runs it", () => {
         ...locate(WORKFLOW, "build:"),
       },
       {
-        level: "warning",
+        level: "error",
         title: "unknown-scope: Unknown permission scope",
         file: ".github/workflows/ci.yml",
         ...locate(WORKFLOW, "pull-request:"),
@@ -87,12 +87,19 @@ describe("the permissions action, run as the runner runs it", () => {
     );
     expect(run.outputs).toMatchObject({
       findings: "3",
-      errors: "2",
-      warnings: "1",
+      errors: "3",
+      warnings: "0",
       fixed: "false",
       patch: "",
     });
+    expect(run.summary.split("\n")[0]).toMatch(/^❌ \*\*Failed\*\*/);
     expect(run.summary).toContain("### CI \\(\\.github/workflows/ci\\.yml\\)");
+    // Line numbers link to the file at the commit the run checked.
+    const sha = "0".repeat(40);
+    const { line, column } = locate(WORKFLOW, "build:");
+    expect(run.summary).toContain(
+      `<a href="https://github.com/wasmcloud/wasmcloud/blob/${sha}/.github/workflows/ci.yml#L${line}">${line}\\:${column}</a>`,
+    );
     expect(run.summary).toContain("add &#39;permissions\\: \\{\\}&#39; at the top level");
     const sarif = JSON.parse(readFileSync(run.outputs["sarif-file"] as string, "utf8"));
     expect(sarif.runs[0].results).toHaveLength(3);
@@ -101,10 +108,9 @@ describe("the permissions action, run as the runner runs it", () => {
   it("passes with fail-on: never and with only warnings below the threshold", async () => {
     const never = await action({ ".github/workflows/ci.yml": WORKFLOW }, { "fail-on": "never" });
     expect(never.exitCode).toBe(0);
-    const good = WORKFLOW.replace("on: push", "on: push\npermissions: {}").replace(
-      "    steps:",
-      "    permissions:\n      contents: read\n    steps:",
-    );
+    const good = WORKFLOW.replace("on: push", "on: push\npermissions: {}")
+      .replace("    steps:", "    permissions:\n      contents: read\n    steps:")
+      .replace("pull-request: write", "id-token: write");
     const warningsOnly = await action({ ".github/workflows/ci.yml": good });
     expect(warningsOnly.exitCode).toBe(0);
     expect(warningsOnly.outputs.warnings).toBe("1");

@@ -264,3 +264,41 @@ describe("permissions findings", () => {
     expect(check(`name: Build\n${text}`)[0]?.workflow).toBe("Build");
   });
 });
+
+describe("messages say what is there (issue 14, item 6)", () => {
+  it("says which job uses no OIDC consumer, in plain words", () => {
+    const text = GOOD.replace("contents: read", "contents: read\n      id-token: write");
+    expect(check(text)[0]?.message).toBe(
+      "'id-token: write' is granted but no step of job 'build' uses an OIDC consumer (attestation, cloud login, a step requesting the token)",
+    );
+  });
+
+  it("quotes a value that is not a scalar as written", () => {
+    const text = GOOD.replace("contents: read", "issues: [read, write]");
+    const [finding] = check(text);
+    expect(finding?.rule).toBe("invalid-permission-value");
+    expect(finding?.message).toBe(
+      "'issues: [read, write]' is not valid; issues takes read, write, none, and GitHub refuses any other value",
+    );
+  });
+
+  it("gives each review reason once, naming the action or the step, never 'a action'", () => {
+    const text = yaml(
+      "on: push",
+      "jobs:",
+      "  a:",
+      "    runs-on: x",
+      "    steps:",
+      "      - uses: someone/tool@v1",
+      "      - uses: someone/tool@v1",
+      "      - uses: someone/tool@v1",
+      "      - name: Comment",
+      `        run: gh pr comment 1 --body ok`,
+    );
+    const finding = check(text).find((f) => f.rule === "job-missing-permissions");
+    expect(finding?.fix).toBe(
+      "add 'permissions: {}' to job 'a' (review: someone/tool@v1 is an action the inference table does not know; step 'Comment' uses the token)",
+    );
+    expect(finding?.fix).not.toContain("a action");
+  });
+});

@@ -159,6 +159,37 @@ describe("12: the fixer inserts lines and leaves everything else as it was", () 
     ).toContain("permissions: {}");
   });
 
+  it("keeps the comments of a top-level block it replaces", () => {
+    const text = yaml(
+      "on: push",
+      "permissions:",
+      "  # the release job tags commits",
+      "  contents: write",
+      "  # and comments on pull requests",
+      "  pull-requests: write",
+      "jobs:",
+      "  a:",
+      "    runs-on: x",
+      "    steps:",
+      "      - uses: softprops/action-gh-release@v2",
+    );
+    expect(fix(text).after).toBe(
+      yaml(
+        "on: push",
+        "# the release job tags commits",
+        "# and comments on pull requests",
+        "permissions: {}",
+        "jobs:",
+        "  a:",
+        "    runs-on: x",
+        "    permissions:",
+        "      contents: write",
+        "    steps:",
+        "      - uses: softprops/action-gh-release@v2",
+      ),
+    );
+  });
+
   it("keeps a read-only top level that the policy accepts", () => {
     const text = yaml(
       "on: push",

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import AjvDraft04 from "ajv-draft-04";
 import { describe, expect, it } from "vitest";
 import { checkFile } from "../../src/permissions/check.ts";
+import { fixWorkflowText } from "../../src/permissions/fix.ts";
 import { defaultPolicy } from "../../src/permissions/policy.ts";
 import {
   jsonReport,
@@ -159,6 +160,45 @@ describe("15: output for machines and people", () => {
     expect(empty).toBeGreaterThan(ci);
     expect(summary).not.toContain("<b>");
     expect(summary).toContain("did you mean &#39;pull\\-requests&#39;?");
+  });
+
+  it("puts the verdict first, one table per workflow, one row per finding however often an alias repeats it, and the diff after --fix", () => {
+    const aliased = yaml(
+      "on: workflow_run",
+      "permissions: {}",
+      "jobs:",
+      "  a: &job",
+      "    runs-on: x",
+      "    permissions: { contents: write }",
+      "    steps: [{ run: git push }]",
+      "  b: *job",
+    );
+    const result = resultOf([".github/workflows/a.yml", aliased], [".github/workflows/b.yml", CI]);
+    const fixed = fixWorkflowText(
+      ".github/workflows/c.yml",
+      "on: push\njobs:\n  c:\n    runs-on: x\n    steps: [{ uses: actions/checkout@v5 }]\n",
+      defaultPolicy,
+    );
+    const summary = toSummary(
+      { ...result, fixes: [fixed], patch: fixed.patch },
+      { failOn: "error" },
+    ).toString();
+    expect(summary.match(/^### /gm)).toHaveLength(3); // a.yml, b.yml, Fixed
+    const rows = summary
+      .split("\n")
+      .filter((line) => line.includes("write\\-on\\-untrusted\\-trigger") && line.startsWith("|"));
+    expect(rows).toHaveLength(2); // one for both jobs of a.yml, one for b.yml
+    expect(rows[0]).toContain("<code>a</code>, <code>b</code>");
+    const untrusted = result.findings.filter((f) => f.rule === "write-on-untrusted-trigger");
+    expect(untrusted.filter((f) => f.path.endsWith("a.yml"))).toHaveLength(2);
+    expect(summary).toContain("<details><summary>The patch (git apply)</summary>");
+    expect(summary).toContain(
+      "```diff\ndiff --git a/.github/workflows/c.yml b/.github/workflows/c.yml",
+    );
+    const passing = toSummary(resultOf(), { failOn: "warning" }).toString();
+    expect(passing.split("\n")[0]).toBe(
+      "✅ **Passed**: no finding at or above fail-on 'warning'. 0 workflow file\\(s\\) checked\\: 0 error\\(s\\), 0 warning\\(s\\), 0 note\\(s\\), 0 silenced by policy, 0 file\\(s\\) fixed.",
+    );
   });
 
   it("fails at or above the threshold, and never with 'never'", () => {

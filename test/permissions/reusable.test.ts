@@ -279,7 +279,8 @@ describe("after --fix, no caller/callee pair fails to start (property)", () => {
           });
           try {
             const before = await check(root, false);
-            if (before.findings.some((f) => f.rule === "reusable-workflow-refused")) refusedBefore++;
+            if (before.findings.some((f) => f.rule === "reusable-workflow-refused"))
+              refusedBefore++;
             await check(root, true);
             const again = await check(root, false);
             const refused = again.findings.filter((f) => f.rule === "reusable-workflow-refused");
