@@ -93,7 +93,6 @@ export function checkWorkflow(
   }
   for (const job of workflow.jobs) {
     const site: Site = { workflow, label, job };
-    const token = effectiveToken(workflow, job);
     if (!job.permissions) {
       if (needsOwnBlock(workflow, policy)) {
         findings.push(missingJobBlock(site, job, policy, context));
@@ -107,7 +106,9 @@ export function checkWorkflow(
       }
       checkUnused(site, job, grants, policy, context, findings);
     }
-    if (job.calls !== undefined) checkCall(site, job, token, context, findings);
+    if (job.calls !== undefined) {
+      checkCall(site, job, effectiveToken(workflow, job), context, findings);
+    }
   }
   return findings;
 }

@@ -49,11 +49,18 @@ export function blockToken(workflow: Workflow, pair: Pair<Node, Node | null>): T
   return grants;
 }
 
-/** `none` for every scope, or what a shorthand gives each. */
+const FULL = new Map<Level, Token>();
+
+/** `none` for every scope, or what a shorthand gives each (a fresh copy the caller may change). */
 export function fullToken(shorthand: Level): Token {
-  return Object.fromEntries(
-    Object.keys(SCOPES).map((scope) => [scope, shorthandLevel(scope, shorthand)]),
-  );
+  let token = FULL.get(shorthand);
+  if (!token) {
+    token = Object.fromEntries(
+      Object.keys(SCOPES).map((scope) => [scope, shorthandLevel(scope, shorthand)]),
+    );
+    FULL.set(shorthand, token);
+  }
+  return { ...token };
 }
 
 /** Only the scopes above `none`, for messages and blocks. */

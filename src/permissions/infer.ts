@@ -141,9 +141,12 @@ export function actionName(uses: string): string {
   return (uses.split("@")[0] ?? "").toLowerCase().replace(/\/+$/, "");
 }
 
+/** The table by normalised name, built once. */
+let byName: Map<string, KnownAction> | undefined;
+
 export function knownAction(uses: string): KnownAction | undefined {
-  const name = actionName(uses);
-  return KNOWN_ACTIONS.find((entry) => actionName(entry.action) === name);
+  byName ??= new Map(KNOWN_ACTIONS.map((entry) => [actionName(entry.action), entry]));
+  return byName.get(actionName(uses));
 }
 
 /** Raises each scope in `into` to at least the level in `from`. */

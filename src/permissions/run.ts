@@ -1,6 +1,6 @@
 import { ConfigurationError } from "../core/errors.ts";
 import { loadWorkflow, type Workflow } from "../core/workflow.ts";
-import { at, checkFile } from "./check.ts";
+import { at, checkFile, checkWorkflow } from "./check.ts";
 import { type FileFix, fixWorkflowText } from "./fix.ts";
 import {
   DEFAULT_POLICY_PATH,
@@ -93,7 +93,13 @@ export async function run(
     }
   }
   for (const path of files) {
-    all.push(...checkFile(path, set.text(path), policy, { callee: set.lookup }));
+    // The set parsed each file once already (to follow its calls); the check reuses it.
+    const workflow = set.workflow(path);
+    all.push(
+      ...(workflow
+        ? checkWorkflow(workflow, policy, { callee: set.lookup })
+        : checkFile(path, set.text(path), policy)),
+    );
   }
   const findings: Finding[] = [];
   const silenced: SilencedFinding[] = [];
@@ -157,7 +163,7 @@ class WorkflowSet {
     }
   }
 
-  private workflow(path: string): Workflow | undefined {
+  workflow(path: string): Workflow | undefined {
     if (!this.parsed.has(path)) {
       const text = this.texts.get(path);
       this.parsed.set(path, text === undefined ? undefined : loadWorkflow(path, text).workflow);

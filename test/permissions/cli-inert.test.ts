@@ -26,7 +26,7 @@ const HOSTILE_KEY = JSON.stringify(HOSTILE);
 describe("status-gate permissions on hostile input inside Actions", () => {
   it("--fix with --format json prints the patch (hostile job ids and comments) without running a command", async () => {
     const cwd = workspace({
-      [".github/workflows/ci.yml"]: yaml(
+      ".github/workflows/ci.yml": yaml(
         "on: push",
         "jobs:",
         `  ${HOSTILE_KEY}:`,

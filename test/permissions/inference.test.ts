@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { diskWorkflowFiles } from "../../src/permissions/files.ts";
 import { fixWorkflowText } from "../../src/permissions/fix.ts";
 import { defaultPolicy } from "../../src/permissions/policy.ts";

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { diskWorkflowFiles } from "../../src/permissions/files.ts";
 import { run } from "../../src/permissions/run.ts";
-import { locate, yaml } from "./helpers.ts";
+import { expression, locate, yaml } from "./helpers.ts";
 
 const folders: string[] = [];
 afterAll(() => {
@@ -43,7 +43,7 @@ const CALLEE = yaml(
   "    steps:",
   "      - uses: actions/checkout@v5",
   "      - uses: docker/login-action@v3",
-  "        with: { registry: ghcr.io, password: '${{ secrets.GITHUB_TOKEN }}' }",
+  `        with: { registry: ghcr.io, password: '${expression("secrets.GITHUB_TOKEN")}' }`,
 );
 
 const CALLER = yaml(
@@ -213,7 +213,7 @@ const STEPS = [
   "      - uses: softprops/action-gh-release@v2",
   "      - uses: actions/attest-build-provenance@v3",
   "      - uses: someone/unknown@v1",
-  "      - run: gh release list\n        env: { GH_TOKEN: '${{ github.token }}' }",
+  `      - run: gh release list\n        env: { GH_TOKEN: '${expression("github.token")}' }`,
   "      - run: make",
 ];
 const LEVELS = ["read", "write", "none"] as const;
