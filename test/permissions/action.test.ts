@@ -1,10 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ActionRun, cleanup, runAction, runCli } from "../harness/runner.ts";
-import { locate, yaml } from "./helpers.ts";
+import { locate, removeRepositories, repository, yaml } from "./helpers.ts";
 
 const WORKFLOW = yaml(
   "name: CI",
@@ -22,22 +21,14 @@ const WORKFLOW = yaml(
   "      pull-request: write",
 );
 
-const workspaces: string[] = [];
 const runs: ActionRun[] = [];
 afterEach(() => {
   for (const run of runs.splice(0)) cleanup(run);
-  for (const dir of workspaces.splice(0)) rmSync(dir, { recursive: true, force: true });
+  removeRepositories();
 });
 
-function workspace(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), "sg-permissions-ws-"));
-  workspaces.push(root);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(root, path, ".."), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+/** A repository holding `files`, as the action's workspace. */
+const workspace = repository;
 
 async function action(files: Record<string, string>, inputs: Record<string, string> = {}) {
   const run = await runAction({

@@ -1,13 +1,22 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { diskWorkflowFiles } from "../../src/permissions/files.ts";
+import { afterAll, describe, expect, it } from "vitest";
 import { fixWorkflowText } from "../../src/permissions/fix.ts";
 import { defaultPolicy } from "../../src/permissions/policy.ts";
-import { run } from "../../src/permissions/run.ts";
 import { PROJECT_ROOT } from "../harness/runner.ts";
-import { check, expression, locate, policyOf, rulesOf, yaml } from "./helpers.ts";
+import {
+  check,
+  expression,
+  locate,
+  policyOf,
+  removeRepositories,
+  repository,
+  rulesOf,
+  runIn,
+  yaml,
+} from "./helpers.ts";
+
+afterAll(removeRepositories);
 
 /** A job without a block in a workflow without a top level, so the fixer writes its block. */
 function job(...steps: string[]): string {
@@ -106,34 +115,20 @@ describe("the inference table: this suite's own actions and artifact-metadata", 
   });
 
   it("leaves a review warning after --fix for an action the table does not know, at the written block", async () => {
-    const root = mkdtempSync(join(tmpdir(), "sg-permissions-infer-"));
-    try {
-      const text = job("      - uses: actions/checkout@v5", "      - uses: someone/tool@v1");
-      mkdirSync(join(root, ".github", "workflows"), { recursive: true });
-      writeFileSync(join(root, ".github", "workflows", "ci.yml"), text);
-      const result = await run(
-        {
-          paths: [".github/workflows"],
-          policyPath: ".github/permissions-policy.yml",
-          fix: true,
-          failOn: "warning",
-        },
-        { files: diskWorkflowFiles(root) },
-      );
-      const after = readFileSync(join(root, ".github", "workflows", "ci.yml"), "utf8");
-      expect(rulesOf(result.findings)).toEqual(["needs-review"]);
-      expect(result.findings[0]).toMatchObject({
-        severity: "warning",
-        job: "a",
-        ...locate(after, "permissions:  # status-gate: review"),
-      });
-      expect(result.findings[0]?.message).toContain(
-        "someone/tool@v1 is an action the inference table does not know",
-      );
-      expect(result.failed).toBe(true);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+    const text = job("      - uses: actions/checkout@v5", "      - uses: someone/tool@v1");
+    const root = repository({ ".github/workflows/ci.yml": text });
+    const result = await runIn(root, { fix: true, failOn: "warning" });
+    const after = readFileSync(join(root, ".github", "workflows", "ci.yml"), "utf8");
+    expect(rulesOf(result.findings)).toEqual(["needs-review"]);
+    expect(result.findings[0]).toMatchObject({
+      severity: "warning",
+      job: "a",
+      ...locate(after, "permissions:  # status-gate: review"),
+    });
+    expect(result.findings[0]?.message).toContain(
+      "someone/tool@v1 is an action the inference table does not know",
+    );
+    expect(result.failed).toBe(true);
   });
 });
 
@@ -182,46 +177,28 @@ describe("over-grants: write scopes no step can use", () => {
   });
 
   it("finds write grants of a calling job that its called workflow asks for nowhere", async () => {
-    const root = mkdtempSync(join(tmpdir(), "sg-permissions-over-"));
-    try {
-      mkdirSync(join(root, ".github", "workflows"), { recursive: true });
-      writeFileSync(
-        join(root, ".github", "workflows", "called.yml"),
-        yaml(
-          "on: workflow_call",
-          "permissions: {}",
-          "jobs:",
-          "  a:",
-          "    runs-on: x",
-          "    permissions: { contents: read }",
-          "    steps: [{ run: make }]",
-        ),
-      );
-      writeFileSync(
-        join(root, ".github", "workflows", "ci.yml"),
-        yaml(
-          "on: push",
-          "permissions: {}",
-          "jobs:",
-          "  call:",
-          "    permissions: { contents: write, issues: write }",
-          "    uses: ./.github/workflows/called.yml",
-        ),
-      );
-      const result = await run(
-        {
-          paths: [".github/workflows/ci.yml"],
-          policyPath: ".github/permissions-policy.yml",
-          fix: false,
-          failOn: "error",
-        },
-        { files: diskWorkflowFiles(root) },
-      );
-      expect(rulesOf(result.findings)).toEqual(["unused-permissions"]);
-      expect(result.findings[0]?.message).toContain("'contents: write, issues: write'");
-      expect(result.findings[0]?.fix).toBe("lower the block to 'permissions: { contents: read }'");
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+    const root = repository({
+      ".github/workflows/called.yml": yaml(
+        "on: workflow_call",
+        "permissions: {}",
+        "jobs:",
+        "  a:",
+        "    runs-on: x",
+        "    permissions: { contents: read }",
+        "    steps: [{ run: make }]",
+      ),
+      ".github/workflows/ci.yml": yaml(
+        "on: push",
+        "permissions: {}",
+        "jobs:",
+        "  call:",
+        "    permissions: { contents: write, issues: write }",
+        "    uses: ./.github/workflows/called.yml",
+      ),
+    });
+    const result = await runIn(root, { paths: [".github/workflows/ci.yml"] });
+    expect(rulesOf(result.findings)).toEqual(["unused-permissions"]);
+    expect(result.findings[0]?.message).toContain("'contents: write, issues: write'");
+    expect(result.findings[0]?.fix).toBe("lower the block to 'permissions: { contents: read }'");
   });
 });

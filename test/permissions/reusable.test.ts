@@ -1,33 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { diskWorkflowFiles } from "../../src/permissions/files.ts";
-import { run } from "../../src/permissions/run.ts";
-import { expression, locate, yaml } from "./helpers.ts";
+import { expression, locate, removeRepositories, repository, runIn, yaml } from "./helpers.ts";
 
-const folders: string[] = [];
-afterAll(() => {
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
+afterAll(removeRepositories);
 
-function repository(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), "sg-permissions-reusable-"));
-  folders.push(root);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(root, path, ".."), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
-
-async function check(root: string, fix = false, paths = [".github/workflows"]) {
-  return run(
-    { paths, policyPath: ".github/permissions-policy.yml", fix, failOn: "error" },
-    { files: diskWorkflowFiles(root) },
-  );
-}
+const check = (root: string, fix = false) => runIn(root, { fix });
 
 const read = (root: string, path: string) => readFileSync(join(root, path), "utf8");
 
@@ -277,22 +256,17 @@ describe("after --fix, no caller/callee pair fails to start (property)", () => {
             ".github/workflows/called.yml": `${callee}\n`,
             ".github/workflows/caller.yml": `${caller}\n`,
           });
-          try {
-            const before = await check(root, false);
-            if (before.findings.some((f) => f.rule === "reusable-workflow-refused"))
-              refusedBefore++;
-            await check(root, true);
-            const again = await check(root, false);
-            const refused = again.findings.filter((f) => f.rule === "reusable-workflow-refused");
-            expect(
-              refused,
-              `${caller}\n---\n${callee}\n---\n${read(root, ".github/workflows/caller.yml")}\n---\n${read(root, ".github/workflows/called.yml")}`,
-            ).toEqual([]);
-            // The fix is stable: a second --fix changes nothing.
-            expect((await check(root, true)).fixes).toEqual([]);
-          } finally {
-            rmSync(root, { recursive: true, force: true });
-          }
+          const before = await check(root, false);
+          if (before.findings.some((f) => f.rule === "reusable-workflow-refused")) refusedBefore++;
+          await check(root, true);
+          const again = await check(root, false);
+          const refused = again.findings.filter((f) => f.rule === "reusable-workflow-refused");
+          expect(
+            refused,
+            `${caller}\n---\n${callee}\n---\n${read(root, ".github/workflows/caller.yml")}\n---\n${read(root, ".github/workflows/called.yml")}`,
+          ).toEqual([]);
+          // The fix is stable: a second --fix changes nothing.
+          expect((await check(root, true)).fixes).toEqual([]);
         },
       ),
       { numRuns: 150 },

@@ -1,45 +1,27 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { diskWorkflowFiles } from "../../src/permissions/files.ts";
-import { run } from "../../src/permissions/run.ts";
 import { runCli } from "../harness/runner.ts";
-import { rulesOf, yaml } from "./helpers.ts";
+import { removeRepositories, repository, rulesOf, runIn, yaml } from "./helpers.ts";
 
-const folders: string[] = [];
-afterAll(() => {
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
+afterAll(removeRepositories);
 
 const OUTSIDE = yaml("on: push", "jobs:", "  a:", "    runs-on: x", "    steps: [{ run: make }]");
 
 /** A repository whose workflow folder holds a link to a file outside it, and one real workflow. */
 function repositoryWithLink() {
-  const base = mkdtempSync(join(tmpdir(), "sg-permissions-links-"));
-  folders.push(base);
+  const base = repository({ "outside.yml": OUTSIDE, "repo/.github/workflows/ci.yml": OUTSIDE });
   const root = join(base, "repo");
   const outside = join(base, "outside.yml");
-  writeFileSync(outside, OUTSIDE);
-  mkdirSync(join(root, ".github", "workflows"), { recursive: true });
   symlinkSync(outside, join(root, ".github", "workflows", "linked.yml"));
-  writeFileSync(join(root, ".github", "workflows", "ci.yml"), OUTSIDE);
   return { root, outside };
 }
-
-const inputs = (paths: string[], fix: boolean) => ({
-  paths,
-  policyPath: ".github/permissions-policy.yml",
-  fix,
-  failOn: "error" as const,
-});
 
 describe("symlinked workflow files", () => {
   it("are reported, never read, and never written by --fix", async () => {
     const { root, outside } = repositoryWithLink();
-    const result = await run(inputs([".github/workflows"], true), {
-      files: diskWorkflowFiles(root),
-    });
+    const result = await runIn(root, { fix: true });
     const linked = result.findings.filter((f) => f.path === ".github/workflows/linked.yml");
     expect(rulesOf(linked)).toEqual(["symlinked-workflow"]);
     expect(linked[0]?.message).toContain("GitHub does not run it");
@@ -75,9 +57,7 @@ describe("symlinked workflow files", () => {
         "    uses: ./.github/workflows/linked.yml",
       ),
     );
-    const result = await run(inputs([".github/workflows/ci.yml"], false), {
-      files: diskWorkflowFiles(root),
-    });
+    const result = await runIn(root, { paths: [".github/workflows/ci.yml"] });
     expect(rulesOf(result.findings)).toEqual(["reusable-workflow-refused"]);
     expect(result.findings[0]?.message).toContain("is a symbolic link (never followed)");
   });
