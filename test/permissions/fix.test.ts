@@ -159,6 +159,39 @@ describe("12: the fixer inserts lines and leaves everything else as it was", () 
     ).toContain("permissions: {}");
   });
 
+  it("never widens a job that runs under {} today, and gives more than today only for a step that needs it", () => {
+    const empty = yaml(
+      "on: push",
+      "permissions: {}",
+      "jobs:",
+      "  a:",
+      "    runs-on: x",
+      "    steps:",
+      "      - uses: actions/checkout@v5",
+    );
+    // By default such a job is compliant and left alone; a stricter policy gets an explicit {}.
+    expect(fix(empty).after).toBe(empty);
+    expect(fix(empty, policyOf("require-job-blocks: true")).after).toBe(
+      empty.replace("    steps:", "    permissions: {}\n    steps:"),
+    );
+    const readOnly = yaml(
+      "on: push",
+      "permissions:",
+      "  contents: read",
+      "jobs:",
+      "  a:",
+      "    runs-on: x",
+      "    steps:",
+      "      - name: Release",
+      "        uses: softprops/action-gh-release@v2",
+    );
+    const result = fix(readOnly);
+    expect(result.after).toContain("    permissions:\n      contents: write\n");
+    expect(result.changes.find((change) => change.job === "a")?.description).toBe(
+      "added 'permissions: { contents: write }' to job 'a' (contents: write for step 'Release')",
+    );
+  });
+
   it("keeps the comments of a top-level block it replaces", () => {
     const text = yaml(
       "on: push",
