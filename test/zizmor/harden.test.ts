@@ -93,12 +93,13 @@ describe("actions/harden", () => {
     expect(run.status, run.stderr).toBe(1);
     expect(run.outputs.passed).toBe("false");
     expect(run.summary.match(/^## Hardening/gm)).toHaveLength(1);
-    // The corpus workflows have no permissions blocks: the enforcer's verdict and summary are
-    // shown, and its findings are annotations at their lines.
+    // One corpus workflow grants write-all (the others inherit 'permissions: {}', which is
+    // compliant): the enforcer's verdict and summary are shown, and its findings are annotations
+    // at their lines.
     expect(run.summary).toMatch(/\| Permissions enforcer \| ❌ failed \|/);
-    expect(run.summary).toMatch(/job\\?-missing\\?-permissions/);
+    expect(run.summary).toMatch(/blanket\\?-permissions/);
     const errors = parseWorkflowCommands(run.stdout).filter((c) => c.command === "error");
-    const permission = errors.find((c) => c.properties.title?.includes("job-missing-permissions"));
+    const permission = errors.find((c) => c.properties.title?.includes("blanket-permissions"));
     expect(permission?.properties.file).toMatch(/^\.github\/workflows\/.+\.yml$/);
     expect(Number(permission?.properties.line)).toBeGreaterThan(0);
     expect(run.summary).toMatch(/\| zizmor \| ❌ failed \|/);
