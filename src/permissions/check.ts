@@ -7,19 +7,14 @@ import {
   textOf,
   type Workflow,
 } from "../core/workflow.ts";
-import { nodePosition, type YamlPosition } from "../core/yaml-file.ts";
-import { callableOnly, type EffectiveToken, effectiveToken } from "./effective.ts";
+import { callableOnly, effectiveToken } from "./effective.ts";
+import { at, finding, type Grant, inlineBlock, type Site } from "./finding.ts";
 import { inferJob } from "./infer.ts";
+import { checkCall, checkUnused } from "./needs.ts";
 import { allowedLevel, DEFAULT_POLICY_PATH, type Policy } from "./policy.ts";
 import { proposedBlock } from "./proposal.ts";
-import {
-  type CalleeLookup,
-  calleeNeeds,
-  nestedRequests,
-  refusalMessage,
-  refusedScopes,
-} from "./reusable.ts";
-import { type Finding, RULES, type RuleId } from "./rules.ts";
+import type { CalleeLookup } from "./reusable.ts";
+import type { Finding } from "./rules.ts";
 import {
   closestScope,
   isKnownScope,
@@ -33,20 +28,6 @@ import {
 
 /** Events whose token can write even when the code comes from a fork. */
 export const UNTRUSTED_TRIGGERS = ["pull_request_target", "workflow_run"];
-
-/** One scope granted in a block, with its nodes. */
-export interface Grant {
-  scope: string;
-  level: Level;
-  key: Node;
-  value: Node;
-}
-
-export interface Site {
-  workflow: Workflow;
-  label: string;
-  job: Job | undefined;
-}
 
 /** What a check may read beyond the file: the reusable workflows its jobs call. */
 export interface CheckContext {
@@ -104,10 +85,10 @@ export function checkWorkflow(
       if (idToken && job.calls === undefined && !mayUseOidc(job, policy)) {
         findings.push(unusedIdToken(site, idToken, `no step of job '${job.id}' uses`));
       }
-      checkUnused(site, job, grants, policy, context, findings);
+      checkUnused(site, job, grants, policy, context.callee, findings);
     }
     if (job.calls !== undefined) {
-      checkCall(site, job, effectiveToken(workflow, job), context, findings);
+      checkCall(site, job, effectiveToken(workflow, job), context.callee, findings);
     }
   }
   return findings;
@@ -274,111 +255,11 @@ function checkGrants(
 function beyondPolicy(site: Site, policy: Policy, shorthand: Level): string[] {
   const wider: string[] = [];
   for (const scope of Object.keys(SCOPES)) {
-    const granted = shorthandLevel(scope, shorthand);
+    const level = shorthandLevel(scope, shorthand);
     const allowed = allowedLevel(policy, site.workflow.file.path, site.job?.id, scope);
-    if (allowed !== undefined && rank(granted) > rank(allowed)) wider.push(`${scope}: ${granted}`);
+    if (allowed !== undefined && rank(level) > rank(allowed)) wider.push(`${scope}: ${level}`);
   }
   return wider;
-}
-
-/**
- * Write grants that nothing the job runs can use: no action in the table needs them and no step
- * can reach the token. A job running code the table does not know, or handing the token to a
- * step, may use anything, so it is left alone; a calling job may use what its callee asks for.
- */
-function checkUnused(
-  site: Site,
-  job: Job,
-  grants: Grant[],
-  policy: Policy,
-  context: CheckContext,
-  findings: Finding[],
-) {
-  let needs: Record<string, Level>;
-  if (job.calls !== undefined) {
-    const callee = context.callee?.(job.calls);
-    if (callee?.kind !== "local") return;
-    needs = calleeNeeds(callee.workflow, callee.path, policy.actions).grants;
-  } else {
-    const inference = inferJob(job, policy.actions);
-    if (inference.opaque || inference.reachesToken) return;
-    needs = inference.grants;
-  }
-  const unused = grants.filter(
-    (grant) =>
-      grant.level === "write" &&
-      grant.scope !== "*" &&
-      grant.scope !== "id-token" &&
-      needs[grant.scope] !== "write",
-  );
-  const first = unused[0];
-  if (!first) return;
-  const names = unused.map((grant) => `${grant.scope}: write`).join(", ");
-  const who =
-    job.calls !== undefined
-      ? `the workflow it calls (${job.calls}) asks for none of them`
-      : "no action it runs needs them and no step can reach the token";
-  const message = `job '${job.id}' grants '${names}' that nothing it runs can use: ${who}`;
-  const kept = Object.fromEntries(
-    grants
-      .filter((grant) => grant.scope !== "*" && !unused.includes(grant))
-      .map((grant) => [grant.scope, grant.level]),
-  );
-  for (const grant of unused) {
-    const need = needs[grant.scope];
-    if (need && need !== "none") kept[grant.scope] = need;
-  }
-  const fix = `lower the block to 'permissions: ${inlineBlock(kept)}'`;
-  findings.push(finding(site, "unused-permissions", first.value, message, fix));
-}
-
-/** A calling job whose grant GitHub would refuse, or whose called file cannot be read. */
-function checkCall(
-  site: Site,
-  job: Job,
-  token: EffectiveToken,
-  context: CheckContext,
-  findings: Finding[],
-) {
-  const callee = context.callee?.(job.calls ?? "");
-  if (!callee || callee.kind === "remote") return;
-  if (callee.kind === "unreadable") {
-    const message = `job '${job.id}' calls ${job.calls}, which ${callee.why}; GitHub refuses to start the run`;
-    findings.push(
-      finding(
-        site,
-        "reusable-workflow-refused",
-        job.key,
-        message,
-        "point 'uses:' at a workflow file of this repository",
-      ),
-    );
-    return;
-  }
-  // Against the repository default (or a grant from further up), GitHub's answer is not in the files.
-  if (token.source !== "job" && token.source !== "workflow") return;
-  const allowed = token.grants;
-  const refusals: string[] = [];
-  const wanted: Record<string, Level> = {};
-  for (const { job: nested, requested } of nestedRequests(callee.workflow)) {
-    if (!requested) continue;
-    const scopes = refusedScopes(allowed, requested);
-    if (scopes.length === 0) continue;
-    refusals.push(refusalMessage(nested.id, scopes, requested, allowed));
-    for (const scope of scopes) {
-      const level = requested[scope] as Level;
-      if (!wanted[scope] || rank(level) > rank(wanted[scope])) wanted[scope] = level;
-    }
-  }
-  if (refusals.length === 0) return;
-  const message = `GitHub refuses to start this workflow: job '${job.id}' calls ${job.calls}. ${refusals.join(". ")}.`;
-  const whole = { ...keptGrants(allowed), ...wanted };
-  const fix = `grant what the called jobs request: 'permissions: ${inlineBlock(whole)}' on job '${job.id}'`;
-  findings.push(finding(site, "reusable-workflow-refused", job.key, message, fix));
-}
-
-function keptGrants(token: Record<string, Level>): Record<string, Level> {
-  return Object.fromEntries(Object.entries(token).filter(([, level]) => level !== "none"));
 }
 
 function missingJobBlock(site: Site, job: Job, policy: Policy, context: CheckContext): Finding {
@@ -416,37 +297,4 @@ export function mayUseOidc(job: Job, policy: Policy): boolean {
   if (job.calls !== undefined) return true;
   const inference = inferJob(job, policy.actions);
   return inference.usesOidc || inference.opaque;
-}
-
-/** `{}` or `{ contents: read, id-token: write }`, scopes in table order. */
-export function inlineBlock(grants: Record<string, Level>): string {
-  const entries = Object.entries(grants)
-    .filter(([, level]) => level !== "none")
-    .sort(([a], [b]) => (a < b ? -1 : 1));
-  if (entries.length === 0) return "{}";
-  return `{ ${entries.map(([scope, level]) => `${scope}: ${level}`).join(", ")} }`;
-}
-
-export function finding(
-  site: Site,
-  rule: RuleId,
-  node: Node | Pair | null | undefined,
-  message: string,
-  fix: string,
-): Finding {
-  const base = at(rule, nodePosition(site.workflow.file, node), message);
-  return { ...base, workflow: site.label, ...(site.job ? { job: site.job.id } : {}), fix };
-}
-
-export function at(rule: RuleId, position: YamlPosition, message: string) {
-  return {
-    rule,
-    severity: RULES[rule].severity,
-    path: position.file,
-    line: position.line,
-    column: position.column,
-    endLine: position.endLine,
-    endColumn: position.endColumn,
-    message,
-  };
 }

@@ -1,6 +1,7 @@
 import { ConfigurationError } from "../core/errors.ts";
 import { loadWorkflow, type Workflow } from "../core/workflow.ts";
-import { at, checkFile, checkWorkflow } from "./check.ts";
+import { checkFile, checkWorkflow } from "./check.ts";
+import { at } from "./finding.ts";
 import { type FileFix, fixWorkflowText } from "./fix.ts";
 import {
   DEFAULT_POLICY_PATH,

@@ -55,11 +55,6 @@ export function isLevel(text: string): text is Level {
   return Object.hasOwn(RANK, text);
 }
 
-/** The higher of two levels. */
-export function higher(a: Level, b: Level): Level {
-  return rank(a) >= rank(b) ? a : b;
-}
-
 /**
  * What `read-all` or `write-all` gives one scope: the most it takes up to the shorthand
  * (`read-all` leaves `id-token` at none, which has no read).
