@@ -48,6 +48,8 @@ export interface Job {
 
 export interface Step {
   node: Node;
+  /** The step's `name:`, when it has one. */
+  name: string | undefined;
   uses: string | undefined;
   run: string | undefined;
   /** `with:` inputs as text. */
@@ -184,6 +186,7 @@ function stepOf(file: YamlFile, node: Node): Step {
   }
   return {
     node,
+    name: textOf(file, pairOf(body, "name")?.value),
     uses: textOf(file, pairOf(body, "uses")?.value),
     run: textOf(file, pairOf(body, "run")?.value),
     with: inputs,
