@@ -1,11 +1,13 @@
 import{createRequire as __sgCreateRequire}from"node:module";const require=__sgCreateRequire(import.meta.url);
-import{EXIT,oneOf,parseCommandLine,printJson}from"./chunk-ESJCWXWU.js";import{DEFAULT_POLICY_PATH,diskWorkflowFiles,jsonReport,readPermissionsInputs,run,sarifLog,toText}from"./chunk-NKS2HTTE.js";import"./chunk-VDB7DHJI.js";import"./chunk-CEW3ZPDB.js";import"./chunk-3X5X4UQ4.js";import"./chunk-W7KMRGEN.js";import"./chunk-CWLFIQJ7.js";import{Inputs}from"./chunk-MUDZIEH4.js";import"./chunk-2UA7A23I.js";import"./chunk-XE2AMHIM.js";import"./chunk-JBATZDQL.js";var FORMATS=["text","json","sarif"],command={name:"permissions",help:`Usage: status-gate permissions [options] [paths...]
+import{EXIT,oneOf,parseCommandLine,printJson}from"./chunk-ESJCWXWU.js";import{DEFAULT_POLICY_PATH,diskWorkflowFiles,jsonReport,readPermissionsInputs,run,sarifLog,toText}from"./chunk-B77XINDZ.js";import"./chunk-VDB7DHJI.js";import"./chunk-JFG4LSU2.js";import"./chunk-CEW3ZPDB.js";import"./chunk-MAJJZFWG.js";import"./chunk-W7KMRGEN.js";import"./chunk-CWLFIQJ7.js";import{Inputs}from"./chunk-MUDZIEH4.js";import"./chunk-2UA7A23I.js";import"./chunk-XE2AMHIM.js";import"./chunk-JBATZDQL.js";var FORMATS=["text","json","sarif"],command={name:"permissions",help:`Usage: status-gate permissions [options] [paths...]
 
-Checks that every workflow sets 'permissions: {}' at the top level and that every job grants
-exactly the scopes it needs. Paths are workflow files or folders (default: .github/workflows).
+Checks that every workflow sets 'permissions: {}' at the top level and that a job that needs the
+token grants only the scopes it needs, reading the local reusable workflows its jobs call.
+Paths are workflow files or folders (default: .github/workflows).
 
 Options:
-  --fix                  add the missing blocks in place (comments and layout are kept);
+  --fix                  write the missing blocks in place (comments and layout are kept),
+                         raising calling jobs to what their reusable workflows request;
                          with --format json or sarif the patch goes to standard error
   --format FORMAT        text (default), json or sarif
   --policy FILE          policy file (default: ${DEFAULT_POLICY_PATH}, if present)

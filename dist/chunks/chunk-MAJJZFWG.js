@@ -23,4 +23,4 @@ ${bodyMarkdown}
 > [!NOTE]
 > This summary was cut short to fit GitHub's 1 MiB limit for a step's job summary.
 `;function cutAtLine(text,bytes){let prefix=Buffer.from(text).subarray(0,Math.max(0,bytes)).toString("utf8").replace(/\uFFFD$/,""),lineEnd=prefix.lastIndexOf(`
-`);return lineEnd>=0?prefix.slice(0,lineEnd+1):prefix.replace(/&[#a-z0-9]*$/i,"").replace(/<[^>]*$/,"")}export{escapeMarkdown,inlineCode,link,Summary};
+`);return lineEnd>=0?prefix.slice(0,lineEnd+1):prefix.replace(/&[#a-z0-9]*$/i,"").replace(/<[^>]*$/,"")}export{escapeMarkdown,inlineCode,link,codeBlock,Summary};
