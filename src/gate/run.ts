@@ -115,6 +115,21 @@ async function judge(
   deps.log(
     `Changes: ${changes.source}, ${changes.files.length} files${changes.complete ? "" : " (incomplete)"}`,
   );
+  // A rule no workflow of this commit can satisfy fails now, at its line, not at the timeout.
+  if (inputs.mode === "checks") {
+    await (await import("./doctor/startup.ts")).checkRulesAtStart({
+      rulesFile,
+      decisions,
+      changes,
+      event: target.event,
+      payload: inputs.eventPayload,
+      exactBase:
+        target.base !== undefined && "sha" in target.base && inputs.eventPayload.forced !== true,
+      workspace: inputs.workspace,
+      commits: [target.sha, inputs.githubSha],
+      log: deps.info,
+    });
+  }
   const verdict =
     inputs.mode === "plan"
       ? planVerdict(decisions, deps)

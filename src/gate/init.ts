@@ -1,0 +1,198 @@
+import type { Job, Workflow } from "../core/workflow.ts";
+import { nodePosition } from "../core/yaml-file.ts";
+import { Analysis } from "./doctor/analysis.ts";
+import { deriveCondition } from "./doctor/derive.ts";
+import { gateEventSet } from "./doctor/doctor.ts";
+import type { WorkflowRepository } from "./doctor/repository.ts";
+import type { GateEvent, GateEventName } from "./doctor/triggers.ts";
+import { compileName } from "./globs.ts";
+import { renderRules } from "./init-yaml.ts";
+import { parseRules } from "./rules.ts";
+
+/** A rule `init` writes, with where each of its lines came from. */
+export interface StarterRule {
+  id: string;
+  /** The job id (for needs mode); undefined when GitHub would not accept it as one. */
+  job: string | undefined;
+  /** The check name or pattern, when it is not just the job id. */
+  check: string | undefined;
+  workflow: string;
+  paths: string[];
+  allowSkipped: boolean;
+  /** One line on where the rule came from (the workflow, the job, the gate job that needs it). */
+  source: string;
+  checkNote: string | undefined;
+  pathsFrom: string | undefined;
+  notes: string[];
+}
+
+export interface StarterRules {
+  rules: StarterRule[];
+  events: GateEvent[];
+  /** Where the events came from, in words. */
+  eventsFrom: string;
+  /** The jobs whose needs became rules (`.github/workflows/wash.yml: gate`), or why there were none. */
+  gateJobs: string[];
+  /** The file's text. */
+  text: string;
+}
+
+export interface InitOptions {
+  events?: GateEventName[];
+  defaultBranch: string;
+  rulesPath: string;
+}
+
+/**
+ * The rules a gate would need, read from the workflows: one per job that the workflows' own gate
+ * jobs wait for (jobs with `if: always()` or `!cancelled()` that judge `needs.*.result`, or the
+ * status gate in needs mode); without any, one per job of the workflows that run on the events.
+ */
+export function starterRules(repository: WorkflowRepository, options: InitOptions): StarterRules {
+  const placeholder = parseRules(options.rulesPath, "rules: []\n");
+  const analysis = new Analysis(placeholder, repository);
+  const { events, eventsFrom } = gateEventSet(repository, options.events, options.defaultBranch);
+  const gates = gateJobs(repository);
+  const wanted: { workflow: Workflow; job: Job; source: string }[] = [];
+  if (gates.length > 0) {
+    for (const { workflow, job: gate } of gates) {
+      for (const need of gate.needs) {
+        const job = workflow.jobs.find((candidate) => candidate.id === need.id);
+        if (!job || wanted.some((w) => w.workflow === workflow && w.job === job)) continue;
+        const line = nodePosition(workflow.file, need.node).line;
+        wanted.push({
+          workflow,
+          job,
+          source: `${workflow.file.path}: job '${job.id}', in the needs of job '${gate.id}' (line ${line})`,
+        });
+      }
+    }
+  } else {
+    for (const workflow of repository.workflows) {
+      if (!events.some((event) => analysis.triggering(workflow, event).runs)) continue;
+      for (const job of workflow.jobs) {
+        const line = nodePosition(workflow.file, job.key).line;
+        wanted.push({
+          workflow,
+          job,
+          source: `${workflow.file.path}: job '${job.id}' (line ${line})`,
+        });
+      }
+    }
+  }
+  const ids = new Set<string>();
+  const rules = wanted.map(({ workflow, job, source }) => {
+    const derived = deriveCondition(analysis, workflow, job, events);
+    const { check, note } = checkPattern(repository, workflow, job);
+    return {
+      id: uniqueId(ids, `${stem(workflow.file.path)}-${job.id}`),
+      job: JOB_ID.test(job.id) ? job.id : undefined,
+      check,
+      workflow: workflow.file.path,
+      paths: derived.paths,
+      allowSkipped: derived.allowSkipped,
+      source,
+      checkNote: note,
+      pathsFrom: derived.pathsFrom,
+      notes: derived.notes,
+    };
+  });
+  const result = {
+    rules,
+    events,
+    eventsFrom,
+    gateJobs:
+      gates.length > 0
+        ? gates.map(({ workflow, job }) => `${workflow.file.path}: ${job.id}`)
+        : ["none found, so every job of the workflows that run on these events"],
+    text: "",
+  };
+  result.text = renderRules(result, options.rulesPath);
+  return result;
+}
+
+/** GitHub's job ids, which the rules schema takes for `job:`. */
+const JOB_ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** Jobs that judge the results of their needs: a hand-written gate, or the status gate in needs mode. */
+export function gateJobs(repository: WorkflowRepository): { workflow: Workflow; job: Job }[] {
+  const found = repository
+    .gateUsages()
+    .filter((usage) => usage.mode === "needs")
+    .map(({ workflow, job }) => ({ workflow, job }));
+  for (const workflow of repository.workflows) {
+    for (const job of workflow.jobs) {
+      if (job.needs.length === 0 || found.some((gate) => gate.job === job)) continue;
+      if (!/always\(\)|cancelled\(\)/.test(job.condition ?? "")) continue;
+      const texts = [
+        ...job.env,
+        ...job.steps.flatMap((step) => [step.run ?? "", ...step.env, ...Object.values(step.with)]),
+      ];
+      if (texts.some((text) => /needs\.\*\.result|toJSON\(\s*needs\s*\)/i.test(text))) {
+        found.push({ workflow, job });
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * The check a job's rule waits for: nothing (the job id is the check name), its one name, or the
+ * pattern of its names (`check (*)`, `matrix / *`); a pattern that would miss names GitHub cuts
+ * at 100 characters ends at its first variable part instead (`canary-binaries (*`).
+ */
+function checkPattern(
+  repository: WorkflowRepository,
+  workflow: Workflow,
+  job: Job,
+): { check: string | undefined; note: string | undefined } {
+  const producer = repository.producers().find((p) => p.workflow === workflow && p.job === job);
+  const names = producer?.names ?? [];
+  const [first] = names;
+  if (!first) return { check: undefined, note: undefined };
+  if (names.length === 1 && first.literal !== undefined) {
+    return first.literal === job.id
+      ? { check: undefined, note: undefined }
+      : {
+          check: first.template,
+          note: first.uncut ? "GitHub cuts the name to 100 characters" : undefined,
+        };
+  }
+  const templates = [...new Set(names.map((name) => name.template))];
+  let pattern = templates.length === 1 ? (templates[0] as string) : `${commonStart(templates)}*`;
+  const shown = names.slice(0, 3).map((name) => name.text);
+  let note = `${names.length === 1 ? "a name computed at run time" : `${names.length} checks`}: ${shown.join(", ")}${names.length > 3 ? ", ..." : ""}`;
+  const matches = compileName(pattern);
+  const cut = names.filter((name) => name.literal !== undefined && !matches(name.literal));
+  const mayBeCut = names.some((name) => name.literal === undefined) && pattern.endsWith("*)");
+  if (cut.length > 0 || mayBeCut) {
+    pattern = pattern.slice(0, pattern.indexOf("*") + 1);
+    note +=
+      cut.length > 0
+        ? `; GitHub cuts ${cut.length} of these names to 97 characters and '...', so the pattern ends at its first '*'`
+        : "; the names may be over 100 characters, which GitHub cuts, so the pattern ends at its first '*'";
+  }
+  return { check: pattern, note };
+}
+
+function commonStart(texts: string[]): string {
+  let start = texts[0] ?? "";
+  for (const text of texts) while (!text.startsWith(start)) start = start.slice(0, -1);
+  // Cutting inside a `[x]` escape would leave a broken class.
+  const open = start.lastIndexOf("[");
+  return open > start.lastIndexOf("]") ? start.slice(0, open) : start;
+}
+
+function stem(path: string): string {
+  return (path.split("/").at(-1) ?? path).replace(/\.ya?ml$/i, "");
+}
+
+/** An id of the rules schema, unused so far; with a `-` in it, it can never be an output's name. */
+function uniqueId(taken: Set<string>, wanted: string): string {
+  const cleaned = wanted.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^-+|-+$/g, "");
+  const base = cleaned.includes("-") ? cleaned : `${cleaned || "rule"}-job`;
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+  taken.add(id);
+  return id;
+}
