@@ -1,3 +1,4 @@
+import { inertJson, showInvisible } from "../core/text.ts";
 import { describeEvent } from "./doctor/triggers.ts";
 import type { StarterRules } from "./init.ts";
 
@@ -35,16 +36,19 @@ export function renderRules(starter: Omit<StarterRules, "text">, rulesPath: stri
   return `${lines.join("\n")}\n`;
 }
 
-/** Text for a comment: one line, whatever it holds. */
+/** Text for a comment: one line, with invisible characters shown, whatever it holds. */
 function comment(text: string): string {
-  return text.replace(/[\r\n\u0085\u2028\u2029]+/g, " ");
+  return showInvisible(text.replace(/[\r\n\u0085\u2028\u2029]+/g, " "));
 }
 
-/** A YAML scalar: plain when that is unambiguous, else double-quoted (JSON's quoting is valid YAML). */
+/**
+ * A YAML scalar: plain when that is unambiguous, else double-quoted. JSON's quoting is valid YAML,
+ * and `inertJson` also writes invisible characters as escapes that a reader sees.
+ */
 function scalar(text: string): string {
   const plain =
     /^[A-Za-z0-9_./][A-Za-z0-9_./ ()-]*$/.test(text) &&
     !/ $/.test(text) &&
     !/^(true|false|null|yes|no|on|off|~|[-+]?[0-9._]+)$/i.test(text);
-  return plain ? text : JSON.stringify(text);
+  return plain ? text : inertJson(text, 0).trimEnd();
 }

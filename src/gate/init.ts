@@ -3,6 +3,7 @@ import { nodePosition } from "../core/yaml-file.ts";
 import { Analysis } from "./doctor/analysis.ts";
 import { deriveCondition } from "./doctor/derive.ts";
 import { gateEventSet } from "./doctor/doctor.ts";
+import { escapeNamePattern } from "./doctor/name-pattern.ts";
 import type { WorkflowRepository } from "./doctor/repository.ts";
 import type { GateEvent, GateEventName } from "./doctor/triggers.ts";
 import { compileName } from "./globs.ts";
@@ -151,12 +152,13 @@ function checkPattern(
   const [first] = names;
   if (!first) return { check: undefined, note: undefined };
   if (names.length === 1 && first.literal !== undefined) {
-    return first.literal === job.id
-      ? { check: undefined, note: undefined }
-      : {
-          check: first.template,
-          note: first.uncut ? "GitHub cuts the name to 100 characters" : undefined,
-        };
+    if (first.literal === job.id) return { check: undefined, note: undefined };
+    return first.uncut
+      ? {
+          check: escapeNamePattern(first.literal),
+          note: "GitHub cuts the name to 97 characters and '...'",
+        }
+      : { check: first.template, note: undefined };
   }
   const templates = [...new Set(names.map((name) => name.template))];
   let pattern = templates.length === 1 ? (templates[0] as string) : `${commonStart(templates)}*`;
@@ -190,7 +192,8 @@ function stem(path: string): string {
 /** An id of the rules schema, unused so far; with a `-` in it, it can never be an output's name. */
 function uniqueId(taken: Set<string>, wanted: string): string {
   const cleaned = wanted.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^-+|-+$/g, "");
-  const base = cleaned.includes("-") ? cleaned : `${cleaned || "rule"}-job`;
+  const short = cleaned.slice(0, 64).replace(/-+$/, "");
+  const base = short.includes("-") ? short : `${short || "rule"}-job`;
   let id = base;
   for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
   taken.add(id);

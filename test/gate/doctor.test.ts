@@ -1,0 +1,248 @@
+import { describe, expect, it } from "vitest";
+import { type DoctorReport, diagnose } from "../../src/gate/doctor/doctor.ts";
+import { FINDING_KINDS } from "../../src/gate/doctor/findings.ts";
+import { WorkflowRepository } from "../../src/gate/doctor/repository.ts";
+import type { GateEventName } from "../../src/gate/doctor/triggers.ts";
+import { rules } from "./builders.ts";
+
+const expr = (text: string) => ["$", `{{ ${text} }}`].join("");
+
+/** A workflow file: `on:` and jobs given as YAML lines. */
+function workflow(on: string, ...jobs: string[]): string {
+  return `on: ${on}\njobs:\n${jobs.join("\n")}\n`;
+}
+
+const CI = workflow(
+  "\n  pull_request:\n  push:\n    branches: [main]",
+  "  lint:\n    runs-on: ubuntu-latest",
+  "  test:\n    strategy:\n      matrix:\n        os: [ubuntu-latest, macos-latest]",
+);
+
+function doctor(
+  rulesYaml: string,
+  files: Record<string, string>,
+  events?: GateEventName[],
+): DoctorReport {
+  const repository = new WorkflowRepository(
+    Object.entries(files).map(([name, text]) => ({ path: `.github/workflows/${name}`, text })),
+  );
+  return diagnose({ rulesFile: rules(rulesYaml), repository, events, defaultBranch: "main" });
+}
+
+describe("gate doctor: rules that can be satisfied", () => {
+  it("finds nothing wrong with literal names, matrix patterns and reusable workflows", () => {
+    const report = doctor(
+      `rules:
+  - check: lint
+    workflow: .github/workflows/ci.yml
+  - check: "test (*)"
+    paths: ["src/**"]
+  - check: "images / *"
+  - id: coverage
+    check: codecov/patch
+    app: codecov
+`,
+      {
+        "ci.yml": CI,
+        "images.yml": workflow(
+          "[pull_request, push]",
+          "  images:\n    uses: ./.github/workflows/build.yml",
+        ),
+        "build.yml": workflow("workflow_call", "  build:\n    runs-on: x"),
+      },
+      ["pull_request", "push"],
+    );
+    expect(report.findings).toEqual([]);
+    expect(report.notChecked).toEqual([
+      { rule: "coverage", reason: "its checks come from the app codecov, not from workflows" },
+    ]);
+  });
+});
+
+describe("gate doctor: one broken case per finding kind", () => {
+  const covered = new Set<string>();
+  const expectKind = (report: DoctorReport, kind: keyof typeof FINDING_KINDS) => {
+    covered.add(kind);
+    expect(report.findings.map((f) => f.kind)).toContain(kind);
+    return report.findings.find((f) => f.kind === kind) as DoctorReport["findings"][number];
+  };
+
+  it("no-check: a name no job produces, with the likely typo", () => {
+    const report = doctor("rules:\n  - check: lnt\n", { "ci.yml": CI });
+    const finding = expectKind(report, "no-check");
+    expect(finding).toMatchObject({ rule: "lnt", level: "error", position: { line: 2 } });
+    expect(finding.message).toContain("did you mean 'lint'?");
+  });
+
+  it("no-check: a rule without check: in checks mode, whose job has matrix legs", () => {
+    const report = doctor("rules:\n  - job: test\n    workflow: .github/workflows/ci.yml\n", {
+      "ci.yml": CI,
+    });
+    expect(expectKind(report, "no-check").message).toContain(
+      "job 'test' is shown as 'test (ubuntu-latest)', 'test (macos-latest)'; add check: 'test (*)'",
+    );
+  });
+
+  it("cut-name: legs whose names GitHub cuts at 100 characters escape 'job (*)'", () => {
+    const long = `target-${"x".repeat(100)}`;
+    const report = doctor('rules:\n  - check: "bin (*)"\n', {
+      "ci.yml": workflow(
+        "pull_request",
+        `  bin:\n    strategy:\n      matrix:\n        t: [short, ${long}]`,
+      ),
+    });
+    const finding = expectKind(report, "cut-name");
+    expect(finding.message).toContain("1 of the 2 checks of job 'bin'");
+    expect(finding.message).toContain("such as 'bin (*'");
+    expect(
+      doctor('rules:\n  - check: "bin (*"\n', {
+        "ci.yml": workflow(
+          "pull_request",
+          `  bin:\n    strategy:\n      matrix:\n        t: [short, ${long}]`,
+        ),
+      }).findings,
+    ).toEqual([]);
+  });
+
+  it("workflow-missing: a pinned workflow that is not there", () => {
+    const report = doctor("rules:\n  - check: lint\n    workflow: .github/workflows/cl.yml\n", {
+      "ci.yml": CI,
+    });
+    expect(expectKind(report, "workflow-missing").message).toContain(
+      "did you mean .github/workflows/ci.yml?",
+    );
+  });
+
+  it("invalid-workflow: a pinned workflow GitHub would refuse to parse", () => {
+    const report = doctor("rules:\n  - check: lint\n    workflow: .github/workflows/ci.yml\n", {
+      "ci.yml": "on: [push\njobs: {}\n",
+    });
+    expect(expectKind(report, "invalid-workflow")).toMatchObject({ level: "error", rule: "lint" });
+  });
+
+  it("not-triggered: a workflow without merge_group where the gate runs in the merge queue", () => {
+    const gate = workflow(
+      "\n  pull_request:\n  merge_group:",
+      "  gate:\n    runs-on: x\n    steps:\n      - uses: wasmcloud/status-gate@v1",
+    );
+    const report = doctor("rules:\n  - check: lint\n", { "ci.yml": CI, "gate.yml": gate });
+    const finding = expectKind(report, "not-triggered");
+    expect(finding.event).toBe("merge_group for main");
+    expect(finding.message).toContain("it is not triggered on merge_group");
+    expect(report.eventsFrom).toContain(".github/workflows/gate.yml");
+  });
+
+  it("not-triggered: pull_request types that leave out synchronize", () => {
+    const report = doctor("rules:\n  - check: lint\n", {
+      "ci.yml": workflow(
+        "\n  pull_request:\n    types: [opened, labeled]",
+        "  lint:\n    runs-on: x",
+      ),
+    });
+    expect(expectKind(report, "not-triggered").message).toContain("leave out synchronize");
+  });
+
+  it("branch-filtered: a workflow that runs only for pull requests to another branch", () => {
+    const report = doctor("rules:\n  - check: lint\n", {
+      "ci.yml": workflow("\n  pull_request:\n    branches: [develop]", "  lint:\n    runs-on: x"),
+    });
+    expect(expectKind(report, "branch-filtered").message).toContain(
+      "branches filter (develop) leaves out main",
+    );
+  });
+
+  it("path-filtered: paths the rule includes that the workflow's paths filter leaves out", () => {
+    const report = doctor('rules:\n  - check: lint\n    paths: ["src/**", "Cargo.lock"]\n', {
+      "ci.yml": workflow("\n  pull_request:\n    paths: ['src/**']", "  lint:\n    runs-on: x"),
+    });
+    expect(expectKind(report, "path-filtered")).toMatchObject({ example: "Cargo.lock" });
+  });
+
+  it("path-filtered: paths-ignore, and a change to a workflow, which makes every rule apply", () => {
+    const ignoring = doctor('rules:\n  - check: lint\n    paths: ["**"]\n', {
+      "ci.yml": workflow(
+        "\n  pull_request:\n    paths-ignore: ['docs/**']",
+        "  lint:\n    runs-on: x",
+      ),
+    });
+    expect(ignoring.findings[0]?.example).toMatch(/^docs\//);
+    const pushOnly = doctor(
+      'rules:\n  - check: lint\n    paths: ["src/**"]\n',
+      {
+        "ci.yml": workflow("\n  push:\n    paths: ['src/**']", "  lint:\n    runs-on: x"),
+      },
+      ["push"],
+    );
+    const finding = expectKind(pushOnly, "path-filtered");
+    expect(finding.example).toBe(".github/status-gate.yml");
+    expect(finding.message).toContain("makes every rule apply");
+  });
+
+  it("skipped: a job whose if: skips it on pull requests, in a rule that does not allow it", () => {
+    const ci = workflow(
+      "pull_request",
+      "  publish:\n    if: github.event_name == 'push' && github.ref == 'refs/heads/main'\n    runs-on: x",
+    );
+    const report = doctor("rules:\n  - check: publish\n", { "ci.yml": ci });
+    expect(expectKind(report, "skipped").message).toContain(
+      "job 'publish' of .github/workflows/ci.yml (if: at line 4) is always skipped",
+    );
+    expect(
+      doctor("rules:\n  - check: publish\n    allow: [skipped]\n", { "ci.yml": ci }).findings,
+    ).toEqual([]);
+  });
+
+  const needsGate = (needs: string) =>
+    workflow(
+      "pull_request",
+      "  plan:\n    runs-on: x",
+      "  lint:\n    runs-on: x",
+      `  docs:\n    needs: plan\n    if: ${expr("fromJSON(needs.plan.outputs.applies).docs")}`,
+      `  gate:\n    needs: [${needs}]\n    if: always()\n    steps:\n      - uses: wasmcloud/status-gate@v1\n        with:\n          needs: ${expr("toJSON(needs)")}`,
+    );
+
+  it("not-in-needs: a rule's job that the needs-mode gate cannot see", () => {
+    const report = doctor("rules:\n  - job: lint\n  - job: docs\n", {
+      "ci.yml": needsGate("plan, docs"),
+    });
+    const finding = expectKind(report, "not-in-needs");
+    expect(finding).toMatchObject({ rule: "lint", position: { line: 2 } });
+    expect(report.gates).toEqual([
+      expect.objectContaining({ workflow: ".github/workflows/ci.yml", job: "gate", mode: "needs" }),
+    ]);
+  });
+
+  it("unruled-need: a need without a rule that its if: may skip", () => {
+    const report = doctor("rules:\n  - job: lint\n", { "ci.yml": needsGate("plan, lint, docs") });
+    const finding = expectKind(report, "unruled-need");
+    expect(finding).toMatchObject({
+      job: "docs",
+      position: { file: ".github/workflows/ci.yml", line: 11 },
+    });
+    expect(finding.message).toContain("fromjson(needs.plan.outputs.applies).docs");
+    // `plan` has no rule either, but it always runs: a failure of it is red, rightly.
+    expect(report.findings.filter((f) => f.job === "plan")).toEqual([]);
+  });
+
+  it("covers every kind of finding the doctor can report", () => {
+    expect([...covered].sort()).toEqual(Object.keys(FINDING_KINDS).sort());
+  });
+});
+
+describe("gate doctor on this repository's own rules and CI", () => {
+  it("passes: the needs-mode gate of ci.yml lists every rule's job", async () => {
+    const { readRepository } = await import("../../src/gate/doctor/repository.ts");
+    const { readFileSync } = await import("node:fs");
+    const { PROJECT_ROOT } = await import("../harness/runner.ts");
+    const repository = await readRepository(PROJECT_ROOT);
+    const report = diagnose({
+      rulesFile: rules(readFileSync(`${PROJECT_ROOT}/.github/status-gate.yml`, "utf8")),
+      repository: repository as WorkflowRepository,
+      defaultBranch: "main",
+    });
+    expect(report.findings).toEqual([]);
+    expect(report.gates.map((gate) => [gate.workflow, gate.mode])).toEqual([
+      [".github/workflows/ci.yml", "needs"],
+    ]);
+  });
+});
