@@ -84,7 +84,13 @@ async function setting(
       : undefined;
   const dir = resolve(io.cwd, inputs.string("repo", "."));
   const git = new Git(dir);
-  const root = (await git.value(["rev-parse", "--show-toplevel"]).catch(() => undefined)) ?? dir;
+  const [top, originHead] = await Promise.all([
+    git.value(["rev-parse", "--show-toplevel"]).catch(() => undefined),
+    git
+      .value(["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"])
+      .catch(() => undefined),
+  ]);
+  const root = top ?? dir;
   const repository = await readRepository(root);
   if (!repository) {
     throw new ConfigurationError(
@@ -93,9 +99,6 @@ async function setting(
   }
   const rulesPath = resolve(root, inputs.string("rules", DEFAULT_RULES_PATH));
   const inside = relative(root, rulesPath);
-  const originHead = await git
-    .value(["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"])
-    .catch(() => undefined);
   return {
     root,
     repository,

@@ -121,6 +121,25 @@ describe("status-gate gate doctor", () => {
     });
   });
 
+  it("warns without failing for advisory rules, and checks the branch --branch names", async () => {
+    const repo = repository({
+      ".github/workflows/ci.yml": CI,
+      ".github/status-gate.yml":
+        "rules:\n  - check: lint\n  - check: codecov\n    advisory: true\n",
+    });
+    const advisory = await runCli(["gate", "doctor"], { cwd: repo.path });
+    expect(advisory.exitCode).toBe(0);
+    expect(advisory.stdout).toMatch(
+      /:3:5: warning \[status gate doctor: no-check\] rule 'codecov'/,
+    );
+    expect(advisory.stdout).toContain("0 errors, 1 warning.");
+    const develop = await runCli(["gate", "doctor", "--branch", "develop"], { cwd: repo.path });
+    expect(develop.exitCode).toBe(1);
+    expect(develop.stdout).toContain(
+      "rule 'lint': on pull_request to develop, where the gate runs, the workflow of its check does not run (.github/workflows/ci.yml: its pull_request branches filter (trunk) leaves out develop)",
+    );
+  });
+
   it("exits 2 for a bad option, a broken rules file, no rules file or no workflows", async () => {
     const repo = repository({
       ".github/workflows/ci.yml": CI,

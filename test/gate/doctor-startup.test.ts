@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { finishJobs, gateScenario, workflowWithJobs } from "./scenario.ts";
+import { cleanup, runAction } from "../harness/runner.ts";
+import { finishJobs, gateScenario, REPOSITORY, workflowWithJobs } from "./scenario.ts";
 
 // The gate action runs the doctor's checks when it starts in checks mode: a rule that no workflow
 // of the commit can satisfy fails the gate at once, annotated at the rule's line, instead of
@@ -52,6 +53,43 @@ describe("the gate's start-up check (checks mode, with a checkout of the commit)
     expect(polls(s)).toBeLessThanOrEqual(1);
     const verdict = s.github.checkRuns.find((check) => check.name === "status-gate");
     expect(verdict?.conclusion).toBe("failure");
+  });
+
+  it("reads the workflows of the pull request's merge commit, which the default checkout holds", async () => {
+    await using s = await gateScenario({ rules: RULES, files: files("  push:") });
+    s.git.git("merge", "--quiet", "--no-ff", "-m", "Merge feature", "feature");
+    const merge = s.git.git("rev-parse", "HEAD");
+    const run = await runAction({
+      action: ".",
+      event: s.pullRequestEvent(),
+      workspace: s.git.path,
+      repository: REPOSITORY,
+      sha: merge,
+      apiUrl: s.sim.url,
+      graphqlUrl: s.sim.graphqlUrl,
+      token: s.sim.token,
+      inputs: { timeout: "20s", "poll-interval": "100ms" },
+    });
+    cleanup(run);
+    expect(run.exitCode).toBe(1);
+    expect(run.annotations.find((a) => a.level === "error")).toMatchObject({
+      file: ".github/status-gate.yml",
+      line: 6,
+    });
+  });
+
+  it("leaves paths filters to the timeout when the change is past the 300 files GitHub's filters read", async () => {
+    const many = Object.fromEntries(
+      Array.from({ length: 301 }, (_, index) => [`crates/api/src/f${index}.rs`, "\n"]),
+    );
+    await using s = await gateScenario({
+      rules: RULES,
+      files: { ...files("  pull_request:\n    paths: ['docs/**']"), ...many },
+    });
+    s.git.checkout("feature");
+    const run = await s.gate({ inputs: { timeout: "1s" } });
+    expect(run.log).toContain("Start-up check: every required rule has a workflow that runs");
+    expect(run.outputs.result).toBe("failure");
   });
 
   it("judges paths filters against the files the pull request really changes", async () => {

@@ -279,7 +279,7 @@ function eventFindings(
     found.push(
       finding(
         "path-filtered",
-        `on ${where} the paths filter of ${listed(filters)} skips the workflow for a change to only '${example}', yet the rule applies to it${implied ? " (a change to the rules file or to any workflow makes every rule apply)" : ""}`,
+        `on ${where} the paths filter of ${listed(filters)} skips the workflow for a change to only '${example}', yet the rule applies to it${implied ? ` (a change to the rules file or to any workflow makes every rule apply: let the workflow run for .github/workflows/** and ${analysis.rulesFile.path} too)` : ""}`,
         { ...extra, example },
       ),
     );
