@@ -3,7 +3,8 @@ import { nodePosition } from "../core/yaml-file.ts";
 import { Analysis } from "./doctor/analysis.ts";
 import { deriveCondition } from "./doctor/derive.ts";
 import { gateEventSet } from "./doctor/doctor.ts";
-import { escapeNamePattern } from "./doctor/name-pattern.ts";
+import { commonPattern, escapeNamePattern } from "./doctor/name-pattern.ts";
+import type { CheckName } from "./doctor/names.ts";
 import type { WorkflowRepository } from "./doctor/repository.ts";
 import type { GateEvent, GateEventName } from "./doctor/triggers.ts";
 import { compileName } from "./globs.ts";
@@ -84,7 +85,7 @@ export function starterRules(repository: WorkflowRepository, options: InitOption
   const ids = new Set<string>();
   const rules = wanted.map(({ workflow, job, source }) => {
     const derived = deriveCondition(analysis, workflow, job, events);
-    const { check, note } = checkPattern(repository, workflow, job);
+    const { check, note } = checkPattern(repository, workflow, job, derived.allowSkipped);
     return {
       id: uniqueId(ids, `${stem(workflow.file.path)}-${job.id}`),
       job: JOB_ID.test(job.id) ? job.id : undefined,
@@ -140,15 +141,31 @@ export function gateJobs(repository: WorkflowRepository): { workflow: Workflow; 
 /**
  * The check a job's rule waits for: nothing (the job id is the check name), its one name, or the
  * pattern of its names (`check (*)`, `matrix / *`); a pattern that would miss names GitHub cuts
- * at 100 characters ends at its first variable part instead (`canary-binaries (*`).
+ * at 100 characters ends at its first variable part instead (`canary-binaries (*`). A rule that
+ * allows a skipped job also matches the name its check has then (`build*` for `build (*)`).
  */
 function checkPattern(
   repository: WorkflowRepository,
   workflow: Workflow,
   job: Job,
+  allowSkipped: boolean,
 ): { check: string | undefined; note: string | undefined } {
   const producer = repository.producers().find((p) => p.workflow === workflow && p.job === job);
-  const names = producer?.names ?? [];
+  if (!producer) return { check: undefined, note: undefined };
+  let { check, note } = runPattern(producer.names, job);
+  const skipped = producer.skipped;
+  const matches = compileName(check ?? job.id);
+  if (allowSkipped && skipped.literal !== undefined && !matches(skipped.literal)) {
+    check = commonPattern([check ?? escapeNamePattern(job.id), skipped.template]);
+    note = `${note ? `${note}; ` : ""}when the job is skipped GitHub names its check '${skipped.text}', which the pattern matches too`;
+  }
+  return { check, note };
+}
+
+function runPattern(
+  names: CheckName[],
+  job: Job,
+): { check: string | undefined; note: string | undefined } {
   const [first] = names;
   if (!first) return { check: undefined, note: undefined };
   if (names.length === 1 && first.literal !== undefined) {
@@ -161,7 +178,7 @@ function checkPattern(
       : { check: first.template, note: undefined };
   }
   const templates = [...new Set(names.map((name) => name.template))];
-  let pattern = templates.length === 1 ? (templates[0] as string) : `${commonStart(templates)}*`;
+  let pattern = commonPattern(templates);
   const shown = names.slice(0, 3).map((name) => name.text);
   let note = `${names.length === 1 ? "a name computed at run time" : `${names.length} checks`}: ${shown.join(", ")}${names.length > 3 ? ", ..." : ""}`;
   const matches = compileName(pattern);
@@ -175,14 +192,6 @@ function checkPattern(
         : "; the names may be over 100 characters, which GitHub cuts, so the pattern ends at its first '*'";
   }
   return { check: pattern, note };
-}
-
-function commonStart(texts: string[]): string {
-  let start = texts[0] ?? "";
-  for (const text of texts) while (!text.startsWith(start)) start = start.slice(0, -1);
-  // Cutting inside a `[x]` escape would leave a broken class.
-  const open = start.lastIndexOf("[");
-  return open > start.lastIndexOf("]") ? start.slice(0, open) : start;
 }
 
 function stem(path: string): string {

@@ -70,6 +70,22 @@ describe.skipIf(!present)(
       expect(report.findings[0]?.message).toContain("6 of the 8 checks of job 'canary-binaries'");
     });
 
+    it("finds rules that allow skipped jobs but not the name their check has when skipped", async () => {
+      const report = await check(
+        HAND_WRITTEN.replace('check: "build*"', 'check: "build (*"').replace(
+          'check: "canary*"',
+          'check: "canary / *"',
+        ),
+      )();
+      expect(report.findings.map((f) => [f.kind, f.rule, f.job])).toEqual([
+        ["skipped-name", "gateway-canary", "canary"],
+        ["skipped-name", "examples-build", "build"],
+      ]);
+      expect(report.findings[1]?.message).toContain(
+        "GitHub names its check 'build' (its matrix is not expanded), which the rule does not match: the gate would wait for it until its timeout; match that name too, such as 'build*'",
+      );
+    });
+
     it("finds a rule for a job that every pull request skips, and `job:` where a check name is meant", async () => {
       const report = await check(
         `rules:
@@ -225,6 +241,9 @@ describe.skipIf(!present)("gate init on wasmCloud's workflows", () => {
     expect(byId.get("wash-check")?.check).toBe("check (*)");
     expect(byId.get("wash-canary-binaries")?.check).toBe("canary-binaries (*");
     expect(byId.get("examples-matrix")?.check).toBe("matrix / *");
+    // Skipped jobs are not expanded: their check is named `build`, which the pattern matches too.
+    expect(byId.get("examples-build")?.check).toBe("build*");
+    expect(byId.get("wit-publish")?.check).toBe("publish*");
     expect(byId.get("charts-lint")?.check).toBe("ct lint (helm + yaml)");
     expect(byId.get("wash-lint")?.check).toBeUndefined();
   });

@@ -104,6 +104,14 @@ describe("gate doctor: one broken case per finding kind", () => {
     ).toEqual([]);
   });
 
+  it("no-check: a long name written out whole, which GitHub shows cut", () => {
+    const name = `publish ${"y".repeat(100)}`;
+    const report = doctor(`rules:\n  - check: ${name}\n`, {
+      "ci.yml": workflow("pull_request", `  publish:\n    name: ${name}\n    runs-on: x`),
+    });
+    expect(expectKind(report, "no-check").message).toContain(`such as '${name.slice(0, 97)}...'`);
+  });
+
   it("workflow-missing: a pinned workflow that is not there", () => {
     const report = doctor("rules:\n  - check: lint\n    workflow: .github/workflows/cl.yml\n", {
       "ci.yml": CI,
@@ -190,6 +198,19 @@ describe("gate doctor: one broken case per finding kind", () => {
     expect(
       doctor("rules:\n  - check: publish\n    allow: [skipped]\n", { "ci.yml": ci }).findings,
     ).toEqual([]);
+  });
+
+  it("skipped-name: a rule allowing a skipped matrix job that misses the unexpanded name", () => {
+    const ci = workflow(
+      "pull_request",
+      `  build:\n    if: github.event_name == 'push'\n    strategy:\n      matrix:\n        os: [a, b]\n    runs-on: x`,
+    );
+    const report = doctor('rules:\n  - check: "build (*)"\n    allow: [skipped]\n', {
+      "ci.yml": ci,
+    });
+    expect(expectKind(report, "skipped-name")).toMatchObject({ rule: "build (*)", job: "build" });
+    const fixed = doctor('rules:\n  - check: "build*"\n    allow: [skipped]\n', { "ci.yml": ci });
+    expect(fixed.findings).toEqual([]);
   });
 
   const needsGate = (needs: string) =>

@@ -11,6 +11,8 @@ export const FINDING_KINDS = {
   "branch-filtered": "the workflow's branches filter leaves out a branch the gate runs for",
   "path-filtered": "the workflow's paths filter skips it for a change the rule applies to",
   skipped: "the job's if: skips it where the rule applies, and the rule does not allow skipped",
+  "skipped-name":
+    "the rule allows skipped, but the check of the skipped job (named as written, matrix unexpanded) does not match it",
   "not-in-needs": "needs mode: the rule's job is not in the gate job's needs",
   "unruled-need": "needs mode: a job in the gate's needs has no rule and may be skipped",
 } as const;

@@ -80,3 +80,16 @@ export function overlap(left: readonly NameToken[], right: readonly NameToken[])
 export function escapeNamePattern(text: string): string {
   return text.replace(/[*?[]/g, (char) => `[${char}]`);
 }
+
+/**
+ * One pattern for several: their common start and `*` (`build (*` and `build` give `build*`),
+ * never cut inside a `[x]` escape.
+ */
+export function commonPattern(patterns: readonly string[]): string {
+  if (patterns.length === 1) return patterns[0] as string;
+  let start = patterns[0] ?? "";
+  for (const pattern of patterns) while (!pattern.startsWith(start)) start = start.slice(0, -1);
+  const open = start.lastIndexOf("[");
+  if (open > start.lastIndexOf("]")) start = start.slice(0, open);
+  return `${start.replace(/\*+$/, "")}*`;
+}

@@ -57,6 +57,20 @@ export function jobCheckNames(
   );
 }
 
+/**
+ * The check run name of a job that is skipped: GitHub expands neither its matrix nor the reusable
+ * workflow it calls then, so the check is named after the job as written (`build`, or
+ * `Build ${{ matrix.os }}` with the expression left in); other jobs keep their one name.
+ */
+export function skippedCheckName(workflow: Workflow, job: Job, lookup: WorkflowLookup): CheckName {
+  if (job.matrix === undefined && job.calls === undefined) {
+    const [name] = jobCheckNames(workflow, job, lookup);
+    if (name) return name;
+  }
+  const written = job.name ?? job.id;
+  return checkName([written], escapeNamePattern(written));
+}
+
 interface NamePieces {
   pieces: Piece[];
   template: string;

@@ -8,7 +8,7 @@ import {
   type Workflow,
   type WorkflowProblem,
 } from "../../core/workflow.ts";
-import { type CheckName, jobCheckNames } from "./names.ts";
+import { type CheckName, jobCheckNames, skippedCheckName } from "./names.ts";
 
 export const WORKFLOWS_FOLDER = ".github/workflows";
 
@@ -23,6 +23,8 @@ export interface Producer {
   workflow: Workflow;
   job: Job;
   names: CheckName[];
+  /** The one name its check run has when the job is skipped. */
+  skipped: CheckName;
 }
 
 /** A step that runs the status gate, and how. */
@@ -73,11 +75,13 @@ export class WorkflowRepository {
 
   /** Every job of every workflow with its check run names (workflows only called by others too). */
   producers(): Producer[] {
+    const lookup = (path: string) => this.workflow(path);
     this.cachedProducers ??= this.workflows.flatMap((workflow) =>
       workflow.jobs.map((job) => ({
         workflow,
         job,
-        names: jobCheckNames(workflow, job, (path) => this.workflow(path)),
+        names: jobCheckNames(workflow, job, lookup),
+        skipped: skippedCheckName(workflow, job, lookup),
       })),
     );
     return this.cachedProducers;

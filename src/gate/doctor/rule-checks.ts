@@ -3,7 +3,13 @@ import { nodePosition } from "../../core/yaml-file.ts";
 import { pinsActions, type Rule } from "../rules.ts";
 import type { Analysis } from "./analysis.ts";
 import { type Finding, type FindingKind, listed, some } from "./findings.ts";
-import { type NameToken, overlap, patternTokens } from "./name-pattern.ts";
+import {
+  commonPattern,
+  escapeNamePattern,
+  type NameToken,
+  overlap,
+  patternTokens,
+} from "./name-pattern.ts";
 import type { CheckName } from "./names.ts";
 import type { Producer } from "./repository.ts";
 import {
@@ -61,15 +67,15 @@ export function externalApp(rule: Rule): boolean {
 }
 
 /**
- * Checks mode: why a rule can never be satisfied, or not on some of the events. Each finding is
- * at the rule's line.
- */
-/**
  * How to judge workflows' paths filters: by example paths the rule applies to (the doctor), or
  * against the files a change really touches (the gate, when it starts).
  */
 export type PathCheck = { examples: true } | { changed: readonly string[] } | { skip: true };
 
+/**
+ * Checks mode: why a rule can never be satisfied, or not on some of the events. Each finding is
+ * at the rule's line.
+ */
 export function checkRule(
   analysis: Analysis,
   rule: Rule,
@@ -161,8 +167,11 @@ function noCheckMessage(analysis: Analysis, rule: Rule): string {
   );
   const cut = names.filter(({ name }) => name.uncut && rule.matchesName(name.uncut));
   if (cut.length > 0) {
-    const template = cut[0]?.name.template ?? wanted;
-    const suggestion = template.slice(0, template.lastIndexOf("*") + 1) || `${wanted}*`;
+    const first = cut[0]?.name;
+    const template = first?.template ?? wanted;
+    // A pattern ends at its variable part; a single long name is matched as GitHub shows it.
+    const suggestion =
+      template.slice(0, template.lastIndexOf("*") + 1) || escapeNamePattern(first?.text ?? wanted);
     return `${base}: GitHub cuts check names over 100 characters to 97 and '...', so ${cut.length} of the names it means show as '${cut[0]?.name.text}', which the pattern does not match; end the pattern at the variable part, such as '${suggestion}'`;
   }
   if (rule.check === undefined) {
@@ -248,6 +257,24 @@ function eventFindings(
         },
       ),
     );
+  }
+  if (allowSkipped) {
+    const tokens = patternTokens(ruleCheckName(rule));
+    const unmatched = triggered.filter(
+      ({ producer }) =>
+        analysis.conditions(producer.workflow, event).runsWhen(producer.job) !== true &&
+        !nameMatches(rule, tokens, producer.skipped),
+    );
+    for (const { producer } of unmatched) {
+      const written = producer.skipped.text;
+      found.push(
+        finding(
+          "skipped-name",
+          `on ${where} job '${producer.job.id}' of ${producer.workflow.file.path} may be skipped, and then GitHub names its check '${written}' (${producer.job.calls ? "the workflow it calls is not run" : "its matrix is not expanded"}), which the rule does not match: the gate would wait for it until its timeout; match that name too, such as '${commonPattern([producer.names[0]?.template ?? "", producer.skipped.template])}'`,
+          { event: where, workflow: producer.workflow.file.path, job: producer.job.id },
+        ),
+      );
+    }
   }
   const running = allowSkipped ? triggered : triggered.filter((match) => !skipped.includes(match));
   if ("skip" in paths || running.length === 0 || !running.every((match) => match.filter)) {
