@@ -128,6 +128,25 @@ describe("gate doctor: one broken case per finding kind", () => {
     expect(expectKind(report, "invalid-workflow")).toMatchObject({ level: "error", rule: "lint" });
   });
 
+  it("invalid-workflow: a broken file a rule without workflow: could depend on is a warning", () => {
+    const files = { "ci.yml": CI, "broken.yml": "jobs: [\n" };
+    const unpinned = doctor("rules:\n  - check: lint\n", files);
+    expect(unpinned.findings).toEqual([
+      expect.objectContaining({
+        kind: "invalid-workflow",
+        level: "warning",
+        workflow: ".github/workflows/broken.yml",
+      }),
+    ]);
+    // Files are read as rules need them: rules pinned elsewhere never read the broken one.
+    const pinned = doctor(
+      "rules:\n  - check: lint\n    workflow: .github/workflows/ci.yml\n",
+      files,
+    );
+    expect(pinned.findings).toEqual([]);
+    expect(pinned.workflows).toBe(2);
+  });
+
   it("not-triggered: a workflow without merge_group where the gate runs in the merge queue", () => {
     const gate = workflow(
       "\n  pull_request:\n  merge_group:",

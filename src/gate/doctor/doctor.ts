@@ -103,7 +103,7 @@ export function diagnose(options: DoctorOptions): DoctorReport {
   return {
     rulesPath: rulesFile.path,
     rules: rulesFile.rules.length,
-    workflows: repository.workflows.length + repository.invalid.length,
+    workflows: repository.paths.length,
     gates,
     eventsFrom: gateEventSet(repository, options.events, options.defaultBranch).eventsFrom,
     findings: findings.sort(byPosition),

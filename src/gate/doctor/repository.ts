@@ -35,17 +35,19 @@ export interface GateUsage {
   mode: "plan" | "checks" | "needs";
 }
 
-/** The workflows of a repository, read once, with what the doctor and init ask of them. */
+/**
+ * The workflows of a repository, each parsed once and only when asked for: a rule pinned to a
+ * workflow needs that file (and the reusable workflows it calls), the gate's own workflows are
+ * found by their text first, and only a rule that names no workflow needs them all.
+ */
 export class WorkflowRepository {
-  readonly workflows: Workflow[];
-  readonly invalid: InvalidWorkflow[];
-  private readonly byPath: Map<string, Workflow>;
-  private cachedProducers: Producer[] | undefined;
-
   /** Reads another file of the repository (a filters file), relative to its root. */
   readonly readFile: (path: string) => string | undefined;
   /** Whether `uses: ./` is the status gate (this repository is the gate itself). */
   private readonly localGate: boolean;
+  private readonly texts: Map<string, string>;
+  private readonly loaded = new Map<string, Workflow | InvalidWorkflow>();
+  private readonly producersByPath = new Map<string, Producer[]>();
 
   constructor(
     files: readonly { path: string; text: string }[],
@@ -54,49 +56,80 @@ export class WorkflowRepository {
   ) {
     this.readFile = readFile;
     this.localGate = localGate;
-    this.workflows = [];
-    this.invalid = [];
-    for (const { path, text } of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
-      const loaded = loadWorkflow(path, text);
-      if (loaded.workflow) this.workflows.push(loaded.workflow);
-      else this.invalid.push({ path, problem: loaded.problem });
-    }
-    this.byPath = new Map(this.workflows.map((workflow) => [workflow.file.path, workflow]));
+    const sorted = [...files].sort((a, b) => a.path.localeCompare(b.path));
+    this.texts = new Map(sorted.map(({ path, text }) => [path, text]));
   }
 
-  workflow(path: string): Workflow | undefined {
-    return this.byPath.get(path);
-  }
-
-  /** Every path of a file under `.github/workflows`, loaded or not. */
+  /** Every path of a file under `.github/workflows`, parsed or not. */
   get paths(): string[] {
-    return [...this.byPath.keys(), ...this.invalid.map((file) => file.path)].sort();
+    return [...this.texts.keys()];
+  }
+
+  /** The workflow at `path`; undefined when there is no such file or it is not a workflow. */
+  workflow(path: string): Workflow | undefined {
+    const found = this.load(path);
+    return found && "jobs" in found ? found : undefined;
+  }
+
+  /** Every workflow (parsing all of them). */
+  get workflows(): Workflow[] {
+    return this.paths.flatMap((path) => this.workflow(path) ?? []);
+  }
+
+  /** The files read so far that GitHub would refuse. */
+  get invalid(): InvalidWorkflow[] {
+    return [...this.loaded.values()].filter(
+      (found): found is InvalidWorkflow => "problem" in found,
+    );
+  }
+
+  private load(path: string): Workflow | InvalidWorkflow | undefined {
+    const known = this.loaded.get(path);
+    if (known) return known;
+    const text = this.texts.get(path);
+    if (text === undefined) return undefined;
+    const result = loadWorkflow(path, text);
+    const found = result.workflow ?? { path, problem: result.problem };
+    this.loaded.set(path, found);
+    return found;
+  }
+
+  /** The jobs of one workflow with their check run names. */
+  producersOf(path: string): Producer[] {
+    let producers = this.producersByPath.get(path);
+    if (!producers) {
+      const workflow = this.workflow(path);
+      const lookup = (other: string) => this.workflow(other);
+      producers = (workflow?.jobs ?? []).map((job) => ({
+        workflow: workflow as Workflow,
+        job,
+        names: jobCheckNames(workflow as Workflow, job, lookup),
+        skipped: skippedCheckName(workflow as Workflow, job, lookup),
+      }));
+      this.producersByPath.set(path, producers);
+    }
+    return producers;
   }
 
   /** Every job of every workflow with its check run names (workflows only called by others too). */
   producers(): Producer[] {
-    const lookup = (path: string) => this.workflow(path);
-    this.cachedProducers ??= this.workflows.flatMap((workflow) =>
-      workflow.jobs.map((job) => ({
-        workflow,
-        job,
-        names: jobCheckNames(workflow, job, lookup),
-        skipped: skippedCheckName(workflow, job, lookup),
-      })),
-    );
-    return this.cachedProducers;
+    return this.paths.flatMap((path) => this.producersOf(path));
   }
 
   /** Every step that runs the status gate (`wasmcloud/status-gate@...`, or `./` in this repository). */
   gateUsages(): GateUsage[] {
     const usages: GateUsage[] = [];
-    for (const workflow of this.workflows) {
-      for (const job of workflow.jobs) {
+    const mentions = this.localGate
+      ? /status-gate|uses:\s*["']?\.\/?["']?\s*(#|$)/im
+      : /status-gate/i;
+    for (const [path, text] of this.texts) {
+      if (!mentions.test(text)) continue;
+      for (const job of this.workflow(path)?.jobs ?? []) {
         for (const step of job.steps) {
           if (!this.isGate(step.uses)) continue;
           const mode = step.with.mode?.trim();
           usages.push({
-            workflow,
+            workflow: this.workflow(path) as Workflow,
             job,
             step,
             mode:

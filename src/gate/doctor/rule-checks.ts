@@ -55,10 +55,10 @@ export function matchRule(analysis: Analysis, rule: Rule): RuleMatch[] {
 }
 
 function candidates(analysis: Analysis, rule: Rule): Producer[] {
-  const producers = analysis.repository.producers();
+  const { repository } = analysis;
   return rule.workflow === undefined
-    ? producers
-    : producers.filter((producer) => producer.workflow.file.path === rule.workflow);
+    ? repository.producers()
+    : repository.producersOf(rule.workflow);
 }
 
 /** A rule checks mode cannot judge here: its checks come from an app other than GitHub Actions. */
