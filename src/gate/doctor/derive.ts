@@ -48,7 +48,9 @@ export function deriveCondition(
       continue;
     }
     const formula = analysis.conditions(workflow, event).runsWhen(job);
-    const reading = read(analysis, workflow, formula, triggered.filter);
+    // The first event's paths filter shapes the rule's paths; on later events a filter leaves the
+    // check missing rather than skipped, which no rule can allow (the doctor reports it).
+    const reading = read(analysis, workflow, formula, result ? undefined : triggered.filter);
     if (!result) {
       result = { paths: reading.paths, from: reading.from };
       if (reading.skip) notes.push(`on ${describeEvent(event)} ${reading.skip}`);
