@@ -1,6 +1,5 @@
 import { annotationLine, type CliIO, paint } from "../../cli/command.ts";
 import type { Annotation } from "../../core/log.ts";
-import { type ActionOutcome, Outcome } from "../../core/outcome.ts";
 import type { DoctorReport } from "./doctor.ts";
 import { type Finding, listed } from "./findings.ts";
 import { describeEvent } from "./triggers.ts";
@@ -13,20 +12,6 @@ export function findingAnnotation(finding: Finding): Annotation {
     message: finding.message,
     ...finding.position,
   };
-}
-
-/** The report as an action's outcome: one annotation per finding; failed when any is an error. */
-export function doctorOutcome(report: DoctorReport): ActionOutcome {
-  const outcome = new Outcome();
-  for (const finding of report.findings) outcome.annotate(findingAnnotation(finding));
-  const errors = report.findings.filter((finding) => finding.level === "error").length;
-  outcome.output("findings", report.findings.length);
-  if (errors > 0) {
-    outcome.fail(
-      `${errors} ${errors === 1 ? "rule problem" : "rule problems"} in ${report.rulesPath}: ${errors === 1 ? "a rule" : "rules"} that can never be satisfied`,
-    );
-  }
-  return outcome;
 }
 
 /** `--format json`: the report as plain data. */
