@@ -34,19 +34,22 @@ function files(docsOn: string): Record<string, string> {
   };
 }
 
+/** Triggers of a workflow that never runs for a pull request into main. */
+const MAIN_ONLY = "  push:\n    branches: [main]\n  workflow_dispatch:";
+
 const polls = (s: Awaited<ReturnType<typeof gateScenario>>) =>
   s.sim.requests.filter((request) => request.operationId === "checks/list-for-ref").length;
 
 describe("the gate's start-up check (checks mode, with a checkout of the commit)", () => {
   it("fails at once at the rule's line when the rule's workflow does not run on pull requests", async () => {
-    await using s = await gateScenario({ rules: RULES, files: files("  push:") });
+    await using s = await gateScenario({ rules: RULES, files: files(MAIN_ONLY) });
     s.git.checkout("feature");
     const run = await s.gate({ inputs: { "verdict-check": "status-gate" } });
     expect(run.exitCode).toBe(1);
     const [error] = run.annotations.filter((a) => a.level === "error");
     expect(error).toMatchObject({ file: ".github/status-gate.yml", line: 6 });
     expect(error?.message).toContain(
-      "rule 'docs': on pull_request to main, where the gate runs, the workflow of its check does not run (.github/workflows/docs.yml: it is not triggered on pull_request (its triggers: push))",
+      "rule 'docs': on pull_request to main, where the gate runs, the workflow of its check does not run (.github/workflows/docs.yml: it is not triggered on pull_request (its triggers: push, workflow_dispatch))",
     );
     expect(error?.message).toContain("it can never be satisfied, so the gate stops now");
     // It did not wait: the only poll is the one the gate sends before it starts.
@@ -56,7 +59,7 @@ describe("the gate's start-up check (checks mode, with a checkout of the commit)
   });
 
   it("reads the workflows of the pull request's merge commit, which the default checkout holds", async () => {
-    await using s = await gateScenario({ rules: RULES, files: files("  push:") });
+    await using s = await gateScenario({ rules: RULES, files: files(MAIN_ONLY) });
     s.git.git("merge", "--quiet", "--no-ff", "-m", "Merge feature", "feature");
     const merge = s.git.git("rev-parse", "HEAD");
     const run = await runAction({
@@ -90,6 +93,33 @@ describe("the gate's start-up check (checks mode, with a checkout of the commit)
     const run = await s.gate({ inputs: { timeout: "1s" } });
     expect(run.log).toContain("Start-up check: every required rule has a workflow that runs");
     expect(run.outputs.result).toBe("failure");
+  });
+
+  it("counts on push workflows for a pull request from a branch of this repository, not from a fork", async () => {
+    await using s = await gateScenario({ rules: RULES, files: files("  push:") });
+    s.git.checkout("feature");
+    const from = (owner: string) => {
+      const event = s.pullRequestEvent() as { name: string; payload: Record<string, unknown> };
+      const pull = event.payload.pull_request as Record<string, Record<string, unknown>>;
+      return {
+        ...event,
+        payload: {
+          ...event.payload,
+          pull_request: {
+            ...pull,
+            head: { ...pull.head, repo: { full_name: `${owner}/wasmcloud` } },
+            base: { ...pull.base, repo: { full_name: REPOSITORY } },
+          },
+        },
+      };
+    };
+    const own = await s.gate({ event: from("wasmcloud"), inputs: { timeout: "1s" } });
+    expect(own.log).toContain("Start-up check: every required rule has a workflow that runs");
+    const fork = await s.gate({ event: from("someone"), inputs: { timeout: "1s" } });
+    expect(fork.annotations.find((a) => a.level === "error")).toMatchObject({
+      file: ".github/status-gate.yml",
+      line: 6,
+    });
   });
 
   it("judges paths filters against the files the pull request really changes", async () => {
@@ -140,7 +170,7 @@ describe("the gate's start-up check (checks mode, with a checkout of the commit)
   });
 
   it("skips the check, saying so, when the workspace does not hold the commit's workflows", async () => {
-    await using s = await gateScenario({ rules: RULES, files: files("  push:") });
+    await using s = await gateScenario({ rules: RULES, files: files(MAIN_ONLY) });
     // The workspace stays on the base branch: its workflows are not the ones that run.
     const run = await s.gate({ inputs: { timeout: "1s" } });
     expect(run.log).toContain(

@@ -159,6 +159,14 @@ describe("gate doctor: one broken case per finding kind", () => {
     expect(report.eventsFrom).toContain(".github/workflows/gate.yml");
   });
 
+  it("not-triggered, as a warning: a push workflow runs only for pull requests from this repository", () => {
+    const report = doctor("rules:\n  - check: lint\n", {
+      "ci.yml": workflow("push", "  lint:\n    runs-on: x"),
+    });
+    expect(expectKind(report, "not-triggered")).toMatchObject({ level: "warning" });
+    expect(report.findings[0]?.message).toContain("never one from a fork");
+  });
+
   it("not-triggered: pull_request types that leave out synchronize", () => {
     const report = doctor("rules:\n  - check: lint\n", {
       "ci.yml": workflow(

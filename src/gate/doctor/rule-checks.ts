@@ -214,11 +214,17 @@ function eventFindings(
 ): Finding[] {
   const where = describeEvent(event);
   const triggered: Running[] = [];
-  const refused: { match: RuleMatch; kind: FindingKind; reason: string }[] = [];
+  const refused: { match: RuleMatch; kind: FindingKind; reason: string; onPush: boolean }[] = [];
   for (const match of matches) {
     const result = analysis.triggering(match.producer.workflow, event);
     if (result.runs) triggered.push({ ...match, filter: result.filter });
-    else refused.push({ match, kind: result.kind, reason: result.reason });
+    else
+      refused.push({
+        match,
+        kind: result.kind,
+        reason: result.reason,
+        onPush: result.onPush === true,
+      });
   }
   if (triggered.length === 0) {
     const reasons = [
@@ -227,13 +233,13 @@ function eventFindings(
       ),
     ];
     const [first] = refused;
-    return [
-      finding(
-        first?.kind ?? "not-triggered",
-        `on ${where}, where the gate runs, the workflow of its check does not run (${reasons.join("; ")})`,
-        { event: where, workflow: first?.match.producer.workflow.file.path },
-      ),
-    ];
+    const found = finding(
+      first?.kind ?? "not-triggered",
+      `on ${where}, where the gate runs, the workflow of its check does not run (${reasons.join("; ")})`,
+      { event: where, workflow: first?.match.producer.workflow.file.path },
+    );
+    // Pushes to this repository's branches may still bring the checks: a warning, not an error.
+    return [refused.every((refusal) => refusal.onPush) ? { ...found, level: "warning" } : found];
   }
   const found: Finding[] = [];
   const allowSkipped = rule.allow.includes("skipped");

@@ -111,7 +111,19 @@ function gateEvent(name: string, payload: Record<string, unknown>): GateEvent | 
     );
   if (name === "pull_request" || name === "pull_request_target") {
     const branch = field(["pull_request", "base", "ref"]);
-    return typeof branch === "string" ? { event: "pull_request", branch } : undefined;
+    if (typeof branch !== "string") return undefined;
+    const head = field(["pull_request", "head", "ref"]);
+    const headRepository = field(["pull_request", "head", "repo", "full_name"]);
+    const baseRepository = field(["pull_request", "base", "repo", "full_name"]);
+    // Pushes to a branch of this repository run push workflows on the pull request's commits.
+    const known = typeof headRepository === "string" && typeof baseRepository === "string";
+    const own = known && typeof head === "string" && headRepository === baseRepository;
+    return {
+      event: "pull_request",
+      branch,
+      headBranch: own ? head : undefined,
+      fromFork: known && headRepository !== baseRepository,
+    };
   }
   if (name === "merge_group") {
     const ref = field(["merge_group", "base_ref"]);

@@ -11,6 +11,10 @@ export type GateEventName = (typeof GATE_EVENTS)[number];
 export interface GateEvent {
   event: GateEventName;
   branch: string;
+  /** A pull request's own branch, when it is one of this repository's: known only while the gate runs. */
+  headBranch?: string;
+  /** The pull request comes from a fork, whose pushes run no workflow here: known only while the gate runs. */
+  fromFork?: boolean;
 }
 
 export function describeEvent(event: GateEvent): string {
@@ -34,6 +38,8 @@ export type Triggering =
       kind: "not-triggered" | "branch-filtered";
       reason: string;
       node: Node | undefined;
+      /** Runs on push of some branches, so pull requests from this repository may get its checks. */
+      onPush?: true;
     };
 
 export function triggering(workflow: Workflow, gate: GateEvent): Triggering {
@@ -42,6 +48,10 @@ export function triggering(workflow: Workflow, gate: GateEvent): Triggering {
   const triggers = workflow.triggers.filter((trigger) => names.includes(trigger.event));
   if (triggers.length === 0) {
     const events = workflow.triggers.map((trigger) => trigger.event);
+    if (gate.event === "pull_request") {
+      const pushed = pushedBranches(workflow, gate);
+      if (pushed) return pushed;
+    }
     return {
       runs: false,
       kind: "not-triggered",
@@ -56,6 +66,38 @@ export function triggering(workflow: Workflow, gate: GateEvent): Triggering {
     refusal ??= result;
   }
   return refusal as Triggering;
+}
+
+/**
+ * A workflow triggered on push but not on pull requests still runs on a pull request's commits
+ * when they are pushed to a branch of this repository (never for a fork). While the gate runs, the
+ * pull request's branch decides; statically it is a refusal the doctor only warns about.
+ */
+function pushedBranches(workflow: Workflow, gate: GateEvent): Triggering | undefined {
+  const push = workflow.triggers.find((trigger) => trigger.event === "push");
+  if (!push || gate.fromFork) return undefined;
+  if (gate.headBranch !== undefined) {
+    const result = oneTrigger(workflow, push, { event: "push", branch: gate.headBranch });
+    // GitHub filters a push's paths against the push, not the pull request: not judged here.
+    return result.runs ? { ...result, filter: undefined } : undefined;
+  }
+  const branches = triggerList(workflow, push, "branches");
+  const onlyBase = branches?.every((pattern) => !/[*?[!]/.test(pattern) && pattern === gate.branch);
+  if (
+    onlyBase ||
+    (!branches &&
+      !triggerList(workflow, push, "branches-ignore") &&
+      triggerList(workflow, push, "tags"))
+  ) {
+    return undefined;
+  }
+  return {
+    runs: false,
+    kind: "not-triggered",
+    reason: `it is not triggered on pull_request; it runs on push, so pull requests from branches of this repository may get its checks, but never one from a fork`,
+    node: push.node,
+    onPush: true,
+  };
 }
 
 function oneTrigger(workflow: Workflow, trigger: Trigger, gate: GateEvent): Triggering {
