@@ -38,6 +38,8 @@ describe("check names the doctor expects from a workflow", () => {
         "        rust: ['1.80', stable]",
         "        exclude: [{ os: macos, rust: '1.80' }]",
         "        include: [{ os: ubuntu, experimental: true }, { os: windows, rust: beta }]",
+        "  empty:",
+        "    strategy: { matrix: { include: [{ v: '', w: a }, { v: null }] } }",
         "  named:",
         "    name: Install script",
         "    strategy: { matrix: { os: [a, b] } }",
@@ -55,6 +57,8 @@ describe("check names the doctor expects from a workflow", () => {
       "test (windows, beta)",
     ]);
     expect(found.named).toEqual(["Install script (a)", "Install script (b)"]);
+    // Empty values are left out of the parentheses, and with nothing left there are none.
+    expect(found.empty).toEqual(["empty (a)", "empty"]);
     expect(found.templated).toEqual(["e2e (release)", "e2e (all)"]);
     expect(found.plain).toEqual(["plain"]);
   });

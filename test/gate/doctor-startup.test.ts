@@ -122,6 +122,16 @@ describe("the gate's start-up check (checks mode, with a checkout of the commit)
     });
   });
 
+  it("does not hold a workflow's pull_request types against a commit an earlier activity ran it for", async () => {
+    await using s = await gateScenario({
+      rules: RULES,
+      files: files("  pull_request:\n    types: [opened]"),
+    });
+    s.git.checkout("feature");
+    const run = await s.gate({ inputs: { timeout: "1s" } });
+    expect(run.log).toContain("Start-up check: every required rule has a workflow that runs");
+  });
+
   it("judges paths filters against the files the pull request really changes", async () => {
     await using s = await gateScenario({
       rules: RULES,

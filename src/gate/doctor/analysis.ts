@@ -19,7 +19,7 @@ export class Analysis {
   }
 
   triggering(workflow: Workflow, event: GateEvent): Triggering {
-    const key = `${workflow.file.path}\0${event.event}\0${event.branch}\0${event.headBranch}\0${event.fromFork}`;
+    const key = `${workflow.file.path}\0${event.event}\0${event.branch}\0${event.headBranch}\0${event.fromFork}\0${event.anyTypes}`;
     let found = this.triggerings.get(key);
     if (!found) {
       found = triggering(workflow, event);

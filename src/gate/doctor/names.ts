@@ -133,11 +133,15 @@ function expressionText(
 /** ` (a, b)` for a matrix leg; ` (*)` for a matrix computed at run time; nothing without one. */
 function legSuffix(leg: MatrixLeg | undefined, dynamic: boolean): Piece[] | undefined {
   if (dynamic) return [" (", ANY, ")"];
-  if (!leg || leg.length === 0) return undefined;
+  // Empty values (null, '') are left out of the parentheses; with none left there are none.
+  const values = (leg ?? [])
+    .map(([, value]) => (value instanceof UnknownValue ? ANY : (legValueText(value) ?? ANY)))
+    .filter((value) => value !== "");
+  if (values.length === 0) return undefined;
   const pieces: Piece[] = [" ("];
-  leg.forEach(([, value], index) => {
+  values.forEach((value, index) => {
     if (index > 0) pieces.push(", ");
-    pieces.push(value instanceof UnknownValue ? ANY : (legValueText(value) ?? ANY));
+    pieces.push(value);
   });
   pieces.push(")");
   return pieces;

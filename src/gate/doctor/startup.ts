@@ -123,6 +123,7 @@ function gateEvent(name: string, payload: Record<string, unknown>): GateEvent | 
       branch,
       headBranch: own ? head : undefined,
       fromFork: known && headRepository !== baseRepository,
+      anyTypes: true,
     };
   }
   if (name === "merge_group") {

@@ -15,6 +15,11 @@ export interface GateEvent {
   headBranch?: string;
   /** The pull request comes from a fork, whose pushes run no workflow here: known only while the gate runs. */
   fromFork?: boolean;
+  /**
+   * A run that judges one commit already made: earlier activity (`opened`) may have run the
+   * workflow for it, so the trigger's `types:` are not held against it.
+   */
+  anyTypes?: boolean;
 }
 
 export function describeEvent(event: GateEvent): string {
@@ -110,7 +115,7 @@ function oneTrigger(workflow: Workflow, trigger: Trigger, gate: GateEvent): Trig
   });
   const key = (kind: string) => (kind === "branch-filtered" ? "branches" : "types");
   const types = list("types");
-  if (types && trigger.event.startsWith("pull_request")) {
+  if (types && trigger.event.startsWith("pull_request") && !gate.anyTypes) {
     const missing = ["opened", "synchronize"].filter((type) => !types.includes(type));
     if (missing.length > 0) {
       return refuse(
