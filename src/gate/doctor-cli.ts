@@ -1,5 +1,6 @@
+import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import {
   annotationLine,
   type CliIO,
@@ -67,7 +68,8 @@ interface Setting {
   /** The rules file as annotations and messages name it: relative to the repository. */
   rulesShown: string;
   events: GateEventName[] | undefined;
-  defaultBranch: string;
+  /** Asked of git while the rules are read: `--branch`, origin's HEAD, else `main`. */
+  defaultBranch: Promise<string>;
   format: "text" | "json";
 }
 
@@ -84,13 +86,17 @@ async function setting(
       : undefined;
   const dir = resolve(io.cwd, inputs.string("repo", "."));
   const git = new Git(dir);
-  const [top, originHead] = await Promise.all([
-    git.value(["rev-parse", "--show-toplevel"]).catch(() => undefined),
-    git
-      .value(["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"])
-      .catch(() => undefined),
-  ]);
-  const root = top ?? dir;
+  const branch = inputs.optional("branch");
+  const defaultBranch = branch
+    ? Promise.resolve(branch)
+    : git
+        .value(["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"])
+        .catch(() => undefined)
+        .then((head) => head?.replace(/^origin\//, "") ?? "main");
+  // At a repository's root (the usual case) git need not be asked where the root is.
+  const root = existsSync(join(dir, ".git"))
+    ? dir
+    : ((await git.value(["rev-parse", "--show-toplevel"]).catch(() => undefined)) ?? dir);
   const repository = await readRepository(root);
   if (!repository) {
     throw new ConfigurationError(
@@ -106,7 +112,7 @@ async function setting(
     rulesShown:
       inside.startsWith("..") || isAbsolute(inside) ? rulesPath : inside.split(sep).join("/"),
     events,
-    defaultBranch: inputs.optional("branch") ?? originHead?.replace(/^origin\//, "") ?? "main",
+    defaultBranch,
     format,
   };
 }
@@ -137,7 +143,7 @@ export async function runDoctor(args: string[], io: CliIO): Promise<number> {
     rulesFile,
     repository: options.repository,
     events: options.events,
-    defaultBranch: options.defaultBranch,
+    defaultBranch: await options.defaultBranch,
   });
   if (options.format === "json") printJson(io, doctorJson(report));
   else io.stdout.write(doctorText(report, io));
@@ -159,7 +165,7 @@ export async function runInit(args: string[], io: CliIO): Promise<number> {
   const options = await setting(io, values);
   const starter = starterRules(options.repository, {
     events: options.events,
-    defaultBranch: options.defaultBranch,
+    defaultBranch: await options.defaultBranch,
     rulesPath: options.rulesShown,
   });
   if (starter.rules.length === 0) {
@@ -185,7 +191,7 @@ export async function runInit(args: string[], io: CliIO): Promise<number> {
     rulesFile: parseRules(options.rulesShown, starter.text),
     repository: options.repository,
     events: options.events,
-    defaultBranch: options.defaultBranch,
+    defaultBranch: await options.defaultBranch,
   });
   if (options.format === "json") {
     printJson(io, {
