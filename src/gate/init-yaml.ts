@@ -29,8 +29,17 @@ export function renderRules(starter: Omit<StarterRules, "text">, rulesPath: stri
       if (rule.pathsFrom) lines.push(`    # paths: ${comment(rule.pathsFrom)}`);
       lines.push("    paths:", ...rule.paths.map((path) => `      - ${scalar(path)}`));
     }
+    if (rule.labels.length > 0) {
+      lines.push(
+        "    # labels: they run the job whatever changed (its if:), so the rule applies then too",
+        `    labels: [${rule.labels.map(scalar).join(", ")}]`,
+      );
+    }
     for (const note of rule.notes) lines.push(`    # ${comment(note)}`);
-    if (rule.allowSkipped) lines.push("    allow: [skipped]");
+    if (rule.skippedOn.length > 0) {
+      const events = rule.skippedOn.map((event) => `${event}: [skipped]`).join(", ");
+      lines.push(`    allow: { ${events} }`);
+    }
   }
   if (starter.rules.length === 0) lines[lines.length - 1] = "rules: []";
   return `${lines.join("\n")}\n`;

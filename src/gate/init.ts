@@ -7,8 +7,8 @@ import { commonPattern, escapeNamePattern } from "./doctor/name-pattern.ts";
 import type { CheckName } from "./doctor/names.ts";
 import type { WorkflowRepository } from "./doctor/repository.ts";
 import type { GateEvent, GateEventName } from "./doctor/triggers.ts";
-import { compileName } from "./globs.ts";
 import { renderRules } from "./init-yaml.ts";
+import { compileName } from "./names.ts";
 import { parseRules } from "./rules.ts";
 
 /** A rule `init` writes, with where each of its lines came from. */
@@ -20,7 +20,10 @@ export interface StarterRule {
   check: string | undefined;
   workflow: string;
   paths: string[];
-  allowSkipped: boolean;
+  /** Labels that run the job whatever changed. */
+  labels: string[];
+  /** The events on which the job may be skipped, which the rule allows there. */
+  skippedOn: string[];
   /** One line on where the rule came from (the workflow, the job, the gate job that needs it). */
   source: string;
   checkNote: string | undefined;
@@ -85,14 +88,15 @@ export function starterRules(repository: WorkflowRepository, options: InitOption
   const ids = new Set<string>();
   const rules = wanted.map(({ workflow, job, source }) => {
     const derived = deriveCondition(analysis, workflow, job, events);
-    const { check, note } = checkPattern(repository, workflow, job, derived.allowSkipped);
+    const { check, note } = checkPattern(repository, workflow, job, derived.skippedOn.length > 0);
     return {
       id: uniqueId(ids, `${stem(workflow.file.path)}-${job.id}`),
       job: JOB_ID.test(job.id) ? job.id : undefined,
       check,
       workflow: workflow.file.path,
       paths: derived.paths,
-      allowSkipped: derived.allowSkipped,
+      labels: derived.labels,
+      skippedOn: derived.skippedOn,
       source,
       checkNote: note,
       pathsFrom: derived.pathsFrom,

@@ -160,7 +160,7 @@ describe("status-gate gate doctor", () => {
     const broken = await runCli(["gate", "doctor", "--repo", repo.path]);
     expect(broken.exitCode).toBe(2);
     expect(broken.stderr).toContain(
-      ".github/status-gate.yml:2:5: rules.0: a rule needs 'check' (a check name or pattern) or 'job'",
+      ".github/status-gate.yml:2:5: rules[0]: a rule needs 'check' (a check name or pattern) or 'job'",
     );
     const missing = await runCli(["gate", "doctor", "--repo", repo.path, "--rules", "nope.yml"]);
     expect([missing.exitCode, missing.stderr]).toEqual([

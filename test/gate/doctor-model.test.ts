@@ -7,7 +7,7 @@ import { describe as describeFormula, terms } from "../../src/gate/doctor/formul
 import { literalTokens, overlap, patternTokens } from "../../src/gate/doctor/name-pattern.ts";
 import { cutName, jobCheckNames } from "../../src/gate/doctor/names.ts";
 import { examplePaths, filterMatches } from "../../src/gate/doctor/triggers.ts";
-import { compileName } from "../../src/gate/globs.ts";
+import { compileName } from "../../src/gate/names.ts";
 
 function workflow(text: string, path = ".github/workflows/ci.yml"): Workflow {
   const loaded = loadWorkflow(path, text);

@@ -83,33 +83,20 @@ describe("gate doctor: one broken case per finding kind", () => {
     );
   });
 
-  it("cut-name: legs whose names GitHub cuts at 100 characters escape 'job (*)'", () => {
+  it("compares rules with the names GitHub shows, cut at 100 characters, as the gate matches them", () => {
     const long = `target-${"x".repeat(100)}`;
-    const report = doctor('rules:\n  - check: "bin (*)"\n', {
-      "ci.yml": workflow(
-        "pull_request",
-        `  bin:\n    strategy:\n      matrix:\n        t: [short, ${long}]`,
-      ),
-    });
-    const finding = expectKind(report, "cut-name");
-    expect(finding.message).toContain("1 of the 2 checks of job 'bin'");
-    expect(finding.message).toContain("such as 'bin (*'");
-    expect(
-      doctor('rules:\n  - check: "bin (*"\n', {
-        "ci.yml": workflow(
-          "pull_request",
-          `  bin:\n    strategy:\n      matrix:\n        t: [short, ${long}]`,
-        ),
-      }).findings,
-    ).toEqual([]);
-  });
-
-  it("no-check: a long name written out whole, which GitHub shows cut", () => {
-    const name = `publish ${"y".repeat(100)}`;
-    const report = doctor(`rules:\n  - check: ${name}\n`, {
-      "ci.yml": workflow("pull_request", `  publish:\n    name: ${name}\n    runs-on: x`),
-    });
-    expect(expectKind(report, "no-check").message).toContain(`such as '${name.slice(0, 97)}...'`);
+    const ci = workflow(
+      "pull_request",
+      `  bin:\n    strategy:\n      matrix:\n        t: [short, ${long}]\n    runs-on: x`,
+      `  publish:\n    name: publish ${long}\n    runs-on: x`,
+    );
+    // The leg 'bin (target-xxx...)' is shown cut to 97 characters and '...'; the gate's patterns
+    // and literal names match such a name when it could have been cut from one they match.
+    for (const check of ['"bin (*)"', '"bin (*"', `"publish ${long}"`]) {
+      expect(doctor(`rules:\n  - check: ${check}\n`, { "ci.yml": ci }).findings).toEqual([]);
+    }
+    const other = doctor(`rules:\n  - check: "publish ${long.slice(0, 80)}"\n`, { "ci.yml": ci });
+    expect(other.findings.map((f) => f.kind)).toEqual(["no-check"]);
   });
 
   it("workflow-missing: a pinned workflow that is not there", () => {
@@ -274,6 +261,50 @@ describe("gate doctor: one broken case per finding kind", () => {
 
   it("covers every kind of finding the doctor can report", () => {
     expect([...covered].sort()).toEqual(Object.keys(FINDING_KINDS).sort());
+  });
+});
+
+describe("gate doctor reads events:, per-event allow and labels as the gate does", () => {
+  const ci = workflow(
+    "[pull_request, push]",
+    "  publish:\n    if: github.event_name == 'push'\n    runs-on: x",
+  );
+  const pushOnly = workflow("\n  push:\n    branches: [main]", "  deploy:\n    runs-on: x");
+
+  it("checks a rule with events: on those events only", () => {
+    const files = { "ci.yml": ci, "deploy.yml": pushOnly };
+    const all = doctor("rules:\n  - check: deploy\n", files, ["pull_request", "push"]);
+    expect(all.findings.map((f) => [f.kind, f.event])).toEqual([
+      ["not-triggered", "pull_request to main"],
+    ]);
+    const pinned = doctor("rules:\n  - check: deploy\n    events: [push]\n", files, [
+      "pull_request",
+      "push",
+    ]);
+    expect(pinned.findings).toEqual([]);
+  });
+
+  it("allows a skipped job on the events its allow: names, and no others", () => {
+    const rule = "rules:\n  - check: publish\n    allow: { pull_request: [skipped] }\n";
+    expect(doctor(rule, { "ci.yml": ci }, ["pull_request", "push"]).findings).toEqual([]);
+    const wrong = "rules:\n  - check: publish\n    allow: { push: [skipped] }\n";
+    const report = doctor(wrong, { "ci.yml": ci }, ["pull_request", "push"]);
+    expect(report.findings.map((f) => [f.kind, f.event])).toEqual([
+      ["skipped", "pull_request to main"],
+    ]);
+  });
+
+  it("finds a workflow that a label's rule needs whatever changed, but whose paths filter skips", () => {
+    const filtered = workflow(
+      "\n  pull_request:\n    paths: ['src/**', '.github/**']",
+      "  lint:\n    runs-on: x",
+    );
+    const rule = 'rules:\n  - check: lint\n    paths: ["src/**"]\n';
+    expect(doctor(rule, { "ci.yml": filtered }).findings).toEqual([]);
+    const report = doctor(`${rule}    labels: [full-ci]\n`, { "ci.yml": filtered });
+    expect(report.findings[0]?.message).toMatch(
+      /for a change to only '[^']+' in a pull request labelled 'full-ci', yet the rule applies to it \(the label 'full-ci' makes the rule apply whatever changed\)/,
+    );
   });
 });
 

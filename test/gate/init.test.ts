@@ -150,10 +150,42 @@ jobs:
     runs-on: x
 ${HAND_GATE("changes, both, labelled")}`,
     });
-    expect(byId.get("ci-both")).toMatchObject({ paths: ["a/**", "b/**"], allow: ["skipped"] });
-    expect(byId.get("ci-labelled")).toMatchObject({ paths: ["a/**"], allow: ["skipped"] });
+    const skippedOnPulls = { pull_request: ["skipped"] };
+    expect(byId.get("ci-both")).toMatchObject({
+      paths: ["a/**", "b/**"],
+      allowByEvent: skippedOnPulls,
+    });
+    expect(byId.get("ci-labelled")).toMatchObject({
+      paths: ["a/**"],
+      labels: [],
+      allowByEvent: skippedOnPulls,
+    });
     expect(starter.text).toContain("which one list of paths cannot say");
     expect(starter.text).toContain("the pull request has the label 'slow'");
+    expect(findings).toEqual([]);
+  });
+
+  it("writes labels that run a job whatever changed, which make its rule apply", () => {
+    const { starter, byId, findings } = init({
+      "ci.yml": `on: pull_request
+jobs:
+  changes:
+    outputs:
+      src: ${expr("steps.f.outputs.src")}
+    steps:
+      - id: f
+        uses: dorny/paths-filter@v3
+        with:
+          filters: |
+            src: ["src/**"]
+  e2e:
+    needs: changes
+    if: needs.changes.outputs.src == 'true' || contains(github.event.pull_request.labels.*.name, 'e2e')
+    runs-on: x
+${HAND_GATE("changes, e2e")}`,
+    });
+    expect(byId.get("ci-e2e")).toMatchObject({ paths: ["src/**"], labels: ["e2e"], allow: [] });
+    expect(starter.text).toContain("    labels: [e2e]\n");
     expect(findings).toEqual([]);
   });
 
@@ -166,9 +198,9 @@ jobs:
     runs-on: x
 ${HAND_GATE("pr-only")}`,
     };
-    expect(init(files).byId.get("ci-pr-only")?.allow).toEqual([]);
+    expect(init(files).byId.get("ci-pr-only")?.allowByEvent).toBeUndefined();
     const both = init(files, ["pull_request", "push"]);
-    expect(both.byId.get("ci-pr-only")?.allow).toEqual(["skipped"]);
+    expect(both.byId.get("ci-pr-only")?.allowByEvent).toEqual({ push: ["skipped"] });
     expect(both.starter.text).toContain("# on push to main the job never runs");
     expect(both.findings).toEqual([]);
   });

@@ -39,14 +39,15 @@ export class Analysis {
   }
 
   /**
-   * Whether the gate would require the rule for a change of just this path: by the rule's paths,
-   * or because the path is the rules file or a workflow (which make every rule apply). The same
-   * planning the gate does.
+   * Whether the gate would require the rule for a change of just this path on this event, with
+   * these pull request labels: by the rule's paths and labels, or because the path is the rules
+   * file, a workflow or a local action (which make every rule apply). The gate's own planning.
    */
-  ruleAppliesTo(rule: Rule, path: string): boolean {
+  ruleAppliesTo(rule: Rule, path: string, event: string, labels: readonly string[] = []): boolean {
     const [decision] = planRules(
       { ...this.rulesFile, rules: [rule] },
       { files: [{ path }], complete: true, source: "doctor" },
+      { event, labels },
     );
     return decision?.applies ?? false;
   }

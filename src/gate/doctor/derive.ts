@@ -12,8 +12,13 @@ export interface DerivedCondition {
   paths: string[];
   /** Where the paths came from, for a comment. */
   pathsFrom: string | undefined;
-  /** The job may be skipped for reasons paths cannot say (an event, a label, a run-time value). */
-  allowSkipped: boolean;
+  /**
+   * The events on which the job may be skipped for reasons paths cannot say (its `if:` there, a
+   * label, a run-time value): the rule allows `skipped` on those events only.
+   */
+  skippedOn: string[];
+  /** Labels that run the job whatever changed, and so make the rule apply (`labels:`). */
+  labels: string[];
   /** Why, and anything else a reader should know, one line each. */
   notes: string[];
 }
@@ -28,7 +33,7 @@ interface Way {
 /**
  * Reads when a job runs on each event (its `if:`, the jobs it needs, paths-filter groups its
  * condition follows, the workflow's own `paths:`/`paths-ignore:`) and turns it into a rule's
- * `paths` and `allow: [skipped]`, saying where each came from.
+ * `paths`, `labels` and per-event `allow: { <event>: [skipped] }`, saying where each came from.
  */
 export function deriveCondition(
   analysis: Analysis,
@@ -37,7 +42,8 @@ export function deriveCondition(
   events: readonly GateEvent[],
 ): DerivedCondition {
   const notes: string[] = [];
-  let allowSkipped = false;
+  const skippedOn: string[] = [];
+  let labels: string[] = [];
   let result: { paths: string[]; from: string | undefined } | undefined;
   for (const event of events) {
     const triggered = analysis.triggering(workflow, event);
@@ -53,8 +59,11 @@ export function deriveCondition(
     const reading = read(analysis, workflow, formula, result ? undefined : triggered.filter);
     if (!result) {
       result = { paths: reading.paths, from: reading.from };
-      if (reading.skip) notes.push(`on ${describeEvent(event)} ${reading.skip}`);
-      allowSkipped ||= reading.skip !== undefined;
+      labels = reading.labels;
+      if (reading.skip) {
+        notes.push(`on ${describeEvent(event)} ${reading.skip}`);
+        skippedOn.push(event.event);
+      }
       notes.push(...reading.notes.map((note) => `on ${describeEvent(event)} ${note}`));
       continue;
     }
@@ -62,7 +71,7 @@ export function deriveCondition(
     const same = reading.skip === undefined && sameLists(reading.paths, result.paths);
     const always = reading.skip === undefined && reading.paths.length === 0;
     if (!same && !always) {
-      allowSkipped = true;
+      skippedOn.push(event.event);
       notes.push(
         `on ${describeEvent(event)} ${reading.skip ?? `it runs only for ${pathsText(reading.paths)}`}`,
       );
@@ -71,7 +80,8 @@ export function deriveCondition(
   return {
     paths: result?.paths ?? [],
     pathsFrom: result?.from,
-    allowSkipped,
+    skippedOn: [...new Set(skippedOn)],
+    labels,
     notes: [...new Set(notes)],
   };
 }
@@ -81,6 +91,8 @@ interface Reading {
   from: string | undefined;
   /** Why the job may be skipped beyond its paths; undefined when it is not. */
   skip: string | undefined;
+  /** Labels that alone run the job. */
+  labels: string[];
   notes: string[];
 }
 
@@ -97,6 +109,7 @@ function read(
       paths: [],
       from: undefined,
       skip: "the job never runs (its if: or a job it needs)",
+      labels: [],
       notes: [],
     };
   }
@@ -106,18 +119,26 @@ function read(
       paths: [],
       from: undefined,
       skip: `it runs only when ${describe(formula)}`,
+      labels: [],
       notes: [],
     };
   }
   const ways = disjunction.map((term) => wayOf(analysis, workflow, term));
   const certain = ways.filter((way) => way.labels.length === 0 && way.others.length === 0);
   const notes: string[] = [];
+  // A label that alone runs the job, beside ways paths say, becomes the rule's `labels:`; one that
+  // runs it only together with paths stays a note (a label makes a rule apply whatever changed).
+  const labels: string[] = [];
   for (const way of ways.filter(
     (candidate) => candidate.labels.length > 0 && candidate.others.length === 0,
   )) {
-    notes.push(
-      `it also runs when the pull request has the label ${way.labels.map((l) => `'${l}'`).join(" and ")}${way.lists.length > 0 ? " (and its paths match)" : ""}; the rule does not require it then`,
-    );
+    if (certain.length > 0 && way.lists.length === 0 && way.labels.length === 1) {
+      labels.push(way.labels[0] as string);
+    } else {
+      notes.push(
+        `it also runs when the pull request has the label ${way.labels.map((l) => `'${l}'`).join(" and ")}${way.lists.length > 0 ? " (and its paths match)" : ""}; the rule does not require it then`,
+      );
+    }
   }
   const chosen = certain.length > 0 ? certain : ways;
   let skip: string | undefined =
@@ -126,7 +147,7 @@ function read(
   for (const way of chosen) {
     const combined = withWorkflow(way.lists);
     if (combined.length === 0) {
-      if (certain.length > 0) return { paths: [], from: undefined, skip: undefined, notes };
+      if (certain.length > 0) return { paths: [], from: undefined, skip: undefined, labels, notes };
       continue;
     }
     const narrowest = intersection(combined);
@@ -138,7 +159,7 @@ function read(
   }
   const paths = [...new Set(lists.flatMap((list) => list.patterns))];
   const from = [...new Set(lists.map((list) => list.from))].join("; ");
-  return { paths, from: from || undefined, skip, notes };
+  return { paths, from: from || undefined, skip, labels: [...new Set(labels)], notes };
 }
 
 function wayOf(analysis: Analysis, workflow: Workflow, term: Term): Way {

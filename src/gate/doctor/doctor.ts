@@ -2,7 +2,7 @@ import { didYouMean } from "../../core/text.ts";
 import type { Workflow } from "../../core/workflow.ts";
 import { nodePosition } from "../../core/yaml-file.ts";
 import { rulesForWorkflow } from "../needs.ts";
-import type { RulesFile } from "../rules.ts";
+import { allowedOn, type RulesFile } from "../rules.ts";
 import { Analysis } from "./analysis.ts";
 import { byPosition, type Finding, listed } from "./findings.ts";
 import { describe } from "./formula.ts";
@@ -208,10 +208,13 @@ function needsFindings(analysis: Analysis, usage: GateUsage, events: GateEvent[]
       });
       continue;
     }
-    if (rule.allow.includes("skipped")) continue;
     const target = workflow.jobs.find((candidate) => candidate.id === job);
     const skippedOn = events.filter(
-      (event) => target && analysis.conditions(workflow, event).runsWhen(target) === false,
+      (event) =>
+        target &&
+        (rule.events?.includes(event.event) ?? true) &&
+        !allowedOn(rule, event.event).includes("skipped") &&
+        analysis.conditions(workflow, event).runsWhen(target) === false,
     );
     if (target && skippedOn.length > 0) {
       findings.push({

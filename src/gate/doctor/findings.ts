@@ -3,8 +3,6 @@ import type { SourcePosition } from "../../core/errors.ts";
 /** What can make a rule impossible to satisfy; the `kind` of a finding in `--format json`. */
 export const FINDING_KINDS = {
   "no-check": "no job of any workflow produces a check the rule matches",
-  "cut-name":
-    "GitHub cuts some of the job's check names to 100 characters, and the rule misses them",
   "workflow-missing": "the rule's workflow: is not a file under .github/workflows",
   "invalid-workflow": "a workflow file GitHub would refuse to run",
   "not-triggered": "the workflow does not run on an event the gate runs for",

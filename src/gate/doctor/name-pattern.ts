@@ -1,56 +1,31 @@
+import { type Token, tokenize } from "../names.ts";
+
 /**
  * Check names as token lists, so that a rule's pattern can be compared with a name that is only
- * partly known (a matrix computed at run time, a name cut by GitHub): two patterns overlap when
- * some check name matches both. Rule patterns follow `compileName` in globs.ts: `*` any run of
- * characters, `?` one, `[...]` a class (`[!...]` negated); everything else is literal.
+ * partly known (a matrix computed at run time): two patterns overlap when some check name matches
+ * both. Rule patterns are read by the gate's own `tokenize` (names.ts).
  */
-export type NameToken =
-  | { kind: "char"; char: string }
-  | { kind: "one" }
-  | { kind: "star" }
-  | { kind: "class"; test: (char: string) => boolean; sample: string };
+export type NameToken = Token;
+
+export const STAR: NameToken = { star: true };
 
 export function literalTokens(text: string): NameToken[] {
-  return [...text].map((char) => ({ kind: "char", char }));
+  return [...text].map((char) => ({ star: false, test: (other) => other === char, literal: char }));
 }
 
-export const STAR: NameToken = { kind: "star" };
-
-/** A rule's check pattern as tokens, read exactly as `compileName` reads it. */
+/** A rule's check pattern as tokens, exactly as the gate reads it. */
 export function patternTokens(pattern: string): NameToken[] {
-  const tokens: NameToken[] = [];
-  const chars = [...pattern];
-  for (let index = 0; index < chars.length; index++) {
-    const char = chars[index] as string;
-    const end = char === "[" ? chars.indexOf("]", index + 2) : -1;
-    if (char === "*") tokens.push(STAR);
-    else if (char === "?") tokens.push({ kind: "one" });
-    else if (end > index) {
-      const body = chars.slice(index + 1, end).join("");
-      const negated = body.startsWith("!");
-      const set = (negated ? body.slice(1) : body).replace(/[\\\]^[]/g, "\\$&");
-      let re: RegExp;
-      try {
-        re = new RegExp(`^[${negated ? "^" : ""}${set}]$`, "s");
-      } catch {
-        re = /^$/;
-      }
-      tokens.push({ kind: "class", test: (c) => re.test(c), sample: body });
-      index = end;
-    } else tokens.push({ kind: "char", char });
-  }
-  return tokens;
+  return tokenize(pattern);
 }
 
 /** Characters worth trying when two classes meet: every printable ASCII character. */
 const PROBES = Array.from({ length: 95 }, (_, code) => String.fromCharCode(code + 32));
 
 function meet(a: NameToken, b: NameToken): boolean {
-  if (a.kind === "star" || a.kind === "one") return true;
-  if (b.kind === "star" || b.kind === "one") return true;
-  if (a.kind === "char") return b.kind === "char" ? a.char === b.char : b.test(a.char);
-  if (b.kind === "char") return a.test(b.char);
-  return [...PROBES, ...a.sample, ...b.sample].some((char) => a.test(char) && b.test(char));
+  if (a.star || b.star) return true;
+  if (a.literal !== undefined) return b.test(a.literal);
+  if (b.literal !== undefined) return a.test(b.literal);
+  return PROBES.some((char) => a.test(char) && b.test(char));
 }
 
 /** Whether some name matches both token lists (a search over pairs of positions). */
@@ -66,11 +41,11 @@ export function overlap(left: readonly NameToken[], right: readonly NameToken[])
     if (i === left.length && j === right.length) return true;
     const a = left[i];
     const b = right[j];
-    if (a?.kind === "star") stack.push([i + 1, j]);
-    if (b?.kind === "star") stack.push([i, j + 1]);
+    if (a?.star) stack.push([i + 1, j]);
+    if (b?.star) stack.push([i, j + 1]);
     if (a && b && meet(a, b)) {
-      if (a.kind === "star" && b.kind === "star") continue;
-      stack.push([a.kind === "star" ? i : i + 1, b.kind === "star" ? j : j + 1]);
+      if (a.star && b.star) continue;
+      stack.push([a.star ? i : i + 1, b.star ? j : j + 1]);
     }
   }
   return false;

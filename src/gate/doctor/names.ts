@@ -8,13 +8,14 @@ import {
   textOf,
   type Workflow,
 } from "../../core/workflow.ts";
+import { NAME_LIMIT } from "../names.ts";
 import { type ExpressionScope, evaluate, UnknownValue } from "./evaluate.ts";
 import { parseTemplate, readsContext } from "./expression.ts";
 import { legValueText, type MatrixLeg, matrixLegs } from "./matrix.ts";
 import { escapeNamePattern, literalTokens, type NameToken, STAR } from "./name-pattern.ts";
 
 /** GitHub cuts check run names longer than this to 97 characters and `...`. */
-export const CHECK_NAME_LIMIT = 100;
+const CHECK_NAME_LIMIT = NAME_LIMIT;
 
 /** A part of a check name that is not known statically (a matrix computed at run time). */
 export const ANY = Symbol("any");
@@ -211,7 +212,7 @@ function checkName(pieces: Piece[], template: string): CheckName {
   // An unknown part may make the name long enough to be cut, at a place that is unknown too.
   const before: NameToken[] = [];
   for (const token of uncutTokens) {
-    if (token.kind === "star" || before.length === CHECK_NAME_LIMIT - 3) break;
+    if (token.star || before.length === CHECK_NAME_LIMIT - 3) break;
     before.push(token);
   }
   const cutForm = [
@@ -219,7 +220,7 @@ function checkName(pieces: Piece[], template: string): CheckName {
     ...(before.length < CHECK_NAME_LIMIT - 3 ? [STAR] : []),
     ...literalTokens("..."),
   ];
-  const fixedLength = uncutTokens.filter((token) => token.kind !== "star").length;
+  const fixedLength = uncutTokens.filter((token) => !token.star).length;
   const forms = fixedLength > CHECK_NAME_LIMIT ? [cutForm] : [uncutTokens, cutForm];
   return { text: full, literal: undefined, uncut: undefined, template, forms };
 }

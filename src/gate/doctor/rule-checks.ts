@@ -1,6 +1,6 @@
 import { closest } from "../../core/text.ts";
 import { nodePosition } from "../../core/yaml-file.ts";
-import { pinsActions, type Rule } from "../rules.ts";
+import { allowedOn, pinsActions, type Rule } from "../rules.ts";
 import type { Analysis } from "./analysis.ts";
 import { type Finding, type FindingKind, listed, some } from "./findings.ts";
 import {
@@ -129,33 +129,9 @@ export function checkRule(
       },
     ];
   }
-  const cut = cutFindings(rule, matches, finding);
-  return [
-    ...cut,
-    ...events.flatMap((event) => eventFindings(analysis, rule, matches, event, finding, paths)),
-  ];
-}
-
-/** Legs of a matched job that the rule means but misses, because GitHub cut their names. */
-function cutFindings(rule: Rule, matches: RuleMatch[], finding: MakeFinding): Finding[] {
-  return matches.flatMap(({ producer, names }) => {
-    const missed = producer.names.filter(
-      (name) => name.uncut !== undefined && !names.includes(name) && rule.matchesName(name.uncut),
-    );
-    if (missed.length === 0) return [];
-    const template = missed[0]?.template ?? ruleCheckName(rule);
-    const suggestion = template.slice(0, template.lastIndexOf("*") + 1);
-    return [
-      finding(
-        "cut-name",
-        `GitHub cuts check names over 100 characters to 97 and '...', so ${missed.length} of the ${producer.names.length} checks of job '${producer.job.id}' (${producer.workflow.file.path}) show as ${some(
-          missed.map((name) => `'${name.text}'`),
-          2,
-        )}, which the pattern does not match: the gate would not wait for them; end the pattern at the variable part, such as '${suggestion}'`,
-        { workflow: producer.workflow.file.path, job: producer.job.id },
-      ),
-    ];
-  });
+  // A rule with `events:` is required on those events only.
+  const required = events.filter((event) => rule.events?.includes(event.event) ?? true);
+  return required.flatMap((event) => eventFindings(analysis, rule, matches, event, finding, paths));
 }
 
 function noCheckMessage(analysis: Analysis, rule: Rule): string {
@@ -165,15 +141,6 @@ function noCheckMessage(analysis: Analysis, rule: Rule): string {
   const names = candidates(analysis, rule).flatMap((producer) =>
     producer.names.map((name) => ({ producer, name })),
   );
-  const cut = names.filter(({ name }) => name.uncut && rule.matchesName(name.uncut));
-  if (cut.length > 0) {
-    const first = cut[0]?.name;
-    const template = first?.template ?? wanted;
-    // A pattern ends at its variable part; a single long name is matched as GitHub shows it.
-    const suggestion =
-      template.slice(0, template.lastIndexOf("*") + 1) || escapeNamePattern(first?.text ?? wanted);
-    return `${base}: GitHub cuts check names over 100 characters to 97 and '...', so ${cut.length} of the names it means show as '${cut[0]?.name.text}', which the pattern does not match; end the pattern at the variable part, such as '${suggestion}'`;
-  }
   if (rule.check === undefined) {
     const job = names.filter(({ producer }) => producer.job.id === rule.job);
     if (job.length > 0) {
@@ -242,7 +209,7 @@ function eventFindings(
     return [refused.every((refusal) => refusal.onPush) ? { ...found, level: "warning" } : found];
   }
   const found: Finding[] = [];
-  const allowSkipped = rule.allow.includes("skipped");
+  const allowSkipped = allowedOn(rule, event.event).includes("skipped");
   const skipped = triggered.filter(
     (match) =>
       analysis.conditions(match.producer.workflow, event).runsWhen(match.producer.job) === false,
@@ -306,14 +273,19 @@ function eventFindings(
     );
     return found;
   }
-  const example = pathExample(analysis, rule, running);
+  const example = pathExample(analysis, rule, running, event);
   if (example) {
-    const implied = rule.paths.length > 0 && !rule.matchesPath.match(example);
+    const { path, label } = example;
+    const why = label
+      ? ` (the label '${label}' makes the rule apply whatever changed)`
+      : rule.paths.length > 0 && !rule.matchesPath.match(path)
+        ? ` (a change to the rules file, to a workflow or to a local action makes every rule apply: let the workflow run for ${analysis.rulesFile.path}, .github/workflows/** and .github/actions/** too)`
+        : "";
     found.push(
       finding(
         "path-filtered",
-        `on ${where} the paths filter of ${listed(filters)} skips the workflow for a change to only '${example}', yet the rule applies to it${implied ? ` (a change to the rules file or to any workflow makes every rule apply: let the workflow run for .github/workflows/** and ${analysis.rulesFile.path} too)` : ""}`,
-        { ...extra, example },
+        `on ${where} the paths filter of ${listed(filters)} skips the workflow for a change to only '${path}'${label ? ` in a pull request labelled '${label}'` : ""}, yet the rule applies to it${why}`,
+        { ...extra, example: path },
       ),
     );
   }
@@ -329,21 +301,32 @@ function conditionLine(producer: Producer): number | undefined {
 
 /**
  * A changed path the rule applies to for which none of the running workflows' paths filters let
- * them run: tried from the rule's own globs, the filters' globs, the rules file and the workflows.
+ * them run: tried from the rule's own globs, the filters' globs, the rules file, the workflows and
+ * a local action; then, on pull requests, with one of the rule's labels, which make it apply.
  */
-function pathExample(analysis: Analysis, rule: Rule, running: Running[]): string | undefined {
+function pathExample(
+  analysis: Analysis,
+  rule: Rule,
+  running: Running[],
+  event: GateEvent,
+): { path: string; label?: string } | undefined {
   const filters = running.map((match) => match.filter as PathFilter);
-  const candidates = [
+  const candidates = new Set([
     ...examplePaths(rule.paths.filter((path) => !path.startsWith("!"))),
     ...examplePaths(filters.flatMap((filter) => filter.patterns)),
     "README.md",
     "example.txt",
     analysis.rulesFile.path,
     ...analysis.repository.paths,
-  ];
-  for (const path of new Set(candidates)) {
-    if (filters.some((filter) => filterRuns(filter, [path]))) continue;
-    if (analysis.ruleAppliesTo(rule, path)) return path;
-  }
-  return undefined;
+    ".github/actions/example/action.yml",
+  ]);
+  const skipped = [...candidates].filter((path) => !filters.some((f) => filterRuns(f, [path])));
+  const path = skipped.find((candidate) => analysis.ruleAppliesTo(rule, candidate, event.event));
+  if (path !== undefined) return { path };
+  const [label] = event.event === "pull_request" ? rule.labels : [];
+  if (label === undefined) return undefined;
+  const labelled = skipped.find((candidate) =>
+    analysis.ruleAppliesTo(rule, candidate, event.event, [label]),
+  );
+  return labelled === undefined ? undefined : { path: labelled, label };
 }
