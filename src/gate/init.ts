@@ -144,9 +144,9 @@ export function gateJobs(repository: WorkflowRepository): { workflow: Workflow; 
 
 /**
  * The check a job's rule waits for: nothing (the job id is the check name), its one name, or the
- * pattern of its names (`check (*)`, `matrix / *`); a pattern that would miss names GitHub cuts
- * at 100 characters ends at its first variable part instead (`canary-binaries (*`). A rule that
- * allows a skipped job also matches the name its check has then (`build*` for `build (*)`).
+ * pattern of its names (`check (*)`, `matrix / *`), which also matches the names GitHub cuts at
+ * 100 characters. A rule that allows a skipped job also matches the name its check has then
+ * (`build*` for `build (*)` and `build`).
  */
 function checkPattern(
   repository: WorkflowRepository,
@@ -174,27 +174,12 @@ function runPattern(
   if (!first) return { check: undefined, note: undefined };
   if (names.length === 1 && first.literal !== undefined) {
     if (first.literal === job.id) return { check: undefined, note: undefined };
-    return first.uncut
-      ? {
-          check: escapeNamePattern(first.literal),
-          note: "GitHub cuts the name to 97 characters and '...'",
-        }
-      : { check: first.template, note: undefined };
+    return { check: first.template, note: undefined };
   }
   const templates = [...new Set(names.map((name) => name.template))];
-  let pattern = commonPattern(templates);
+  const pattern = commonPattern(templates);
   const shown = names.slice(0, 3).map((name) => name.text);
-  let note = `${names.length === 1 ? "a name computed at run time" : `${names.length} checks`}: ${shown.join(", ")}${names.length > 3 ? ", ..." : ""}`;
-  const matches = compileName(pattern);
-  const cut = names.filter((name) => name.literal !== undefined && !matches(name.literal));
-  const mayBeCut = names.some((name) => name.literal === undefined) && pattern.endsWith("*)");
-  if (cut.length > 0 || mayBeCut) {
-    pattern = pattern.slice(0, pattern.indexOf("*") + 1);
-    note +=
-      cut.length > 0
-        ? `; GitHub cuts ${cut.length} of these names to 97 characters and '...', so the pattern ends at its first '*'`
-        : "; the names may be over 100 characters, which GitHub cuts, so the pattern ends at its first '*'";
-  }
+  const note = `${names.length === 1 ? "a name computed at run time" : `${names.length} checks`}: ${shown.join(", ")}${names.length > 3 ? ", ..." : ""}`;
   return { check: pattern, note };
 }
 
