@@ -135,6 +135,12 @@ export function loadWorkflow(path: string, text: string): WorkflowLoad {
   };
 }
 
+/** `./.github/workflows/x.yml` (optionally `@ref`) → `.github/workflows/x.yml`; undefined if remote. */
+export function localWorkflowPath(uses: string): string | undefined {
+  if (!uses.startsWith("./")) return undefined;
+  return uses.slice(2).replace(/@.*$/, "");
+}
+
 /** The pair under `key` (a plain string key) in a map node: `getPair`, under the name callers use. */
 export const pairOf = getPair;
 

@@ -13,10 +13,7 @@ export type Callee =
 export type CalleeLookup = (uses: string) => Callee;
 
 /** `./.github/workflows/x.yml` → `.github/workflows/x.yml`; undefined for a remote workflow. */
-export function localCalleePath(uses: string): string | undefined {
-  if (!uses.startsWith("./")) return undefined;
-  return uses.slice(2).replace(/@.*$/, "");
-}
+export { localWorkflowPath as localCalleePath } from "../core/workflow.ts";
 
 /** A nested job and what it asks of the calling job; undefined when it takes what it is given. */
 export interface NestedRequest {

@@ -2,6 +2,7 @@ import { isMap, type Node } from "yaml";
 import {
   type Job,
   keyText,
+  localWorkflowPath,
   pairOf,
   pairValue,
   resolved,
@@ -174,12 +175,6 @@ function calledNames(
   // The caller's part is fixed, so the callee's jobs together read `caller / *`.
   const template = names.length === 1 ? (names[0] as NamePieces).template : "*";
   return names.map((name) => ({ pieces: name.pieces, template }));
-}
-
-/** `./.github/workflows/x.yml` (optionally `@ref`) → `.github/workflows/x.yml`; undefined if remote. */
-export function localWorkflowPath(uses: string): string | undefined {
-  if (!uses.startsWith("./")) return undefined;
-  return uses.slice(2).replace(/@.*$/, "");
 }
 
 function inputDefaults(callee: Workflow): Record<string, unknown> {
