@@ -3,13 +3,7 @@ import { nodePosition } from "../../core/yaml-file.ts";
 import { allowedOn, pinsActions, type Rule } from "../rules.ts";
 import type { Analysis } from "./analysis.ts";
 import { type Finding, type FindingKind, listed, some } from "./findings.ts";
-import {
-  commonPattern,
-  escapeNamePattern,
-  type NameToken,
-  overlap,
-  patternTokens,
-} from "./name-pattern.ts";
+import { commonPattern, type NameToken, overlap, patternTokens } from "./name-pattern.ts";
 import type { CheckName } from "./names.ts";
 import type { Producer } from "./repository.ts";
 import {
