@@ -14,7 +14,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Cli
     load: () => import("../bench/cli.ts").then((m) => m.command),
   },
   gate: {
-    summary: "which rules (required checks) apply to a local diff, and why",
+    summary: "which rules a local diff requires; check the rules (doctor), write them (init)",
     load: () => import("../gate/cli.ts").then((m) => m.command),
   },
   zizmor: {

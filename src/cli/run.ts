@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { describeThrown, isConfigurationError } from "../core/errors.ts";
 import { withoutPrefix } from "../core/outcome.ts";
 import { didYouMean } from "../core/text.ts";
+import { version } from "../core/version.ts";
 import { type CliIO, EXIT, type InertStream, inertStream } from "./command.ts";
 import { COMMANDS } from "./commands.ts";
 
@@ -23,21 +23,6 @@ Run 'status-gate <command> --help' (or 'status-gate help <command>') for a comma
 Exit codes: 0 success; 1 the check ran and failed (findings, red gate, regression);
 2 bad command line or configuration, or nothing to check; 3 unexpected error (a bug or the network).
 `;
-}
-
-/** The suite's version, from the package.json beside `dist/` (the repository's or the npm package's). */
-export function version(): string {
-  for (const candidate of ["../package.json", "../../package.json"]) {
-    try {
-      const manifest = JSON.parse(readFileSync(new URL(candidate, import.meta.url), "utf8"));
-      if (manifest.name === "status-gate" || manifest.name === "@wasmcloud/status-gate") {
-        return String(manifest.version);
-      }
-    } catch {
-      // Not there: try the next place.
-    }
-  }
-  return "unknown";
 }
 
 /**

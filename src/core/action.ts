@@ -37,19 +37,21 @@ export async function runAction(
   }
 }
 
-/** Writes an outcome to the runner: outputs, annotations, summary, check runs, then the verdict. */
+/** Writes an outcome to the runner: annotations, files, summary, outputs, check runs, then the verdict. */
 export async function publishOutcome(
   action: string,
   outcome: ActionOutcome,
   options: RunActionOptions = {},
 ): Promise<void> {
-  for (const [name, value] of Object.entries(outcome.outputs)) core.setOutput(name, value);
+  // Findings first: a runner file that cannot be written (a missing GITHUB_OUTPUT) must not
+  // lose the annotations, the files or the summary.
   for (const annotation of outcome.annotations) annotate(annotation);
   for (const file of outcome.files) {
     if (file.contents !== undefined) writeFileSync(file.path, file.contents);
     info(`Wrote ${file.path}: ${file.description}`);
   }
   outcome.summary?.write();
+  for (const [name, value] of Object.entries(outcome.outputs)) core.setOutput(name, value);
   for (const report of outcome.checkRuns) await postCheckRun(action, report, options);
   if (outcome.failure !== undefined)
     core.setFailed(`${action}: ${withoutPrefix(action, outcome.failure)}`);

@@ -46,9 +46,9 @@ export function inlineCode(text: string): string {
 
 /** A link whose text and target are both untrusted; only a single http(s) URL becomes a link. */
 export function link(text: string, url: string | undefined): string {
-  // No whitespace or control characters: browsers rewrite them (NUL becomes U+FFFD), so the
-  // target would differ from the URL given.
-  if (!url || !/^https?:\/\/[^\s\p{Cc}]+$/iu.test(url)) return escapeMarkdown(text);
+  // No whitespace, control or invisible format characters: browsers rewrite some (NUL becomes
+  // U+FFFD), so the target would differ from the URL given, and the rest hide what it is.
+  if (!url || !/^https?:\/\/[^\s\p{Cc}\p{Cf}]+$/iu.test(url)) return escapeMarkdown(text);
   return `<a href="${escapeHtml(url)}">${escapeMarkdown(text)}</a>`;
 }
 

@@ -30,6 +30,8 @@ export interface Workflow {
 export interface Trigger {
   event: string;
   node: Node;
+  /** The event's settings (`branches:`, `paths:`, `types:`, `inputs:`); undefined when it has none. */
+  settings: YAMLMap<Node, Node | null> | undefined;
 }
 
 export interface Job {
@@ -44,10 +46,28 @@ export interface Job {
   /** Text of every value in the job's `env:` (names and values joined). */
   env: string[];
   steps: Step[];
+  /** `name:` as written, expressions and all; undefined when the job has none. */
+  name: string | undefined;
+  /** The job ids under `needs:` (one id or a list), each with its node. */
+  needs: { id: string; node: Node }[];
+  /** `if:` as written. */
+  condition: string | undefined;
+  /** `strategy.matrix`: a map of values, or a scalar holding an expression. */
+  matrix: Node | undefined;
+  /** `with:` of a reusable-workflow call, as text. */
+  with: Record<string, string>;
+  /** `outputs:`, each as text. */
+  outputs: Record<string, string>;
 }
 
 export interface Step {
   node: Node;
+  /** The step's `name:`, when it has one. */
+  name: string | undefined;
+  /** `id:`, by which later steps and the job's outputs refer to this step. */
+  id: string | undefined;
+  /** `if:` as written. */
+  condition: string | undefined;
   uses: string | undefined;
   run: string | undefined;
   /** `with:` inputs as text. */
@@ -115,6 +135,12 @@ export function loadWorkflow(path: string, text: string): WorkflowLoad {
   };
 }
 
+/** `./.github/workflows/x.yml` (optionally `@ref`) → `.github/workflows/x.yml`; undefined if remote. */
+export function localWorkflowPath(uses: string): string | undefined {
+  if (!uses.startsWith("./")) return undefined;
+  return uses.slice(2).replace(/@.*$/, "");
+}
+
 /** The pair under `key` (a plain string key) in a map node: `getPair`, under the name callers use. */
 export const pairOf = getPair;
 
@@ -143,15 +169,22 @@ export function keyText(pair: Pair<unknown, unknown>): string {
 }
 
 function triggersOf(file: YamlFile, on: Node | undefined): Trigger[] {
-  if (isScalar(on)) return [{ event: String(on.value), node: on }];
+  if (isScalar(on)) return [{ event: String(on.value), node: on, settings: undefined }];
   if (isSeq(on)) {
     return on.items.flatMap((item) => {
       const event = textOf(file, item as Node);
-      return event ? [{ event, node: item as Node }] : [];
+      return event ? [{ event, node: item as Node, settings: undefined }] : [];
     });
   }
   if (isMap(on)) {
-    return on.items.map((pair) => ({ event: keyText(pair), node: pair.key as Node }));
+    return on.items.map((pair) => {
+      const settings = resolved(file, pair.value as Node | null);
+      return {
+        event: keyText(pair),
+        node: pair.key as Node,
+        settings: isMap(settings) ? (settings as YAMLMap<Node, Node | null>) : undefined,
+      };
+    });
   }
   return [];
 }
@@ -170,23 +203,43 @@ function jobsOf(file: YamlFile, jobs: Node | undefined): Job[] {
       calls: textOf(file, pairOf(body, "uses")?.value),
       env: mapTexts(file, pairValue(file, pairOf(body, "env"))),
       steps: isSeq(steps) ? steps.items.map((step) => stepOf(file, step as Node)) : [],
+      name: textOf(file, pairOf(body, "name")?.value),
+      needs: needsOf(file, pairValue(file, pairOf(body, "needs"))),
+      condition: textOf(file, pairOf(body, "if")?.value),
+      matrix: pairValue(file, pairOf(pairValue(file, pairOf(body, "strategy")), "matrix")),
+      with: scalarTexts(file, pairValue(file, pairOf(body, "with"))),
+      outputs: scalarTexts(file, pairValue(file, pairOf(body, "outputs"))),
     };
   });
 }
 
+function needsOf(file: YamlFile, node: Node | undefined): { id: string; node: Node }[] {
+  const items = isSeq(node) ? (node.items as Node[]) : node ? [node] : [];
+  return items.flatMap((item) => {
+    const id = textOf(file, item);
+    return id === undefined ? [] : [{ id, node: item }];
+  });
+}
+
+/** Each entry of a map as text; values that are not scalars are empty. */
+function scalarTexts(file: YamlFile, node: Node | undefined): Record<string, string> {
+  const texts: Record<string, string> = {};
+  if (isMap(node)) {
+    for (const pair of node.items) texts[keyText(pair)] = textOf(file, pair.value as Node) ?? "";
+  }
+  return texts;
+}
+
 function stepOf(file: YamlFile, node: Node): Step {
   const body = resolved(file, node);
-  const inputs: Record<string, string> = {};
-  const withNode = pairValue(file, pairOf(body, "with"));
-  if (isMap(withNode)) {
-    for (const pair of withNode.items)
-      inputs[keyText(pair)] = textOf(file, pair.value as Node) ?? "";
-  }
   return {
     node,
+    name: textOf(file, pairOf(body, "name")?.value),
+    id: textOf(file, pairOf(body, "id")?.value),
+    condition: textOf(file, pairOf(body, "if")?.value),
     uses: textOf(file, pairOf(body, "uses")?.value),
     run: textOf(file, pairOf(body, "run")?.value),
-    with: inputs,
+    with: scalarTexts(file, pairValue(file, pairOf(body, "with"))),
     env: mapTexts(file, pairValue(file, pairOf(body, "env"))),
   };
 }

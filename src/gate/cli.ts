@@ -2,6 +2,7 @@ import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { CliCommand, CliIO } from "../cli/command.ts";
 import { EXIT, oneOf, paint, parseCommandLine, printJson } from "../cli/command.ts";
 import { ConfigurationError } from "../core/errors.ts";
+import { runDoctor, runInit, WORKFLOW_COMMANDS_HELP } from "./doctor-cli.ts";
 import { DEFAULT_RULES_PATH } from "./inputs.ts";
 import { type LocalPlan, planLocalDiff } from "./local-plan.ts";
 import type { RuleDecision } from "./plan.ts";
@@ -13,6 +14,11 @@ type Subcommand = (args: string[], io: CliIO) => Promise<number>;
 /** `status-gate gate <subcommand>`: each subcommand is one function here and one help line. */
 const SUBCOMMANDS: Record<string, { summary: string; run: Subcommand }> = {
   plan: { summary: "which rules a local diff requires, and why", run: plan },
+  doctor: {
+    summary: "rules that can never be satisfied by the workflows, and why",
+    run: runDoctor,
+  },
+  init: { summary: "write a starter rules file from the workflows", run: runInit },
 };
 
 export const command: CliCommand = {
@@ -39,7 +45,7 @@ Options:
   -h, --help        show this help
 
 Exit codes: 0 planned; 2 bad command line, rules file or revision; 3 unexpected error.
-`,
+${WORKFLOW_COMMANDS_HELP}`,
   async run(args, io) {
     // The subcommand usually comes first; options may also come before it.
     const at = Object.hasOwn(SUBCOMMANDS, args[0] ?? "")

@@ -22,5 +22,6 @@ export function actionDeps(
       random: Math.random,
     },
     log: info,
+    workspace: context.workspace,
   };
 }

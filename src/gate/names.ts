@@ -17,7 +17,9 @@ export const NAME_LIMIT = 100;
 const KEPT = NAME_LIMIT - 3;
 const ELLIPSIS = "...";
 
-type Token = { star: true } | { star: false; test: (char: string) => boolean; literal?: string };
+export type Token =
+  | { star: true }
+  | { star: false; test: (char: string) => boolean; literal?: string };
 
 /** Whether a check name is a pattern rather than one literal name. */
 function isNamePattern(pattern: string): boolean {
@@ -116,7 +118,7 @@ function accepts(tokens: readonly Token[], states: Uint8Array): boolean {
   return states[tokens.length] === 1;
 }
 
-function tokenize(pattern: string, problems: string[] = []): Token[] {
+export function tokenize(pattern: string, problems: string[] = []): Token[] {
   const tokens: Token[] = [];
   for (let index = 0; index < pattern.length; index++) {
     const char = pattern[index] as string;

@@ -22,6 +22,8 @@ export interface GateDeps {
   clock: Clock;
   /** Progress while the gate works (a poll line a minute for up to an hour); not the outcome. */
   log(text: string): void;
+  /** The workspace, whose checkout of the commit's workflows the start-up check reads. */
+  workspace?: string;
 }
 
 /**
@@ -115,6 +117,21 @@ async function judge(
   deps.log(
     `Changes: ${changes.source}, ${changes.files.length} files${changes.complete ? "" : " (incomplete)"}`,
   );
+  // A rule no workflow of this commit can satisfy fails now, at its line, not at the timeout.
+  if (inputs.mode === "checks" && deps.workspace !== undefined) {
+    await (await import("./doctor/startup.ts")).checkRulesAtStart({
+      rulesFile,
+      decisions,
+      changes,
+      event: target.event,
+      payload: inputs.eventPayload,
+      exactBase:
+        target.base !== undefined && "sha" in target.base && inputs.eventPayload.forced !== true,
+      workspace: deps.workspace,
+      commits: [target.sha, inputs.githubSha],
+      log: deps.log,
+    });
+  }
   const verdict =
     inputs.mode === "plan"
       ? planVerdict(decisions, deps)

@@ -7,11 +7,14 @@ import {
   textOf,
   type Workflow,
 } from "../core/workflow.ts";
-import { nodePosition, type YamlPosition } from "../core/yaml-file.ts";
-import { effectiveToken } from "./effective.ts";
-import { type Grants, inferJob } from "./infer.ts";
+import { callableOnly, effectiveToken } from "./effective.ts";
+import { at, finding, type Grant, inlineBlock, type Site } from "./finding.ts";
+import { inferJob } from "./infer.ts";
+import { checkCall, checkUnused } from "./needs.ts";
 import { allowedLevel, DEFAULT_POLICY_PATH, type Policy } from "./policy.ts";
-import { type Finding, RULES, type RuleId } from "./rules.ts";
+import { proposedBlock } from "./proposal.ts";
+import type { CalleeLookup } from "./reusable.ts";
+import type { Finding } from "./rules.ts";
 import {
   closestScope,
   isKnownScope,
@@ -19,28 +22,25 @@ import {
   type Level,
   rank,
   SCOPES,
+  shorthandLevel,
   validLevels,
 } from "./scopes.ts";
 
 /** Events whose token can write even when the code comes from a fork. */
 export const UNTRUSTED_TRIGGERS = ["pull_request_target", "workflow_run"];
 
-/** One scope granted in a block, with its nodes. */
-interface Grant {
-  scope: string;
-  level: Level;
-  key: Node;
-  value: Node;
-}
-
-interface Site {
-  workflow: Workflow;
-  label: string;
-  job: Job | undefined;
+/** What a check may read beyond the file: the reusable workflows its jobs call. */
+export interface CheckContext {
+  callee?: CalleeLookup;
 }
 
 /** Checks one file's text; unreadable files become findings, never exceptions. */
-export function checkFile(path: string, text: string, policy: Policy): Finding[] {
+export function checkFile(
+  path: string,
+  text: string,
+  policy: Policy,
+  context: CheckContext = {},
+): Finding[] {
   const load = loadWorkflow(path, text);
   const label = path.split("/").pop() ?? path;
   if (load.problem) {
@@ -51,10 +51,14 @@ export function checkFile(path: string, text: string, policy: Policy): Finding[]
         : "move the file out of .github/workflows/";
     return [{ ...at(kind, position, message), workflow: label, fix }];
   }
-  return checkWorkflow(load.workflow, policy);
+  return checkWorkflow(load.workflow, policy, context);
 }
 
-export function checkWorkflow(workflow: Workflow, policy: Policy): Finding[] {
+export function checkWorkflow(
+  workflow: Workflow,
+  policy: Policy,
+  context: CheckContext = {},
+): Finding[] {
   const label = workflow.name ?? workflow.file.path.split("/").pop() ?? workflow.file.path;
   const findings: Finding[] = [];
   const top: Site = { workflow, label, job: undefined };
@@ -62,26 +66,40 @@ export function checkWorkflow(workflow: Workflow, policy: Policy): Finding[] {
   const topGrants = workflow.permissions ? readBlock(top, workflow.permissions, findings) : [];
   const untrusted = workflow.triggers.some((trigger) => UNTRUSTED_TRIGGERS.includes(trigger.event));
   // A top-level grant reaches code only through the jobs that inherit the block.
-  const inheriting = workflow.jobs.filter(
-    (job) => effectiveToken(workflow, job).source === "workflow",
-  );
+  const inheriting = workflow.jobs.filter((job) => !job.permissions);
   checkGrants(top, topGrants, policy, untrusted && inheriting.length > 0, findings);
-  if (topGrants.some(isIdTokenWrite) && inheriting.every((job) => !mayUseOidc(job))) {
-    const grant = topGrants.find(isIdTokenWrite) as Grant;
-    findings.push(unusedIdToken(top, grant, "no job that inherits the top-level block"));
+  const topIdToken = topGrants.find(isIdTokenWrite);
+  if (topIdToken && inheriting.every((job) => !mayUseOidc(job, policy))) {
+    findings.push(unusedIdToken(top, topIdToken, "no job that inherits the top-level block uses"));
   }
   for (const job of workflow.jobs) {
     const site: Site = { workflow, label, job };
     if (!job.permissions) {
-      findings.push(missingJobBlock(site, job));
-      continue;
+      if (needsOwnBlock(workflow, policy)) {
+        findings.push(missingJobBlock(site, job, policy, context));
+      }
+    } else {
+      const grants = readBlock(site, job.permissions, findings);
+      checkGrants(site, grants, policy, untrusted, findings);
+      const idToken = grants.find(isIdTokenWrite);
+      if (idToken && job.calls === undefined && !mayUseOidc(job, policy)) {
+        findings.push(unusedIdToken(site, idToken, `no step of job '${job.id}' uses`));
+      }
+      checkUnused(site, job, grants, policy, context.callee, findings);
     }
-    const grants = readBlock(site, job.permissions, findings);
-    checkGrants(site, grants, policy, untrusted, findings);
-    const idToken = grants.find(isIdTokenWrite);
-    if (idToken && !mayUseOidc(job)) findings.push(unusedIdToken(site, idToken, `job '${job.id}'`));
+    if (job.calls !== undefined) {
+      checkCall(site, job, effectiveToken(workflow, job), context.callee, findings);
+    }
   }
   return findings;
+}
+
+/**
+ * Whether a job must state its own block. Inheriting an explicit top-level block is enough (the
+ * block itself is checked), unless the policy requires a block on every job.
+ */
+export function needsOwnBlock(workflow: Workflow, policy: Policy): boolean {
+  return workflow.permissions === undefined || policy.requireJobBlocks;
 }
 
 function checkTopLevel(site: Site, policy: Policy): Finding[] {
@@ -89,8 +107,10 @@ function checkTopLevel(site: Site, policy: Policy): Finding[] {
   const pair = workflow.permissions;
   if (!pair) {
     const anchor = workflow.jobsPair?.key ?? workflow.root;
-    const message =
-      "the workflow has no top-level 'permissions:'; jobs without their own block get the repository's default token";
+    const gets = callableOnly(workflow)
+      ? "get whatever the calling job grants"
+      : "get the repository's default token";
+    const message = `the workflow has no top-level 'permissions:'; jobs without their own block ${gets}`;
     return [
       finding(
         site,
@@ -104,18 +124,23 @@ function checkTopLevel(site: Site, policy: Policy): Finding[] {
   const value = resolved(workflow.file, pair.value);
   if (isMap(value) && value.items.length === 0) return [];
   if (isScalar(value) && ["read-all", "write-all"].includes(String(value.value))) return [];
-  if (policy.topLevel === "read-only" && isMap(value) && readOnly(site, value.items)) return [];
-  const accepted = policy.topLevel === "read-only" ? "'{}' or a read-only block" : "'{}'";
+  const readOnly = policy.topLevel === "read-only";
+  const beyond = isMap(value)
+    ? value.items.find((item) => {
+        const level = textOf(workflow.file, item.value as Node);
+        return !readOnly || (level !== "read" && level !== "none");
+      })
+    : undefined;
+  if (isMap(value) && beyond === undefined) return [];
+  const accepted = readOnly ? "'{}' or a read-only block" : "'{}'";
   const message = `the top-level 'permissions:' is not ${accepted}; it applies to every job without its own block`;
   const fix = "set 'permissions: {}' at the top level and grant each job only the scopes it needs";
-  return [finding(site, "top-level-not-empty", pair.value ?? pair.key, message, fix)];
-}
-
-function readOnly(site: Site, items: readonly Pair<unknown, unknown>[]): boolean {
-  return items.every((pair) => {
-    const level = textOf(site.workflow.file, pair.value as Node);
-    return level === "read" || level === "none";
-  });
+  // Point at the grant at fault: the first write (or, under an empty-only policy, the first grant).
+  const writes = isMap(value)
+    ? value.items.find((item) => textOf(workflow.file, item.value as Node) === "write")
+    : undefined;
+  const node = (writes ?? beyond)?.value ?? pair.value ?? pair.key;
+  return [finding(site, "top-level-not-empty", node as Node, message, fix)];
 }
 
 /** Reads a permissions block, reporting shorthands, unknown scopes and invalid values. */
@@ -134,7 +159,7 @@ function readBlock(site: Site, pair: Pair<Node, Node | null>, findings: Finding[
     return [{ scope: "*", level, key: pair.key, value: pair.value as Node }];
   }
   if (!isMap(value)) {
-    const shown = isScalar(value) ? `'${String(value.value)}'` : "this value";
+    const shown = isScalar(value) ? `'${String(value.value)}'` : `'${sourceOf(site, pair.value)}'`;
     const message = `'permissions:' at ${where} is ${shown}; use {}, a map of scopes, read-all or write-all`;
     findings.push(
       finding(
@@ -152,21 +177,32 @@ function readBlock(site: Site, pair: Pair<Node, Node | null>, findings: Finding[
   );
 }
 
+/** The text of a node as written (`[read, write]`), for messages about values that are not scalars. */
+function sourceOf(site: Site, node: Node | null | undefined): string {
+  const range = node?.range;
+  if (!range) return "";
+  const text = site.workflow.file.text.slice(range[0], range[1]).trim();
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
 function readGrant(site: Site, grant: Pair<Node, Node | null>, findings: Finding[]): Grant[] {
   const scope = keyText(grant);
-  const level = textOf(site.workflow.file, grant.value) ?? "";
+  const scalar = isScalar(resolved(site.workflow.file, grant.value));
+  const level = scalar
+    ? (textOf(site.workflow.file, grant.value) ?? "")
+    : sourceOf(site, grant.value);
   if (!isKnownScope(scope)) {
     const suggestion = closestScope(scope);
-    const message = `'${scope}' is not a GITHUB_TOKEN permission scope`;
+    const message = `'${scope}' is not a GITHUB_TOKEN permission scope; GitHub refuses the workflow`;
     const fix = suggestion
       ? `did you mean '${suggestion}'?`
-      : "remove it or correct the scope name";
+      : `remove it or use one of ${Object.keys(SCOPES).join(", ")}`;
     findings.push(finding(site, "unknown-scope", grant.key, message, fix));
     return [];
   }
   const valid = validLevels(scope);
   if (!isLevel(level) || !valid.includes(level)) {
-    const message = `'${scope}: ${level}' is not valid; ${scope} takes ${valid.join(", ")}`;
+    const message = `'${scope}: ${level}' is not valid; ${scope} takes ${valid.join(", ")}, and GitHub refuses any other value`;
     findings.push(
       finding(
         site,
@@ -219,37 +255,35 @@ function checkGrants(
 function beyondPolicy(site: Site, policy: Policy, shorthand: Level): string[] {
   const wider: string[] = [];
   for (const scope of Object.keys(SCOPES)) {
-    // A shorthand gives each scope the most it takes up to the shorthand (id-token has no read).
-    const granted = validLevels(scope)
-      .filter((level) => rank(level) <= rank(shorthand))
-      .reduce<Level>((most, level) => (rank(level) > rank(most) ? level : most), "none");
+    const level = shorthandLevel(scope, shorthand);
     const allowed = allowedLevel(policy, site.workflow.file.path, site.job?.id, scope);
-    if (allowed !== undefined && rank(granted) > rank(allowed)) wider.push(`${scope}: ${granted}`);
+    if (allowed !== undefined && rank(level) > rank(allowed)) wider.push(`${scope}: ${level}`);
   }
   return wider;
 }
 
-function missingJobBlock(site: Site, job: Job): Finding {
-  const inferred = inferJob(job);
-  const block = inlineBlock(inferred.grants);
+function missingJobBlock(site: Site, job: Job, policy: Policy, context: CheckContext): Finding {
+  const { workflow } = site;
+  const proposal = proposedBlock(workflow, job, policy, context.callee);
   const callee = job.calls ? ` calls ${job.calls} and` : "";
-  const gets =
-    job.calls || !site.workflow.permissions
-      ? "gets the repository's default token"
-      : "inherits the top-level block instead of stating its own";
-  const message = `job '${job.id}'${callee} has no 'permissions:'; it ${gets}`;
-  const review = inferred.review.length > 0 ? ` (review: ${inferred.review.join("; ")})` : "";
+  const gets = workflow.permissions
+    ? "it inherits the top-level block, and the policy requires a block on every job (require-job-blocks)"
+    : callableOnly(workflow)
+      ? "without a top-level block it gets whatever the calling job grants"
+      : "without a top-level block it gets the repository's default token";
+  const message = `job '${job.id}'${callee} has no 'permissions:'; ${gets}`;
+  const review = proposal.review.length > 0 ? ` (review: ${proposal.review.join("; ")})` : "";
   return finding(
     site,
     "job-missing-permissions",
     job.key,
     message,
-    `add 'permissions: ${block}' to job '${job.id}'${review}`,
+    `add 'permissions: ${inlineBlock(proposal.grants)}' to job '${job.id}'${review}`,
   );
 }
 
 function unusedIdToken(site: Site, grant: Grant, who: string): Finding {
-  const message = `'id-token: write' is granted but ${who} uses no OIDC consumer (attestation, cloud login)`;
+  const message = `'id-token: write' is granted but ${who} an OIDC consumer (attestation, cloud login, a step requesting the token)`;
   const fix =
     "remove 'id-token: write', or add an exception with the reason to the policy if a step fetches the token itself";
   return finding(site, "unused-id-token", grant.value, message, fix);
@@ -259,38 +293,8 @@ function isIdTokenWrite(grant: Grant): boolean {
   return grant.scope === "id-token" && grant.level === "write";
 }
 
-function mayUseOidc(job: Job): boolean {
-  const inference = inferJob(job);
+export function mayUseOidc(job: Job, policy: Policy): boolean {
+  if (job.calls !== undefined) return true;
+  const inference = inferJob(job, policy.actions);
   return inference.usesOidc || inference.opaque;
-}
-
-/** `{}` or `{ contents: read, id-token: write }`, scopes in table order. */
-export function inlineBlock(grants: Grants): string {
-  const entries = Object.entries(grants).sort(([a], [b]) => (a < b ? -1 : 1));
-  if (entries.length === 0) return "{}";
-  return `{ ${entries.map(([scope, level]) => `${scope}: ${level}`).join(", ")} }`;
-}
-
-function finding(
-  site: Site,
-  rule: RuleId,
-  node: Node | Pair | null | undefined,
-  message: string,
-  fix: string,
-): Finding {
-  const base = at(rule, nodePosition(site.workflow.file, node), message);
-  return { ...base, workflow: site.label, ...(site.job ? { job: site.job.id } : {}), fix };
-}
-
-function at(rule: RuleId, position: YamlPosition, message: string) {
-  return {
-    rule,
-    severity: RULES[rule].severity,
-    path: position.file,
-    line: position.line,
-    column: position.column,
-    endLine: position.endLine,
-    endColumn: position.endColumn,
-    message,
-  };
 }

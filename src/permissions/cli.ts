@@ -13,11 +13,13 @@ export const command: CliCommand = {
   name: "permissions",
   help: `Usage: status-gate permissions [options] [paths...]
 
-Checks that every workflow sets 'permissions: {}' at the top level and that every job grants
-exactly the scopes it needs. Paths are workflow files or folders (default: .github/workflows).
+Checks that every workflow sets 'permissions: {}' at the top level and that a job that needs the
+token grants only the scopes it needs, reading the local reusable workflows its jobs call.
+Paths are workflow files or folders (default: .github/workflows).
 
 Options:
-  --fix                  add the missing blocks in place (comments and layout are kept);
+  --fix                  write the missing blocks in place (comments and layout are kept),
+                         raising calling jobs to what their reusable workflows request;
                          with --format json or sarif the patch goes to standard error
   --format FORMAT        text (default), json or sarif
   --policy FILE          policy file (default: ${DEFAULT_POLICY_PATH}, if present)

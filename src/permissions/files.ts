@@ -1,35 +1,80 @@
-import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { lstat, open, readdir } from "node:fs/promises";
 import { join, posix, relative, resolve, sep } from "node:path";
+import { ConfigurationError } from "../core/errors.ts";
 import type { WorkflowFiles } from "./run.ts";
 
 const WORKFLOW_FILE = /\.ya?ml$/i;
 
-/** Workflow files on disk under `root` (the repository checkout). */
+/**
+ * Workflow files on disk under `root` (the repository checkout). A symbolic link, the file itself
+ * or a folder on its way from the root, is never followed: GitHub does not run such a workflow,
+ * and writing through it could change a file outside the repository.
+ */
 export function diskWorkflowFiles(root: string): WorkflowFiles {
   const absolute = (path: string) => resolve(root, path);
   const shown = (path: string) => {
     const inside = relative(root, path);
     return (inside.startsWith("..") ? path : inside).split(sep).join(posix.sep);
   };
+  const isSymlink = async (path: string) => {
+    const target = absolute(path);
+    const inside = relative(root, target);
+    const parts = inside.startsWith("..") ? [target] : inside.split(sep);
+    let current = inside.startsWith("..") ? "" : root;
+    for (const part of parts) {
+      current = current ? join(current, part) : part;
+      const info = await lstat(current).catch(() => undefined);
+      if (!info) return false;
+      if (info.isSymbolicLink()) return true;
+    }
+    return false;
+  };
+  const refuseLinks = async (path: string) => {
+    if (await isSymlink(path)) {
+      throw new ConfigurationError(`'${path}' is a symbolic link; it is never followed or written`);
+    }
+  };
   return {
+    isSymlink,
     async list(path) {
-      const info = await stat(absolute(path)).catch(() => undefined);
+      const info = await lstat(absolute(path)).catch(() => undefined);
       if (!info) return undefined;
       if (!info.isDirectory()) return [shown(absolute(path))];
       const entries = await readdir(absolute(path), { withFileTypes: true });
       return entries
-        .filter((entry) => entry.isFile() && WORKFLOW_FILE.test(entry.name))
+        .filter(
+          (entry) => (entry.isFile() || entry.isSymbolicLink()) && WORKFLOW_FILE.test(entry.name),
+        )
         .map((entry) => shown(join(absolute(path), entry.name)))
         .sort();
     },
     async read(path) {
-      return readFile(absolute(path), "utf8").catch((thrown: NodeJS.ErrnoException) => {
-        if (thrown.code === "ENOENT") return undefined;
-        throw thrown;
-      });
+      await refuseLinks(path);
+      const handle = await open(absolute(path), constants.O_RDONLY | constants.O_NOFOLLOW).catch(
+        (thrown: NodeJS.ErrnoException) => {
+          if (thrown.code === "ENOENT" || thrown.code === "ENOTDIR") return undefined;
+          throw thrown;
+        },
+      );
+      if (!handle) return undefined;
+      try {
+        return await handle.readFile("utf8");
+      } finally {
+        await handle.close();
+      }
     },
     async write(path, text) {
-      await writeFile(absolute(path), text);
+      await refuseLinks(path);
+      const handle = await open(
+        absolute(path),
+        constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW,
+      );
+      try {
+        await handle.writeFile(text);
+      } finally {
+        await handle.close();
+      }
     },
   };
 }

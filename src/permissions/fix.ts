@@ -1,8 +1,15 @@
-import { isMap, isScalar, type Node, type Pair, type YAMLMap } from "yaml";
+import { isMap, isScalar, type Node, type Pair } from "yaml";
 import { type Job, loadWorkflow, pairOf, resolved, type Workflow } from "../core/workflow.ts";
-import { inlineBlock } from "./check.ts";
-import { type Grants, inferJob } from "./infer.ts";
+import { mayUseOidc } from "./check.ts";
+import { blockToken, type Token } from "./effective.ts";
+import { inlineBlock } from "./finding.ts";
+import type { Grants } from "./infer.ts";
+import { type Edit, patchFromEdits } from "./patch.ts";
 import type { Policy } from "./policy.ts";
+import { type Proposal, proposedBlock } from "./proposal.ts";
+import type { CalleeLookup } from "./reusable.ts";
+import { rank } from "./scopes.ts";
+import { Writer } from "./writer.ts";
 
 /** What the fixer did to one file, in words for the log and the summary. */
 export interface FileFix {
@@ -10,99 +17,183 @@ export interface FileFix {
   before: string;
   after: string;
   changes: FixChange[];
+  /** A unified diff of the change (`git apply` reads it); empty when nothing changed. */
+  patch: string;
 }
 
 export interface FixChange {
   job?: string;
+  /** The line of the change in the fixed file. */
   line: number;
   description: string;
   /** Why a person must check the written block; empty when it was fully inferred. */
   review: string[];
 }
 
-interface Edit {
-  start: number;
-  end: number;
-  text: string;
+export interface FixContext {
+  /** The reusable workflows the file's jobs call, as they are after their own fix. */
+  callee?: CalleeLookup;
+}
+
+interface Planned {
+  edit: Edit;
+  change: Omit<FixChange, "line">;
 }
 
 /**
- * Adds `permissions: {}` at the top level and an inferred block to every job without one, by
- * inserting lines next to the existing text: comments, order, quoting and indentation of the rest
- * stay as they were. A fixed file gives no more work to a second run.
+ * Adds `permissions: {}` at the top level and a block to each job that must state one, by inserting
+ * lines next to the existing text: comments, order, quoting and indentation of the rest stay as
+ * they were. A calling job is raised to what its called workflow's jobs request, so GitHub starts
+ * the run; `id-token: write` that no step can use is dropped. A fixed file gives no more work to a
+ * second run.
  */
-export function fixWorkflowText(path: string, text: string, policy: Policy): FileFix {
-  const unchanged: FileFix = { path, before: text, after: text, changes: [] };
+export function fixWorkflowText(
+  path: string,
+  text: string,
+  policy: Policy,
+  context: FixContext = {},
+): FileFix {
+  const unchanged: FileFix = { path, before: text, after: text, changes: [], patch: "" };
   const load = loadWorkflow(path, text);
   if (!load.workflow || load.workflow.root.flow) return unchanged;
   const { workflow } = load;
   const source = workflow.file.text;
-  const newline = source.includes("\r\n") ? "\r\n" : "\n";
-  const edits: Edit[] = [];
-  const changes: FixChange[] = [];
-  const unit = indentUnit(workflow);
-  const blockless = workflow.jobs.filter((job) => !job.permissions);
-  const fixedBodies = new Set<unknown>();
-  for (const job of blockless) {
-    const inferred = inferJob(job);
-    const edit = jobEdit(workflow, job, inferred.grants, inferred.review, unit, newline);
-    if (!edit) continue;
-    edits.push(edit);
-    fixedBodies.add(job.body);
-    const description = `added 'permissions: ${inlineBlock(inferred.grants)}' to job '${job.id}'`;
-    changes.push({
-      job: job.id,
-      line: lineOf(source, edit.start),
-      description,
-      review: inferred.review,
+  const writer = new Writer(workflow);
+  const planned: Planned[] = [];
+  const topMissing = workflow.permissions === undefined;
+  const topAccepted = !topMissing && acceptedTopLevel(workflow, policy);
+  // The top-level grant each blockless job has once the fix is in: `{}` unless it stays as it is.
+  const topAfter: Token | undefined =
+    topAccepted && workflow.permissions ? blockToken(workflow, workflow.permissions) : undefined;
+  let everyJobSettled = true;
+  for (const job of workflow.jobs) {
+    if (job.permissions) {
+      const plan =
+        job.calls !== undefined
+          ? raiseCaller(writer, job, proposedBlock(workflow, job, policy, context.callee))
+          : dropUnusedIdToken(writer, job, policy);
+      if (plan) planned.push(plan);
+      continue;
+    }
+    const proposal = proposedBlock(workflow, job, policy, context.callee);
+    const inherited = topAfter ?? {};
+    const short = Object.entries(proposal.grants).some(
+      ([scope, level]) => rank(level) > rank(inherited[scope] ?? "none"),
+    );
+    const mustState = topMissing || !topAccepted || policy.requireJobBlocks;
+    // A job that needs nothing known runs as well under the `{}` it will inherit.
+    const enough = !short && proposal.review.length === 0 && !policy.requireJobBlocks;
+    if (!(mustState || short) || enough) continue;
+    const edit = writer.insertJobBlock(job, proposal);
+    if (!edit) {
+      everyJobSettled = false;
+      continue;
+    }
+    planned.push({
+      edit,
+      change: {
+        job: job.id,
+        description: `added 'permissions: ${inlineBlock(proposal.grants)}' to job '${job.id}'${neededBy(proposal)}`,
+        review: proposal.review,
+      },
     });
   }
-  const allJobsExplicit = blockless.every((job) => job.body && fixedBodies.has(job.body));
-  const topEdit = topLevelEdit(workflow, policy, allJobsExplicit, newline);
-  if (topEdit) {
-    edits.push(topEdit.edit);
-    changes.push({
-      line: lineOf(source, topEdit.edit.start),
-      description: topEdit.description,
-      review: [],
-    });
-  }
-  if (edits.length === 0) return unchanged;
+  const top = topLevelEdits(
+    writer,
+    topMissing,
+    topAccepted && !policy.requireJobBlocks,
+    everyJobSettled,
+  );
+  for (const plan of top) planned.push(plan);
+  if (planned.length === 0) return unchanged;
+  const edits = planned.map((plan) => plan.edit);
   const after = applyEdits(source, edits);
-  return { path, before: text, after: workflow.byteOrderMark ? `\uFEFF${after}` : after, changes };
+  const bom = workflow.byteOrderMark ? "\uFEFF" : "";
+  const shifted = bom ? edits.map((e) => ({ ...e, start: e.start + 1, end: e.end + 1 })) : edits;
+  const lines = linesInResult(workflow, edits);
+  const changes = planned.map(({ edit, change }) => ({ ...change, line: lines.get(edit) ?? 1 }));
+  changes.sort((a, b) => a.line - b.line);
+  return {
+    path,
+    before: text,
+    after: `${bom}${after}`,
+    changes,
+    patch: patchFromEdits(path, text, shifted),
+  };
 }
 
-function topLevelEdit(
-  workflow: Workflow,
-  policy: Policy,
-  allJobsExplicit: boolean,
-  newline: string,
-) {
-  const source = workflow.file.text;
-  const pair = workflow.permissions;
-  if (!pair) {
-    const anchor = workflow.jobsPair?.key;
-    if (!anchor?.range) return undefined;
-    const start = insertionPoint(source, anchor.range[0]);
-    if (start === undefined) return undefined;
-    const indent = " ".repeat(anchor.range[0] - lineStart(source, anchor.range[0]));
-    const edit = { start, end: start, text: `${indent}permissions: {}${newline}${newline}` };
-    return { edit, description: "added 'permissions: {}' at the top level" };
+function neededBy(proposal: Proposal): string {
+  const reasons = Object.entries(proposal.neededBy)
+    .filter(([scope]) => proposal.grants[scope] && proposal.grants[scope] !== "none")
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([scope, why]) => `${scope}: ${proposal.grants[scope]} for ${why}`);
+  return reasons.length > 0 ? ` (${reasons.join("; ")})` : "";
+}
+
+/** A calling job whose block is below what the called jobs request gets the missing scopes. */
+function raiseCaller(writer: Writer, job: Job, proposal: Proposal): Planned | undefined {
+  const pair = job.permissions as Pair<Node, Node | null>;
+  const current = blockToken(writer.workflow, pair);
+  const missing: Grants = {};
+  for (const [scope, level] of Object.entries(proposal.grants)) {
+    if (rank(level) > rank(current[scope] ?? "none")) missing[scope] = level;
   }
-  // The top-level block may only be emptied when no job still relies on it.
-  if (!allJobsExplicit || acceptedTopLevel(workflow, policy)) return undefined;
-  const value = pair.value;
-  if (!value?.range) return undefined;
-  const target = resolved(workflow.file, value);
-  const [start, end] =
-    isMap(target) && !target.flow && target === value
-      ? [(pair.key as Node).range?.[1] ?? value.range[0], value.range[1]]
-      : [value.range[0], value.range[1]];
-  const text = start === value.range[0] ? "{}" : ": {}";
+  if (Object.keys(missing).length === 0) return undefined;
+  const edit = writer.raiseBlock(pair, current, missing);
+  if (!edit) return undefined;
+  const raised: Proposal = { ...proposal, grants: missing };
   return {
-    edit: { start, end: trimEnd(source, start, end), text },
-    description: "replaced the top-level block with 'permissions: {}'",
+    edit,
+    change: {
+      job: job.id,
+      description: `raised job '${job.id}' by '${inlineBlock(missing)}' so GitHub starts ${job.calls}${neededBy(raised)}`,
+      review: proposal.review,
+    },
   };
+}
+
+/** `id-token: write` in a job with no OIDC consumer, removed. */
+function dropUnusedIdToken(writer: Writer, job: Job, policy: Policy): Planned | undefined {
+  const pair = job.permissions as Pair<Node, Node | null>;
+  const value = resolved(writer.workflow.file, pair.value);
+  if (!isMap(value) || value !== pair.value || value.flow) return undefined;
+  const grant = pairOf(value, "id-token");
+  if (!grant || !isScalar(grant.value) || grant.value.value !== "write") return undefined;
+  if (mayUseOidc(job, policy)) return undefined;
+  const edit =
+    value.items.length === 1
+      ? writer.emptyBlock(pair)
+      : writer.removeEntry(grant as Pair<Node, Node>);
+  if (!edit) return undefined;
+  return {
+    edit,
+    change: {
+      job: job.id,
+      description: `removed 'id-token: write' from job '${job.id}': no step uses an OIDC consumer`,
+      review: [],
+    },
+  };
+}
+
+function topLevelEdits(
+  writer: Writer,
+  missing: boolean,
+  accepted: boolean,
+  everyJobSettled: boolean,
+): Planned[] {
+  if (missing) {
+    const edit = writer.insertTopLevel();
+    return edit
+      ? [{ edit, change: { description: "added 'permissions: {}' at the top level", review: [] } }]
+      : [];
+  }
+  // The top-level block may only be emptied once no job still relies on it.
+  if (accepted || !everyJobSettled) return [];
+  const pair = writer.workflow.permissions as Pair<Node, Node | null>;
+  return writer.emptyTopLevel(pair).map((edit) => ({
+    edit,
+    change: { description: "replaced the top-level block with 'permissions: {}'", review: [] },
+  }));
 }
 
 function acceptedTopLevel(workflow: Workflow, policy: Policy): boolean {
@@ -114,102 +205,30 @@ function acceptedTopLevel(workflow: Workflow, policy: Policy): boolean {
   );
 }
 
-function jobEdit(
-  workflow: Workflow,
-  job: Job,
-  grants: Grants,
-  review: string[],
-  unit: string,
-  newline: string,
-): Edit | undefined {
-  const body = job.body;
-  // A job written as an alias shares its body with another job: leave it to that job's fix.
-  if (!body || body.flow || jobValue(workflow, job) !== body) return undefined;
-  const anchorPair =
-    pairOf(body, "steps") ??
-    pairOf(body, "uses") ??
-    (body.items[0] as Pair<Node, Node | null> | undefined);
-  const key = anchorPair?.key;
-  if (!key?.range) return undefined;
-  const source = workflow.file.text;
-  const start = insertionPoint(source, key.range[0]);
-  if (start === undefined) return undefined;
-  const indent = " ".repeat(key.range[0] - lineStart(source, key.range[0]));
-  const mark =
-    review.length > 0
-      ? `  # status-gate: review: ${review.join("; ").replace(/[\r\n]+/g, " ")}`
-      : "";
-  const entries = Object.entries(grants).sort(([a], [b]) => (a < b ? -1 : 1));
-  const lines =
-    entries.length === 0
-      ? [`${indent}permissions: {}${mark}`]
-      : [
-          `${indent}permissions:${mark}`,
-          ...entries.map(([scope, level]) => `${indent}${unit}${scope}: ${level}`),
-        ];
-  return { start, end: start, text: lines.map((line) => `${line}${newline}`).join("") };
-}
-
-function jobValue(workflow: Workflow, job: Job): Node | null | undefined {
-  const jobs = resolved(workflow.file, workflow.jobsPair?.value);
-  return (jobs as YAMLMap<Node, Node | null>).items.find((pair) => pair.key === job.key)?.value;
-}
-
-/** The indentation step the file uses, read from the first job's offset under `jobs:`. */
-function indentUnit(workflow: Workflow): string {
-  const jobsKey = workflow.jobsPair?.key?.range?.[0];
-  const firstJob = workflow.jobs[0]?.key.range?.[0];
-  if (jobsKey === undefined || firstJob === undefined) return "  ";
-  const source = workflow.file.text;
-  const width = firstJob - lineStart(source, firstJob) - (jobsKey - lineStart(source, jobsKey));
-  return " ".repeat(width > 0 ? width : 2);
-}
-
-/**
- * Where to insert lines that belong before the key at `offset`: the start of its line, moved up
- * over the comment lines directly above it (they describe that key). Undefined when the key does
- * not start its line (nothing can be inserted before it without re-flowing text).
- */
-function insertionPoint(source: string, offset: number): number | undefined {
-  let start = lineStart(source, offset);
-  const indent = source.slice(start, offset);
-  if (indent.trim() !== "") return undefined;
-  // Only comments at the key's own indentation: a deeper `#` line may sit inside a block scalar.
-  while (start > 0) {
-    const previous = lineStart(source, start - 1);
-    const line = source.slice(previous, start);
-    if (!line.startsWith(`${indent}#`)) break;
-    start = previous;
+/** The 1-based line where each edit's text starts in the fixed file, in one pass over the edits. */
+function linesInResult(workflow: Workflow, edits: Edit[]): Map<Edit, number> {
+  const lines = new Map<Edit, number>();
+  let shift = 0;
+  for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
+    lines.set(edit, workflow.file.lineCounter.linePos(edit.start).line + shift);
+    shift += newlines(edit.text) - newlines(workflow.file.text.slice(edit.start, edit.end));
   }
-  return start;
+  return lines;
 }
 
-function lineStart(source: string, offset: number): number {
-  return source.lastIndexOf("\n", offset - 1) + 1;
-}
-
-function lineOf(source: string, offset: number): number {
-  let line = 1;
-  for (
-    let index = source.indexOf("\n");
-    index >= 0 && index < offset;
-    index = source.indexOf("\n", index + 1)
-  )
-    line++;
-  return line;
-}
-
-/** A block map's range can run into the next line's indentation; stop at its last character. */
-function trimEnd(source: string, start: number, end: number): number {
-  let stop = end;
-  while (stop > start && /\s/.test(source[stop - 1] as string)) stop--;
-  return stop;
+function newlines(text: string): number {
+  let count = 0;
+  for (let index = text.indexOf("\n"); index >= 0; index = text.indexOf("\n", index + 1)) count++;
+  return count;
 }
 
 function applyEdits(source: string, edits: Edit[]): string {
-  let result = source;
-  for (const edit of [...edits].sort((a, b) => b.start - a.start)) {
-    result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
+  const sorted = [...edits].sort((a, b) => a.start - b.start);
+  let result = "";
+  let cursor = 0;
+  for (const edit of sorted) {
+    result += source.slice(cursor, edit.start) + edit.text;
+    cursor = Math.max(cursor, edit.end);
   }
-  return result;
+  return result + source.slice(cursor);
 }

@@ -15,5 +15,6 @@ await runAction("permissions", async (context) => {
       read.optional("sarif-file") ??
       defaultArtifactPath("status-gate-permissions.sarif", context.temp),
     patchFile: defaultArtifactPath("status-gate-permissions.patch", context.temp),
+    links: { serverUrl: context.urls.server, repository: context.repositoryName, sha: context.sha },
   });
 });

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { Annotation } from "../core/log.ts";
 import { type ActionOutcome, Outcome } from "../core/outcome.ts";
-import { countLine, toSarif, toSummary } from "./report.ts";
+import { countLine, type SourceLinks, toSarif, toSummary } from "./report.ts";
 import { RULES, type Severity } from "./rules.ts";
 import type { PermissionsResult } from "./run.ts";
 
@@ -17,6 +17,8 @@ export interface PermissionsOutcomeOptions {
   sarifFile: string;
   /** Where the patch goes when the fixer changed files. */
   patchFile: string;
+  /** Links line numbers in the summary to the files at the commit (from `runnerContext()`). */
+  links?: SourceLinks | undefined;
 }
 
 /**
@@ -41,7 +43,7 @@ export function permissionsOutcome(
       endColumn: finding.endColumn,
     });
   }
-  outcome.summary = toSummary(result);
+  outcome.summary = toSummary(result, { failOn: options.failOn, links: options.links });
   outcome.file(options.sarifFile, "SARIF 2.1.0 log of the findings", toSarif(result));
   const count = (severity: Severity) =>
     result.findings.filter((finding) => finding.severity === severity).length;

@@ -1,6 +1,6 @@
 import { minimatch } from "minimatch";
 import { type ConfigContext, type JsonSchema, loadYamlConfig } from "../core/config.ts";
-import type { Grants } from "./infer.ts";
+import type { Grants, PolicyAction } from "./infer.ts";
 import { type Finding, RULE_IDS, type RuleId } from "./rules.ts";
 import { type Level, rank, SCOPES } from "./scopes.ts";
 
@@ -13,6 +13,10 @@ export interface Policy {
   /** The allow-list; undefined when the policy sets no maximum. */
   maxGrants: MaxGrant[] | undefined;
   exceptions: PolicyException[];
+  /** Every job states its own block, even one inheriting an explicit top-level block. */
+  requireJobBlocks: boolean;
+  /** What actions the inference table does not know need (checked before the table). */
+  actions: PolicyAction[];
 }
 
 export interface MaxGrant {
@@ -30,7 +34,13 @@ export interface PolicyException {
   reason: string;
 }
 
-export const defaultPolicy: Policy = { topLevel: "empty", maxGrants: undefined, exceptions: [] };
+export const defaultPolicy: Policy = {
+  topLevel: "empty",
+  maxGrants: undefined,
+  exceptions: [],
+  requireJobBlocks: false,
+  actions: [],
+};
 
 /** A permissions map in the policy: each scope with the values it takes, and `*` for the rest. */
 const PERMISSIONS_SCHEMA: JsonSchema = {
@@ -61,6 +71,26 @@ const POLICY_SCHEMA: JsonSchema = {
         additionalProperties: false,
       },
     },
+    "require-job-blocks": {
+      type: "boolean",
+      description: "true: every job states its own block, even under an explicit top-level block",
+    },
+    actions: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          uses: {
+            ...GLOB,
+            description: "an action as in 'uses:', without '@ref' (globs allowed: my-org/*)",
+          },
+          permissions: PERMISSIONS_SCHEMA,
+          reason: { type: "string", description: "why the action needs these scopes" },
+        },
+        required: ["uses", "permissions", "reason"],
+        additionalProperties: false,
+      },
+    },
     exceptions: {
       type: "array",
       items: {
@@ -83,6 +113,8 @@ interface PolicyFile {
   "top-level"?: Policy["topLevel"];
   "max-grants"?: { workflow?: string; job?: string; permissions: Grants }[];
   exceptions?: { rule: RuleId; workflow: string; job?: string; reason: string }[];
+  "require-job-blocks"?: boolean;
+  actions?: { uses: string; permissions: Grants; reason: string }[];
 }
 
 /**
@@ -105,6 +137,12 @@ export function loadPolicy(path: string, text: string): Policy {
       job: entry.job,
       reason: entry.reason.trim(),
     })),
+    requireJobBlocks: file["require-job-blocks"] ?? false,
+    actions: (file.actions ?? []).map((entry) => ({
+      uses: entry.uses.replace(/@.*$/, "").replace(/\/+$/, ""),
+      permissions: entry.permissions,
+      reason: entry.reason.trim(),
+    })),
   };
 }
 
@@ -112,6 +150,17 @@ function checkPolicy(data: PolicyFile | null, context: ConfigContext): void {
   for (const [index, entry] of (data?.exceptions ?? []).entries()) {
     if (entry.reason.trim() === "") {
       context.problem(["exceptions", index, "reason"], "every exception needs a reason");
+    }
+  }
+  for (const [index, entry] of (data?.actions ?? []).entries()) {
+    if (entry.reason.trim() === "") {
+      context.problem(["actions", index, "reason"], "every action entry needs a reason");
+    }
+    if ("*" in entry.permissions) {
+      context.problem(
+        ["actions", index, "permissions", "*"],
+        "an action entry lists the scopes the action needs; '*' is only for max-grants",
+      );
     }
   }
 }

@@ -1,12 +1,16 @@
-import { escapeMarkdown, inlineCode, Summary } from "../core/summary.ts";
+import { codeBlock, escapeMarkdown, inlineCode, link, Summary } from "../core/summary.ts";
 import { inertJson } from "../core/text.ts";
-import { type Finding, RULE_IDS, RULES } from "./rules.ts";
+import { version } from "../core/version.ts";
+import { type Finding, RULE_IDS, RULES, type Severity } from "./rules.ts";
 import type { PermissionsResult } from "./run.ts";
 import { SCOPES_VERSION } from "./scopes.ts";
 
 export const TOOL_NAME = "status-gate permissions";
 export const INFORMATION_URI =
   "https://github.com/wasmcloud/status-gate/tree/main/actions/permissions";
+
+/** github/codeql-action/upload-sarif keeps at most this many results of a run. */
+export const SARIF_MAX_RESULTS = 25_000;
 
 /** `{"findings":[...]}` with `job` and `fix` only where they apply (`--format json`). */
 export function jsonReport(result: PermissionsResult) {
@@ -29,18 +33,35 @@ export function toSarif(result: PermissionsResult): string {
   return inertJson(sarifLog(result));
 }
 
-/** A SARIF 2.1.0 log for code scanning: one run, every rule described, one result per finding. */
+/**
+ * A SARIF 2.1.0 log for code scanning: one run, every rule described with help, tags and a
+ * `security-severity` (so code scanning ranks findings as high, medium or low), the tool's version,
+ * and one result per finding, within upload-sarif's limits.
+ */
 export function sarifLog(result: PermissionsResult) {
   const rules = RULE_IDS.map((id) => ({
     id,
-    name: id,
+    name: id
+      .split("-")
+      .map((word) => `${word[0]?.toUpperCase()}${word.slice(1)}`)
+      .join(""),
     shortDescription: { text: RULES[id].title },
     fullDescription: { text: RULES[id].help },
     helpUri: `${INFORMATION_URI}#${id}`,
-    help: { text: RULES[id].help, markdown: RULES[id].help },
+    help: {
+      text: RULES[id].help,
+      markdown: `${RULES[id].help}\n\n[The rule in the README](${INFORMATION_URI}#${id})`,
+    },
     defaultConfiguration: { level: RULES[id].severity },
+    properties: {
+      tags: [...RULES[id].tags],
+      precision: "high",
+      "problem.severity": RULES[id].severity,
+      "security-severity": RULES[id].securitySeverity,
+    },
   }));
-  const results = result.findings.map((finding) => ({
+  const kept = result.findings.slice(0, SARIF_MAX_RESULTS);
+  const results = kept.map((finding) => ({
     ruleId: finding.rule,
     ruleIndex: RULE_IDS.indexOf(finding.rule),
     level: finding.severity,
@@ -63,7 +84,8 @@ export function sarifLog(result: PermissionsResult) {
     ],
     partialFingerprints: { primaryLocationLineHash: fingerprint(finding) },
   }));
-  const log = {
+  const toolVersion = version();
+  return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
     runs: [
@@ -72,17 +94,22 @@ export function sarifLog(result: PermissionsResult) {
           driver: {
             name: TOOL_NAME,
             informationUri: INFORMATION_URI,
-            semanticVersion: "1.0.0",
+            version: toolVersion,
+            ...(/^\d+\.\d+\.\d+/.test(toolVersion) ? { semanticVersion: toolVersion } : {}),
             rules,
           },
         },
         automationDetails: { id: "status-gate/permissions/" },
-        properties: { scopesVersion: SCOPES_VERSION },
+        properties: {
+          scopesVersion: SCOPES_VERSION,
+          ...(kept.length < result.findings.length
+            ? { omittedResults: result.findings.length - kept.length }
+            : {}),
+        },
         results,
       },
     ],
   };
-  return log;
 }
 
 /** Stable across line moves: the rule, file, workflow and job, not the line number. */
@@ -122,22 +149,54 @@ export function countLine(result: PermissionsResult): string {
   return `${result.files.length} workflow file(s) checked: ${count("error")} error(s), ${count("warning")} warning(s), ${count("note")} note(s), ${result.silenced.length} silenced by policy, ${result.fixes.length} file(s) fixed`;
 }
 
-/** The job summary: findings grouped by workflow file, each with its fix. */
-export function toSummary(result: PermissionsResult): Summary {
-  const summary = new Summary().heading("Workflow permissions").paragraph(countLine(result));
-  const byFile = new Map<string, Finding[]>();
+/** Where the summary links line numbers: the file at the commit the run checked. */
+export interface SourceLinks {
+  serverUrl: string;
+  repository: string;
+  sha: string;
+}
+
+export interface SummaryOptions {
+  failOn: Severity | "never";
+  links?: SourceLinks | undefined;
+}
+
+/**
+ * The job summary: the verdict first, then one table per workflow (each line number a link to the
+ * file at the commit), what was fixed with the diff, and what the policy silenced.
+ */
+export function toSummary(result: PermissionsResult, options: SummaryOptions): Summary {
+  const verdict = result.failed
+    ? `❌ **Failed**: findings at or above fail-on '${escapeMarkdown(options.failOn)}'`
+    : `✅ **Passed**: no finding at or above fail-on '${escapeMarkdown(options.failOn)}'`;
+  const summary = new Summary()
+    .raw(`${verdict}. ${escapeMarkdown(countLine(result))}.`)
+    .heading("Workflow permissions");
+  // An aliased block is reported at each job that uses it; one row, naming every job, says it.
+  const byFile = new Map<string, { finding: Finding; jobs: string[] }[]>();
   for (const finding of result.findings) {
-    byFile.set(finding.path, [...(byFile.get(finding.path) ?? []), finding]);
+    const rows = byFile.get(finding.path) ?? [];
+    byFile.set(finding.path, rows);
+    const last = rows[rows.length - 1];
+    const same =
+      last?.finding.line === finding.line &&
+      last.finding.column === finding.column &&
+      last.finding.rule === finding.rule;
+    if (last && same) {
+      if (finding.job !== undefined) last.jobs.push(finding.job);
+      continue;
+    }
+    rows.push({ finding, jobs: finding.job === undefined ? [] : [finding.job] });
   }
-  for (const [path, findings] of byFile) {
-    summary.heading(`${findings[0]?.workflow ?? path} (${path})`, 3);
+  for (const [path, rows] of byFile) {
+    summary.heading(`${rows[0]?.finding.workflow ?? path} (${path})`, 3);
     summary.table(
       ["Line", "Severity", "Rule", "Job", "Finding", "Fix"],
-      findings.map((finding) => [
-        `${finding.line}:${finding.column}`,
+      rows.map(({ finding, jobs }) => [
+        link(`${finding.line}:${finding.column}`, lineUrl(options.links, path, finding.line)),
         finding.severity,
         inlineCode(finding.rule),
-        finding.job ? inlineCode(finding.job) : "",
+        jobs.map(inlineCode).join(", "),
         escapeMarkdown(finding.message),
         escapeMarkdown(finding.fix ?? ""),
       ]),
@@ -152,7 +211,10 @@ export function toSummary(result: PermissionsResult): Summary {
       return `${inlineCode(`${fix.path}:${change.line}`)} ${escapeMarkdown(change.description)}${review}`;
     }),
   );
-  if (changes.length > 0) summary.heading("Fixed", 3).list(changes);
+  if (changes.length > 0) {
+    summary.heading("Fixed", 3).list(changes);
+    summary.details("The patch (git apply)", codeBlock(result.patch, "diff"));
+  }
   if (result.silenced.length > 0) {
     summary
       .heading("Silenced by policy", 3)
@@ -164,4 +226,10 @@ export function toSummary(result: PermissionsResult): Summary {
       );
   }
   return summary;
+}
+
+function lineUrl(links: SourceLinks | undefined, path: string, line: number): string | undefined {
+  if (!links?.repository || !links.sha) return undefined;
+  const file = path.split("/").map(encodeURIComponent).join("/");
+  return `${links.serverUrl}/${links.repository}/blob/${links.sha}/${file}#L${line}`;
 }

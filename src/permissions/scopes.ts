@@ -1,46 +1,48 @@
 import { closest } from "../core/text.ts";
+
 /**
- * The GITHUB_TOKEN permission scopes, in one place. When GitHub adds a scope, add it here with
- * the values it takes and bump SCOPES_VERSION; a scope missing from this table is reported as a
- * warning, never a crash.
+ * The GITHUB_TOKEN permission scopes and the values each takes, as GitHub's own workflow parser
+ * (`@actions/workflow-parser`, the `permissions-mapping` of its schema) accepts them; a test fails
+ * when the two differ, so a new scope is added here with the parser version it came with. A scope
+ * or value not in this table makes GitHub refuse the workflow, so it is reported as an error.
  */
-export const SCOPES_VERSION = "2025-11";
+export const SCOPES_VERSION = "@actions/workflow-parser 0.3.61";
 
 export type Level = "read" | "write" | "none";
 
-const READ_WRITE: readonly Level[] = ["read", "write", "none"];
+const ANY: readonly Level[] = ["read", "write", "none"];
+const WRITE_OR_NONE: readonly Level[] = ["write", "none"];
+const READ_OR_NONE: readonly Level[] = ["read", "none"];
 
 export const SCOPES: Readonly<Record<string, readonly Level[]>> = {
-  actions: READ_WRITE,
-  "artifact-metadata": READ_WRITE,
-  attestations: READ_WRITE,
-  checks: READ_WRITE,
-  "code-quality": READ_WRITE,
-  contents: READ_WRITE,
-  deployments: READ_WRITE,
-  discussions: READ_WRITE,
-  "id-token": ["write", "none"],
-  issues: READ_WRITE,
-  models: ["read", "none"],
-  packages: READ_WRITE,
-  pages: READ_WRITE,
-  "pull-requests": READ_WRITE,
-  // Dropped from the current docs but still accepted by older docs and tools.
-  "repository-projects": READ_WRITE,
-  "security-events": READ_WRITE,
-  statuses: READ_WRITE,
-  "vulnerability-alerts": ["read", "none"],
+  actions: ANY,
+  "artifact-metadata": ANY,
+  attestations: ANY,
+  checks: ANY,
+  "code-quality": ANY,
+  contents: ANY,
+  "copilot-requests": WRITE_OR_NONE,
+  deployments: ANY,
+  discussions: ANY,
+  drives: ANY,
+  "id-token": WRITE_OR_NONE,
+  issues: ANY,
+  models: READ_OR_NONE,
+  packages: ANY,
+  pages: ANY,
+  "pull-requests": ANY,
+  "repository-projects": ANY,
+  "security-events": ANY,
+  statuses: ANY,
+  "vulnerability-alerts": READ_OR_NONE,
 };
-
-/** The shorthands accepted in place of a map. */
-export const SHORTHANDS = ["read-all", "write-all"] as const;
 
 export function isKnownScope(scope: string): boolean {
   return Object.hasOwn(SCOPES, scope);
 }
 
 export function validLevels(scope: string): readonly Level[] {
-  return SCOPES[scope] ?? READ_WRITE;
+  return SCOPES[scope] ?? ANY;
 }
 
 const RANK: Record<Level, number> = { none: 0, read: 1, write: 2 };
@@ -51,6 +53,17 @@ export function rank(level: Level): number {
 
 export function isLevel(text: string): text is Level {
   return Object.hasOwn(RANK, text);
+}
+
+/**
+ * What `read-all` or `write-all` gives one scope: the most it takes up to the shorthand
+ * (`read-all` leaves `id-token` at none, which has no read).
+ */
+export function shorthandLevel(scope: string, shorthand: Level): Level {
+  return validLevels(scope).reduce<Level>(
+    (most, level) => (rank(level) <= rank(shorthand) && rank(level) > rank(most) ? level : most),
+    "none",
+  );
 }
 
 /** The known scope closest to a misspelt one (`pull-request` → `pull-requests`), if any is close. */

@@ -1,10 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ActionRun, cleanup, runAction, runCli } from "../harness/runner.ts";
-import { locate, yaml } from "./helpers.ts";
+import { locate, removeRepositories, repository, yaml } from "./helpers.ts";
 
 const WORKFLOW = yaml(
   "name: CI",
@@ -22,22 +21,14 @@ const WORKFLOW = yaml(
   "      pull-request: write",
 );
 
-const workspaces: string[] = [];
 const runs: ActionRun[] = [];
 afterEach(() => {
   for (const run of runs.splice(0)) cleanup(run);
-  for (const dir of workspaces.splice(0)) rmSync(dir, { recursive: true, force: true });
+  removeRepositories();
 });
 
-function workspace(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), "sg-permissions-ws-"));
-  workspaces.push(root);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(root, path, ".."), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+/** A repository holding `files`, as the action's workspace. */
+const workspace = repository;
 
 async function action(files: Record<string, string>, inputs: Record<string, string> = {}) {
   const run = await runAction({
@@ -76,7 +67,7 @@ describe("the permissions action, run as the runner runs it", () => {
         ...locate(WORKFLOW, "build:"),
       },
       {
-        level: "warning",
+        level: "error",
         title: "unknown-scope: Unknown permission scope",
         file: ".github/workflows/ci.yml",
         ...locate(WORKFLOW, "pull-request:"),
@@ -87,12 +78,19 @@ describe("the permissions action, run as the runner runs it", () => {
     );
     expect(run.outputs).toMatchObject({
       findings: "3",
-      errors: "2",
-      warnings: "1",
+      errors: "3",
+      warnings: "0",
       fixed: "false",
       patch: "",
     });
+    expect(run.summary.split("\n")[0]).toMatch(/^❌ \*\*Failed\*\*/);
     expect(run.summary).toContain("### CI \\(\\.github/workflows/ci\\.yml\\)");
+    // Line numbers link to the file at the commit the run checked.
+    const sha = "0".repeat(40);
+    const { line, column } = locate(WORKFLOW, "build:");
+    expect(run.summary).toContain(
+      `<a href="https://github.com/wasmcloud/wasmcloud/blob/${sha}/.github/workflows/ci.yml#L${line}">${line}\\:${column}</a>`,
+    );
     expect(run.summary).toContain("add &#39;permissions\\: \\{\\}&#39; at the top level");
     const sarif = JSON.parse(readFileSync(run.outputs["sarif-file"] as string, "utf8"));
     expect(sarif.runs[0].results).toHaveLength(3);
@@ -101,10 +99,9 @@ describe("the permissions action, run as the runner runs it", () => {
   it("passes with fail-on: never and with only warnings below the threshold", async () => {
     const never = await action({ ".github/workflows/ci.yml": WORKFLOW }, { "fail-on": "never" });
     expect(never.exitCode).toBe(0);
-    const good = WORKFLOW.replace("on: push", "on: push\npermissions: {}").replace(
-      "    steps:",
-      "    permissions:\n      contents: read\n    steps:",
-    );
+    const good = WORKFLOW.replace("on: push", "on: push\npermissions: {}")
+      .replace("    steps:", "    permissions:\n      contents: read\n    steps:")
+      .replace("pull-request: write", "id-token: write");
     const warningsOnly = await action({ ".github/workflows/ci.yml": good });
     expect(warningsOnly.exitCode).toBe(0);
     expect(warningsOnly.outputs.warnings).toBe("1");

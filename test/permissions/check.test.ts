@@ -14,6 +14,9 @@ const GOOD = yaml(
   "      - uses: actions/checkout@v5",
 );
 
+/** GOOD with a step that reaches the token, so any grant may be used. */
+const WRITER = `${GOOD}      - run: gh pr comment "$PR" --body done\n`;
+
 describe("permissions findings", () => {
   it("accepts a workflow with 'permissions: {}' on top and an explicit block on every job", () => {
     expect(check(GOOD)).toEqual([]);
@@ -27,11 +30,16 @@ describe("permissions findings", () => {
     expect(findings[0]?.fix).toContain("permissions: {}");
   });
 
-  it("2: reports a top-level block that is not {} at its value", () => {
+  it("2: reports a top-level block that is not {} at the grant at fault: the first write, else the first grant", () => {
     const text = GOOD.replace("permissions: {}", "permissions:\n  contents: read");
     const findings = check(text);
     expect(rulesOf(findings)).toEqual(["top-level-not-empty"]);
-    expect(where(findings[0])).toEqual(locate(text, "contents: read"));
+    expect(where(findings[0])).toEqual(locate(text, "read"));
+    const writing = GOOD.replace(
+      "permissions: {}",
+      "permissions:\n  contents: read\n  issues: write",
+    );
+    expect(where(check(writing)[0])).toEqual(locate(writing, "write"));
   });
 
   it("2: accepts a read-only top level when the policy allows it, and still refuses writes there", () => {
@@ -42,7 +50,7 @@ describe("permissions findings", () => {
     expect(rulesOf(check(writing, policy))).toEqual(["top-level-not-empty"]);
   });
 
-  it("3: reports each job without its own permissions at the job's key", () => {
+  it("3: accepts a job inheriting an explicit top-level {} (require-job-blocks: true restores the finding at the job's key)", () => {
     const text = yaml(
       "on: push",
       "permissions: {}",
@@ -52,25 +60,48 @@ describe("permissions findings", () => {
       "    steps:",
       "      - run: make lint",
     );
-    const findings = check(text);
+    expect(check(text)).toEqual([]);
+    const findings = check(text, policyOf("require-job-blocks: true"));
     expect(rulesOf(findings)).toEqual(["job-missing-permissions"]);
     expect(findings[0]?.job).toBe("lint");
     expect(where(findings[0])).toEqual(locate(text, "lint:"));
+    expect(findings[0]?.message).toContain("require-job-blocks");
+    const withoutTop = text.replace("permissions: {}\n", "");
+    expect(rulesOf(check(withoutTop))).toEqual([
+      "missing-top-level-permissions",
+      "job-missing-permissions",
+    ]);
   });
 
-  it("3: reports a job that calls a reusable workflow without permissions, saying the callee gets the default", () => {
+  it("3: says what a blockless job gets: the repository default, or in a called-only workflow the caller's grant", () => {
+    const text = yaml("on: push", "jobs:", "  call:", "    uses: ./.github/workflows/build.yml");
+    const findings = check(text);
+    expect(findings[0]?.message).toContain(
+      "jobs without their own block get the repository's default token",
+    );
+    expect(findings[1]?.message).toBe(
+      "job 'call' calls ./.github/workflows/build.yml and has no 'permissions:'; without a top-level block it gets the repository's default token",
+    );
+    const called = yaml("on: workflow_call", "jobs:", "  build:", "    runs-on: x");
+    const calledFindings = check(called);
+    expect(calledFindings[0]?.message).toContain(
+      "jobs without their own block get whatever the calling job grants",
+    );
+    expect(calledFindings[0]?.message).not.toContain("default");
+    expect(calledFindings[1]?.message).toContain("gets whatever the calling job grants");
+  });
+
+  it("3: marks a call of a remote reusable workflow for review and says why", () => {
     const text = yaml(
       "on: push",
-      "permissions: {}",
       "jobs:",
       "  call:",
-      "    uses: ./.github/workflows/build.yml",
+      "    uses: octo/shared/.github/workflows/b.yml@v1",
     );
-    const [finding] = check(text);
-    expect(finding?.rule).toBe("job-missing-permissions");
-    expect(finding?.message).toContain("default token");
-    expect(finding?.message).toContain("./.github/workflows/build.yml");
-    expect(finding?.fix).toContain("review");
+    const finding = check(text).find((f) => f.rule === "job-missing-permissions");
+    expect(finding?.fix).toContain(
+      "cannot be read offline: grant what its jobs request, or GitHub refuses to start the run",
+    );
   });
 
   it("4: reports read-all and write-all wherever they appear, at the shorthand", () => {
@@ -88,11 +119,12 @@ describe("permissions findings", () => {
     expect(findings[1]?.fix).toContain("contents: read");
   });
 
-  it("5: warns about an unknown scope (a typo) at its key and suggests the real one", () => {
-    const text = GOOD.replace("contents: read", "contents: read\n      pull-request: write");
+  it("5: refuses an unknown scope (a typo) as an error at its key, as GitHub does, and suggests the real one", () => {
+    const text = WRITER.replace("contents: read", "contents: read\n      pull-request: write");
     const findings = check(text);
     expect(rulesOf(findings)).toEqual(["unknown-scope"]);
-    expect(findings[0]?.severity).toBe("warning");
+    expect(findings[0]?.severity).toBe("error");
+    expect(findings[0]?.message).toContain("GitHub refuses the workflow");
     expect(where(findings[0])).toEqual(locate(text, "pull-request:"));
     expect(findings[0]?.fix).toContain("pull-requests");
   });
@@ -118,7 +150,7 @@ describe("permissions findings", () => {
   it.each(["pull_request_target", "workflow_run"])(
     "6: reports every write grant on %s",
     (event) => {
-      const text = GOOD.replace("on: push", `on:\n  ${event}:\n    types: [opened]`).replace(
+      const text = WRITER.replace("on: push", `on:\n  ${event}:\n    types: [opened]`).replace(
         "contents: read",
         "contents: read\n      pull-requests: write",
       );
@@ -129,7 +161,7 @@ describe("permissions findings", () => {
   );
 
   it("6: leaves write grants alone on pull_request, whose fork token is read-only", () => {
-    const text = GOOD.replace("on: push", "on: [pull_request]").replace(
+    const text = WRITER.replace("on: push", "on: [pull_request]").replace(
       "contents: read",
       "contents: write",
     );
@@ -145,12 +177,15 @@ describe("permissions findings", () => {
       "    job: publish",
       "    permissions: { contents: write }",
     );
-    const text = GOOD.replace("contents: read", "contents: write");
+    const text = WRITER.replace("contents: read", "contents: write");
     const findings = check(text, policy, ".github/workflows/ci.yml");
     expect(rulesOf(findings)).toEqual(["grant-exceeds-policy"]);
     expect(findings[0]?.message).toContain("contents: read");
     expect(where(findings[0])).toEqual(locate(text, "write"));
-    const release = GOOD.replace("contents: read", "contents: write").replace("build:", "publish:");
+    const release = WRITER.replace("contents: read", "contents: write").replace(
+      "build:",
+      "publish:",
+    );
     expect(check(release, policy, ".github/workflows/release.yml")).toEqual([]);
   });
 
@@ -218,12 +253,52 @@ describe("permissions findings", () => {
       "  lint: # permissions: ignore",
       "    runs-on: x # zizmor: ignore[excessive-permissions]",
     );
-    expect(rulesOf(check(text))).toEqual(["job-missing-permissions"]);
+    expect(rulesOf(check(text, policyOf("require-job-blocks: true")))).toEqual([
+      "job-missing-permissions",
+    ]);
   });
 
   it("names the workflow by its name, or by its file when it has none", () => {
     const text = yaml("on: push", "jobs: {}");
     expect(check(text, undefined, ".github/workflows/x.yml")[0]?.workflow).toBe("x.yml");
     expect(check(`name: Build\n${text}`)[0]?.workflow).toBe("Build");
+  });
+});
+
+describe("messages say what is there (issue 14, item 6)", () => {
+  it("says which job uses no OIDC consumer, in plain words", () => {
+    const text = GOOD.replace("contents: read", "contents: read\n      id-token: write");
+    expect(check(text)[0]?.message).toBe(
+      "'id-token: write' is granted but no step of job 'build' uses an OIDC consumer (attestation, cloud login, a step requesting the token)",
+    );
+  });
+
+  it("quotes a value that is not a scalar as written", () => {
+    const text = GOOD.replace("contents: read", "issues: [read, write]");
+    const [finding] = check(text);
+    expect(finding?.rule).toBe("invalid-permission-value");
+    expect(finding?.message).toBe(
+      "'issues: [read, write]' is not valid; issues takes read, write, none, and GitHub refuses any other value",
+    );
+  });
+
+  it("gives each review reason once, naming the action or the step, never 'a action'", () => {
+    const text = yaml(
+      "on: push",
+      "jobs:",
+      "  a:",
+      "    runs-on: x",
+      "    steps:",
+      "      - uses: someone/tool@v1",
+      "      - uses: someone/tool@v1",
+      "      - uses: someone/tool@v1",
+      "      - name: Comment",
+      `        run: gh pr comment 1 --body ok`,
+    );
+    const finding = check(text).find((f) => f.rule === "job-missing-permissions");
+    expect(finding?.fix).toBe(
+      "add 'permissions: {}' to job 'a' (review: someone/tool@v1 is an action the inference table does not know; step 'Comment' uses the token)",
+    );
+    expect(finding?.fix).not.toContain("a action");
   });
 });

@@ -1,32 +1,16 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { executedCommands, HOSTILE, IN_ACTIONS } from "../harness/inert.ts";
 import { runCli } from "../harness/runner.ts";
-import { locate, yaml } from "./helpers.ts";
+import { locate, removeRepositories, repository, yaml } from "./helpers.ts";
 
-const folders: string[] = [];
-afterAll(() => {
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
-
-function workspace(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), "sg-permissions-cli-"));
-  folders.push(root);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(root, path, ".."), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+afterAll(removeRepositories);
 
 const HOSTILE_KEY = JSON.stringify(HOSTILE);
 
 describe("status-gate permissions on hostile input inside Actions", () => {
   it("--fix with --format json prints the patch (hostile job ids and comments) without running a command", async () => {
-    const cwd = workspace({
-      [".github/workflows/ci.yml"]: yaml(
+    const cwd = repository({
+      ".github/workflows/ci.yml": yaml(
         "on: push",
         "jobs:",
         `  ${HOSTILE_KEY}:`,
@@ -46,7 +30,7 @@ describe("status-gate permissions on hostile input inside Actions", () => {
   });
 
   it("a policy file with hostile keys and values is refused, exit 2, without running a command", async () => {
-    const cwd = workspace({
+    const cwd = repository({
       ".github/workflows/ci.yml": "on: push\npermissions: {}\njobs: {}\n",
       ".github/permissions-policy.yml": yaml(
         `${HOSTILE_KEY}: 1`,
@@ -66,7 +50,7 @@ describe("status-gate permissions for people (issue 11)", () => {
   const GOOD = yaml("on: push", "permissions: {}", "jobs: {}");
 
   it("names flags as flags, with one prefix and a did-you-mean", async () => {
-    const cwd = workspace({ ".github/workflows/ci.yml": GOOD });
+    const cwd = repository({ ".github/workflows/ci.yml": GOOD });
     const failOn = await runCli(["permissions", "--fail-on", "warnings"], { cwd });
     expect(failOn.exitCode).toBe(2);
     expect(failOn.stderr).toBe(
@@ -83,7 +67,7 @@ describe("status-gate permissions for people (issue 11)", () => {
 
   it("reports every mistake in the policy file at file:line:column, exit 2", async () => {
     const policy = yaml("top-level: open", "exceptions:", "  - rule: unused-id-token");
-    const cwd = workspace({
+    const cwd = repository({
       ".github/workflows/ci.yml": GOOD,
       ".github/permissions-policy.yml": policy,
     });
@@ -101,7 +85,7 @@ describe("status-gate permissions for people (issue 11)", () => {
   });
 
   it("says so and exits 2 when there is nothing to check", async () => {
-    const cwd = workspace({ ".github/workflows/README.md": "not a workflow" });
+    const cwd = repository({ ".github/workflows/README.md": "not a workflow" });
     const result = await runCli(["permissions"], { cwd });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain("no .yml or .yaml workflow files under '.github/workflows'");

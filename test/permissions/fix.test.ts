@@ -3,8 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { fixWorkflowText } from "../../src/permissions/fix.ts";
-import { KNOWN_ACTIONS } from "../../src/permissions/infer.ts";
-import { unifiedDiff } from "../../src/permissions/patch.ts";
+import { KNOWN_ACTIONS } from "../../src/permissions/known-actions.ts";
 import { defaultPolicy } from "../../src/permissions/policy.ts";
 import { RULE_IDS } from "../../src/permissions/rules.ts";
 import { PROJECT_ROOT } from "../harness/runner.ts";
@@ -23,9 +22,9 @@ function withoutPermissions(text: string): unknown {
   return data;
 }
 
-/** Lines of `after` that are not in `before`, and lines of `before` missing from `after`. */
-function lineChanges(before: string, after: string) {
-  const diff = unifiedDiff("f", before, after).split("\n").slice(3);
+/** Lines the fix's patch adds, and lines it removes. */
+function lineChanges(result: { patch: string }) {
+  const diff = result.patch.split("\n").slice(3);
   return {
     added: diff.filter((line) => line.startsWith("+")).map((line) => line.slice(1)),
     removed: diff.filter((line) => line.startsWith("-")).map((line) => line.slice(1)),
@@ -58,7 +57,7 @@ const MESSY = yaml(
 describe("12: the fixer inserts lines and leaves everything else as it was", () => {
   it("adds permissions: {} on top and a block on each job, with only added lines in the diff", () => {
     const result = fix(MESSY);
-    const { added, removed } = lineChanges(MESSY, result.after);
+    const { added, removed } = lineChanges(result);
     expect(removed).toEqual([]);
     expect(added).toEqual([
       "permissions: {}",
@@ -145,8 +144,83 @@ describe("12: the fixer inserts lines and leaves everything else as it was", () 
     expect(fix(flow).after).toContain("permissions: {}\njobs:");
     expect(fix(aliased).after).toContain("permissions: {}\njobs:");
     expect(
-      fix(yaml("on: push", "permissions: read-all", "jobs:", "  a: { runs-on: x }")).after,
+      fix(
+        yaml(
+          "on: push",
+          "permissions: read-all",
+          "jobs:",
+          "  a: { runs-on: x, steps: [{ uses: actions/checkout@v5 }] }",
+        ),
+      ).after,
     ).toContain("read-all");
+    // A job that runs nothing needing the token settles under the emptied block as it is.
+    expect(
+      fix(yaml("on: push", "permissions: read-all", "jobs:", "  a: { runs-on: x }")).after,
+    ).toContain("permissions: {}");
+  });
+
+  it("never widens a job that runs under {} today, and gives more than today only for a step that needs it", () => {
+    const empty = yaml(
+      "on: push",
+      "permissions: {}",
+      "jobs:",
+      "  a:",
+      "    runs-on: x",
+      "    steps:",
+      "      - uses: actions/checkout@v5",
+    );
+    // By default such a job is compliant and left alone; a stricter policy gets an explicit {}.
+    expect(fix(empty).after).toBe(empty);
+    expect(fix(empty, policyOf("require-job-blocks: true")).after).toBe(
+      empty.replace("    steps:", "    permissions: {}\n    steps:"),
+    );
+    const readOnly = yaml(
+      "on: push",
+      "permissions:",
+      "  contents: read",
+      "jobs:",
+      "  a:",
+      "    runs-on: x",
+      "    steps:",
+      "      - name: Release",
+      "        uses: softprops/action-gh-release@v2",
+    );
+    const result = fix(readOnly);
+    expect(result.after).toContain("    permissions:\n      contents: write\n");
+    expect(result.changes.find((change) => change.job === "a")?.description).toBe(
+      "added 'permissions: { contents: write }' to job 'a' (contents: write for step 'Release')",
+    );
+  });
+
+  it("keeps the comments of a top-level block it replaces", () => {
+    const text = yaml(
+      "on: push",
+      "permissions:",
+      "  # the release job tags commits",
+      "  contents: write",
+      "  # and comments on pull requests",
+      "  pull-requests: write",
+      "jobs:",
+      "  a:",
+      "    runs-on: x",
+      "    steps:",
+      "      - uses: softprops/action-gh-release@v2",
+    );
+    expect(fix(text).after).toBe(
+      yaml(
+        "on: push",
+        "# the release job tags commits",
+        "# and comments on pull requests",
+        "permissions: {}",
+        "jobs:",
+        "  a:",
+        "    runs-on: x",
+        "    permissions:",
+        "      contents: write",
+        "    steps:",
+        "      - uses: softprops/action-gh-release@v2",
+      ),
+    );
   });
 
   it("keeps a read-only top level that the policy accepts", () => {
@@ -172,7 +246,6 @@ describe("13: job blocks come from the table of well-known actions", () => {
   ])("%s needs %s", (uses, grant) => {
     const text = yaml(
       "on: push",
-      "permissions: {}",
       "jobs:",
       "  a:",
       "    runs-on: x",
@@ -181,13 +254,14 @@ describe("13: job blocks come from the table of well-known actions", () => {
     );
     const result = fix(text);
     expect(result.after).toContain(`      ${grant}\n`);
-    expect(result.changes[0]?.review).toEqual([]);
+    const change = result.changes.find((c) => c.job === "a");
+    expect(change?.review).toEqual([]);
+    expect(change?.description).toContain(`${grant} for step 1 (${uses.split("@")[0]})`);
   });
 
   it("reads docker/login-action's registry: ghcr.io needs packages: write", () => {
     const text = yaml(
       "on: push",
-      "permissions: {}",
       "jobs:",
       "  a:",
       "    runs-on: x",
@@ -220,7 +294,6 @@ describe("13: job blocks come from the table of well-known actions", () => {
   ])("writes the safest block and marks it for review when %s", (_case, lines) => {
     const text = yaml(
       "on: push",
-      "permissions: {}",
       "jobs:",
       "  a:",
       "    runs-on: x",
@@ -229,22 +302,23 @@ describe("13: job blocks come from the table of well-known actions", () => {
       ...lines,
     );
     const result = fix(text);
-    expect(result.changes[0]?.review.length).toBeGreaterThan(0);
+    expect(result.changes.find((c) => c.job === "a")?.review.length).toBeGreaterThan(0);
     expect(result.after).toMatch(
       / {4}permissions: {2}# status-gate: review: .+\n {6}contents: read\n/,
     );
   });
 
-  it("marks a reusable workflow call for review with contents: read", () => {
+  it("marks a call of a remote reusable workflow for review, saying why", () => {
     const text = yaml(
       "on: push",
-      "permissions: {}",
       "jobs:",
       "  call:",
       "    uses: org/repo/.github/workflows/x.yml@v1",
     );
     const result = fix(text);
-    expect(result.changes[0]?.review[0]).toContain("reusable workflow");
+    expect(result.changes.find((c) => c.job === "call")?.review[0]).toBe(
+      "it calls the remote reusable workflow org/repo/.github/workflows/x.yml@v1, which cannot be read offline: grant what its jobs request, or GitHub refuses to start the run",
+    );
     expect(result.after).toContain("    permissions:  # status-gate: review");
   });
 

@@ -1,8 +1,16 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkFile } from "../../src/permissions/check.ts";
-import { defaultPolicy, loadPolicy, type Policy } from "../../src/permissions/policy.ts";
+import { diskWorkflowFiles } from "../../src/permissions/files.ts";
+import {
+  DEFAULT_POLICY_PATH,
+  defaultPolicy,
+  loadPolicy,
+  type Policy,
+} from "../../src/permissions/policy.ts";
 import type { Finding } from "../../src/permissions/rules.ts";
+import { type PermissionsInputs, run } from "../../src/permissions/run.ts";
 import { PROJECT_ROOT } from "../harness/runner.ts";
 
 export const SHARED = join(PROJECT_ROOT, "..", "shared");
@@ -55,4 +63,37 @@ export function where(finding: Finding | undefined): { line: number; column: num
 /** A GitHub expression as it appears in a workflow: `${{ body }}`. */
 export function expression(body: string): string {
   return `\${{ ${body} }}`;
+}
+
+const repositories: string[] = [];
+
+/** A temporary repository holding `files` (paths relative to its root); see removeRepositories. */
+export function repository(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), "sg-permissions-"));
+  repositories.push(root);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(root, path, ".."), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+/** Removes every repository made so far: `afterAll(removeRepositories)`. */
+export function removeRepositories(): void {
+  for (const root of repositories.splice(0)) rmSync(root, { recursive: true, force: true });
+}
+
+/** `run` over a repository on disk, as the action runs it. */
+export function runIn(
+  root: string,
+  {
+    fix = false,
+    paths = [".github/workflows"],
+    failOn = "error",
+  }: Partial<Pick<PermissionsInputs, "fix" | "paths" | "failOn">> = {},
+) {
+  return run(
+    { paths, policyPath: DEFAULT_POLICY_PATH, fix, failOn },
+    { files: diskWorkflowFiles(root) },
+  );
 }

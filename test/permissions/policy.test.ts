@@ -54,8 +54,14 @@ describe("the policy file", () => {
   it("is optional: without it the default policy ({} on top, no allow-list, no exceptions) applies", async () => {
     const result = await runIn({ ".github/workflows/ci.yml": LEGACY });
     expect(result.policyPath).toBeUndefined();
-    expect(result.findings.map((f) => f.rule)).toEqual(["job-missing-permissions"]);
-    expect(defaultPolicy).toEqual({ topLevel: "empty", maxGrants: undefined, exceptions: [] });
+    expect(result.findings.map((f) => f.rule)).toEqual([]);
+    expect(defaultPolicy).toEqual({
+      topLevel: "empty",
+      maxGrants: undefined,
+      exceptions: [],
+      requireJobBlocks: false,
+      actions: [],
+    });
   });
 
   it("reads the accepted top-level form, the maximum grants and the exceptions", () => {
@@ -112,7 +118,7 @@ describe("the policy file", () => {
       locate(text, "rule: job-missing-permissions"),
     ]);
     expect(problems[1]?.message).toContain(
-      "unknown key 'colour'; valid keys: top-level, max-grants, exceptions",
+      "unknown key 'colour'; valid keys: top-level, max-grants, require-job-blocks, actions, exceptions",
     );
     expect(problems[3]?.message).toContain(
       "unknown key 'pull-request'; did you mean 'pull-requests'?",
@@ -128,6 +134,7 @@ describe("the policy file", () => {
 
   it("9: silences a finding only through an exception with a reason, and says which", async () => {
     const policy = yaml(
+      "require-job-blocks: true",
       "exceptions:",
       "  - rule: job-missing-permissions",
       "    workflow: ci.yml",

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   closestScope,
@@ -6,33 +8,53 @@ import {
   SCOPES_VERSION,
   validLevels,
 } from "../../src/permissions/scopes.ts";
+import { PROJECT_ROOT } from "../harness/runner.ts";
 import { check, rulesOf, yaml } from "./helpers.ts";
 
+const PARSER = join(PROJECT_ROOT, "node_modules", "@actions", "workflow-parser");
+
+/** `permissions-mapping` of the parser's workflow schema: each scope and the values it takes. */
+function parserScopes(): Record<string, string[]> {
+  const schema = JSON.parse(
+    readFileSync(join(PARSER, "dist", "workflow-v1.0.min.json"), "utf8"),
+  ) as {
+    definitions: Record<
+      string,
+      {
+        mapping?: { properties: Record<string, { type: string }> };
+        "one-of"?: string[];
+        string?: { constant: string };
+      }
+    >;
+  };
+  const levels = (type: string): string[] => {
+    const definition = schema.definitions[type];
+    if (definition?.string) return [definition.string.constant];
+    return (definition?.["one-of"] ?? []).flatMap(levels);
+  };
+  const mapping = schema.definitions["permissions-mapping"]?.mapping?.properties ?? {};
+  return Object.fromEntries(
+    Object.entries(mapping).map(([scope, { type }]) => [scope, levels(type)]),
+  );
+}
+
 describe("the scope table", () => {
-  it("lists the current GITHUB_TOKEN scopes and the older repository-projects, under one version", () => {
-    expect(SCOPES_VERSION).toMatch(/^\d{4}-\d{2}$/);
-    expect(Object.keys(SCOPES).sort()).toEqual(
-      [
-        "actions",
-        "artifact-metadata",
-        "attestations",
-        "checks",
-        "code-quality",
-        "contents",
-        "deployments",
-        "discussions",
-        "id-token",
-        "issues",
-        "models",
-        "packages",
-        "pages",
-        "pull-requests",
-        "repository-projects",
-        "security-events",
-        "statuses",
-        "vulnerability-alerts",
-      ].sort(),
-    );
+  it("is GitHub's own: the scopes and values of @actions/workflow-parser's schema, with its version", () => {
+    const manifest = JSON.parse(readFileSync(join(PARSER, "package.json"), "utf8")) as {
+      version: string;
+    };
+    expect(SCOPES_VERSION).toBe(`@actions/workflow-parser ${manifest.version}`);
+    expect(SCOPES).toEqual(parserScopes());
+    // The table as the scenario names it: the current scopes and the older repository-projects.
+    for (const scope of [
+      "artifact-metadata",
+      "code-quality",
+      "copilot-requests",
+      "drives",
+      "repository-projects",
+    ]) {
+      expect(isKnownScope(scope), scope).toBe(true);
+    }
   });
 
   it("knows which values each scope takes", () => {
@@ -49,7 +71,7 @@ describe("the scope table", () => {
     expect(isKnownScope("toString")).toBe(false);
   });
 
-  it("reports a scope missing from the table as a warning, never a crash", () => {
+  it("reports a scope missing from the table as an error, as GitHub refuses it, never a crash", () => {
     for (const scope of ["toString", "__proto__", "constructor", "future-scope"]) {
       const text = yaml(
         "on: push",
@@ -62,7 +84,7 @@ describe("the scope table", () => {
       );
       const findings = check(text);
       expect(rulesOf(findings)).toEqual(["unknown-scope"]);
-      expect(findings[0]?.severity).toBe("warning");
+      expect(findings[0]?.severity).toBe("error");
     }
   });
 

@@ -59,7 +59,7 @@ describe("GITHUB_TOKEN facts the checks rely on", () => {
     const workflow = load(yaml("on: push", "jobs:", "  a:", "    permissions: { issues: write }"));
     const token = effectiveToken(workflow, firstJob(workflow));
     expect(token.source).toBe("job");
-    if (token.source === "repository-default") return;
+    if (token.source !== "job") return;
     expect(token.grants.issues).toBe("write");
     expect(Object.entries(token.grants).filter(([, level]) => level !== "none")).toEqual([
       ["issues", "write"],
@@ -83,7 +83,7 @@ describe("GITHUB_TOKEN facts the checks rely on", () => {
     expect(b?.source === "workflow" && b.grants.contents).toBe("read");
   });
 
-  it("with no block anywhere, and for a reusable workflow called without one, the token is the repository default", () => {
+  it("with no block anywhere the token is the repository default; a calling job inherits the top level like any job", () => {
     const none = load(yaml("on: push", "jobs:", "  a:", "    runs-on: x"));
     expect(effectiveToken(none, firstJob(none)).source).toBe("repository-default");
     const caller = load(
@@ -95,17 +95,22 @@ describe("GITHUB_TOKEN facts the checks rely on", () => {
         "    uses: ./.github/workflows/r.yml",
       ),
     );
-    expect(effectiveToken(caller, firstJob(caller)).source).toBe("repository-default");
+    expect(effectiveToken(caller, firstJob(caller)).source).toBe("workflow");
+    const called = load(yaml("on: workflow_call", "jobs:", "  a:", "    runs-on: x"));
+    expect(effectiveToken(called, firstJob(called)).source).toBe("caller");
   });
 
-  it("read-all and write-all expand to every scope", () => {
+  it("read-all and write-all expand to every scope, each to the most it takes", () => {
     const workflow = load(
       yaml("on: push", "permissions: write-all", "jobs:", "  a:", "    runs-on: x"),
     );
     const token = effectiveToken(workflow, firstJob(workflow));
     expect(
       token.source === "workflow" &&
-        Object.values(token.grants).every((level) => level === "write"),
+        Object.entries(token.grants).every(
+          ([scope, level]) =>
+            level === (["models", "vulnerability-alerts"].includes(scope) ? "read" : "write"),
+        ),
     ).toBe(true);
   });
 
