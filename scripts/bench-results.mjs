@@ -10,7 +10,19 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-const SMALLER = new Set(["ns", "µs", "us", "ms", "s", "requests", "bytes", "KiB", "MiB", "GiB", "x"]);
+const SMALLER = new Set([
+  "ns",
+  "µs",
+  "us",
+  "ms",
+  "s",
+  "requests",
+  "bytes",
+  "KiB",
+  "MiB",
+  "GiB",
+  "x",
+]);
 const PARAMETERS = new Set(["count", "files", "lines"]);
 const FIGURE = /^(?<label>[^:]+?):\s+(?<value>-?\d+(?:\.\d+)?)\s+(?<unit>[^\s()]+)(?:\s+\(.*\))?$/;
 const HEADING = /^## (?<script>\S+)\.ts$/;
@@ -43,7 +55,9 @@ async function main() {
     process.exit(2);
   }
   const runner = join(import.meta.dirname, "..", "bench", "run.mjs");
-  const child = spawn(process.execPath, [runner, ...only], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [runner, ...only], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let log = "";
   child.stdout.on("data", (chunk) => {
     process.stdout.write(chunk);

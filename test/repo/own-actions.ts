@@ -13,6 +13,8 @@ const OWN =
   /^(?:wasmcloud\/status-gate(?<path>\/actions\/[\w-]+)?@(?<ref>.+)|\.\/(?<local>actions\/[\w-]+)?)$/;
 const MAJOR_TAG = /^v\d+$/;
 const SHA = /^[0-9a-f]{40}$/;
+/** Before a release exists, its pinned examples read `@<commit of v1.0.0>` (scripts/pin-examples.mjs). */
+const UNRELEASED = /^<commit of (v\d+\.\d+\.\d+)>$/;
 /** A version comment after a SHA pin: `# v1.2.3`. */
 const VERSION_COMMENT = /#\s*v\d+\.\d+\.\d+\b/;
 
@@ -49,10 +51,14 @@ export function ownActionProblems(text: string, path = "example.yml"): string[] 
       if (ref !== undefined && !MAJOR_TAG.test(ref)) {
         const usesNode = getPair(step.node, "uses")?.value ?? step.node;
         const line = lines[nodePosition(file, usesNode).line - 1] ?? "";
-        if (!SHA.test(ref)) {
+        const comment = line.slice(line.indexOf(ref) + ref.length);
+        const unreleased = UNRELEASED.exec(ref)?.[1];
+        if (!SHA.test(ref) && !unreleased) {
           problems.push(`${at}: '${step.uses}' is neither @v1 nor pinned to a full commit SHA`);
-        } else if (!VERSION_COMMENT.test(line.slice(line.indexOf(ref) + ref.length))) {
+        } else if (!VERSION_COMMENT.test(comment)) {
           problems.push(`${at}: '${step.uses}' needs its version in a comment ('# v1.2.3')`);
+        } else if (unreleased && !comment.includes(unreleased)) {
+          problems.push(`${at}: '${step.uses}' and its comment name different versions`);
         }
       }
       const inputs = inputsOf(folder);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
+import { PINNED } from "../../scripts/pin-examples.mjs";
 import {
   asWorkflow,
   documentationFiles,
@@ -93,4 +94,27 @@ describe("the example checks catch what they are for", () => {
     );
     expect(found.join("\n")).toMatch(/^x\.md:5:\d+: unexpected key "wiht"/m);
   });
+});
+
+describe("each action's README", () => {
+  // The root action (the gate) is documented in docs/status-gate.md.
+  const readmes = documentationFiles().filter(
+    (file) => file === "docs/status-gate.md" || file.startsWith("actions/"),
+  );
+
+  it.each(readmes)("%s has a Permissions section with the exact YAML", (file) => {
+    const text = readDoc(file);
+    const section = text.slice(text.indexOf("\n## Permissions\n"));
+    expect(section.length, `${file} has no '## Permissions' section`).toBeLessThan(text.length);
+    const [first] = yamlExamples(file, section);
+    expect(first && exampleKind(first.text)).toBe("permissions");
+  });
+
+  it.each(readmes)(
+    "%s shows its action pinned by commit, with the version in a comment",
+    (file) => {
+      const pinned = [...readDoc(file).matchAll(PINNED)];
+      expect(pinned.length, `${file} has no example pinned by commit`).toBeGreaterThan(0);
+    },
+  );
 });
