@@ -1,125 +1,217 @@
-import type { CliCommand } from "../cli/command.ts";
-import { EXIT, paint, parseCommandLine } from "../cli/command.ts";
+import type { CliCommand, CliIO } from "../cli/command.ts";
+import { EXIT, oneOf, paint, parseCommandLine, printJson } from "../cli/command.ts";
+import { runnerContext } from "../core/context.ts";
 import { ConfigurationError } from "../core/errors.ts";
-import {
-  checkExpectedIdentity,
-  GITHUB_ACTIONS_ISSUER,
-  SLSA_PROVENANCE_V1,
-} from "../core/sigstore/index.ts";
+import { Inputs } from "../core/inputs.ts";
+import { GITHUB_ACTIONS_ISSUER, SLSA_PROVENANCE_V1 } from "../core/sigstore/index.ts";
 import { createDeps } from "./deps.ts";
 import { attestSummary, subjectsOutput, verifyLines } from "./report.ts";
-import { run } from "./run.ts";
+import { type AttestInputs, attestOci, type RunReport } from "./run.ts";
 
-const HELP = `Usage: status-gate attest verify <image-ref>... --repo <owner/name> [options]
-       status-gate attest push <image-ref>... [options]      (in a GitHub Actions job)
+const HELP = `Usage: status-gate attest verify <image-ref>... --repo OWNER/NAME --workflow PATH --ref 'refs/tags/*' [options]
+       status-gate attest verify --file PATH --repo OWNER/NAME [options]
+       status-gate attest verify --bundle FILE --digest sha256:<hex> --repo OWNER/NAME [options]
+       status-gate attest push <image-ref>... [--subject-path GLOB] [options]   (in a GitHub Actions job)
 
-verify: fetches each image's attestations from its registry (referrers API, else the
-sha256-<digest> tag) and checks every one: signature, certificate chain against the trusted root,
-timestamp, that the signer is the repository's workflow (matched in full, never a substring), the
-OIDC issuer, that the statement is about this image's digest, and the predicate type. An image
-passes when one of its attestations passes every check; each failure names the failed check.
+verify: checks each image's attestations from its registry (referrers API, else the
+sha256-<digest> tag), each file's against its <file>.sigstore.json (or --bundle, or GitHub's
+attestation store of --repo when GITHUB_TOKEN is set), or a digest against --bundle, offline:
+signature, certificate chain to a trusted root and that instance's policy (public-good: SCT and
+a Rekor inclusion proof; GitHub's: a signed timestamp), the signer (matched in full, never a
+substring), the OIDC issuer, the subject digest and the predicate type. A subject passes when one
+of its attestations passes every check; each failure names the failed check.
 
-push: resolves each reference to its manifest digest, signs one SLSA provenance statement for all
-of them with the job's ID token, and stores the bundle with each image (as the action does).
+Pin the workflow and the ref: without --workflow and --ref, any workflow of the repository at any
+ref passes, including a pull request's merge ref from a branch of the same repository. For
+releases, verify with --workflow .github/workflows/release.yml --ref 'refs/tags/*'.
+
+push: resolves each reference to its manifest digest, hashes each file, signs one SLSA provenance
+statement for all of them with the job's ID token (one Sigstore request), stores the bundle with
+each image and in GitHub's attestation store, and writes <file>.sigstore.json beside each file.
 
 Options (verify):
-  --repo OWNER/NAME        the repository whose workflow must have signed (required)
+  --repo OWNER/NAME        the repository whose run made the artifact (required)
   --workflow PATH          only this workflow, e.g. .github/workflows/release.yml
-  --ref REF                only runs at this ref, e.g. refs/tags/v1.2.0
-  --predicate-type URI     only attestations of this type (default: SLSA provenance v1,
-                           https://slsa.dev/provenance/v1)
+  --ref REF                only runs for this ref; '*' matches any run of characters
+                           (refs/tags/* for releases)
+  --signer-repo OWNER/NAME the signing workflow lives in this repository (a reusable workflow)
+  --signer-workflow OWNER/REPO/.github/workflows/FILE[@REF]
+                           the reusable workflow that signed, optionally pinned to a ref or SHA
+  --predicate-type URI     only attestations of this type (default SLSA provenance v1)
   --issuer URL             OIDC issuer (default ${GITHUB_ACTIONS_ISSUER})
-  --trusted-root FILE      trusted_root.json or 'gh attestation trusted-root' output
-                           (default: public-good Sigstore through TUF)
-  --json                   print the result as JSON
+  --hostname HOST          the GitHub host of the repository, e.g. octo.ghe.com (GHE.com)
+  --trusted-root FILE      trusted_root.json or 'gh attestation trusted-root' output; fully
+                           offline. Default: public-good's and GitHub's roots through TUF
+  --file PATH              verify a local file (repeatable); --digest-alg sha512 for statements
+                           that name sha512 digests
+  --bundle FILE            a bundle (or JSON lines of bundles) to check --file/--digest against
+  --digest sha256:HEX      verify this artifact digest against --bundle, offline
+  --insecure-registry HOST a registry spoken to over plain HTTP (repeatable)
+  --format text|json       how to print the result (--json is a deprecated alias)
 Options (push):
+  --subject-path GLOB      files to attest (repeatable; '!' excludes)
+  --subject-checksums FILE a sha256sum file of artifacts to attest
   --predicate-type URI, --predicate-path FILE   a custom predicate instead of SLSA provenance
   --no-github-attestations                      do not write to GitHub's attestations API
   --fulcio-url, --rekor-url, --tsa-url URL      other Sigstore services
+  --dry-run                resolve every subject and print what would be signed and stored
 Registry credentials come from $DOCKER_CONFIG/config.json (or ~/.docker/config.json).
 
-Exit codes: 0 every image verified (or attested); 1 an image failed verification; 2 bad command
-line; 3 unexpected error (network, registry).
+Exit codes: 0 every subject verified (or attested); 1 a subject failed verification; 2 bad
+command line, nothing to verify, or no trusted root (offline without --trusted-root); 3
+unexpected error (network, registry).
 `;
+
+const OPTIONS = {
+  repo: { type: "string" },
+  workflow: { type: "string" },
+  ref: { type: "string" },
+  "signer-repo": { type: "string" },
+  "signer-workflow": { type: "string" },
+  subjects: { type: "string", multiple: true },
+  "subject-path": { type: "string", multiple: true },
+  "subject-checksums": { type: "string" },
+  "predicate-type": { type: "string" },
+  "predicate-path": { type: "string" },
+  issuer: { type: "string" },
+  hostname: { type: "string" },
+  "trusted-root": { type: "string" },
+  file: { type: "string", multiple: true },
+  bundle: { type: "string", multiple: true },
+  digest: { type: "string", multiple: true },
+  "digest-alg": { type: "string" },
+  "insecure-registry": { type: "string", multiple: true },
+  format: { type: "string" },
+  json: { type: "boolean" },
+  "dry-run": { type: "boolean" },
+  "no-github-attestations": { type: "boolean" },
+  "fulcio-url": { type: "string" },
+  "rekor-url": { type: "string" },
+  "tsa-url": { type: "string" },
+} as const;
+
+type Values = ReturnType<typeof parseCommandLine<typeof OPTIONS>>["values"];
+
+/** The server a repository lives on: github.com, or a GHE.com tenant named by --hostname. */
+function serverOf(values: Values, env: NodeJS.ProcessEnv): { server: string; issuer: string } {
+  const host = values.hostname?.replace(/^https?:\/\//, "").replace(/\/+$/, "");
+  if (!host) {
+    const server = runnerContext(env).urls.server;
+    return { server, issuer: GITHUB_ACTIONS_ISSUER };
+  }
+  if (!/^[a-z0-9.-]+$/i.test(host)) {
+    throw new ConfigurationError(
+      `--hostname is '${values.hostname}'; give a host such as octo.ghe.com`,
+    );
+  }
+  const tenant = /^([a-z0-9-]+)\.ghe\.com$/i.exec(host)?.[1];
+  return {
+    server: `https://${host}`,
+    issuer: tenant ? `https://token.actions.${tenant}.ghe.com` : GITHUB_ACTIONS_ISSUER,
+  };
+}
+
+function inputsOf(action: "verify" | "push", values: Values, references: string[], io: CliIO) {
+  const read = Inputs.fromFlags({ ...values, subjects: references });
+  const { server, issuer } = serverOf(values, io.env);
+  const inputs: AttestInputs = {
+    mode: action === "verify" ? "verify" : "attest",
+    subjects: references,
+    subjectPaths: read.globs("subject-path"),
+    subjectChecksums: read.optional("subject-checksums"),
+    cwd: io.cwd,
+    predicateType: read.optional("predicate-type"),
+    predicatePath: read.optional("predicate-path"),
+    pushToRegistry: true,
+    githubAttestations: !values["no-github-attestations"],
+    dryRun: values["dry-run"] === true,
+    endpoints: {
+      sigstore: "auto",
+      fulcioUrl: read.optional("fulcio-url"),
+      rekorUrl: read.optional("rekor-url"),
+      tsaUrl: read.optional("tsa-url"),
+      label: read.label,
+    },
+    outputDir: `${io.cwd}/attestations`,
+    verify: {
+      identity: {
+        repository: values.repo ?? "",
+        workflow: values.workflow,
+        ref: values.ref,
+        signerRepository: values["signer-repo"],
+        signerWorkflow: values["signer-workflow"],
+        issuer: values.issuer ?? issuer,
+        serverUrl: server,
+      },
+      predicateType: values["predicate-type"] ?? SLSA_PROVENANCE_V1,
+      bundlePaths: values.bundle ?? [],
+      files: values.file ?? [],
+      digests: values.digest ?? [],
+      digestAlgorithm: oneOf("--digest-alg", values["digest-alg"] ?? "sha256", [
+        "sha256",
+        "sha512",
+      ]),
+    },
+    label: read.label,
+  };
+  return inputs;
+}
+
+function printReport(io: CliIO, report: RunReport, format: "text" | "json"): number {
+  if (format === "json") printJson(io, JSON.parse(subjectsOutput(report)));
+  if (report.mode === "attest") {
+    if (format === "text") io.stdout.write(attestSummary(report).toString());
+    if (format === "text") for (const notice of report.notices) io.stderr.write(`${notice}\n`);
+    return EXIT.ok;
+  }
+  if (format === "text") {
+    for (const line of verifyLines(report)) {
+      const colour = line.startsWith("✓") ? "green" : line.startsWith("✗") ? "red" : "dim";
+      io.stdout.write(`${paint(io, colour, line)}\n`);
+    }
+  }
+  return report.verified ? EXIT.ok : EXIT.failed;
+}
 
 export const command: CliCommand = {
   name: "attest",
   subcommands: {
-    verify: "verify the attestations of images from their registry",
-    push: "attest images from a workstation (Sigstore endpoints given)",
+    verify: "verify the attestations of images, files or a digest",
+    push: "attest images and files from a GitHub Actions job's shell",
   },
   help: HELP,
   async run(args, io) {
-    const { values, positionals } = parseCommandLine("attest", args, {
-      repo: { type: "string" },
-      workflow: { type: "string" },
-      ref: { type: "string" },
-      "predicate-type": { type: "string" },
-      "predicate-path": { type: "string" },
-      issuer: { type: "string" },
-      "trusted-root": { type: "string" },
-      json: { type: "boolean" },
-      "no-github-attestations": { type: "boolean" },
-      "fulcio-url": { type: "string" },
-      "rekor-url": { type: "string" },
-      "tsa-url": { type: "string" },
-    });
-    const [action, ...references] = positionals;
+    const { values, positionals } = parseCommandLine("attest", args, OPTIONS);
+    const [action, ...positional] = positionals;
     if (action !== "verify" && action !== "push") {
       throw new ConfigurationError(
-        `attest: say 'verify' or 'push' before the image references (see 'status-gate attest --help')`,
+        `say 'verify' or 'push' before the image references (see 'status-gate attest --help')`,
       );
     }
-    if (action === "verify" && !values.repo) {
-      throw new ConfigurationError("attest verify: --repo OWNER/NAME is required");
+    if (values.json) {
+      io.stderr.write("--json is deprecated; use --format json\n");
     }
-    const identity = {
-      repository: values.repo ?? io.env.GITHUB_REPOSITORY ?? "",
-      workflow: values.workflow,
-      ref: values.ref,
-      issuer: values.issuer ?? GITHUB_ACTIONS_ISSUER,
-    };
-    if (action === "verify") checkExpectedIdentity(identity);
+    const format = values.json
+      ? "json"
+      : oneOf("--format", values.format ?? "text", ["text", "json"]);
+    if (action === "verify" && !values.repo) {
+      throw new ConfigurationError(
+        "--repo OWNER/NAME is required: the repository whose run must have made the artifact",
+      );
+    }
+    const references = [...(values.subjects ?? []), ...positional];
+    const inputs = inputsOf(action, values, references, io);
     const deps = await createDeps({
       env: io.env,
+      context: runnerContext(io.env),
       subjects: references,
       credentials: { registry: undefined, username: undefined, password: undefined },
+      insecureRegistries: values["insecure-registry"] ?? [],
       githubToken: io.env.GITHUB_TOKEN,
       trustedRoot: values["trusted-root"],
       mask: () => {},
-      notice: (message) => io.stderr.write(`${message}\n`),
+      label: inputs.label,
     });
-    const report = await run(
-      {
-        mode: action === "verify" ? "verify" : "attest",
-        subjects: references,
-        predicateType: values["predicate-type"],
-        predicatePath: values["predicate-path"],
-        pushToRegistry: true,
-        githubAttestations: !values["no-github-attestations"],
-        endpoints: {
-          sigstore: "auto",
-          fulcioUrl: values["fulcio-url"],
-          rekorUrl: values["rekor-url"],
-          tsaUrl: values["tsa-url"],
-        },
-        outputDir: `${io.cwd}/attestations`,
-        verify: { identity, predicateType: values["predicate-type"] ?? SLSA_PROVENANCE_V1 },
-      },
-      deps,
-    );
-    if (values.json) io.stdout.write(`${subjectsOutput(report)}\n`);
-    if (report.mode === "attest") {
-      if (!values.json) io.stdout.write(attestSummary(report).toString());
-      return EXIT.ok;
-    }
-    if (!values.json) {
-      for (const line of verifyLines(report)) {
-        io.stdout.write(
-          `${paint(io, line.startsWith("✓") ? "green" : line.startsWith("✗") ? "red" : "dim", line)}\n`,
-        );
-      }
-    }
-    return report.verified ? EXIT.ok : EXIT.failed;
+    return printReport(io, await attestOci(inputs, deps), format);
   },
 };

@@ -1,11 +1,8 @@
-import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { RunnerContext } from "../core/context.ts";
 import { ConfigurationError } from "../core/errors.ts";
-import { createGitHubClient, parseRepository } from "../core/github.ts";
-import {
-  publicGoodTrustMaterial,
-  type TrustMaterial,
-  trustMaterialFromFile,
-} from "../core/sigstore/index.ts";
+import { createGitHubClient } from "../core/github.ts";
+import { defaultTrust, type SigstoreTrust, trustMaterialFromFile } from "../core/sigstore/index.ts";
 import {
   credentialLookup,
   dockerConfigPath,
@@ -23,7 +20,11 @@ export interface CredentialInputs {
 }
 
 /** Which registry credentials given as inputs belong to: named, or the subjects' only registry. */
-export function credentialRegistries(inputs: CredentialInputs, subjects: string[]): string[] {
+export function credentialRegistries(
+  inputs: CredentialInputs,
+  subjects: string[],
+  label: (name: string) => string = (name) => `input '${name}'`,
+): string[] {
   if (!inputs.username && !inputs.password) return [];
   if (inputs.registry) return [inputs.registry.toLowerCase()];
   const registries = new Set(
@@ -37,23 +38,20 @@ export function credentialRegistries(inputs: CredentialInputs, subjects: string[
   );
   if (registries.size !== 1) {
     throw new ConfigurationError(
-      `inputs 'registry-username'/'registry-password' are set and 'subjects' span ${registries.size} registries; name the one they are for in input 'registry'`,
+      `${label("registry-username")} and ${label("registry-password")} are set and ${label("subjects")} span ${registries.size} registries; name the one they are for in ${label("registry")}`,
     );
   }
   return [...registries];
 }
 
-/** The run's repository and its visibility and owner type, from the environment and event. */
-export function runContext(env: NodeJS.ProcessEnv): RunContext {
-  let payload: { repository?: { visibility?: string; owner?: { type?: string } } } = {};
-  try {
-    payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH ?? "", "utf8"));
-  } catch {
-    payload = {};
-  }
+/** The run's repository and its visibility and owner type, from the runner's context. */
+export function runContext(context: RunnerContext): RunContext {
+  const payload = context.payload as {
+    repository?: { visibility?: string; owner?: { type?: string } };
+  };
   return {
-    repository: parseRepository(env.GITHUB_REPOSITORY),
-    serverUrl: (env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, ""),
+    repository: context.repository ?? { owner: "", repo: "" },
+    serverUrl: context.urls.server,
     visibility: payload.repository?.visibility,
     ownerType: payload.repository?.owner?.type,
   };
@@ -61,12 +59,15 @@ export function runContext(env: NodeJS.ProcessEnv): RunContext {
 
 export interface DepsOptions {
   env: NodeJS.ProcessEnv;
+  context: RunnerContext;
   credentials: CredentialInputs;
+  /** Registry hosts spoken to over plain HTTP (Docker's insecure-registries). */
+  insecureRegistries: string[];
+  label: (name: string) => string;
   subjects: string[];
   githubToken: string | undefined;
   trustedRoot: string | undefined;
   mask(secret: string): void;
-  notice(message: string): void;
   /** Needed only where a job asks for an ID token (the action); the CLI verifies without one. */
   idToken?: (audience: string) => Promise<string>;
 }
@@ -105,10 +106,11 @@ async function registryClient(options: DepsOptions): Promise<RegistryClient> {
   const { username, password } = options.credentials;
   if (password) options.mask(password);
   const fromInputs: RegistryCredentials = { username, password };
-  const registries = credentialRegistries(options.credentials, options.subjects);
+  const registries = credentialRegistries(options.credentials, options.subjects, options.label);
   return new RegistryClient(
     credentialLookup(config.credentials, { registries, credentials: fromInputs }),
     options.mask,
+    { insecureRegistries: options.insecureRegistries },
   );
 }
 
@@ -121,7 +123,7 @@ export async function createDeps(options: DepsOptions): Promise<AttestDeps> {
   return {
     registry: await registryClient(options),
     github: options.githubToken
-      ? createGitHubClient({ token: options.githubToken }, env)
+      ? createGitHubClient({ token: options.githubToken, apiUrl: options.context.urls.api }, env)
       : undefined,
     idToken:
       options.idToken ??
@@ -130,22 +132,24 @@ export async function createDeps(options: DepsOptions): Promise<AttestDeps> {
         options.mask(token);
         return token;
       }),
-    trust: (): Promise<TrustMaterial> =>
-      options.trustedRoot
-        ? trustMaterialFromFile(options.trustedRoot)
-        : publicGoodTrustMaterial(env.RUNNER_TEMP ? `${env.RUNNER_TEMP}/sigstore-tuf` : undefined),
-    context: runContextOrDefault(env),
+    // Loaded once, when first needed: a dry run or a registry-only failure needs no TUF.
+    trust: once(
+      (): Promise<SigstoreTrust> =>
+        options.trustedRoot
+          ? trustMaterialFromFile(options.trustedRoot)
+          : defaultTrust(
+              options.context.temp ? join(options.context.temp, "sigstore-tuf") : undefined,
+            ),
+    ),
+    context: runContext(options.context),
     now: () => new Date(),
-    notice: options.notice,
   };
 }
 
-function runContextOrDefault(env: NodeJS.ProcessEnv): RunContext {
-  if (env.GITHUB_REPOSITORY) return runContext(env);
-  return {
-    repository: { owner: "", repo: "" },
-    serverUrl: "https://github.com",
-    visibility: undefined,
-    ownerType: undefined,
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => {
+    loaded ??= load();
+    return loaded;
   };
 }

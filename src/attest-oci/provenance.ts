@@ -100,37 +100,40 @@ export async function choosePredicate(
   choice: PredicateChoice,
   claims: RunClaims,
   serverUrl: string,
+  label: (name: string) => string = (name) => `input '${name}'`,
 ): Promise<{ predicateType: string; predicate: Record<string, unknown> }> {
   const { predicateType, predicatePath } = choice;
   if (!predicatePath) {
     if (predicateType && predicateType !== SLSA_PROVENANCE_V1) {
       throw new ConfigurationError(
-        `input 'predicate-type' is '${predicateType}' but 'predicate-path' is empty; give the predicate file, or leave both empty for SLSA provenance`,
+        `${label("predicate-type")} is '${predicateType}' but ${label("predicate-path")} is empty; give the predicate file, or leave both empty for SLSA provenance`,
       );
     }
     return { predicateType: SLSA_PROVENANCE_V1, predicate: slsaProvenance(claims, serverUrl) };
   }
   if (!predicateType) {
     throw new ConfigurationError(
-      "input 'predicate-path' is set but 'predicate-type' is empty; name the predicate's type URI",
+      `${label("predicate-path")} is set but ${label("predicate-type")} is empty; name the predicate's type URI`,
     );
   }
   let text: string;
   try {
     text = await readFile(predicatePath, "utf8");
   } catch {
-    throw new ConfigurationError(`input 'predicate-path': cannot read '${predicatePath}'`);
+    throw new ConfigurationError(`${label("predicate-path")}: cannot read '${predicatePath}'`);
   }
   let predicate: unknown;
   try {
     predicate = JSON.parse(text);
   } catch {
-    throw new ConfigurationError(`input 'predicate-path': '${predicatePath}' is not JSON`, {
+    throw new ConfigurationError(`${label("predicate-path")}: '${predicatePath}' is not JSON`, {
       file: predicatePath,
     });
   }
   if (typeof predicate !== "object" || predicate === null || Array.isArray(predicate)) {
-    throw new ConfigurationError(`input 'predicate-path': '${predicatePath}' is not a JSON object`);
+    throw new ConfigurationError(
+      `${label("predicate-path")}: '${predicatePath}' is not a JSON object`,
+    );
   }
   return { predicateType, predicate: predicate as Record<string, unknown> };
 }

@@ -24,12 +24,36 @@ export function sha256Digest(bytes: Uint8Array): string {
 const LOGIN_HINT =
   "log in with docker/login-action (read from $DOCKER_CONFIG/config.json) or set registry-username and registry-password";
 
-/** Loopback registries speak plain HTTP, as Docker allows for them; everything else HTTPS. */
-function baseUrl(registry: string): string {
+/**
+ * Loopback registries speak plain HTTP, as Docker allows for them, and so do the hosts named as
+ * insecure (Docker's `insecure-registries`: a service container `registry:5000` in a job);
+ * everything else HTTPS.
+ */
+function baseUrl(registry: string, insecure: ReadonlySet<string>): string {
   const host = apiHost(registry);
   const name = host.replace(/:\d+$/, "");
-  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(name);
-  return `${loopback ? "http" : "https"}://${host}`;
+  const plain = ["localhost", "127.0.0.1", "[::1]"].includes(name) || insecure.has(host);
+  return `${plain ? "http" : "https"}://${host}`;
+}
+
+/** How a registry answer that may pass is retried: 5xx and 429, with backoff. */
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  attempts: number;
+  /** The first wait; each further wait doubles (a `Retry-After` up to 30 s wins). */
+  delayMs: number;
+}
+
+const RETRY: RetryPolicy = { attempts: 4, delayMs: 500 };
+const RETRIED = (status: number) => status === 429 || (status >= 500 && status <= 599);
+
+function retryAfter(response: Response): number | undefined {
+  const value = response.headers.get("retry-after");
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.min(seconds * 1000, 30_000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.min(Math.max(date - Date.now(), 0), 30_000);
 }
 
 interface RequestOptions {
@@ -49,16 +73,30 @@ export class RegistryClient {
   private readonly credentials: CredentialLookup;
   private readonly onSecret: (secret: string) => void;
   private readonly authorizations = new Map<string, string>();
+  private readonly insecure: ReadonlySet<string>;
+  private readonly retry: RetryPolicy;
   /** Requests sent, per registry host, for the summary and the benchmark. */
   readonly requests = new Map<string, number>();
+  /** Answers retried (5xx, 429), per registry host. */
+  readonly retries = new Map<string, number>();
 
-  constructor(credentials: CredentialLookup, onSecret: (secret: string) => void = () => {}) {
+  constructor(
+    credentials: CredentialLookup,
+    onSecret: (secret: string) => void = () => {},
+    options: { insecureRegistries?: Iterable<string>; retry?: RetryPolicy } = {},
+  ) {
     this.credentials = credentials;
     this.onSecret = onSecret;
+    this.insecure = new Set([...(options.insecureRegistries ?? [])].map((h) => h.toLowerCase()));
+    this.retry = options.retry ?? RETRY;
+  }
+
+  private base(registry: string): string {
+    return baseUrl(registry, this.insecure);
   }
 
   async request(location: RepositoryLocation, path: string, options: RequestOptions = {}) {
-    const url = path.startsWith("http") ? path : `${baseUrl(location.registry)}${path}`;
+    const url = path.startsWith("http") ? path : `${this.base(location.registry)}${path}`;
     const push = !["GET", "HEAD", undefined].includes(options.method);
     const scope = `repository:${location.repository}:${push ? "pull,push" : "pull"}`;
     const key = `${location.registry} ${scope}`;
@@ -76,7 +114,24 @@ export class RegistryClient {
     throw await this.failure(location, options.method ?? "GET", response);
   }
 
+  /** One request, sent again after a 5xx or 429 answer with backoff; the last answer stands. */
   private async send(
+    url: string,
+    options: RequestOptions,
+    authorization: string | undefined,
+    location: RepositoryLocation,
+  ): Promise<Response> {
+    for (let attempt = 1; ; attempt++) {
+      const response = await this.sendOnce(url, options, authorization, location);
+      if (!RETRIED(response.status) || attempt >= this.retry.attempts) return response;
+      const wait = retryAfter(response) ?? this.retry.delayMs * 2 ** (attempt - 1);
+      await response.body?.cancel();
+      this.retries.set(location.registry, (this.retries.get(location.registry) ?? 0) + 1);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
+  private async sendOnce(
     url: string,
     options: RequestOptions,
     authorization: string | undefined,
@@ -226,7 +281,7 @@ export class RegistryClient {
     await start.body?.cancel();
     const where = start.headers.get("location");
     if (!where) throw new Error(`registry ${location.registry} gave no upload location`);
-    const upload = new URL(where, baseUrl(location.registry));
+    const upload = new URL(where, this.base(location.registry));
     upload.searchParams.set("digest", digest);
     const done = await this.request(location, upload.href, {
       method: "PUT",

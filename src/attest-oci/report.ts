@@ -1,3 +1,4 @@
+import { Outcome } from "../core/outcome.ts";
 import { escapeMarkdown, inlineCode, link, Summary } from "../core/summary.ts";
 import type { AttestReport, RunReport } from "./run.ts";
 import type { VerifyReport } from "./verify.ts";
@@ -28,17 +29,57 @@ export function subjectsOutput(report: RunReport): string {
       reused: r.reused,
       "attestation-id": r.attestationId ?? null,
       "attestation-url": r.attestationUrl ?? null,
+      ...(report.dryRun ? { "dry-run": true, notes: r.notes } : {}),
     })),
   );
+}
+
+/**
+ * The report as the action publishes it: outputs, a notice per note, an error per subject that
+ * did not verify, the job summary, and the step's failure (`attest-oci: …`) when one did not.
+ */
+export function outcomeOf(report: RunReport): Outcome {
+  const outcome = new Outcome().output("subjects", subjectsOutput(report));
+  if (report.mode === "verify") {
+    outcome.output("verified", report.verified);
+    outcome.summary = verifySummary(report);
+    const failed = report.results.filter((r) => !r.verified);
+    for (const result of failed) {
+      const reasons = result.failures.map((f) => f.message).join("; ");
+      outcome.annotate({
+        level: "error",
+        title: "attest-oci verify",
+        message: `${result.reference}: ${reasons}`,
+      });
+    }
+    if (failed.length > 0) {
+      outcome.fail(
+        `${failed.length} of ${report.results.length} subject(s) have no attestation that verifies: ${failed.map((r) => `${r.reference} (${r.failures[0]?.message ?? "no attestation"})`).join("; ")}`,
+      );
+    }
+    return outcome;
+  }
+  outcome
+    .output("bundle-paths", report.dryRun ? "" : report.results.map((r) => r.bundlePath).join("\n"))
+    .output("digests", report.results.map((r) => r.digest).join("\n"))
+    .output("attestation-id", report.results[0]?.attestationId ?? "")
+    .output("attestation-url", report.results[0]?.attestationUrl ?? "");
+  for (const note of report.results.flatMap((r) => r.notes).concat(report.notices)) {
+    outcome.notice(note, "attest-oci");
+  }
+  outcome.summary = attestSummary(report);
+  return outcome;
 }
 
 const STORAGE_LABEL = { "referrers-api": "referrers API", "tag-fallback": "sha256-tag index" };
 
 export function attestSummary(report: AttestReport): Summary {
   const summary = new Summary().heading("OCI attestations");
-  const how = report.signed
-    ? `Signed one statement (${report.predicateType}) for ${report.results.length} artifact(s) with Sigstore (${report.sigstoreInstance}).`
-    : `Every artifact already holds this statement (${report.predicateType}) from an earlier attempt; nothing was signed again.`;
+  const how = report.dryRun
+    ? `Dry run: one statement (${report.predicateType}) about ${report.results.length} subject(s) would be signed with Sigstore (${report.sigstoreInstance}); nothing was signed or stored.`
+    : report.signed
+      ? `Signed one statement (${report.predicateType}) for ${report.results.length} artifact(s) with Sigstore (${report.sigstoreInstance}).`
+      : `The registry already held this statement (${report.predicateType}) from an earlier attempt, and it verified for this run; nothing was signed again.`;
   summary.paragraph(how);
   summary.table(
     ["Artifact", "Kind", "Digest", "Stored in registry", "GitHub attestation"],
@@ -48,7 +89,9 @@ export function attestSummary(report: AttestReport): Summary {
       inlineCode(r.digest),
       r.referrerDigest
         ? `${inlineCode(r.referrerDigest)} (${escapeMarkdown(r.storage ? STORAGE_LABEL[r.storage] : "")}${r.reused ? ", already there" : ""})`
-        : "not pushed",
+        : r.kind === "file"
+          ? `bundle ${inlineCode(r.bundlePath)}`
+          : "not pushed",
       r.attestationId ? link(`#${r.attestationId}`, r.attestationUrl) : "none",
     ]),
   );

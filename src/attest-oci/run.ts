@@ -1,24 +1,15 @@
-import { createHash } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { ConfigurationError } from "../core/errors.ts";
 import type { GitHubClient } from "../core/github.ts";
-import {
-  buildStatement,
-  checkExpectedIdentity,
-  type TrustMaterial,
-  writeGitHubAttestation,
-} from "../core/sigstore/index.ts";
-import { choosePredicate, runClaims, tokenClaims } from "./provenance.ts";
+import type { ActionOutcome } from "../core/outcome.ts";
+import { checkExpectedIdentity, parseDigest, type SigstoreTrust } from "../core/sigstore/index.ts";
+import { mapConcurrently } from "../core/text.ts";
+import { attest, REGISTRY_CONCURRENCY } from "./attest.ts";
+import { type FileSubject, fileDigest, resolveFileSubjects } from "./files.ts";
 import { subjectName } from "./reference.ts";
 import type { RegistryClient } from "./registry.ts";
-import { type EndpointChoice, signingEndpoints, signStatement } from "./sign.ts";
-import {
-  listAttestations,
-  pushReferrer,
-  type ReferrerStorage,
-  readReferrerBundle,
-  referrerForStatement,
-} from "./store.ts";
+import { outcomeOf } from "./report.ts";
+import { type EndpointChoice, signingEndpoints } from "./sign.ts";
+import type { ReferrerStorage } from "./store.ts";
 import { parseSubjects, type ResolvedSubject, resolveSubject } from "./subjects.ts";
 import { type VerifyInputs, type VerifyReport, verifySubjects } from "./verify.ts";
 
@@ -26,14 +17,23 @@ export interface AttestInputs {
   mode: "attest" | "verify";
   /** Image references, one per line. */
   subjects: string[];
+  /** File globs (`subject-path`), resolved in `cwd`. */
+  subjectPaths: string[];
+  /** A sha256sum file, or its lines (`subject-checksums`). */
+  subjectChecksums: string | undefined;
+  cwd: string;
   predicateType: string | undefined;
   predicatePath: string | undefined;
   pushToRegistry: boolean;
   githubAttestations: boolean;
   endpoints: Omit<EndpointChoice, "visibility" | "serverUrl">;
-  /** Where bundles are written, one `<hex>.sigstore.json` per subject. */
+  /** Where image bundles are written, one `<hex>.sigstore.json` per image. */
   outputDir: string;
+  /** Resolve every subject and say what would be signed and where it would go; sign nothing. */
+  dryRun: boolean;
   verify: VerifyInputs;
+  /** How messages name an input: `input 'subjects'` in the action, `--subjects` in the CLI. */
+  label: (name: string) => string;
 }
 
 /** The run as GitHub describes it: the repository and how the event payload shows it. */
@@ -49,21 +49,20 @@ export interface AttestDeps {
   /** For GitHub's attestations API; absent when there is no token. */
   github: GitHubClient | undefined;
   idToken(audience: string): Promise<string>;
-  trust(): Promise<TrustMaterial>;
+  trust(): Promise<SigstoreTrust>;
   context: RunContext;
   now(): Date;
-  notice(message: string): void;
 }
 
 export interface SubjectResult {
   reference: string;
   name: string;
   digest: string;
-  kind: ResolvedSubject["kind"];
+  kind: ResolvedSubject["kind"] | "file";
   bundlePath: string;
   referrerDigest: string | undefined;
   storage: ReferrerStorage | undefined;
-  /** True when an earlier run had already stored this statement for the subject. */
+  /** True when the registry already held a bundle of this statement that verified for this run. */
   reused: boolean;
   attestationId: number | undefined;
   attestationUrl: string | undefined;
@@ -76,31 +75,13 @@ export interface AttestReport {
   signed: boolean;
   sigstoreInstance: string;
   results: SubjectResult[];
+  /** Things to know: stored referrers that did not verify, a store that was skipped. */
   notices: string[];
+  /** Nothing was signed or stored: `results` says what would have been, and where. */
+  dryRun: boolean;
 }
 
 export type RunReport = AttestReport | VerifyReport;
-
-/** Pushes to run at once: enough to hide latency, few enough for any registry's rate limits. */
-const PUSH_CONCURRENCY = 6;
-
-/** `items.map(work)` with at most `limit` pieces of work in flight; results in input order. */
-async function mapConcurrently<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 /**
  * Subjects naming the same manifest (two tags of one image) become one: one statement subject,
@@ -116,176 +97,129 @@ function distinctManifests(subjects: ResolvedSubject[]): ResolvedSubject[] {
   });
 }
 
-export async function run(inputs: AttestInputs, deps: AttestDeps): Promise<RunReport> {
-  const references = parseSubjects(inputs.subjects, "subjects");
-  if (inputs.mode === "verify") checkExpectedIdentity(inputs.verify.identity);
-  const resolved = await mapConcurrently(references, PUSH_CONCURRENCY, (reference) =>
+/** The run's subjects: images resolved through their registries, files hashed. */
+export async function resolveAll(
+  inputs: AttestInputs,
+  deps: Pick<AttestDeps, "registry">,
+): Promise<{ images: ResolvedSubject[]; files: FileSubject[] }> {
+  const files = await resolveFileSubjects(
+    { patterns: inputs.subjectPaths, checksums: inputs.subjectChecksums, cwd: inputs.cwd },
+    inputs.label,
+  );
+  if (inputs.mode === "verify") files.push(...(await verifiedFiles(inputs)));
+  if (inputs.subjects.length === 0 && files.length === 0) {
+    throw new ConfigurationError(
+      `nothing to ${inputs.mode}: ${inputs.label("subjects")} is empty${inputs.mode === "attest" ? ` and so are ${inputs.label("subject-path")} and ${inputs.label("subject-checksums")}` : ""}; list one image reference per line${inputs.mode === "attest" ? ", or files" : ""}`,
+    );
+  }
+  const references =
+    inputs.subjects.length > 0 ? parseSubjects(inputs.subjects, inputs.label("subjects")) : [];
+  const resolved = await mapConcurrently(references, REGISTRY_CONCURRENCY, (reference) =>
     resolveSubject(deps.registry, reference),
   );
-  const subjects = distinctManifests(resolved);
-  if (inputs.mode === "verify") return verifySubjects(subjects, inputs.verify, deps);
-  return attest(subjects, inputs, deps);
+  return { images: distinctManifests(resolved), files };
 }
 
-/** Statement bytes and their digest; equal inputs give equal bytes, so a re-run finds its own. */
-function encodeStatement(statement: unknown): { bytes: Buffer; digest: string } {
-  const bytes = Buffer.from(JSON.stringify(statement));
-  return { bytes, digest: `sha256:${createHash("sha256").update(bytes).digest("hex")}` };
+/** `--file PATH` hashed as the statements hash it, and `--digest` values checked. */
+async function verifiedFiles(inputs: AttestInputs): Promise<FileSubject[]> {
+  const { files, digests, digestAlgorithm, bundlePaths } = inputs.verify;
+  const subjects: FileSubject[] = [];
+  for (const path of files) {
+    const digest = await fileDigest(path, digestAlgorithm).catch(() => {
+      throw new ConfigurationError(`${inputs.label("file")}: cannot read '${path}'`);
+    });
+    subjects.push({ name: path, digest, path });
+  }
+  for (const digest of digests) {
+    const parsed = parseDigest(digest);
+    if (!parsed || !["sha256", "sha512"].includes(parsed.algorithm)) {
+      throw new ConfigurationError(
+        `${inputs.label("digest")} is '${digest}'; give sha256:<64 hex> (or sha512:<128 hex>)`,
+      );
+    }
+    subjects.push({ name: digest, digest: `${parsed.algorithm}:${parsed.hex}`, path: undefined });
+  }
+  if (digests.length > 0 && bundlePaths.length === 0) {
+    throw new ConfigurationError(
+      `${inputs.label("digest")} needs ${inputs.label("bundle")} FILE: the bundle to check the digest against`,
+    );
+  }
+  return subjects;
 }
 
-interface PreparedStatement {
-  idToken: string;
-  endpoints: ReturnType<typeof signingEndpoints>;
-  predicateType: string;
-  bytes: Buffer;
-  digest: string;
+/** Attests or verifies; the report is plain data that the CLI prints and `run` publishes. */
+export async function attestOci(inputs: AttestInputs, deps: AttestDeps): Promise<RunReport> {
+  if (inputs.mode === "verify") checkExpectedIdentity(inputs.verify.identity);
+  const { images, files } = await resolveAll(inputs, deps);
+  if (inputs.mode === "verify") return verifySubjects(images, files, inputs.verify, deps);
+  if (inputs.dryRun) return plan(images, files, inputs, deps);
+  return attest(images, files, inputs, deps);
 }
 
-/** One statement about every subject, from the job's token claims (or a predicate file). */
-async function prepareStatement(
-  subjects: ResolvedSubject[],
+/** What a real run would sign and where each bundle would be stored. */
+function plan(
+  images: ResolvedSubject[],
+  files: FileSubject[],
   inputs: AttestInputs,
   deps: AttestDeps,
-): Promise<PreparedStatement> {
-  const idToken = await deps.idToken("sigstore");
-  const claims = runClaims(tokenClaims(idToken));
+): AttestReport {
   const endpoints = signingEndpoints({
     ...inputs.endpoints,
-    // Events without a repository in their payload still have the token's claim.
-    visibility: deps.context.visibility ?? claims.repository_visibility,
+    visibility: deps.context.visibility,
     serverUrl: deps.context.serverUrl,
   });
-  const { predicateType, predicate } = await choosePredicate(
-    inputs,
-    claims,
-    deps.context.serverUrl,
-  );
-  const statementSubjects = subjects.map((subject) => ({
-    name: subjectName(subject.reference),
-    digest: { sha256: subject.digest.replace(/^sha256:/, "") },
-  }));
-  const encoded = encodeStatement(buildStatement(statementSubjects, predicateType, predicate));
-  return { idToken, endpoints, predicateType, ...encoded };
-}
-
-/** Per subject: the referrers already stored, and the one holding this statement, if any. */
-async function earlierAttestations(
-  subjects: ResolvedSubject[],
-  statement: PreparedStatement,
-  inputs: AttestInputs,
-  deps: AttestDeps,
-) {
-  if (!inputs.pushToRegistry) return subjects.map(() => ({ listed: undefined, found: undefined }));
-  return mapConcurrently(subjects, PUSH_CONCURRENCY, async (subject) => {
-    const listed = await listAttestations(
-      deps.registry,
-      subject.reference,
-      subject.digest,
-      statement.predicateType,
-    );
-    return { listed, found: referrerForStatement(listed, statement.digest) };
-  });
-}
-
-async function attest(
-  subjects: ResolvedSubject[],
-  inputs: AttestInputs,
-  deps: AttestDeps,
-): Promise<AttestReport> {
-  const statement = await prepareStatement(subjects, inputs, deps);
-  const earlier = await earlierAttestations(subjects, statement, inputs, deps);
-  const first = earlier[0]?.found;
-  const everyoneHasIt = inputs.pushToRegistry && earlier.every((e) => e.found !== undefined);
-  // A re-run of the same job attempt signs nothing new: the bundle is already with every image.
-  const bundle =
-    everyoneHasIt && first && subjects[0]
-      ? await readReferrerBundle(deps.registry, subjects[0].reference, first)
-      : await signStatement(statement.bytes, statement.endpoints, statement.idToken);
-  const bundleBytes = Buffer.from(JSON.stringify(bundle));
-  await mkdir(inputs.outputDir, { recursive: true });
-  const created = deps.now().toISOString();
-  const results = await mapConcurrently(subjects, PUSH_CONCURRENCY, async (subject, index) => {
-    const { listed, found } = earlier[index] ?? {};
-    const bundlePath = join(
-      inputs.outputDir,
-      `${subject.digest.replace(/^sha256:/, "")}.sigstore.json`,
-    );
-    await writeFile(bundlePath, bundleBytes);
-    const pushed =
-      inputs.pushToRegistry && !found
-        ? await pushReferrer(deps.registry, subject, bundleBytes, {
-            predicateType: statement.predicateType,
-            statementDigest: statement.digest,
-            created,
-          })
-        : undefined;
-    return subjectResult(
-      subject,
-      bundlePath,
-      pushed ?? found,
-      pushed?.storage ?? listed?.storage,
-      found !== undefined,
-    );
-  });
-  const notices = everyoneHasIt ? [] : await storeWithGitHub(bundle, results, inputs, deps);
+  const where = (digest: string) =>
+    `${inputs.outputDir}/${digest.replace(/^sha256:/, "")}.sigstore.json`;
+  const results: SubjectResult[] = [
+    ...images.map((image) => ({
+      reference: image.reference.original,
+      name: subjectName(image.reference),
+      digest: image.digest,
+      kind: image.kind,
+      bundlePath: where(image.digest),
+      referrerDigest: undefined,
+      storage: undefined,
+      reused: false,
+      attestationId: undefined,
+      attestationUrl: undefined,
+      notes: [
+        ...image.notes,
+        inputs.pushToRegistry
+          ? `would store the bundle as a referrer in ${image.reference.registry}/${image.reference.repository}`
+          : "would not push to the registry (push-to-registry is false)",
+      ],
+    })),
+    ...files.map((file) => ({
+      reference: file.path ?? file.name,
+      name: file.name,
+      digest: file.digest,
+      kind: "file" as const,
+      bundlePath: file.path ? `${file.path}.sigstore.json` : where(file.digest),
+      referrerDigest: undefined,
+      storage: undefined,
+      reused: false,
+      attestationId: undefined,
+      attestationUrl: undefined,
+      notes: [],
+    })),
+  ];
+  const store = inputs.githubAttestations
+    ? `GitHub's attestation store of ${deps.context.repository.owner}/${deps.context.repository.repo}`
+    : "no GitHub attestation store (github-attestations is false)";
   return {
     mode: "attest",
-    predicateType: statement.predicateType,
-    signed: !everyoneHasIt,
-    sigstoreInstance: statement.endpoints.instance,
+    predicateType: inputs.predicateType ?? "https://slsa.dev/provenance/v1",
+    signed: false,
+    sigstoreInstance: endpoints.instance,
     results,
-    notices,
+    notices: [
+      `dry run: would sign one statement about ${results.length} subject(s) with Sigstore (${endpoints.instance}, ${endpoints.fulcioUrl}) and store it in ${store}; nothing was signed or stored`,
+    ],
+    dryRun: true,
   };
 }
 
-function subjectResult(
-  subject: ResolvedSubject,
-  bundlePath: string,
-  referrer: { digest: string } | undefined,
-  storage: ReferrerStorage | undefined,
-  reused: boolean,
-): SubjectResult {
-  return {
-    reference: subject.reference.original,
-    name: subjectName(subject.reference),
-    digest: subject.digest,
-    kind: subject.kind,
-    bundlePath,
-    referrerDigest: referrer?.digest,
-    storage,
-    reused,
-    attestationId: undefined,
-    attestationUrl: undefined,
-    notes: subject.notes,
-  };
-}
-
-/**
- * Writes the bundle to GitHub's attestations API, once for all subjects (GitHub indexes it by
- * every subject digest). User-owned private repositories have no attestation store: a notice.
- */
-async function storeWithGitHub(
-  bundle: unknown,
-  results: SubjectResult[],
-  inputs: AttestInputs,
-  deps: AttestDeps,
-): Promise<string[]> {
-  if (!inputs.githubAttestations) return [];
-  const { repository, visibility, ownerType, serverUrl } = deps.context;
-  const name = `${repository.owner}/${repository.repo}`;
-  if (visibility === "private" && ownerType === "User") {
-    const notice = `${name} is a private repository owned by a user, which GitHub's attestation store does not serve; the attestations are in the registry only`;
-    deps.notice(notice);
-    return [notice];
-  }
-  if (!deps.github) {
-    throw new Error("a GitHub token is needed to store attestations (input 'github-token')");
-  }
-  const id = await writeGitHubAttestation(deps.github, repository, bundle);
-  const url = `${serverUrl}/${name}/attestations/${id}`;
-  for (const result of results) {
-    result.attestationId = id;
-    result.attestationUrl = url;
-  }
-  return [];
+/** The action's `run`: the report as an outcome (outputs, annotations, summary, failure). */
+export async function run(inputs: AttestInputs, deps: AttestDeps): Promise<ActionOutcome> {
+  return outcomeOf(await attestOci(inputs, deps));
 }

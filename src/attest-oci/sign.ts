@@ -19,6 +19,8 @@ export interface SigningEndpoints {
 }
 
 export interface EndpointChoice {
+  /** How messages name an input (`input 'fulcio-url'`, `--fulcio-url`). */
+  label?: (name: string) => string;
   /** `auto` follows the repository's visibility, as GitHub's attest actions do. */
   sigstore: "auto" | SigstoreInstance;
   /** `repository.visibility` of the event payload. */
@@ -43,8 +45,9 @@ export function signingEndpoints(choice: EndpointChoice): SigningEndpoints {
       : choice.sigstore;
   if (choice.fulcioUrl) {
     if (!choice.rekorUrl && !choice.tsaUrl) {
+      const label = choice.label ?? ((name: string) => `input '${name}'`);
       throw new ConfigurationError(
-        "input 'fulcio-url' is set but neither 'rekor-url' nor 'tsa-url' is; a bundle needs a timestamp from one of them",
+        `${label("fulcio-url")} is set but neither ${label("rekor-url")} nor ${label("tsa-url")} is; a bundle needs a timestamp from one of them`,
       );
     }
     return {

@@ -131,10 +131,13 @@ async function appendToFallback(
   await registry.putManifest(location, tag, Buffer.from(JSON.stringify(updated)), OCI_INDEX);
 }
 
-/** The referrer of a subject that already holds this statement, from an earlier run. */
-export function referrerForStatement(
+/**
+ * The referrers of a subject that say they hold this statement (an earlier attempt's, or a
+ * forgery: the annotation is anyone's to write, so each must still be verified).
+ */
+export function referrersForStatement(
   listed: ListedReferrers,
   statementDigest: string,
-): Descriptor | undefined {
-  return listed.bundles.find((d) => d.annotations?.[ANNOTATION.statement] === statementDigest);
+): Descriptor[] {
+  return listed.bundles.filter((d) => d.annotations?.[ANNOTATION.statement] === statementDigest);
 }

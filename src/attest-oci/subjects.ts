@@ -97,17 +97,20 @@ export function resolveSubject(
   return resolveByTag(registry, reference, "latest");
 }
 
-/** Parses every reference first, so one typo fails the step before anything is pushed. */
+/**
+ * Parses every reference first, so one typo fails the step before anything is pushed. `input` is
+ * how messages name where the references came from (`input 'subjects'`, `--subjects`).
+ */
 export function parseSubjects(texts: readonly string[], input: string): ImageReference[] {
   if (texts.length === 0) {
-    throw new ConfigurationError(`input '${input}' is empty; list one image reference per line`);
+    throw new ConfigurationError(`${input} is empty; list one image reference per line`);
   }
   const references = texts.map((text) => {
     try {
       return parseImageReference(text);
     } catch (thrown) {
       if (thrown instanceof ConfigurationError) {
-        throw new ConfigurationError(`input '${input}': ${thrown.message}`);
+        throw new ConfigurationError(`${input}: ${thrown.message}`);
       }
       throw thrown;
     }

@@ -1,9 +1,14 @@
+import { readFile } from "node:fs/promises";
+import { ConfigurationError } from "../core/errors.ts";
+import type { GitHubClient } from "../core/github.ts";
 import {
   checkAttestation,
   type ExpectedIdentity,
-  type TrustMaterial,
+  fetchGitHubAttestations,
+  type SigstoreTrust,
   type VerificationCheck,
 } from "../core/sigstore/index.ts";
+import type { FileSubject } from "./files.ts";
 import type { Descriptor } from "./oci.ts";
 import type { RegistryClient } from "./registry.ts";
 import {
@@ -18,6 +23,17 @@ export interface VerifyInputs {
   identity: ExpectedIdentity;
   /** Only attestations of this predicate type count; any type when absent. */
   predicateType: string | undefined;
+  /**
+   * Bundle files to check file and digest subjects against (`--bundle`); without them a file's
+   * own `<file>.sigstore.json`, then GitHub's attestation store of the expected repository.
+   */
+  bundlePaths: string[];
+  /** Local files to verify (`--file`), hashed with `digestAlgorithm`. */
+  files: string[];
+  /** Artifact digests to verify against `bundlePaths` (`--digest sha256:…`). */
+  digests: string[];
+  /** How files are hashed: the algorithm their statements use (sha256 unless told). */
+  digestAlgorithm: "sha256" | "sha512";
 }
 
 export interface VerifyFailure {
@@ -29,8 +45,9 @@ export interface VerifyFailure {
 export interface SubjectVerification {
   reference: string;
   digest: string;
-  kind: ResolvedSubject["kind"];
-  storage: ReferrerStorage;
+  kind: ResolvedSubject["kind"] | "file";
+  /** Where the bundles came from: the registry's referrers, bundle files, or GitHub's store. */
+  storage: ReferrerStorage | "bundle-file" | "github";
   verified: boolean;
   /** The referrer whose bundle verified. */
   referrer: string | undefined;
@@ -47,7 +64,8 @@ export interface VerifyReport {
 
 interface VerifyDeps {
   registry: RegistryClient;
-  trust(): Promise<TrustMaterial>;
+  trust(): Promise<SigstoreTrust>;
+  github: GitHubClient | undefined;
 }
 
 /**
@@ -57,19 +75,125 @@ interface VerifyDeps {
  */
 export async function verifySubjects(
   subjects: ResolvedSubject[],
+  files: FileSubject[],
   inputs: VerifyInputs,
   deps: VerifyDeps,
 ): Promise<VerifyReport> {
   const trust = await deps.trust();
-  const results = await Promise.all(subjects.map((s) => verifyOne(s, inputs, deps, trust)));
+  const results = await Promise.all([
+    ...subjects.map((s) => verifyOne(s, inputs, deps, trust)),
+    ...files.map((f) => verifyFile(f, inputs, deps, trust)),
+  ]);
   return { mode: "verify", results, verified: results.every((r) => r.verified) };
+}
+
+/** Reads a bundle file: one JSON bundle, or JSON lines (as `gh attestation download` writes). */
+export async function readBundleFile(path: string): Promise<unknown[]> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch {
+    throw new ConfigurationError(`cannot read the bundle file '${path}'`);
+  }
+  try {
+    return [JSON.parse(text)];
+  } catch {
+    // JSON lines below.
+  }
+  return text
+    .split(/\r?\n/)
+    .map((line, index) => ({ line: line.trim(), number: index + 1 }))
+    .filter(({ line }) => line)
+    .map(({ line, number }) => {
+      try {
+        return JSON.parse(line) as unknown;
+      } catch {
+        throw new ConfigurationError(`${path}:${number} is not a Sigstore bundle in JSON`, {
+          file: path,
+          line: number,
+        });
+      }
+    });
+}
+
+/** A file (or a bare digest) checked against bundle files, its own bundle, or GitHub's store. */
+async function verifyFile(
+  file: FileSubject,
+  inputs: VerifyInputs,
+  deps: VerifyDeps,
+  trust: SigstoreTrust,
+): Promise<SubjectVerification> {
+  const own = file.path ? `${file.path}.sigstore.json` : undefined;
+  const paths = inputs.bundlePaths.length > 0 ? inputs.bundlePaths : own ? [own] : [];
+  const candidates: { source: string; bundle: unknown }[] = [];
+  let storage: SubjectVerification["storage"] = "bundle-file";
+  for (const path of paths) {
+    const exists = await readFile(path).then(
+      () => true,
+      () => false,
+    );
+    if (!exists && path === own && inputs.bundlePaths.length === 0) continue;
+    for (const [index, bundle] of (await readBundleFile(path)).entries()) {
+      candidates.push({ source: `${path}${index > 0 ? `:${index + 1}` : ""}`, bundle });
+    }
+  }
+  if (candidates.length === 0 && deps.github) {
+    storage = "github";
+    const [owner = "", repo = ""] = inputs.identity.repository.split("/");
+    const stored = await fetchGitHubAttestations(deps.github, { owner, repo }, file.digest, {
+      ...(inputs.predicateType ? { predicateType: inputs.predicateType } : {}),
+    });
+    stored.forEach((s, index) => {
+      candidates.push({ source: `GitHub attestation ${index + 1}`, bundle: s.bundle });
+    });
+  }
+  const result: SubjectVerification = {
+    reference: file.path ?? file.name,
+    digest: file.digest,
+    kind: "file",
+    storage,
+    verified: false,
+    referrer: undefined,
+    signer: undefined,
+    predicateType: undefined,
+    failures: [],
+  };
+  for (const { source, bundle } of candidates) {
+    const checked = checkAttestation(bundle, expectationFor(file.digest, inputs), trust);
+    if (checked.ok) {
+      return {
+        ...result,
+        verified: true,
+        referrer: source,
+        signer: checked.attestation.signer.subjectAlternativeName,
+        predicateType: checked.attestation.statement.predicateType,
+      };
+    }
+    result.failures.push({ referrer: source, check: checked.check, message: checked.message });
+  }
+  if (candidates.length === 0) {
+    result.failures.push({
+      referrer: undefined,
+      check: "missing",
+      message: `missing attestation: no bundle for ${file.digest} (looked for ${own ?? "a --bundle file"}${deps.github ? ` and in GitHub's attestation store of ${inputs.identity.repository}` : "; set GITHUB_TOKEN to look in GitHub's attestation store"})`,
+    });
+  }
+  return result;
+}
+
+function expectationFor(digest: string, inputs: VerifyInputs) {
+  return {
+    digest,
+    identity: inputs.identity,
+    ...(inputs.predicateType ? { predicateType: inputs.predicateType } : {}),
+  };
 }
 
 async function verifyOne(
   subject: ResolvedSubject,
   inputs: VerifyInputs,
   deps: VerifyDeps,
-  trust: TrustMaterial,
+  trust: SigstoreTrust,
 ): Promise<SubjectVerification> {
   const listed = await listAttestations(
     deps.registry,
@@ -94,12 +218,7 @@ async function verifyOne(
       result.failures.push({ referrer: referrer.digest, check: "bundle", message: bundle.message });
       continue;
     }
-    const expectation = {
-      digest: subject.digest,
-      identity: inputs.identity,
-      ...(inputs.predicateType ? { predicateType: inputs.predicateType } : {}),
-    };
-    const checked = checkAttestation(bundle, expectation, trust);
+    const checked = checkAttestation(bundle, expectationFor(subject.digest, inputs), trust);
     if (checked.ok) {
       result.verified = true;
       result.referrer = referrer.digest;

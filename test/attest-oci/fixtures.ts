@@ -43,15 +43,26 @@ export async function startServices(options: { privateUserRepository?: boolean }
   /** Runs the built action with the runner's environment pointed at the local services. */
   function attestOci(
     inputs: Record<string, string>,
-    extra: { env?: Record<string, string>; claims?: Record<string, unknown> } = {},
+    extra: {
+      env?: Record<string, string>;
+      claims?: Record<string, unknown>;
+      workspace?: string;
+    } = {},
   ) {
     const options: RunActionOptions = {
       action: "actions/attest-oci",
       repository: REPOSITORY,
+      ...(extra.workspace ? { workspace: extra.workspace } : {}),
       apiUrl: github.url,
       token: github.token,
       event: { name: "push", payload: { repository: { visibility, owner: { type: ownerType } } } },
-      inputs: { "fulcio-url": sigstore.fulcioUrl, "tsa-url": sigstore.tsaUrl, ...inputs },
+      // The trusted root checks a stored bundle before a re-run reuses it (and verify mode).
+      inputs: {
+        "fulcio-url": sigstore.fulcioUrl,
+        "tsa-url": sigstore.tsaUrl,
+        "trusted-root": trustedRoot,
+        ...inputs,
+      },
       env: {
         ...sigstore.runnerEnv(
           extra.claims ?? githubClaims({ repository: REPOSITORY, workflow: WORKFLOW }),

@@ -44,7 +44,7 @@ describe("image references", () => {
     ]) {
       expect(() => parseImageReference(bad)).toThrow(ConfigurationError);
     }
-    expect(() => parseSubjects(["ghcr.io/a/b@md5"], "subjects")).toThrow(
+    expect(() => parseSubjects(["ghcr.io/a/b@md5"], "input 'subjects'")).toThrow(
       /input 'subjects': image reference 'ghcr.io\/a\/b@md5'/,
     );
   });

@@ -148,7 +148,8 @@ describe("the attest push command", () => {
         "--tsa-url",
         services.sigstore.tsaUrl,
         "--no-github-attestations",
-        "--json",
+        "--format",
+        "json",
       ],
       { cwd, env: { ...services.sigstore.runnerEnv(claims), GITHUB_REPOSITORY: REPOSITORY } },
     );

@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type AttestationExpectation,
   checkAttestation,
-  escapeRegExp,
   matchesSubjectAlternativeName,
   parseTrustedRoots,
   verifyAttestation,
 } from "../../src/core/sigstore/index.ts";
+import { escapeRegExp } from "../../src/core/text.ts";
 import { githubClaims, type SigstoreHarness, startSigstoreHarness } from "../harness/sigstore.ts";
 
 let sigstore: SigstoreHarness;
@@ -159,21 +159,51 @@ describe("verifying a Sigstore bundle", () => {
     expect(failedCheck(bundle).check).toBe("certificate-chain");
   });
 
-  it("accepts a timestamp from a transparency log instead of a TSA, as public-good Sigstore signs", async () => {
-    const bundle = await sigstore.sign({ subjects }, { timestamp: "rekor" });
+  it("accepts a log entry instead of a TSA timestamp from a custom instance whose root lists a log", async () => {
+    const bundle = await sigstore.sign({ subjects }, { timestamp: "rekor", authority: "unknown" });
     const material = (bundle as unknown as { verificationMaterial: { tlogEntries: unknown[] } })
       .verificationMaterial;
     expect(material.tlogEntries).toHaveLength(1);
-    expect(checkAttestation(bundle, expectation, sigstore.trustMaterial).ok).toBe(true);
+    const result = checkAttestation(bundle, expectation, sigstore.allTrust);
+    expect(result.ok && result.attestation.instance).toBe("custom");
+  });
+
+  it("refuses a log-only bundle from GitHub's instance, which needs a signed timestamp", async () => {
+    const bundle = await sigstore.sign({ subjects }, { timestamp: "rekor" });
+    const result = failedCheck(bundle);
+    expect(result.check).toBe("timestamp");
+    expect(result.message).toContain("signed timestamp");
+  });
+
+  it("refuses a TSA-only bundle from a custom instance whose root lists a log", async () => {
+    const bundle = await sigstore.sign({ subjects }, { authority: "unknown" });
+    const result = checkAttestation(bundle, expectation, sigstore.allTrust);
+    expect(result.ok ? "verified" : result.check).toBe("transparency-log");
+  });
+
+  it("verifies bundles of both instances against one file holding both roots, no SCT asked of GitHub's", async () => {
+    const github = await sigstore.sign({ subjects });
+    const custom = await sigstore.sign({ subjects }, { timestamp: "rekor", authority: "unknown" });
+    const both = [github, custom].map((bundle) =>
+      checkAttestation(bundle, expectation, sigstore.allTrust),
+    );
+    expect(both.map((r) => (r.ok ? r.attestation.instance : r.message))).toEqual([
+      "github",
+      "custom",
+    ]);
   });
 
   it("rejects a transparency log entry that was altered", async () => {
-    const bundle = (await sigstore.sign({ subjects }, { timestamp: "rekor" })) as unknown as {
+    const bundle = (await sigstore.sign(
+      { subjects },
+      { timestamp: "rekor", authority: "unknown" },
+    )) as unknown as {
       verificationMaterial: { tlogEntries: { logIndex: string }[] };
     };
     const entry = bundle.verificationMaterial.tlogEntries[0] as { logIndex: string };
     entry.logIndex = String(Number(entry.logIndex) + 1);
-    expect(failedCheck(bundle).check).toBe("transparency-log");
+    const result = checkAttestation(bundle, expectation, sigstore.allTrust);
+    expect(result.ok ? "verified" : result.check).toBe("transparency-log");
   });
 
   it("rejects a bundle without a timestamp", async () => {

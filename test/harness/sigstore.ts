@@ -28,14 +28,13 @@ import {
   TSAWitness,
   type Witness,
 } from "@sigstore/sign";
-import type { TrustMaterial } from "@sigstore/verify";
 import {
   buildStatement,
   IN_TOTO_PAYLOAD_TYPE,
   type InTotoStatement,
   type StatementSubject,
 } from "../../src/core/sigstore/index.ts";
-import { trustMaterialFromRoots } from "../../src/core/sigstore/trust.ts";
+import { type SigstoreTrust, trustFromRoots } from "../../src/core/sigstore/trust.ts";
 
 /**
  * Sigstore on loopback for tests: the `@sigstore/mock` Fulcio and TSA served over HTTP, and an
@@ -68,9 +67,21 @@ export interface SigstoreHarness extends AsyncDisposable {
   rekorUrl: string;
   /** The issuer the tokens name; the token endpoint also serves its discovery document and keys. */
   issuerUrl: string;
-  /** The trusted root (protobuf JSON), as `trusted_root.json` holds it. */
+  /**
+   * The trusted root (protobuf JSON), as `trusted_root.json` holds it, shaped like GitHub's
+   * instance: its CA names GitHub, so bundles chaining to it need a signed timestamp (no SCT).
+   */
   trustedRoot: Record<string, unknown>;
-  trustMaterial: TrustMaterial;
+  trustMaterial: SigstoreTrust;
+  /**
+   * A second, custom instance: the CA behind `unknownFulcioUrl` with the Rekor log and a CT log
+   * (no TSA), so bundles chaining to it need a log entry, as its root lists one.
+   */
+  customTrustedRoot: Record<string, unknown>;
+  /** Both roots, as `gh attestation trusted-root` prints several. */
+  allTrust: SigstoreTrust;
+  /** Writes both roots as JSON lines to `<dir>/trusted_roots.jsonl` and returns the path. */
+  writeTrustedRoots(dir: string): string;
   /** Requests served so far, by service. */
   requests: { fulcio: number; tsa: number; rekor: number; token: number };
   /** Writes the trusted root to `<dir>/trusted_root.json` and returns the path. */
@@ -204,6 +215,8 @@ interface Authorities {
   tlog: TLog;
   ca: CA;
   ctlog: CTLog;
+  strangerCa: CA;
+  strangerCtlog: CTLog;
   tsaChain: ArrayBufferView[];
 }
 
@@ -215,7 +228,8 @@ async function createAuthorities(rekorUrl: string): Promise<Authorities> {
   // to the trusted root and expired long before the timestamp.
   const expiredCa = await initializeCA(caKeys, ctlog, new Date(Date.now() - 2 * 3_600_000));
   const strangerKeys = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
-  const strangerCa = await initializeCA(strangerKeys, await initializeCTLog(strangerKeys));
+  const strangerCtlog = await initializeCTLog(strangerKeys);
+  const strangerCa = await initializeCA(strangerKeys, strangerCtlog);
   const tsa = await initializeTSA(generateKeyPairSync("ec", { namedCurve: "prime256v1" }));
   // DER drops trailing zeros of fractional seconds ("…51.1Z"), which @sigstore/core's time parser
   // refuses (it wants three digits or none). Whole seconds keep one in ten signatures from failing.
@@ -234,6 +248,8 @@ async function createAuthorities(rekorUrl: string): Promise<Authorities> {
     tlog,
     ca,
     ctlog,
+    strangerCa,
+    strangerCtlog,
     tsaChain: [tsa.intCertificate, tsa.rootCertificate],
   };
 }
@@ -257,7 +273,7 @@ function trustedRootOf(authorities: Authorities, baseUrl: string): Record<string
     ],
     certificateAuthorities: [
       {
-        subject: { organization: "sigstore.mock", commonName: "sigstore" },
+        subject: { organization: "GitHub, Inc.", commonName: "sigstore.mock" },
         uri: `${baseUrl}/fulcio`,
         certChain: { certificates: [{ rawBytes: pemToBase64(authorities.ca.rootCertificate) }] },
         validFor: { start },
@@ -285,6 +301,39 @@ function trustedRootOf(authorities: Authorities, baseUrl: string): Record<string
         validFor: { start },
       },
     ],
+  };
+}
+
+/** The custom instance: the stranger CA, the Rekor log and the stranger's CT log; no TSA. */
+function customTrustedRootOf(authorities: Authorities, baseUrl: string): Record<string, unknown> {
+  const github = trustedRootOf(authorities, baseUrl);
+  const start = new Date(Date.now() - 3 * 3_600_000).toISOString();
+  return {
+    mediaType: github.mediaType,
+    tlogs: github.tlogs,
+    certificateAuthorities: [
+      {
+        subject: { organization: "sigstore.mock", commonName: "custom" },
+        uri: `${baseUrl}/fulcio-unknown`,
+        certChain: {
+          certificates: [{ rawBytes: pemToBase64(authorities.strangerCa.rootCertificate) }],
+        },
+        validFor: { start },
+      },
+    ],
+    ctlogs: [
+      {
+        baseUrl: `${baseUrl}/ctlog-custom`,
+        hashAlgorithm: "SHA2_256",
+        publicKey: {
+          rawBytes: authorities.strangerCtlog.publicKey.toString("base64"),
+          keyDetails: "PKIX_ECDSA_P256_SHA_256",
+          validFor: { start },
+        },
+        logId: { keyId: pemToBase64(authorities.strangerCtlog.logID) },
+      },
+    ],
+    timestampAuthorities: [],
   };
 }
 
@@ -419,6 +468,7 @@ export async function startSigstoreHarness(): Promise<SigstoreHarness> {
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   authorities = await createAuthorities(`${baseUrl}/rekor`);
   const trustedRoot = trustedRootOf(authorities, baseUrl);
+  const customTrustedRoot = customTrustedRootOf(authorities, baseUrl);
   const close = () =>
     new Promise<void>((resolve) => {
       server.closeAllConnections();
@@ -433,7 +483,14 @@ export async function startSigstoreHarness(): Promise<SigstoreHarness> {
     rekorUrl: `${baseUrl}/rekor`,
     issuerUrl: `${baseUrl}/oidc`,
     trustedRoot,
-    trustMaterial: trustMaterialFromRoots([trustedRoot]),
+    trustMaterial: trustFromRoots([trustedRoot]),
+    customTrustedRoot,
+    allTrust: trustFromRoots([trustedRoot, customTrustedRoot]),
+    writeTrustedRoots(dir) {
+      const path = join(dir, "trusted_roots.jsonl");
+      writeFileSync(path, `${JSON.stringify(trustedRoot)}\n${JSON.stringify(customTrustedRoot)}\n`);
+      return path;
+    },
     requests,
     writeTrustedRoot(dir) {
       const path = join(dir, "trusted_root.json");

@@ -10,10 +10,12 @@ export interface StoredAttestation {
   /** The Sigstore bundle in its JSON form. */
   bundle: unknown;
   repositoryId: number | undefined;
+  /** The attestation's id, read from its `bundle_url` (`…/attestations/<id>/bundle`). */
+  id: number | undefined;
 }
 
 interface AttestationsPage {
-  attestations?: { bundle?: unknown; repository_id?: number }[];
+  attestations?: { bundle?: unknown; repository_id?: number; bundle_url?: string }[];
 }
 
 /**
@@ -60,7 +62,13 @@ export async function fetchGitHubAttestations(
     if (!response) break;
     const page = response.data as AttestationsPage;
     for (const entry of page.attestations ?? []) {
-      if (entry.bundle) found.push({ bundle: entry.bundle, repositoryId: entry.repository_id });
+      if (!entry.bundle) continue;
+      const id = /\/attestations\/(\d+)(?:\/|$)/.exec(entry.bundle_url ?? "")?.[1];
+      found.push({
+        bundle: entry.bundle,
+        repositoryId: entry.repository_id,
+        id: id === undefined ? undefined : Number(id),
+      });
     }
     const following = nextPageQuery(response.headers.link);
     // A server that repeats the same next page would otherwise be asked forever.

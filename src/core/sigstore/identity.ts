@@ -1,5 +1,6 @@
 import { X509Certificate } from "@sigstore/core";
 import { ConfigurationError } from "../errors.ts";
+import { escapeRegExp } from "../text.ts";
 
 /** The OIDC issuer of GitHub Actions tokens on github.com. */
 export const GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
@@ -13,8 +14,21 @@ export interface ExpectedIdentity {
   repository: string;
   /** A workflow path in that repository, such as `.github/workflows/release.yml`. */
   workflow?: string;
-  /** The ref the workflow ran at, such as `refs/tags/v1.2.0`; any ref when absent. */
+  /**
+   * The ref the run was for, such as `refs/tags/v1.2.0`, or a pattern with `*`
+   * (`refs/tags/*`); any ref when absent. Compared with the certificate's source repository ref.
+   */
   ref?: string;
+  /**
+   * The repository of the workflow that signed, when it is not `repository`: a reusable workflow
+   * kept elsewhere (`gh attestation verify --signer-repo`).
+   */
+  signerRepository?: string;
+  /**
+   * The reusable workflow that signed, `owner/repo/.github/workflows/build.yml`, optionally with
+   * `@<ref>` (a branch or tag ref, or a commit SHA) (`gh attestation verify --signer-workflow`).
+   */
+  signerWorkflow?: string;
   /** `https://github.com` unless the repository lives on a GHE.com or GHES host. */
   serverUrl?: string;
   /** The token issuer; GitHub Actions' issuer by default. */
@@ -42,13 +56,28 @@ const OID = {
   runInvocationUri: "1.3.6.1.4.1.57264.1.21",
 } as const;
 
-/** Every character that means something in a regular expression, escaped. */
-export function escapeRegExp(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
-}
-
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const WORKFLOW_PATH = /^\.github\/workflows\/[^@\s]+\.ya?ml$/;
+const SIGNER_WORKFLOW =
+  /^([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)\/(\.github\/workflows\/[^@\s]+\.ya?ml)(?:@([^@\s]+))?$/;
+
+/** A reusable workflow split: `owner/repo`, its path, and the ref it must have run at, if any. */
+export interface SignerWorkflow {
+  repository: string;
+  path: string;
+  ref: string | undefined;
+}
+
+/** `[host/]owner/repo/.github/workflows/x.yml[@ref]`, or undefined when it is not one. */
+export function parseSignerWorkflow(text: string, serverUrl?: string): SignerWorkflow | undefined {
+  const host = new URL(serverUrl ?? "https://github.com").host;
+  const bare = text
+    .replace(/^https?:\/\//, "")
+    .replace(new RegExp(`^${escapeRegExp(host)}/`, "i"), "");
+  const match = SIGNER_WORKFLOW.exec(bare);
+  if (!match) return undefined;
+  return { repository: match[1] as string, path: match[2] as string, ref: match[3] };
+}
 
 /** Refuses values that cannot name a repository or workflow, naming the value and the rule. */
 export function checkExpectedIdentity(expected: ExpectedIdentity): void {
@@ -60,6 +89,38 @@ export function checkExpectedIdentity(expected: ExpectedIdentity): void {
       `workflow '${expected.workflow}' is not a path such as .github/workflows/release.yml`,
     );
   }
+  if (expected.signerRepository !== undefined && !REPOSITORY.test(expected.signerRepository)) {
+    throw new ConfigurationError(
+      `signer repository '${expected.signerRepository}' is not owner/name`,
+    );
+  }
+  if (
+    expected.signerWorkflow !== undefined &&
+    !parseSignerWorkflow(expected.signerWorkflow, expected.serverUrl)
+  ) {
+    throw new ConfigurationError(
+      `signer workflow '${expected.signerWorkflow}' is not owner/repo/.github/workflows/<file>.yml, optionally with @<ref> or @<sha>`,
+    );
+  }
+}
+
+/** The signing workflow's repository, path and ref as the certificate's name must show them. */
+function signerOf(expected: ExpectedIdentity): SignerWorkflow & { pinned: boolean } {
+  const reusable = expected.signerWorkflow
+    ? parseSignerWorkflow(expected.signerWorkflow, expected.serverUrl)
+    : undefined;
+  if (reusable) return { ...reusable, pinned: true };
+  return {
+    repository: expected.signerRepository ?? expected.repository,
+    path: expected.workflow ?? "",
+    ref: undefined,
+    pinned: expected.signerRepository !== undefined,
+  };
+}
+
+/** A ref pattern where `*` stands for any run of characters, anchored at both ends. */
+export function refPattern(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split("*").map(escapeRegExp).join(".*")}$`);
 }
 
 function serverOf(expected: ExpectedIdentity): string {
@@ -70,23 +131,30 @@ function serverOf(expected: ExpectedIdentity): string {
  * Whether the certificate's subject alternative name (the workflow that signed, as
  * `<server>/<owner>/<repo>/<path>@<ref>`) is the expected one, matched in full. The repository
  * prefix is compared as text (case-insensitively, as GitHub treats names), so `a/b` never admits
- * `a/b-evil` or `xa/b`; the rest must match `workflowPattern` from start to end.
+ * `a/b-evil` or `xa/b`; the rest must match `workflowPattern` from start to end. The signer is
+ * the reusable workflow (or its repository) when one is expected, else `repository` itself.
  */
 export function matchesSubjectAlternativeName(name: string, expected: ExpectedIdentity): boolean {
-  const prefix = `${serverOf(expected)}/${expected.repository}/`;
+  const signer = signerOf(expected);
+  const prefix = `${serverOf(expected)}/${signer.repository}/`;
   if (name.slice(0, prefix.length).toLowerCase() !== prefix.toLowerCase()) return false;
   return workflowPattern(expected).test(name.slice(prefix.length));
 }
 
 /**
- * The anchored pattern for `<path>@<ref>` after the repository: the given workflow and ref
- * escaped, or any workflow file of the repository at any ref when they are not given.
+ * The anchored pattern for `<path>@<ref>` after the signer's repository: the given workflow
+ * escaped (any workflow file of that repository when none is given) at the given ref (a reusable
+ * workflow's pinned ref or SHA, or the run's ref pattern when the repository's own workflow
+ * signed), or at any ref, SHA or tag.
  */
 export function workflowPattern(expected: ExpectedIdentity): RegExp {
-  const workflow = expected.workflow
-    ? escapeRegExp(expected.workflow)
-    : "\\.github\\/workflows\\/[^@]+";
-  const ref = expected.ref ? escapeRegExp(expected.ref) : "refs\\/[^@]+";
+  const signer = signerOf(expected);
+  const workflow = signer.path ? escapeRegExp(signer.path) : "\\.github\\/workflows\\/[^@]+";
+  const ref = signer.ref
+    ? escapeRegExp(signer.ref)
+    : !signer.pinned && expected.ref
+      ? refPattern(expected.ref).source.slice(1, -1)
+      : "[^@]+";
   return new RegExp(`^${workflow}@${ref}$`);
 }
 
@@ -128,10 +196,22 @@ export function identityMismatch(
   expected: ExpectedIdentity,
 ): IdentityMismatch | undefined {
   if (!matchesSubjectAlternativeName(actual.subjectAlternativeName, expected)) {
-    const wanted = expected.workflow ?? "a workflow";
+    const signer = signerOf(expected);
+    const wanted = signer.path || "a workflow";
+    const at = signer.ref ?? (!signer.pinned ? expected.ref : undefined);
     return {
       check: "identity",
-      message: `signed by '${actual.subjectAlternativeName}', not by ${wanted} of ${expected.repository}${expected.ref ? ` at ${expected.ref}` : ""}`,
+      message: `signed by '${actual.subjectAlternativeName}', not by ${wanted} of ${signer.repository}${at ? ` at ${at}` : ""}`,
+    };
+  }
+  if (
+    expected.ref &&
+    actual.sourceRepositoryRef !== undefined &&
+    !refPattern(expected.ref).test(actual.sourceRepositoryRef)
+  ) {
+    return {
+      check: "identity",
+      message: `the run was for ref '${actual.sourceRepositoryRef}', not ${expected.ref}`,
     };
   }
   const repositoryUri = `${serverOf(expected)}/${expected.repository}`;

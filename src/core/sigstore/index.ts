@@ -12,10 +12,14 @@
  *   (`VerificationCheck`) and whose message says what was found and what was expected.
  * - `checkAttestation(...)`: the same, as `{ ok: true, attestation }` or `{ ok: false, check,
  *   message }`.
- * - `publicGoodTrustMaterial(cachePath?)`: public-good Sigstore's trusted root through TUF.
- *   `trustMaterialFromFile(path)` / `trustMaterialFromRoots(jsonRoots)`: trust from
- *   `trusted_root.json` or the JSON lines of `gh attestation trusted-root` (several roots merge);
- *   tests pass the root of test/harness/sigstore.ts this way.
+ * - Trust is a list of trusted roots, each kept apart and classified (public-good, GitHub's
+ *   instance, custom); a bundle is checked against the root its certificate chains to, with that
+ *   instance's policy (public-good: SCT and Rekor inclusion proof; GitHub: signed timestamp;
+ *   custom: a Rekor entry when its root lists a log). `defaultTrust(cache?)` is what `gh` trusts
+ *   (public-good's and GitHub's TUF repositories); `publicGoodTrustMaterial`,
+ *   `githubTrustMaterial`; `trustMaterialFromFile(path)` / `trustFromRoots(jsonRoots)`: trust
+ *   from `trusted_root.json` or the JSON lines of `gh attestation trusted-root`. Offline, the TUF
+ *   loaders fail with a `ConfigurationError` that says to pass `--trusted-root`.
  * - `fetchGitHubAttestations(client, { owner, repo }, "sha256:<hex>", { predicateType? })`: the
  *   bundles GitHub holds for a subject digest (all pages). `writeGitHubAttestation(client, repo,
  *   bundle)` stores one and returns its id.
@@ -26,7 +30,6 @@
  *   `formatDigest`, and the type URIs `IN_TOTO_PAYLOAD_TYPE`, `SLSA_PROVENANCE_V1`.
  */
 
-export type { TrustMaterial } from "@sigstore/verify";
 export {
   fetchGitHubAttestations,
   nextPageQuery,
@@ -39,10 +42,12 @@ export {
   certificateIdentity,
   checkExpectedIdentity,
   type ExpectedIdentity,
-  escapeRegExp,
   GITHUB_ACTIONS_ISSUER,
   identityMismatch,
   matchesSubjectAlternativeName,
+  parseSignerWorkflow,
+  refPattern,
+  type SignerWorkflow,
   workflowPattern,
 } from "./identity.ts";
 export {
@@ -59,8 +64,17 @@ export {
   statementCovers,
 } from "./statement.ts";
 export {
+  defaultTrust,
+  GITHUB_TUF_MIRROR,
+  githubTrustMaterial,
+  instanceOf,
   parseTrustedRoots,
   publicGoodTrustMaterial,
+  type SigstoreInstance,
+  type SigstoreTrust,
+  type SigstoreTrust as TrustMaterial,
+  type TrustedRootEntry,
+  trustFromRoots,
   trustMaterialFromFile,
   trustMaterialFromRoots,
 } from "./trust.ts";
@@ -69,6 +83,7 @@ export {
   type AttestationExpectation,
   AttestationVerificationError,
   checkAttestation,
+  rootOf,
   type VerificationCheck,
   type VerifiedAttestation,
   verifyAttestation,

@@ -1,26 +1,88 @@
+import { mkdirSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { TrustedRoot } from "@sigstore/protobuf-specs";
-import { getTrustedRoot } from "@sigstore/tuf";
-import { type TrustMaterial, toTrustMaterial } from "@sigstore/verify";
-import { ConfigurationError } from "../errors.ts";
+import { getTrustedRoot, initTUF } from "@sigstore/tuf";
+import { toTrustMaterial, type TrustMaterial as VerifierTrust } from "@sigstore/verify";
+import { ConfigurationError, describeThrown } from "../errors.ts";
+import GITHUB_TUF_ROOT from "./roots/tuf-repo.github.com.root.json" with { type: "json" };
 
 /**
- * Trust material from one or more trusted roots in their JSON form (`trusted_root.json`, or the
- * JSON lines `gh attestation trusted-root` prints: public-good Sigstore and GitHub's instance).
- * Several roots are merged, so bundles from either instance verify against one value.
+ * Which Sigstore a trusted root belongs to, which decides what a bundle chaining to it must
+ * carry (as `gh attestation verify` decides): public-good needs an SCT and a Rekor entry with an
+ * inclusion proof; GitHub's instance needs a signed (RFC 3161) timestamp and has no CT log; any
+ * other instance needs what its root lists (a Rekor entry when it lists a log, a timestamp).
  */
-export function trustMaterialFromRoots(roots: readonly unknown[]): TrustMaterial {
-  const materials = roots.map((root) => toTrustMaterial(TrustedRoot.fromJSON(root)));
-  const first = materials[0];
-  if (!first) throw new ConfigurationError("no trusted root was given");
+export type SigstoreInstance = "public-good" | "github" | "custom";
+
+export interface TrustedRootEntry {
+  instance: SigstoreInstance;
+  /** Where it came from, for messages: a file and line, or a TUF repository. */
+  source: string;
+  material: VerifierTrust;
+}
+
+/** Every trusted root a verification may use, each kept apart with its own policy. */
+export interface SigstoreTrust {
+  roots: TrustedRootEntry[];
+}
+
+interface RootJson {
+  certificateAuthorities?: { uri?: string; subject?: { organization?: string } }[];
+}
+
+/** Public-good's and GitHub's roots name themselves in their CA entries; anything else is custom. */
+export function instanceOf(root: unknown): SigstoreInstance {
+  const authorities = (root as RootJson | null)?.certificateAuthorities ?? [];
+  const named = (test: (uri: string, organization: string) => boolean) =>
+    authorities.length > 0 &&
+    authorities.every((ca) =>
+      test(hostOf(ca.uri ?? ""), (ca.subject?.organization ?? "").toLowerCase()),
+    );
+  if (named((host, org) => host === "fulcio.sigstore.dev" || org === "sigstore.dev")) {
+    return "public-good";
+  }
+  if (
+    named(
+      (host, org) =>
+        /^fulcio\.(githubapp\.com|[a-z0-9-]+\.ghe\.com)$/.test(host) || org === "github, inc.",
+    )
+  ) {
+    return "github";
+  }
+  return "custom";
+}
+
+function hostOf(uri: string): string {
+  try {
+    return new URL(uri.includes("://") ? uri : `https://${uri}`).hostname.toLowerCase();
+  } catch {
+    return "";
+  }
+}
+
+/** Trust from trusted roots in their JSON form, each kept apart (never merged: see `instanceOf`). */
+export function trustFromRoots(roots: readonly unknown[], source = "trusted root"): SigstoreTrust {
+  if (roots.length === 0) throw new ConfigurationError(`${source} holds no trusted root`);
   return {
-    certificateAuthorities: materials.flatMap((m) => m.certificateAuthorities),
-    timestampAuthorities: materials.flatMap((m) => m.timestampAuthorities),
-    tlogs: materials.flatMap((m) => m.tlogs),
-    ctlogs: materials.flatMap((m) => m.ctlogs),
-    publicKey: first.publicKey,
+    roots: roots.map((root, index) => {
+      const where = roots.length > 1 ? `${source}:${index + 1}` : source;
+      let material: VerifierTrust;
+      try {
+        material = toTrustMaterial(TrustedRoot.fromJSON(root));
+      } catch (thrown) {
+        throw new ConfigurationError(
+          `${where} is not a Sigstore trusted root (${describeThrown(thrown)})`,
+        );
+      }
+      return { instance: instanceOf(root), source: where, material };
+    }),
   };
 }
+
+/** @deprecated the old name of {@link trustFromRoots}. */
+export const trustMaterialFromRoots = trustFromRoots;
 
 /** Parses a trusted-root file: one JSON document, or JSON lines with one root per line. */
 export function parseTrustedRoots(text: string, file: string): unknown[] {
@@ -46,22 +108,80 @@ export function parseTrustedRoots(text: string, file: string): unknown[] {
     });
 }
 
-export async function trustMaterialFromFile(file: string): Promise<TrustMaterial> {
+/** `trusted_root.json`, or the JSON lines `gh attestation trusted-root` prints (several roots). */
+export async function trustMaterialFromFile(file: string): Promise<SigstoreTrust> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch {
     throw new ConfigurationError(`cannot read the trusted root '${file}'`);
   }
-  return trustMaterialFromRoots(parseTrustedRoots(text, file));
+  return trustFromRoots(parseTrustedRoots(text, file), file);
+}
+
+export const GITHUB_TUF_MIRROR = "https://tuf-repo.github.com";
+
+/** Why trust could not be fetched, with what to do instead: this machine may be offline. */
+function offline(what: string, thrown: unknown): ConfigurationError {
+  return new ConfigurationError(
+    `cannot fetch ${what} through TUF (${describeThrown(thrown)}); to verify offline, pass --trusted-root FILE (input 'trusted-root'), exported where there is network with 'gh attestation trusted-root > trusted_root.jsonl'`,
+  );
+}
+
+const TUF_TIMEOUT = 10_000;
+
+/** Public-good Sigstore's trusted root through its TUF repository (embedded in @sigstore/tuf). */
+export async function publicGoodTrustMaterial(cachePath?: string): Promise<SigstoreTrust> {
+  try {
+    const root = await getTrustedRoot({
+      ...(cachePath ? { cachePath } : {}),
+      retry: 1,
+      timeout: TUF_TIMEOUT,
+    });
+    return {
+      roots: [
+        {
+          instance: "public-good",
+          source: "tuf-repo-cdn.sigstore.dev",
+          material: toTrustMaterial(root),
+        },
+      ],
+    };
+  } catch (thrown) {
+    throw offline("public-good Sigstore's trusted root", thrown);
+  }
 }
 
 /**
- * The public-good Sigstore trusted root, fetched and checked through TUF (cached under
- * `cachePath`). For bundles signed by GitHub's own instance (private repositories), pass GitHub's
- * trusted root as a file instead: `gh attestation trusted-root > trusted_root.jsonl`.
+ * GitHub's trusted root through GitHub's TUF repository, starting from the root metadata that
+ * `gh` embeds (a TUF client updates from there, checking each new root against the last).
  */
-export async function publicGoodTrustMaterial(cachePath?: string): Promise<TrustMaterial> {
-  const root = await getTrustedRoot(cachePath ? { cachePath } : {});
-  return toTrustMaterial(root);
+export async function githubTrustMaterial(cachePath?: string): Promise<SigstoreTrust> {
+  const cache = cachePath ?? join(tmpdir(), "status-gate-tuf");
+  const seed = join(cache, "tuf-repo.github.com.root.json");
+  mkdirSync(cache, { recursive: true });
+  writeFileSync(seed, JSON.stringify(GITHUB_TUF_ROOT));
+  try {
+    const tuf = await initTUF({
+      mirrorURL: GITHUB_TUF_MIRROR,
+      rootPath: seed,
+      cachePath: cache,
+      retry: 1,
+      timeout: TUF_TIMEOUT,
+    });
+    const root = JSON.parse(await tuf.getTarget("trusted_root.json")) as unknown;
+    return trustFromRoots([root], "tuf-repo.github.com");
+  } catch (thrown) {
+    if (thrown instanceof ConfigurationError) throw thrown;
+    throw offline("GitHub's trusted root", thrown);
+  }
+}
+
+/** What `gh attestation verify` trusts by default: public-good Sigstore and GitHub's instance. */
+export async function defaultTrust(cachePath?: string): Promise<SigstoreTrust> {
+  const [publicGood, github] = await Promise.all([
+    publicGoodTrustMaterial(cachePath),
+    githubTrustMaterial(cachePath),
+  ]);
+  return { roots: [...publicGood.roots, ...github.roots] };
 }

@@ -6,7 +6,8 @@ import {
   type Bundle,
   bundleFromJSON,
 } from "@sigstore/bundle";
-import { type TrustMaterial, toSignedEntity, Verifier } from "@sigstore/verify";
+import { X509Certificate } from "@sigstore/core";
+import { toSignedEntity, Verifier } from "@sigstore/verify";
 import { describeThrown } from "../errors.ts";
 import {
   type CertificateIdentity,
@@ -23,12 +24,15 @@ import {
   parseStatement,
   statementCovers,
 } from "./statement.ts";
+import type { SigstoreInstance, SigstoreTrust, TrustedRootEntry } from "./trust.ts";
 
 /** The checks of a verification, in the order they run; a failure names the one that failed. */
 export type VerificationCheck =
   | "bundle"
+  | "trusted-root"
   | "signature"
   | "certificate-chain"
+  | "certificate-transparency"
   | "timestamp"
   | "transparency-log"
   | "identity"
@@ -59,23 +63,64 @@ export interface VerifiedAttestation {
   statement: InTotoStatement;
   signer: CertificateIdentity;
   mediaType: string;
+  /** The Sigstore instance whose root the certificate chains to, and so the policy applied. */
+  instance: SigstoreInstance;
 }
 
+/**
+ * The bundle versions `gh attestation verify` accepts: v0.2 and later. A v0.1 bundle carries a
+ * Rekor inclusion promise but no proof, which public-good's policy requires.
+ */
 const BUNDLE_MEDIA_TYPES = new Set([
-  BUNDLE_V01_MEDIA_TYPE,
   BUNDLE_V02_MEDIA_TYPE,
   BUNDLE_V03_LEGACY_MEDIA_TYPE,
   BUNDLE_V03_MEDIA_TYPE,
 ]);
 
-function readBundle(json: unknown): Bundle {
-  const mediaType = (json as { mediaType?: unknown } | null)?.mediaType;
-  if (typeof mediaType !== "string" || !BUNDLE_MEDIA_TYPES.has(mediaType)) {
-    throw new AttestationVerificationError(
-      "bundle",
-      `media type '${String(mediaType)}' is not a Sigstore bundle v0.1 to v0.3`,
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** Refuses bundle shapes this verifier cannot check, each with what it found and what is needed. */
+function checkShape(json: unknown): void {
+  const refuse = (why: string) => new AttestationVerificationError("bundle", why);
+  if (!isObject(json)) throw refuse("the bundle is not a JSON object");
+  const { mediaType } = json;
+  if (mediaType === BUNDLE_V01_MEDIA_TYPE) {
+    throw refuse(
+      "bundle v0.1 is not supported (as gh attestation verify: it has no Rekor inclusion proof); sign again for a v0.2 or later bundle",
     );
   }
+  if (typeof mediaType !== "string" || !BUNDLE_MEDIA_TYPES.has(mediaType)) {
+    throw refuse(`media type '${String(mediaType)}' is not a Sigstore bundle v0.2 or v0.3`);
+  }
+  const material = json.verificationMaterial;
+  if (!isObject(material)) throw refuse("the bundle has no verificationMaterial");
+  if (isObject(material.publicKey)) {
+    throw refuse(
+      "the bundle is signed with a public key, not a Fulcio certificate, so it names no workflow identity",
+    );
+  }
+  if (!isObject(material.certificate) && !isObject(material.x509CertificateChain)) {
+    throw refuse("verificationMaterial holds no signing certificate");
+  }
+  if (isObject(json.messageSignature)) {
+    throw refuse(
+      "the bundle holds a message signature (a signed file digest), not a DSSE envelope with an in-toto statement; it is a signature, not an attestation",
+    );
+  }
+  if (!isObject(json.dsseEnvelope)) throw refuse("the bundle has no dsseEnvelope");
+  const entries = Array.isArray(material.tlogEntries) ? material.tlogEntries : [];
+  if (entries.some((entry) => isObject(entry) && !isObject(entry.inclusionProof))) {
+    throw new AttestationVerificationError(
+      "transparency-log",
+      "a Rekor entry has no inclusion proof, which bundles v0.2 and later must carry",
+    );
+  }
+}
+
+function readBundle(json: unknown): Bundle {
+  checkShape(json);
   try {
     return bundleFromJSON(json);
   } catch (thrown) {
@@ -93,6 +138,33 @@ function signingCertificate(bundle: Bundle): Buffer {
   throw new AttestationVerificationError("bundle", "the bundle holds no signing certificate");
 }
 
+/** Whether a certificate was issued by one of a root's certificate authorities (its key signed it). */
+function issuedBy(leaf: X509Certificate, root: TrustedRootEntry): boolean {
+  return root.material.certificateAuthorities.some((ca) =>
+    ca.certChain.some((issuer) => leaf.issuer.equals(issuer.subject) && safeVerify(leaf, issuer)),
+  );
+}
+
+function safeVerify(leaf: X509Certificate, issuer: X509Certificate): boolean {
+  try {
+    return leaf.verify(issuer);
+  } catch {
+    return false;
+  }
+}
+
+/** The trusted root the signing certificate chains to; its instance decides the policy. */
+export function rootOf(certificate: Buffer, trust: SigstoreTrust): TrustedRootEntry {
+  const leaf = X509Certificate.parse(Buffer.from(certificate));
+  const root = trust.roots.find((candidate) => issuedBy(leaf, candidate));
+  if (root) return root;
+  const known = trust.roots.map((r) => `${r.source} (${r.instance})`).join(", ");
+  throw new AttestationVerificationError(
+    "certificate-chain",
+    `the signing certificate was not issued by a certificate authority of any trusted root (${known}); for GitHub's or another instance, pass its trusted root (gh attestation trusted-root)`,
+  );
+}
+
 const CHECK_OF_CODE: Record<string, VerificationCheck> = {
   SIGNATURE_ERROR: "signature",
   CERTIFICATE_ERROR: "certificate-chain",
@@ -105,23 +177,56 @@ const CHECK_OF_CODE: Record<string, VerificationCheck> = {
   TLOG_BODY_ERROR: "transparency-log",
 };
 
+/** What each instance requires of a bundle, as `gh attestation verify` requires it. */
+function policyChecks(bundle: Bundle, root: TrustedRootEntry): void {
+  const { tlogEntries, timestampVerificationData } = bundle.verificationMaterial;
+  const signedTimestamps = timestampVerificationData?.rfc3161Timestamps.length ?? 0;
+  if (root.instance === "github" && signedTimestamps === 0) {
+    throw new AttestationVerificationError(
+      "timestamp",
+      "GitHub's Sigstore instance requires a signed timestamp from its timestamp authority, and the bundle has none",
+    );
+  }
+  const logged = root.instance === "public-good" || root.material.tlogs.length > 0;
+  if (logged && root.instance !== "github" && tlogEntries.length === 0) {
+    throw new AttestationVerificationError(
+      "transparency-log",
+      `${root.instance === "public-good" ? "public-good Sigstore" : `the instance of ${root.source}`} requires a Rekor transparency log entry, and the bundle has none`,
+    );
+  }
+  if (root.instance === "public-good" && !tlogEntries.some((entry) => entry.inclusionProof)) {
+    throw new AttestationVerificationError(
+      "transparency-log",
+      "public-good Sigstore requires a Rekor inclusion proof, and the bundle's log entry has none",
+    );
+  }
+}
+
 /**
- * Signature, certificate chain and timestamps. At least one timestamp is required, from a TSA or
- * a transparency log entry (GitHub's instance uses a TSA, public-good Sigstore Rekor); every log
- * entry present is checked, and an SCT is required when the trusted root has CT logs.
+ * Signature, certificate chain and timestamps against the one root the certificate chains to,
+ * with that instance's policy: public-good needs an SCT, a Rekor entry with an inclusion proof
+ * and a timestamp; GitHub's a signed timestamp (no SCT: its Fulcio issues none); a custom
+ * instance a Rekor entry when its root lists a log, and a timestamp. Every log entry and
+ * timestamp present is checked.
  */
-function verifyCryptography(bundle: Bundle, trust: TrustMaterial): void {
-  const verifier = new Verifier(trust, {
-    tlogThreshold: 0,
-    ctlogThreshold: trust.ctlogs.length > 0 ? 1 : 0,
+function verifyCryptography(bundle: Bundle, root: TrustedRootEntry): void {
+  policyChecks(bundle, root);
+  const verifier = new Verifier(root.material, {
+    tlogThreshold: root.instance === "github" ? 0 : root.material.tlogs.length > 0 ? 1 : 0,
+    ctlogThreshold: root.instance === "public-good" ? 1 : 0,
     timestampThreshold: 1,
   });
   try {
     verifier.verify(toSignedEntity(bundle));
   } catch (thrown) {
     const code = (thrown as { code?: unknown }).code;
-    const check = typeof code === "string" ? CHECK_OF_CODE[code] : undefined;
-    throw new AttestationVerificationError(check ?? "bundle", describeThrown(thrown));
+    const message = describeThrown(thrown);
+    const check = /SCT/.test(message)
+      ? "certificate-transparency"
+      : typeof code === "string"
+        ? CHECK_OF_CODE[code]
+        : undefined;
+    throw new AttestationVerificationError(check ?? "bundle", message);
   }
 }
 
@@ -155,11 +260,12 @@ function expectedDigest(digest: string | ArtifactDigest): ArtifactDigest {
 export function verifyAttestation(
   bundleJson: unknown,
   expectation: AttestationExpectation,
-  trust: TrustMaterial,
+  trust: SigstoreTrust,
 ): VerifiedAttestation {
   const bundle = readBundle(bundleJson);
   const certificate = signingCertificate(bundle);
-  verifyCryptography(bundle, trust);
+  const root = rootOf(certificate, trust);
+  verifyCryptography(bundle, root);
   const signer = certificateIdentity(certificate);
   const mismatch = identityMismatch(signer, expectation.identity);
   if (mismatch) throw new AttestationVerificationError(mismatch.check, mismatch.message);
@@ -178,7 +284,7 @@ export function verifyAttestation(
       `predicate type is '${statement.predicateType}', expected '${expectation.predicateType}'`,
     );
   }
-  return { statement, signer, mediaType: bundle.mediaType };
+  return { statement, signer, mediaType: bundle.mediaType, instance: root.instance };
 }
 
 export type AttestationCheckResult =
@@ -189,7 +295,7 @@ export type AttestationCheckResult =
 export function checkAttestation(
   bundleJson: unknown,
   expectation: AttestationExpectation,
-  trust: TrustMaterial,
+  trust: SigstoreTrust,
 ): AttestationCheckResult {
   try {
     return { ok: true, attestation: verifyAttestation(bundleJson, expectation, trust) };

@@ -1,0 +1,105 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { glob, readFile, stat } from "node:fs/promises";
+import { basename, isAbsolute, join, resolve } from "node:path";
+import { ConfigurationError } from "../core/errors.ts";
+
+/**
+ * A file attested as `actions/attest-build-provenance` attests one: named by its base name in
+ * the statement, identified by its sha256. `path` is where it lives when it was found on disk
+ * (its bundle is written beside it as `<file>.sigstore.json`); a subject read from a checksums
+ * file has none.
+ */
+export interface FileSubject {
+  name: string;
+  digest: string;
+  path: string | undefined;
+}
+
+/** The sha256 of a file, streamed (release archives can be large), as `sha256:<hex>`. */
+export async function fileDigest(path: string, algorithm = "sha256"): Promise<string> {
+  const hash = createHash(algorithm);
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return `${algorithm}:${hash.digest("hex")}`;
+}
+
+/**
+ * Every regular file the patterns match, in sorted order; `!pattern` excludes. Bundles this
+ * action wrote beside earlier subjects (`*.sigstore.json`) are never subjects themselves: a
+ * re-run over `dist/*` must sign the same statement as the first run.
+ */
+async function matchFiles(patterns: readonly string[], cwd: string): Promise<string[]> {
+  const include = patterns.filter((p) => !p.startsWith("!"));
+  const exclude = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1));
+  const found = new Set<string>();
+  for await (const match of glob(include, { cwd, exclude })) {
+    const path = isAbsolute(match) ? match : join(cwd, match);
+    if (path.endsWith(".sigstore.json")) continue;
+    if ((await stat(path)).isFile()) found.add(resolve(path));
+  }
+  return [...found].sort();
+}
+
+const CHECKSUM_LINE = /^([a-fA-F0-9]{64})\s+\*?(.+)$/;
+
+/** `sha256sum` output: `<hex>  <name>` per line (a `*` before the name for binary mode). */
+export function parseChecksums(text: string, file: string, label: string): FileSubject[] {
+  return text
+    .split(/\r?\n/)
+    .map((line, index) => ({ line: line.trim(), number: index + 1 }))
+    .filter(({ line }) => line.length > 0 && !line.startsWith("#"))
+    .map(({ line, number }) => {
+      const match = CHECKSUM_LINE.exec(line);
+      if (!match) {
+        throw new ConfigurationError(
+          `${label}: ${file}:${number} is not '<sha256 hex>  <name>' as sha256sum writes it`,
+          { file, line: number },
+        );
+      }
+      return {
+        name: (match[2] as string).trim(),
+        digest: `sha256:${(match[1] as string).toLowerCase()}`,
+        path: undefined,
+      };
+    });
+}
+
+/**
+ * The file subjects of `subject-path` (globs, resolved in `cwd`) and `subject-checksums` (a
+ * sha256sum file, or the lines themselves). A pattern that matches nothing is an error naming it:
+ * silence would sign fewer files than asked.
+ */
+export async function resolveFileSubjects(
+  options: { patterns: readonly string[]; checksums: string | undefined; cwd: string },
+  label: (name: string) => string,
+): Promise<FileSubject[]> {
+  const subjects: FileSubject[] = [];
+  for (const pattern of options.patterns.filter((p) => !p.startsWith("!"))) {
+    const files = await matchFiles(
+      [pattern, ...options.patterns.filter((p) => p.startsWith("!"))],
+      options.cwd,
+    );
+    if (files.length === 0) {
+      throw new ConfigurationError(
+        `${label("subject-path")}: '${pattern}' matches no file in ${options.cwd}`,
+      );
+    }
+    for (const path of files) {
+      if (subjects.some((s) => s.path === path)) continue;
+      subjects.push({ name: basename(path), digest: await fileDigest(path), path });
+    }
+  }
+  if (options.checksums) {
+    const inline = CHECKSUM_LINE.test(options.checksums.trim().split(/\r?\n/)[0] ?? "");
+    const text = inline
+      ? options.checksums
+      : await readFile(resolve(options.cwd, options.checksums), "utf8").catch(() => {
+          throw new ConfigurationError(
+            `${label("subject-checksums")}: cannot read '${options.checksums}'`,
+          );
+        });
+    const source = inline ? label("subject-checksums") : options.checksums;
+    subjects.push(...parseChecksums(text, source, label("subject-checksums")));
+  }
+  return subjects;
+}
