@@ -160,7 +160,8 @@ export function outcomeJson(outcome: ActionOutcome) {
     failure: outcome.failure ?? null,
     outputs: outcome.outputs,
     annotations: outcome.annotations,
-    files: outcome.files,
+    // A file's contents (a whole SARIF log) are for the file, not for this summary of the run.
+    files: outcome.files.map(({ path, description }) => ({ path, description })),
   };
 }
 

@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import * as core from "@actions/core";
 import { publishCheckRun } from "./check-run.ts";
 import { type RunnerContext, runnerContext } from "./context.ts";
@@ -5,7 +6,7 @@ import { ConfigurationError, describeThrown } from "./errors.ts";
 import type { GitHubClient } from "./github.ts";
 import { annotate, info } from "./log.ts";
 import { useProxyFromEnvironment } from "./network.ts";
-import { type ActionOutcome, withoutPrefix } from "./outcome.ts";
+import { type ActionOutcome, Outcome, withoutPrefix } from "./outcome.ts";
 import { FileProblems } from "./yaml-file.ts";
 
 export interface RunActionOptions {
@@ -44,7 +45,10 @@ export async function publishOutcome(
 ): Promise<void> {
   for (const [name, value] of Object.entries(outcome.outputs)) core.setOutput(name, value);
   for (const annotation of outcome.annotations) annotate(annotation);
-  for (const file of outcome.files) info(`Wrote ${file.path}: ${file.description}`);
+  for (const file of outcome.files) {
+    if (file.contents !== undefined) writeFileSync(file.path, file.contents);
+    info(`Wrote ${file.path}: ${file.description}`);
+  }
   outcome.summary?.write();
   for (const report of outcome.checkRuns) await postCheckRun(action, report, options);
   if (outcome.failure !== undefined)
@@ -74,29 +78,43 @@ async function postCheckRun(
 }
 
 export function reportFailure(action: string, thrown: unknown): void {
-  const message = `${action}: ${withoutPrefix(action, describeThrown(thrown))}`;
-  if (thrown instanceof FileProblems) {
-    // One annotation per problem, each at its line; the step fails once.
-    for (const problem of thrown.problems) {
-      annotate({
-        level: "error",
-        title: `${action} configuration`,
-        message: `${action}: ${problem.position.file}:${problem.position.line}:${problem.position.column}: ${problem.message}`,
-        ...problem.position,
-      });
-    }
+  const outcome = failureOutcome(action, thrown);
+  // Problems at a file position are annotations at their lines; the step fails once, through them.
+  for (const annotation of outcome.annotations) annotate(annotation);
+  if (outcome.annotations.length > 0) {
     process.exitCode = 1;
     return;
   }
-  if (thrown instanceof ConfigurationError) {
-    if (thrown.position) {
-      annotate({ level: "error", title: `${action} configuration`, message, ...thrown.position });
-      process.exitCode = 1;
-      return;
-    }
-    core.setFailed(message);
-    return;
+  if (!(thrown instanceof ConfigurationError) && thrown instanceof Error && thrown.stack) {
+    info(thrown.stack);
   }
-  if (thrown instanceof Error && thrown.stack) info(thrown.stack);
-  core.setFailed(message);
+  core.setFailed(`${action}: ${outcome.failure}`);
+}
+
+/**
+ * What something thrown means as an outcome: a configuration file's problems (or a configuration
+ * error with a position) as error annotations at their lines, and the failure. harden uses it to
+ * report one part that could not run beside the other part's result.
+ */
+export function failureOutcome(action: string, thrown: unknown): Outcome {
+  const outcome = new Outcome().fail(withoutPrefix(action, describeThrown(thrown)));
+  const title = `${action} configuration`;
+  if (thrown instanceof FileProblems) {
+    for (const { position, message } of thrown.problems) {
+      outcome.annotate({
+        level: "error",
+        title,
+        message: `${action}: ${position.file}:${position.line}:${position.column}: ${message}`,
+        ...position,
+      });
+    }
+  } else if (thrown instanceof ConfigurationError && thrown.position) {
+    outcome.annotate({
+      level: "error",
+      title,
+      message: `${action}: ${outcome.failure}`,
+      ...thrown.position,
+    });
+  }
+  return outcome;
 }

@@ -23,11 +23,12 @@ export function annotate(annotation: Annotation): void {
     title: trimEnd(annotation.title && showInvisible(annotation.title)),
     file: trimEnd(annotation.file),
     startLine: annotation.line,
-    endLine: annotation.endLine,
+    startColumn: annotation.column,
   };
-  // The runner ignores columns on multi-line spans; sending them anyway only confuses readers.
+  // The runner drops the columns of a span over several lines; such a span (a map) is pointed
+  // at by where it starts instead, so the column of `file:line:column` survives.
   if (annotation.endLine === undefined || annotation.endLine === annotation.line) {
-    properties.startColumn = annotation.column;
+    properties.endLine = annotation.endLine;
     properties.endColumn = annotation.endColumn;
   }
   const write = { error: core.error, warning: core.warning, notice: core.notice }[annotation.level];

@@ -1,10 +1,14 @@
 import type { Annotation } from "./log.ts";
 import type { Summary } from "./summary.ts";
 
-/** A file a run wrote for later steps (SARIF, a patch, a report), and what it holds. */
+/**
+ * A file for later steps (SARIF, a patch, a report), and what it holds. With `contents`, the
+ * publisher writes it, so a pure function can produce it; without, the run wrote it itself.
+ */
 export interface WrittenFile {
   path: string;
   description: string;
+  contents?: string;
 }
 
 /** A check run to post on a commit, with every annotation (the checks API has no per-step cap). */
@@ -69,8 +73,11 @@ export class Outcome implements ActionOutcome {
     return this.annotate({ level: "warning", message, title });
   }
 
-  file(path: string, description: string): this {
-    this.files.push({ path, description });
+  /** A file the run wrote, or, with `contents`, one for the publisher to write. */
+  file(path: string, description: string, contents?: string): this {
+    this.files.push(
+      contents === undefined ? { path, description } : { path, description, contents },
+    );
     return this;
   }
 

@@ -1,14 +1,13 @@
 import type { CliCommand } from "../cli/command.ts";
-import { EXIT, paint, parseCommandLine } from "../cli/command.ts";
-import { ConfigurationError } from "../core/errors.ts";
+import { EXIT, oneOf, parseCommandLine, printJson } from "../cli/command.ts";
+import { Inputs } from "../core/inputs.ts";
 import { diskWorkflowFiles } from "./files.ts";
+import { readPermissionsInputs } from "./inputs.ts";
 import { DEFAULT_POLICY_PATH } from "./policy.ts";
-import { toJson, toSarif, toText } from "./report.ts";
-import { SEVERITIES, type Severity } from "./rules.ts";
-import { DEFAULT_WORKFLOW_PATHS, run } from "./run.ts";
+import { jsonReport, sarifLog, toText } from "./report.ts";
+import { run } from "./run.ts";
 
 const FORMATS = ["text", "json", "sarif"] as const;
-const THRESHOLDS = [...SEVERITIES, "never"] as const;
 
 export const command: CliCommand = {
   name: "permissions",
@@ -26,7 +25,7 @@ Options:
   -h, --help             show this help
 
 Exit codes: 0 no finding at the threshold; 1 findings at the threshold; 2 bad command line or
-policy file; 3 unexpected error.
+policy file, or no workflow file to check; 3 unexpected error.
 `,
   async run(args, io) {
     const { values, positionals } = parseCommandLine("permissions", args, {
@@ -36,38 +35,16 @@ policy file; 3 unexpected error.
       "fail-on": { type: "string" },
     });
     const format = oneOf("--format", values.format ?? "text", FORMATS);
-    const failOn = oneOf("--fail-on", values["fail-on"] ?? "error", THRESHOLDS) as
-      | Severity
-      | "never";
-    const result = await run(
-      {
-        paths: positionals.length > 0 ? positionals : DEFAULT_WORKFLOW_PATHS,
-        policyPath: values.policy ?? DEFAULT_POLICY_PATH,
-        fix: values.fix ?? false,
-        failOn,
-      },
-      { files: diskWorkflowFiles(io.cwd) },
+    const inputs = readPermissionsInputs(
+      Inputs.fromFlags({ policy: values.policy, fix: values.fix, "fail-on": values["fail-on"] }),
     );
-    if (result.policyProblems.length > 0) {
-      for (const problem of result.policyProblems) {
-        const { line, column } = problem.position;
-        io.stderr.write(
-          `${paint(io, "red", "policy error")} ${line}:${column}: ${problem.message}\n`,
-        );
-      }
-      return EXIT.usage;
-    }
-    if (format === "json") io.stdout.write(toJson(result));
-    else if (format === "sarif") io.stdout.write(toSarif(result));
+    // Paths stay as typed: a file name may hold a comma, which the action's list input splits on.
+    if (positionals.length > 0) inputs.paths = positionals;
+    const result = await run(inputs, { files: diskWorkflowFiles(io.cwd) });
+    if (format === "json") printJson(io, jsonReport(result));
+    else if (format === "sarif") printJson(io, sarifLog(result));
     else io.stdout.write(toText(result));
     if (format !== "text" && result.patch) io.stderr.write(result.patch);
     return result.failed ? EXIT.failed : EXIT.ok;
   },
 };
-
-function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new ConfigurationError(
-    `${option} is '${value}'; valid values are ${allowed.join(", ")} (see 'status-gate permissions --help')`,
-  );
-}

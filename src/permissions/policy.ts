@@ -1,16 +1,8 @@
 import { minimatch } from "minimatch";
-import { isMap, isSeq, type Node, type Pair } from "yaml";
-import { isConfigurationError } from "../core/errors.ts";
-import { keyText, pairOf, resolved, textOf } from "../core/workflow.ts";
-import {
-  nodePosition,
-  parseYamlFile,
-  type YamlFile,
-  type YamlPosition,
-} from "../core/yaml-file.ts";
+import { type ConfigContext, type JsonSchema, loadYamlConfig } from "../core/config.ts";
 import type { Grants } from "./infer.ts";
-import { type Finding, isRuleId, RULE_IDS, type RuleId } from "./rules.ts";
-import { isKnownScope, isLevel, type Level, rank } from "./scopes.ts";
+import { type Finding, RULE_IDS, type RuleId } from "./rules.ts";
+import { type Level, rank, SCOPES } from "./scopes.ts";
 
 export const DEFAULT_POLICY_PATH = ".github/permissions-policy.yml";
 
@@ -38,133 +30,88 @@ export interface PolicyException {
   reason: string;
 }
 
-export interface PolicyProblem {
-  message: string;
-  position: YamlPosition;
-}
-
 export const defaultPolicy: Policy = { topLevel: "empty", maxGrants: undefined, exceptions: [] };
 
-const TOP_LEVEL_KEYS = ["top-level", "max-grants", "exceptions"];
+/** A permissions map in the policy: each scope with the values it takes, and `*` for the rest. */
+const PERMISSIONS_SCHEMA: JsonSchema = {
+  type: "object",
+  description: "a map of scopes to read, write or none, such as { contents: read }",
+  properties: Object.fromEntries([
+    ...Object.entries(SCOPES).map(([scope, levels]) => [scope, { enum: [...levels] }]),
+    ["*", { enum: ["read", "write", "none"] }],
+  ]),
+  additionalProperties: false,
+};
 
-/** Reads a policy file; every mistake comes back as a problem at its position. */
-export function loadPolicy(
-  path: string,
-  text: string,
-): { policy: Policy; problems: PolicyProblem[] } {
-  const problems: PolicyProblem[] = [];
-  let file: YamlFile;
-  try {
-    file = parseYamlFile(path, text);
-  } catch (thrown) {
-    if (!isConfigurationError(thrown) || !thrown.position) throw thrown;
-    const position = { line: 1, column: 1, endLine: 1, endColumn: 1, ...thrown.position };
-    return { policy: defaultPolicy, problems: [{ message: thrown.message, position }] };
-  }
-  const problem = (node: Node | Pair | null | undefined, message: string) =>
-    problems.push({ message: `${path}: ${message}`, position: nodePosition(file, node) });
-  const root = file.document.contents;
-  if (root === null) return { policy: defaultPolicy, problems };
-  if (!isMap(root)) {
-    problem(root, "the policy must be a map with top-level, max-grants and exceptions");
-    return { policy: defaultPolicy, problems };
-  }
-  for (const pair of root.items) {
-    if (!TOP_LEVEL_KEYS.includes(keyText(pair))) {
-      problem(pair, `unknown key '${keyText(pair)}'; valid keys are ${TOP_LEVEL_KEYS.join(", ")}`);
-    }
-  }
-  const policy: Policy = {
-    topLevel: readTopLevel(file, pairOf(root, "top-level"), problem),
-    maxGrants: readMaxGrants(file, pairOf(root, "max-grants"), problem),
-    exceptions: readExceptions(file, pairOf(root, "exceptions"), problem),
+const GLOB = { type: "string", minLength: 1, format: "glob" };
+
+const POLICY_SCHEMA: JsonSchema = {
+  type: "object",
+  properties: {
+    "top-level": {
+      enum: ["empty", "read-only"],
+      description: "'empty' (permissions: {}) or 'read-only'",
+    },
+    "max-grants": {
+      type: "array",
+      items: {
+        type: "object",
+        properties: { workflow: GLOB, job: GLOB, permissions: PERMISSIONS_SCHEMA },
+        required: ["permissions"],
+        additionalProperties: false,
+      },
+    },
+    exceptions: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          rule: { enum: [...RULE_IDS] },
+          workflow: { ...GLOB, description: "a workflow file name or glob, '*' for all" },
+          job: GLOB,
+          reason: { type: "string", description: "why the finding is accepted" },
+        },
+        required: ["rule", "workflow", "reason"],
+        additionalProperties: false,
+      },
+    },
+  },
+  additionalProperties: false,
+};
+
+interface PolicyFile {
+  "top-level"?: Policy["topLevel"];
+  "max-grants"?: { workflow?: string; job?: string; permissions: Grants }[];
+  exceptions?: { rule: RuleId; workflow: string; job?: string; reason: string }[];
+}
+
+/**
+ * Reads a policy file. Every mistake in it (YAML, unknown keys and scopes, values, an exception
+ * without a reason) is reported at once as a `FileProblems` at its line and column.
+ */
+export function loadPolicy(path: string, text: string): Policy {
+  const { data } = loadYamlConfig<PolicyFile | null>(path, text, POLICY_SCHEMA, checkPolicy);
+  const file = data ?? {};
+  return {
+    topLevel: file["top-level"] ?? "empty",
+    maxGrants: file["max-grants"]?.map((entry) => ({
+      workflow: entry.workflow ?? "*",
+      job: entry.job,
+      permissions: entry.permissions,
+    })),
+    exceptions: (file.exceptions ?? []).map((entry) => ({
+      rule: entry.rule,
+      workflow: entry.workflow,
+      job: entry.job,
+      reason: entry.reason.trim(),
+    })),
   };
-  return { policy, problems };
 }
 
-type Report = (node: Node | Pair | null | undefined, message: string) => void;
-
-function readTopLevel(file: YamlFile, pair: Pair<Node, Node | null> | undefined, problem: Report) {
-  if (!pair) return "empty";
-  const value = textOf(file, pair.value);
-  if (value === "empty" || value === "read-only") return value;
-  problem(pair.value ?? pair, "top-level must be 'empty' (permissions: {}) or 'read-only'");
-  return "empty";
-}
-
-function entriesOf(file: YamlFile, pair: Pair<Node, Node | null> | undefined, problem: Report) {
-  if (!pair) return undefined;
-  const list = resolved(file, pair.value);
-  if (!isSeq(list)) {
-    problem(pair.value ?? pair, `${keyText(pair)} must be a list of entries`);
-    return [];
-  }
-  return list.items.flatMap((item) => {
-    const entry = resolved(file, item as Node);
-    if (isMap(entry)) return [entry];
-    problem(item as Node, `each ${keyText(pair)} entry must be a map`);
-    return [];
-  });
-}
-
-function readMaxGrants(file: YamlFile, pair: Pair<Node, Node | null> | undefined, problem: Report) {
-  const entries = entriesOf(file, pair, problem);
-  if (!entries) return undefined;
-  return entries.map((entry): MaxGrant => {
-    checkKeys(entry.items, ["workflow", "job", "permissions"], problem);
-    const permissions: Grants = {};
-    const block = resolved(file, pairOf(entry, "permissions")?.value);
-    if (!isMap(block)) problem(pairOf(entry, "permissions") ?? entry, "permissions must be a map");
-    for (const grant of isMap(block) ? block.items : []) {
-      const scope = keyText(grant);
-      const level = textOf(file, grant.value as Node) ?? "";
-      if (scope !== "*" && !isKnownScope(scope)) problem(grant, `unknown scope '${scope}'`);
-      else if (!isLevel(level))
-        problem(grant.value as Node, `'${level}' is not read, write or none`);
-      else permissions[scope] = level;
-    }
-    return {
-      workflow: textOf(file, pairOf(entry, "workflow")?.value) ?? "*",
-      job: textOf(file, pairOf(entry, "job")?.value),
-      permissions,
-    };
-  });
-}
-
-function readExceptions(
-  file: YamlFile,
-  pair: Pair<Node, Node | null> | undefined,
-  problem: Report,
-) {
-  const entries = entriesOf(file, pair, problem) ?? [];
-  return entries.flatMap((entry): PolicyException[] => {
-    checkKeys(entry.items, ["rule", "workflow", "job", "reason"], problem);
-    const rule = textOf(file, pairOf(entry, "rule")?.value) ?? "";
-    const reason = textOf(file, pairOf(entry, "reason")?.value)?.trim() ?? "";
-    if (!isRuleId(rule)) {
-      problem(
-        pairOf(entry, "rule") ?? entry,
-        `rule '${rule}' is not one of ${RULE_IDS.join(", ")}`,
-      );
-      return [];
-    }
-    if (reason === "") {
-      problem(pairOf(entry, "reason") ?? entry, "every exception needs a reason");
-      return [];
-    }
-    const workflow = textOf(file, pairOf(entry, "workflow")?.value);
-    if (workflow === undefined) {
-      problem(entry, "every exception names the workflow it applies to ('*' for all)");
-      return [];
-    }
-    return [{ rule, workflow, job: textOf(file, pairOf(entry, "job")?.value), reason }];
-  });
-}
-
-function checkKeys(items: readonly Pair<unknown, unknown>[], valid: string[], problem: Report) {
-  for (const item of items) {
-    if (!valid.includes(keyText(item))) {
-      problem(item as Pair, `unknown key '${keyText(item)}'; valid keys are ${valid.join(", ")}`);
+function checkPolicy(data: PolicyFile | null, context: ConfigContext): void {
+  for (const [index, entry] of (data?.exceptions ?? []).entries()) {
+    if (entry.reason.trim() === "") {
+      context.problem(["exceptions", index, "reason"], "every exception needs a reason");
     }
   }
 }

@@ -8,8 +8,8 @@ export const TOOL_NAME = "status-gate permissions";
 export const INFORMATION_URI =
   "https://github.com/wasmcloud/status-gate/tree/main/actions/permissions";
 
-/** `{"findings":[...]}` with `job` and `fix` only where they apply. */
-export function toJson(result: PermissionsResult): string {
+/** `{"findings":[...]}` with `job` and `fix` only where they apply (`--format json`). */
+export function jsonReport(result: PermissionsResult) {
   const findings = result.findings.map((finding) => ({
     rule: finding.rule,
     severity: finding.severity,
@@ -21,11 +21,16 @@ export function toJson(result: PermissionsResult): string {
     message: finding.message,
     ...(finding.fix === undefined ? {} : { fix: finding.fix }),
   }));
-  return inertJson({ findings });
+  return { findings };
+}
+
+/** The SARIF log as text, safe to print in a step's log. */
+export function toSarif(result: PermissionsResult): string {
+  return inertJson(sarifLog(result));
 }
 
 /** A SARIF 2.1.0 log for code scanning: one run, every rule described, one result per finding. */
-export function toSarif(result: PermissionsResult): string {
+export function sarifLog(result: PermissionsResult) {
   const rules = RULE_IDS.map((id) => ({
     id,
     name: id,
@@ -77,7 +82,7 @@ export function toSarif(result: PermissionsResult): string {
       },
     ],
   };
-  return inertJson(log);
+  return log;
 }
 
 /** Stable across line moves: the rule, file, workflow and job, not the line number. */

@@ -1,7 +1,7 @@
 import { ConfigurationError } from "../core/errors.ts";
+import { unifiedDiff } from "../core/patch.ts";
 import { checkFile } from "./check.ts";
 import { type FileFix, fixWorkflowText } from "./fix.ts";
-import { unifiedDiff } from "./patch.ts";
 import {
   DEFAULT_POLICY_PATH,
   defaultPolicy,
@@ -9,7 +9,6 @@ import {
   loadPolicy,
   type Policy,
   type PolicyException,
-  type PolicyProblem,
 } from "./policy.ts";
 import { compareFindings, type Finding, reaches, type Severity } from "./rules.ts";
 
@@ -50,9 +49,9 @@ export interface PermissionsResult {
   fixes: FileFix[];
   /** A unified diff of every fix, for `git apply` in a later step; empty when nothing changed. */
   patch: string;
+  /** The policy file read; undefined when the default policy applied. */
   policyPath: string | undefined;
-  policyProblems: PolicyProblem[];
-  /** A finding reaches `fail-on`, or the policy file is invalid. */
+  /** A finding reaches `fail-on`. */
   failed: boolean;
 }
 
@@ -60,7 +59,7 @@ export async function run(
   inputs: PermissionsInputs,
   deps: PermissionsDeps,
 ): Promise<PermissionsResult> {
-  const { policy, policyPath, policyProblems } = await readPolicy(inputs.policyPath, deps.files);
+  const { policy, policyPath } = await readPolicy(inputs.policyPath, deps.files);
   const files = await workflowFiles(inputs.paths, deps.files);
   const findings: Finding[] = [];
   const silenced: SilencedFinding[] = [];
@@ -83,22 +82,22 @@ export async function run(
   }
   findings.sort(compareFindings);
   const patch = fixes.map((fix) => unifiedDiff(fix.path, fix.before, fix.after)).join("");
-  const failed =
-    policyProblems.length > 0 ||
-    findings.some((finding) => reaches(finding.severity, inputs.failOn));
-  return { files, findings, silenced, fixes, patch, policyPath, policyProblems, failed };
+  const failed = findings.some((finding) => reaches(finding.severity, inputs.failOn));
+  return { files, findings, silenced, fixes, patch, policyPath, failed };
 }
 
+/** The policy file, or the default policy when the default file is absent; mistakes throw. */
 async function readPolicy(path: string, files: WorkflowFiles) {
   const text = await files.read(path);
   if (text === undefined) {
     if (path !== DEFAULT_POLICY_PATH) {
-      throw new ConfigurationError(`policy file '${path}' does not exist (input 'policy')`);
+      throw new ConfigurationError(
+        `the policy file '${path}' does not exist; name an existing file, or leave the policy unset for the default policy`,
+      );
     }
-    return { policy: defaultPolicy as Policy, policyPath: undefined, policyProblems: [] };
+    return { policy: defaultPolicy as Policy, policyPath: undefined };
   }
-  const { policy, problems } = loadPolicy(path, text);
-  return { policy, policyPath: path, policyProblems: problems };
+  return { policy: loadPolicy(path, text), policyPath: path };
 }
 
 async function workflowFiles(paths: string[], files: WorkflowFiles): Promise<string[]> {

@@ -12,6 +12,8 @@ export interface AnalysisOptions {
   blobUrl?: string;
   provenance?: string;
   warnings: readonly string[];
+  /** Plain-text paragraphs about how findings were selected (a pull request's ignores). */
+  notes?: readonly string[];
 }
 
 export interface Analysis {
@@ -30,6 +32,7 @@ export function analyse(findings: Finding[], options: AnalysisOptions): Analysis
     failOn: options.failOn,
     provenance: options.provenance,
     warnings: options.warnings,
+    notes: options.notes ?? [],
     omittedAnnotations: annotations.omitted,
     newOnlyMode: options.newOnly.mode,
   };

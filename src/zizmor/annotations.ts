@@ -12,10 +12,15 @@ import {
 export type Level = Annotation["level"];
 export type LevelMap = Record<Severity, Level>;
 
-/** zizmor's own `--format github` mapping: High and Medium are errors, Low a warning. */
+/**
+ * zizmor's own `--format github` mapping (`Severity::as_github_command` in zizmor's
+ * `output/github.rs`): High is an error, Medium and Low are warnings, Informational a notice. Its
+ * SARIF output agrees that Medium is a warning, so a finding reads the same here as in zizmor's
+ * own annotations and in code scanning. Which findings fail the step is `fail-on`'s business.
+ */
 export const DEFAULT_LEVELS: LevelMap = {
   high: "error",
-  medium: "error",
+  medium: "warning",
   low: "warning",
   informational: "notice",
   unknown: "notice",
@@ -28,13 +33,16 @@ export const DEFAULT_LEVELS: LevelMap = {
 export const STEP_CAP_PER_LEVEL = 10;
 
 /** `annotation-levels: high=error, medium=warning, low=notice`; unnamed severities keep defaults. */
-export function parseLevels(items: readonly string[]): LevelMap {
+export function parseLevels(
+  items: readonly string[],
+  label: (name: string) => string = (name) => `input '${name}'`,
+): LevelMap {
   const levels = { ...DEFAULT_LEVELS };
   for (const item of items) {
     const [severity = "", level = ""] = item.split("=").map((part) => part.trim().toLowerCase());
     if (!(SEVERITIES as readonly string[]).includes(severity) || !isLevel(level)) {
       throw new ConfigurationError(
-        `input 'annotation-levels' has '${item}'; use <severity>=<level> with severity one of ` +
+        `${label("annotation-levels")} has '${item}'; use <severity>=<level> with severity one of ` +
           `${SEVERITIES.join(", ")} and level one of error, warning, notice`,
       );
     }
@@ -91,6 +99,7 @@ export function messageFor(finding: Finding): string {
     const where = `${describeKey(related.key)}:${related.line}`;
     lines.push(`related: ${related.annotation || "see"} (${where})`);
   }
+  lines.push(...(finding.notes ?? []));
   lines.push(`severity ${finding.severity}, confidence ${finding.confidence}`);
   if (finding.url) lines.push(`docs: ${finding.url}`);
   return lines.join("\n");

@@ -30,7 +30,11 @@ export interface InstallRequest {
   temp: string;
   /** Whether zizmor's GitHub attestation is checked too (or instead, with no pinned digest). */
   attestation: "auto" | "required" | "off";
+  /** How messages name an input (`input 'sha256'`, or `--sha256` on the command line). */
+  label?: (name: string) => string;
 }
+
+const inputLabel = (name: string) => `input '${name}'`;
 
 /** What verified an archive, in words for the summary. */
 export interface Installed {
@@ -63,17 +67,18 @@ export async function installZizmor(
   request: InstallRequest,
   deps: InstallDeps,
 ): Promise<Installed> {
-  if (request.zizmorPath) return useExisting(request.zizmorPath, deps);
-  const version = parseVersion(request.version);
+  const label = request.label ?? inputLabel;
+  if (request.zizmorPath) return useExisting(request.zizmorPath, deps, label);
+  const version = parseVersion(request.version, label);
   const target = targetFor(request.platform.os, request.platform.arch);
   const asset = assetName(target);
   const pinned = request.sha256 ?? PINNED_DIGESTS[version]?.[target.triple];
   if (!pinned && (request.attestation === "off" || !deps.verifyAttestation)) {
     throw new ConfigurationError(
-      `this action pins no digest for zizmor ${version} (${asset}); set input 'sha256' to the ` +
+      `this action pins no digest for zizmor ${version} (${asset}); set ${label("sha256")} to the ` +
         "archive's sha256, or use a version with a pinned digest " +
         `(${Object.keys(PINNED_DIGESTS).join(", ")})` +
-        (deps.verifyAttestation ? ", or set 'verify-attestation: auto'" : ""),
+        (deps.verifyAttestation ? `, or set ${label("verify-attestation")} to auto` : ""),
     );
   }
   const archive = await verifiedArchive(request, target, version, pinned, deps);
@@ -97,7 +102,7 @@ interface Expectation {
 async function verify(bytes: Buffer, from: string, expected: Expectation): Promise<string> {
   const { request, version, pinned, deps } = expected;
   const digest = sha256Of(bytes);
-  const pinnedBy = request.sha256 ? "input 'sha256'" : "this action";
+  const pinnedBy = request.sha256 ? (request.label ?? inputLabel)("sha256") : "this action";
   if (pinned && digest !== pinned) {
     throw new VerificationError(
       `the zizmor ${version} archive ${from} has sha256 ${digest}, but ${pinnedBy} pins ${pinned}; refusing to run it`,
@@ -135,7 +140,7 @@ async function verifiedArchive(
       rmSync(folder, { recursive: true, force: true });
     }
   }
-  const url = archiveUrl(request.downloadUrl, version, asset);
+  const url = archiveUrl(request.downloadUrl, version, asset, request.label ?? inputLabel);
   const bytes = await deps.download(url);
   const provenance = await verify(bytes, `downloaded from ${url}`, expected);
   mkdirSync(folder, { recursive: true });
@@ -172,34 +177,37 @@ async function unpack(
   return { path: binary, version, provenance: `zizmor ${version}: ${archive.provenance}` };
 }
 
-async function useExisting(given: string, deps: InstallDeps): Promise<Installed> {
-  const path = locate(given, deps.env);
+async function useExisting(
+  given: string,
+  deps: InstallDeps,
+  label: (name: string) => string,
+): Promise<Installed> {
+  const input = label("zizmor-path");
+  const path = locate(given, deps.env, input);
   const banner = await deps.versionOf(path);
   const version = versionFromBanner(banner);
   if (!version) {
     throw new ConfigurationError(
-      `input 'zizmor-path' is '${given}', whose --version printed '${banner.trim()}', not a zizmor version`,
+      `${input} is '${given}', whose --version printed '${banner.trim()}', not a zizmor version`,
     );
   }
   const refusal = REFUSED_VERSIONS[version];
   if (refusal) {
-    throw new ConfigurationError(
-      `input 'zizmor-path' is '${given}': ${refusal}; install another version`,
-    );
+    throw new ConfigurationError(`${input} is '${given}': ${refusal}; install another version`);
   }
   return {
     path,
     version,
-    provenance: `zizmor ${version} from ${path} (given as 'zizmor-path'; not verified by this action)`,
+    provenance: `zizmor ${version} from ${path} (given as ${input}; not verified by this action)`,
   };
 }
 
 /** A path as given, or a bare command name found on PATH. */
-function locate(given: string, env: NodeJS.ProcessEnv): string {
+function locate(given: string, env: NodeJS.ProcessEnv, input: string): string {
   if (isAbsolute(given) || given.includes("/") || given.includes("\\")) {
     const path = resolve(env.GITHUB_WORKSPACE ?? process.cwd(), given);
     if (existsSync(path)) return path;
-    throw new ConfigurationError(`input 'zizmor-path' is '${given}', but ${path} does not exist`);
+    throw new ConfigurationError(`${input} is '${given}', but ${path} does not exist`);
   }
   const extensions = process.platform === "win32" ? [".exe", ""] : [""];
   for (const folder of (env.PATH ?? "").split(delimiter).filter(Boolean)) {
@@ -209,6 +217,6 @@ function locate(given: string, env: NodeJS.ProcessEnv): string {
     }
   }
   throw new ConfigurationError(
-    `input 'zizmor-path' is '${given}', which is not on PATH; give a path, or leave it empty to install zizmor`,
+    `${input} is '${given}', which is not on PATH; give a path, or leave it empty to install zizmor`,
   );
 }

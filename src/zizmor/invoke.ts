@@ -12,6 +12,8 @@ export interface ZizmorOptions {
   minSeverity: (typeof MIN_SEVERITIES)[number] | undefined;
   minConfidence: (typeof MIN_CONFIDENCES)[number] | undefined;
   config: string | undefined;
+  /** `--no-config`: on a pull request whose base has no zizmor.yml, none is read. */
+  noConfig?: boolean;
   collect: (typeof COLLECT)[number][];
   strictCollection: boolean;
   noIgnores: boolean;
@@ -26,6 +28,7 @@ export function zizmorArguments(options: ZizmorOptions): string[] {
   if (options.minSeverity) args.push(`--min-severity=${options.minSeverity}`);
   if (options.minConfidence) args.push(`--min-confidence=${options.minConfidence}`);
   if (options.config) args.push(`--config=${options.config}`);
+  else if (options.noConfig) args.push("--no-config");
   if (options.collect.length) args.push(`--collect=${options.collect.join(",")}`);
   if (options.strictCollection) args.push("--strict-collection");
   if (options.noIgnores) args.push("--no-ignores");

@@ -27,6 +27,8 @@ export interface FindingLocation extends Span {
   /** The YAML route (`jobs.build.steps[0].uses`): stable when lines move. */
   route: string;
   feature: string;
+  /** The comments zizmor found on the lines of this location (where ignore comments are read). */
+  comments: string[];
 }
 
 export interface Finding {
@@ -39,6 +41,10 @@ export interface Finding {
   ignored: boolean;
   primary: FindingLocation;
   related: FindingLocation[];
+  /** Every location, hidden ones included: zizmor reads ignore comments on all of them. */
+  locations: FindingLocation[];
+  /** Why this finding deserves a second look (an ignore comment that did not count), plain text. */
+  notes?: string[];
 }
 
 export class ReportFormatError extends Error {
@@ -54,7 +60,8 @@ export interface PathContext {
 
 /**
  * Reads zizmor's `--format json-v1` output. Rows and columns there are 0-based; the findings here
- * are 1-based. The primary location is the one to annotate; hidden locations are dropped.
+ * are 1-based. The primary location is the one to annotate; hidden locations are kept only for
+ * their comments (ignore comments count on every location).
  */
 export function parseJsonV1(text: string, paths: PathContext): Finding[] {
   let document: unknown;
@@ -136,6 +143,7 @@ function parseFinding(entry: unknown, index: number, paths: PathContext): Findin
     related: located
       .filter((candidate) => candidate !== primary && candidate.kind === "Related")
       .map((candidate) => candidate.location),
+    locations: located.map((candidate) => candidate.location),
   };
 }
 
@@ -147,11 +155,15 @@ function parseLocation(raw: unknown, where: string, paths: PathContext): Finding
   const end = field(location, "end_point", `${where}.concrete.location`);
   const feature = (concrete as Json).feature;
   const annotation = (symbolic as Json).annotation;
+  const comments = (concrete as Json).comments;
   return {
     key: parseKey(field(symbolic, "key", `${where}.symbolic`), `${where}.symbolic.key`, paths),
     annotation: typeof annotation === "string" ? annotation : "",
     route: routeText((symbolic as Json).route),
     feature: typeof feature === "string" ? feature : "",
+    comments: Array.isArray(comments)
+      ? comments.filter((comment): comment is string => typeof comment === "string")
+      : [],
     ...toSpan(
       { row: count(start, "row", where), column: count(start, "column", where) },
       { row: count(end, "row", where), column: count(end, "column", where) },
@@ -201,6 +213,7 @@ export function capToFiles(
     ...finding,
     primary: cap(finding.primary),
     related: finding.related.map(cap),
+    locations: finding.locations.map(cap),
   }));
 }
 
@@ -249,6 +262,25 @@ function routeText(raw: unknown): string {
     else if (typeof step?.Index === "number") route += `[${step.Index}]`;
   }
   return route;
+}
+
+/**
+ * Why findings cannot be shown where they are, when every finding in a local file lies outside
+ * the workspace (zizmor ran on, or the report was made from, another folder): not one could be
+ * annotated, and passing on that would be passing on nothing. Undefined when some are inside.
+ */
+export function outsideWorkspace(
+  findings: readonly Finding[],
+  workspace: string,
+): string | undefined {
+  const paths = findings.flatMap(({ primary: { key } }) => (key.kind === "local" ? [key] : []));
+  if (paths.length === 0 || paths.some((key) => key.path !== undefined)) return undefined;
+  const example = paths[0]?.printedPath ?? "";
+  return (
+    `all ${paths.length} findings are in files outside the workspace ${workspace} (such as ` +
+    `${example}), so none can be annotated and nothing was gated; run zizmor on paths inside ` +
+    "the workspace, or point the workspace at the folder it audited"
+  );
 }
 
 /** Where a key is, in words, for the summary and for findings that cannot be annotated. */

@@ -1,13 +1,18 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { resolve } from "node:path";
-import * as core from "@actions/core";
-import { publishCheckRun } from "../core/check-run.ts";
+import { join, resolve } from "node:path";
+import type { RunnerContext } from "../core/context.ts";
 import { ConfigurationError } from "../core/errors.ts";
-import { createGitHubClient, type GitHubClient, parseRepository } from "../core/github.ts";
-import { annotate, group, info, mask, setOutput } from "../core/log.ts";
-import { type Analysis, analyse } from "./analyse.ts";
+import type { GitHubClient } from "../core/github.ts";
+import { type ActionOutcome, Outcome } from "../core/outcome.ts";
+import { analyse } from "./analyse.ts";
 import type { LevelMap } from "./annotations.ts";
+import {
+  applyBaseIgnores,
+  type BaseRevision,
+  baseConfig,
+  githubBaseRevision,
+} from "./base-revision.ts";
 import { type FailOn, fingerprint, type NewOnly } from "./gate.ts";
 import {
   type InstallDeps,
@@ -24,11 +29,13 @@ import {
   zizmorArguments,
   zizmorEnvironment,
 } from "./invoke.ts";
-import { changedLines, pullRequestOf, readOnlyTokenReason } from "./pull-request.ts";
+import { analysisOutcome } from "./outcome.ts";
+import { changedLines } from "./pull-request.ts";
 import {
   capToFiles,
   type Finding,
   fileLines,
+  outsideWorkspace,
   parseJsonV1,
   ReportFormatError,
   severityRank,
@@ -42,6 +49,8 @@ export interface ZizmorInputs {
   failOn: FailOn;
   newFindingsOnly: "off" | "changed-lines" | "baseline";
   baselineFile: string | undefined;
+  /** On pull requests, zizmor.yml and ignore comments count only as the base revision has them. */
+  ignoresFromBase: boolean;
   levels: LevelMap;
   /** trusted_root.json for attestation checks; public-good Sigstore's root when absent. */
   trustedRoot: string | undefined;
@@ -49,6 +58,8 @@ export interface ZizmorInputs {
   checkName: string;
   sarifFile: string | undefined;
   summary: boolean;
+  /** How messages name an input: `input 'sha256'` in the action, `--sha256` on the command line. */
+  label: (name: string) => string;
 }
 
 export interface ProcessResult {
@@ -58,236 +69,302 @@ export interface ProcessResult {
   stderr: string;
 }
 
-export interface RunDeps extends InstallDeps {
+export interface RunDeps extends Omit<InstallDeps, "notice"> {
+  context: RunnerContext;
   platform: { os: string; arch: string };
   runProcess(
     binary: string,
     args: string[],
     options: { cwd: string; env: NodeJS.ProcessEnv },
   ): Promise<ProcessResult>;
+  /** Hides a secret in the step's log (zizmor may print the token it is given). */
+  mask(secret: string): void;
+  /** A line of progress for the step's log. */
+  log(line: string): void;
+  /** The client for the token: pull request files, the base revision, attestations. */
+  github: () => GitHubClient;
+  /** A pull request's base revision; the contents API when not given. */
+  baseRevision?: BaseRevision;
 }
 
-/** The action: install and verify zizmor, run it, show its findings, decide the step's outcome. */
-export async function run(inputs: ZizmorInputs, deps: RunDeps): Promise<Analysis | undefined> {
-  const env = deps.env;
+/**
+ * The action: install and verify zizmor, run it, and decide from its findings. Returns what to
+ * show (outputs, annotations, the summary, the SARIF file, the check run) and why the step fails;
+ * it writes nothing to the runner.
+ */
+export async function run(inputs: ZizmorInputs, deps: RunDeps): Promise<ActionOutcome> {
+  const outcome = new Outcome();
+  const { context } = deps;
+  const workspace = context.workspace;
   // zizmor gets the token for online audits and may print it (1.27.0 did); mask it first.
-  if (inputs.token) mask(inputs.token);
-  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-  const verifyAttestation = deps.verifyAttestation ?? (await verifier(inputs, env));
+  if (inputs.token) deps.mask(inputs.token);
   let installed: Installed;
   try {
-    installed = await group("Install zizmor", () =>
-      installZizmor(
-        {
-          ...inputs.install,
-          platform: deps.platform,
-          // Outside Actions (the CLI), nothing is written into the checkout.
-          toolCache: env.RUNNER_TOOL_CACHE ?? resolve(env.RUNNER_TEMP ?? tmpdir(), "_tool"),
-          temp: env.RUNNER_TEMP ?? tmpdir(),
-        },
-        { ...deps, verifyAttestation },
-      ),
+    installed = await installZizmor(
+      {
+        ...inputs.install,
+        platform: deps.platform,
+        // Outside Actions (the CLI), nothing is written into the checkout.
+        toolCache: context.toolCache ?? resolve(context.temp ?? tmpdir(), "_tool"),
+        temp: context.temp ?? tmpdir(),
+      },
+      {
+        ...deps,
+        verifyAttestation: deps.verifyAttestation ?? (await verifier(inputs, deps)),
+        notice: (message) => outcome.notice(message, "zizmor install"),
+      },
     );
   } catch (thrown) {
     // Not the user's mistake and not a bug: a binary that did not verify. No stack, just why.
     if (!(thrown instanceof VerificationError)) throw thrown;
-    core.setFailed(`zizmor: ${thrown.message}`);
-    return undefined;
+    return outcome.fail(thrown.message);
   }
-  info(installed.provenance);
-  setOutput("zizmor-version", installed.version);
-  setOutput("zizmor-path", installed.path);
-  const apiHost = env.GITHUB_SERVER_URL ? new URL(env.GITHUB_SERVER_URL).host : undefined;
-  const result = await deps.runProcess(installed.path, zizmorArguments(inputs.zizmor), {
+  deps.log(installed.provenance);
+  outcome.output("zizmor-version", installed.version).output("zizmor-path", installed.path);
+  const options = await optionsFor(inputs, baseRevisionFor(inputs, deps), context);
+  const result = await deps.runProcess(installed.path, zizmorArguments(options), {
     cwd: workspace,
-    env: zizmorEnvironment(env, {
+    env: zizmorEnvironment(deps.env, {
       onlineAudits: inputs.zizmor.onlineAudits,
       token: inputs.token,
-      apiHost: apiHost === "github.com" ? undefined : apiHost,
+      apiHost: context.urls.kind === "github.com" ? undefined : new URL(context.urls.server).host,
     }),
   });
-  setOutput("exit-code", String(result.exitCode ?? ""));
+  outcome.output("exit-code", result.exitCode ?? "");
   const warnings = warningLines(result.stderr);
-  for (const warning of warnings) {
-    annotate({ level: "warning", title: "zizmor skipped an input", message: warning });
-  }
+  for (const warning of warnings) outcome.warning(warning, "zizmor skipped an input");
   const meaning = exitMeaning(result.exitCode, result.signal);
   if (meaning.kind === "tool-error") {
-    if (result.stderr.trim()) info(result.stderr.trimEnd());
-    core.setFailed(`zizmor: ${meaning.explanation}; no findings were read, so nothing was gated`);
-    return undefined;
+    if (result.stderr.trim()) deps.log(result.stderr.trimEnd());
+    return outcome.fail(`${meaning.explanation}; no findings were read, so nothing was gated`);
   }
   const read = readFindings(result.stdout, workspace);
-  const findings = typeof read === "string" ? read : promisedFindingMissing(read, meaning, result);
-  if (typeof findings === "string") {
-    core.setFailed(`zizmor: ${findings}`);
-    return undefined;
+  const checked =
+    typeof read === "string" ? read : promisedFindingMissing(read, meaning, result, options);
+  if (typeof checked === "string") return outcome.fail(checked);
+  // With no-ignores, zizmor counts what comments would ignore (in its exit code too); so do we.
+  let findings = inputs.zizmor.noIgnores
+    ? checked.map((finding) => ({ ...finding, ignored: false }))
+    : checked;
+  const notes: string[] = [];
+  const { base } = options;
+  if (base) {
+    const reviewed = inputs.zizmor.noIgnores
+      ? { findings, silenced: 0, refused: 0 }
+      : await applyBaseIgnores(findings, {
+          base: base.revision,
+          configText: base.config?.text,
+          workspace,
+        });
+    findings = reviewed.findings;
+    notes.push(ignoreNote(base, reviewed, inputs.zizmor.noIgnores));
   }
   const analysis = analyse(findings, {
     failOn: inputs.failOn,
-    newOnly: await newOnlyRule(inputs, env, workspace),
+    newOnly: await newOnlyRule(inputs, deps),
     levels: inputs.levels,
-    blobUrl: blobUrl(env),
+    blobUrl: blobUrl(context),
     provenance: installed.provenance,
     warnings,
+    notes,
   });
-  await publish(analysis, inputs, installed.version, env, workspace);
-  return analysis;
+  analysisOutcome(analysis, outcome, inputs);
+  if (!inputs.summary) outcome.summary = undefined;
+  if (analysis.annotations.omitted > 0) {
+    deps.log(`${analysis.annotations.omitted} more findings are listed in the job summary`);
+  }
+  if (inputs.sarifFile) addSarif(inputs.sarifFile, findings, installed.version, outcome, context);
+  if (inputs.checkRun) {
+    outcome.checkRun({
+      name: inputs.checkName,
+      headSha: context.pullRequest?.headSha ?? context.sha,
+      passed: analysis.verdict.passed,
+      title: `${analysis.findings.length} findings, ${analysis.verdict.failing.length} failing`,
+      summary: analysis.summary.toString(60_000),
+      annotations: analysis.annotations.all,
+      idOutput: "check-run-id",
+    });
+  }
+  return outcome;
 }
 
 /** The shared Sigstore verifier, loaded only when an archive is installed. */
-async function verifier(inputs: ZizmorInputs, env: NodeJS.ProcessEnv) {
+async function verifier(inputs: ZizmorInputs, deps: RunDeps) {
   if (inputs.install.zizmorPath || inputs.install.attestation === "off") return undefined;
   const { attestationVerifier } = await import("./attestation.ts");
-  return attestationVerifier({
-    client: () => client(inputs, env),
-    trustedRoot: inputs.trustedRoot,
-  });
+  return attestationVerifier({ client: deps.github, trustedRoot: inputs.trustedRoot });
+}
+
+interface BaseSettings {
+  revision: BaseRevision;
+  config: { path: string; text: string } | undefined;
+}
+
+/** The base revision whose zizmor.yml and ignore comments count on a pull request, if any. */
+function baseRevisionFor(inputs: ZizmorInputs, deps: RunDeps) {
+  const pull = deps.context.pullRequest;
+  if (!inputs.ignoresFromBase || !pull) return undefined;
+  if (!pull.baseSha || !deps.context.repository) {
+    throw new ConfigurationError(
+      `the pull request event names no base commit, so its ignores cannot be checked against the base; set ${inputs.label("ignores-from-base")} to false to let them count`,
+    );
+  }
+  return (
+    deps.baseRevision ?? githubBaseRevision(deps.github, deps.context.repository, pull.baseSha)
+  );
+}
+
+/**
+ * zizmor's options for this run. On a pull request it runs with the base's zizmor.yml (or none)
+ * and with ignores off; which ignores count is decided afterwards, against the base.
+ */
+async function optionsFor(
+  inputs: ZizmorInputs,
+  revision: BaseRevision | undefined,
+  context: RunnerContext,
+): Promise<ZizmorOptions & { base?: BaseSettings }> {
+  if (!revision) return inputs.zizmor;
+  const config = await baseConfig(revision, inputs.zizmor.config);
+  let configFile: string | undefined;
+  if (config) {
+    configFile = join(
+      mkdtempSync(join(context.temp ?? tmpdir(), "zizmor-base-config-")),
+      "zizmor.yml",
+    );
+    writeFileSync(configFile, config.text);
+  }
+  return {
+    ...inputs.zizmor,
+    config: configFile,
+    noConfig: !config,
+    noIgnores: true,
+    base: { revision, config },
+  };
+}
+
+function ignoreNote(
+  base: BaseSettings,
+  reviewed: { silenced: number; refused: number },
+  noIgnores: boolean,
+): string {
+  const config = base.config
+    ? `its ${base.config.path} was used`
+    : "it has no zizmor.yml, so none was used";
+  const silenced = noIgnores
+    ? "ignores are off (no-ignores)"
+    : `${reviewed.silenced} finding(s) silenced by ignores the base already has; ${reviewed.refused} ignore(s) that this pull request adds did not count`;
+  return `Pull request: ignores come from ${base.revision.name}: ${config}; ${silenced}.`;
 }
 
 /**
  * Findings from stdout, or why they could not be read. Exit codes 11-14 promise findings, so
- * output that cannot be read is a tool failure, never "no findings".
+ * output that cannot be read is a tool failure, never "no findings"; and findings that all lie
+ * outside the workspace cannot be annotated, so they are an error, never a silent pass.
  */
 function readFindings(stdout: string, workspace: string): Finding[] | string {
   // zizmor prints `[]` when it finds nothing; silence is a lost report, never a clean one.
   if (stdout.trim() === "") return "zizmor printed no JSON report; nothing was gated";
+  let findings: Finding[];
   try {
-    return capToFiles(parseJsonV1(stdout, { workspace, cwd: workspace }), fileLines(workspace));
+    findings = capToFiles(parseJsonV1(stdout, { workspace, cwd: workspace }), fileLines(workspace));
   } catch (thrown) {
     if (!(thrown instanceof ReportFormatError)) throw thrown;
     return `zizmor's output could not be read (${thrown.message}); nothing was gated`;
   }
+  return outsideWorkspace(findings, workspace) ?? findings;
 }
 
 /**
- * Exit codes 11-14 name the highest severity zizmor found (ignored findings do not count). Output
- * with no finding that severe lost some, so it is refused rather than gated as it reads.
+ * Exit codes 11-14 name the highest severity zizmor found (ignored findings do not count, unless
+ * ignores are off). Output with no finding that severe lost some, so it is refused rather than
+ * gated as it reads.
  */
 function promisedFindingMissing(
   findings: Finding[],
   meaning: ExitMeaning,
   result: ProcessResult,
+  options: ZizmorOptions,
 ): Finding[] | string {
   if (meaning.kind !== "findings") return findings;
   const promised = severityRank(meaning.highest);
   const found = findings.some(
-    (finding) => !finding.ignored && severityRank(finding.severity) >= promised,
+    (finding) =>
+      (options.noIgnores || !finding.ignored) && severityRank(finding.severity) >= promised,
   );
   if (found) return findings;
   return `zizmor exited ${result.exitCode} (highest finding ${meaning.highest}), but its output holds no finding that severe; nothing was gated`;
 }
 
-async function newOnlyRule(inputs: ZizmorInputs, env: NodeJS.ProcessEnv, workspace: string) {
+async function newOnlyRule(inputs: ZizmorInputs, deps: RunDeps): Promise<NewOnly> {
+  const { context } = deps;
   if (inputs.newFindingsOnly === "baseline") {
     if (!inputs.baselineFile) {
       throw new ConfigurationError(
-        "input 'new-findings-only' is 'baseline' but input 'baseline-file' is empty; give the path of a zizmor JSON v1 report",
+        `${inputs.label("new-findings-only")} is 'baseline' but ${inputs.label("baseline-file")} is empty; give the path of a zizmor JSON v1 report`,
       );
     }
-    return { mode: "baseline", known: readBaseline(inputs.baselineFile, workspace) } as NewOnly;
+    const known = readBaseline(inputs.baselineFile, context.workspace, inputs.label);
+    return { mode: "baseline", known };
   }
   if (inputs.newFindingsOnly === "changed-lines") {
-    const pull = pullRequestOf(env.GITHUB_EVENT_NAME, env.GITHUB_EVENT_PATH);
-    if (!pull) {
-      info("new-findings-only: not a pull request, so every finding counts");
-      return { mode: "off" } as NewOnly;
+    const pull = context.pullRequest;
+    if (!pull || !context.repository) {
+      deps.log("new-findings-only: not a pull request, so every finding counts");
+      return { mode: "off" };
     }
-    const repository = parseRepository(env.GITHUB_REPOSITORY);
-    const changed = await changedLines(client(inputs, env), repository, pull);
+    const changed = await changedLines(deps.github(), context.repository, pull);
     if (typeof changed === "string") {
-      info(`new-findings-only: ${changed}, so every finding counts`);
-      return { mode: "off" } as NewOnly;
+      deps.log(`new-findings-only: ${changed}, so every finding counts`);
+      return { mode: "off" };
     }
-    return { mode: "changed-lines", changed } as NewOnly;
+    return { mode: "changed-lines", changed };
   }
-  return { mode: "off" } as NewOnly;
+  return { mode: "off" };
 }
 
-function readBaseline(path: string, workspace: string): Set<string> {
+function readBaseline(
+  path: string,
+  workspace: string,
+  label: (name: string) => string,
+): Set<string> {
   const file = resolve(workspace, path);
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch {
-    throw new ConfigurationError(`input 'baseline-file' is '${path}', but ${file} cannot be read`);
+    throw new ConfigurationError(
+      `${label("baseline-file")} is '${path}', but ${file} cannot be read`,
+    );
   }
   try {
     return new Set(parseJsonV1(text, { workspace, cwd: workspace }).map(fingerprint));
   } catch (thrown) {
     if (!(thrown instanceof ReportFormatError)) throw thrown;
-    throw new ConfigurationError(`input 'baseline-file' (${path}) is ${thrown.message}`);
+    throw new ConfigurationError(`${label("baseline-file")} (${path}) is ${thrown.message}`);
   }
 }
 
-let cachedClient: GitHubClient | undefined;
-function client(inputs: ZizmorInputs, env: NodeJS.ProcessEnv): GitHubClient {
-  cachedClient ??= createGitHubClient({ token: inputs.token ?? "" }, env);
-  return cachedClient;
+/** Where a finding's line is shown: the pull request's head, else the commit of the run. */
+function blobUrl(context: RunnerContext): string | undefined {
+  if (!context.repository || !context.sha) return undefined;
+  const commit = context.pullRequest?.headSha ?? context.sha;
+  return `${context.urls.server}/${context.repositoryName}/blob/${commit}`;
 }
 
-function blobUrl(env: NodeJS.ProcessEnv): string | undefined {
-  if (!env.GITHUB_REPOSITORY || !env.GITHUB_SHA) return undefined;
-  const server = (env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, "");
-  const pull = pullRequestOf(env.GITHUB_EVENT_NAME, env.GITHUB_EVENT_PATH);
-  return `${server}/${env.GITHUB_REPOSITORY}/blob/${pull?.headSha ?? env.GITHUB_SHA}`;
-}
-
-async function publish(
-  analysis: Analysis,
-  inputs: ZizmorInputs,
+function addSarif(
+  sarifFile: string,
+  findings: readonly Finding[],
   version: string,
-  env: NodeJS.ProcessEnv,
-  workspace: string,
-): Promise<void> {
-  for (const annotation of analysis.annotations.shown) annotate(annotation);
-  if (analysis.annotations.omitted > 0) {
-    info(`${analysis.annotations.omitted} more findings are listed in the job summary`);
-  }
-  const { verdict } = analysis;
-  setOutput("findings", String(analysis.findings.length));
-  setOutput("failing-findings", String(verdict.failing.length));
-  setOutput("highest-severity", verdict.highest);
-  setOutput("passed", String(verdict.passed));
-  if (inputs.sarifFile) {
-    const path = resolve(workspace, inputs.sarifFile);
-    writeFileSync(path, `${JSON.stringify(toSarif(analysis.findings, version), null, 2)}\n`);
-    setOutput("sarif-file", path);
-    const readOnly = readOnlyTokenReason(env);
-    if (readOnly) {
-      annotate({
-        level: "notice",
-        title: "zizmor SARIF upload will be refused",
-        message: `${readOnly}, so uploading ${inputs.sarifFile} to code scanning will fail; the findings are in the annotations and the job summary instead`,
-      });
-    }
-  }
-  if (inputs.checkRun) await publishCheck(analysis, inputs, env);
-  if (inputs.summary) analysis.summary.write();
-  if (!verdict.passed) {
-    core.setFailed(
-      `zizmor: ${verdict.failing.length} finding(s) at or above fail-on '${inputs.failOn}'` +
-        (inputs.newFindingsOnly === "off" ? "" : " that this change introduces"),
+  outcome: Outcome,
+  context: RunnerContext,
+): void {
+  const path = resolve(context.workspace, sarifFile);
+  const sarif = `${JSON.stringify(toSarif(findings, version), null, 2)}\n`;
+  outcome.output("sarif-file", path).file(path, "zizmor's findings as SARIF 2.1.0", sarif);
+  if (context.readOnlyToken) {
+    outcome.notice(
+      `${context.readOnlyToken}, so uploading ${sarifFile} to code scanning will fail; the findings are in the annotations and the job summary instead`,
+      "zizmor SARIF upload will be refused",
     );
-  }
-}
-
-async function publishCheck(analysis: Analysis, inputs: ZizmorInputs, env: NodeJS.ProcessEnv) {
-  const repository = parseRepository(env.GITHUB_REPOSITORY);
-  const pull = pullRequestOf(env.GITHUB_EVENT_NAME, env.GITHUB_EVENT_PATH);
-  const result = await publishCheckRun(client(inputs, env), {
-    ...repository,
-    name: inputs.checkName,
-    headSha: pull?.headSha ?? env.GITHUB_SHA ?? "",
-    passed: analysis.verdict.passed,
-    title: `${analysis.findings.length} findings, ${analysis.verdict.failing.length} failing`,
-    summary: analysis.summary.toString(60_000),
-    annotations: analysis.annotations.all,
-  });
-  if (result.published) {
-    setOutput("check-run-id", String(result.id));
-    info(`check run '${inputs.checkName}' carries ${analysis.annotations.all.length} annotations`);
-  } else {
-    annotate({ level: "notice", title: "zizmor check run skipped", message: result.reason });
   }
 }

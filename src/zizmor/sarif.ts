@@ -1,10 +1,11 @@
 import { fingerprint } from "./gate.ts";
 import type { Finding, FindingLocation, Severity } from "./report.ts";
 
+/** zizmor's own SARIF levels (`ResultLevel::from` in zizmor's `output/sarif.rs`). */
 const SARIF_LEVEL: Record<Severity, "error" | "warning" | "note"> = {
   high: "error",
-  medium: "error",
-  low: "warning",
+  medium: "warning",
+  low: "note",
   informational: "note",
   unknown: "note",
 };

@@ -11,6 +11,8 @@ export interface SummaryContext {
   provenance?: string;
   /** zizmor's WARN lines about inputs it skipped. */
   warnings: readonly string[];
+  /** Plain-text paragraphs about how findings were selected. */
+  notes: readonly string[];
   /** Annotatable findings not shown as annotations because of GitHub's caps. */
   omittedAnnotations: number;
   newOnlyMode: string;
@@ -35,6 +37,7 @@ export function renderSummary(
   summary.heading(headline(findings, verdict), 2);
   summary.raw(verdictLine(verdict, context));
   if (context.provenance) summary.paragraph(context.provenance);
+  for (const note of context.notes) summary.paragraph(note);
   if (findings.length > 0) summary.table(["severity", "findings"], countRows(findings));
   if (context.warnings.length > 0) {
     summary.raw("**zizmor skipped some inputs:**");
@@ -147,7 +150,8 @@ function findingLine(finding: Finding, context: SummaryContext, failing: Set<str
   );
   const note = primary.annotation ? `: ${escapeMarkdown(primary.annotation)}` : "";
   const also = related.length ? `; related: ${related.join(", ")}` : "";
-  return `${where} (${tags.join(", ")})${note}${also}`;
+  const notes = (finding.notes ?? []).map((text) => ` ${escapeMarkdown(text)}`).join("");
+  return `${where} (${tags.join(", ")})${note}${also}${notes}`;
 }
 
 function encodePath(path: string): string {

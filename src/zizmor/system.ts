@@ -2,23 +2,39 @@ import { execFile, spawn } from "node:child_process";
 import { chmodSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { annotate } from "../core/log.ts";
+import { type RunnerContext, runnerContext } from "../core/context.ts";
+import { createGitHubClient, type GitHubClient } from "../core/github.ts";
+import { info, mask } from "../core/log.ts";
 import { VerificationError } from "./install.ts";
 import type { ProcessResult, RunDeps } from "./run.ts";
 import { runnerPlatform } from "./versions.ts";
 
 const execFileAsync = promisify(execFile);
 
-/** The real machine: HTTP downloads, `tar` to unpack, child processes for zizmor. */
-export function systemDeps(env: NodeJS.ProcessEnv = process.env): RunDeps {
+/**
+ * The real machine: HTTP downloads (the global `fetch`, which follows the runner's proxy), `tar`
+ * to unpack, child processes for zizmor, the step's log, and a GitHub client made on first use.
+ */
+export function systemDeps(
+  token: { value: string | undefined; source: string },
+  context: RunnerContext = runnerContext(),
+  env: NodeJS.ProcessEnv = process.env,
+): RunDeps {
+  let client: GitHubClient | undefined;
   return {
     env,
+    context,
     platform: runnerPlatform(env),
     download,
     extract,
     versionOf: async (binary) => (await execFileAsync(binary, ["--version"], { env })).stdout,
-    notice: (message) => annotate({ level: "notice", title: "zizmor install", message }),
     runProcess,
+    mask,
+    log: info,
+    github: () => {
+      client ??= createGitHubClient({ token: token.value ?? "", tokenSource: token.source }, env);
+      return client;
+    },
   };
 }
 

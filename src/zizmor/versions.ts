@@ -69,7 +69,12 @@ export function assetName(target: Target): string {
  * Where the archive is downloaded from: `{version}` and `{asset}` in the template are replaced; a
  * plain base URL (a mirror's folder) gets `/v<version>/<asset>` appended, the release layout.
  */
-export function archiveUrl(template: string, version: string, asset: string): string {
+export function archiveUrl(
+  template: string,
+  version: string,
+  asset: string,
+  label: (name: string) => string = (name) => `input '${name}'`,
+): string {
   const withAsset = template.includes("{asset}")
     ? template
     : `${template.replace(/\/+$/, "")}/v{version}/{asset}`;
@@ -78,24 +83,27 @@ export function archiveUrl(template: string, version: string, asset: string): st
     .replaceAll("{asset}", encodeURIComponent(asset));
   if (!/^https?:\/\//i.test(url)) {
     throw new ConfigurationError(
-      `input 'download-url' is '${template}'; use an http(s) URL, optionally with {version} and {asset}`,
+      `${label("download-url")} is '${template}'; use an http(s) URL, optionally with {version} and {asset}`,
     );
   }
   return url;
 }
 
 /** A version as the `version` input takes it: `1.30.1` or `v1.30.1`, never a range or "latest". */
-export function parseVersion(value: string): string {
+export function parseVersion(
+  value: string,
+  label: (name: string) => string = (name) => `input '${name}'`,
+): string {
   const version = value.trim().replace(/^v/, "");
   if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version)) {
     throw new ConfigurationError(
-      `input 'version' is '${value}'; use an exact release such as ${DEFAULT_VERSION} ` +
+      `${label("version")} is '${value}'; use an exact release such as ${DEFAULT_VERSION} ` +
         "(ranges and 'latest' are refused so that the installed binary never drifts)",
     );
   }
   const refusal = REFUSED_VERSIONS[version];
   if (refusal) {
-    throw new ConfigurationError(`input 'version' is '${value}', which is refused: ${refusal}`);
+    throw new ConfigurationError(`${label("version")} is '${value}', which is refused: ${refusal}`);
   }
   return version;
 }
@@ -105,6 +113,7 @@ export function versionFromBanner(banner: string): string | undefined {
   return /(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)/.exec(banner)?.[1];
 }
 
+/** `input` names where the digest came from (`input 'sha256'`, `--sha256`). */
 export function parseSha256(value: string, input: string): string {
   const digest = value
     .trim()
@@ -112,7 +121,7 @@ export function parseSha256(value: string, input: string): string {
     .replace(/^sha256:/, "");
   if (!/^[0-9a-f]{64}$/.test(digest)) {
     throw new ConfigurationError(
-      `input '${input}' is '${value}'; use a sha256 digest of 64 hexadecimal characters`,
+      `${input} is '${value}'; use a sha256 digest of 64 hexadecimal characters`,
     );
   }
   return digest;

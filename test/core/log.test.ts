@@ -35,7 +35,7 @@ describe("annotate", () => {
     ]);
   });
 
-  it("leaves out columns on a span of several lines, which the runner ignores", () => {
+  it("points a span of several lines at where it starts, keeping the column the runner would drop", () => {
     const output = captureStdout(() =>
       annotate({
         level: "error",
@@ -50,8 +50,8 @@ describe("annotate", () => {
     const [annotation] = annotationsOf(parseWorkflowCommands(output));
     expect(annotation).toMatchObject({
       line: 1,
-      endLine: 4,
-      column: undefined,
+      column: 2,
+      endLine: undefined,
       endColumn: undefined,
     });
   });

@@ -138,14 +138,17 @@ describe("the permissions action, run as the runner runs it", () => {
       ".github/permissions-policy.yml": policy,
     });
     expect(run.exitCode).toBe(1);
-    const policyAnnotations = run.annotations.filter((a) => a.title === "permissions policy");
+    const policyAnnotations = run.annotations.filter(
+      (a) => a.title === "permissions configuration",
+    );
     expect(policyAnnotations.map((a) => [a.file, a.line, a.column])).toEqual([
       [".github/permissions-policy.yml", 1, 12],
       [".github/permissions-policy.yml", 3, 5],
     ]);
+    expect(policyAnnotations[0]?.message).toContain('valid values: "empty", "read-only"');
   });
 
-  it("fails with the input named when a path does not exist", async () => {
+  it("fails with the path named when a path does not exist", async () => {
     const run = await action({}, { paths: "workflows" });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain("'workflows' does not exist");

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { FileProblems } from "../../src/core/yaml-file.ts";
 import { checkFile } from "../../src/permissions/check.ts";
 import { diskWorkflowFiles } from "../../src/permissions/files.ts";
 import { fixWorkflowText } from "../../src/permissions/fix.ts";
@@ -189,7 +190,12 @@ describe("10: nothing a file holds makes the enforcer throw", () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 200 }), workflowish), (text) => {
         checkFile(".github/workflows/x.yml", text, defaultPolicy);
-        loadPolicy(".github/permissions-policy.yml", text);
+        try {
+          loadPolicy(".github/permissions-policy.yml", text);
+        } catch (thrown) {
+          // Every mistake is a report at a position, never a crash.
+          expect(thrown).toBeInstanceOf(FileProblems);
+        }
         const fix = fixWorkflowText(".github/workflows/x.yml", text, defaultPolicy);
         expect(fixWorkflowText(fix.path, fix.after, defaultPolicy).after).toBe(fix.after);
       }),

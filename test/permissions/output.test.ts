@@ -4,7 +4,7 @@ import AjvDraft04 from "ajv-draft-04";
 import { describe, expect, it } from "vitest";
 import { checkFile } from "../../src/permissions/check.ts";
 import { defaultPolicy } from "../../src/permissions/policy.ts";
-import { toJson, toSarif, toSummary, toText } from "../../src/permissions/report.ts";
+import { jsonReport, toSarif, toSummary, toText } from "../../src/permissions/report.ts";
 import { RULE_IDS, reaches } from "../../src/permissions/rules.ts";
 import type { PermissionsResult } from "../../src/permissions/run.ts";
 import { yaml } from "./helpers.ts";
@@ -31,7 +31,6 @@ function resultOf(...files: [string, string][]): PermissionsResult {
     fixes: [],
     patch: "",
     policyPath: undefined,
-    policyProblems: [],
     failed: findings.length > 0,
   };
 }
@@ -40,7 +39,7 @@ const RESULT = resultOf([".github/workflows/ci.yml", CI], [".github/workflows/em
 
 describe("15: output for machines and people", () => {
   it("writes JSON findings with rule, severity, path, line, column, workflow, job, message and fix", () => {
-    const { findings } = JSON.parse(toJson(RESULT)) as { findings: Record<string, unknown>[] };
+    const { findings } = jsonReport(RESULT) as { findings: Record<string, unknown>[] };
     expect(findings.length).toBe(RESULT.findings.length);
     expect(findings[0]).toEqual({
       rule: "missing-top-level-permissions",

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { FileProblems } from "../../src/core/yaml-file.ts";
 import { diskWorkflowFiles } from "../../src/permissions/files.ts";
 import { defaultPolicy, loadPolicy } from "../../src/permissions/policy.ts";
 import { type PermissionsInputs, run } from "../../src/permissions/run.ts";
@@ -29,6 +30,17 @@ async function runIn(files: Record<string, string>, inputs: Partial<PermissionsI
   }
 }
 
+/** The problems a policy text has, each with its line and column. */
+function policyProblems(text: string) {
+  try {
+    loadPolicy(PATH, text);
+    return [];
+  } catch (thrown) {
+    if (!(thrown instanceof FileProblems)) throw thrown;
+    return thrown.problems.map((p) => ({ message: p.message, ...p.position }));
+  }
+}
+
 const LEGACY = yaml(
   "on: push",
   "permissions: {}",
@@ -47,7 +59,7 @@ describe("the policy file", () => {
   });
 
   it("reads the accepted top-level form, the maximum grants and the exceptions", () => {
-    const { policy, problems } = loadPolicy(
+    const policy = loadPolicy(
       PATH,
       yaml(
         "top-level: read-only",
@@ -64,7 +76,6 @@ describe("the policy file", () => {
         "    reason: the bench script fetches an OIDC token through the AWS CLI",
       ),
     );
-    expect(problems).toEqual([]);
     expect(policy.topLevel).toBe("read-only");
     expect(policy.maxGrants).toEqual([
       { workflow: "*", job: undefined, permissions: { "*": "read" } },
@@ -77,7 +88,7 @@ describe("the policy file", () => {
     expect(policy.exceptions[0]).toMatchObject({ rule: "unused-id-token", job: "bench" });
   });
 
-  it("reports every mistake at its line and column", () => {
+  it("reports every mistake at once, each at its line and column", () => {
     const text = yaml(
       "top-level: write",
       "colour: blue",
@@ -91,24 +102,28 @@ describe("the policy file", () => {
       "  - rule: job-missing-permissions",
       "    workflow: ci.yml",
     );
-    const { problems } = loadPolicy(PATH, text);
-    const at = problems.map((p) => ({ line: p.position.line, column: p.position.column }));
-    expect(at).toEqual([
-      locate(text, "colour"),
+    const problems = policyProblems(text);
+    expect(problems.map(({ line, column }) => ({ line, column }))).toEqual([
       locate(text, "write"),
+      locate(text, "colour"),
       locate(text, "admin"),
       locate(text, "pull-request"),
-      locate(text, "rule: no"),
+      locate(text, "no-such-rule"),
       locate(text, "rule: job-missing-permissions"),
     ]);
-    expect(problems[0]?.message).toContain("valid keys are top-level, max-grants, exceptions");
-    expect(problems[5]?.message).toContain("needs a reason");
+    expect(problems[1]?.message).toContain(
+      "unknown key 'colour'; valid keys: top-level, max-grants, exceptions",
+    );
+    expect(problems[3]?.message).toContain(
+      "unknown key 'pull-request'; did you mean 'pull-requests'?",
+    );
+    expect(problems[5]?.message).toContain("'reason' is required");
   });
 
-  it("reports invalid YAML in the policy with its position and fails the run", async () => {
-    const result = await runIn({ ".github/workflows/ci.yml": LEGACY, [PATH]: "exceptions: [\n" });
-    expect(result.policyProblems[0]?.position.line).toBeGreaterThanOrEqual(1);
-    expect(result.failed).toBe(true);
+  it("refuses invalid YAML in the policy with its position", async () => {
+    await expect(
+      runIn({ ".github/workflows/ci.yml": LEGACY, [PATH]: "exceptions: [\n" }),
+    ).rejects.toThrow(/permissions-policy\.yml:\d+:\d+: /);
   });
 
   it("9: silences a finding only through an exception with a reason, and says which", async () => {
@@ -136,16 +151,17 @@ describe("the policy file", () => {
       "    workflow: '*'",
       "    reason: '  '",
     );
-    const result = await runIn({ ".github/workflows/ci.yml": LEGACY, [PATH]: policy });
-    expect(result.policyProblems.map((p) => p.message)).toEqual([
-      `${PATH}: every exception needs a reason`,
+    expect(policyProblems(policy).map((p) => p.message)).toEqual([
+      "every exception needs a reason",
     ]);
-    expect(result.findings.map((f) => f.rule)).toEqual(["job-missing-permissions"]);
+    await expect(runIn({ ".github/workflows/ci.yml": LEGACY, [PATH]: policy })).rejects.toThrow(
+      FileProblems,
+    );
   });
 
-  it("fails when a named policy file is missing, naming the input", async () => {
+  it("fails when a named policy file is missing", async () => {
     await expect(
       runIn({ ".github/workflows/ci.yml": LEGACY }, { policyPath: "policy.yml" }),
-    ).rejects.toThrow(/policy file 'policy.yml' does not exist \(input 'policy'\)/);
+    ).rejects.toThrow(/the policy file 'policy.yml' does not exist/);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { escapeMarkdown } from "../../src/core/summary.ts";
+import { ForwardingProxy } from "../harness/proxy.ts";
 import { type ActionRun, runAction } from "../harness/runner.ts";
 import {
   corpusReport,
@@ -76,6 +77,24 @@ describe("installing zizmor", () => {
     expect(first.record).toContain("--format=json-v1");
     const toolCache = join(first.runnerTemp, "_tool", "zizmor", VERSION, "x64");
     expect(existsSync(join(toolCache, ASSET))).toBe(true);
+  });
+
+  it("downloads through the runner's proxy, from a host only the proxy can resolve", async () => {
+    await using proxy = await ForwardingProxy.start();
+    const archive = fakeArchive({ version: VERSION });
+    server.release(VERSION, ASSET, archive.bytes);
+    const run = await runAction({
+      action: "actions/zizmor",
+      workspace: corpusWorkspace(),
+      inputs: {
+        sha256: archive.sha256,
+        "download-url": server.releaseTemplate.replace("127.0.0.1", "zizmor-mirror.test"),
+      },
+      env: { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url },
+    });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(proxy.countFor("zizmor-mirror.test")).toBe(1);
+    expect(server.requests.at(-1)).toBe(`/releases/download/v${VERSION}/${ASSET}`);
   });
 
   it("uses the tool cache on the next run, verifying the cached archive again", async () => {
@@ -222,6 +241,22 @@ describe("running zizmor", () => {
     expect(run.annotations.filter((a) => a.title?.startsWith("zizmor "))).toEqual([]);
   });
 
+  it("fails, saying why, when every finding lies outside the workspace", async () => {
+    const outside = corpusReport(
+      "json-v1.several-inputs.json",
+      (audit) => `/elsewhere/${SEVERAL_INPUTS_FILES[audit]}`,
+    );
+    const run = await runWith(
+      { stdout: outside, exitCode: 14 },
+      { inputs: { "fail-on": "never" } },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.log).toMatch(
+      /all 7 findings are in files outside the workspace .*nothing was gated/,
+    );
+    expect(run.outputs.passed).toBeUndefined();
+  });
+
   it("treats unreadable output with a findings exit code as a failure, not a pass", async () => {
     const run = await runWith({ stdout: "garbage", exitCode: 13 });
     expect(run.exitCode).toBe(1);
@@ -342,7 +377,8 @@ describe("running zizmor", () => {
     const run = await runWith(
       { stdout: severalInputs(), exitCode: 14 },
       {
-        inputs: { "sarif-file": "zizmor.sarif", "fail-on": "never" },
+        // No simulator here: the base revision's ignores are tested in github.test.ts.
+        inputs: { "sarif-file": "zizmor.sarif", "fail-on": "never", "ignores-from-base": "false" },
         event: {
           name: "pull_request",
           payload: {

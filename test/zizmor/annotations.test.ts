@@ -7,7 +7,7 @@ import {
   STEP_CAP_PER_LEVEL,
 } from "../../src/zizmor/annotations.ts";
 import { parseJsonV1 } from "../../src/zizmor/report.ts";
-import { corpusReport, SEVERAL_INPUTS_FILES, syntheticFinding } from "./helpers.ts";
+import { corpusReport, fixture, SEVERAL_INPUTS_FILES, syntheticFinding } from "./helpers.ts";
 
 const workspace = "/work/ws";
 
@@ -23,11 +23,27 @@ describe("annotations", () => {
     const warnings = plan.shown.filter((annotation) => annotation.level === "warning");
     expect(errors).toHaveLength(STEP_CAP_PER_LEVEL);
     expect(warnings).toHaveLength(STEP_CAP_PER_LEVEL);
-    // High (errors) before medium (also errors): 10 error slots go to the 12 highs first.
+    // 12 highs for 10 error slots; mediums before lows in the 10 warning slots.
     expect(errors.every((annotation) => annotation.title === "zizmor audit-high")).toBe(true);
+    expect(warnings.slice(0, 3).every((a) => a.title === "zizmor audit-medium")).toBe(true);
     expect(plan.shown[0]?.title).toBe("zizmor audit-high");
     expect(plan.all).toHaveLength(30);
     expect(plan.omitted).toBe(10);
+  });
+
+  it("maps severities to levels as zizmor's own --format github does", () => {
+    // zizmor 1.30 `Severity::as_github_command`: the corpus shows a High finding as ::error, a
+    // Low one (concurrency-limits) as ::warning; Medium is a warning too, Informational a notice.
+    const zizmorGithub = fixture("github-format.several-vulnerabilities.txt");
+    expect(zizmorGithub).toMatch(/^::error .*title=template-injection::/m);
+    expect(zizmorGithub).toMatch(/^::warning .*title=concurrency-limits::/m);
+    expect(DEFAULT_LEVELS).toEqual({
+      high: "error",
+      medium: "warning",
+      low: "warning",
+      informational: "notice",
+      unknown: "notice",
+    });
   });
 
   it("maps severities to levels as configured, and refuses unknown names", () => {
@@ -37,6 +53,7 @@ describe("annotations", () => {
     expect(plan.shown[0]?.level).toBe("warning");
     expect(() => parseLevels(["severe=error"])).toThrow(/annotation-levels.*severe=error/);
     expect(() => parseLevels(["high=fatal"])).toThrow(/error, warning, notice/);
+    expect(() => parseLevels(["x=y"], (name) => `--${name}`)).toThrow(/^--annotation-levels has/);
   });
 
   it("titles the annotation with the audit and carries description, confidence and docs URL", () => {

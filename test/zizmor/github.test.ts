@@ -61,11 +61,16 @@ function manyFindings(count: number): string {
 }
 
 function pullRequestEvent(number: number) {
-  const head = sim.state.repository("wasmcloud/wasmcloud").pulls.get(number)?.head.sha;
+  const pull = sim.state.repository("wasmcloud/wasmcloud").pulls.get(number);
+  const repo = { full_name: "wasmcloud/wasmcloud" };
   return {
     name: "pull_request",
     payload: {
-      pull_request: { number, head: { sha: head, repo: { full_name: "wasmcloud/wasmcloud" } } },
+      pull_request: {
+        number,
+        head: { sha: pull?.head.sha, ref: pull?.head.ref, repo },
+        base: { sha: pull?.base.sha, ref: pull?.base.ref, repo },
+      },
     },
   };
 }
@@ -110,7 +115,7 @@ describe("check run", () => {
     const run = await runWithReport(manyFindings(3), { "check-run": "true", "fail-on": "never" });
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.annotations).toContainEqual(
-      expect.objectContaining({ level: "notice", title: "zizmor check run skipped" }),
+      expect.objectContaining({ level: "notice", title: "zizmor: check run 'zizmor' not posted" }),
     );
     expect(run.summary).toContain("3 findings");
   });

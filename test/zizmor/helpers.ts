@@ -5,7 +5,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import type { Finding, Severity } from "../../src/zizmor/report.ts";
+import type { Finding, FindingLocation, Severity } from "../../src/zizmor/report.ts";
 
 export const FIXTURES = join(import.meta.dirname, "fixtures");
 
@@ -149,6 +149,21 @@ export function syntheticFinding(
   line: number,
   overrides: Partial<Finding> = {},
 ): Finding {
+  const primary: FindingLocation = {
+    key: {
+      kind: "local",
+      printedPath: "./.github/workflows/ci.yml",
+      path: ".github/workflows/ci.yml",
+    },
+    annotation: "here",
+    route: `jobs.build.steps[${line}]`,
+    feature: `feature ${line}`,
+    comments: [],
+    line,
+    column: 3,
+    endLine: line,
+    endColumn: 10,
+  };
   return {
     audit: `audit-${severity}`,
     description: `a ${severity} problem`,
@@ -157,21 +172,9 @@ export function syntheticFinding(
     confidence: "high",
     persona: "Regular",
     ignored: false,
-    primary: {
-      key: {
-        kind: "local",
-        printedPath: "./.github/workflows/ci.yml",
-        path: ".github/workflows/ci.yml",
-      },
-      annotation: "here",
-      route: `jobs.build.steps[${line}]`,
-      feature: `feature ${line}`,
-      line,
-      column: 3,
-      endLine: line,
-      endColumn: 10,
-    },
+    primary,
     related: [],
+    locations: [primary],
     ...overrides,
   };
 }

@@ -7,6 +7,7 @@ import {
   capToFiles,
   describeKey,
   type Finding,
+  outsideWorkspace,
   parseJsonV1,
   ReportFormatError,
   toSpan,
@@ -83,6 +84,27 @@ describe("reading zizmor JSON v1", () => {
   it("gives no annotation path to files outside the workspace", () => {
     expect(workspacePath("/etc/x.yml", paths)).toBeUndefined();
     expect(workspacePath("../other/x.yml", paths)).toBeUndefined();
+  });
+
+  it("calls a report whose findings all lie outside the workspace an error, not a pass", () => {
+    const outside = severalInputs((audit) => `/elsewhere/${SEVERAL_INPUTS_FILES[audit]}`);
+    expect(outside).toHaveLength(7);
+    expect(outsideWorkspace(outside, workspace)).toMatch(
+      /^all 7 findings are in files outside the workspace .* \(such as \/elsewhere\/.*\.yml\)/,
+    );
+    // One finding inside is enough to show the others in the summary only.
+    const mixed = severalInputs((audit) =>
+      audit === "unpinned-uses" ? "./unpinned-uses.yml" : `/elsewhere/${audit}.yml`,
+    );
+    expect(outsideWorkspace(mixed, workspace)).toBeUndefined();
+    expect(outsideWorkspace([], workspace)).toBeUndefined();
+  });
+
+  it("keeps every location's comments, hidden locations included, for ignore comments", () => {
+    const injection = severalInputs().find((finding) => finding.audit === "template-injection");
+    expect(injection?.locations).toHaveLength(4);
+    expect(injection?.locations[0]?.comments).toEqual(["# tag=v7.0.1"]);
+    expect(injection?.primary.comments).toEqual([]);
   });
 
   it("reads Remote and Stdin keys as locations with no workspace file", () => {

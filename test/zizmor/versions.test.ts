@@ -62,7 +62,7 @@ describe("choosing a zizmor release", () => {
   it("reads versions from --version and checks sha256 inputs", () => {
     expect(versionFromBanner("zizmor 1.30.1\n")).toBe("1.30.1");
     expect(versionFromBanner("something else")).toBeUndefined();
-    expect(parseSha256(`sha256:${"A".repeat(64)}`, "sha256")).toBe("a".repeat(64));
-    expect(() => parseSha256("abc", "sha256")).toThrow(/input 'sha256' is 'abc'/);
+    expect(parseSha256(`sha256:${"A".repeat(64)}`, "input 'sha256'")).toBe("a".repeat(64));
+    expect(() => parseSha256("abc", "--sha256")).toThrow(/--sha256 is 'abc'/);
   });
 });

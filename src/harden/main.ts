@@ -1,0 +1,25 @@
+import { runAction } from "../core/action.ts";
+import type { GitHubClient } from "../core/github.ts";
+import { info } from "../core/log.ts";
+import { diskWorkflowFiles } from "../permissions/files.ts";
+import { systemDeps } from "../zizmor/system.ts";
+import { readHardenInputs } from "./inputs.ts";
+import { run } from "./run.ts";
+
+let github: (() => GitHubClient) | undefined;
+
+await runAction(
+  "harden",
+  (context) =>
+    run(readHardenInputs(), {
+      files: diskWorkflowFiles(context.workspace),
+      zizmor: (token) => {
+        const deps = systemDeps({ value: token, source: "input 'token'" }, context);
+        github = deps.github;
+        return deps;
+      },
+      temp: context.temp,
+      log: info,
+    }),
+  { github: () => (github as () => GitHubClient)() },
+);

@@ -1,0 +1,120 @@
+import { failureOutcome } from "../core/action.ts";
+import { ConfigurationError } from "../core/errors.ts";
+import { type ActionOutcome, Outcome } from "../core/outcome.ts";
+import { Summary } from "../core/summary.ts";
+import { defaultArtifactPath, permissionsOutcome } from "../permissions/outcome.ts";
+import { run as checkPermissions, type WorkflowFiles } from "../permissions/run.ts";
+import { run as runZizmor, type RunDeps as ZizmorDeps } from "../zizmor/run.ts";
+import type { HardenInputs } from "./inputs.ts";
+
+export interface HardenDeps {
+  /** The checkout's workflow files, for the permissions enforcer. */
+  files: WorkflowFiles;
+  /** The machine as zizmor's run needs it, for the token it is given. */
+  zizmor(token: string | undefined): ZizmorDeps;
+  /** The runner's temporary folder, for the permissions SARIF log and patch. */
+  temp: string | undefined;
+  log(line: string): void;
+}
+
+interface Part {
+  name: "permissions" | "zizmor";
+  title: string;
+  outcome: ActionOutcome;
+}
+
+/**
+ * Both checks in one step: the permissions enforcer, then zizmor, each run whatever the other
+ * decided, and one outcome: both halves' annotations, files and check runs, their outputs under
+ * `permissions-` and `zizmor-`, `passed`, and one summary whose first line is the verdict.
+ */
+export async function run(inputs: HardenInputs, deps: HardenDeps): Promise<ActionOutcome> {
+  const permissions = await part("permissions", deps, async () => {
+    const { inputs: options, sarifFile } = inputs.permissions();
+    const result = await checkPermissions(options, { files: deps.files });
+    return permissionsOutcome(result, {
+      failOn: options.failOn,
+      sarifFile: sarifFile ?? defaultArtifactPath("status-gate-permissions.sarif", deps.temp),
+      patchFile: defaultArtifactPath("status-gate-permissions.patch", deps.temp),
+    });
+  });
+  const zizmor = await part("zizmor", deps, async () => {
+    const options = inputs.zizmor();
+    return runZizmor(options, deps.zizmor(options.token));
+  });
+  return combine([
+    { name: "permissions", title: "Permissions enforcer", outcome: permissions },
+    { name: "zizmor", title: "zizmor", outcome: zizmor },
+  ]);
+}
+
+/** One half's outcome; what it throws becomes that half's failure, so the other still reports. */
+async function part(
+  name: Part["name"],
+  deps: HardenDeps,
+  work: () => Promise<ActionOutcome>,
+): Promise<ActionOutcome> {
+  try {
+    return await work();
+  } catch (thrown) {
+    if (!(thrown instanceof ConfigurationError) && thrown instanceof Error && thrown.stack) {
+      deps.log(`${name}: ${thrown.stack}`);
+    }
+    return failureOutcome(name, thrown);
+  }
+}
+
+function combine(parts: readonly Part[]): ActionOutcome {
+  const outcome = new Outcome();
+  for (const { name, outcome: half } of parts) {
+    outcome.merge({
+      ...half,
+      outputs: prefixed(name, half.outputs),
+      checkRuns: half.checkRuns.map((report) => ({
+        ...report,
+        idOutput: report.idOutput && prefixedName(name, report.idOutput),
+      })),
+      failure: half.failure === undefined ? undefined : `${name}: ${half.failure}`,
+    });
+  }
+  const passed = parts.every((half) => half.outcome.failure === undefined);
+  outcome.output("passed", passed);
+  outcome.summary = combinedSummary(parts, passed);
+  return outcome;
+}
+
+/** `zizmor-findings`, `permissions-errors`; zizmor's own `zizmor-version` keeps its name. */
+function prefixedName(name: string, output: string): string {
+  return output.startsWith(`${name}-`) ? output : `${name}-${output}`;
+}
+
+function prefixed(name: string, outputs: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(outputs).map(([output, value]) => [prefixedName(name, output), value]),
+  );
+}
+
+/** Each part's summary gets a share of GitHub's 1 MiB, so a huge one cannot crowd out the other. */
+const PART_SUMMARY_BYTES = 480 * 1024;
+
+function combinedSummary(parts: readonly Part[], passed: boolean): Summary {
+  const verdicts = parts.map(
+    ({ title, outcome }) => `${title} ${outcome.failure === undefined ? "passed" : "failed"}`,
+  );
+  const summary = new Summary()
+    .heading(`Hardening: ${passed ? "✅ passed" : "❌ failed"} (${verdicts.join(", ")})`, 2)
+    .table(
+      ["check", "result"],
+      parts.map(({ title, outcome }) => [
+        title,
+        outcome.failure === undefined ? "✅ passed" : "❌ failed",
+      ]),
+    );
+  for (const { title, outcome } of parts) {
+    // Each action's own summary, with everything untrusted already escaped.
+    const section = outcome.summary?.toString(PART_SUMMARY_BYTES).trim();
+    if (section) summary.raw(section);
+    else summary.heading(title, 3).paragraph(`Could not run: ${outcome.failure ?? "no result"}`);
+  }
+  return summary;
+}
