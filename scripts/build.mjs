@@ -31,6 +31,7 @@ const result = await build({
   sourcemap: false,
   metafile: true,
   logLevel: "warning",
+  plugins: [browserScripts()],
   // Some CommonJS dependencies call require() on Node built-ins; give ESM bundles one.
   banner: {
     js: 'import{createRequire as __sgCreateRequire}from"node:module";const require=__sgCreateRequire(import.meta.url);',
@@ -40,6 +41,42 @@ writeFileSync(join(outdir, "THIRD_PARTY_LICENSES.txt"), thirdPartyLicenses(resul
 const outputs = Object.entries(result.metafile.outputs).filter(([, output]) => output.entryPoint);
 for (const [file, output] of outputs) {
   console.log(`${file}  ${(output.bytes / 1024).toFixed(1)} KiB`);
+}
+
+/**
+ * `import text from "./x.ts?browser-script"`: the module bundled for a browser (an IIFE whose
+ * exports become the global `BenchHelpers`) and imported as its text. The dashboard ships helpers
+ * generated from the TypeScript the action runs, instead of a hand-kept copy.
+ */
+function browserScripts() {
+  return {
+    name: "browser-script",
+    setup(builder) {
+      builder.onResolve({ filter: /\?browser-script$/ }, (args) => ({
+        path: join(args.resolveDir, args.path.replace(/\?browser-script$/, "")),
+        namespace: "browser-script",
+      }));
+      builder.onLoad({ filter: /.*/, namespace: "browser-script" }, async (args) => {
+        const bundled = await build({
+          entryPoints: [args.path],
+          bundle: true,
+          write: false,
+          format: "iife",
+          globalName: "BenchHelpers",
+          platform: "browser",
+          target: "es2022",
+          minify: true,
+          legalComments: "none",
+          metafile: true,
+        });
+        return {
+          contents: bundled.outputFiles[0].text,
+          loader: "text",
+          watchFiles: Object.keys(bundled.metafile.inputs).map((input) => join(root, input)),
+        };
+      });
+    },
+  };
 }
 
 /**

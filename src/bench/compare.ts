@@ -117,7 +117,7 @@ function judge(
   }
   const change = head.value - base.value;
   const relativeChange = base.value === 0 ? (change === 0 ? 0 : undefined) : change / base.value;
-  const worse = higherIsBetter(head.unit, head.metric) ? change < 0 : change > 0;
+  const worse = higherIsBetter(head.unit, head.metric, head.direction) ? change < 0 : change > 0;
   const direction: Verdict = worse ? "regressed" : "improved";
   const outcome = (verdict: Verdict, reason: string): Comparison => ({
     ...common,
@@ -158,11 +158,39 @@ export function percent(fraction: number): string {
   return `${Number((fraction * 100).toPrecision(3))}%`;
 }
 
+/** One benchmark with all its metrics; its verdict is its worst metric's. */
+export interface BenchmarkVerdict {
+  id: string;
+  verdict: Verdict;
+  /** The metric that decided the verdict: the most severe, then the largest change. */
+  worst: Comparison;
+  comparisons: Comparison[];
+}
+
+/**
+ * Comparisons folded per benchmark, most severe first. Wall time and throughput of one Criterion
+ * benchmark, or the events of one Callgrind run, are one benchmark: it regresses once, and the
+ * report names the worst metric.
+ */
+export function byBenchmark(comparisons: readonly Comparison[]): BenchmarkVerdict[] {
+  const groups = new Map<string, Comparison[]>();
+  for (const comparison of sortBySeverity([...comparisons])) {
+    const group = groups.get(comparison.id) ?? [];
+    group.push(comparison);
+    groups.set(comparison.id, group);
+  }
+  return [...groups].map(([id, group]) => {
+    const worst = group[0] as Comparison;
+    return { id, verdict: worst.verdict, worst, comparisons: group };
+  });
+}
+
+/** Benchmarks per verdict (a benchmark counts once, by its worst metric). */
 export function countVerdicts(comparisons: readonly Comparison[]): Record<Verdict, number> {
   const counts = Object.fromEntries(VERDICT_ORDER.map((verdict) => [verdict, 0])) as Record<
     Verdict,
     number
   >;
-  for (const comparison of comparisons) counts[comparison.verdict]++;
+  for (const benchmark of byBenchmark(comparisons)) counts[benchmark.verdict]++;
   return counts;
 }

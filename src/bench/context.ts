@@ -1,62 +1,68 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
+import { type RunnerContext, runUrl } from "../core/context.ts";
 import { ConfigurationError } from "../core/errors.ts";
-import type { GitHubClient } from "../core/github.ts";
-import { parseRepository } from "../core/github.ts";
-import { isObject } from "./results.ts";
-import type { GitHistory, RunContext, StickyComment } from "./run.ts";
+import { Git, GitError } from "../core/git.ts";
+import type { RunMetadata } from "./history.ts";
 
-const run = promisify(execFile);
+const execute = promisify(execFile);
 
-/** The workflow event's payload, or an empty object outside Actions. */
-export function readEvent(env: NodeJS.ProcessEnv): Record<string, unknown> {
-  if (!env.GITHUB_EVENT_PATH) return {};
-  try {
-    const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, "utf8"));
-    return isObject(event) ? event : {};
-  } catch {
-    return {};
-  }
+/** What the workflow run knows about itself, from the runner's context. */
+export interface RunContext {
+  metadata: RunMetadata;
+  eventName: string;
+  /** The branch pushed to, for push events. */
+  branch: string | null;
+  cwd: string;
+  /** `https://github.com/owner/repo` (or the GHES equivalent), for commit links. */
+  repositoryUrl: string | undefined;
+  /** A GitHub-hosted runner's disk is gone when the job ends. */
+  runnerEnvironment?: RunnerContext["runnerEnvironment"];
 }
 
-function dig(value: unknown, ...keys: string[]): unknown {
-  return keys.reduce<unknown>((node, key) => (isObject(node) ? node[key] : undefined), value);
+export interface GitHistory {
+  mergeBase(baseRef: string, head: string): Promise<string>;
+  /** The commit and its first-parent ancestors, newest first. */
+  firstParents(commit: string, limit: number): Promise<string[]>;
+  /** The commit's subject, author and date, when the checkout has it. */
+  describe(commit: string): Promise<{ message: string; author: string; date: string } | undefined>;
+  /** The commit a branch, tag or SHA names in the checkout, if any. */
+  resolve(reference: string): Promise<string | undefined>;
 }
 
-/** Who, where and what from the runner's environment; the PR head commit, not the merge commit. */
-export function runContextFromEnvironment(
-  env: NodeJS.ProcessEnv,
-  event: Record<string, unknown>,
-  cwd: string,
+/**
+ * The run's metadata from the runner's context: the PR head commit (not the test merge commit),
+ * the job and matrix leg (legs of one job are separate runs), the server for links.
+ */
+export function runContextFrom(
+  runner: RunnerContext,
   tools: Record<string, string>,
-  machine: string | undefined,
+  options: { machine?: string; matrixLeg?: string; cwd?: string },
 ): RunContext {
-  const number = dig(event, "pull_request", "number");
-  const headSha = dig(event, "pull_request", "head", "sha");
-  const repository = env.GITHUB_REPOSITORY ?? "";
-  const server = env.GITHUB_SERVER_URL ?? "https://github.com";
-  const ref = env.GITHUB_REF ?? "";
+  const repository = runner.repositoryName;
+  const headCommit = (runner.payload.head_commit ?? {}) as { message?: unknown };
   return {
-    eventName: env.GITHUB_EVENT_NAME ?? "push",
-    branch: ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : null,
-    cwd,
+    eventName: runner.eventName || "push",
+    branch: runner.ref.startsWith("refs/heads/") ? runner.ref.slice("refs/heads/".length) : null,
+    cwd: options.cwd ?? runner.workspace,
+    repositoryUrl: repository ? `${runner.urls.server}/${repository}` : undefined,
+    runnerEnvironment: runner.runnerEnvironment,
     metadata: {
       repository,
-      ref,
-      commit: typeof headSha === "string" ? headSha : (env.GITHUB_SHA ?? ""),
+      ref: runner.ref,
+      commit: runner.pullRequest?.headSha ?? runner.sha,
       baseCommit: null,
-      pullRequest: typeof number === "number" ? number : null,
-      mergedPullRequest: mergedPullRequestOf(dig(event, "head_commit", "message")),
-      machine: machine ?? env.RUNNER_NAME ?? "unknown",
+      pullRequest: runner.pullRequest?.number ?? null,
+      mergedPullRequest: mergedPullRequestOf(headCommit.message),
+      machine: options.machine ?? runner.runnerName ?? "unknown",
       tools,
       timestamp: new Date().toISOString(),
-      runId: env.GITHUB_RUN_ID ?? String(Date.now()),
-      runAttempt: env.GITHUB_RUN_ATTEMPT ?? "1",
-      url:
-        env.GITHUB_RUN_ID && repository
-          ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}`
-          : null,
+      runId: runner.runId === undefined ? String(Date.now()) : String(runner.runId),
+      runAttempt: String(runner.runAttempt),
+      url: runUrl(runner) ?? null,
+      job: runner.job || undefined,
+      matrixLeg: options.matrixLeg || undefined,
+      serverUrl: runner.urls.server,
     },
   };
 }
@@ -71,14 +77,17 @@ export function mergedPullRequestOf(message: unknown): number | null {
 }
 
 /** `rustc --version` and `valgrind --version` when they are installed, plus what the user named. */
-export async function toolVersions(named: readonly string[]): Promise<Record<string, string>> {
+export async function toolVersions(
+  named: readonly string[],
+  label = "input 'tool-versions'",
+): Promise<Record<string, string>> {
   const versions: Record<string, string> = {};
   for (const [tool, args] of [
     ["rustc", ["--version"]],
     ["valgrind", ["--version"]],
   ] as const) {
     try {
-      versions[tool] = (await run(tool, [...args], { timeout: 10_000 })).stdout.trim();
+      versions[tool] = (await execute(tool, [...args], { timeout: 10_000 })).stdout.trim();
     } catch {
       // Not installed: nothing to record.
     }
@@ -86,7 +95,7 @@ export async function toolVersions(named: readonly string[]): Promise<Record<str
   for (const item of named) {
     const [tool, ...version] = item.split("=");
     if (!tool || version.length === 0) {
-      throw new ConfigurationError(`input 'tool-versions' has '${item}'; use name=version`);
+      throw new ConfigurationError(`${label} has '${item}'; use name=version`);
     }
     versions[tool.trim()] = version.join("=").trim();
   }
@@ -95,70 +104,46 @@ export async function toolVersions(named: readonly string[]): Promise<Record<str
 
 /** The checkout's git: the merge base needs the base branch fetched (`fetch-depth: 0`). */
 export function localGit(cwd: string): GitHistory {
-  const git = async (...args: string[]) =>
-    (await run("git", args, { cwd, maxBuffer: 64 << 20 })).stdout.trim();
+  const git = new Git(cwd);
   return {
     async mergeBase(baseRef, head) {
       for (const ref of [baseRef, `origin/${baseRef}`]) {
-        try {
-          return await git("merge-base", ref, head);
-        } catch {
-          // Try the remote-tracking name next.
-        }
+        const base = await git.value(["merge-base", ref, head]);
+        if (base) return base;
       }
       throw new ConfigurationError(
         `cannot find the merge base of '${baseRef}' and ${head.slice(0, 12)}; check out with fetch-depth: 0 (or fetch the base branch) and set input 'base-ref'`,
       );
     },
     async firstParents(commit, limit) {
-      return (await git("rev-list", "--first-parent", `--max-count=${limit}`, commit))
+      return (await git.run(["rev-list", "--first-parent", `--max-count=${limit}`, commit]))
         .split("\n")
         .filter(Boolean);
     },
-  };
-}
-
-/** One comment per pull request, found again by its hidden marker and edited in place. */
-export function stickyComment(
-  client: GitHubClient,
-  repository: string,
-  pullRequest: number,
-): StickyComment {
-  const { owner, repo } = parseRepository(repository);
-  return {
-    async upsert(marker, body) {
-      const comments = await client.paginate(
-        "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
-        {
-          owner,
-          repo,
-          issue_number: pullRequest,
-          per_page: 100,
-        },
-      );
-      const existing = comments.find((comment) => comment.body?.includes(marker));
-      if (existing) {
-        const updated = await client.request(
-          "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
-          {
-            owner,
-            repo,
-            comment_id: existing.id,
-            body,
-          },
-        );
-        return updated.data.html_url;
+    async resolve(reference) {
+      if (reference.startsWith("-")) return undefined;
+      try {
+        return await git.value(["rev-parse", "--verify", "--quiet", `${reference}^{commit}`]);
+      } catch (thrown) {
+        if (thrown instanceof GitError) return undefined;
+        throw thrown;
       }
-      const created = await client.request(
-        "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
-        {
-          owner,
-          repo,
-          issue_number: pullRequest,
-          body,
-        },
-      );
-      return created.data.html_url;
+    },
+    async describe(commit) {
+      try {
+        const [message = "", author = "", date = ""] = await git.records([
+          "log",
+          "-1",
+          "--format=%s%x00%an%x00%cI",
+          commit,
+          "--",
+        ]);
+        return { message, author: author.trim(), date: date.trim() };
+      } catch (thrown) {
+        // A checkout without the commit (shallow, or none at all) has nothing to say.
+        if (thrown instanceof GitError) return undefined;
+        throw thrown;
+      }
     },
   };
 }

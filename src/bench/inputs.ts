@@ -1,8 +1,9 @@
+import type { RunnerContext } from "../core/context.ts";
 import { ConfigurationError } from "../core/errors.ts";
 import type { Inputs } from "../core/inputs.ts";
 import { DEFAULT_THRESHOLDS, type Thresholds } from "./compare.ts";
 import type { BenchInputs } from "./run.ts";
-import type { S3Location } from "./store.ts";
+import type { StorageSettings } from "./store.ts";
 
 /**
  * `1%`, `0.5 %` or a fraction such as `0.01`; the error names where the value came from. A bare
@@ -54,19 +55,30 @@ export function readThresholds(
   };
 }
 
-/** Every input of action.yml, read once into one typed object. */
-export function readBenchInputs(inputs: Inputs, event: Record<string, unknown>): BenchInputs {
-  const repository = event.repository as { default_branch?: unknown } | undefined;
-  const pull = event.pull_request as { base?: { ref?: unknown } } | undefined;
-  const defaultBranch =
-    typeof repository?.default_branch === "string" ? repository.default_branch : "main";
-  const baseBranch = typeof pull?.base?.ref === "string" ? pull.base.ref : defaultBranch;
+/** `@login` or `@org/team`, as GitHub mentions them; anything else is refused, not escaped. */
+export function parseMentions(items: readonly string[], label: string): string[] {
+  return items.map((item) => {
+    const name = item.trim().replace(/^@/, "");
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9_.-]+)?$/.test(name)) {
+      throw new ConfigurationError(
+        `${label} has '${item}'; use GitHub logins or teams such as @octocat or @org/team`,
+      );
+    }
+    return `@${name}`;
+  });
+}
+
+/** Every input of action.yml that shapes the run, read once into one typed object. */
+export function readBenchInputs(inputs: Inputs, runner: RunnerContext): BenchInputs {
+  const defaultBranch = defaultBranchOf(runner);
+  const baseBranch = runner.pullRequest?.baseRef ?? defaultBranch;
+  const failThreshold = inputs.optional("fail-threshold");
   return {
     results: inputs.list("results"),
     mode: inputs.enumeration("mode", ["auto", "upload", "compare"] as const, "auto"),
     thresholds: readThresholds(
       (name) => inputs.optional(name),
-      (name) => `input '${name}'`,
+      (name) => inputs.label(name),
     ),
     failOnRegression: inputs.boolean("fail-on-regression", true),
     comment: inputs.boolean("comment", true),
@@ -76,34 +88,71 @@ export function readBenchInputs(inputs: Inputs, event: Record<string, unknown>):
     baseRef: inputs.string("base-ref", `origin/${baseBranch}`),
     historyWindow: inputs.integer("history-window", 1000, { min: 10, max: 100_000 }),
     siteDirectory: inputs.optional("site-directory"),
+    commentOnAlert: inputs.boolean("comment-on-alert", true),
+    alertMentions: parseMentions(inputs.list("alert-mentions"), inputs.label("alert-mentions")),
+    failThreshold:
+      failThreshold === undefined
+        ? undefined
+        : parseFraction(failThreshold, inputs.label("fail-threshold")),
+    dashboardUrl: inputs.optional("dashboard-url"),
+    generic: {
+      direction: inputs.enumeration("json-direction", ["smaller", "bigger"] as const, "smaller"),
+    },
   };
+}
+
+function defaultBranchOf(runner: RunnerContext): string {
+  const repository = runner.payload.repository as { default_branch?: unknown } | undefined;
+  return typeof repository?.default_branch === "string" ? repository.default_branch : "main";
 }
 
 /** Everything else action.yml takes: where to store, how to reach GitHub, what to record. */
 export interface ActionSettings {
   bench: BenchInputs;
-  storage: { location: string; s3: Omit<S3Location, "bucket" | "prefix"> } | undefined;
+  storage: StorageSettings | undefined;
   token: string | undefined;
+  commentAuthor: string | undefined;
   machine: string | undefined;
+  matrixLeg: string | undefined;
   toolVersions: string[];
 }
 
-export function readActionSettings(inputs: Inputs, event: Record<string, unknown>): ActionSettings {
-  const location = inputs.optional("storage");
+export function readActionSettings(inputs: Inputs, runner: RunnerContext): ActionSettings {
+  const token = inputs.optional("token");
   return {
-    bench: readBenchInputs(inputs, event),
-    storage: location
-      ? {
-          location,
-          s3: {
-            region: inputs.optional("s3-region"),
-            endpoint: inputs.optional("s3-endpoint"),
-            pathStyle: inputs.boolean("s3-path-style", false),
-          },
-        }
-      : undefined,
-    token: inputs.optional("token"),
+    bench: readBenchInputs(inputs, runner),
+    storage: readStorage(inputs, runner, token),
+    token,
+    commentAuthor: inputs.optional("comment-author"),
     machine: inputs.optional("machine"),
+    matrixLeg: inputs.optional("matrix-leg"),
     toolVersions: inputs.list("tool-versions"),
+  };
+}
+
+/** `storage` and the inputs that go with it; the git branch defaults to this repository's. */
+export function readStorage(
+  inputs: Inputs,
+  runner: RunnerContext,
+  token: string | undefined,
+): StorageSettings | undefined {
+  const location = inputs.optional("storage");
+  if (!location) return undefined;
+  const repository =
+    inputs.optional("storage-repository") ??
+    (runner.repositoryName ? `${runner.urls.server}/${runner.repositoryName}.git` : undefined);
+  return {
+    location,
+    s3: {
+      region: inputs.optional("s3-region"),
+      endpoint: inputs.optional("s3-endpoint"),
+      pathStyle: inputs.boolean("s3-path-style", false),
+    },
+    git: {
+      branch: inputs.string("storage-branch", "gh-pages"),
+      repository,
+      token,
+      temp: runner.temp,
+    },
   };
 }

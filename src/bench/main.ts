@@ -1,55 +1,52 @@
 import { runAction } from "../core/action.ts";
 import { createGitHubClient } from "../core/github.ts";
 import { Inputs } from "../core/inputs.ts";
-import { annotate, info, setOutput } from "../core/log.ts";
-import {
-  localGit,
-  readEvent,
-  runContextFromEnvironment,
-  stickyComment,
-  toolVersions,
-} from "./context.ts";
+import { info } from "../core/log.ts";
+import { commitComment, pullRequestComment, tokenIdentity } from "./comments.ts";
+import { localGit, runContextFrom, toolVersions } from "./context.ts";
 import { readActionSettings } from "./inputs.ts";
-import { writeReportFile } from "./report-file.ts";
 import { run } from "./run.ts";
 import { SITE_ASSETS } from "./site-assets.ts";
 import { openStore } from "./store.ts";
 
-await runAction("bench", async () => {
-  const event = readEvent(process.env);
-  const settings = readActionSettings(new Inputs(), event);
-  const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
-  const tools = await toolVersions(settings.toolVersions);
-  const context = runContextFromEnvironment(process.env, event, cwd, tools, settings.machine);
-  const pullRequest = context.metadata.pullRequest;
-  const outcome = await run(settings.bench, context, {
-    storage:
-      settings.storage && (await openStore(settings.storage.location, settings.storage.s3, cwd)),
-    git: localGit(cwd),
-    comments:
-      settings.token && pullRequest !== null
-        ? stickyComment(
-            createGitHubClient({ token: settings.token }),
-            context.metadata.repository,
-            pullRequest,
-          )
-        : undefined,
-    assets: SITE_ASSETS,
-    log: info,
-    warn: (message) => annotate({ level: "warning", title: "bench comment", message }),
-    writeSummary: (summary) => summary.write(),
+await runAction("bench", async (runner) => {
+  const settings = readActionSettings(new Inputs(), runner);
+  const cwd = runner.workspace;
+  const git = localGit(cwd);
+  const context = runContextFrom(runner, await toolVersions(settings.toolVersions), {
+    machine: settings.machine,
+    matrixLeg: settings.matrixLeg,
+    cwd,
   });
-  setOutput("verdict", outcome.regressions > 0 ? "regressed" : "pass");
-  setOutput("regressions", String(outcome.regressions));
-  setOutput("base-commit", outcome.base?.commit ?? "");
-  setOutput("run-key", outcome.runKey ?? "");
-  setOutput("report", writeReportFile(process.env.RUNNER_TEMP ?? cwd, outcome));
-  if (outcome.failed) {
-    annotate({
-      level: "error",
-      title: "bench regression",
-      message: `${outcome.regressions} benchmark regression(s); see the job summary`,
+  const described = await git.describe(context.metadata.commit);
+  if (described) {
+    context.metadata.commitMessage = described.message;
+    context.metadata.commitAuthor = described.author;
+    context.metadata.commitDate = described.date;
+  }
+  const client =
+    settings.token && runner.repository ? createGitHubClient({ token: settings.token }) : undefined;
+  const identity = client && tokenIdentity(client, settings.commentAuthor);
+  const repository = runner.repository;
+  const pullRequest = context.metadata.pullRequest;
+  const storage = settings.storage && (await openStore(settings.storage, cwd));
+  try {
+    return await run(settings.bench, context, {
+      storage,
+      git,
+      comments:
+        client && identity && repository && pullRequest !== null
+          ? pullRequestComment(client, repository, pullRequest, identity)
+          : undefined,
+      commitComment:
+        client && identity && repository
+          ? (commit) => commitComment(client, repository, commit, identity)
+          : undefined,
+      assets: SITE_ASSETS,
+      reportDirectory: runner.temp ?? cwd,
+      log: info,
     });
-    process.exitCode = 1;
+  } finally {
+    storage?.store.close?.();
   }
 });

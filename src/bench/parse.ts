@@ -1,10 +1,12 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { ConfigurationError } from "../core/errors.ts";
+import { escapeRegExp } from "../core/text.ts";
 import { parseBencherLines } from "./bencher.ts";
 import { parseCargoCriterionLines, parseCriterionMeasurement } from "./criterion.ts";
+import { type GenericOptions, looksGeneric, parseGenericJson } from "./generic.ts";
 import { parseGungraunSummary } from "./gungraun.ts";
-import { type BenchmarkResult, resultsByKey } from "./results.ts";
+import { type BenchmarkResult, checkResults, resultsByKey } from "./results.ts";
 import { parseValgrindFile, type ValgrindTotals, valgrindResults } from "./valgrind.ts";
 
 const VALGRIND_FILE = /^(cachegrind|callgrind)\.out/;
@@ -14,7 +16,11 @@ const VALGRIND_FILE = /^(cachegrind|callgrind)\.out/;
  * `new/` measurements and Valgrind output files; `base/` and named baselines are Criterion's own
  * copies of an earlier run on this machine, not the base branch, and are skipped.
  */
-export function parseResultPaths(paths: readonly string[], cwd: string): BenchmarkResult[] {
+export function parseResultPaths(
+  paths: readonly string[],
+  cwd: string,
+  options: GenericOptions = {},
+): BenchmarkResult[] {
   if (paths.length === 0) throw new ConfigurationError("no result paths given");
   const results: BenchmarkResult[] = [];
   const valgrind: { file: string; parsed: ValgrindTotals }[] = [];
@@ -36,7 +42,7 @@ export function parseResultPaths(paths: readonly string[], cwd: string): Benchma
       } else if (name === "benchmark.json" || name === "estimates.json") {
         if (basename(dirname(file)) === "new") criterionDirectories.add(dirname(file));
       } else if (!isDirectory || name === "summary.json") {
-        results.push(...parseResultText(readFileSync(file, "utf8"), shown));
+        results.push(...parseResultText(readFileSync(file, "utf8"), shown, options));
       }
     }
     for (const directory of [...criterionDirectories].sort()) {
@@ -44,6 +50,13 @@ export function parseResultPaths(paths: readonly string[], cwd: string): Benchma
     }
   }
   results.push(...valgrindResults(valgrind));
+  if (results.length === 0) {
+    // Silence is never success: a path with nothing to read is a wrong path, not a clean run.
+    throw new ConfigurationError(
+      `found no benchmark results in ${paths.join(", ")}; expected a Criterion tree (target/criterion), bencher or cargo-criterion output, cachegrind.out.*/callgrind.out.* files, a gungraun summary.json or generic JSON`,
+    );
+  }
+  checkResults(results);
   return deduplicate(results);
 }
 
@@ -56,10 +69,6 @@ function isThreadPlaceholder(file: string, files: readonly string[]): boolean {
     statSync(file).size === 0 &&
     files.some((other) => new RegExp(`^${escapeRegExp(file)}-\\d+$`).test(other))
   );
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** Valgrind output renamed by the user (`--callgrind-out-file=anything`). */
@@ -98,11 +107,21 @@ function parseCriterionDirectory(directory: string, cwd: string): BenchmarkResul
   });
 }
 
-/** One file whose kind is told by its content: gungraun JSON, cargo-criterion lines or bencher. */
-export function parseResultText(text: string, file: string): BenchmarkResult[] {
+/**
+ * One file whose kind is told by its content: gungraun JSON, generic JSON (an array, or an object
+ * with `benchmarks`), cargo-criterion lines or bencher.
+ */
+export function parseResultText(
+  text: string,
+  file: string,
+  options: GenericOptions = {},
+): BenchmarkResult[] {
   const start = text.trimStart();
   if (start.startsWith("{") && /"benchmark_exe"|"module_path"/.test(text.slice(0, 4096))) {
     return parseGungraunSummary(text, file);
+  }
+  if (start.startsWith("[") || (start.startsWith("{") && isGenericDocument(text))) {
+    return parseGenericJson(text, file, options);
   }
   if (start.startsWith("{")) return parseCargoCriterionLines(text, file);
   return parseBencherLines(text, file);
@@ -112,4 +131,13 @@ export function parseResultText(text: string, file: string): BenchmarkResult[] {
 function deduplicate(results: BenchmarkResult[]): BenchmarkResult[] {
   resultsByKey(results);
   return results;
+}
+
+function isGenericDocument(text: string): boolean {
+  try {
+    return looksGeneric(JSON.parse(text));
+  } catch {
+    // Not one JSON document: cargo-criterion's lines, or broken JSON its parser will name.
+    return /^\s*\{\s*"benchmarks"\s*:/.test(text);
+  }
 }

@@ -1,7 +1,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, resolve, sep } from "node:path";
 import { ConfigurationError, describeThrown } from "../core/errors.ts";
-import { buildDashboardData, parseStoredRun, runKey, type StoredRun } from "./history.ts";
+import { mapConcurrently } from "../core/text.ts";
+import {
+  buildDashboardData,
+  type DashboardSettings,
+  parseStoredRun,
+  runKey,
+  type StoredRun,
+} from "./history.ts";
 import { ObjectExistsError, type ObjectStore } from "./store.ts";
 
 /** Where a run went and what did not make it, printed whether the upload succeeded or not. */
@@ -44,26 +51,50 @@ export async function storeRun(
     if (!(thrown instanceof ObjectExistsError)) throw thrown;
     if ((await store.get(key)) !== body) {
       throw new ConfigurationError(
-        `${store.description}${key} already holds a different run with the same run id and attempt`,
+        `${store.description}${key} already holds a different run with the same run id, attempt, job and matrix leg; set input 'matrix-leg' (or --matrix-leg) so each leg has its own`,
       );
     }
   }
   return key;
 }
 
-/** Every stored run, main history and pull requests apart, read a few at a time. */
+/** A stored object that is not a sound run: left out of everything, and named. */
+export interface SkippedRun {
+  key: string;
+  problem: string;
+}
+
+/**
+ * Every stored run, main history and pull requests apart, read a few at a time. An object that is
+ * not a sound run (hand-edited, truncated, hostile) is skipped and named, never fatal: one bad
+ * object must not stop every later upload from rebuilding the site.
+ */
 export async function readRuns(store: ObjectStore, prefix: string) {
-  const read = async (keys: string[]) =>
-    mapLimit(keys, 8, async (key) => parseStoredRun((await store.get(key)) ?? "", key));
+  const skipped: SkippedRun[] = [];
+  const read = async (keys: string[]) => {
+    const runs = await mapConcurrently(keys, 8, async (key) => {
+      try {
+        return parseStoredRun((await store.get(key)) ?? "", key);
+      } catch (thrown) {
+        if (!(thrown instanceof ConfigurationError)) throw thrown;
+        skipped.push({ key, problem: thrown.message });
+        return undefined;
+      }
+    });
+    return runs.filter((run): run is StoredRun => run !== undefined);
+  };
   const [mainKeys, pullKeys] = await Promise.all([
     store.list(`${prefix}runs/`),
     store.list(`${prefix}pulls/`),
   ]);
-  return {
-    main: await read(mainKeys),
-    pulls: await read(pullKeys),
-    keys: [...mainKeys, ...pullKeys],
-  };
+  const main = await read(mainKeys.filter(isRunObject));
+  const pulls = await read(pullKeys.filter(isRunObject));
+  skipped.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { main, pulls, keys: [...mainKeys, ...pullKeys], skipped };
+}
+
+function isRunObject(key: string): boolean {
+  return key.endsWith(".json");
 }
 
 /** Site files (assets and data) by their path under the site root. */
@@ -72,12 +103,13 @@ export async function siteFiles(
   prefix: string,
   assets: ReadonlyMap<string, string>,
   window: number,
+  settings: DashboardSettings = {},
 ) {
   const runs = await readRuns(store, prefix);
-  const data = buildDashboardData(runs.main, runs.pulls, window);
+  const data = buildDashboardData(runs.main, runs.pulls, window, settings);
   const files = new Map(assets);
   for (const [path, text] of data) files.set(`data/${path}`, text);
-  return { files, keys: runs.keys };
+  return { files, keys: runs.keys, skipped: runs.skipped };
 }
 
 /**
@@ -90,65 +122,40 @@ export async function publishSite(
   assets: ReadonlyMap<string, string>,
   window: number,
   report: UploadReport,
-): Promise<void> {
+  settings: DashboardSettings = {},
+): Promise<SkippedRun[]> {
+  let skipped: SkippedRun[] = [];
   for (let round = 0; round < 3; round++) {
-    const { files, keys } = await siteFiles(store, prefix, assets, window);
+    const site = await siteFiles(store, prefix, assets, window, settings);
+    const { files, keys } = site;
+    skipped = site.skipped;
     // A run's data file depends on that run alone (its name is a hash of it): written once.
     const existing = new Set(await store.list(`${prefix}site/data/runs/`));
     const changed = [...files].filter(([path]) => !existing.has(`${prefix}site/${path}`));
     report.notStored.push(...changed.map(([path]) => `${prefix}site/${path}`));
-    await mapLimit(changed, 8, async ([path, text]) => {
+    await mapConcurrently(changed, 8, async ([path, text]) => {
       const key = `${prefix}site/${path}`;
       await store.put(key, text);
       report.notStored.splice(report.notStored.indexOf(key), 1);
       if (!report.stored.includes(key)) report.stored.push(key);
     });
     const after = await Promise.all([store.list(`${prefix}runs/`), store.list(`${prefix}pulls/`)]);
-    if (after.flat().length === keys.length) return;
+    if (after.flat().length === keys.length) return skipped;
   }
+  return skipped;
 }
 
-/** The newest stored main-history run of each commit, found from keys alone. */
-export async function storedCommits(
-  store: ObjectStore,
-  prefix: string,
-): Promise<Map<string, string>> {
-  const keys = await store.list(`${prefix}runs/`);
-  const newest = new Map<string, string>();
-  for (const key of keys) {
-    const commit = key.slice(prefix.length).split("/")[2];
-    if (commit) newest.set(commit, key);
-  }
-  return newest;
-}
-
-export async function loadRun(store: ObjectStore, key: string): Promise<StoredRun> {
-  const text = await store.get(key);
-  if (text === undefined) throw new ConfigurationError(`${store.description}: no object ${key}`);
-  return parseStoredRun(text, key);
-}
-
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-) {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-/** The dashboard's files written under a local directory (GitHub Pages, a web server). */
+/**
+ * The dashboard's files written under a local directory (GitHub Pages, a web server). Every path
+ * is checked to stay inside it, whatever a stored run held.
+ */
 export function writeSite(directory: string, files: ReadonlyMap<string, string>): void {
+  const root = resolve(directory);
   for (const [path, text] of files) {
-    const target = join(directory, path);
+    const target = resolve(root, path);
+    if (!target.startsWith(`${root}${sep}`) || path.includes("\0")) {
+      throw new Error(`refusing to write '${path}' outside ${root}`);
+    }
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, text);
   }

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Comparison } from "./compare.ts";
+import { byBenchmark, type Comparison } from "./compare.ts";
 import type { BenchOutcome } from "./run.ts";
 
 /** The comparison as `status-gate bench compare --format json` prints it. */
@@ -16,6 +16,15 @@ export function comparisonJson(comparisons: readonly Comparison[]) {
       change: comparison.change ?? null,
       relativeChange: comparison.relativeChange ?? null,
       reason: comparison.reason,
+      lower: { base: comparison.base?.lower ?? null, head: comparison.head?.lower ?? null },
+      upper: { base: comparison.base?.upper ?? null, head: comparison.head?.upper ?? null },
+    })),
+    // One verdict per benchmark (its worst metric), as the reports count them.
+    benchmarks: byBenchmark(comparisons).map((benchmark) => ({
+      id: benchmark.id,
+      verdict: benchmark.verdict,
+      metric: benchmark.worst.metric,
+      relativeChange: benchmark.worst.relativeChange ?? null,
     })),
   };
 }
@@ -27,6 +36,7 @@ export function writeReportFile(directory: string, outcome: BenchOutcome): strin
     mode: outcome.mode,
     base: outcome.base ?? null,
     runKey: outcome.runKey ?? null,
+    regressions: outcome.regressions,
     results: outcome.results,
     ...comparisonJson(outcome.comparisons),
   };

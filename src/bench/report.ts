@@ -1,13 +1,14 @@
 import { escapeMarkdown, inlineCode, link, Summary } from "../core/summary.ts";
 import {
+  type BenchmarkVerdict,
+  byBenchmark,
   type Comparison,
   countVerdicts,
-  percent,
   unitChanged,
   VERDICT_ORDER,
   type Verdict,
 } from "./compare.ts";
-import type { Unit } from "./results.ts";
+import { formatChange, formatMeasurement } from "./format.ts";
 
 /** GitHub refuses issue comments longer than this many characters. */
 export const COMMENT_LIMIT = 65_536;
@@ -19,7 +20,24 @@ export interface BaseDescription {
   mergeBase: string | null;
   /** Commits between the merge base and the stored run used instead (0: exactly the merge base). */
   distance: number;
+  /** The base run's workflow run page. */
   url: string | null;
+}
+
+/** Where the report's links point: commits on the repository's own server, the dashboard. */
+export interface ReportLinks {
+  /** `https://github.com/owner/repo` or the GHES equivalent. */
+  repositoryUrl?: string;
+  headCommit?: string;
+  /** The dashboard's address, when the workflow set one (input `dashboard-url`). */
+  dashboardUrl?: string;
+  /** This run's page, for the full report when the comment is cut. */
+  runUrl?: string;
+}
+
+function commitLink(commit: string, links: ReportLinks): string {
+  const url = links.repositoryUrl ? `${links.repositoryUrl}/commit/${commit}` : undefined;
+  return link(commit.slice(0, 12), url);
 }
 
 const ICONS: Record<Verdict, string> = {
@@ -31,38 +49,22 @@ const ICONS: Record<Verdict, string> = {
   unchanged: "unchanged",
 };
 
-export function formatValue(value: number | undefined, unit: Unit): string {
-  if (value === undefined) return "";
-  if (unit === "ns") {
-    const scales: [number, string][] = [
-      [1e9, "s"],
-      [1e6, "ms"],
-      [1e3, "µs"],
-      [1, "ns"],
-    ];
-    const [factor, name] = scales.find(([scale]) => Math.abs(value) >= scale) ?? [1, "ns"];
-    return `${Number((value / factor).toPrecision(4))} ${name}`;
-  }
-  if (unit === "%") return `${Number(value.toPrecision(4))}%`;
-  const rounded = Number.isInteger(value) ? value : Number(value.toPrecision(4));
-  return `${rounded.toLocaleString("en-US")} ${unit}`;
-}
-
-export function formatChange(comparison: Comparison): string {
-  if (comparison.relativeChange === undefined) return comparison.change === undefined ? "" : "∞";
-  const sign = comparison.relativeChange > 0 ? "+" : "";
-  return `${sign}${percent(comparison.relativeChange)}`;
-}
-
-export function describeBase(base: BaseDescription): string {
+export function describeBase(base: BaseDescription, links: ReportLinks = {}): string {
+  const head = links.headCommit ? `Head ${commitLink(links.headCommit, links)}. ` : "";
+  const dashboard = links.dashboardUrl ? ` ${link("Dashboard", links.dashboardUrl)}.` : "";
+  const run = base.url ? ` (${link("base run", base.url)})` : "";
   if (!base.commit) {
-    return base.mergeBase
-      ? `No stored run on the base branch at or before the merge base ${escapeMarkdown(base.mergeBase.slice(0, 12))}: every benchmark is new.`
-      : "No base run to compare with: every benchmark is new.";
+    return `${head}${
+      base.mergeBase
+        ? `No stored run on the base branch at or before the merge base ${commitLink(base.mergeBase, links)}: every benchmark is new.`
+        : "No base run to compare with: every benchmark is new."
+    }${dashboard}`;
   }
-  const commit = link(base.commit.slice(0, 12), base.url ?? undefined);
-  if (base.distance === 0) return `Compared with the base branch at the merge base ${commit}.`;
-  return `The merge base ${escapeMarkdown((base.mergeBase ?? "").slice(0, 12))} has no stored run; compared with ${commit}, the nearest earlier stored commit on the base branch (${base.distance} commit${base.distance === 1 ? "" : "s"} before it).`;
+  const commit = commitLink(base.commit, links);
+  if (base.distance === 0) {
+    return `${head}Compared with the base branch at the merge base ${commit}${run}.${dashboard}`;
+  }
+  return `${head}The merge base ${commitLink(base.mergeBase ?? "", links)} has no stored run; compared with ${commit}${run}, the nearest earlier stored commit on the base branch (${base.distance} commit${base.distance === 1 ? "" : "s"} before it).${dashboard}`;
 }
 
 export function headline(comparisons: readonly Comparison[]): string {
@@ -73,27 +75,42 @@ export function headline(comparisons: readonly Comparison[]): string {
   return parts.length === 0 ? "no benchmarks" : parts.join(", ");
 }
 
-function row(comparison: Comparison): string[] {
+/**
+ * One row per benchmark, showing the metric that decided its verdict; its other metrics that
+ * also changed are named in the verdict cell, so a benchmark never counts twice.
+ */
+function row(benchmark: BenchmarkVerdict): string[] {
+  const comparison = benchmark.worst;
+  const also = benchmark.comparisons
+    .slice(1)
+    .filter((other) => other.verdict === "regressed" || other.verdict === "improved")
+    .map((other) => `${other.metric} ${formatChange(other)}`);
+  const verdict = unitChanged(comparison)
+    ? `${ICONS[comparison.verdict]}: ${escapeMarkdown(comparison.reason)}`
+    : ICONS[comparison.verdict];
   return [
     inlineCode(comparison.id),
     escapeMarkdown(comparison.metric),
-    escapeMarkdown(formatValue(comparison.base?.value, comparison.base?.unit ?? comparison.unit)),
-    escapeMarkdown(formatValue(comparison.head?.value, comparison.head?.unit ?? comparison.unit)),
+    escapeMarkdown(formatMeasurement(comparison.base, comparison.base?.unit ?? comparison.unit)),
+    escapeMarkdown(formatMeasurement(comparison.head, comparison.head?.unit ?? comparison.unit)),
     escapeMarkdown(formatChange(comparison)),
-    unitChanged(comparison)
-      ? `${ICONS[comparison.verdict]}: ${escapeMarkdown(comparison.reason)}`
-      : ICONS[comparison.verdict],
+    also.length > 0 ? `${verdict} (also ${escapeMarkdown(also.join(", "))})` : verdict,
   ];
 }
 
 const HEADERS = ["Benchmark", "Metric", "Base", "Head", "Change", "Verdict"];
 
 /** The job summary: every benchmark, most severe first. */
-export function summaryReport(comparisons: readonly Comparison[], base: BaseDescription): Summary {
+export function summaryReport(
+  comparisons: readonly Comparison[],
+  base: BaseDescription,
+  links: ReportLinks = {},
+  title = "Benchmarks",
+): Summary {
   return new Summary()
-    .heading(`Benchmarks: ${headline(comparisons)}`)
-    .raw(describeBase(base))
-    .table(HEADERS, comparisons.map(row));
+    .heading(`${title}: ${headline(comparisons)}`)
+    .raw(describeBase(base, links))
+    .table(HEADERS, byBenchmark(comparisons).map(row));
 }
 
 /**
@@ -104,10 +121,12 @@ export function commentBody(
   comparisons: readonly Comparison[],
   base: BaseDescription,
   fullReportUrl: string | undefined,
+  links: ReportLinks = {},
+  { marker = COMMENT_MARKER, title = "Benchmarks", preface = "" } = {},
 ): string {
-  const top = `${COMMENT_MARKER}\n## Benchmarks: ${escapeMarkdown(headline(comparisons))}\n\n${describeBase(base)}\n\n`;
+  const top = `${marker}\n## ${escapeMarkdown(title)}: ${escapeMarkdown(headline(comparisons))}\n\n${preface}${describeBase(base, links)}\n\n`;
   const header = `| ${HEADERS.join(" | ")} |\n|${HEADERS.map(() => " --- |").join("")}\n`;
-  const lines = comparisons.map((comparison) => `| ${row(comparison).join(" | ")} |\n`);
+  const lines = byBenchmark(comparisons).map((benchmark) => `| ${row(benchmark).join(" | ")} |\n`);
   const whole = `${top}${header}${lines.join("")}`;
   if (whole.length <= COMMENT_LIMIT) return whole;
   let body = `${top}${header}`;

@@ -4,7 +4,19 @@ import { ConfigurationError } from "../core/errors.ts";
  * Units every result is stored in. Wall time is nanoseconds whatever the tool printed; counts
  * from Valgrind are instructions (Ir) or plain events; throughput is per second.
  */
-export type Unit = "ns" | "instructions" | "events" | "bytes" | "bytes/s" | "elements/s" | "%";
+export type Unit =
+  | "ns"
+  | "instructions"
+  | "events"
+  | "bytes"
+  | "bytes/s"
+  | "elements/s"
+  | "%"
+  // A generic JSON result's own unit (`req/s`, `allocations`), kept as written.
+  | (string & {});
+
+/** Which way is better, for results that say so themselves (generic JSON). */
+export type Direction = "smaller" | "bigger";
 
 /** One measured number of one benchmark, as `status-gate bench parse` prints it. */
 export interface BenchmarkResult {
@@ -19,6 +31,8 @@ export interface BenchmarkResult {
   upper: number | null;
   /** The file the number came from. */
   source: string;
+  /** Set by generic JSON results; otherwise the unit and metric decide (see higherIsBetter). */
+  direction?: Direction;
 }
 
 /** Units whose repeated measurement gives the same number: thresholds alone decide. */
@@ -30,8 +44,52 @@ export function isExactUnit(unit: Unit): boolean {
  * Throughput and the L1 hit rate are better when higher; everything else (time, counts, miss
  * rates, and the LL and RAM hit rates, which count L1 misses) when lower.
  */
-export function higherIsBetter(unit: Unit, metric = ""): boolean {
+export function higherIsBetter(unit: Unit, metric = "", direction?: Direction): boolean {
+  if (direction) return direction === "bigger";
   return unit === "bytes/s" || unit === "elements/s" || /(^|\.)L1HitRate$/.test(metric);
+}
+
+/** Quantities that cannot be negative: a negative one is a broken measurement. */
+const NON_NEGATIVE_UNITS = new Set([
+  "ns",
+  "instructions",
+  "events",
+  "bytes",
+  "bytes/s",
+  "elements/s",
+]);
+
+/**
+ * Why a result cannot be stored or compared, or undefined when it is sound: every number finite,
+ * no negative time or count, and an interval whose lower end is not above its upper end.
+ */
+export function resultProblem(result: BenchmarkResult): string | undefined {
+  const numbers = { value: result.value, lower: result.lower, upper: result.upper };
+  for (const [name, number] of Object.entries(numbers)) {
+    if (name !== "value" && number === null) continue;
+    if (typeof number !== "number" || !Number.isFinite(number)) {
+      return `${name} is ${String(number)}, not a finite number`;
+    }
+    if (number < 0 && NON_NEGATIVE_UNITS.has(result.unit)) {
+      return `${name} is ${number} ${result.unit}, a negative ${result.unit === "ns" ? "time" : "amount"}`;
+    }
+  }
+  if (result.lower !== null && result.upper !== null && result.lower > result.upper) {
+    return `the interval is inverted (lower ${result.lower} > upper ${result.upper})`;
+  }
+  return undefined;
+}
+
+/** Refuses unsound results, naming the file and the benchmark (the entry). */
+export function checkResults(results: readonly BenchmarkResult[]): void {
+  for (const result of results) {
+    const problem = resultProblem(result);
+    if (problem) {
+      throw new ConfigurationError(
+        `${result.source}: benchmark '${result.id}' (${result.metric}): ${problem}`,
+      );
+    }
+  }
 }
 
 export function resultKey(result: Pick<BenchmarkResult, "id" | "metric">): string {
@@ -96,6 +154,14 @@ export function parseJsonText(text: string, file: string, firstLine = 1): unknow
     return JSON.parse(text);
   } catch (thrown) {
     const message = thrown instanceof Error ? thrown.message : String(thrown);
+    const notFinite = /(?<![\w"])-?(NaN|Infinity)\b/.exec(text);
+    if (notFinite) {
+      throw malformed(
+        file,
+        firstLine + lineAt(text, notFinite.index) - 1,
+        `'${notFinite[0]}' is not a finite number (the tool measured nothing usable)`,
+      );
+    }
     const position = /position (\d+)/.exec(message);
     const offset = position ? Number(position[1]) : text.length;
     const atEnd = !position || offset >= text.trimEnd().length;

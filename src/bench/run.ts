@@ -1,15 +1,25 @@
 import { resolve } from "node:path";
 import { ConfigurationError } from "../core/errors.ts";
+import { type ActionOutcome, Outcome } from "../core/outcome.ts";
 import { inlineCode, Summary } from "../core/summary.ts";
-import { type Comparison, compareResults, countVerdicts, type Thresholds } from "./compare.ts";
-import type { RunMetadata, StoredRun } from "./history.ts";
+import type { StickyComment } from "./comments.ts";
+import {
+  byBenchmark,
+  type Comparison,
+  compareResults,
+  countVerdicts,
+  type Thresholds,
+} from "./compare.ts";
+import type { GitHistory, RunContext } from "./context.ts";
+import type { GenericOptions } from "./generic.ts";
+import type { StoredRun } from "./history.ts";
+import { findBase, previousRunOnBranch } from "./lookup.ts";
 import { parseResultPaths } from "./parse.ts";
 import {
   describeUpload,
-  loadRun,
   publishSite,
+  type SkippedRun,
   siteFiles,
-  storedCommits,
   storeRun,
   UploadError,
   type UploadReport,
@@ -20,13 +30,20 @@ import {
   COMMENT_MARKER,
   commentBody,
   headline,
+  type ReportLinks,
   summaryReport,
 } from "./report.ts";
+import { writeReportFile } from "./report-file.ts";
 import type { BenchmarkResult } from "./results.ts";
-import type { ObjectStore } from "./store.ts";
+import { atomically, DirectoryStore, type OpenedStore } from "./store.ts";
+
+export type { GitHistory, RunContext } from "./context.ts";
+
+/** The alert on a regressed push to the main branch: one commit comment, edited on re-runs. */
+export const ALERT_MARKER = "<!-- status-gate:bench-alert -->";
 
 export interface BenchInputs {
-  /** Result files and directories (Criterion trees, Valgrind outputs, bencher text...). */
+  /** Result files and directories (Criterion trees, Valgrind outputs, bencher text, JSON...). */
   results: string[];
   /** `upload`: add to the main history; `compare`: judge a pull request; `auto`: by event. */
   mode: "auto" | "upload" | "compare";
@@ -46,39 +63,32 @@ export interface BenchInputs {
   historyWindow: number;
   /** Also write the dashboard here (for actions/upload-pages-artifact). */
   siteDirectory: string | undefined;
-}
-
-/** What the workflow run knows about itself (from the runner's environment and event). */
-export interface RunContext {
-  metadata: RunMetadata;
-  eventName: string;
-  /** The branch pushed to, for push events. */
-  branch: string | null;
-  cwd: string;
-}
-
-export interface GitHistory {
-  mergeBase(baseRef: string, head: string): Promise<string>;
-  /** The commit and its first-parent ancestors, newest first. */
-  firstParents(commit: string, limit: number): Promise<string[]>;
-}
-
-export interface StickyComment {
-  /** Creates the comment, or updates the one that carries `marker`; returns its URL. */
-  upsert(marker: string, body: string): Promise<string>;
+  /** Comment on a pushed commit that regressed against the previous stored run. */
+  commentOnAlert: boolean;
+  /** `@login` or `@org/team` named in that comment. */
+  alertMentions: string[];
+  /** On pushes, fail the step when a benchmark regressed by at least this fraction. */
+  failThreshold: number | undefined;
+  /** The dashboard's address, linked from every report. */
+  dashboardUrl: string | undefined;
+  generic: GenericOptions;
 }
 
 export interface BenchDeps {
-  storage: { store: ObjectStore; prefix: string } | undefined;
+  storage: OpenedStore | undefined;
   git: GitHistory;
+  /** The pull request's sticky comment, when there is a token and a pull request. */
   comments: StickyComment | undefined;
+  /** The sticky comment on a commit, when there is a token. */
+  commitComment: ((commit: string) => StickyComment) | undefined;
   assets: ReadonlyMap<string, string>;
+  /** Where the JSON report goes (`RUNNER_TEMP`). */
+  reportDirectory: string;
+  /** Live progress for the step's log. */
   log(text: string): void;
-  /** A warning annotation: something the user should know that does not fail the step. */
-  warn(text: string): void;
-  writeSummary(markdown: Summary): void;
 }
 
+/** What `run` found, for the outputs and the report file. */
 export interface BenchOutcome {
   mode: "upload" | "compare" | "parse";
   results: BenchmarkResult[];
@@ -86,45 +96,52 @@ export interface BenchOutcome {
   base: BaseDescription | undefined;
   runKey: string | undefined;
   regressions: number;
-  failed: boolean;
 }
 
 export async function run(
   inputs: BenchInputs,
   context: RunContext,
   deps: BenchDeps,
-): Promise<BenchOutcome> {
-  const results = parseResultPaths(inputs.results, context.cwd);
+): Promise<ActionOutcome> {
+  const outcome = new Outcome();
+  const results = parseResultPaths(inputs.results, context.cwd, inputs.generic);
   deps.log(`read ${results.length} results from ${inputs.results.join(", ")}`);
+  if (
+    deps.storage?.store instanceof DirectoryStore &&
+    context.runnerEnvironment === "github-hosted"
+  ) {
+    outcome.warning(
+      `storage '${deps.storage.store.description}' is a directory on a GitHub-hosted runner, which is deleted when the job ends: nothing stored there survives. Use storage: git-branch or s3://bucket/prefix`,
+      "bench storage",
+    );
+  }
   const mode = chooseMode(inputs, context);
-  if (mode === "compare") return comparePullRequest(inputs, context, deps, results);
-  const outcome = { results, comparisons: [], base: undefined, regressions: 0, failed: false };
-  if (mode === "upload" && context.branch === inputs.mainBranch) {
-    return { ...outcome, mode, runKey: await storeMainRun(inputs, context, deps, results) };
+  let report: BenchOutcome;
+  if (mode === "compare") {
+    report = await comparePullRequest(inputs, context, deps, results, outcome);
+  } else if (context.branch === inputs.mainBranch) {
+    report = await storeMainRun(inputs, context, deps, results, outcome);
+  } else {
+    deps.log(
+      `not on ${inputs.mainBranch} (${context.branch ?? context.eventName}): nothing stored`,
+    );
+    report = {
+      mode: "parse",
+      results,
+      comparisons: [],
+      base: undefined,
+      runKey: undefined,
+      regressions: 0,
+    };
   }
-  deps.log(`not on ${inputs.mainBranch} (${context.branch ?? context.eventName}): nothing stored`);
-  return { ...outcome, mode: "parse", runKey: undefined };
-}
-
-async function storeMainRun(
-  inputs: BenchInputs,
-  context: RunContext,
-  deps: BenchDeps,
-  results: BenchmarkResult[],
-): Promise<string> {
-  const runKey = await upload(inputs, context, deps, results, true);
-  const { store, prefix } = deps.storage as NonNullable<BenchDeps["storage"]>;
-  if (inputs.siteDirectory) {
-    const { files } = await siteFiles(store, prefix, deps.assets, inputs.historyWindow);
-    writeSite(resolve(context.cwd, inputs.siteDirectory), files);
-    deps.log(`wrote the dashboard (${files.size} files) to ${inputs.siteDirectory}`);
-  }
-  deps.writeSummary(
-    new Summary()
-      .heading(`Benchmarks: ${results.length} results stored`)
-      .raw(`Stored as ${inlineCode(runKey)} in ${inlineCode(store.description)}.`),
-  );
-  return runKey;
+  outcome
+    .output("verdict", report.regressions > 0 ? "regressed" : "pass")
+    .output("regressions", report.regressions)
+    .output("base-commit", report.base?.commit ?? "")
+    .output("run-key", report.runKey ?? "");
+  const reportFile = writeReportFile(deps.reportDirectory, report);
+  outcome.output("report", reportFile).file(reportFile, "every result and comparison as JSON");
+  return outcome;
 }
 
 function chooseMode(inputs: BenchInputs, context: RunContext): "upload" | "compare" {
@@ -132,56 +149,163 @@ function chooseMode(inputs: BenchInputs, context: RunContext): "upload" | "compa
   return /^pull_request/.test(context.eventName) ? "compare" : "upload";
 }
 
+function linksOf(inputs: BenchInputs, context: RunContext): ReportLinks {
+  return {
+    repositoryUrl: context.repositoryUrl,
+    headCommit: context.metadata.commit,
+    dashboardUrl: inputs.dashboardUrl,
+    runUrl: context.metadata.url ?? undefined,
+  };
+}
+
+function storageOf(deps: BenchDeps): OpenedStore {
+  if (!deps.storage) throw new ConfigurationError("input 'storage' is required to upload a run");
+  return deps.storage;
+}
+
+/**
+ * Stores the run as a new immutable object and rebuilds the site, in one step of the store (one
+ * commit on a git branch, retried from the new tip when another upload won the race).
+ */
 async function upload(
+  inputs: BenchInputs,
+  deps: BenchDeps,
+  stored: StoredRun,
+  intoMainHistory: boolean,
+  outcome: Outcome,
+): Promise<string> {
+  const { store, prefix } = storageOf(deps);
+  const report: UploadReport = { stored: [], notStored: [] };
+  let key: string | undefined;
+  let skipped: SkippedRun[] = [];
+  try {
+    await atomically(store, `bench: store run ${stored.run.commit.slice(0, 12)}`, async () => {
+      report.stored.length = 0;
+      report.notStored.length = 0;
+      key = undefined;
+      key = await storeRun(store, prefix, stored, intoMainHistory);
+      report.stored.push(key);
+      skipped = await publishSite(store, prefix, deps.assets, inputs.historyWindow, report, {
+        thresholds: inputs.thresholds,
+      });
+    });
+  } catch (thrown) {
+    if (!key) report.notStored.push(`the run (${stored.results.length} results)`, `${prefix}site/`);
+    throw new UploadError(thrown, report);
+  }
+  for (const { key: bad, problem } of skipped) {
+    outcome.warning(`left out of the dashboard: ${problem}`, `bench: unreadable stored run ${bad}`);
+  }
+  deps.log(`uploaded to ${store.description}\n${describeUpload(report)}`);
+  return key as string;
+}
+
+async function storeMainRun(
   inputs: BenchInputs,
   context: RunContext,
   deps: BenchDeps,
   results: BenchmarkResult[],
-  intoMainHistory: boolean,
-): Promise<string> {
-  if (!deps.storage) throw new ConfigurationError("input 'storage' is required to upload a run");
-  const { store, prefix } = deps.storage;
+  outcome: Outcome,
+): Promise<BenchOutcome> {
+  const { store, prefix } = storageOf(deps);
+  const previous = await previousRunOnBranch(store, prefix, deps.git, context.metadata);
   const stored: StoredRun = { schema: 1, run: context.metadata, results };
-  const report: UploadReport = { stored: [], notStored: [] };
-  let key: string | undefined;
-  try {
-    key = await storeRun(store, prefix, stored, intoMainHistory);
-    report.stored.push(key);
-    await publishSite(store, prefix, deps.assets, inputs.historyWindow, report);
-  } catch (thrown) {
-    if (!key) report.notStored.push(`the run (${results.length} results)`, `${prefix}site/`);
-    throw new UploadError(thrown, report);
+  const runKey = await upload(inputs, deps, stored, true, outcome);
+  if (inputs.siteDirectory) {
+    const { files } = await siteFiles(store, prefix, deps.assets, inputs.historyWindow, {
+      thresholds: inputs.thresholds,
+    });
+    writeSite(resolve(context.cwd, inputs.siteDirectory), files);
+    deps.log(`wrote the dashboard (${files.size} files) to ${inputs.siteDirectory}`);
   }
-  deps.log(`uploaded to ${store.description}\n${describeUpload(report)}`);
-  return key;
-}
-
-async function findBase(inputs: BenchInputs, context: RunContext, deps: BenchDeps) {
-  const none = { commit: null, mergeBase: null, distance: 0, url: null };
-  if (!deps.storage) return { base: undefined, description: none };
-  const mergeBase = await deps.git.mergeBase(inputs.baseRef, context.metadata.commit);
-  const stored = await storedCommits(deps.storage.store, deps.storage.prefix);
-  const ancestors = await deps.git.firstParents(mergeBase, 500);
-  const distance = ancestors.findIndex((commit) => stored.has(commit));
-  if (distance < 0) return { base: undefined, description: { ...none, mergeBase } };
-  const commit = ancestors[distance] as string;
-  const base = await loadRun(deps.storage.store, stored.get(commit) as string);
-  return { base, description: { commit, mergeBase, distance, url: base.run.url } };
+  const base: BaseDescription = {
+    commit: previous?.run.commit ?? null,
+    mergeBase: null,
+    distance: 0,
+    url: previous?.run.url ?? null,
+  };
+  const comparisons = previous ? compareResults(previous.results, results, inputs.thresholds) : [];
+  const regressions = countVerdicts(comparisons).regressed;
+  const links = linksOf(inputs, context);
+  const summary = previous
+    ? summaryReport(comparisons, base, links, `Benchmarks on ${inputs.mainBranch}`)
+    : new Summary().heading(`Benchmarks: ${results.length} results stored`);
+  outcome.summary = summary.raw(
+    `${previous ? "" : "No earlier stored run on this branch to compare with. "}Stored as ${inlineCode(runKey)} in ${inlineCode(store.description)}.`,
+  );
+  if (regressions > 0) await alertOnMain(inputs, context, deps, comparisons, base, outcome);
+  return { mode: "upload", results, comparisons, base, runKey, regressions };
 }
 
 /**
- * A pull request from a fork runs with a read-only token: the comment is then refused (403), which
- * is worth a warning, not a failed step, since the job summary holds the same table.
+ * A regression that landed: one comment on the commit (found again by marker and author, so a
+ * re-run edits it rather than adding another), and a failed step past the fail threshold.
  */
-async function postComment(deps: BenchDeps, body: string): Promise<void> {
+async function alertOnMain(
+  inputs: BenchInputs,
+  context: RunContext,
+  deps: BenchDeps,
+  comparisons: readonly Comparison[],
+  base: BaseDescription,
+  outcome: Outcome,
+): Promise<void> {
+  const regressed = byBenchmark(comparisons).filter(
+    (benchmark) => benchmark.verdict === "regressed",
+  );
+  const commit = context.metadata.commit;
+  outcome.warning(
+    `${regressed.length} benchmark(s) regressed against the previous stored run ${base.commit?.slice(0, 12)}: ${regressed.map((benchmark) => benchmark.id).join(", ")}`,
+    "bench regression",
+  );
+  if (inputs.commentOnAlert && deps.commitComment) {
+    const mentions =
+      inputs.alertMentions.length > 0 ? `cc ${inputs.alertMentions.join(" ")}\n\n` : "";
+    const body = commentBody(
+      comparisons,
+      base,
+      context.metadata.url ?? undefined,
+      linksOf(inputs, context),
+      {
+        marker: ALERT_MARKER,
+        title: "Benchmark regression",
+        preface: mentions,
+      },
+    );
+    await postComment(deps.commitComment(commit), ALERT_MARKER, body, outcome, deps, "commit");
+  }
+  if (inputs.failThreshold === undefined) return;
+  const threshold = inputs.failThreshold;
+  const failing = regressed.filter(
+    (benchmark) =>
+      Math.abs(benchmark.worst.relativeChange ?? Number.POSITIVE_INFINITY) >= threshold,
+  );
+  if (failing.length > 0) {
+    outcome.fail(
+      `${failing.length} benchmark(s) regressed by at least the fail threshold of ${Number((threshold * 100).toPrecision(3))}%: ${failing.map((benchmark) => `${benchmark.id} (${benchmark.worst.metric})`).join(", ")}`,
+    );
+  }
+}
+
+/**
+ * A fork's pull request runs with a read-only token: the comment is then refused (403), which is
+ * worth a warning, not a failed step, since the job summary holds the same table.
+ */
+async function postComment(
+  comment: StickyComment,
+  marker: string,
+  body: string,
+  outcome: Outcome,
+  deps: BenchDeps,
+  where: "pull request" | "commit",
+): Promise<void> {
   try {
-    const url = await (deps.comments as StickyComment).upsert(COMMENT_MARKER, body);
-    deps.log(`pull request comment: ${url}`);
+    deps.log(`${where} comment: ${await comment.upsert(marker, body)}`);
   } catch (thrown) {
     const status = (thrown as { status?: unknown }).status;
     if (status !== 403 && status !== 404) throw thrown;
-    deps.warn(
-      `could not write the pull request comment (HTTP ${status}): the token cannot write to this pull request, as happens for pull requests from forks; the job summary has the table`,
+    outcome.warning(
+      `could not write the ${where} comment (HTTP ${status}): the token cannot write there, as happens for pull requests from forks; the job summary has the table`,
+      "bench comment",
     );
   }
 }
@@ -191,36 +315,52 @@ async function comparePullRequest(
   context: RunContext,
   deps: BenchDeps,
   results: BenchmarkResult[],
+  outcome: Outcome,
 ): Promise<BenchOutcome> {
-  const { base, description } = await findBase(inputs, context, deps);
+  const { base, description } = await findBase(
+    deps.storage,
+    deps.git,
+    inputs.baseRef,
+    context.metadata,
+  );
   const comparisons = compareResults(base?.results ?? [], results, inputs.thresholds);
+  const links = linksOf(inputs, context);
   deps.log(`benchmarks: ${headline(comparisons)}`);
-  deps.writeSummary(summaryReport(comparisons, description));
+  outcome.summary = summaryReport(comparisons, description, links);
   if (deps.comments && context.metadata.pullRequest !== null && inputs.comment) {
-    await postComment(
-      deps,
-      commentBody(comparisons, description, context.metadata.url ?? undefined),
-    );
+    const body = commentBody(comparisons, description, context.metadata.url ?? undefined, links);
+    await postComment(deps.comments, COMMENT_MARKER, body, outcome, deps, "pull request");
   }
   let runKey: string | undefined;
   if (deps.storage && inputs.storePullRequests) {
-    const metadata = { ...context.metadata, baseCommit: description.commit };
+    const run = { ...context.metadata, baseCommit: description.commit };
     runKey = await upload(
       inputs,
-      { ...context, metadata },
       deps,
-      results,
+      { schema: 1, run, results },
       inputs.publishPullRequests,
+      outcome,
     );
   }
-  const regressions = countVerdicts(comparisons).regressed;
+  const regressed = byBenchmark(comparisons).filter(
+    (benchmark) => benchmark.verdict === "regressed",
+  );
+  if (regressed.length > 0) {
+    outcome.annotate({
+      level: "error",
+      title: "bench regression",
+      message: `${regressed.length} benchmark regression(s): ${regressed.map((benchmark) => `${benchmark.id} (${benchmark.worst.metric})`).join(", ")}; see the job summary`,
+    });
+    if (inputs.failOnRegression) {
+      outcome.fail(`${regressed.length} benchmark(s) regressed; see the job summary`);
+    }
+  }
   return {
     mode: "compare",
     results,
     comparisons,
     base: description,
     runKey,
-    regressions,
-    failed: regressions > 0 && inputs.failOnRegression,
+    regressions: regressed.length,
   };
 }

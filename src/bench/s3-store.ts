@@ -6,6 +6,7 @@ import {
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
+import { proxiedAgents } from "../core/network.ts";
 import { ObjectExistsError, type ObjectStore, type PutOptions, type S3Location } from "./store.ts";
 
 /**
@@ -20,12 +21,15 @@ export class S3Store implements ObjectStore {
   constructor(location: S3Location, maxAttempts = 5) {
     this.bucket = location.bucket;
     this.description = `s3://${location.bucket}/${location.prefix}`;
+    const agents = proxiedAgents({ maxSockets: 16 });
     this.client = new S3Client({
       region:
         location.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1",
       ...(location.endpoint ? { endpoint: location.endpoint } : {}),
       forcePathStyle: location.pathStyle,
       maxAttempts,
+      // The SDK's own agents ignore HTTPS_PROXY; a self-hosted runner behind a proxy needs these.
+      requestHandler: { httpAgent: agents.http, httpsAgent: agents.https },
     });
   }
 

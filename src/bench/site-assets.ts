@@ -1,6 +1,8 @@
 import uplotScript from "uplot/dist/uPlot.iife.min.js" with { type: "text" };
 import uplotStyle from "uplot/dist/uPlot.min.css" with { type: "text" };
 import script from "./site/app.js" with { type: "text" };
+// Built from ./site/helpers.ts at build time (see scripts/build.mjs), never kept by hand.
+import helpers from "./site/helpers.ts?browser-script";
 import page from "./site/index.html" with { type: "text" };
 import style from "./site/style.css" with { type: "text" };
 
@@ -8,6 +10,7 @@ import style from "./site/style.css" with { type: "text" };
 export const SITE_ASSETS: ReadonlyMap<string, string> = new Map([
   ["index.html", page],
   ["app.js", script],
+  ["helpers.js", helpers],
   ["style.css", style],
   ["uPlot.iife.min.js", uplotScript],
   ["uPlot.min.css", uplotStyle],

@@ -22,6 +22,18 @@ export interface ObjectStore {
   get(key: string): Promise<string | undefined>;
   /** Every key under a prefix, sorted. */
   list(prefix: string): Promise<string[]>;
+  /**
+   * Stores that publish in one step (a git branch) run a whole upload inside this, and run it
+   * again from their new state when a concurrent upload won the race.
+   */
+  atomically?<T>(message: string, work: () => Promise<T>): Promise<T>;
+  /** Removes what the store keeps on this machine (a git working copy). */
+  close?(): void;
+}
+
+/** `work` as one step of the store, when the store has steps; as it is otherwise. */
+export function atomically<T>(store: ObjectStore, message: string, work: () => Promise<T>) {
+  return store.atomically ? store.atomically(message, work) : work();
 }
 
 export interface PutOptions {
@@ -106,31 +118,63 @@ export interface S3Location {
 }
 
 /** `s3://bucket/some/prefix` → bucket and prefix (always ending in `/` when not empty). */
-export function parseS3Url(url: string, input = "storage"): { bucket: string; prefix: string } {
+export function parseS3Url(
+  url: string,
+  input = "input 'storage'",
+): { bucket: string; prefix: string } {
   const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
   if (!match) {
     throw new ConfigurationError(
-      `input '${input}' is '${url}'; use s3://bucket/prefix or a local directory path`,
+      `${input} is '${url}'; use s3://bucket/prefix, git-branch or a local directory path`,
     );
   }
   const prefix = (match[2] ?? "").replace(/^\/+|\/+$/g, "");
   return { bucket: match[1] as string, prefix: prefix ? `${prefix}/` : "" };
 }
 
+/** `storage: git-branch`: the branch and repository it lives in. */
+export const GIT_BRANCH_STORAGE = "git-branch";
+
+export interface StorageSettings {
+  /** `s3://bucket/prefix`, `git-branch`, or a directory. */
+  location: string;
+  s3: Omit<S3Location, "bucket" | "prefix">;
+  git: { branch: string; repository: string | undefined; token?: string; temp?: string };
+}
+
+export interface OpenedStore {
+  store: ObjectStore;
+  prefix: string;
+}
+
 /**
- * Opens `s3://...` through the AWS SDK (loaded only then) or a directory. Credentials come from
- * the environment the way aws-actions/configure-aws-credentials leaves them (keys, session token,
- * or a web identity token file for OIDC).
+ * Opens `s3://...` through the AWS SDK (loaded only then), `git-branch` as a working copy of the
+ * branch, or a directory. S3 credentials come from the environment the way
+ * aws-actions/configure-aws-credentials leaves them (keys, session token, or a web identity token
+ * file for OIDC).
  */
-export async function openStore(
-  location: string,
-  s3: Omit<S3Location, "bucket" | "prefix">,
-  cwd: string,
-): Promise<{ store: ObjectStore; prefix: string }> {
+export async function openStore(settings: StorageSettings, cwd: string): Promise<OpenedStore> {
+  const { location } = settings;
+  if (location === GIT_BRANCH_STORAGE) {
+    const repository = settings.git.repository;
+    if (!repository) {
+      throw new ConfigurationError(
+        "storage 'git-branch' needs the repository to push to; outside Actions give --storage-repository",
+      );
+    }
+    const { GitBranchStore } = await import("./git-store.ts");
+    const store = new GitBranchStore({ ...settings.git, repository });
+    try {
+      return { store: await store.open(), prefix: "" };
+    } catch (thrown) {
+      store.close();
+      throw thrown;
+    }
+  }
   if (!location.startsWith("s3://")) {
     return { store: new DirectoryStore(resolve(cwd, location)), prefix: "" };
   }
   const { bucket, prefix } = parseS3Url(location);
   const { S3Store } = await import("./s3-store.ts");
-  return { store: new S3Store({ ...s3, bucket, prefix }), prefix };
+  return { store: new S3Store({ ...settings.s3, bucket, prefix }), prefix };
 }

@@ -15,3 +15,8 @@ declare module "*.css" {
   const text: string;
   export default text;
 }
+// A module bundled for the browser and imported as its text (scripts/build.mjs).
+declare module "*?browser-script" {
+  const text: string;
+  export default text;
+}

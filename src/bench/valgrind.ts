@@ -1,4 +1,5 @@
 import { basename } from "node:path";
+import { ConfigurationError } from "../core/errors.ts";
 import { type BenchmarkResult, malformed, type Unit } from "./results.ts";
 
 /** What one Cachegrind or Callgrind output file says in total. */
@@ -125,7 +126,16 @@ const EVENT_UNITS: Record<string, { metric: string; unit: Unit }> = {
 /** Files of one benchmark (threads, parts) summed per event; counts are exact, so no interval. */
 export function valgrindResults(files: readonly { file: string; parsed: ValgrindTotals }[]) {
   const sums = new Map<string, { result: BenchmarkResult; sources: string[] }>();
+  const tools = new Map<string, { tool: string; file: string }>();
   for (const { file, parsed } of files) {
+    // Cachegrind and Callgrind count differently (Callgrind adds call costs): never one sum.
+    const earlier = tools.get(parsed.id);
+    if (earlier && earlier.tool !== parsed.tool) {
+      throw new ConfigurationError(
+        `benchmark '${parsed.id}' has ${earlier.tool} output (${earlier.file}) and ${parsed.tool} output (${file}); their counts cannot be added: give one tool's files, or rename one so the benchmarks differ`,
+      );
+    }
+    tools.set(parsed.id, { tool: parsed.tool, file });
     for (const [event, total] of parsed.totals) {
       const { metric, unit } = EVENT_UNITS[event] ?? { metric: event, unit: "events" as const };
       const key = `${parsed.id}\u0000${metric}`;

@@ -99,7 +99,7 @@ describe("the bench action, run as the runner runs it", () => {
     expect(run.stderr).toBe("");
     expect(run.exitCode).toBe(0);
     expect(run.outputs["run-key"]).toMatch(
-      new RegExp(`^runs/\\d{4}-\\d{2}-\\d{2}/${stored}/1001-1\\.json$`),
+      new RegExp(`^runs/\\d{4}-\\d{2}-\\d{2}/${stored}/1001-1-[\\w-]+\\.json$`),
     );
     const saved = JSON.parse(
       readFileSync(join(storage.path, run.outputs["run-key"] as string), "utf8"),
@@ -137,7 +137,9 @@ describe("the bench action, run as the runner runs it", () => {
     expect(run.annotations).toContainEqual(
       expect.objectContaining({ level: "error", title: "bench regression" }),
     );
-    expect(run.summary).toContain(`The merge base ${mergeBase.slice(0, 12)} has no stored run`);
+    expect(run.summary).toContain(
+      `The merge base <a href="https://github.com/wasmcloud/wasmcloud/commit/${mergeBase}">${mergeBase.slice(0, 12)}</a> has no stored run`,
+    );
     expect(run.summary).toContain("nearest earlier stored commit");
     expect(run.summary).toMatch(
       /<code>parse<\/code> \| instructions \| 1,000,000 instructions \| 1,100,000 instructions \| \\\+10% \| 🔴 regressed/,
@@ -148,7 +150,7 @@ describe("the bench action, run as the runner runs it", () => {
     expect(comments).toHaveLength(1);
     expect(comments[0]?.body.startsWith(COMMENT_MARKER)).toBe(true);
     expect(run.outputs["run-key"]).toMatch(
-      new RegExp(`^pulls/7/\\d{4}-\\d{2}-\\d{2}/${head}/1001-1\\.json$`),
+      new RegExp(`^pulls/7/\\d{4}-\\d{2}-\\d{2}/${head}/1001-1-[\\w-]+\\.json$`),
     );
     const index = JSON.parse(readFileSync(join(storage.path, "site/data/index.json"), "utf8"));
     expect(index.runs.map((entry: { commit: string }) => entry.commit)).toEqual([stored]);

@@ -2,7 +2,7 @@ import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../harness/runner.ts";
-import { FIXTURES, startS3, temporaryDirectory } from "./helpers.ts";
+import { FIXTURES, startS3, storedRunMetadata, temporaryDirectory } from "./helpers.ts";
 
 /** A copy of the Criterion fixture with every wall time scaled, intervals scaled with it. */
 function scaledTree(directory: string, factor: number): void {
@@ -106,7 +106,11 @@ describe("status-gate bench", () => {
       upper: value,
       source,
     });
-    const stored = { schema: 1, run: {}, results: [measured("a.json", 1), measured("b.json", 2)] };
+    const stored = {
+      schema: 1,
+      run: storedRunMetadata(),
+      results: [measured("a.json", 1), measured("b.json", 2)],
+    };
     writeFileSync(join(directory.path, "base.json"), JSON.stringify(stored));
     const run = await runCli(
       ["bench", "compare", "--base", "base.json", "--head", join(FIXTURES, "criterion")],

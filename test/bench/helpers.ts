@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { RunMetadata } from "../../src/bench/history.ts";
 import { PROJECT_ROOT } from "../harness/runner.ts";
 
 export const FIXTURES = join(import.meta.dirname, "fixtures");
@@ -45,5 +46,23 @@ export async function startS3(bucket = "benchmarks") {
       await server.close();
       rmSync(directory, { recursive: true, force: true });
     },
+  };
+}
+
+/** A stored run's metadata that passes validation, with whatever a test changes. */
+export function storedRunMetadata(overrides: Partial<RunMetadata> = {}): RunMetadata {
+  return {
+    repository: "wasmcloud/wasmcloud",
+    ref: "refs/heads/main",
+    commit: "a".repeat(40),
+    baseCommit: null,
+    pullRequest: null,
+    machine: "bench-1",
+    tools: {},
+    timestamp: "2026-01-01T12:00:00.000Z",
+    runId: "1",
+    runAttempt: "1",
+    url: null,
+    ...overrides,
   };
 }

@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_THRESHOLDS } from "../../src/bench/compare.ts";
@@ -193,18 +194,25 @@ describe("local directory storage", () => {
     baseRef: "main",
     historyWindow: 5,
     siteDirectory: undefined,
+    commentOnAlert: true,
+    alertMentions: [],
+    failThreshold: undefined,
+    dashboardUrl: undefined,
+    generic: {},
   };
   const deps = (store: ObjectStore) => ({
     storage: { store, prefix: "" },
     git: {
       mergeBase: async () => "0".repeat(40),
       firstParents: async (commit: string) => [commit],
+      describe: async () => undefined,
+      resolve: async () => undefined,
     },
     comments: undefined,
+    commitComment: undefined,
     assets: ASSETS,
+    reportDirectory: tmpdir(),
     log: () => {},
-    warn: () => {},
-    writeSummary: () => {},
   });
 
   it("keeps only the latest runs in the charted history, each series bounded by the window", async () => {
@@ -255,7 +263,13 @@ describe("local directory storage", () => {
   it("fails an upload after saying what was and was not stored", async () => {
     using directory = temporaryDirectory();
     writeFileSync(join(directory.path, "site"), "a file where the site directory should be");
-    const context = { metadata: metadata(1), eventName: "push", branch: "main", cwd: "/" };
+    const context = {
+      metadata: metadata(1),
+      eventName: "push",
+      branch: "main",
+      cwd: "/",
+      repositoryUrl: undefined,
+    };
     const failure = await run(inputs, context, deps(new DirectoryStore(directory.path))).catch(
       (thrown) => thrown,
     );

@@ -5,6 +5,7 @@ import type { SimulatorState } from "./state.ts";
 import type {
   Account,
   AttestationRecord,
+  CommitCommentRecord,
   CommitRecord,
   FileChange,
   IssueCommentRecord,
@@ -77,6 +78,7 @@ export class RepositoryState extends WorkflowSeeds implements GitStore {
   readonly pulls = new Map<number, PullRequestRecord>();
   readonly issues = new Map<number, IssueRecord>();
   readonly issueComments: IssueCommentRecord[] = [];
+  readonly commitComments: CommitCommentRecord[] = [];
   readonly releases: ReleaseRecord[] = [];
   readonly attestations: AttestationRecord[] = [];
   readonly fileContents = new FileContents();
@@ -265,6 +267,24 @@ export class RepositoryState extends WorkflowSeeds implements GitStore {
       updatedAt: now,
     };
     this.issueComments.push(comment);
+    return comment;
+  }
+
+  addCommitComment(options: {
+    commitId: string;
+    body: string;
+    user?: string;
+  }): CommitCommentRecord {
+    const now = this.simulator.now();
+    const comment: CommitCommentRecord = {
+      id: this.simulator.nextId(),
+      commitId: options.commitId,
+      body: options.body,
+      user: options.user ? this.simulator.account(options.user) : this.simulator.actor,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.commitComments.push(comment);
     return comment;
   }
 

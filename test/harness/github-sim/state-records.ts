@@ -276,6 +276,16 @@ export interface IssueCommentRecord {
   updatedAt: string;
 }
 
+/** A comment on a commit (not on a line of it): what an alert on main posts. */
+export interface CommitCommentRecord {
+  id: number;
+  commitId: string;
+  body: string;
+  user: Account;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface AttestationRecord {
   id: number;
   /** The Sigstore bundle exactly as posted. */

@@ -2,6 +2,7 @@ import type { OperationId } from "../operations.ts";
 import { actionsRoutes } from "./actions.ts";
 import { attestationRoutes } from "./attestations.ts";
 import { checkRoutes } from "./checks.ts";
+import { commitCommentRoutes } from "./commit-comments.ts";
 import { commitRoutes } from "./commits.ts";
 import { contentRoutes } from "./contents.ts";
 import { gitRoutes } from "./git.ts";
@@ -25,4 +26,5 @@ export const ROUTE_HANDLERS: Record<OperationId, RouteHandler> = {
   ...releaseRoutes,
   ...issueRoutes,
   ...attestationRoutes,
+  ...commitCommentRoutes,
 };

@@ -1,0 +1,114 @@
+import type { Repository } from "../core/context.ts";
+import type { GitHubClient } from "../core/github.ts";
+
+/** One comment kept up to date: found again by its hidden marker and its author, then edited. */
+export interface StickyComment {
+  /** Creates the comment, or updates ours that carries `marker`; returns its URL. */
+  upsert(marker: string, body: string): Promise<string>;
+}
+
+/** The login the token comments as. */
+export type Identity = () => Promise<string>;
+
+const ACTIONS_BOT = "github-actions[bot]";
+
+/**
+ * Who the token is: `configured` when the workflow says (a GitHub App's `<slug>[bot]`), else the
+ * user of a personal token, else GitHub Actions' bot: GitHub answers `GET /user` with 403 for the
+ * installation tokens GITHUB_TOKEN and apps use. Asked once, only when a marked comment exists.
+ */
+export function tokenIdentity(client: GitHubClient, configured: string | undefined): Identity {
+  let login: Promise<string> | undefined;
+  return () => {
+    login ??= configured
+      ? Promise.resolve(configured)
+      : client.request("GET /user").then(
+          (response) => response.data.login,
+          (thrown: { status?: number }) => {
+            if (thrown.status === 401 || thrown.status === 403 || thrown.status === 404) {
+              return ACTIONS_BOT;
+            }
+            throw thrown;
+          },
+        );
+    return login;
+  };
+}
+
+interface Existing {
+  id: number;
+  body?: string | null;
+  user: { login: string } | null;
+}
+
+/**
+ * A comment someone else wrote that carries our marker is never ours to edit: a pull request's
+ * author could plant the marker first, to have the bot's table written into their comment.
+ */
+async function findOurs(comments: readonly Existing[], marker: string, identity: Identity) {
+  const marked = comments.filter((comment) => comment.body?.includes(marker));
+  if (marked.length === 0) return undefined;
+  const login = (await identity()).toLowerCase();
+  return marked.find((comment) => comment.user?.login.toLowerCase() === login);
+}
+
+/** The sticky comment on a pull request's conversation. */
+export function pullRequestComment(
+  client: GitHubClient,
+  repository: Repository,
+  pullRequest: number,
+  identity: Identity,
+): StickyComment {
+  return {
+    async upsert(marker, body) {
+      const comments = await client.paginate(
+        "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+        { ...repository, issue_number: pullRequest, per_page: 100 },
+      );
+      const ours = await findOurs(comments, marker, identity);
+      if (ours) {
+        const updated = await client.request(
+          "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
+          { ...repository, comment_id: ours.id, body },
+        );
+        return updated.data.html_url;
+      }
+      const created = await client.request(
+        "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+        { ...repository, issue_number: pullRequest, body },
+      );
+      return created.data.html_url;
+    },
+  };
+}
+
+/** The alert on a commit pushed to the main branch: one per commit, however often it is re-run. */
+export function commitComment(
+  client: GitHubClient,
+  repository: Repository,
+  commit: string,
+  identity: Identity,
+): StickyComment {
+  return {
+    async upsert(marker, body) {
+      const comments = await client.paginate(
+        "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments",
+        { ...repository, commit_sha: commit, per_page: 100 },
+      );
+      const ours = await findOurs(comments, marker, identity);
+      if (ours) {
+        const updated = await client.request("PATCH /repos/{owner}/{repo}/comments/{comment_id}", {
+          ...repository,
+          comment_id: ours.id,
+          body,
+        });
+        return updated.data.html_url;
+      }
+      const created = await client.request(
+        "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments",
+        { ...repository, commit_sha: commit, body },
+      );
+      return created.data.html_url;
+    },
+  };
+}

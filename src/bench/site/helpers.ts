@@ -1,0 +1,6 @@
+// The dashboard's shared helpers, bundled for the browser by scripts/build.mjs (as the global
+// `BenchHelpers`, in site/helpers.js): the page judges and prints numbers with the very code the
+// action and the PR comment use, so they cannot disagree.
+export { byBenchmark, compareResults, DEFAULT_THRESHOLDS, percent } from "../compare.ts";
+export { formatChange, formatMeasurement, formatValue } from "../format.ts";
+export { higherIsBetter, isExactUnit } from "../results.ts";
