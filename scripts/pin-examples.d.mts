@@ -1,4 +1,8 @@
 /** A pinned use of this suite's actions: groups `action`, `pin`, `gap` and `version`. */
 export const PINNED: RegExp;
 export function documentationFiles(root: string): string[];
-export function pinExamples(text: string, sha: string, tag: string): { text: string; count: number };
+export function pinExamples(
+  text: string,
+  sha: string,
+  tag: string,
+): { text: string; count: number };
