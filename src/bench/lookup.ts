@@ -1,6 +1,6 @@
 import { ConfigurationError } from "../core/errors.ts";
 import type { GitHistory } from "./context.ts";
-import { parseStoredRun, type RunMetadata, type StoredRun } from "./history.ts";
+import { parseStoredRun, preferredRun, type RunMetadata, type StoredRun } from "./history.ts";
 import type { BaseDescription } from "./report.ts";
 import type { ObjectStore, OpenedStore } from "./store.ts";
 

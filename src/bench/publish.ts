@@ -2,13 +2,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve, sep } from "node:path";
 import { ConfigurationError, describeThrown } from "../core/errors.ts";
 import { mapConcurrently } from "../core/text.ts";
-import {
-  buildDashboardData,
-  type DashboardSettings,
-  parseStoredRun,
-  runKey,
-  type StoredRun,
-} from "./history.ts";
+import { buildDashboardData, type DashboardSettings } from "./dashboard-data.ts";
+import { parseStoredRun, runKey, type StoredRun } from "./history.ts";
 import { ObjectExistsError, type ObjectStore } from "./store.ts";
 
 /** Where a run went and what did not make it, printed whether the upload succeeded or not. */

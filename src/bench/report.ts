@@ -61,6 +61,9 @@ export function describeBase(base: BaseDescription, links: ReportLinks = {}): st
     }${dashboard}`;
   }
   const commit = commitLink(base.commit, links);
+  if (base.mergeBase === null) {
+    return `${head}Compared with the previous stored run of this branch, at ${commit}${run}.${dashboard}`;
+  }
   if (base.distance === 0) {
     return `${head}Compared with the base branch at the merge base ${commit}${run}.${dashboard}`;
   }

@@ -36,6 +36,8 @@ export async function startS3(bucket = "benchmarks") {
     silent: true,
     directory,
     configureBuckets: [{ name: bucket }],
+    // Path-style only: a test host name (`s3.test`, reached through a proxy) is not a bucket.
+    vhostBuckets: false,
   });
   const { port } = await server.run();
   return {

@@ -54,6 +54,8 @@ export interface RunActionOptions {
   graphqlUrl?: string;
   /** `github.token` as the runner would expand it in defaults. */
   token?: string;
+  /** `strategy.job-index` as the runner would expand it in defaults: this matrix leg's index. */
+  jobIndex?: number;
   /** Extra environment (`env:` of the step, `ACTIONS_ID_TOKEN_REQUEST_URL`, ...). */
   env?: Record<string, string>;
   timeoutMs?: number;
@@ -134,6 +136,7 @@ function inputEnvironment(
     const value =
       given ??
       fallback.replace(/\$\{\{\s*([^}]*?)\s*\}\}/g, (expression, body: string) => {
+        if (body === "strategy.job-index") return String(options.jobIndex ?? 0);
         const field = /^github\.([a-z_]+)$/.exec(body)?.[1];
         const expanded =
           field === "token"

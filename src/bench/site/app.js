@@ -1,8 +1,20 @@
-// The dashboard: reads data/index.json, draws one uPlot chart per benchmark as it scrolls into
-// view, and compares two runs. Only this site's own files are fetched.
+// The dashboard: reads data/index.json, says what changed, draws one chart per benchmark as it
+// scrolls into view, and compares two runs or a pull request with its base. Verdicts come from
+// BenchHelpers, built from the action's TypeScript, so the page and the PR comment agree. Only
+// this site's own files are fetched. The view's state lives in the URL, so links can be shared.
 
-const state = { index: null, charts: new Map(), observer: null };
-const FIRST_SCREEN = 6;
+const H = window.BenchHelpers;
+const state = { index: null, charts: new Map(), observer: null, files: new Map(), view: {} };
+const FIRST_SCREEN = 4;
+const FILTERS = ["q", "group", "metric", "machine", "sort", "log", "since"];
+const VERDICT_TEXT = {
+  regressed: "🔴 regressed",
+  noisy: "🟡 noisy",
+  removed: "⚪ removed",
+  added: "🆕 added",
+  improved: "🟢 improved",
+  unchanged: "unchanged",
+};
 
 const byId = (id) => document.getElementById(id);
 
@@ -18,64 +30,26 @@ function element(tag, attributes, ...children) {
 }
 
 async function fetchJson(path) {
-  const response = await fetch(path);
-  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-  return response.json();
-}
-
-// Kept in step with formatValue in src/bench/report.ts.
-function formatValue(value, unit) {
-  if (value === null || value === undefined) return "";
-  if (unit === "ns") {
-    const scales = [
-      [1e9, "s"],
-      [1e6, "ms"],
-      [1e3, "µs"],
-      [1, "ns"],
-    ];
-    const [factor, name] = scales.find(([scale]) => Math.abs(value) >= scale) ?? [1, "ns"];
-    return `${Number((value / factor).toPrecision(4))} ${name}`;
+  if (!state.files.has(path)) {
+    state.files.set(
+      path,
+      fetch(path).then((response) => {
+        if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+        return response.json();
+      }),
+    );
   }
-  if (unit === "%") return `${Number(value.toPrecision(4))}%`;
-  const rounded = Number.isInteger(value) ? value : Number(value.toPrecision(4));
-  return `${rounded.toLocaleString("en-US")} ${unit}`;
-}
-
-// Axis ticks stay short: the unit is in the chart's heading.
-const compact = new Intl.NumberFormat("en-US", {
-  notation: "compact",
-  maximumSignificantDigits: 4,
-});
-
-function formatTick(value, unit) {
-  if (unit === "ns") return formatValue(value, unit);
-  return compact.format(value);
-}
-
-function formatChange(base, head) {
-  if (base === undefined || head === undefined) return "";
-  if (base === 0) return head === 0 ? "0%" : "∞";
-  const change = ((head - base) / base) * 100;
-  return `${change > 0 ? "+" : ""}${Number(change.toPrecision(3))}%`;
-}
-
-// Kept in step with higherIsBetter in src/bench/results.ts.
-function higherIsBetter(unit, metric) {
-  return unit === "bytes/s" || unit === "elements/s" || /(^|\.)L1HitRate$/.test(metric ?? "");
+  return state.files.get(path);
 }
 
 function safeUrl(url) {
-  return typeof url === "string" && /^https?:\/\//.test(url) ? url : null;
+  return typeof url === "string" && /^https?:\/\/[^\s]+$/.test(url) ? url : null;
 }
 
-function commitUrl(commit) {
+/** Links go to the server the run was stored from (github.com or a GHES host). */
+function repositoryUrl(run) {
   const repository = state.index.repository;
-  return repository ? `https://github.com/${repository}/commit/${commit}` : null;
-}
-
-function pullUrl(number) {
-  const repository = state.index.repository;
-  return repository ? `https://github.com/${repository}/pull/${number}` : null;
+  return repository && run ? `${run.server}/${repository}` : null;
 }
 
 function linkTo(text, url) {
@@ -84,70 +58,129 @@ function linkTo(text, url) {
   return element("a", { href: target, target: "_blank", rel: "noopener" }, text);
 }
 
+// The view's state in the URL: #charts?q=fib&sort=change&log=1 or #compare?base=3&head=9&pr=12.
+function readView() {
+  const [route, query] = location.hash.replace(/^#/, "").split("?");
+  const params = new URLSearchParams(query ?? "");
+  state.view = Object.fromEntries(params);
+  state.route = route === "compare" ? "compare" : "charts";
+}
+
+function writeView() {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(state.view)) {
+    if (value !== undefined && value !== "" && value !== null) params.set(name, value);
+  }
+  const query = params.toString();
+  history.replaceState(null, "", `#${state.route}${query ? `?${query}` : ""}`);
+}
+
+function setView(changes) {
+  Object.assign(state.view, changes);
+  writeView();
+}
+
+function directionHint(benchmark) {
+  return H.higherIsBetter(benchmark.unit, benchmark.metric, benchmark.direction)
+    ? "higher is better ↑"
+    : "lower is better ↓";
+}
+
 function visibleBenchmarks() {
-  const query = byId("search").value.trim().toLowerCase();
-  const group = byId("group").value;
-  const metric = byId("metric").value;
-  return state.index.benchmarks.filter(
+  const { q = "", group, metric, machine, sort } = state.view;
+  const query = q.trim().toLowerCase();
+  const list = state.index.benchmarks.filter(
     (benchmark) =>
       (!query || benchmark.id.toLowerCase().includes(query)) &&
       (!group || benchmark.group === group) &&
-      (!metric || benchmark.metric === metric),
+      (!metric || benchmark.metric === metric) &&
+      (!machine || benchmark.machines.includes(machine)),
   );
+  if (sort === "change") {
+    const rank = (benchmark) => ["regressed", "noisy", "improved"].indexOf(benchmark.verdict);
+    const severity = (benchmark) => (rank(benchmark) < 0 ? 9 : rank(benchmark));
+    list.sort(
+      (a, b) => severity(a) - severity(b) || Math.abs(b.change ?? 0) - Math.abs(a.change ?? 0),
+    );
+  }
+  return list;
 }
 
 function renderCharts() {
   state.observer?.disconnect();
-  for (const chart of state.charts.values()) chart.destroy();
+  for (const { chart, resize } of state.charts.values()) {
+    resize.disconnect();
+    chart.destroy();
+  }
   state.charts.clear();
-  const container = byId("groups");
-  container.replaceChildren();
+  const grid = byId("grid");
+  grid.replaceChildren();
   const benchmarks = visibleBenchmarks();
-  byId("count").textContent = `${benchmarks.length} of ${state.index.benchmarks.length} benchmarks`;
-  const groups = new Map();
-  for (const benchmark of benchmarks) {
-    if (!groups.has(benchmark.group)) groups.set(benchmark.group, []);
-    groups.get(benchmark.group).push(benchmark);
+  const total = state.index.benchmarks.length;
+  byId("count").textContent = `${benchmarks.length} of ${total} benchmarks`;
+  const empty = byId("empty");
+  empty.hidden = benchmarks.length > 0;
+  if (total === 0) {
+    empty.replaceChildren(
+      element("h2", {}, "No runs stored yet"),
+      element(
+        "p",
+        {},
+        "Run the bench action on a push to the main branch (or ",
+        element("code", {}, "status-gate bench upload"),
+        "), then rebuild this site: every stored run becomes a point on these charts.",
+      ),
+    );
+  } else if (benchmarks.length === 0) {
+    const clear = element("button", { type: "button", id: "clear-filters" }, "Show all benchmarks");
+    clear.addEventListener("click", () => {
+      setView({ q: "", group: "", metric: "", machine: "" });
+      syncControls();
+      renderAll();
+    });
+    empty.replaceChildren(
+      element(
+        "p",
+        {},
+        `No benchmark matches${state.view.q ? ` “${state.view.q}”` : " these filters"}.`,
+      ),
+      clear,
+    );
   }
   state.observer = new IntersectionObserver(onVisible, { rootMargin: "200px" });
-  for (const [group, members] of groups) {
-    const grid = element("div", { class: "grid" });
-    for (const benchmark of members) grid.append(chartCard(benchmark));
-    const summary = element(
-      "summary",
-      {},
-      `${group} `,
-      element("span", { class: "muted" }, `(${members.length})`),
-    );
-    container.append(element("details", { class: "group", open: "" }, summary, grid));
-  }
+  for (const benchmark of benchmarks) grid.append(chartCard(benchmark));
   // The first screenful is drawn at once rather than after the observer's first callback.
-  for (const card of [...container.querySelectorAll(".chart")].slice(0, FIRST_SCREEN)) {
+  for (const card of [...grid.querySelectorAll(".chart")].slice(0, FIRST_SCREEN)) {
     state.observer.unobserve(card);
     drawChart(card).catch(reportError);
   }
 }
 
-function describeMetric(benchmark) {
-  return benchmark.metric === benchmark.unit
-    ? benchmark.metric
-    : `${benchmark.metric} (${benchmark.unit})`;
-}
-
 function chartCard(benchmark) {
+  const change =
+    benchmark.verdict && benchmark.verdict !== "unchanged"
+      ? element(
+          "span",
+          { class: `badge ${benchmark.verdict}`, title: "latest run against the one before it" },
+          `${benchmark.verdict} ${H.formatChange({ change: 0, relativeChange: benchmark.change ?? undefined })}`,
+        )
+      : null;
   const card = element(
-    "div",
+    "article",
     {
       class: "chart",
       "data-id": benchmark.id,
       "data-metric": benchmark.metric,
       "data-series": benchmark.series,
+      "data-verdict": benchmark.verdict ?? "",
     },
-    element("h3", {}, benchmark.id),
+    element("h3", {}, element("span", { class: "name" }, benchmark.id), change),
     element(
       "div",
       { class: "meta" },
-      `${describeMetric(benchmark)} · latest ${formatValue(benchmark.latest, benchmark.unit)}`,
+      `${benchmark.metric === benchmark.unit ? benchmark.metric : `${benchmark.metric} (${benchmark.unit})`} · `,
+      element("span", { class: "direction" }, directionHint(benchmark)),
+      ` · latest ${H.formatValue(benchmark.latest, benchmark.unit)} · ${benchmark.machines.join(", ")}`,
     ),
     element("div", { class: "plot" }),
     element("div", { class: "hover muted" }, "Hover a point for its commit."),
@@ -166,42 +199,23 @@ function onVisible(entries) {
 
 async function drawChart(card) {
   const series = await fetchJson(`data/${card.dataset.series}`);
-  const runs = state.index.runs;
-  const x = series.points.map((point) => point[0]);
-  const values = series.points.map((point) => point[1]);
-  const lower = series.points.map((point) => point[2]);
-  const upper = series.points.map((point) => point[3]);
+  if (!card.isConnected) return;
+  const options = {
+    runs: state.index.runs,
+    thresholds: state.index.thresholds,
+    machine: state.view.machine,
+    log: state.view.log === "1",
+    onHover: showPoint,
+  };
+  const chart = window.BenchCharts.draw(card, series, options);
+  // Charts follow their card's width as the window grows or shrinks.
   const plot = card.querySelector(".plot");
-  const width = Math.max(300, plot.clientWidth || 400);
-  const chart = new uPlot(
-    {
-      width,
-      height: 180,
-      legend: { show: false },
-      scales: { x: { time: false } },
-      axes: [
-        { values: (_, ticks) => ticks.map((tick) => runs[tick]?.timestamp.slice(5, 10) ?? "") },
-        { size: 64, values: (_, ticks) => ticks.map((tick) => formatTick(tick, series.unit)) },
-      ],
-      series: [
-        {},
-        { label: "low", stroke: "transparent", points: { show: false } },
-        { label: "high", stroke: "transparent", points: { show: false } },
-        {
-          label: series.metric,
-          stroke: "#2563eb",
-          width: 2,
-          points: { show: series.points.length < 60 },
-        },
-      ],
-      bands: [{ series: [2, 1], fill: "rgba(37, 99, 235, 0.12)" }],
-      hooks: { setCursor: [(u) => showPoint(card, series, u.cursor.idx)] },
-    },
-    [x, lower, upper, values],
-    plot,
-  );
-  state.charts.set(card, chart);
-  card.dataset.points = String(series.points.length);
+  const resize = new ResizeObserver(() => {
+    const width = Math.floor(plot.clientWidth);
+    if (width > 0 && width !== chart.width) chart.setSize({ width, height: 180 });
+  });
+  resize.observe(plot);
+  state.charts.set(card, { chart, resize });
   card.classList.add("drawn");
   if (!window.firstChartAt) {
     window.firstChartAt = performance.now();
@@ -209,128 +223,31 @@ async function drawChart(card) {
   }
 }
 
-function showPoint(card, series, index) {
+function showPoint(card, series, points, index) {
   if (index === null || index === undefined) return;
-  const point = series.points[index];
-  const run = state.index.runs[point[0]];
+  const point = points[index];
+  const run = point && state.index.runs[point[0]];
   if (!run) return;
-  const hover = card.querySelector(".hover");
+  const repository = repositoryUrl(run);
   const parts = [
-    linkTo(run.commit.slice(0, 10), commitUrl(run.commit)),
+    linkTo(run.commit.slice(0, 10), repository && `${repository}/commit/${run.commit}`),
+    document.createTextNode(` ${run.message ? `“${run.message}”` : ""}`),
+    element("br"),
     document.createTextNode(
-      ` · ${run.timestamp.slice(0, 16).replace("T", " ")} · ${formatValue(point[1], series.unit)}`,
+      `${run.author ? `${run.author} · ` : ""}${(run.date || run.timestamp).slice(0, 16).replace("T", " ")} · ${H.formatValue(point[1], series.unit)} · ${run.machine}`,
     ),
   ];
   const pull = run.pullRequest ?? run.mergedPullRequest;
   if (pull !== null && pull !== undefined) {
-    parts.push(document.createTextNode(" · "), linkTo(`PR #${pull}`, pullUrl(pull)));
+    parts.push(
+      document.createTextNode(" · "),
+      linkTo(`PR #${pull}`, repository && `${repository}/pull/${pull}`),
+    );
   }
   if (run.url) parts.push(document.createTextNode(" · "), linkTo("workflow run", run.url));
+  const hover = card.querySelector(".hover");
   hover.replaceChildren(...parts);
   hover.dataset.commit = run.commit;
-}
-
-function runLabel(run) {
-  return `${run.timestamp.slice(0, 10)} ${run.commit.slice(0, 10)}`;
-}
-
-function fillCompareControls() {
-  const runs = state.index.runs;
-  for (const id of ["compare-base", "compare-head"]) {
-    const select = byId(id);
-    select.replaceChildren(
-      ...runs.map((run, index) => element("option", { value: index }, runLabel(run))).reverse(),
-    );
-  }
-  byId("compare-base").value = String(Math.max(0, runs.length - 2));
-  byId("compare-head").value = String(Math.max(0, runs.length - 1));
-  const pulls = byId("compare-pull");
-  for (const pull of state.index.pulls) {
-    pulls.append(
-      element("option", { value: pull.number }, `PR #${pull.number} (${pull.commit.slice(0, 10)})`),
-    );
-  }
-}
-
-async function renderCompare() {
-  const pullNumber = byId("compare-pull").value;
-  let baseFile;
-  let headFile;
-  let note;
-  if (pullNumber) {
-    const pull = state.index.pulls.find((candidate) => String(candidate.number) === pullNumber);
-    baseFile = pull.baseFile;
-    headFile = pull.file;
-    note = pull.baseFile
-      ? `PR #${pull.number} at ${pull.commit.slice(0, 10)} against its base ${pull.baseCommit.slice(0, 10)}`
-      : `PR #${pull.number} has no stored base run`;
-  } else {
-    const runs = state.index.runs;
-    const base = runs[Number(byId("compare-base").value)];
-    const head = runs[Number(byId("compare-head").value)];
-    if (!base || !head) return;
-    baseFile = base.file;
-    headFile = head.file;
-    note = `${runLabel(base)} → ${runLabel(head)}`;
-  }
-  const [base, head] = await Promise.all([
-    baseFile ? fetchJson(`data/${baseFile}`) : { results: [] },
-    fetchJson(`data/${headFile}`),
-  ]);
-  byId("compare-note").textContent = note;
-  byId("compare-table")
-    .querySelector("tbody")
-    .replaceChildren(...compareRows(base.results, head.results));
-}
-
-function compareRows(baseResults, headResults) {
-  const key = (result) => `${result.id}\u0000${result.metric}`;
-  const baseByKey = new Map(baseResults.map((result) => [key(result), result]));
-  const headByKey = new Map(headResults.map((result) => [key(result), result]));
-  const keys = [...new Set([...baseByKey.keys(), ...headByKey.keys()])].sort();
-  return keys.map((name) => {
-    const base = baseByKey.get(name);
-    const head = headByKey.get(name);
-    const either = head ?? base;
-    const change = formatChange(base?.value, head?.value);
-    const worse =
-      base &&
-      head &&
-      (higherIsBetter(either.unit, either.metric)
-        ? head.value < base.value
-        : head.value > base.value);
-    const tone = !change || change === "0%" ? "" : worse ? "worse" : "better";
-    return element(
-      "tr",
-      { "data-id": either.id, "data-metric": either.metric },
-      element("td", {}, element("code", {}, either.id)),
-      element("td", {}, either.metric),
-      element(
-        "td",
-        { class: "num", "data-value": base?.value },
-        base ? formatValue(base.value, either.unit) : "—",
-      ),
-      element(
-        "td",
-        { class: "num", "data-value": head?.value },
-        head ? formatValue(head.value, either.unit) : "—",
-      ),
-      element("td", { class: `num ${tone}` }, change || (base ? "removed" : "added")),
-    );
-  });
-}
-
-function route() {
-  const compare = location.hash.startsWith("#compare");
-  byId("charts-view").hidden = compare;
-  byId("compare-view").hidden = !compare;
-  byId("tab-charts").classList.toggle("active", !compare);
-  byId("tab-compare").classList.toggle("active", compare);
-  if (compare) {
-    const pull = new URLSearchParams(location.hash.split("?")[1] ?? "").get("pr");
-    if (pull) byId("compare-pull").value = pull;
-    renderCompare().catch(reportError);
-  }
 }
 
 function reportError(error) {
@@ -338,27 +255,77 @@ function reportError(error) {
   document.querySelector("main").prepend(message);
 }
 
+function syncControls() {
+  byId("search").value = state.view.q ?? "";
+  for (const name of ["group", "metric", "machine"]) byId(name).value = state.view[name] ?? "";
+  byId("sort").value = state.view.sort ?? "name";
+  byId("log").checked = state.view.log === "1";
+  byId("window").value = state.view.since ?? "previous";
+}
+
+function renderAll() {
+  renderCharts();
+  window.BenchChanges.render(state).catch(reportError);
+}
+
+function route() {
+  readView();
+  const compare = state.route === "compare";
+  byId("charts-view").hidden = compare;
+  byId("compare-view").hidden = !compare;
+  byId("tab-charts").classList.toggle("active", !compare);
+  byId("tab-compare").classList.toggle("active", compare);
+  if (compare) window.BenchChanges.renderCompare(state).catch(reportError);
+  else {
+    syncControls();
+    renderAll();
+  }
+}
+
+function fillSelect(id, values) {
+  byId(id).append(...values.map((value) => element("option", { value }, value)));
+}
+
 async function start() {
   state.index = await fetchJson("data/index.json");
+  const { index } = state;
   byId("repository").textContent =
-    `${state.index.repository} · ${state.index.runs.length} runs · ${state.index.benchmarks.length} benchmarks`;
-  const groups = [...new Set(state.index.benchmarks.map((benchmark) => benchmark.group))].sort();
-  byId("group").append(...groups.map((group) => element("option", { value: group }, group)));
-  const metrics = [...new Set(state.index.benchmarks.map((benchmark) => benchmark.metric))].sort();
-  byId("metric").append(...metrics.map((metric) => element("option", { value: metric }, metric)));
-  for (const id of ["search", "group", "metric"]) byId(id).addEventListener("input", renderCharts);
-  for (const id of ["compare-base", "compare-head"]) {
-    byId(id).addEventListener("change", () => {
-      byId("compare-pull").value = "";
-      renderCompare().catch(reportError);
-    });
+    `${index.repository || "No repository yet"} · ${index.runs.length} runs · ${index.benchmarks.length} benchmarks`;
+  const unique = (values) => [...new Set(values)].sort();
+  fillSelect("group", unique(index.benchmarks.map((benchmark) => benchmark.group)));
+  fillSelect("metric", unique(index.benchmarks.map((benchmark) => benchmark.metric)));
+  fillSelect("machine", unique(index.runs.map((run) => run.machine)));
+  const onFilter = (name, read) => (event) => {
+    setView({ [name]: read(event.target) });
+    renderAll();
+  };
+  byId("search").addEventListener(
+    "input",
+    onFilter("q", (target) => target.value),
+  );
+  for (const name of ["group", "metric", "machine", "sort"]) {
+    byId(name).addEventListener(
+      "change",
+      onFilter(name, (target) => target.value),
+    );
   }
-  byId("compare-pull").addEventListener("change", () => renderCompare().catch(reportError));
-  fillCompareControls();
-  renderCharts();
+  byId("log").addEventListener(
+    "change",
+    onFilter("log", (target) => (target.checked ? "1" : "")),
+  );
+  byId("window").addEventListener("change", (event) => {
+    setView({ since: event.target.value === "previous" ? "" : event.target.value });
+    window.BenchChanges.render(state).catch(reportError);
+  });
+  window.BenchChanges.setup(state);
+  // Colours follow the system's light or dark mode; charts are redrawn in the new palette.
+  matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => {
+    if (state.route === "charts") renderCharts();
+  });
   window.addEventListener("hashchange", route);
   route();
   document.body.dataset.ready = "yes";
 }
 
+window.BenchApp = { element, fetchJson, linkTo, repositoryUrl, setView, VERDICT_TEXT, FILTERS };
 start().catch(reportError);

@@ -1,0 +1,244 @@
+import { compareResults, DEFAULT_THRESHOLDS, type Thresholds, type Verdict } from "./compare.ts";
+import {
+  byCodePoint,
+  compareRuns,
+  fileId,
+  preferredRun,
+  runIdentity,
+  type StoredRun,
+} from "./history.ts";
+import { type BenchmarkResult, type Direction, resultKey, type Unit } from "./results.ts";
+
+export interface DashboardRun {
+  commit: string;
+  timestamp: string;
+  ref: string;
+  pullRequest: number | null;
+  mergedPullRequest: number | null;
+  url: string | null;
+  machine: string;
+  file: string;
+  /** Where this run's links point (GHES keeps its own server); github.com when unknown. */
+  server: string;
+  message: string;
+  author: string;
+  /** The commit's date, when the uploader could read it. */
+  date: string;
+  job: string;
+  leg: string;
+}
+
+/** What the dashboard judges with: the same thresholds the action used. */
+export interface DashboardSettings {
+  thresholds?: Thresholds;
+}
+
+export interface DashboardBenchmark {
+  id: string;
+  metric: string;
+  unit: Unit;
+  /** The name up to its first `/` (Criterion's group) or `::` path, for grouping. */
+  group: string;
+  series: string;
+  points: number;
+  latest: number;
+  direction?: Direction;
+  /**
+   * The latest point against the one before it on the same machine, judged like a pull request
+   * (same thresholds, same noise rule): what "sort by change" orders by.
+   */
+  change: number | null;
+  verdict: Verdict | null;
+  /** Machines that measured it, for the machine filter. */
+  machines: string[];
+}
+
+export interface DashboardPull {
+  number: number;
+  commit: string;
+  baseCommit: string | null;
+  timestamp: string;
+  file: string;
+  baseFile: string | null;
+}
+
+export interface DashboardIndex {
+  schema: 1;
+  repository: string;
+  thresholds: Thresholds;
+  runs: DashboardRun[];
+  benchmarks: DashboardBenchmark[];
+  pulls: DashboardPull[];
+}
+
+/** One point: index into `runs`, value, interval. */
+export type SeriesPoint = [number, number, number | null, number | null];
+
+export function groupOf(id: string): string {
+  const slash = id.indexOf("/");
+  const path = id.indexOf("::");
+  const cut = [slash, path].filter((index) => index > 0).sort((a, b) => a - b)[0];
+  return cut === undefined ? id : id.slice(0, cut);
+}
+
+function compactRun(run: StoredRun) {
+  return {
+    commit: run.run.commit,
+    timestamp: run.run.timestamp,
+    pullRequest: run.run.pullRequest,
+    machine: run.run.machine,
+    results: run.results.map(({ id, metric, unit, value, lower, upper, direction }) => ({
+      id,
+      metric,
+      unit,
+      value,
+      lower,
+      upper,
+      ...(direction ? { direction } : {}),
+    })),
+  };
+}
+
+/**
+ * The dashboard's data files, derived only from stored runs: the same runs always give the same
+ * bytes. Only the latest `window` main runs are charted, so every file stays bounded however long
+ * the history grows; older runs stay in storage.
+ */
+export function buildDashboardData(
+  mainRuns: readonly StoredRun[],
+  pullRuns: readonly StoredRun[],
+  window: number,
+  settings: DashboardSettings = {},
+): Map<string, string> {
+  const files = new Map<string, string>();
+  const sorted = [...mainRuns].sort(compareRuns);
+  const charted = sorted.slice(Math.max(0, sorted.length - window));
+  const runFile = (run: StoredRun) => `runs/${fileId(runIdentity(run.run))}.json`;
+  const thresholds = settings.thresholds ?? DEFAULT_THRESHOLDS;
+  const series = new Map<
+    string,
+    {
+      first: BenchmarkResult;
+      points: SeriesPoint[];
+      /** The two latest results of each machine (job and leg), oldest first. */
+      lanes: Map<string, BenchmarkResult[]>;
+      lastLane: string;
+    }
+  >();
+  charted.forEach((run, index) => {
+    files.set(runFile(run), JSON.stringify(compactRun(run)));
+    const lane = `${run.run.machine}\u0000${run.run.job ?? ""}\u0000${run.run.matrixLeg ?? ""}`;
+    for (const result of run.results) {
+      const entry = series.get(resultKey(result)) ?? {
+        first: result,
+        points: [] as SeriesPoint[],
+        lanes: new Map<string, BenchmarkResult[]>(),
+        lastLane: lane,
+      };
+      entry.lanes.set(lane, [...(entry.lanes.get(lane) ?? []), result].slice(-2));
+      entry.lastLane = lane;
+      entry.points.push([
+        index,
+        chartNumber(result.value),
+        chartNumber(result.lower),
+        chartNumber(result.upper),
+      ]);
+      series.set(resultKey(result), entry);
+    }
+  });
+  const benchmarks: DashboardBenchmark[] = [...series.values()]
+    .sort(
+      (a, b) => byCodePoint(a.first.id, b.first.id) || byCodePoint(a.first.metric, b.first.metric),
+    )
+    .map(({ first, points, lanes, lastLane }) => {
+      const name = `series/${fileId(resultKey(first))}.json`;
+      files.set(
+        name,
+        JSON.stringify({
+          id: first.id,
+          metric: first.metric,
+          unit: first.unit,
+          ...(first.direction ? { direction: first.direction } : {}),
+          points,
+        }),
+      );
+      const last = points[points.length - 1] as SeriesPoint;
+      const [previous, latest] = lanes.get(lastLane) ?? [];
+      const judged =
+        previous && latest ? compareResults([previous], [latest], thresholds)[0] : undefined;
+      return {
+        id: first.id,
+        metric: first.metric,
+        unit: first.unit,
+        group: groupOf(first.id),
+        series: name,
+        points: points.length,
+        latest: last[1],
+        ...(first.direction ? { direction: first.direction } : {}),
+        change: judged?.relativeChange ?? null,
+        verdict: judged?.verdict ?? null,
+        machines: [
+          ...new Set([...lanes.keys()].map((key) => key.split("\u0000")[0] as string)),
+        ].sort(byCodePoint),
+      };
+    });
+  const pulls = latestPulls(pullRuns).map((pull) => {
+    const base = preferredRun(
+      sorted.filter((run) => run.run.commit === pull.run.baseCommit),
+      pull.run,
+    );
+    if (base) files.set(runFile(base), JSON.stringify(compactRun(base)));
+    const file = `pulls/${pull.run.pullRequest}.json`;
+    files.set(file, JSON.stringify(compactRun(pull)));
+    return {
+      number: pull.run.pullRequest as number,
+      commit: pull.run.commit,
+      baseCommit: pull.run.baseCommit,
+      timestamp: pull.run.timestamp,
+      file,
+      baseFile: base ? runFile(base) : null,
+    };
+  });
+  const index: DashboardIndex = {
+    schema: 1,
+    repository: sorted[sorted.length - 1]?.run.repository ?? pullRuns[0]?.run.repository ?? "",
+    thresholds,
+    runs: charted.map((run) => ({
+      commit: run.run.commit,
+      timestamp: run.run.timestamp,
+      ref: run.run.ref,
+      pullRequest: run.run.pullRequest,
+      mergedPullRequest: run.run.mergedPullRequest ?? null,
+      url: run.run.url,
+      machine: run.run.machine,
+      file: runFile(run),
+      server: run.run.serverUrl ?? "https://github.com",
+      message: (run.run.commitMessage ?? "").split("\n")[0]?.slice(0, 120) ?? "",
+      author: run.run.commitAuthor ?? "",
+      date: run.run.commitDate ?? "",
+      job: run.run.job ?? "",
+      leg: run.run.matrixLeg ?? "",
+    })),
+    benchmarks,
+    pulls,
+  };
+  files.set("index.json", JSON.stringify(index));
+  return new Map([...files].sort(([a], [b]) => byCodePoint(a, b)));
+}
+
+/**
+ * Six significant digits are more than a chart can show and a third of the bytes of a full double;
+ * each run's own file keeps the exact numbers for the compare view.
+ */
+function chartNumber<T extends number | null>(value: T): T {
+  return (value === null || Number.isInteger(value) ? value : Number(value.toPrecision(6))) as T;
+}
+
+/** The newest run of each pull request, newest pull request first. */
+function latestPulls(pullRuns: readonly StoredRun[]): StoredRun[] {
+  const latest = new Map<number, StoredRun>();
+  for (const run of [...pullRuns].sort(compareRuns)) {
+    if (run.run.pullRequest !== null) latest.set(run.run.pullRequest, run);
+  }
+  return [...latest.values()].sort((a, b) => (b.run.pullRequest ?? 0) - (a.run.pullRequest ?? 0));
+}
