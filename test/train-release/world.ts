@@ -33,7 +33,10 @@ export async function trainWorld(
   options: { now?: () => Date; repository?: string } = {},
 ): Promise<TrainWorld> {
   const sim = await startGitHubSimulator(options.now ? { now: options.now } : {});
-  const [owner, name] = (options.repository ?? "wasmcloud/wasmcloud").split("/") as [string, string];
+  const [owner, name] = (options.repository ?? "wasmcloud/wasmcloud").split("/") as [
+    string,
+    string,
+  ];
   const github = sim.state.addRepository({ owner, name });
   const origin = mkdtempSync(join(tmpdir(), "sg-origin-"));
   execFileSync("git", ["clone", "--quiet", "--bare", repo.path, origin]);
