@@ -59,6 +59,24 @@ function syncTags(w: TrainWorld): void {
   }
 }
 
+/**
+ * The README's command that verifies a release file with this suite's CLI, as arguments of
+ * `status-gate` for `file` (the README names v1.0.0's tarball).
+ */
+function readmeVerifyCommand(file: string): string[] {
+  const readme = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
+  const command =
+    /^\$ npx @wasmcloud\/status-gate (attest verify --file (?:[^\n]*\\\n)*[^\n]*)/m.exec(
+      readme,
+    )?.[1];
+  if (!command) throw new Error("the README shows no `attest verify --file` command");
+  const args = command.replace(/\\\n/g, " ").trim().split(/\s+/);
+  const at = args.indexOf("--file") + 1;
+  expect(args[at]).toMatch(/^status-gate-v\d+\.\d+\.\d+\.tar\.gz$/);
+  args[at] = file;
+  return args;
+}
+
 const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
 let world: TrainWorld;
@@ -218,26 +236,33 @@ describe("a dry run of the release workflow", () => {
     expect(stored).toHaveLength(1);
     const verifyStep = first.publish?.steps.find((step) => step.id === "verify-attestation");
     expect(verifyStep?.outcome).toBe("success");
-    // And a user's verification, with the README's command, from another folder.
+    // And a user's verification, with the README's own command, from another folder.
     for (const file of [tarball, npmPackage]) {
-      const run = await runCli(
-        [
-          "attest",
-          "verify",
-          "--file",
-          join(assets, file),
-          "--repo",
-          REPOSITORY,
-          "--workflow",
-          WORKFLOW,
-          "--ref",
-          "refs/heads/main",
-          "--trusted-root",
-          trustedRoot,
-        ],
-        { cwd: tmpdir() },
-      );
+      const args = [...readmeVerifyCommand(file), "--trusted-root", trustedRoot];
+      const run = await runCli(args, { cwd: assets });
       expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    }
+  });
+
+  it("stores what `gh attestation verify` looks up: a v0.3 bundle per file digest, naming the file", async () => {
+    const assets = join(first.publish?.workspace as string, "release-assets");
+    for (const file of [`status-gate-v${VERSION}.tar.gz`, `wasmcloud-status-gate-${VERSION}.tgz`]) {
+      const digest = sha256(join(assets, file));
+      const bundle = JSON.parse(readFileSync(join(assets, `${file}.sigstore.json`), "utf8"));
+      expect(bundle.mediaType).toBe("application/vnd.dev.sigstore.bundle.v0.3+json");
+      const statement = JSON.parse(
+        Buffer.from(bundle.dsseEnvelope.payload, "base64").toString("utf8"),
+      );
+      expect(statement.predicateType).toBe("https://slsa.dev/provenance/v1");
+      expect(statement.subject).toContainEqual({ name: file, digest: { sha256: digest } });
+      // gh asks GitHub for the attestations of the file's digest.
+      const response = await fetch(
+        `${world.sim.url}/repos/${REPOSITORY}/attestations/sha256:${digest}`,
+        { headers: { authorization: `Bearer ${world.sim.token}` } },
+      );
+      expect(response.status).toBe(200);
+      const { attestations } = (await response.json()) as { attestations: { bundle: unknown }[] };
+      expect(attestations.map((attestation) => attestation.bundle)).toContainEqual(bundle);
     }
   });
 
