@@ -109,6 +109,14 @@ export class Git {
 
   /** The same, blocking: for code that reads a checkout step by step (the release train). */
   runSync(args: readonly string[], options: GitOptions = {}): string {
+    return this.runSyncBytes(args, options).toString("utf8");
+  }
+
+  /**
+   * Standard output as bytes, for output that counts in bytes (`cat-file --batch` announces each
+   * object's size in bytes, which a decoded string no longer has).
+   */
+  runSyncBytes(args: readonly string[], options: GitOptions = {}): Buffer {
     try {
       return execFileSync("git", ["-c", "core.quotepath=off", ...args], {
         cwd: this.dir,
@@ -118,7 +126,6 @@ export class Git {
         timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         killSignal: "SIGKILL",
         stdio: ["pipe", "pipe", "pipe"],
-        encoding: "utf8",
       });
     } catch (thrown) {
       const failure = thrown as { status?: number | null; stderr?: string; code?: string };

@@ -1,9 +1,12 @@
-import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from "yaml";
-import { errorAt, parseYamlFile, type YamlFile } from "../core/yaml-file.ts";
+import { type ConfigContext, loadYamlConfig } from "../core/config.ts";
+import { formatDuration, MAX_DURATION_MS, parseDuration } from "../core/duration.ts";
+import { type COMPONENT_KINDS, TRAIN_SCHEMA } from "./config-schema.ts";
 import { type FreezeWindow, MIN_CATCH_UP_MS, type Schedule } from "./schedule.ts";
+import { templateProblem } from "./templates.ts";
 
-export type ComponentKind = "crate" | "example" | "package" | "group";
-export const COMPONENT_KINDS: readonly ComponentKind[] = ["crate", "example", "package", "group"];
+export { COMPONENT_KINDS } from "./config-schema.ts";
+
+export type ComponentKind = (typeof COMPONENT_KINDS)[number];
 
 export interface ComponentOverride {
   path: string;
@@ -12,6 +15,10 @@ export interface ComponentOverride {
   tagPrefix?: string;
   /** Leave this manifest out of the train. */
   skip: boolean;
+  /** More tags on each release of this component: `runtime-operator/v{version}`, `v{major}`. */
+  extraTags: string[];
+  /** Files attached to each release of this component before it is published. */
+  assets: string[];
 }
 
 /** A file outside the manifest that carries a component's version (a Helm chart, a constant). */
@@ -38,6 +45,23 @@ export interface WorkflowDispatch {
   inputs: Record<string, string>;
 }
 
+export interface CommitSettings {
+  /** The release commit's subject and the release pull request's title. */
+  subject: string;
+  /** The branch of the release pull request. */
+  branch: string;
+  author: { name: string; email: string };
+  /** A DCO `Signed-off-by:` trailer for the author. */
+  signoff: boolean;
+}
+
+export interface WaitFor {
+  /** Check names or globs that must pass on the commit before it is tagged. */
+  checks: string[];
+  timeoutMs: number;
+  pollIntervalMs: number;
+}
+
 export interface TrainConfig {
   /** Where the configuration came from, for messages; undefined when defaults apply. */
   file: string | undefined;
@@ -49,6 +73,16 @@ export interface TrainConfig {
   releaseCandidates: "refuse" | "next-rc" | "finalize";
   releaseNotes: "commits" | "github";
   bootstrap: string | undefined;
+  /** What a train does while an earlier train's release pull request is still open. */
+  pendingRelease: "wait" | "carry";
+  releaseName: string;
+  tagMessage: string;
+  changelog: boolean;
+  /** Folder roles: a component under one of these globs is of that kind. */
+  kinds: Partial<Record<ComponentKind, string[]>>;
+  commit: CommitSettings;
+  assets: { attach: "now" | "later"; bundles: "optional" | "required" | "none" };
+  waitFor: WaitFor | undefined;
   components: ComponentOverride[];
   versionFiles: VersionFile[];
   shared: SharedInput[];
@@ -57,275 +91,228 @@ export interface TrainConfig {
 }
 
 export const DEFAULT_IGNORE = [".github/**"];
+export const DEFAULT_KINDS: TrainConfig["kinds"] = { example: ["examples/**", "**/examples/**"] };
+export const DEFAULT_COMMIT: CommitSettings = {
+  subject: "release: train {slot}",
+  branch: "release/train-{slot}",
+  author: {
+    name: "github-actions[bot]",
+    email: "41898282+github-actions[bot]@users.noreply.github.com",
+  },
+  signoff: false,
+};
 
-const TOP_KEYS = [
-  "schedule",
-  "freeze",
-  "empty-train",
-  "mode",
-  "marker-prefix",
-  "pre-1.0",
-  "release-candidates",
-  "release-notes",
-  "bootstrap",
-  "components",
-  "version-files",
-  "shared",
-  "ignore",
-  "dispatch",
-] as const;
+/** The file as written (YAML keys), after the schema held. */
+interface RawConfig {
+  schedule: {
+    anchor: string;
+    every: string | number;
+    at?: string;
+    timezone?: string;
+    "catch-up"?: string;
+  };
+  freeze?: string | string[];
+  "empty-train"?: TrainConfig["emptyTrain"];
+  mode?: TrainConfig["mode"];
+  "marker-prefix"?: string;
+  "pre-1.0"?: TrainConfig["preOne"];
+  "release-candidates"?: TrainConfig["releaseCandidates"];
+  "release-notes"?: TrainConfig["releaseNotes"];
+  bootstrap?: string;
+  "pending-release"?: TrainConfig["pendingRelease"];
+  "release-name"?: string;
+  "tag-message"?: string;
+  changelog?: boolean;
+  kinds?: Partial<Record<ComponentKind, string | string[]>>;
+  commit?: {
+    subject?: string;
+    branch?: string;
+    author?: { name: string; email: string };
+    signoff?: boolean;
+  };
+  assets?: { attach?: "now" | "later"; bundles?: "optional" | "required" | "none" };
+  "wait-for"?: { checks: string | string[]; timeout?: string; "poll-interval"?: string };
+  components?: Array<{
+    path: string;
+    name?: string;
+    kind?: ComponentKind;
+    "tag-prefix"?: string;
+    skip?: boolean;
+    "extra-tags"?: string | string[];
+    assets?: string | string[];
+  }>;
+  "version-files"?: Array<{ path: string; keys: string | string[]; component: string }>;
+  shared?: Array<{ paths: string | string[]; affects: string | string[] }>;
+  ignore?: string | string[];
+  dispatch?: Array<{
+    workflow: string;
+    ref?: string;
+    "per-component"?: boolean;
+    inputs?: Record<string, string | number | boolean>;
+  }>;
+}
 
-/** Reads `.github/train.yml`; every mistake is a ConfigurationError at its line and column. */
+const DAY_MS = 86_400_000;
+
+/** Reads `.github/train.yml`; every mistake in it is reported at once, each at its line and column. */
 export function parseTrainConfig(path: string, text: string): TrainConfig {
-  const file = parseYamlFile(path, text);
-  const root = file.document.contents;
-  if (!isMap(root)) throw errorAt(file, root, "the train configuration must be a mapping");
-  const top = new Section(file, root, TOP_KEYS, "the configuration");
-  const scheduleNode = top.required("schedule");
+  const { data } = loadYamlConfig<RawConfig>(path, text, TRAIN_SCHEMA, checkConfig);
+  const list = (value: string | string[] | undefined) =>
+    value === undefined ? [] : Array.isArray(value) ? value : [value];
+  const schedule = data.schedule;
+  const waitFor = data["wait-for"];
   return {
     file: path,
-    schedule: parseSchedule(file, scheduleNode, top.get("freeze")),
-    emptyTrain: top.choice("empty-train", ["skip", "always"], "skip"),
-    mode: top.choice("mode", ["tag", "pull-request"], "tag"),
-    markerPrefix: top.string("marker-prefix", "train/"),
-    preOne: top.choice("pre-1.0", ["cargo", "semver"], "cargo"),
-    releaseCandidates: top.choice(
-      "release-candidates",
-      ["refuse", "next-rc", "finalize"],
-      "refuse",
-    ),
-    releaseNotes: top.choice("release-notes", ["commits", "github"], "commits"),
-    bootstrap: top.optionalString("bootstrap"),
-    components: listOf(file, top.get("components"), (node) => parseComponent(file, node)),
-    versionFiles: listOf(file, top.get("version-files"), (node) => parseVersionFile(file, node)),
-    shared: listOf(file, top.get("shared"), (node) => parseShared(file, node)),
-    ignore: top.has("ignore") ? strings(file, top.get("ignore")) : [...DEFAULT_IGNORE],
-    dispatch: listOf(file, top.get("dispatch"), (node) => parseDispatch(file, node)),
+    schedule: {
+      anchor: schedule.anchor,
+      periodDays: periodDays(schedule.every) as number,
+      at: schedule.at ?? "16:00",
+      timezone: schedule.timezone ?? "UTC",
+      catchUpMs: parseDuration(schedule["catch-up"] ?? "2d") as number,
+      freeze: list(data.freeze).map((entry) => parseFreeze(entry) as FreezeWindow),
+    },
+    emptyTrain: data["empty-train"] ?? "skip",
+    mode: data.mode ?? "tag",
+    markerPrefix: data["marker-prefix"] ?? "train/",
+    preOne: data["pre-1.0"] ?? "cargo",
+    releaseCandidates: data["release-candidates"] ?? "refuse",
+    releaseNotes: data["release-notes"] ?? "commits",
+    bootstrap: data.bootstrap,
+    pendingRelease: data["pending-release"] ?? "wait",
+    releaseName: data["release-name"] ?? "{tag}",
+    tagMessage: data["tag-message"] ?? "Release {tag}",
+    changelog: data.changelog ?? false,
+    kinds: data.kinds
+      ? Object.fromEntries(Object.entries(data.kinds).map(([kind, globs]) => [kind, list(globs)]))
+      : DEFAULT_KINDS,
+    commit: {
+      subject: data.commit?.subject ?? DEFAULT_COMMIT.subject,
+      branch: data.commit?.branch ?? DEFAULT_COMMIT.branch,
+      author: data.commit?.author ?? DEFAULT_COMMIT.author,
+      signoff: data.commit?.signoff ?? false,
+    },
+    assets: { attach: data.assets?.attach ?? "now", bundles: data.assets?.bundles ?? "optional" },
+    waitFor: waitFor && {
+      checks: list(waitFor.checks),
+      timeoutMs: parseDuration(waitFor.timeout ?? "1h") as number,
+      pollIntervalMs: parseDuration(waitFor["poll-interval"] ?? "30s") as number,
+    },
+    components: (data.components ?? []).map((item) => ({
+      path: normalisePath(item.path),
+      name: item.name,
+      kind: item.kind,
+      tagPrefix: item["tag-prefix"],
+      skip: item.skip ?? false,
+      extraTags: list(item["extra-tags"]),
+      assets: list(item.assets),
+    })),
+    versionFiles: (data["version-files"] ?? []).map((item) => ({
+      path: normalisePath(item.path),
+      keys: list(item.keys),
+      component: item.component,
+    })),
+    shared: (data.shared ?? []).map((item) => ({
+      paths: list(item.paths),
+      affects: list(item.affects),
+    })),
+    ignore: data.ignore === undefined ? [...DEFAULT_IGNORE] : list(data.ignore),
+    dispatch: (data.dispatch ?? []).map((item) => ({
+      workflow: item.workflow,
+      ref: item.ref,
+      perComponent: item["per-component"] ?? false,
+      inputs: Object.fromEntries(
+        Object.entries(item.inputs ?? {}).map(([key, value]) => [key, String(value)]),
+      ),
+    })),
   };
 }
 
-function parseSchedule(file: YamlFile, node: Node, freezeNode: Node | undefined): Schedule {
-  const section = new Section(
-    file,
-    node,
-    ["anchor", "every", "at", "timezone", "catch-up"],
-    "schedule",
-  );
-  const anchorNode = section.required("anchor");
-  const anchor = scalarText(anchorNode);
-  if (!isDate(anchor)) {
-    throw errorAt(file, anchorNode, `schedule.anchor is '${anchor}'; use a date like 2026-05-05`);
-  }
-  const everyNode = section.required("every");
-  const periodDays = parseDays(scalarText(everyNode));
-  if (periodDays === undefined || periodDays < 1 || !Number.isInteger(periodDays)) {
-    throw errorAt(
-      file,
-      everyNode,
-      `schedule.every is '${scalarText(everyNode)}'; use whole days or weeks such as 7d, 14d or 2w`,
+/** What the schema cannot say: real dates, whole days, zones, windows, templates. */
+function checkConfig(data: RawConfig, context: ConfigContext): void {
+  const { schedule } = data;
+  if (!isDate(schedule.anchor)) {
+    context.problem(
+      ["schedule", "anchor"],
+      `schedule.anchor: is '${schedule.anchor}', not a date of the calendar; use one like 2026-05-05`,
     );
   }
-  const at = section.string("at", "16:00");
-  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(at)) {
-    throw errorAt(file, section.get("at"), `schedule.at is '${at}'; use a 24-hour time like 16:00`);
-  }
-  const timezone = section.string("timezone", "UTC");
-  if (!isTimeZone(timezone)) {
-    throw errorAt(
-      file,
-      section.get("timezone"),
-      `schedule.timezone is '${timezone}'; use an IANA zone such as UTC or Europe/Berlin`,
+  if (periodDays(schedule.every) === undefined) {
+    const ms = typeof schedule.every === "string" ? parseDuration(schedule.every) : undefined;
+    context.problem(
+      ["schedule", "every"],
+      `schedule.every: is '${schedule.every}'${ms === undefined ? "" : ` (${formatDuration(ms)})`}; ` +
+        "trains leave on whole days: use whole days or weeks such as 7d, 14d or 2w (at most ten years)",
     );
   }
-  const catchUpText = section.string("catch-up", "2d");
-  const catchUpMs = parseDurationMs(catchUpText);
-  if (catchUpMs === undefined) {
-    throw errorAt(
-      file,
-      section.get("catch-up"),
-      `schedule.catch-up is '${catchUpText}'; use a duration such as 12h, 2d or 1w`,
+  if (schedule.timezone !== undefined && !isTimeZone(schedule.timezone)) {
+    context.problem(
+      ["schedule", "timezone"],
+      `schedule.timezone: is '${schedule.timezone}'; use an IANA zone such as UTC or Europe/Berlin`,
     );
   }
-  if (catchUpMs < MIN_CATCH_UP_MS) {
-    throw errorAt(
-      file,
-      section.get("catch-up"),
-      `schedule.catch-up is '${catchUpText}'; scheduled runs often start an hour or more late, ` +
+  const catchUp = schedule["catch-up"];
+  const catchUpMs = catchUp === undefined ? undefined : parseDuration(catchUp);
+  if (catchUpMs !== undefined && catchUpMs < MIN_CATCH_UP_MS) {
+    context.problem(
+      ["schedule", "catch-up"],
+      `schedule.catch-up: is '${catchUp}'; scheduled runs often start an hour or more late, ` +
         "and a shorter window would call them missed: use at least 1h, such as 12h or 2d",
     );
   }
-  const freeze = freezeNode
-    ? strings(file, freezeNode).map((text, index) => {
-        const window = parseFreeze(text);
-        if (!window) {
-          const item = isSeq(freezeNode) ? (freezeNode.items[index] as Node) : freezeNode;
-          throw errorAt(
-            file,
-            item,
-            `freeze entry '${text}' is not a date (2026-12-24) or a range (2026-12-21..2027-01-03)`,
-          );
-        }
-        return window;
-      })
-    : [];
-  return { anchor, periodDays, at, timezone, catchUpMs, freeze };
-}
-
-function parseComponent(file: YamlFile, node: Node): ComponentOverride {
-  const section = new Section(
-    file,
-    node,
-    ["path", "name", "kind", "tag-prefix", "skip"],
-    "component",
-  );
-  return {
-    path: normalisePath(scalarText(section.required("path"))),
-    name: section.optionalString("name"),
-    kind: section.has("kind") ? section.choice("kind", COMPONENT_KINDS, "crate") : undefined,
-    tagPrefix: section.has("tag-prefix") ? section.string("tag-prefix", "") : undefined,
-    skip: section.boolean("skip", false),
-  };
-}
-
-function parseVersionFile(file: YamlFile, node: Node): VersionFile {
-  const section = new Section(file, node, ["path", "keys", "component"], "version file");
-  return {
-    path: normalisePath(scalarText(section.required("path"))),
-    keys: strings(file, section.required("keys")),
-    component: scalarText(section.required("component")),
-  };
-}
-
-function parseShared(file: YamlFile, node: Node): SharedInput {
-  const section = new Section(file, node, ["paths", "affects"], "shared input");
-  return {
-    paths: strings(file, section.required("paths")),
-    affects: strings(file, section.required("affects")),
-  };
-}
-
-function parseDispatch(file: YamlFile, node: Node): WorkflowDispatch {
-  const section = new Section(
-    file,
-    node,
-    ["workflow", "ref", "per-component", "inputs"],
-    "dispatch",
-  );
-  const inputsNode = section.get("inputs");
-  const inputs: Record<string, string> = {};
-  if (inputsNode !== undefined) {
-    if (!isMap(inputsNode)) throw errorAt(file, inputsNode, "dispatch inputs must be a mapping");
-    for (const pair of (inputsNode as YAMLMap<Node, Node>).items) {
-      inputs[scalarText(pair.key)] = scalarText(pair.value);
-    }
-  }
-  return {
-    workflow: scalarText(section.required("workflow")),
-    ref: section.optionalString("ref"),
-    perComponent: section.boolean("per-component", false),
-    inputs,
-  };
-}
-
-/** A mapping whose keys are checked against the allowed ones, with typed readers. */
-class Section {
-  private readonly file: YamlFile;
-  private readonly map: YAMLMap<Node, Node | null>;
-  private readonly what: string;
-
-  constructor(
-    file: YamlFile,
-    node: Node | null | undefined,
-    keys: readonly string[],
-    what: string,
-  ) {
-    if (!isMap(node)) throw errorAt(file, node, `${what} must be a mapping`);
-    this.file = file;
-    this.map = node as YAMLMap<Node, Node | null>;
-    this.what = what;
-    for (const pair of this.map.items) {
-      const key = scalarText(pair.key);
-      if (!keys.includes(key)) {
-        throw errorAt(
-          file,
-          pair.key,
-          `unknown key '${key}' in ${what}; valid keys: ${keys.join(", ")}`,
-        );
-      }
-    }
-  }
-
-  private pair(key: string): Pair<Node, Node | null> | undefined {
-    return this.map.items.find((pair) => scalarText(pair.key) === key);
-  }
-
-  has(key: string): boolean {
-    return this.pair(key) !== undefined;
-  }
-
-  get(key: string): Node | undefined {
-    return this.pair(key)?.value ?? undefined;
-  }
-
-  required(key: string): Node {
-    const value = this.get(key);
-    if (value === undefined) throw errorAt(this.file, this.map, `${this.what} needs '${key}'`);
-    return value;
-  }
-
-  optionalString(key: string): string | undefined {
-    const value = this.get(key);
-    return value === undefined ? undefined : scalarText(value);
-  }
-
-  string(key: string, fallback: string): string {
-    return this.optionalString(key) ?? fallback;
-  }
-
-  boolean(key: string, fallback: boolean): boolean {
-    const node = this.get(key);
-    if (node === undefined) return fallback;
-    if (isScalar(node) && typeof node.value === "boolean") return node.value;
-    throw errorAt(this.file, node, `'${key}' is '${scalarText(node)}'; use true or false`);
-  }
-
-  choice<T extends string>(key: string, allowed: readonly T[], fallback: T): T {
-    const node = this.get(key);
-    if (node === undefined) return fallback;
-    const value = scalarText(node);
-    if ((allowed as readonly string[]).includes(value)) return value as T;
-    throw errorAt(
-      this.file,
-      node,
-      `'${key}' is '${value}'; valid values are ${allowed.map((item) => `'${item}'`).join(", ")}`,
+  const freeze = data.freeze === undefined ? [] : [data.freeze].flat();
+  freeze.forEach((entry, index) => {
+    if (parseFreeze(entry)) return;
+    context.problem(
+      Array.isArray(data.freeze) ? ["freeze", index] : ["freeze"],
+      `freeze: entry '${entry}' is not a date (2026-12-24) or a range (2026-12-21..2027-01-03)`,
     );
-  }
+  });
+  checkTemplates(data, context);
 }
 
-function scalarText(node: unknown): string {
-  if (isScalar(node)) return String(node.value ?? "");
-  return "";
-}
-
-function strings(file: YamlFile, node: Node | undefined): string[] {
-  if (node === undefined) return [];
-  if (isScalar(node)) return [scalarText(node)];
-  if (!isSeq(node)) throw errorAt(file, node, "expected a list of strings");
-  return node.items.map((item) => {
-    if (!isScalar(item)) throw errorAt(file, item as Node, "expected a string");
-    return scalarText(item);
+function checkTemplates(data: RawConfig, context: ConfigContext): void {
+  const check = (path: (string | number)[], text: string | undefined, refName = false) => {
+    if (text === undefined) return;
+    const problem = templateProblem(text, { refName });
+    if (problem) context.problem(path, `${path.join(".")}: is '${text}'; ${problem}`);
+  };
+  check(["release-name"], data["release-name"]);
+  check(["tag-message"], data["tag-message"]);
+  check(["commit", "subject"], data.commit?.subject);
+  check(["commit", "branch"], data.commit?.branch, true);
+  (data.components ?? []).forEach((component, index) => {
+    [component["extra-tags"] ?? []].flat().forEach((tag, at) => {
+      check(
+        [
+          "components",
+          index,
+          "extra-tags",
+          ...(Array.isArray(component["extra-tags"]) ? [at] : []),
+        ],
+        tag,
+        true,
+      );
+    });
   });
 }
 
-function listOf<T>(file: YamlFile, node: Node | undefined, parse: (item: Node) => T): T[] {
-  if (node === undefined) return [];
-  if (!isSeq(node)) throw errorAt(file, node, "expected a list");
-  return node.items.map((item) => parse(item as Node));
+/** Whole days of a period (a bare number is days, as the train always read it). */
+function periodDays(every: string | number): number | undefined {
+  if (typeof every === "number") {
+    return Number.isSafeInteger(every) && every >= 1 && every * DAY_MS <= MAX_DURATION_MS
+      ? every
+      : undefined;
+  }
+  if (/^\d+$/.test(every.trim())) return periodDays(Number(every));
+  const ms = parseDuration(every);
+  if (ms === undefined || ms < DAY_MS || ms % DAY_MS !== 0) return undefined;
+  return ms / DAY_MS;
 }
 
 function isDate(text: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  return new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
+  const parsed = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text;
 }
 
 function isTimeZone(zone: string): boolean {
@@ -335,25 +322,6 @@ function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
-}
-
-const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** `90m`, `36h`, `2d`, `1w`, `1d12h`; undefined when malformed. */
-export function parseDurationMs(text: string): number | undefined {
-  const value = text.trim();
-  if (!/^(\d+[mhdw])+$/.test(value)) return undefined;
-  let total = 0;
-  for (const [, amount, unit] of value.matchAll(/(\d+)([mhdw])/g)) {
-    total += Number(amount) * (UNIT_MS[unit as string] as number);
-  }
-  return total;
-}
-
-export function parseDays(text: string): number | undefined {
-  if (/^\d+$/.test(text.trim())) return Number(text);
-  const ms = parseDurationMs(text);
-  return ms === undefined ? undefined : ms / 86_400_000;
 }
 
 export function parseFreeze(text: string): FreezeWindow | undefined {

@@ -1,146 +1,252 @@
 import { ConfigurationError } from "../core/errors.ts";
-import type { TrainConfig } from "./config.ts";
-import type { LocalGit } from "./git.ts";
-import { componentNotes, type NotesContext } from "./notes.ts";
-import type { ComponentPlan, ReleasePlan } from "./plan.ts";
-import { filesToEdit, releaseEdits, releaseMessage, writeReleaseCommit } from "./release-commit.ts";
-import type { RemoteRelease, TrainRemote } from "./remote.ts";
+import { assetFiles, attachToDraft, unpublishable } from "./assets.ts";
+import type { Reason, RecordedComponent } from "./markers.ts";
+import { componentNotes, trainNotes } from "./notes.ts";
+import { placeReleaseCommit } from "./placement.ts";
+import type { RemoteRelease } from "./remote.ts";
+import {
+  type AttachHandle,
+  type ReleasedComponent,
+  releasedList,
+  type TrainResult,
+} from "./result.ts";
+import { fillTemplate } from "./templates.ts";
+import type { Train } from "./train.ts";
+import { type DepartureContext, inspectTrain, type TrainState } from "./train-state.ts";
 import { isPrerelease } from "./versions.ts";
 
-/** Moves a branch on the remote; `rejected` when it is not a fast-forward. */
-export type Pusher = (sha: string, branch: string) => Promise<"pushed" | "rejected">;
-
-export interface DepartureContext {
-  git: LocalGit;
-  remote: TrainRemote;
-  push: Pusher;
-  config: TrainConfig;
-  slot: string;
-  departsAt: Date;
-  branch: string;
-  notes: NotesContext;
-  log: (line: string) => void;
-}
-
-export interface Departed {
-  releaseSha: string;
-  releases: Map<string, string>;
-  pullRequestUrl: string | undefined;
-  /** Whether every tag now exists; false while a release pull request waits to merge. */
-  tagged: boolean;
-}
-
-export const IDENTITY = {
-  name: "github-actions[bot]",
-  email: "41898282+github-actions[bot]@users.noreply.github.com",
-};
-
-export const releaseBranch = (slot: string) => `release/train-${slot}`;
-
-/** Writes the release commit and puts it where the mode says: on the branch, or in a pull request. */
-export async function publishCommit(context: DepartureContext, plan: ReleasePlan) {
-  const { git, config, slot } = context;
-  const originals = git.readBlobs(plan.cutoff, filesToEdit(plan.departing, plan.cargoManifests));
-  const edits = releaseEdits(plan.departing, (path) => originals.get(path), plan.cargoManifests);
-  const sha = writeReleaseCommit(git, plan.cutoff, edits, releaseMessage(slot, plan.departing), {
-    ...IDENTITY,
-    date: context.departsAt,
-  });
-  if (sha === plan.cutoff) return { sha, pullRequestUrl: undefined, tagNow: true };
-  if (config.mode === "tag" && (await context.push(sha, context.branch)) === "pushed") {
-    context.log(`pushed release commit ${sha} to ${context.branch}`);
-    return { sha, pullRequestUrl: undefined, tagNow: true };
+/**
+ * Carries out a decided train, or finishes one an earlier run left incomplete: whatever of it
+ * exists (tags, releases, drafts, the pull request) is adopted, whatever is missing is made, with
+ * the recorded versions. So a first departure, a re-run and a later cron fire all run this.
+ */
+export async function carryOut(
+  context: DepartureContext,
+  train: Train,
+  reason: Reason,
+  known?: TrainState,
+): Promise<TrainResult> {
+  const state = known ?? (await inspectTrain(context, train));
+  const { record } = train;
+  const placement = await placeReleaseCommit(context, train, state);
+  if ("awaiting" in placement) {
+    return {
+      ...report(context, train, state, reason, false),
+      reason: "awaiting-merge",
+      pullRequestUrl: placement.awaiting.url,
+      detail: `train ${record.slot}'s release pull request ${placement.awaiting.url} awaits merging; its merge result is tagged and released`,
+    };
   }
-  const pullRequestUrl = await openReleasePullRequest(context, sha, plan);
-  // In tag mode the branch moved past the cutoff: tags go on the release commit anyway and the
-  // pull request brings its version bumps back to the branch.
-  return { sha, pullRequestUrl, tagNow: config.mode === "tag" };
+  if ("abandoned" in placement) {
+    return {
+      ...report(context, train, state, reason, false),
+      reason: "not-due",
+      detail: `train ${record.slot}'s release pull request ${placement.abandoned.url} was closed without merging; nothing of it is released and the next train carries its changes`,
+    };
+  }
+  const { sha } = placement;
+  const tags = record.components.flatMap((item) => [item.tag, ...item.extraTags]);
+  if (context.config.waitFor && tags.some((tag) => !state.tagged.has(tag))) {
+    context.log(`waiting for ${context.config.waitFor.checks.join(", ")} on ${sha}`);
+    context.writes.push(
+      `wait for ${context.config.waitFor.checks.join(", ")} on ${sha.slice(0, 12)}`,
+    );
+    const verdict = await context.waitForChecks(sha);
+    if (!verdict.passed) {
+      return {
+        ...report(context, train, state, reason, false),
+        pullRequestUrl: placement.pull?.url,
+        failure: `train ${record.slot} tags nothing: the checks on ${sha.slice(0, 12)} did not pass: ${verdict.reason} A later run (a re-run, the next cron fire or a dispatch) tries again.`,
+      };
+    }
+  }
+  let published = false;
+  for (const item of record.components) {
+    await ensureTag(context, train, state, item.tag, sha, item);
+    for (const extra of item.extraTags) await ensureTag(context, train, state, extra, sha, item);
+    published = (await ensureRelease(context, train, state, item, sha)) || published;
+  }
+  for (const item of record.components) {
+    if (item.floatingTags.length === 0 || state.releases.get(item.tag)?.draft !== false) continue;
+    for (const floating of item.floatingTags) {
+      await context.remote.moveTag(
+        floating,
+        sha,
+        tagMessage(context, floating, item),
+        tagger(context, train),
+      );
+      context.writes.push(`move tag ${floating} to ${sha.slice(0, 12)}`);
+    }
+  }
+  const result = report(context, train, state, reason, true);
+  // A rerun that found every release in place has nothing left to start.
+  if (published) await dispatchWorkflows(context, record.slot, result.released);
+  return {
+    ...result,
+    pullRequestUrl: placement.pull?.url,
+    detail: `train ${record.slot} departed with ${result.released.length} release(s) at ${sha.slice(0, 12)}`,
+  };
 }
 
-async function openReleasePullRequest(context: DepartureContext, sha: string, plan: ReleasePlan) {
-  const head = releaseBranch(context.slot);
-  if ((await context.push(sha, head)) === "rejected") {
-    throw new Error(`could not push ${sha} to ${head}: the branch exists with other commits`);
+/** The outputs of a train as it stands: only what exists is listed as released. */
+export function report(
+  context: DepartureContext,
+  train: Train,
+  state: TrainState,
+  reason: Reason,
+  departed: boolean,
+): TrainResult {
+  const { record } = train;
+  const notes = { repositoryUrl: context.repositoryUrl, slot: record.slot };
+  const released = releasedList(record.components, state.releases, state.tagged);
+  const later = released.filter((item) => item.draft);
+  return {
+    departed,
+    slot: record.slot,
+    reason,
+    detail: "",
+    plan: train.plan,
+    released,
+    releaseNotes: trainNotes(train.plan.departing, notes),
+    releaseNotesText: trainNotes(train.plan.departing, notes, "text"),
+    pullRequestUrl: state.pull?.url,
+    next: undefined,
+    attach: later.length > 0 ? attachHandle(context, train, later) : undefined,
+    writes: context.writes,
+    failure: undefined,
+  };
+}
+
+function attachHandle(
+  context: DepartureContext,
+  train: Train,
+  drafts: readonly ReleasedComponent[],
+): AttachHandle {
+  return {
+    slot: train.record.slot,
+    bundles: context.config.assets.bundles,
+    releases: drafts.map((item) => ({
+      name: item.name,
+      tag: item.tag,
+      release_id: item.release_id,
+      assets: train.record.components.find((c) => c.name === item.name)?.assets ?? [],
+    })),
+  };
+}
+
+/** Tags are dated by the train's departure, like its release commit. */
+function tagger(context: DepartureContext, train: Train) {
+  const date = new Date(train.record.departsAt ?? `${train.record.slot}T00:00:00Z`);
+  return { ...context.config.commit.author, date };
+}
+
+function tagMessage(context: DepartureContext, tag: string, item: RecordedComponent): string {
+  return fillTemplate(context.config.tagMessage, { name: item.name, version: item.version, tag });
+}
+
+/** An annotated tag on the release; an existing one on the same commit is adopted. */
+async function ensureTag(
+  context: DepartureContext,
+  train: Train,
+  state: TrainState,
+  tag: string,
+  sha: string,
+  item: RecordedComponent,
+): Promise<void> {
+  const known = state.tagged.get(tag);
+  const existing =
+    known === undefined
+      ? await context.remote.createAnnotatedTag(
+          tag,
+          sha,
+          tagMessage(context, tag, item),
+          tagger(context, train),
+        )
+      : { commit: known };
+  if (existing === "created") {
+    context.writes.push(`create tag ${tag} at ${sha.slice(0, 12)}`);
+    state.tagged.set(tag, sha);
+    return;
   }
-  const open = await context.remote.findOpenPullRequest(head);
-  if (open) return open.url;
-  const body = [
-    `The release train of ${context.slot} bumps these versions:`,
-    "",
-    ...plan.departing.map(
-      (item) => `- \`${item.name}\` ${item.previous ?? "new"} → ${item.version}`,
-    ),
-    "",
-    context.config.mode === "pull-request"
-      ? "Merging this pull request tags and releases them."
-      : "They are already tagged and released; merging brings the version bumps back to the branch.",
-  ].join("\n");
-  const pull = await context.remote.openPullRequest({
-    head,
-    base: context.branch,
-    title: `release: train ${context.slot}`,
-    body,
-  });
-  context.log(`opened release pull request ${pull.url}`);
-  return pull.url;
+  if (existing.commit !== sha) {
+    throw new ConfigurationError(
+      `tag ${tag} already exists at ${existing.commit}, but train ${train.record.slot} releases ` +
+        `${item.name} ${item.version} at ${sha}: that version was made from another commit; ` +
+        "release another version (dispatch the train with the version input)",
+    );
+  }
+  state.tagged.set(tag, sha);
 }
 
 /**
- * Tags each component on the exact release commit and publishes its release (draft first, then
- * published). Existing tags on the same commit and existing releases are adopted, so a rerun
- * finishes the same plan; a tag on another commit is a hard error naming both.
+ * The component's release: a draft first, its assets attached (now, or by the attach step of
+ * later jobs with `assets.attach: later`), then published. Returns whether it published one.
  */
-export async function tagAndRelease(
-  context: DepartureContext,
-  departing: readonly ComponentPlan[],
-  releaseSha: string,
-): Promise<{ urls: Map<string, string>; wrote: boolean }> {
-  const urls = new Map<string, string>();
-  let wrote = false;
-  for (const plan of departing) {
-    const existing = await context.remote.createTag(plan.tag, releaseSha);
-    if (existing === "created") wrote = true;
-    if (existing !== "created" && existing.commit !== releaseSha) {
-      throw new ConfigurationError(
-        `tag ${plan.tag} already exists at ${existing.commit}, but this train releases ` +
-          `${plan.name} ${plan.version} at ${releaseSha}; delete the stray tag or release another version`,
-      );
-    }
-    const { release, changed } = await ensureRelease(context, plan, releaseSha);
-    wrote ||= changed;
-    urls.set(plan.name, release.url);
-  }
-  return { urls, wrote };
-}
-
 async function ensureRelease(
   context: DepartureContext,
-  plan: ComponentPlan,
-  releaseSha: string,
-): Promise<{ release: RemoteRelease; changed: boolean }> {
-  let release = await context.remote.findRelease(plan.tag);
-  let changed = false;
+  train: Train,
+  state: TrainState,
+  item: RecordedComponent,
+  sha: string,
+): Promise<boolean> {
+  const { config, remote } = context;
+  let release: RemoteRelease | undefined = state.releases.get(item.tag);
   if (!release) {
-    changed = true;
+    const plan = train.plan.departing.find((candidate) => candidate.name === item.name);
     const body =
-      context.config.releaseNotes === "github"
-        ? await context.remote.generateNotes(plan.tag, plan.previousTag, releaseSha)
-        : componentNotes(plan, context.notes);
-    release = await context.remote.createDraftRelease({
-      tag: plan.tag,
-      name: `${plan.name} ${plan.version}`,
+      config.releaseNotes === "github"
+        ? await remote.generateNotes(item.tag, item.previousTag ?? undefined, sha)
+        : plan
+          ? componentNotes(plan, { repositoryUrl: context.repositoryUrl, slot: train.record.slot })
+          : "";
+    release = await remote.createDraftRelease({
+      tag: item.tag,
+      name: fillTemplate(config.releaseName, {
+        name: item.name,
+        version: item.version,
+        tag: item.tag,
+        slot: train.record.slot,
+      }),
       body,
-      targetSha: releaseSha,
-      prerelease: isPrerelease(plan.version),
+      targetSha: sha,
+      prerelease: isPrerelease(item.version),
     });
-    context.log(`created draft release ${plan.tag}`);
+    context.writes.push(`create draft release ${item.tag}`);
+    state.releases.set(item.tag, release);
   }
-  if (release.draft) {
-    changed = true;
-    release = await context.remote.publishRelease(release);
-    context.log(`published release ${plan.tag}`);
+  if (!release.draft) {
+    const missing = item.assets.length > 0 ? unpublishable(release, "optional") : undefined;
+    if (missing)
+      context.outcome.warning(
+        `${missing}; it was published before they were attached, and cannot take them now`,
+        "train-release: assets",
+      );
+    return false;
   }
-  return { release, changed };
+  if (item.assets.length > 0) {
+    if ((train.record.attach ?? config.assets.attach) === "later") return false;
+    const files = assetFiles(item.assets, context.workspace);
+    const attached = await attachToDraft(
+      remote,
+      release,
+      files,
+      config.assets.bundles,
+      context.writes,
+    );
+    if (attached.unsigned.length > 0) {
+      context.outcome.notice(
+        `${item.tag}: attached without a Sigstore bundle: ${attached.unsigned.join(", ")}`,
+        "train-release: assets",
+      );
+    }
+    const why = unpublishable(release, config.assets.bundles);
+    if (why) throw new ConfigurationError(`${why}; the draft is kept and not published`);
+  }
+  release = await remote.publishRelease(release);
+  context.writes.push(`publish release ${item.tag}`);
+  state.releases.set(item.tag, release);
+  context.log(`published release ${item.tag}`);
+  return true;
 }
 
 /** Fills `{name}`, `{version}`, `{tag}`, `{slot}` and `{released}` in dispatch inputs. */
@@ -149,12 +255,38 @@ export function fillInputs(
   values: Record<string, string>,
 ): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(template).map(([key, value]) => [
-      key,
-      value.replace(
-        /\{(name|version|tag|slot|released)\}/g,
-        (_, field: string) => values[field] ?? "",
-      ),
-    ]),
+    Object.entries(template).map(([key, value]) => [key, fillTemplate(value, values)]),
   );
+}
+
+async function dispatchWorkflows(
+  context: DepartureContext,
+  slot: string,
+  released: ReleasedComponent[],
+) {
+  const { config } = context;
+  if (context.defaultToken) {
+    context.outcome.notice(
+      "Tags and releases made with the workflow's GITHUB_TOKEN start no other workflows (no push or release events). " +
+        (config.dispatch.length > 0
+          ? `The train dispatches ${config.dispatch.map((item) => item.workflow).join(", ")} itself.`
+          : "List the publish workflows under 'dispatch' in the train configuration, or use a GitHub App token."),
+      "train-release",
+    );
+  }
+  const all = JSON.stringify(released);
+  for (const dispatch of config.dispatch) {
+    const targets = dispatch.perComponent ? released : released.slice(0, 1);
+    for (const item of targets) {
+      const values = { name: item.name, version: item.version, tag: item.tag, slot, released: all };
+      const ref = dispatch.ref ?? (dispatch.perComponent ? item.tag : context.branch);
+      await context.remote.dispatchWorkflow(
+        dispatch.workflow,
+        ref,
+        fillInputs(dispatch.inputs, values),
+      );
+      context.writes.push(`dispatch ${dispatch.workflow} on ${ref}`);
+      context.log(`dispatched ${dispatch.workflow} on ${ref}`);
+    }
+  }
 }

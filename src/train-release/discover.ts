@@ -2,6 +2,7 @@ import { minimatch } from "minimatch";
 import { parse as parseToml } from "smol-toml";
 import { ConfigurationError } from "../core/errors.ts";
 import type { ComponentKind, TrainConfig } from "./config.ts";
+import { anyGlob } from "./globs.ts";
 
 /** A version field in a file: which file, how to edit it, and which key holds the version. */
 export interface VersionField {
@@ -34,6 +35,10 @@ export interface Component {
   locks: LockEntry[];
   /** The Cargo crates (or npm packages) this component versions. */
   packages: string[];
+  /** Tag templates beyond the component's own tag (configured). */
+  extraTags: string[];
+  /** Globs of files attached to its releases (configured). */
+  assets: string[];
 }
 
 /** The repository at the cutoff: its file list and a reader for contents. */
@@ -53,12 +58,12 @@ const join = (dir: string, file: string) => (dir ? `${dir}/${file}` : file);
  * own manifest and lock file, npm packages and workspaces, then applies the configuration.
  */
 export function discoverComponents(tree: TreeSnapshot, config: TrainConfig): Component[] {
+  const ignoredByConfig = anyGlob(config.ignore);
   const ignored = (path: string) =>
-    config.ignore.some((glob) => minimatch(path, glob, { dot: true })) ||
-    /(^|\/)(node_modules|target)\//.test(path);
+    ignoredByConfig(path) || /(^|\/)(node_modules|target)\//.test(path);
   const files = tree.files.filter((path) => !ignored(path));
   const found = [...discoverCargo(tree, files), ...discoverNpm(tree, files)];
-  const components = applyOverrides(found, config);
+  const components = applyOverrides(assignKinds(found, config), config);
   attachVersionFiles(components, tree, config);
   const names = new Map<string, string>();
   for (const component of components) {
@@ -78,8 +83,15 @@ function readToml(tree: TreeSnapshot, path: string): Table {
   try {
     return parseToml(tree.read(path) ?? "") as Table;
   } catch (thrown) {
-    const message = thrown instanceof Error ? thrown.message.split("\n")[0] : String(thrown);
-    throw new ConfigurationError(`${path}: not valid TOML: ${message}`, { file: path });
+    const { line, column } = thrown as { line?: number; column?: number };
+    const message = (
+      thrown instanceof Error ? thrown.message.split("\n")[0] : String(thrown)
+    )?.replace(/^Invalid TOML document: /, "");
+    const where = line === undefined ? path : `${path}:${line}:${column ?? 1}`;
+    throw new ConfigurationError(`${where}: not valid TOML: ${message}`, {
+      file: path,
+      ...(line === undefined ? {} : { line, column: column ?? 1 }),
+    });
   }
 }
 
@@ -162,6 +174,8 @@ function workspaceComponents(
       fields: [{ path: member, format: "toml", key: "package.version" }],
       locks: hasLock ? [{ path: lock, format: "cargo", packages: [name], memberPaths: [] }] : [],
       packages: [name],
+      extraTags: [],
+      assets: [],
     });
   }
   if (typeof workspacePackage?.version === "string") {
@@ -182,6 +196,8 @@ function workspaceComponents(
         ? [{ path: lock, format: "cargo", packages: crateNames, memberPaths: [] }]
         : [],
       packages: crateNames,
+      extraTags: [],
+      assets: [],
     });
   }
   return components;
@@ -193,11 +209,10 @@ function crateComponent(path: string, manifest: Table, files: string[]): Compone
   const dir = dirOf(path);
   const name = String(cratePackage.name ?? dir.split("/").pop());
   const lock = join(dir, "Cargo.lock");
-  const isExample = /(^|\/)examples?\//.test(`${dir}/`);
   return {
     name,
     path: dir,
-    kind: isExample ? "example" : "crate",
+    kind: "crate",
     tagPrefix: defaultPrefix(dir, name),
     version: cratePackage.version,
     owns: [dir],
@@ -206,6 +221,8 @@ function crateComponent(path: string, manifest: Table, files: string[]): Compone
       ? [{ path: lock, format: "cargo", packages: [name], memberPaths: [] }]
       : [],
     packages: [name],
+    extraTags: [],
+    assets: [],
   };
 }
 
@@ -256,9 +273,26 @@ function discoverNpm(tree: TreeSnapshot, files: string[]): Component[] {
         ? [{ path: lock, format: "npm", packages: [name], memberPaths: [memberPath] }]
         : [],
       packages: [name],
+      extraTags: [],
+      assets: [],
     });
   }
   return components;
+}
+
+/**
+ * A component's kind comes from the folder it lives in (examples/**, and any roles configured
+ * under `kinds`), not from how its manifest is laid out: a member of an example's own workspace is
+ * an example all the same.
+ */
+function assignKinds(found: Component[], config: TrainConfig): Component[] {
+  const roles = Object.entries(config.kinds).map(
+    ([kind, globs]) => [kind as ComponentKind, anyGlob(globs ?? [])] as const,
+  );
+  return found.map((component) => {
+    const role = roles.find(([, matches]) => matches(component.path));
+    return role ? { ...component, kind: role[0] } : component;
+  });
 }
 
 function applyOverrides(found: Component[], config: TrainConfig): Component[] {
@@ -283,6 +317,8 @@ function applyOverrides(found: Component[], config: TrainConfig): Component[] {
         name,
         kind: override.kind ?? component.kind,
         tagPrefix: override.tagPrefix ?? defaultPrefix(component.path, name),
+        extraTags: override.extraTags,
+        assets: override.assets,
       },
     ];
   });
@@ -317,13 +353,13 @@ export function ownershipIndex(
 ): (file: string) => Component | undefined {
   const byDir = new Map<string, Component>();
   for (const component of components) for (const dir of component.owns) byDir.set(dir, component);
-  return (file) => {
-    let dir = dirOf(file);
-    for (;;) {
-      const owner = byDir.get(dir);
-      if (owner) return owner;
-      if (dir === "") return undefined;
-      dir = dirOf(dir);
-    }
+  // Most commits touch folders seen before: each folder's owner is looked up once.
+  const known = new Map<string, Component | undefined>();
+  const ownerOf = (dir: string): Component | undefined => {
+    if (known.has(dir)) return known.get(dir);
+    const owner = byDir.get(dir) ?? (dir === "" ? undefined : ownerOf(dirOf(dir)));
+    known.set(dir, owner);
+    return owner;
   };
+  return (file) => ownerOf(dirOf(file));
 }

@@ -1,34 +1,27 @@
-import { execFileSync, spawnSync } from "node:child_process";
 import { ConfigurationError } from "../core/errors.ts";
-import { mask } from "../core/log.ts";
+import { Git, GitError, type GitOptions } from "../core/git.ts";
 import type { CommitRecord } from "./conventional.ts";
 import type { TreeSnapshot } from "./discover.ts";
 
 const RECORD = "\u001e";
 const FIELD = "\u001f";
 
-/** Reads history from the local checkout; every figure the plan needs comes from here, not the API. */
+/**
+ * Reads history from the local checkout through the suite's one git runner (no prompts, paths as
+ * they are, timeouts, errors that name the command); every figure the plan needs comes from here,
+ * not the API.
+ */
 export class LocalGit {
   readonly dir: string;
+  private readonly git: Git;
 
   constructor(dir: string) {
     this.dir = dir;
+    this.git = new Git(dir);
   }
 
-  run(args: readonly string[], input?: string, env: NodeJS.ProcessEnv = {}): string {
-    try {
-      return execFileSync("git", args, {
-        cwd: this.dir,
-        encoding: "utf8",
-        input,
-        maxBuffer: 1024 * 1024 * 1024,
-        stdio: ["pipe", "pipe", "pipe"],
-        env: { ...process.env, GIT_TERMINAL_PROMPT: "0", ...env },
-      });
-    } catch (thrown) {
-      const stderr = (thrown as { stderr?: string }).stderr?.trim();
-      throw new Error(`git ${args.join(" ")} failed${stderr ? `: ${stderr}` : ""}`);
-    }
+  run(args: readonly string[], options: GitOptions = {}): string {
+    return this.git.runSync(args, options);
   }
 
   /** Refuses a missing or shallow checkout: the plan needs every commit since the last tags. */
@@ -51,6 +44,11 @@ export class LocalGit {
 
   resolve(revision: string): string {
     return this.run(["rev-parse", "--verify", "--quiet", `${revision}^{commit}`]).trim();
+  }
+
+  /** Whether the commit is in this clone. */
+  hasCommit(sha: string): boolean {
+    return this.succeeds(["cat-file", "-e", `${sha}^{commit}`]);
   }
 
   /** The last commit on the first-parent line of `ref` made at or before `instant`. */
@@ -89,6 +87,21 @@ export class LocalGit {
     return tags;
   }
 
+  /** The messages of annotated tags under a prefix (departure markers), by tag name. */
+  tagMessages(prefix: string): Map<string, string> {
+    const output = this.run([
+      "for-each-ref",
+      `--format=${RECORD}%(refname:strip=2)${FIELD}%(contents)`,
+      `refs/tags/${prefix}`,
+    ]);
+    const messages = new Map<string, string>();
+    for (const record of output.split(RECORD).slice(1)) {
+      const [name = "", message = ""] = record.split(FIELD);
+      messages.set(name, message);
+    }
+    return messages;
+  }
+
   /** Non-merge commits in `range` with the files each touched, newest first. */
   commits(range: readonly string[]): CommitRecord[] {
     const output = this.run([
@@ -110,15 +123,25 @@ export class LocalGit {
   }
 
   isAncestor(ancestor: string, descendant: string): boolean {
+    return this.succeeds(["merge-base", "--is-ancestor", ancestor, descendant]);
+  }
+
+  /** Fetches a ref or commit from `origin` quietly; false when the remote does not have it. */
+  fetch(refspec: string, env: NodeJS.ProcessEnv = {}): boolean {
+    return this.succeeds(["fetch", "--quiet", "--no-tags", "origin", refspec], { env });
+  }
+
+  private succeeds(args: readonly string[], options: GitOptions = {}): boolean {
     try {
-      this.run(["merge-base", "--is-ancestor", ancestor, descendant]);
+      this.run(args, options);
       return true;
-    } catch {
-      return false;
+    } catch (thrown) {
+      if (thrown instanceof GitError && thrown.exitCode !== null) return false;
+      throw thrown;
     }
   }
 
-  /** The tree of a commit: its file list and their contents, read in one `cat-file` batch. */
+  /** The tree of a commit: its file list and the contents of the wanted files. */
   snapshot(commit: string, wanted: (path: string) => boolean): TreeSnapshot {
     const files = this.run(["ls-tree", "-r", "--name-only", "-z", commit])
       .split("\0")
@@ -127,16 +150,13 @@ export class LocalGit {
     return { files, read: (path) => contents.get(path) };
   }
 
+  /** File contents at a commit, read in one `cat-file --batch` (sizes in it count bytes). */
   readBlobs(commit: string, paths: readonly string[]): Map<string, string> {
     const contents = new Map<string, string>();
     if (paths.length === 0) return contents;
-    const result = spawnSync("git", ["cat-file", "--batch"], {
-      cwd: this.dir,
+    const buffer = this.git.runSyncBytes(["cat-file", "--batch"], {
       input: `${paths.map((path) => `${commit}:${path}`).join("\n")}\n`,
-      maxBuffer: 1024 * 1024 * 1024,
     });
-    if (result.status !== 0) throw new Error(`git cat-file failed: ${result.stderr.toString()}`);
-    const buffer = result.stdout;
     let offset = 0;
     for (const path of paths) {
       const headerEnd = buffer.indexOf(10, offset);
@@ -149,28 +169,4 @@ export class LocalGit {
     }
     return contents;
   }
-}
-
-/**
- * Pushes a commit to a branch of `origin` without changing the checkout. The token goes in a
- * one-off header (actions/checkout with persist-credentials: false leaves none behind). A push
- * that is refused because the branch already contains the commit counts as done.
- */
-export function gitPusher(git: LocalGit, token: string | undefined) {
-  const credential = token ? Buffer.from(`x-access-token:${token}`).toString("base64") : undefined;
-  if (credential) mask(credential);
-  const auth = credential ? ["-c", `http.extraheader=AUTHORIZATION: basic ${credential}`] : [];
-  return async (sha: string, branch: string): Promise<"pushed" | "rejected"> => {
-    try {
-      git.run([...auth, "push", "--quiet", "origin", `${sha}:refs/heads/${branch}`]);
-      return "pushed";
-    } catch {
-      try {
-        git.run([...auth, "fetch", "--quiet", "origin", `refs/heads/${branch}`]);
-        return git.isAncestor(sha, "FETCH_HEAD") ? "pushed" : "rejected";
-      } catch {
-        return "rejected";
-      }
-    }
-  };
 }

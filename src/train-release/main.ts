@@ -1,45 +1,43 @@
-import * as core from "@actions/core";
 import { runAction } from "../core/action.ts";
-import { createGitHubClient, parseRepository } from "../core/github.ts";
+import { ConfigurationError } from "../core/errors.ts";
+import { createGitHubClient } from "../core/github.ts";
 import { Inputs } from "../core/inputs.ts";
-import { annotate, info, setOutput } from "../core/log.ts";
+import { info } from "../core/log.ts";
 import { run } from "./action.ts";
-import { gitPusher, LocalGit } from "./git.ts";
-import { parseInstant } from "./now-input.ts";
-import { GitHubRemote } from "./remote.ts";
-import { parseVersionInput } from "./version-input.ts";
+import { LocalGit } from "./git.ts";
+import { GitHubRemote } from "./github-remote.ts";
+import { readTrainInputs } from "./inputs.ts";
+import { gitPusher } from "./push.ts";
+import { waitForReleaseChecks } from "./wait-for.ts";
 
-await runAction("train-release", async () => {
-  const inputs = new Inputs();
-  const repository = parseRepository(process.env.GITHUB_REPOSITORY);
-  const token = inputs.required("token");
-  const now = inputs.optional("now");
-  const repoDir = inputs.string("working-directory", process.env.GITHUB_WORKSPACE ?? ".");
-  const settings = {
-    repoDir,
-    configPath: inputs.string("config", ".github/train.yml"),
-    event: process.env.GITHUB_EVENT_NAME ?? "workflow_dispatch",
-    now: now === undefined ? new Date() : parseInstant(now, "input 'now'"),
-    force: inputs.boolean("force", false),
-    bump: inputs.enumeration("bump", ["auto", "patch", "minor", "major"] as const, "auto"),
-    versions: parseVersionInput(inputs.optional("version")),
-    dryRun: inputs.boolean("dry-run", false),
-    branch: inputs.string("branch", process.env.GITHUB_REF_NAME || "main"),
-    runId: process.env.GITHUB_RUN_ID ?? "local",
-    repositoryUrl: `${process.env.GITHUB_SERVER_URL ?? "https://github.com"}/${repository.owner}/${repository.repo}`,
-    defaultToken: token === inputs.optional("default-token"),
-    failOnDrift: inputs.boolean("fail-on-drift", false),
-  };
-  const git = new LocalGit(repoDir);
-  const remote = new GitHubRemote(createGitHubClient({ token }), repository);
-  const outcome = await run(settings, {
+await runAction("train-release", async (context) => {
+  const read = new Inputs();
+  const inputs = readTrainInputs(read, context);
+  const token = read.required("token");
+  inputs.defaultToken = token === read.optional("default-token");
+  const git = new LocalGit(inputs.repoDir);
+  return run(inputs, {
     git,
-    remote,
-    push: gitPusher(git, token),
+    remote: new GitHubRemote(createGitHubClient({ token }), requireRepository(context.repository)),
+    push: gitPusher(git, { token, serverUrl: context.urls.server }),
     log: info,
-    notice: (message) => annotate({ level: "notice", title: "train-release", message }),
+    waitForChecks: (sha, waitFor) =>
+      waitForReleaseChecks({
+        apiUrl: context.urls.api,
+        token,
+        repository: context.repositoryName,
+        sha,
+        waitFor,
+        progress: info,
+      }),
   });
-  for (const [name, value] of Object.entries(outcome.outputs)) setOutput(name, value);
-  outcome.summary.write();
-  if (outcome.failure) core.setFailed(`train-release: ${outcome.failure}`);
 });
+
+function requireRepository<T>(repository: T | undefined): T {
+  if (!repository) {
+    throw new ConfigurationError(
+      "GITHUB_REPOSITORY is not set; the train runs in a repository's workflow",
+    );
+  }
+  return repository;
+}

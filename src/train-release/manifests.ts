@@ -1,5 +1,6 @@
 import semver from "semver";
 import { isScalar, parseDocument, Scalar } from "yaml";
+import { escapeRegExp } from "../core/text.ts";
 
 /**
  * In-place edits of version fields. Each editor changes only the characters of the value and keeps
@@ -172,8 +173,4 @@ export function updatePathDependencies(text: string, bumped: ReadonlyMap<string,
       return `${match[1]}${match[2]}${match[3]}${updated}${match[5]}`;
     })
     .join("\n");
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

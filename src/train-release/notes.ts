@@ -1,12 +1,24 @@
-import { escapeMarkdown, inlineCode, link } from "../core/summary.ts";
+import { link } from "../core/summary.ts";
+import { showInvisible } from "../core/text.ts";
 import type { ClassifiedCommit } from "./conventional.ts";
-import type { ComponentPlan } from "./plan.ts";
 
 export interface NotesContext {
   /** `https://github.com/owner/repo`, for pull request and commit links. */
   repositoryUrl: string;
   slot: string;
 }
+
+/** What notes are written about: one component's release. */
+export interface NotesSubject {
+  name: string;
+  version: string;
+  previous: string | undefined;
+  previousTag: string | undefined;
+  tag: string;
+  commits: readonly ClassifiedCommit[];
+}
+
+export type NotesFormat = "markdown" | "text";
 
 const SECTIONS: ReadonlyArray<[string, (commit: ClassifiedCommit) => boolean]> = [
   ["Breaking changes", (commit) => commit.breaking],
@@ -18,14 +30,49 @@ const SECTIONS: ReadonlyArray<[string, (commit: ClassifiedCommit) => boolean]> =
 ];
 
 /**
- * The notes of one component's release, grouped with breaking changes first. Every commit
- * subject and author is escaped, so a subject cannot inject links, mentions or HTML.
+ * Text from commits inside markdown: HTML is escaped and the characters that start links,
+ * images, emphasis, code, tables or mentions are backslash-escaped, so a subject cannot inject any
+ * of them; the rest (versions, `#102`, periods) stays as written, readable in a CHANGELOG too.
  */
-export function componentNotes(plan: ComponentPlan, context: NotesContext): string {
+export function markdownText(text: string): string {
+  return showInvisible(text.replace(/\r\n|\r|\n/g, " "))
+    .replace(/[\\`*_{}[\]()!|~@]/g, "\\$&")
+    .replace(/&(?=#?\w+;)/g, "&amp;")
+    .replace(/[<>]/g, (char) => (char === "<" ? "&lt;" : "&gt;"))
+    .replace(/^([#+\-=]|\d+[.)])/, "\\$1");
+}
+
+/**
+ * A markdown link. Text the train controls (a tag, `#102`, a short SHA) reads as written; anything
+ * else goes through the escaping `link`.
+ */
+function markdownLink(text: string, url: string): string {
+  return /^[\w.#/@+-]+$/.test(text) && /^https?:\/\/[^\s()<>[\]]+$/.test(url)
+    ? `[${text}](${url})`
+    : link(text, url);
+}
+
+/** A name or version as markdown: code when it is plain, escaped text otherwise. */
+function shown(text: string): string {
+  return /^[\w.@/+-]+$/.test(text) ? `\`${text}\`` : markdownText(text);
+}
+
+/**
+ * The notes of one component's release, grouped with breaking changes first. In markdown every
+ * commit subject and author is escaped; the plain-text form (for Slack, e-mail or a terminal)
+ * keeps them as written, with invisible format characters shown.
+ */
+export function componentNotes(
+  plan: NotesSubject,
+  context: NotesContext,
+  format: NotesFormat = "markdown",
+): string {
+  const text = format === "text";
+  const change = `${plan.previous ? `${plan.previous} → ` : ""}${plan.version}`;
   const lines: string[] = [
-    `Released by the train of ${escapeMarkdown(context.slot)}: ${inlineCode(plan.name)} ` +
-      (plan.previous ? `${escapeMarkdown(plan.previous)} → ` : "") +
-      escapeMarkdown(plan.version),
+    text
+      ? `Released by the train of ${context.slot}: ${plan.name} ${change}`
+      : `Released by the train of ${context.slot}: ${shown(plan.name)} ${change}`,
   ];
   const remaining = [...plan.commits];
   for (const [title, belongs] of SECTIONS) {
@@ -34,37 +81,77 @@ export function componentNotes(plan: ComponentPlan, context: NotesContext): stri
     for (const commit of picked) remaining.splice(remaining.indexOf(commit), 1);
     lines.push(
       "",
-      `### ${title}`,
-      "",
-      ...picked.map((commit) => `- ${commitLine(commit, context)}`),
+      text ? `${title}:` : `### ${title}`,
+      ...(text ? [] : [""]),
+      ...picked.map((commit) => `- ${commitLine(commit, context, format)}`),
     );
   }
   if (plan.commits.length === 0) lines.push("", "No changes since the previous release.");
   if (plan.previousTag) {
     const compare = `${context.repositoryUrl}/compare/${encodeURIComponent(plan.previousTag)}...${encodeURIComponent(plan.tag)}`;
-    lines.push("", `**Full changelog**: ${link(`${plan.previousTag}...${plan.tag}`, compare)}`);
+    lines.push(
+      "",
+      text
+        ? `Full changelog: ${compare}`
+        : `**Full changelog**: ${markdownLink(`${plan.previousTag}...${plan.tag}`, compare)}`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }
 
-function commitLine(commit: ClassifiedCommit, context: NotesContext): string {
-  const scope = commit.scope ? `**${escapeMarkdown(commit.scope)}:** ` : "";
+function commitLine(commit: ClassifiedCommit, context: NotesContext, format: NotesFormat): string {
+  if (format === "text") {
+    const scope = commit.scope ? `${commit.scope}: ` : "";
+    const pulls = commit.pullRequests.map((number) => `#${number}`);
+    const reference = pulls.length > 0 ? pulls.join(", ") : commit.sha.slice(0, 7);
+    return showInvisible(`${scope}${commit.description} (${reference}) by ${commit.author}`);
+  }
+  const scope = commit.scope ? `**${markdownText(commit.scope)}:** ` : "";
   const pulls = commit.pullRequests.map((number) =>
-    link(`#${number}`, `${context.repositoryUrl}/pull/${number}`),
+    markdownLink(`#${number}`, `${context.repositoryUrl}/pull/${number}`),
   );
   const reference =
     pulls.length > 0
       ? pulls.join(", ")
-      : link(commit.sha.slice(0, 7), `${context.repositoryUrl}/commit/${commit.sha}`);
-  return `${scope}${escapeMarkdown(commit.description)} (${reference}) by ${escapeMarkdown(commit.author)}`;
+      : markdownLink(commit.sha.slice(0, 7), `${context.repositoryUrl}/commit/${commit.sha}`);
+  return `${scope}${markdownText(commit.description)} (${reference}) by ${markdownText(commit.author)}`;
 }
 
-/** All components' notes in one document, for the `release-notes` output. */
-export function trainNotes(plans: readonly ComponentPlan[], context: NotesContext): string {
+/** All components' notes in one document, for the `release-notes` outputs. */
+export function trainNotes(
+  plans: readonly NotesSubject[],
+  context: NotesContext,
+  format: NotesFormat = "markdown",
+): string {
   return plans
-    .map(
-      (plan) =>
-        `## ${escapeMarkdown(plan.name)} ${escapeMarkdown(plan.version)}\n\n${componentNotes(plan, context)}`,
+    .map((plan) =>
+      format === "text"
+        ? `${plan.name} ${plan.version}\n\n${componentNotes(plan, context, "text")}`
+        : `## ${shown(plan.name)} ${plan.version}\n\n${componentNotes(plan, context)}`,
     )
     .join("\n");
+}
+
+/**
+ * A CHANGELOG.md with this release's section added above the earlier ones (after the file's
+ * title and introduction); a missing file starts with a `# Changelog` title.
+ */
+export function withChangelogEntry(
+  existing: string | undefined,
+  plan: NotesSubject,
+  context: NotesContext & { date: string },
+): string {
+  const body = componentNotes(plan, context).split("\n").slice(1).join("\n").trim();
+  const entry = `## ${plan.version} (${context.date})\n\n${body || "No changes since the previous release."}\n`;
+  if (existing === undefined || existing.trim() === "") return `# Changelog\n\n${entry}`;
+  const lines = existing.split("\n");
+  const firstRelease = lines.findIndex((line) => /^## /.test(line));
+  if (firstRelease >= 0) {
+    return [
+      ...lines.slice(0, firstRelease),
+      ...entry.split("\n"),
+      ...lines.slice(firstRelease),
+    ].join("\n");
+  }
+  return `${existing.replace(/\n*$/, "")}\n\n${entry}`;
 }

@@ -1,4 +1,3 @@
-import { minimatch } from "minimatch";
 import { ConfigurationError } from "../core/errors.ts";
 import type { ComponentKind, TrainConfig } from "./config.ts";
 import {
@@ -14,7 +13,16 @@ import {
   ownershipIndex,
   type TreeSnapshot,
 } from "./discover.ts";
-import { exactVersion, isGreater, latestTag, type NextVersion, nextVersion } from "./versions.ts";
+import { anyGlob } from "./globs.ts";
+import {
+  type BlockedVersion,
+  exactVersion,
+  isGreater,
+  latestTag,
+  type ManualBump,
+  type NextVersion,
+  nextVersion,
+} from "./versions.ts";
 
 /** The history source a plan needs; LocalGit implements it. */
 export interface HistoryReader {
@@ -26,9 +34,26 @@ export interface HistoryReader {
 
 export interface ManualRequest {
   /** Replaces the bump conventional commits would choose. */
-  bump?: Exclude<Bump, "none">;
+  bump?: ManualBump;
   /** Exact versions by component name; `*` is the root (or only) component. */
   versions?: Map<string, string>;
+  /** How messages name where the versions came from (`input 'version'`, `--version`). */
+  versionLabel?: string;
+}
+
+export interface PlanOptions {
+  /**
+   * Release tags the train made that are not on the branch (a release commit whose bumps have
+   * not come back yet): each counts as its component's last release, by tag name and commit.
+   */
+  trainTags?: ReadonlyMap<string, string>;
+  /** Tags to leave out: a recorded train's own tags, when its plan is rebuilt to finish it. */
+  ignoreTags?: ReadonlySet<string>;
+  /**
+   * Each named component's last release tag as a marker recorded it (null: a first release), so
+   * a recorded train's plan is rebuilt exactly as it was decided.
+   */
+  previousTags?: ReadonlyMap<string, string | null>;
 }
 
 export interface ComponentPlan {
@@ -43,7 +68,9 @@ export interface ComponentPlan {
   version: string;
   tag: string;
   departs: boolean;
-  how: NextVersion["how"] | "unchanged";
+  how: NextVersion["how"] | "unchanged" | "blocked";
+  /** Why a component with changes stays (its release candidate is in flight). */
+  blocked?: string;
   commits: ClassifiedCommit[];
   /** Subjects that are not conventional commits, counted as patches. */
   unparsed: string[];
@@ -65,13 +92,30 @@ export function planRelease(
   config: TrainConfig,
   cutoff: string,
   manual: ManualRequest = {},
+  options: PlanOptions = {},
 ): ReleasePlan {
-  const extra = new Set(config.versionFiles.map((file) => file.path));
-  const tree = history.snapshot(cutoff, (path) => MANIFEST.test(path) || extra.has(path));
-  const components = discoverComponents(tree, config);
-  const releases = lastReleases(components, history.tagsMergedInto(cutoff), history.allTags());
+  const { tree, components } = componentsAt(history, config, cutoff);
+  const ignore = options.ignoreTags ?? new Set<string>();
+  const without = (tags: Map<string, string>) => {
+    for (const tag of ignore) tags.delete(tag);
+    return tags;
+  };
+  const merged = without(history.tagsMergedInto(cutoff));
+  for (const [tag, commit] of options.trainTags ?? [])
+    if (!ignore.has(tag)) merged.set(tag, commit);
+  const all = without(history.allTags());
+  const releases = lastReleases(components, merged, all);
+  for (const [name, tag] of options.previousTags ?? []) {
+    const component = components.find((item) => item.name === name);
+    if (!component) continue;
+    const commit = tag === null ? undefined : all.get(tag);
+    if (tag === null) releases.delete(component);
+    else if (commit) {
+      releases.set(component, { tag, version: tag.slice(component.tagPrefix.length), commit });
+    }
+  }
   const changes = commitsByComponent(history, config, components, releases, cutoff);
-  const exact = resolveExactVersions(components, manual.versions);
+  const exact = resolveExactVersions(components, manual);
   const plans = components.map((component) =>
     planComponent(
       component,
@@ -82,10 +126,9 @@ export function planRelease(
       exact.get(component),
     ),
   );
+  const ignored = anyGlob(config.ignore);
   const cargoManifests = tree.files.filter(
-    (path) =>
-      /(^|\/)Cargo\.toml$/.test(path) &&
-      !config.ignore.some((glob) => minimatch(path, glob, { dot: true })),
+    (path) => /(^|\/)Cargo\.toml$/.test(path) && !ignored(path),
   );
   return {
     cutoff,
@@ -93,6 +136,13 @@ export function planRelease(
     components: plans,
     departing: plans.filter((plan) => plan.departs),
   };
+}
+
+/** The components of the repository at a commit, with the versions their manifests carry. */
+export function componentsAt(history: HistoryReader, config: TrainConfig, commit: string) {
+  const extra = new Set(config.versionFiles.map((file) => file.path));
+  const tree = history.snapshot(commit, (path) => MANIFEST.test(path) || extra.has(path));
+  return { tree, components: discoverComponents(tree, config) };
 }
 
 interface LastRelease {
@@ -138,8 +188,8 @@ function commitsByComponent(
     byBase.set(base, [...(byBase.get(base) ?? []), component]);
   }
   const owner = ownershipIndex(components);
-  const ignored = (file: string) =>
-    config.ignore.some((glob) => minimatch(file, glob, { dot: true }));
+  const ignored = anyGlob(config.ignore);
+  const shared = config.shared.map((input) => ({ ...input, matches: anyGlob(input.paths) }));
   const result = new Map<Component, ClassifiedCommit[]>();
   for (const [base, group] of byBase) {
     const members = new Set(group);
@@ -154,10 +204,10 @@ function commitsByComponent(
         if (ignored(file)) continue;
         const found = owner(file);
         if (found && members.has(found)) touched.add(found);
-        for (const shared of config.shared) {
-          if (!shared.paths.some((glob) => minimatch(file, glob, { dot: true }))) continue;
+        for (const input of shared) {
+          if (!input.matches(file)) continue;
           for (const component of group) {
-            if (shared.affects.includes("*") || shared.affects.includes(component.name))
+            if (input.affects.includes("*") || input.affects.includes(component.name))
               touched.add(component);
           }
         }
@@ -173,10 +223,12 @@ function commitsByComponent(
 
 function resolveExactVersions(
   components: readonly Component[],
-  versions: Map<string, string> | undefined,
+  manual: ManualRequest,
 ): Map<Component, string> {
+  const label = manual.versionLabel ?? "input 'version'";
+  const names = components.map((c) => c.name).join(", ");
   const result = new Map<Component, string>();
-  for (const [name, version] of versions ?? []) {
+  for (const [name, version] of manual.versions ?? []) {
     const target =
       name === "*"
         ? (components.find((component) => component.path === "") ??
@@ -185,11 +237,11 @@ function resolveExactVersions(
     if (!target) {
       throw new ConfigurationError(
         name === "*"
-          ? `input 'version' needs a component name (name=version): there is no root component; components: ${components.map((c) => c.name).join(", ")}`
-          : `input 'version' names '${name}', which is not a component; components: ${components.map((c) => c.name).join(", ")}`,
+          ? `${label} needs a component name (name=version): there is no root component; components: ${names}`
+          : `${label} names '${name}', which is not a component; components: ${names}`,
       );
     }
-    result.set(target, exactVersion(version));
+    result.set(target, exactVersion(version, label));
   }
   return result;
 }
@@ -216,6 +268,17 @@ function planComponent(
     unparsed,
   };
   const decided = decideVersion(component, last?.version, commits, config, manual, exact);
+  if (decided && "blocked" in decided) {
+    const version = last?.version ?? component.version;
+    return {
+      ...base,
+      version,
+      tag: `${component.tagPrefix}${version}`,
+      departs: false,
+      how: "blocked",
+      blocked: decided.blocked,
+    };
+  }
   const version = decided?.version ?? last?.version ?? component.version;
   return {
     ...base,
@@ -233,11 +296,11 @@ function decideVersion(
   config: TrainConfig,
   manual: ManualRequest,
   exact: string | undefined,
-): NextVersion | undefined {
+): NextVersion | BlockedVersion | undefined {
   if (exact !== undefined) {
     if (previous !== undefined && !isGreater(exact, previous)) {
       throw new ConfigurationError(
-        `input 'version' asks ${component.name} for ${exact}, which is not above its released ${previous}`,
+        `${manual.versionLabel ?? "input 'version'"} asks ${component.name} for ${exact}, which is not above its released ${previous}`,
       );
     }
     return { version: exact, how: "exact" };
@@ -248,7 +311,7 @@ function decideVersion(
       : undefined;
   }
   if (isGreater(component.version, previous)) return { version: component.version, how: "manual" };
-  let bump = largestBump(commits.map((commit) => commit.bump));
+  let bump: Bump | ManualBump = largestBump(commits.map((commit) => commit.bump));
   if (manual.bump && commits.length > 0) bump = manual.bump;
   if (bump === "none" && config.emptyTrain === "always") bump = "patch";
   if (bump === "none") return undefined;
@@ -269,5 +332,7 @@ export function planJson(plan: ReleasePlan) {
     bump: item.departs ? item.how : "none",
     commits: item.commits.length,
     unparsed: item.unparsed,
+    tag: item.tag,
+    ...(item.blocked ? { blocked: item.blocked } : {}),
   }));
 }

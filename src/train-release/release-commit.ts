@@ -9,16 +9,23 @@ import {
   setYamlString,
   updatePathDependencies,
 } from "./manifests.ts";
+import { type NotesContext, withChangelogEntry } from "./notes.ts";
 import type { ComponentPlan } from "./plan.ts";
+
+/** A component's CHANGELOG.md, kept in the release commit when `changelog: true`. */
+export const changelogPath = (plan: ComponentPlan) =>
+  plan.path ? `${plan.path}/CHANGELOG.md` : "CHANGELOG.md";
 
 /** Every file the release of these components may edit. */
 export function filesToEdit(
   departing: readonly ComponentPlan[],
   cargoManifests: readonly string[] = [],
+  changelog = false,
 ): string[] {
   const paths = departing.flatMap((plan) => [
     ...plan.component.fields.map((field) => field.path),
     ...plan.component.locks.map((lock) => lock.path),
+    ...(changelog ? [changelogPath(plan)] : []),
   ]);
   paths.push(...cargoManifests);
   return [...new Set(paths)];
@@ -29,8 +36,15 @@ export function releaseEdits(
   departing: readonly ComponentPlan[],
   read: (path: string) => string | undefined,
   cargoManifests: readonly string[] = [],
+  changelog?: NotesContext & { date: string },
 ): Map<string, string> {
   const edited = new Map<string, string>();
+  if (changelog) {
+    for (const plan of departing) {
+      const path = changelogPath(plan);
+      edited.set(path, withChangelogEntry(edited.get(path) ?? read(path), plan, changelog));
+    }
+  }
   const current = (path: string) => {
     const text = edited.get(path) ?? read(path);
     if (text === undefined) throw new Error(`${path} is missing at the cutoff`);
@@ -101,7 +115,7 @@ export function writeReleaseCommit(
   const scratch = mkdtempSync(join(tmpdir(), "train-index-"));
   const env = { GIT_INDEX_FILE: join(scratch, "index") };
   try {
-    git.run(["read-tree", cutoff], undefined, env);
+    git.run(["read-tree", cutoff], { env });
     const paths = [...edits.keys()];
     const staged = paths.map((path, index) => {
       const file = join(scratch, `blob-${index}`);
@@ -120,17 +134,20 @@ export function writeReleaseCommit(
         .map((line) => [line.slice(line.indexOf("\t") + 1), line.split(" ")[0] as string]),
     );
     const index = paths.map((path, at) => `${modes.get(path) ?? "100644"} ${blobs[at]}\t${path}`);
-    git.run(["update-index", "--index-info"], `${index.join("\n")}\n`, env);
-    const tree = git.run(["write-tree"], undefined, env).trim();
+    git.run(["update-index", "--index-info"], { input: `${index.join("\n")}\n`, env });
+    const tree = git.run(["write-tree"], { env }).trim();
     const when = `${Math.floor(identity.date.getTime() / 1000)} +0000`;
     return git
-      .run(["commit-tree", tree, "-p", cutoff, "-F", "-"], message, {
-        GIT_AUTHOR_NAME: identity.name,
-        GIT_AUTHOR_EMAIL: identity.email,
-        GIT_AUTHOR_DATE: when,
-        GIT_COMMITTER_NAME: identity.name,
-        GIT_COMMITTER_EMAIL: identity.email,
-        GIT_COMMITTER_DATE: when,
+      .run(["commit-tree", tree, "-p", cutoff, "-F", "-"], {
+        input: message,
+        env: {
+          GIT_AUTHOR_NAME: identity.name,
+          GIT_AUTHOR_EMAIL: identity.email,
+          GIT_AUTHOR_DATE: when,
+          GIT_COMMITTER_NAME: identity.name,
+          GIT_COMMITTER_EMAIL: identity.email,
+          GIT_COMMITTER_DATE: when,
+        },
       })
       .trim();
   } finally {
@@ -138,9 +155,18 @@ export function writeReleaseCommit(
   }
 }
 
-export function releaseMessage(slot: string, departing: readonly ComponentPlan[]): string {
+/**
+ * The release commit's message: the subject, one line per bump, and with `signoff` a DCO
+ * `Signed-off-by:` trailer for the commit's author (branch protection may require it).
+ */
+export function releaseMessage(
+  subject: string,
+  departing: readonly ComponentPlan[],
+  signoff?: { name: string; email: string },
+): string {
   const lines = departing.map(
     (plan) => `- ${plan.name} ${plan.previous ?? "(first release)"} -> ${plan.version}`,
   );
-  return `release: train ${slot}\n\n${lines.join("\n")}\n`;
+  const trailer = signoff ? `\nSigned-off-by: ${signoff.name} <${signoff.email}>\n` : "";
+  return `${subject}\n\n${lines.join("\n")}\n${trailer}`;
 }

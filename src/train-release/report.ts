@@ -1,7 +1,7 @@
 import { escapeMarkdown, inlineCode, link, Summary } from "../core/summary.ts";
 import type { Drift } from "./drift.ts";
 import type { ReleasePlan } from "./plan.ts";
-import type { TrainResult } from "./run.ts";
+import type { TrainResult } from "./result.ts";
 
 /** The plan as a table; only components that depart unless `all` is set. */
 export function planTable(summary: Summary, plan: ReleasePlan, all = false): Summary {
@@ -18,6 +18,10 @@ export function planTable(summary: Summary, plan: ReleasePlan, all = false): Sum
     ]);
   if (rows.length === 0) return summary.paragraph("No component has releasable changes.");
   summary.table(["component", "kind", "path", "previous", "version", "bump", "commits"], rows);
+  const blocked = plan.components.filter((item) => item.blocked);
+  if (blocked.length > 0) {
+    summary.list(blocked.map((item) => escapeMarkdown(item.blocked as string)));
+  }
   const unparsed = plan.departing.flatMap((item) =>
     item.unparsed.map((subject) => `${inlineCode(item.name)}: ${escapeMarkdown(subject)}`),
   );
@@ -37,6 +41,7 @@ export function trainSummary(result: TrainResult): Summary {
     : `Train ${result.slot || "(none)"}: ${result.reason}`;
   summary.heading(title);
   summary.paragraph(result.detail);
+  if (result.next) summary.paragraph(`The next train leaves on ${result.next}.`);
   if (result.pullRequestUrl)
     summary.raw(`Release pull request: ${link(result.pullRequestUrl, result.pullRequestUrl)}`);
   if (result.released.length > 0) {
@@ -46,8 +51,16 @@ export function trainSummary(result: TrainResult): Summary {
         inlineCode(item.name),
         escapeMarkdown(`${item.previous ?? "new"} → ${item.version}`),
         inlineCode(item.tag),
-        link("release", item.release_url),
+        link(item.draft ? "draft (awaiting assets)" : "release", item.release_url),
       ]),
+    );
+  }
+  if (result.writes.length > 0) {
+    summary.details(
+      result.reason === "dry-run"
+        ? "What the train would write, in order"
+        : "What the train wrote, in order",
+      result.writes.map((write, index) => `${index + 1}. ${escapeMarkdown(write)}`).join("\n"),
     );
   }
   if (result.plan) {

@@ -132,15 +132,18 @@ export function frozenBy(schedule: Schedule, date: string): FreezeWindow | undef
 
 /**
  * Whether a scheduled run at `now` should depart, and as which slot. A run that arrives late but
- * inside the catch-up window departs as the slot it missed, not as "now".
+ * inside the catch-up window departs as the slot it missed, not as "now". Past the window the
+ * slot is `missed` here; the train calls it `not-due` instead when the slot's marker shows it
+ * departed.
  */
 export function decideSchedule(schedule: Schedule, now: Date): ScheduleDecision {
   const slot = latestSlot(schedule, now);
   const next = nextSlot(schedule, now);
   if (!slot) return { due: false, slot: undefined, reason: "not-due", next };
   const lateMs = now.getTime() - slot.departsAt.getTime();
-  if (lateMs > schedule.catchUpMs) return { due: false, slot, reason: "missed", next };
+  // A frozen slot stays frozen after its window too: it was never going to leave.
   if (frozenBy(schedule, slot.date)) return { due: false, slot, reason: "frozen", next };
+  if (lateMs > schedule.catchUpMs) return { due: false, slot, reason: "missed", next };
   return { due: true, slot, reason: lateMs > PUNCTUAL_MS ? "caught-up" : "scheduled", lateMs };
 }
 

@@ -52,46 +52,68 @@ export function effectiveBump(current: string, bump: Bump, policy: PreOnePolicy)
 export interface NextVersion {
   version: string;
   /** What decided it, in the plan's words. */
-  how: Bump | "manual" | "initial" | "next-rc" | "finalize" | "exact";
+  how: Bump | "manual" | "initial" | "next-rc" | "finalize" | "exact" | "rc";
 }
 
-/** The next version from a released one; release candidates follow the configured policy. */
+/** A component that cannot take a version now, and why (its release candidate is in flight). */
+export interface BlockedVersion {
+  blocked: string;
+}
+
+/** What `bump` asks of every changed component: a level, or `rc` for a release candidate. */
+export type ManualBump = Exclude<Bump, "none"> | "rc";
+
+/**
+ * The next version from a released one; release candidates follow the configured policy. A
+ * candidate in flight under `refuse` blocks this component only: the others still leave.
+ */
 export function nextVersion(
   component: string,
   previous: string,
-  bump: Exclude<Bump, "none">,
+  bump: ManualBump,
   options: { preOne: PreOnePolicy; candidates: CandidatePolicy },
-): NextVersion {
+): NextVersion | BlockedVersion {
   const parsed = semver.parse(previous);
   if (!parsed) throw new Error(`${component}: '${previous}' is not a semantic version`);
+  if (bump === "rc") return nextCandidate(parsed);
   if (parsed.prerelease.length > 0) return nextFromCandidate(component, parsed, options.candidates);
   const applied = effectiveBump(previous, bump, options.preOne);
   return { version: semver.inc(previous, applied as semver.ReleaseType) as string, how: applied };
+}
+
+/** `bump: rc`: from a release, the next minor's first candidate; from a candidate, the next one. */
+function nextCandidate(parsed: semver.SemVer): NextVersion {
+  if (parsed.prerelease.length > 0) {
+    return { version: semver.inc(parsed.version, "prerelease", "rc") as string, how: "rc" };
+  }
+  return { version: `${parsed.major}.${parsed.minor + 1}.0-rc.1`, how: "rc" };
 }
 
 function nextFromCandidate(
   component: string,
   parsed: semver.SemVer,
   policy: CandidatePolicy,
-): NextVersion {
+): NextVersion | BlockedVersion {
   const base = `${parsed.major}.${parsed.minor}.${parsed.patch}`;
   if (policy === "finalize") return { version: base, how: "finalize" };
   if (policy === "next-rc") {
     return { version: semver.inc(parsed.version, "prerelease") as string, how: "next-rc" };
   }
-  throw new ConfigurationError(
-    `${component} has release candidate ${parsed.version} in flight and release-candidates is ` +
-      `'refuse': dispatch the train with version ${base} to finalize it, or set ` +
-      `release-candidates to 'next-rc' or 'finalize' in the train configuration`,
-  );
+  return {
+    blocked:
+      `${component} has release candidate ${parsed.version} in flight and release-candidates is ` +
+      `'refuse', so it stays; the other components leave. Dispatch the train with version ` +
+      `${component}=${base} to finalize it, bump rc for the next candidate, or set ` +
+      "release-candidates to 'next-rc' or 'finalize' in the train configuration",
+  };
 }
 
 /** Checks a version given by hand (`version` input): plain semver, optionally a pre-release. */
-export function exactVersion(text: string, input = "version"): string {
+export function exactVersion(text: string, label = "input 'version'"): string {
   const version = text.replace(/^v/, "");
   if (semver.valid(version) !== version || version.includes("+")) {
     throw new ConfigurationError(
-      `input '${input}' is '${text}'; use a semantic version such as 2.1.0 or 2.1.0-rc.1`,
+      `${label} is '${text}'; use a semantic version such as 2.1.0 or 2.1.0-rc.1`,
     );
   }
   return version;

@@ -40,6 +40,7 @@ async function train(
   inputs: Record<string, string> = {},
   options: { runId?: string; attempt?: string; event?: string; token?: string } = {},
 ) {
+  w.checkout();
   const run = await runAction({
     action: "actions/train-release",
     workspace: w.repo.path,
@@ -71,6 +72,7 @@ describe("departing in tag mode (scenarios 15, 17, 22)", () => {
     expect(w.repo.git("--git-dir", w.origin, "log", "-1", "--format=%s", "main")).toBe(
       "release: train 2026-12-01",
     );
+    const releaseIds = w.github.releases.map((release) => release.id);
     expect(released(ok)).toEqual([
       {
         name: "wasmcloud",
@@ -80,6 +82,8 @@ describe("departing in tag mode (scenarios 15, 17, 22)", () => {
         version: "2.1.0",
         tag: "v2.1.0",
         release_url: "https://github.com/wasmcloud/wasmcloud/releases/tag/v2.1.0",
+        release_id: releaseIds[0],
+        draft: false,
       },
       {
         name: "http-hello",
@@ -89,16 +93,26 @@ describe("departing in tag mode (scenarios 15, 17, 22)", () => {
         version: "0.3.0",
         tag: "http-hello-v0.3.0",
         release_url: "https://github.com/wasmcloud/wasmcloud/releases/tag/http-hello-v0.3.0",
+        release_id: releaseIds[1],
+        draft: false,
       },
     ]);
-    for (const tag of ["v2.1.0", "http-hello-v0.3.0"])
-      expect(w.github.refs.get(`refs/tags/${tag}`)).toBe(releaseSha);
+    for (const tag of ["v2.1.0", "http-hello-v0.3.0"]) {
+      expect(w.tagCommit(tag)).toBe(releaseSha);
+      // Annotated, as `git tag -a` makes them: "Release <tag>".
+      const object = w.github.tags.get(w.github.refs.get(`refs/tags/${tag}`) as string);
+      expect(object?.message).toBe(`Release ${tag}`);
+    }
+    expect(w.github.releases.map((release) => release.name)).toEqual([
+      "v2.1.0",
+      "http-hello-v0.3.0",
+    ]);
     const hello = w.github.releases.find((release) => release.tagName === "http-hello-v0.3.0");
     expect(hello).toMatchObject({ draft: false, targetCommitish: releaseSha });
     const body = hello?.body ?? "";
     expect(body.indexOf("### Breaking changes")).toBeLessThan(body.indexOf("### Fixes"));
     expect(body).toContain("streaming &lt;img src=x&gt;");
-    expect(body).toContain('<a href="https://github.com/wasmcloud/wasmcloud/pull/102">');
+    expect(body).toContain("([#102](https://github.com/wasmcloud/wasmcloud/pull/102))");
     expect(body).toContain("by Mallory \\[x\\]\\(");
     expect(body).not.toContain("[x](https://evil)");
     expect(
@@ -106,7 +120,12 @@ describe("departing in tag mode (scenarios 15, 17, 22)", () => {
         .requestsFor("repos/create-release")
         .every((request) => (request.body as { draft: boolean }).draft),
     ).toBe(true);
-    expect(ok.outputs["release-notes"]).toContain("## http\\-hello 0\\.3\\.0");
+    // Markdown that reads as written: versions and names are not backslash-escaped.
+    expect(ok.outputs["release-notes"]).toContain("## `http-hello` 0.3.0");
+    expect(ok.outputs["release-notes"]).not.toMatch(/\\[.#]/);
+    expect(ok.outputs["release-notes-text"]).toContain(
+      "streaming <img src=x> (#102) by Mallory [x](https://evil)",
+    );
     expect(ok.summary).toContain("Train 2026\\-12\\-01 departed");
     expect(ok.masks).toContain(w.sim.token);
     expect(
@@ -183,7 +202,7 @@ describe("the departure marker (scenarios 3, 18, 19)", () => {
 });
 
 describe("tags and releases that already exist (scenario 20)", () => {
-  it("stops with both SHAs when a tag of this train points elsewhere", async () => {
+  it("refuses before writing anything when a tag of this train exists at another commit", async () => {
     await using w = await world();
     const stray = w.github.branch("main") as string;
     w.github.addTag({ name: "http-hello-v0.3.0", sha: stray });
@@ -191,8 +210,11 @@ describe("tags and releases that already exist (scenario 20)", () => {
     expect(run.exitCode).toBe(1);
     const error = run.annotations.find((annotation) => annotation.level === "error");
     expect(error?.message).toMatch(
-      new RegExp(`http-hello-v0\\.3\\.0 already exists at ${stray}.*at [0-9a-f]{40}`),
+      new RegExp(`http-hello-v0\\.3\\.0 already exists at ${stray}.*nothing was written`),
     );
+    expect(error?.message).not.toContain("train-release: train-release");
+    // The slot stays free: no marker, no tag, no release.
+    expect(w.sim.requests.filter((request) => WRITE.test(request.method))).toEqual([]);
   });
 });
 
@@ -265,7 +287,7 @@ describe("a late run (scenario 2)", () => {
       reason: "caught-up",
     });
     expect(released(run).map((item) => item.name)).toEqual(["wasmcloud", "http-hello"]);
-    const tagged = w.github.refs.get("refs/tags/v2.1.0") as string;
+    const tagged = w.tagCommit("v2.1.0") as string;
     expect(w.repo.git("--git-dir", w.origin, "rev-parse", `${tagged}^`)).toBe(before);
     // The branch moved on, so the version bumps come back through a pull request.
     expect(run.outputs["pull-request-url"]).toMatch(/\/pull\/\d+$/);
@@ -297,7 +319,7 @@ describe("release pull requests (scenario 16)", () => {
     const finished = await train(w, {}, { event: "push", runId: "5009" });
     expect(finished.outputs).toMatchObject({ departed: "true", slot: "2026-12-01" });
     expect(released(finished).map((item) => item.tag)).toEqual(["v2.1.0", "http-hello-v0.3.0"]);
-    expect(w.github.refs.get("refs/tags/v2.1.0")).toBe(merged);
+    expect(w.tagCommit("v2.1.0")).toBe(merged);
   });
 });
 

@@ -1,6 +1,5 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ConfigurationError } from "../../src/core/errors.ts";
 import { classifyCommit, largestBump } from "../../src/train-release/conventional.ts";
 import {
   effectiveBump,
@@ -60,40 +59,54 @@ describe("conventional commits decide the bump (scenario 8)", () => {
   });
 });
 
+/** The version a bump gives, failing the test when the component is blocked instead. */
+function next(...args: Parameters<typeof nextVersion>): string {
+  const decided = nextVersion(...args);
+  if ("blocked" in decided) throw new Error(decided.blocked);
+  return decided.version;
+}
+
 describe("before 1.0 (scenario 8)", () => {
   const options = { preOne: "cargo", candidates: "refuse" } as const;
   it("follows Cargo: breaking bumps the minor, a feature the patch, 0.0.x only patch", () => {
-    expect(nextVersion("x", "0.4.2", "major", options).version).toBe("0.5.0");
-    expect(nextVersion("x", "0.4.2", "minor", options).version).toBe("0.4.3");
-    expect(nextVersion("x", "0.0.3", "major", options).version).toBe("0.0.4");
-    expect(nextVersion("x", "1.4.2", "minor", options).version).toBe("1.5.0");
+    expect(next("x", "0.4.2", "major", options)).toBe("0.5.0");
+    expect(next("x", "0.4.2", "minor", options)).toBe("0.4.3");
+    expect(next("x", "0.0.3", "major", options)).toBe("0.0.4");
+    expect(next("x", "1.4.2", "minor", options)).toBe("1.5.0");
   });
 
   it("follows plain semver when configured", () => {
-    expect(nextVersion("x", "0.4.2", "major", { ...options, preOne: "semver" }).version).toBe(
-      "1.0.0",
-    );
+    expect(next("x", "0.4.2", "major", { ...options, preOne: "semver" })).toBe("1.0.0");
     expect(effectiveBump("0.4.2", "minor", "semver")).toBe("minor");
   });
 });
 
 describe("release candidates in flight (scenario 11)", () => {
-  it("refuses by default and says how to finish the candidate", () => {
-    expect(() =>
-      nextVersion("wasmcloud", "2.1.0-rc.2", "patch", { preOne: "cargo", candidates: "refuse" }),
-    ).toThrow(ConfigurationError);
-    expect(() =>
-      nextVersion("wasmcloud", "2.1.0-rc.2", "patch", { preOne: "cargo", candidates: "refuse" }),
-    ).toThrow(/version 2\.1\.0 to finalize/);
+  it("refuses by default for that component only, and says how to finish the candidate", () => {
+    const decided = nextVersion("wasmcloud", "2.1.0-rc.2", "patch", {
+      preOne: "cargo",
+      candidates: "refuse",
+    });
+    expect(decided).toEqual({
+      blocked: expect.stringMatching(/version wasmcloud=2\.1\.0 to finalize/),
+    });
+    expect((decided as { blocked: string }).blocked).toContain("the other components leave");
   });
 
   it("cuts the next candidate or finalizes, never a silent 2.1.1", () => {
-    expect(
-      nextVersion("w", "2.1.0-rc.2", "patch", { preOne: "cargo", candidates: "next-rc" }).version,
-    ).toBe("2.1.0-rc.3");
-    expect(
-      nextVersion("w", "2.1.0-rc.2", "major", { preOne: "cargo", candidates: "finalize" }).version,
-    ).toBe("2.1.0");
+    expect(next("w", "2.1.0-rc.2", "patch", { preOne: "cargo", candidates: "next-rc" })).toBe(
+      "2.1.0-rc.3",
+    );
+    expect(next("w", "2.1.0-rc.2", "major", { preOne: "cargo", candidates: "finalize" })).toBe(
+      "2.1.0",
+    );
+  });
+
+  it("bump rc starts the next minor's first candidate, or counts the candidate up", () => {
+    const options = { preOne: "cargo", candidates: "refuse" } as const;
+    expect(nextVersion("w", "2.0.3", "rc", options)).toEqual({ version: "2.1.0-rc.1", how: "rc" });
+    expect(next("w", "2.1.0-rc.1", "rc", options)).toBe("2.1.0-rc.2");
+    expect(next("w", "2.1.0-rc.9", "rc", options)).toBe("2.1.0-rc.10");
   });
 });
 

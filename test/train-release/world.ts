@@ -26,6 +26,15 @@ export interface TrainWorld extends AsyncDisposable {
   publishLocal(): void;
   /** `git push origin <refspec>` without blocking the listener that hears the push. */
   push(refspec: string): Promise<void>;
+  /**
+   * What actions/checkout with fetch-depth 0 does before a run: every branch and tag of origin,
+   * and `main` at origin's `main`.
+   */
+  checkout(): void;
+  /** Branch protection on origin's `main`: pushes are refused as GitHub refuses them (GH006). */
+  protectMain(): void;
+  /** The commit a tag names on GitHub (through its tag object when annotated). */
+  tagCommit(name: string): string | undefined;
 }
 
 export async function trainWorld(
@@ -44,8 +53,10 @@ export async function trainWorld(
   const listener = await listen((body) => {
     const [ref = "", ...lines] = body.split("\n").filter(Boolean);
     addCommits(github, lines);
-    const [, sha] = ref.split(" ");
-    if (ref.startsWith("refs/heads/") && sha) github.setBranch(ref.split(" ")[0]!.slice(11), sha);
+    const [name = "", sha] = ref.split(" ");
+    if (!name.startsWith("refs/heads/") || !sha) return;
+    github.setBranch(name.slice(11), sha);
+    markMerged(origin, github, name.slice(11), sha);
   });
   const hook = join(origin, "hooks", "post-receive");
   writeFileSync(
@@ -57,6 +68,19 @@ done
 `,
   );
   chmodSync(hook, 0o755);
+  // Tags made through the API appear in git, as on GitHub: annotated ones with their message.
+  sim.onRequest((request) => {
+    if (request.status >= 300) return;
+    const body = request.body as { ref?: string; sha?: string } | undefined;
+    const ref =
+      request.operationId === "git/create-ref"
+        ? body?.ref
+        : request.operationId === "git/update-ref"
+          ? `refs/${request.path.split("/git/refs/")[1]}`
+          : undefined;
+    if (!ref?.startsWith("refs/tags/") || !body?.sha) return;
+    mirrorTag(origin, github, ref.slice("refs/tags/".length), body.sha);
+  });
   const publishLocal = () => {
     addCommits(github, repo.git("rev-list", "--parents", "--all").split("\n"));
     github.setBranch("main", repo.git("rev-parse", "main"));
@@ -79,6 +103,40 @@ done
     publishLocal,
     async push(refspec) {
       await run("git", ["push", "--quiet", "origin", refspec], { cwd: repo.path });
+    },
+    checkout() {
+      repo.git(
+        "fetch",
+        "--quiet",
+        "--prune",
+        "--force",
+        "origin",
+        "+refs/heads/*:refs/remotes/origin/*",
+        "+refs/tags/*:refs/tags/*",
+      );
+      repo.git("checkout", "--quiet", "--detach");
+      repo.git("branch", "--quiet", "--force", "main", "origin/main");
+      repo.git("checkout", "--quiet", "main");
+    },
+    tagCommit(name) {
+      const target = github.refs.get(`refs/tags/${name}`);
+      return target === undefined ? undefined : (github.tags.get(target)?.objectSha ?? target);
+    },
+    protectMain() {
+      const hook = join(origin, "hooks", "pre-receive");
+      writeFileSync(
+        hook,
+        `#!/bin/sh
+while read old new ref; do
+  if [ "$ref" = "refs/heads/main" ]; then
+    echo "error: GH006: Protected branch update failed for refs/heads/main." >&2
+    echo "error: Changes must be made through a pull request." >&2
+    exit 1
+  fi
+done
+`,
+      );
+      chmodSync(hook, 0o755);
     },
     async [Symbol.asyncDispose]() {
       listener.server.close();
@@ -113,4 +171,42 @@ async function listen(onBody: (body: string) => void): Promise<{ server: Server;
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+}
+
+/** A tag the API made, written into origin the way GitHub's git would show it. */
+function mirrorTag(origin: string, github: RepositoryState, name: string, sha: string): void {
+  const tag = github.tags.get(sha);
+  const git = (args: string[], env: Record<string, string> = {}) =>
+    execFileSync("git", args, { cwd: origin, env: { ...process.env, ...env }, stdio: "pipe" });
+  if (!tag) {
+    git(["update-ref", `refs/tags/${name}`, sha]);
+    return;
+  }
+  git(["tag", "--force", "--annotate", "-m", tag.message, name, tag.objectSha], {
+    GIT_COMMITTER_NAME: tag.tagger.name,
+    GIT_COMMITTER_EMAIL: tag.tagger.email,
+    GIT_COMMITTER_DATE: tag.tagger.date,
+  });
+}
+
+/** GitHub marks an open pull request merged when its head lands on its base by a push. */
+function markMerged(origin: string, github: RepositoryState, branch: string, sha: string): void {
+  for (const pull of github.pulls.values()) {
+    if (pull.state !== "open" || pull.base.ref !== branch) continue;
+    try {
+      execFileSync("git", ["merge-base", "--is-ancestor", pull.head.sha, sha], {
+        cwd: origin,
+        stdio: "pipe",
+      });
+    } catch {
+      continue;
+    }
+    Object.assign(pull, {
+      state: "closed",
+      merged: true,
+      mergedAt: github.simulator.now(),
+      closedAt: github.simulator.now(),
+      mergeCommitSha: sha,
+    });
+  }
 }

@@ -24,7 +24,8 @@ export interface OperationSpec {
   /** As GitHub documents it, e.g. `/repos/{owner}/{repo}/commits/{ref}/check-runs`. */
   template: string;
   parameters: ParameterSpec[];
-  requestBody: { required: boolean; schema: JsonSchema } | undefined;
+  /** `mediaType` is the body's declared type: JSON, or raw bytes (`application/octet-stream`). */
+  requestBody: { required: boolean; schema: JsonSchema; mediaType: string } | undefined;
   responses: Map<string, ResponseSpec>;
 }
 
@@ -89,6 +90,7 @@ function parseSpec(raw: RawSpec): Omit<LoadedSpec, "fingerprint"> {
         requestBody: operation.requestBody && {
           required: operation.requestBody.required ?? false,
           schema: operation.requestBody.content?.["application/json"]?.schema ?? {},
+          mediaType: Object.keys(operation.requestBody.content ?? {})[0] ?? "application/json",
         },
         responses: new Map(
           Object.entries(operation.responses ?? {}).map(([status, response]) => {

@@ -119,6 +119,12 @@ function safeDecode(segment: string): string {
   }
 }
 
+/** Whether an operation takes raw bytes (a release asset upload) rather than JSON. */
+export function isRawBody(operation: OperationSpec): boolean {
+  const type = operation.requestBody?.mediaType;
+  return type !== undefined && !type.includes("json");
+}
+
 /** Parameters and body checked the way GitHub would refuse them. */
 export function checkRequest(
   match: RouteMatch,
@@ -189,6 +195,18 @@ function checkBody(
   }
   const declared = operation.requestBody;
   if (!declared) return [];
+  if (isRawBody(operation)) {
+    // An upload: the bytes are the body, and GitHub refuses an empty one.
+    const bytes = body.value as Buffer | undefined;
+    return bytes === undefined || bytes.length === 0
+      ? [
+          {
+            kind: "invalid-body",
+            message: `${operation.operationId} needs the file's bytes as its body`,
+          },
+        ]
+      : [];
+  }
   if (!body.present) {
     return declared.required
       ? [{ kind: "invalid-body", message: `${operation.operationId} requires a JSON body` }]

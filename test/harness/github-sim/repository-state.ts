@@ -89,6 +89,11 @@ export class RepositoryState extends WorkflowSeeds implements GitStore {
   requiredStatusChecks: string[] = [];
   /** Set by `make_latest: true`; GET /releases/latest falls back to the newest when unset. */
   latestReleaseId: number | undefined;
+  /**
+   * GitHub's immutable releases setting: once published, a release's assets and its tag can never
+   * change (uploads, asset deletions and moving or deleting the tag are refused with 422).
+   */
+  immutableReleases = false;
   private lastNumber = 0;
 
   readonly info: RepositoryInfo;
@@ -106,6 +111,12 @@ export class RepositoryState extends WorkflowSeeds implements GitStore {
   /** The commit a SHA, branch, tag or `refs/...` name points at. */
   resolve(refish: string): CommitRecord | undefined {
     return resolveCommit(this, refish);
+  }
+
+  /** The published, immutable release whose tag this is, when immutable releases are on. */
+  immutableReleaseOfTag(tagName: string): ReleaseRecord | undefined {
+    if (!this.immutableReleases) return undefined;
+    return this.releases.find((release) => release.tagName === tagName && !release.draft);
   }
 
   /** A file's text at a commit, branch or tag, or undefined when it is not there. */
@@ -304,6 +315,7 @@ export class RepositoryState extends WorkflowSeeds implements GitStore {
       author: options.author ? this.simulator.account(options.author) : this.simulator.actor,
       createdAt: options.createdAt ?? now,
       publishedAt: options.publishedAt !== undefined ? options.publishedAt : draft ? null : now,
+      assets: options.assets ?? [],
     };
     if (!draft && !release.prerelease) this.latestReleaseId = release.id;
     if (!draft && !this.refs.has(`refs/tags/${release.tagName}`)) {

@@ -6,6 +6,7 @@ import type { GraphQLEndpoint } from "./graphql.ts";
 import {
   checkRequest,
   checkResponse,
+  isRawBody,
   matchOperation,
   type SpecProblem,
 } from "./openapi-validator.ts";
@@ -85,11 +86,16 @@ async function receive(sim: SimulatorInternals, request: IncomingMessage): Promi
   const timestamp = Date.now();
   const method = request.method ?? "GET";
   const url = new URL(request.url ?? "/", sim.links.api);
-  const raw = await readBody(request);
-  const body = parseBody(raw);
+  const bytes = await readBody(request);
   const isGraphQL = url.pathname === "/graphql" && method === "POST";
   const match = isGraphQL ? undefined : matchOperation(method, url.pathname);
   const operation = match && "operation" in match ? match.operation : undefined;
+  const raw = bytes.toString("utf8");
+  // A release asset upload sends the file itself; everything else sends JSON.
+  const body: ParsedBody =
+    operation && isRawBody(operation)
+      ? { present: bytes.length > 0, value: bytes }
+      : parseBody(raw);
   const entry: RecordedRequest = {
     index: 0,
     method,
@@ -307,10 +313,10 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
     .some((candidate) => bare(candidate) === bare(etag) || candidate.trim() === "*");
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
+async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 interface ParsedBody {

@@ -265,6 +265,19 @@ export interface ReleaseRecord {
   author: Account;
   createdAt: string;
   publishedAt: string | null;
+  /** Files uploaded to the release, in upload order. */
+  assets: ReleaseAssetRecord[];
+}
+
+export interface ReleaseAssetRecord {
+  id: number;
+  name: string;
+  label: string | null;
+  contentType: string;
+  /** The bytes as uploaded; `size` and `digest` are derived from them. */
+  data: Buffer;
+  uploader: Account;
+  createdAt: string;
 }
 
 export interface IssueCommentRecord {

@@ -73,6 +73,7 @@ export const gitRoutes = {
     const { sha, force = false } = bodyOf<{ sha: string; force?: boolean }>(context);
     const current = repository.refs.get(ref);
     if (current === undefined) unprocessable("Reference does not exist");
+    refuseImmutableTag(repository, ref);
     if (!objectExists(repository, sha)) unprocessable("Object does not exist");
     const currentCommit = peel(repository, current)?.sha ?? current;
     if (!force && !isAncestor(repository, currentCommit, sha)) {
@@ -84,6 +85,7 @@ export const gitRoutes = {
 
   "git/delete-ref": (context) => {
     const repository = repositoryOf(context);
+    refuseImmutableTag(repository, qualified(context));
     if (!repository.refs.delete(qualified(context))) unprocessable("Reference does not exist");
     return { status: 204 };
   },
@@ -148,3 +150,11 @@ export const gitRoutes = {
     return { status: 201, body: gitCommitShape(context.links, repository, commit) };
   },
 } satisfies Partial<Record<OperationId, RouteHandler>>;
+
+/** An immutable release's tag can be neither moved nor deleted. */
+function refuseImmutableTag(repository: RepositoryState, ref: string): void {
+  if (!ref.startsWith("refs/tags/")) return;
+  if (repository.immutableReleaseOfTag(ref.slice("refs/tags/".length))) {
+    unprocessable("Cannot change the tag of an immutable release.");
+  }
+}

@@ -1,17 +1,20 @@
+import { createHash } from "node:crypto";
 import { commitsBetween } from "../git-graph.ts";
 import type { OperationId } from "../operations.ts";
 import type { RepositoryState } from "../repository-state.ts";
 import { type Json, type Links, nodeId, userShape } from "../shapes/common.ts";
-import type { ReleaseRecord } from "../state-records.ts";
+import type { ReleaseAssetRecord, ReleaseRecord } from "../state-records.ts";
 import {
   bodyOf,
   integerParam,
   newestFirst,
   notFound,
   paginate,
+  queryString,
   type RouteContext,
   type RouteHandler,
   repositoryOf,
+  unprocessable,
   validationFailed,
 } from "./route-kit.ts";
 
@@ -42,7 +45,8 @@ export function releaseShape(
       ? `${repoWeb}/releases/tag/${release.tagName}`
       : `${repoWeb}/releases/tag/untagged-${release.id}`,
     assets_url: `${url}/assets`,
-    upload_url: `https://uploads.github.com/repos/${repository.fullName}/releases/${release.id}/assets{?name,label}`,
+    // GitHub's uploads host is another origin; the simulator serves uploads on its own.
+    upload_url: `${repoApi}/releases/${release.id}/assets{?name,label}`,
     tarball_url: tagged ? `${repoApi}/tarball/${release.tagName}` : null,
     zipball_url: tagged ? `${repoApi}/zipball/${release.tagName}` : null,
     id: release.id,
@@ -53,12 +57,37 @@ export function releaseShape(
     body: release.body,
     draft: release.draft,
     prerelease: release.prerelease,
-    immutable: false,
+    immutable: repository.immutableReleases && !release.draft,
     created_at: release.createdAt,
     published_at: release.publishedAt,
     updated_at: release.publishedAt ?? release.createdAt,
     author: userShape(links, release.author),
-    assets: [],
+    assets: release.assets.map((asset) => assetShape(links, repository, release, asset)),
+  };
+}
+
+export function assetShape(
+  links: Links,
+  repository: RepositoryState,
+  release: ReleaseRecord,
+  asset: ReleaseAssetRecord,
+): Json {
+  const url = `${links.api}/repos/${repository.fullName}/releases/assets/${asset.id}`;
+  return {
+    url,
+    browser_download_url: `${links.web}/${repository.fullName}/releases/download/${encodeURIComponent(release.draft ? `untagged-${release.id}` : release.tagName)}/${encodeURIComponent(asset.name)}`,
+    id: asset.id,
+    node_id: nodeId("ReleaseAsset", asset.id),
+    name: asset.name,
+    label: asset.label,
+    state: "uploaded",
+    content_type: asset.contentType,
+    size: asset.data.length,
+    digest: `sha256:${createHash("sha256").update(asset.data).digest("hex")}`,
+    download_count: 0,
+    created_at: asset.createdAt,
+    updated_at: asset.createdAt,
+    uploader: userShape(links, asset.uploader),
   };
 }
 
@@ -163,6 +192,7 @@ export const releaseRoutes = {
       author: repository.simulator.actor,
       createdAt: now,
       publishedAt: draft ? null : now,
+      assets: [],
     };
     if (!draft) publish(repository, release);
     repository.releases.push(release);
@@ -261,4 +291,63 @@ export const releaseRoutes = {
       ),
     };
   },
+
+  "repos/upload-release-asset": (context) => {
+    const repository = repositoryOf(context);
+    const release = releaseOf(context, repository);
+    const name = queryString(context, "name") ?? "";
+    if (repository.immutableReleases && !release.draft) {
+      unprocessable("Cannot upload assets to an immutable release.");
+    }
+    if (release.assets.some((asset) => asset.name === name)) {
+      validationFailed({ resource: "ReleaseAsset", code: "already_exists", field: "name" });
+    }
+    const asset: ReleaseAssetRecord = {
+      id: repository.simulator.nextId(),
+      name,
+      label: queryString(context, "label") ?? null,
+      contentType: "application/octet-stream",
+      data: context.body as Buffer,
+      uploader: repository.simulator.actor,
+      createdAt: repository.simulator.now(),
+    };
+    release.assets.push(asset);
+    return { status: 201, body: assetShape(context.links, repository, release, asset) };
+  },
+
+  "repos/list-release-assets": (context) => {
+    const repository = repositoryOf(context);
+    const release = releaseOf(context, repository);
+    const page = paginate(context, release.assets);
+    return {
+      status: 200,
+      headers: page.headers,
+      body: page.items.map((asset) => assetShape(context.links, repository, release, asset)),
+    };
+  },
+
+  "repos/get-release-asset": (context) => {
+    const repository = repositoryOf(context);
+    const { release, asset } = assetOf(context, repository);
+    return { status: 200, body: assetShape(context.links, repository, release, asset) };
+  },
+
+  "repos/delete-release-asset": (context) => {
+    const repository = repositoryOf(context);
+    const { release, asset } = assetOf(context, repository);
+    if (repository.immutableReleases && !release.draft) {
+      unprocessable("Cannot delete assets of an immutable release.");
+    }
+    release.assets.splice(release.assets.indexOf(asset), 1);
+    return { status: 204 };
+  },
 } satisfies Partial<Record<OperationId, RouteHandler>>;
+
+function assetOf(context: RouteContext, repository: RepositoryState) {
+  const id = integerParam(context, "asset_id");
+  for (const release of repository.releases) {
+    const asset = release.assets.find((candidate) => candidate.id === id);
+    if (asset) return { release, asset };
+  }
+  return notFound();
+}
