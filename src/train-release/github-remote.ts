@@ -169,7 +169,7 @@ export class GitHubRemote implements TrainRemote {
       method: "POST",
       url: `${release.uploadUrl}?name=${encodeURIComponent(name)}`,
       data,
-      headers: { "content-type": "application/octet-stream", "content-length": data.length },
+      headers: { "content-type": "application/octet-stream" },
     });
     const uploaded = asset as { id: number; name: string; size: number };
     return { id: uploaded.id, name: uploaded.name, size: uploaded.size };

@@ -143,10 +143,6 @@ async function release(runId: string, inputs: Record<string, unknown> = { force:
             `--ref refs/heads/main --trusted-root ${JSON.stringify(trustedRoot)}`,
           ),
       },
-      "publish.attach": {
-        reason: "gh is not installed here; the simulator serves no asset uploads yet",
-        script: (original) => original.replace(/^gh release upload .*$/m, "ls -l release-assets"),
-      },
       "publish.npm-publish": {
         reason: "npm signs its provenance with public-good Sigstore only",
         script: (original) => original.replace("--provenance", "--provenance=false"),
@@ -193,18 +189,26 @@ describe("a dry run of the release workflow", () => {
     });
   });
 
-  it("tags the release and publishes it with notes", () => {
-    const tagged = world.github.refs.get(`refs/tags/v${VERSION}`);
+  it("tags the release, moves v1 and v1.Y to it, and publishes it with notes and its files", () => {
+    const tagged = world.tagCommit(`v${VERSION}`);
     expect(tagged).toMatch(/^[0-9a-f]{40}$/);
+    const [major, minor] = VERSION.split(".");
+    expect(world.tagCommit(`v${major}`)).toBe(tagged);
+    expect(world.tagCommit(`v${major}.${minor}`)).toBe(tagged);
     const release = world.github.releases.find((candidate) => candidate.tagName === `v${VERSION}`);
-    expect(release).toMatchObject({ draft: false, targetCommitish: tagged });
+    expect(release).toMatchObject({ draft: false, name: `v${VERSION}` });
     expect(release?.body).toContain("the suite, ready for its first release");
+    expect(release?.assets.map((asset) => asset.name).sort()).toEqual(
+      ["SHA256SUMS", `status-gate-v${VERSION}.tar.gz`, `wasmcloud-status-gate-${VERSION}.tgz`]
+        .flatMap((name) => [name, `${name}.sigstore.json`])
+        .sort(),
+    );
   });
 
   it("builds dist/ again from the tag and finds it equal to the committed one", () => {
     const checkDist = first.publish?.steps.find((step) => step.id === "check-dist");
     expect(checkDist?.log).toContain("dist/ matches a fresh build");
-    const tagged = world.github.refs.get(`refs/tags/v${VERSION}`);
+    const tagged = world.tagCommit(`v${VERSION}`);
     const workspace = first.publish?.workspace as string;
     expect(
       execFileSync("git", ["rev-parse", "HEAD"], { cwd: workspace, encoding: "utf8" }).trim(),
@@ -218,6 +222,7 @@ describe("a dry run of the release workflow", () => {
     expect(readdirSync(assets).sort()).toEqual(
       [
         "SHA256SUMS",
+        "SHA256SUMS.sigstore.json",
         npmPackage,
         `${npmPackage}.sigstore.json`,
         tarball,
