@@ -306,6 +306,58 @@ describe("a dry run of the release workflow", () => {
   });
 });
 
+describe("the next release", () => {
+  let second: Record<string, JobResult>;
+  const [major, minor, patch] = VERSION.split(".").map(Number);
+  const next = `${major}.${minor}.${(patch as number) + 1}`;
+  let firstCommit: string | undefined;
+  beforeAll(async () => {
+    firstCommit = world.tagCommit(`v${VERSION}`);
+    world.repo.git("fetch", "--quiet", "origin");
+    world.repo.git("reset", "--quiet", "--hard", "origin/main");
+    world.repo.commit({
+      message: "fix: say how to verify a release",
+      files: {
+        "README.md": `${readFileSync(join(world.repo.path, "README.md"), "utf8")}\nfixed\n`,
+      },
+    });
+    await world.push("main");
+    second = await release("7002");
+  }, 300_000);
+
+  it("releases the fix as a patch and moves v1 and v1.Y from the last release to it", () => {
+    expect(failures(second)).toEqual([]);
+    expect(second.train?.outputs).toMatchObject({ departed: "true", tag: `v${next}` });
+    const tagged = world.tagCommit(`v${next}`);
+    expect(tagged).not.toBe(firstCommit);
+    expect(world.tagCommit(`v${VERSION}`)).toBe(firstCommit);
+    expect(world.tagCommit(`v${major}`)).toBe(tagged);
+    expect(world.tagCommit(`v${major}.${minor}`)).toBe(tagged);
+    const release = world.github.releases.find((candidate) => candidate.tagName === `v${next}`);
+    expect(release).toMatchObject({ draft: false, name: `v${next}` });
+    expect(release?.body).toContain("say how to verify a release");
+    expect(release?.body).not.toContain("the suite, ready for its first release");
+  });
+
+  it("keeps both releases in CHANGELOG.md, newest first, in the release commit", () => {
+    const tagged = world.tagCommit(`v${next}`) as string;
+    const changelog = world.repo.git("--git-dir", world.origin, "show", `${tagged}:CHANGELOG.md`);
+    expect(changelog.startsWith("# Changelog\n")).toBe(true);
+    const newer = changelog.indexOf(`## ${next} (`);
+    const older = changelog.indexOf(`## ${VERSION} (`);
+    expect(newer).toBeGreaterThan(0);
+    expect(older).toBeGreaterThan(newer);
+    expect(changelog.slice(newer, older)).toContain("say how to verify a release");
+    expect(world.repo.git("--git-dir", world.origin, "show", `${tagged}:package.json`)).toContain(
+      `"version": "${next}"`,
+    );
+  });
+
+  it("publishes the new version to npm", () => {
+    expect(npm.published.has(`${MANIFEST.name}@${next}`)).toBe(true);
+  });
+});
+
 describe("a commit whose dist/ differs from its sources", () => {
   it("stops the release before the train: no tag, no release, nothing published", async () => {
     using repo = suiteRepository();
