@@ -13,19 +13,21 @@ import { join, relative } from "node:path";
 export const PINNED =
   /(?<action>wasmcloud\/status-gate(?:\/actions\/[\w-]+)?)@(?<pin>[0-9a-f]{40}|<commit of v\d+\.\d+\.\d+>)(?<gap>\s+#\s*)(?<version>v\d+\.\d+\.\d+)\b/g;
 
-/** The documentation files that hold examples: README.md, docs/*.md and each action's README. */
+/**
+ * The documentation files that hold examples, relative to `root`: README.md, docs/*.md and each
+ * action's README.
+ */
 export function documentationFiles(root) {
-  const files = [join(root, "README.md")];
+  const files = ["README.md"];
   const docs = join(root, "docs");
   if (existsSync(docs)) {
     for (const name of readdirSync(docs).sort()) {
-      if (name.endsWith(".md")) files.push(join(docs, name));
+      if (name.endsWith(".md")) files.push(`docs/${name}`);
     }
   }
   const actions = join(root, "actions");
   for (const name of existsSync(actions) ? readdirSync(actions).sort() : []) {
-    const readme = join(actions, name, "README.md");
-    if (existsSync(readme)) files.push(readme);
+    if (existsSync(join(actions, name, "README.md"))) files.push(`actions/${name}/README.md`);
   }
   return files;
 }
@@ -62,7 +64,7 @@ function main() {
   }
   let total = 0;
   const stale = [];
-  for (const file of documentationFiles(root)) {
+  for (const file of documentationFiles(root).map((name) => join(root, name))) {
     const before = readFileSync(file, "utf8");
     const { text, count } = pinExamples(before, sha, tag);
     total += count;

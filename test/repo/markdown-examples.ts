@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isMap, isSeq, parseDocument } from "yaml";
+import { documentationFiles as documentationFilesOf } from "../../scripts/pin-examples.mjs";
 import { PROJECT_ROOT } from "../harness/runner.ts";
 
 /** One fenced ```yaml block of a markdown file. */
@@ -13,23 +14,7 @@ export interface YamlExample {
 }
 
 /** Every markdown file that documents the suite: the README, docs/ and each action's README. */
-export function documentationFiles(root = PROJECT_ROOT): string[] {
-  const files = ["README.md"];
-  const docs = join(root, "docs");
-  if (existsSync(docs)) {
-    files.push(
-      ...readdirSync(docs)
-        .filter((name) => name.endsWith(".md"))
-        .sort()
-        .map((name) => `docs/${name}`),
-    );
-  }
-  const actions = join(root, "actions");
-  for (const name of existsSync(actions) ? readdirSync(actions).sort() : []) {
-    if (existsSync(join(actions, name, "README.md"))) files.push(`actions/${name}/README.md`);
-  }
-  return files;
-}
+export const documentationFiles = (root = PROJECT_ROOT): string[] => documentationFilesOf(root);
 
 /** The ```yaml (or ```yml) blocks of a markdown text, with their positions. */
 export function yamlExamples(file: string, markdown: string): YamlExample[] {
