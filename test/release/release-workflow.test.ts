@@ -143,7 +143,7 @@ async function release(runId: string, inputs: Record<string, unknown> = { force:
             `--ref refs/heads/main --trusted-root ${JSON.stringify(trustedRoot)}`,
           ),
       },
-      "publish.npm-publish": {
+      "npm.npm-publish": {
         reason: "npm signs its provenance with public-good Sigstore only",
         script: (original) => original.replace("--provenance", "--provenance=false"),
       },
@@ -179,6 +179,7 @@ describe("a dry run of the release workflow", () => {
       verify: "success",
       train: "success",
       publish: "success",
+      npm: "success",
     });
     const checkDist = first.verify?.steps.find((step) => step.id === "check-dist");
     expect(checkDist?.log).toContain("dist/ matches a fresh build");

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
@@ -90,6 +90,8 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Record<s
   };
   const used = new Set<string>();
   const results: Record<string, JobResult> = {};
+  // Artifacts of this run (upload-artifact / download-artifact), by name.
+  const artifacts = mkdtempSync(join(tmpdir(), "sg-wf-artifacts-"));
   const pending = Object.keys(workflow.jobs);
   while (pending.length > 0) {
     const ready = pending.find((id) =>
@@ -97,13 +99,8 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Record<s
     );
     if (!ready) throw new Error(`jobs ${pending.join(", ")} wait for each other`);
     pending.splice(pending.indexOf(ready), 1);
-    results[ready] = await runJob(
-      ready,
-      workflow.jobs[ready] as WorkflowJob,
-      results,
-      options,
-      used,
-    );
+    const job = workflow.jobs[ready] as WorkflowJob;
+    results[ready] = await runJob(ready, job, results, { ...options, artifacts }, used);
   }
   const unused = [
     ...Object.keys(options.substitutes ?? {}),
@@ -130,11 +127,13 @@ const indentLog = (log: string) =>
 const needsOf = (job: WorkflowJob) =>
   job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs];
 
+type RunOptions = WorkflowRunOptions & { artifacts: string };
+
 async function runJob(
   id: string,
   job: WorkflowJob,
   done: Record<string, JobResult>,
-  options: WorkflowRunOptions,
+  options: RunOptions,
   used: Set<string>,
 ): Promise<JobResult> {
   const workspace = mkdtempSync(join(tmpdir(), `sg-wf-${id}-`));
@@ -223,7 +222,7 @@ async function runStep(
   step: WorkflowStep,
   env: Record<string, string>,
   scope: ExpressionScope,
-  options: WorkflowRunOptions,
+  options: RunOptions,
   used: Set<string>,
   temp: string,
 ): Promise<Omit<StepResult, "id"> & { exported?: Record<string, string> }> {
@@ -268,6 +267,17 @@ async function runStep(
       log: `npm registry ${registryUrl} (${local})`,
       exported: { NPM_CONFIG_USERCONFIG: npmrc, NODE_AUTH_TOKEN: "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX" },
     };
+  }
+  if (/^actions\/(upload|download)-artifact@/.test(uses)) {
+    // The run's artifact storage is a folder per name.
+    const stored = join(options.artifacts, inputs.name || "artifact");
+    const local = join(workspace, inputs.path || ".");
+    const [from, to] = uses.includes("upload") ? [local, stored] : [stored, local];
+    if (!existsSync(from)) {
+      return { outcome: "failure", outputs: {}, log: `${key}: nothing at ${from}` };
+    }
+    cpSync(from, to, { recursive: true });
+    return { outcome: "success", outputs: {}, log: `copied ${from} to ${to}` };
   }
   if (uses.startsWith("./")) {
     const extra = options.extraInputs?.[key];
