@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { figuresOf } from "../../scripts/bench-results.mjs";
 import { pinExamples } from "../../scripts/pin-examples.mjs";
 import { TestRepository } from "../harness/git.ts";
-import { PROJECT_ROOT } from "../harness/runner.ts";
+import { PROJECT_ROOT, runCli } from "../harness/runner.ts";
 
 const SHA = "a".repeat(40);
 const OLD = "b".repeat(40);
@@ -80,6 +80,20 @@ describe("scripts/bench-results.mjs", () => {
         unit: "KiB",
         direction: "smaller",
       },
+    ]);
+  });
+
+  it("writes generic JSON that the bench action reads, each figure with its unit and direction", async () => {
+    using repo = new TestRepository();
+    const log = "## gate.ts\nplan wall median: 12.5 ms\n## permissions.ts\ncheck: 5123 files/s\n";
+    const file = join(repo.path, "bench-results.json");
+    writeFileSync(file, JSON.stringify({ benchmarks: figuresOf(log) }));
+    const run = await runCli(["bench", "parse", file, "--format", "json"]);
+    expect(run.stderr).toBe("");
+    const { results } = JSON.parse(run.stdout) as { results: Record<string, unknown>[] };
+    expect(results.map((result) => [result.id, result.unit])).toEqual([
+      ["gate: plan wall median", "ns"],
+      ["permissions: check", "files/s"],
     ]);
   });
 
