@@ -1,7 +1,7 @@
-// Attesting 20 images in one step against local Sigstore and registry services, beside 20
-// separate one-image steps: wall time, signing requests (Fulcio certificates and timestamps) and
-// registry requests. Run with `node bench/attest-oci.ts`.
-import { mkdtempSync } from "node:fs";
+// Attesting 20 images plus 20 files in one step against local Sigstore and registry services,
+// beside 20 separate one-image steps: wall time, signing requests (Fulcio certificates and
+// timestamps) and registry requests. Run with `node bench/attest-oci.ts`.
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RegistryClient } from "../src/attest-oci/registry.ts";
@@ -11,6 +11,7 @@ import { startRegistryDouble } from "../test/attest-oci/registry-double.ts";
 import { githubClaims, startSigstoreHarness } from "../test/harness/sigstore.ts";
 
 const IMAGES = 20;
+const FILES = 20;
 const sigstore = await startSigstoreHarness();
 const registry = await startRegistryDouble();
 const push = pusher(registry.host);
@@ -24,11 +25,20 @@ for (let index = 0; index < IMAGES; index++) {
 }
 
 const claims = githubClaims({ repository: "wasmcloud/wasmcloud" });
+const workspace = mkdtempSync(join(tmpdir(), "sg-bench-files-"));
+for (let index = 0; index < FILES; index++) {
+  writeFileSync(join(workspace, `wash-${index}.tar.gz`), `release archive ${index}`.repeat(4096));
+}
 
-function inputs(subjects: string[], runId: number): AttestInputs {
+function inputs(subjects: string[], runId: number, files: string[] = []): AttestInputs {
   return {
     mode: "attest",
     subjects,
+    subjectPaths: files,
+    subjectChecksums: undefined,
+    cwd: workspace,
+    dryRun: false,
+    label: (name) => `input '${name}'`,
     predicateType: undefined,
     predicatePath: undefined,
     pushToRegistry: true,
@@ -36,7 +46,14 @@ function inputs(subjects: string[], runId: number): AttestInputs {
     githubAttestations: false,
     endpoints: { sigstore: "auto", fulcioUrl: sigstore.fulcioUrl, tsaUrl: sigstore.tsaUrl },
     outputDir: mkdtempSync(join(tmpdir(), `sg-bench-${runId}-`)),
-    verify: { identity: { repository: "wasmcloud/wasmcloud" }, predicateType: undefined },
+    verify: {
+      identity: { repository: "wasmcloud/wasmcloud" },
+      predicateType: undefined,
+      bundlePaths: [],
+      files: [],
+      digests: [],
+      digestAlgorithm: "sha256",
+    },
   };
 }
 
@@ -53,17 +70,20 @@ function deps(client: RegistryClient, runId: number): AttestDeps {
       ownerType: "Organization",
     },
     now: () => new Date(),
-    notice: () => {},
   };
 }
 
-async function measure(label: string, steps: string[][], firstRunId: number) {
+async function measure(label: string, steps: string[][], firstRunId: number, files: string[] = []) {
   const before = { ...sigstore.requests, registry: registry.requests.length };
   const started = performance.now();
   for (const [index, subjects] of steps.entries()) {
     // Every step is a fresh process on a runner: a new client, no cached registry tokens.
     const client = new RegistryClient(() => undefined);
-    await run(inputs(subjects, firstRunId + index), deps(client, firstRunId + index));
+    const outcome = await run(
+      inputs(subjects, firstRunId + index, files),
+      deps(client, firstRunId + index),
+    );
+    if (outcome.failure) throw new Error(outcome.failure);
   }
   const wall = performance.now() - started;
   const certificates = sigstore.requests.fulcio - before.fulcio;
@@ -79,13 +99,13 @@ async function measure(label: string, steps: string[][], firstRunId: number) {
 const warmUp = await push.wasmComponent("bench/warm-up", "v1");
 await run(inputs([warmUp.reference], 4000), deps(new RegistryClient(() => undefined), 4000));
 
-await measure("one step, 20 images", [references], 5000);
+await measure("one step, 20 images and 20 files", [references], 5000, ["wash-*.tar.gz"]);
 await measure(
   "20 steps, one image each",
   references.map((reference) => [reference]),
   6000,
 );
-await measure("re-run of the 20-image step", [references], 5000);
+await measure("re-run of the 20-image, 20-file step", [references], 5000, ["wash-*.tar.gz"]);
 
 await sigstore.close();
 await registry.close();

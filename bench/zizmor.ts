@@ -2,11 +2,13 @@
 // the job summary and the SARIF file. Wall and CPU time are medians of several runs; memory is the peak RSS
 // growth of one fresh run (measured first, before the heap is warm).
 
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { analyse } from "../src/zizmor/analyse.ts";
 import { DEFAULT_LEVELS } from "../src/zizmor/annotations.ts";
-import { parseJsonV1 } from "../src/zizmor/report.ts";
+import { applyBaseIgnores } from "../src/zizmor/base-revision.ts";
+import { type Finding, parseJsonV1 } from "../src/zizmor/report.ts";
 import { toSarif } from "../src/zizmor/sarif.ts";
 
 const FINDINGS = Number(process.env.BENCH_FINDINGS ?? 5000);
@@ -86,3 +88,57 @@ console.log(`zizmor render peak RSS growth: ${((peak - rssBefore) / 1024 / 1024)
 console.log(`zizmor summary size: ${(Buffer.byteLength(first.summary) / 1024).toFixed(1)} KiB`);
 console.log(`zizmor SARIF size: ${(Buffer.byteLength(first.sarif) / 1024 / 1024).toFixed(1)} MiB`);
 console.log(`zizmor annotations emitted: ${first.annotations} count`);
+
+// A pull request's ignores checked against its base: 1,000 findings silenced by ignore comments in
+// 50 workflow files of 1,000 lines, each of which the pull request changed in 20 places (so every
+// file is diffed against its base version once).
+async function baseIgnores(): Promise<number> {
+  const workspace = mkdtempSync(join(tmpdir(), "sg-bench-zizmor-"));
+  mkdirSync(join(workspace, ".github/workflows"), { recursive: true });
+  const base = new Map<string, string>();
+  for (let file = 0; file < 50; file++) {
+    const path = `.github/workflows/w${file}.yml`;
+    const lines = Array.from({ length: 1000 }, (_, line) =>
+      line % 50 === 0
+        ? `      - run: echo ${line} # zizmor: ignore[template-injection]`
+        : `      # line ${line}`,
+    );
+    base.set(path, `${lines.join("\n")}\n`);
+    const changed = lines.map((text, line) => (line % 50 === 25 ? `${text} changed` : text));
+    writeFileSync(join(workspace, path), `${changed.join("\n")}\n`);
+  }
+  const template = parseJsonV1(text, { workspace, cwd: workspace })[0] as Finding;
+  const findings = Array.from({ length: 1000 }, (_, at): Finding => {
+    const line = (at % 20) * 50 + 1;
+    const path = `.github/workflows/w${at % 50}.yml`;
+    const location = {
+      ...template.primary,
+      key: { kind: "local" as const, printedPath: `./${path}`, path },
+      line,
+      endLine: line,
+      comments: ["# zizmor: ignore[template-injection]"],
+    };
+    return {
+      ...template,
+      audit: "template-injection",
+      ignored: true,
+      primary: location,
+      locations: [location],
+    };
+  });
+  const start = process.hrtime.bigint();
+  const reviewed = await applyBaseIgnores(findings, {
+    base: { name: "the base revision", read: async (path) => base.get(path) },
+    configText: undefined,
+    workspace,
+  });
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+  rmSync(workspace, { recursive: true, force: true });
+  if (reviewed.silenced !== 1000)
+    throw new Error(`expected 1000 silenced, got ${reviewed.silenced}`);
+  return elapsed;
+}
+
+console.log(
+  `zizmor pull request ignores, 1000 findings in 50 changed files: ${(await baseIgnores()).toFixed(1)} ms`,
+);

@@ -245,7 +245,7 @@ function imageResult(
   };
 }
 
-function fileResult(file: FileSubject, bundlePath: string): SubjectResult {
+export function fileResult(file: FileSubject, bundlePath: string): SubjectResult {
   return {
     reference: file.path ?? file.name,
     name: file.name,

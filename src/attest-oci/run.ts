@@ -3,7 +3,7 @@ import type { GitHubClient } from "../core/github.ts";
 import type { ActionOutcome } from "../core/outcome.ts";
 import { checkExpectedIdentity, parseDigest, type SigstoreTrust } from "../core/sigstore/index.ts";
 import { mapConcurrently } from "../core/text.ts";
-import { attest, REGISTRY_CONCURRENCY } from "./attest.ts";
+import { attest, fileResult, REGISTRY_CONCURRENCY } from "./attest.ts";
 import { type FileSubject, fileDigest, resolveFileSubjects } from "./files.ts";
 import { subjectName } from "./reference.ts";
 import type { RegistryClient } from "./registry.ts";
@@ -189,19 +189,9 @@ function plan(
           : "would not push to the registry (push-to-registry is false)",
       ],
     })),
-    ...files.map((file) => ({
-      reference: file.path ?? file.name,
-      name: file.name,
-      digest: file.digest,
-      kind: "file" as const,
-      bundlePath: file.path ? `${file.path}.sigstore.json` : where(file.digest),
-      referrerDigest: undefined,
-      storage: undefined,
-      reused: false,
-      attestationId: undefined,
-      attestationUrl: undefined,
-      notes: [],
-    })),
+    ...files.map((file) =>
+      fileResult(file, file.path ? `${file.path}.sigstore.json` : where(file.digest)),
+    ),
   ];
   const store = inputs.githubAttestations
     ? `GitHub's attestation store of ${deps.context.repository.owner}/${deps.context.repository.repo}`

@@ -5,6 +5,7 @@ import {
   checkAttestation,
   type ExpectedIdentity,
   fetchGitHubAttestations,
+  parseJsonDocuments,
   type SigstoreTrust,
   type VerificationCheck,
 } from "../core/sigstore/index.ts";
@@ -89,31 +90,10 @@ export async function verifySubjects(
 
 /** Reads a bundle file: one JSON bundle, or JSON lines (as `gh attestation download` writes). */
 export async function readBundleFile(path: string): Promise<unknown[]> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch {
+  const text = await readFile(path, "utf8").catch(() => {
     throw new ConfigurationError(`cannot read the bundle file '${path}'`);
-  }
-  try {
-    return [JSON.parse(text)];
-  } catch {
-    // JSON lines below.
-  }
-  return text
-    .split(/\r?\n/)
-    .map((line, index) => ({ line: line.trim(), number: index + 1 }))
-    .filter(({ line }) => line)
-    .map(({ line, number }) => {
-      try {
-        return JSON.parse(line) as unknown;
-      } catch {
-        throw new ConfigurationError(`${path}:${number} is not a Sigstore bundle in JSON`, {
-          file: path,
-          line: number,
-        });
-      }
-    });
+  });
+  return parseJsonDocuments(text, path, "a Sigstore bundle");
 }
 
 /** A file (or a bare digest) checked against bundle files, its own bundle, or GitHub's store. */

@@ -52,6 +52,22 @@ async function findOurs(comments: readonly Existing[], marker: string, identity:
   return marked.find((comment) => comment.user?.login.toLowerCase() === login);
 }
 
+/** Where sticky comments live: list them, edit one, add one; each returns the comment's URL. */
+interface Thread {
+  list(): Promise<readonly Existing[]>;
+  update(id: number, body: string): Promise<string>;
+  create(body: string): Promise<string>;
+}
+
+function sticky(thread: Thread, identity: Identity): StickyComment {
+  return {
+    async upsert(marker, body) {
+      const ours = await findOurs(await thread.list(), marker, identity);
+      return ours ? thread.update(ours.id, body) : thread.create(body);
+    },
+  };
+}
+
 /** The sticky comment on a pull request's conversation. */
 export function pullRequestComment(
   client: GitHubClient,
@@ -59,27 +75,32 @@ export function pullRequestComment(
   pullRequest: number,
   identity: Identity,
 ): StickyComment {
-  return {
-    async upsert(marker, body) {
-      const comments = await client.paginate(
-        "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
-        { ...repository, issue_number: pullRequest, per_page: 100 },
-      );
-      const ours = await findOurs(comments, marker, identity);
-      if (ours) {
-        const updated = await client.request(
-          "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
-          { ...repository, comment_id: ours.id, body },
-        );
-        return updated.data.html_url;
-      }
-      const created = await client.request(
-        "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
-        { ...repository, issue_number: pullRequest, body },
-      );
-      return created.data.html_url;
+  const issue = { ...repository, issue_number: pullRequest };
+  return sticky(
+    {
+      list: () =>
+        client.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+          ...issue,
+          per_page: 100,
+        }),
+      update: async (comment_id, body) =>
+        (
+          await client.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+            ...repository,
+            comment_id,
+            body,
+          })
+        ).data.html_url,
+      create: async (body) =>
+        (
+          await client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+            ...issue,
+            body,
+          })
+        ).data.html_url,
     },
-  };
+    identity,
+  );
 }
 
 /** The alert on a commit pushed to the main branch: one per commit, however often it is re-run. */
@@ -89,26 +110,30 @@ export function commitComment(
   commit: string,
   identity: Identity,
 ): StickyComment {
-  return {
-    async upsert(marker, body) {
-      const comments = await client.paginate(
-        "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments",
-        { ...repository, commit_sha: commit, per_page: 100 },
-      );
-      const ours = await findOurs(comments, marker, identity);
-      if (ours) {
-        const updated = await client.request("PATCH /repos/{owner}/{repo}/comments/{comment_id}", {
-          ...repository,
-          comment_id: ours.id,
-          body,
-        });
-        return updated.data.html_url;
-      }
-      const created = await client.request(
-        "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments",
-        { ...repository, commit_sha: commit, body },
-      );
-      return created.data.html_url;
+  const target = { ...repository, commit_sha: commit };
+  return sticky(
+    {
+      list: () =>
+        client.paginate("GET /repos/{owner}/{repo}/commits/{commit_sha}/comments", {
+          ...target,
+          per_page: 100,
+        }),
+      update: async (comment_id, body) =>
+        (
+          await client.request("PATCH /repos/{owner}/{repo}/comments/{comment_id}", {
+            ...repository,
+            comment_id,
+            body,
+          })
+        ).data.html_url,
+      create: async (body) =>
+        (
+          await client.request("POST /repos/{owner}/{repo}/commits/{commit_sha}/comments", {
+            ...target,
+            body,
+          })
+        ).data.html_url,
     },
-  };
+    identity,
+  );
 }

@@ -9,24 +9,36 @@ import {
 } from "./history.ts";
 import { type BenchmarkResult, type Direction, resultKey, type Unit } from "./results.ts";
 
+/**
+ * A charted run as the index lists it. Fields at their default are left out, and what only the
+ * hover needs lives in `details/<n>.json` (runs n×100 to n×100+99), so the first view stays small
+ * with a thousand runs.
+ */
 export interface DashboardRun {
   commit: string;
   timestamp: string;
   ref: string;
-  pullRequest: number | null;
-  mergedPullRequest: number | null;
-  url: string | null;
   machine: string;
   file: string;
-  /** Where this run's links point (GHES keeps its own server); github.com when unknown. */
-  server: string;
+  pullRequest?: number;
+  mergedPullRequest?: number;
+  /** Where this run's links point (GHES keeps its own server); github.com when absent. */
+  server?: string;
+  job?: string;
+  leg?: string;
+}
+
+/** What the hover shows of a run besides its index entry. */
+export interface DashboardRunDetails {
+  url: string | null;
   message: string;
   author: string;
   /** The commit's date, when the uploader could read it. */
   date: string;
-  job: string;
-  leg: string;
 }
+
+/** Runs per details file. */
+export const DETAILS_CHUNK = 100;
 
 /** What the dashboard judges with: the same thresholds the action used. */
 export interface DashboardSettings {
@@ -140,8 +152,8 @@ export function buildDashboardData(
       entry.points.push([
         index,
         chartNumber(result.value),
-        chartNumber(result.lower),
-        chartNumber(result.upper),
+        chartNumber(result.lower, 4),
+        chartNumber(result.upper, 4),
       ]);
       series.set(resultKey(result), entry);
     }
@@ -203,35 +215,34 @@ export function buildDashboardData(
     schema: 1,
     repository: sorted[sorted.length - 1]?.run.repository ?? pullRuns[0]?.run.repository ?? "",
     thresholds,
-    runs: charted.map((run) => ({
-      commit: run.run.commit,
-      timestamp: run.run.timestamp,
-      ref: run.run.ref,
-      pullRequest: run.run.pullRequest,
-      mergedPullRequest: run.run.mergedPullRequest ?? null,
-      url: run.run.url,
-      machine: run.run.machine,
-      file: runFile(run),
-      server: run.run.serverUrl ?? "https://github.com",
-      message: (run.run.commitMessage ?? "").split("\n")[0]?.slice(0, 120) ?? "",
-      author: run.run.commitAuthor ?? "",
-      date: run.run.commitDate ?? "",
-      job: run.run.job ?? "",
-      leg: run.run.matrixLeg ?? "",
-    })),
+    runs: charted.map((run) => indexEntry(run, runFile(run))),
     benchmarks,
     pulls,
   };
   files.set("index.json", JSON.stringify(index));
+  for (let start = 0; start < charted.length; start += DETAILS_CHUNK) {
+    const chunk = charted.slice(start, start + DETAILS_CHUNK).map(
+      (run): DashboardRunDetails => ({
+        url: run.run.url,
+        message: (run.run.commitMessage ?? "").split("\n")[0]?.slice(0, 120) ?? "",
+        author: run.run.commitAuthor ?? "",
+        date: run.run.commitDate ?? "",
+      }),
+    );
+    files.set(`details/${start / DETAILS_CHUNK}.json`, JSON.stringify(chunk));
+  }
   return new Map([...files].sort(([a], [b]) => byCodePoint(a, b)));
 }
 
 /**
- * Six significant digits are more than a chart can show and a third of the bytes of a full double;
- * each run's own file keeps the exact numbers for the compare view.
+ * Six significant digits are more than a chart can show and a third of the bytes of a full double
+ * (four for an interval's ends, drawn only as a band); each run's own file keeps the exact numbers
+ * for the compare view and the "what changed" panel.
  */
-function chartNumber<T extends number | null>(value: T): T {
-  return (value === null || Number.isInteger(value) ? value : Number(value.toPrecision(6))) as T;
+function chartNumber<T extends number | null>(value: T, digits = 6): T {
+  return (
+    value === null || Number.isInteger(value) ? value : Number(value.toPrecision(digits))
+  ) as T;
 }
 
 /** The newest run of each pull request, newest pull request first. */
@@ -241,4 +252,20 @@ function latestPulls(pullRuns: readonly StoredRun[]): StoredRun[] {
     if (run.run.pullRequest !== null) latest.set(run.run.pullRequest, run);
   }
   return [...latest.values()].sort((a, b) => (b.run.pullRequest ?? 0) - (a.run.pullRequest ?? 0));
+}
+
+function indexEntry(stored: StoredRun, file: string): DashboardRun {
+  const { run } = stored;
+  return {
+    commit: run.commit,
+    timestamp: run.timestamp,
+    ref: run.ref,
+    machine: run.machine,
+    file,
+    ...(run.pullRequest !== null ? { pullRequest: run.pullRequest } : {}),
+    ...(run.mergedPullRequest ? { mergedPullRequest: run.mergedPullRequest } : {}),
+    ...(run.serverUrl && run.serverUrl !== "https://github.com" ? { server: run.serverUrl } : {}),
+    ...(run.job ? { job: run.job } : {}),
+    ...(run.matrixLeg ? { leg: run.matrixLeg } : {}),
+  };
 }

@@ -1,4 +1,4 @@
-import { type Comparison, percent } from "./compare.ts";
+import { type Comparison, percent, type Verdict } from "./compare.ts";
 import type { BenchmarkResult, Unit } from "./results.ts";
 
 // Shared by the reports, the CLI and the dashboard's browser script (scripts/build.mjs bundles
@@ -37,3 +37,13 @@ export function formatChange(comparison: Pick<Comparison, "change" | "relativeCh
   const sign = comparison.relativeChange > 0 ? "+" : "";
   return `${sign}${percent(comparison.relativeChange)}`;
 }
+
+/** A verdict as the reports and the dashboard show it. */
+export const VERDICT_LABELS: Record<Verdict, string> = {
+  regressed: "🔴 regressed",
+  noisy: "🟡 noisy",
+  removed: "⚪ removed",
+  added: "🆕 added",
+  improved: "🟢 improved",
+  unchanged: "unchanged",
+};

@@ -1,6 +1,12 @@
 import { ConfigurationError } from "../core/errors.ts";
 import type { GitHistory } from "./context.ts";
-import { parseStoredRun, preferredRun, type RunMetadata, type StoredRun } from "./history.ts";
+import {
+  compareRuns,
+  parseStoredRun,
+  preferredRun,
+  type RunMetadata,
+  type StoredRun,
+} from "./history.ts";
 import type { BaseDescription } from "./report.ts";
 import type { ObjectStore, OpenedStore } from "./store.ts";
 
@@ -35,6 +41,11 @@ export async function runAt(
   keys: readonly string[],
   like: Pick<RunMetadata, "job" | "matrixLeg" | "machine">,
 ): Promise<StoredRun | undefined> {
+  return preferredRun(await soundRuns(store, keys), like);
+}
+
+/** The runs under these keys that are sound; the others are passed over. */
+async function soundRuns(store: ObjectStore, keys: readonly string[]): Promise<StoredRun[]> {
   const runs: StoredRun[] = [];
   for (const key of keys) {
     try {
@@ -43,16 +54,7 @@ export async function runAt(
       if (!(thrown instanceof ConfigurationError)) throw thrown;
     }
   }
-  const newestFirst = runs.reverse();
-  return (
-    newestFirst.find(
-      (run) =>
-        (run.run.job ?? "") === (like.job ?? "") &&
-        (run.run.matrixLeg ?? "") === (like.matrixLeg ?? ""),
-    ) ??
-    newestFirst.find((run) => run.run.machine === like.machine) ??
-    newestFirst[0]
-  );
+  return runs;
 }
 
 /**
@@ -120,15 +122,7 @@ export async function pullRequestRun(store: ObjectStore, prefix: string, number:
   const keys = (await store.list(`${prefix}pulls/${number}/`)).filter((key) =>
     key.endsWith(".json"),
   );
-  const runs: StoredRun[] = [];
-  for (const key of keys) {
-    try {
-      runs.push(await loadRun(store, key));
-    } catch (thrown) {
-      if (!(thrown instanceof ConfigurationError)) throw thrown;
-    }
-  }
-  return runs.sort((a, b) => (a.run.timestamp < b.run.timestamp ? -1 : 1)).pop();
+  return (await soundRuns(store, keys)).sort(compareRuns).pop();
 }
 
 /** The one stored commit a full or abbreviated SHA names; an ambiguous prefix is an error. */

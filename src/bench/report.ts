@@ -6,9 +6,8 @@ import {
   countVerdicts,
   unitChanged,
   VERDICT_ORDER,
-  type Verdict,
 } from "./compare.ts";
-import { formatChange, formatMeasurement } from "./format.ts";
+import { formatChange, formatMeasurement, VERDICT_LABELS } from "./format.ts";
 
 /** GitHub refuses issue comments longer than this many characters. */
 export const COMMENT_LIMIT = 65_536;
@@ -39,15 +38,6 @@ function commitLink(commit: string, links: ReportLinks): string {
   const url = links.repositoryUrl ? `${links.repositoryUrl}/commit/${commit}` : undefined;
   return link(commit.slice(0, 12), url);
 }
-
-const ICONS: Record<Verdict, string> = {
-  regressed: "🔴 regressed",
-  noisy: "🟡 noisy",
-  removed: "⚪ removed",
-  added: "🆕 added",
-  improved: "🟢 improved",
-  unchanged: "unchanged",
-};
 
 export function describeBase(base: BaseDescription, links: ReportLinks = {}): string {
   const head = links.headCommit ? `Head ${commitLink(links.headCommit, links)}. ` : "";
@@ -89,8 +79,8 @@ function row(benchmark: BenchmarkVerdict): string[] {
     .filter((other) => other.verdict === "regressed" || other.verdict === "improved")
     .map((other) => `${other.metric} ${formatChange(other)}`);
   const verdict = unitChanged(comparison)
-    ? `${ICONS[comparison.verdict]}: ${escapeMarkdown(comparison.reason)}`
-    : ICONS[comparison.verdict];
+    ? `${VERDICT_LABELS[comparison.verdict]}: ${escapeMarkdown(comparison.reason)}`
+    : VERDICT_LABELS[comparison.verdict];
   return [
     inlineCode(comparison.id),
     escapeMarkdown(comparison.metric),

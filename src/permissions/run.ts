@@ -1,7 +1,7 @@
 import { ConfigurationError } from "../core/errors.ts";
-import { unifiedDiff } from "../core/patch.ts";
 import { checkFile } from "./check.ts";
 import { type FileFix, fixWorkflowText } from "./fix.ts";
+import { unifiedDiff } from "./patch.ts";
 import {
   DEFAULT_POLICY_PATH,
   defaultPolicy,

@@ -3,9 +3,8 @@ import { join } from "node:path";
 import type { Repository } from "../core/context.ts";
 import { ConfigurationError } from "../core/errors.ts";
 import type { GitHubClient } from "../core/github.ts";
-import { unifiedDiff } from "../core/patch.ts";
-import { addedLines } from "./gate.ts";
 import { commentIgnores, configIgnoreRules, configIgnores, ignoringLocations } from "./ignores.ts";
+import { changedLines } from "./line-diff.ts";
 import type { Finding, FindingLocation } from "./report.ts";
 
 /**
@@ -111,7 +110,7 @@ export async function applyBaseIgnores(
   options: { base: BaseRevision; configText: string | undefined; workspace: string },
 ): Promise<BaseIgnores> {
   const rules = configIgnoreRules(options.configText ?? "");
-  const changedLines = changedLinesAgainst(options.base, options.workspace);
+  const changes = changesAgainst(options.base, options.workspace);
   const kept: Finding[] = [];
   let silenced = 0;
   let refused = 0;
@@ -124,7 +123,7 @@ export async function applyBaseIgnores(
       kept.push(finding);
       continue;
     }
-    const why = await whyIgnoreDoesNotCount(finding, changedLines, options.base.name);
+    const why = await whyIgnoreDoesNotCount(finding, changes, options.base.name);
     if (why === undefined) {
       silenced++;
       continue;
@@ -141,7 +140,7 @@ interface FileChange {
   changed: ReadonlySet<number> | "whole-file";
 }
 
-function changedLinesAgainst(base: BaseRevision, workspace: string) {
+function changesAgainst(base: BaseRevision, workspace: string) {
   const known = new Map<string, Promise<FileChange>>();
   const compare = async (path: string): Promise<FileChange> => {
     let text: string;
@@ -153,7 +152,7 @@ function changedLinesAgainst(base: BaseRevision, workspace: string) {
     const lines = text.split(/\r?\n/);
     const before = await base.read(path);
     if (before === undefined) return { lines, changed: "whole-file" };
-    return { lines, changed: addedLines(unifiedDiff(path, before, text, 0)) };
+    return { lines, changed: changedLines(before.split(/\r?\n/), lines) };
   };
   return (path: string): Promise<FileChange> => {
     let change = known.get(path);
@@ -167,21 +166,21 @@ function changedLinesAgainst(base: BaseRevision, workspace: string) {
 
 async function whyIgnoreDoesNotCount(
   finding: Finding,
-  changedLines: (path: string) => Promise<FileChange>,
+  changes: (path: string) => Promise<FileChange>,
   baseName: string,
 ): Promise<string | undefined> {
   let where = "";
   for (const location of ignoringLocations(finding)) {
     const { key } = location;
     if (key.kind !== "local" || key.path === undefined) continue;
-    const file = await changedLines(key.path);
+    const file = await changes(key.path);
     const commentLines = linesWithIgnore(location, file.lines, finding.audit);
     where = commentLines.length ? ` on line ${commentLines.join(", ")}` : where;
     const comment = commentLines.find((line) => !isChanged(file, line, line));
     if (comment === undefined) continue;
     const primary = finding.primary;
     if (primary.key.kind === "local" && primary.key.path !== undefined) {
-      const primaryFile = await changedLines(primary.key.path);
+      const primaryFile = await changes(primary.key.path);
       if (isChanged(primaryFile, primary.line, primary.endLine)) {
         return `Not ignored: this pull request changes the flagged lines under the ignore comment on line ${comment}, and a pull request cannot silence its own findings.`;
       }

@@ -13,7 +13,7 @@ const IGNORE_COMMENT = /# zizmor: ignore\[(.+)\](?:\s+.*)?$/;
 /** Whether one comment (as zizmor's JSON lists it) ignores `audit`. */
 export function commentIgnores(comment: string, audit: string): boolean {
   const listed = IGNORE_COMMENT.exec(comment)?.[1];
-  return listed !== undefined && listed.split(",").some((id) => id.trim() === audit);
+  return listed?.split(",").some((id) => id.trim() === audit) ?? false;
 }
 
 /** The locations of a finding that carry an ignore comment for its audit. */

@@ -128,6 +128,14 @@ describe("attesting on a registry with the referrers API and bearer tokens", () 
     expect(run.exitCode).toBe(1);
     expect(run.outputs.verified).toBe("false");
     expect(run.annotations.some((a) => a.message.includes("identity check failed"))).toBe(true);
+    // The step fails through the outcome, once, with the action's prefix and the reason.
+    const failure = run.annotations.filter(
+      (a) => a.level === "error" && a.message.startsWith("attest-oci: "),
+    );
+    expect(failure).toHaveLength(1);
+    expect(failure[0]?.message).toMatch(
+      /^attest-oci: 1 of 1 subject\(s\) have no attestation that verifies: .*identity check failed/,
+    );
   });
 });
 

@@ -14,6 +14,13 @@ export interface RegistryDouble extends AsyncDisposable {
   /** Scopes the token service granted. */
   grantedScopes: string[];
   manifestCount(repository: string): number;
+  /**
+   * Fault injection: the next `count` requests whose `METHOD path` matches `pattern` are answered
+   * with `status` (and `Retry-After: 0` for 429) instead of being served.
+   */
+  failNext(count: number, status: number, pattern?: RegExp): void;
+  /** Requests answered with an injected fault so far. */
+  faultsServed: number;
   close(): Promise<void>;
 }
 
@@ -111,11 +118,19 @@ export async function startRegistryDouble(
     });
   };
 
+  const faults: { count: number; status: number; pattern: RegExp }[] = [];
+  const double = { faultsServed: 0 };
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? "/", base);
     const method = request.method ?? "GET";
     requests.push(`${method} ${url.pathname}`);
     const body = await readBody(request);
+    const fault = faults.find((f) => f.count > 0 && f.pattern.test(`${method} ${url.pathname}`));
+    if (fault) {
+      fault.count--;
+      double.faultsServed++;
+      return send(response, fault.status, fault.status === 429 ? { "retry-after": "0" } : {});
+    }
     if (url.pathname === "/token") return token(request, response, url);
     if (url.pathname === "/v2/") return send(response, 200);
     const match = /^\/v2\/(.+)\/(manifests|blobs|referrers)\/([^/]+)$/.exec(url.pathname);
@@ -188,6 +203,12 @@ export async function startRegistryDouble(
     requests,
     grantedScopes,
     manifestCount: (name) => repository(name).manifests.size,
+    failNext(count, status, pattern = /^/) {
+      faults.push({ count, status, pattern });
+    },
+    get faultsServed() {
+      return double.faultsServed;
+    },
     close,
     [Symbol.asyncDispose]: close,
   };

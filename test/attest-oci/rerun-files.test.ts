@@ -105,6 +105,13 @@ describe.skipIf(!available)(
         { env: { DOCKER_CONFIG: configDir } },
       );
 
+    /** `attest verify` offline against the harness's trusted root. */
+    const verifyOffline = (...args: string[]) =>
+      runCli(
+        ["attest", "verify", ...args, "--repo", REPOSITORY, "--trusted-root", services.trustedRoot],
+        { env: {} },
+      );
+
     it("signs anew, keeps the forgery, names it, and leaves a valid attestation on the image", async () => {
       const before = services.sigstore.requests.fulcio;
       const run = await attest();
@@ -134,21 +141,7 @@ describe.skipIf(!available)(
       for (const name of Object.keys(files)) {
         const path = join(workspace, name);
         expect(existsSync(`${path}.sigstore.json`)).toBe(true);
-        const result = await runCli(
-          [
-            "attest",
-            "verify",
-            "--file",
-            path,
-            "--repo",
-            REPOSITORY,
-            "--workflow",
-            WORKFLOW,
-            "--trusted-root",
-            services.trustedRoot,
-          ],
-          { env: {} },
-        );
+        const result = await verifyOffline("--file", path, "--workflow", WORKFLOW);
         expect(result.stdout).toContain("verified");
         expect(result.exitCode).toBe(0);
       }
@@ -158,19 +151,7 @@ describe.skipIf(!available)(
       expect(new Set(bundles).size).toBe(1);
       const tampered = join(workspace, "wash-x86_64-linux");
       writeFileSync(tampered, "another binary");
-      const refused = await runCli(
-        [
-          "attest",
-          "verify",
-          "--file",
-          tampered,
-          "--repo",
-          REPOSITORY,
-          "--trusted-root",
-          services.trustedRoot,
-        ],
-        { env: {} },
-      );
+      const refused = await verifyOffline("--file", tampered);
       expect(refused.stdout).toContain("subject-digest check failed");
       expect(refused.exitCode).toBe(1);
       writeFileSync(tampered, files["wash-x86_64-linux"]);
@@ -190,21 +171,7 @@ describe.skipIf(!available)(
       // Each bundle-paths file is that subject's own bundle, and it verifies for that subject.
       const paths = (run.outputs["bundle-paths"] as string).split("\n");
       expect(paths).toHaveLength(3);
-      const check = await runCli(
-        [
-          "attest",
-          "verify",
-          "--bundle",
-          paths[0] as string,
-          "--digest",
-          image.digest,
-          "--repo",
-          REPOSITORY,
-          "--trusted-root",
-          services.trustedRoot,
-        ],
-        { env: {} },
-      );
+      const check = await verifyOffline("--bundle", paths[0] as string, "--digest", image.digest);
       expect(check.exitCode).toBe(0);
     });
   },

@@ -338,8 +338,8 @@ describe.skipIf(!existsSync(CHROMIUM))(
       const width = () =>
         resized.$eval(`${card("fib 10")} canvas`, (canvas) => canvas.getBoundingClientRect().width);
       const wide = await width();
-      await resized.setViewportSize({ width: 420, height: 900 });
-      await expect.poll(width).toBeLessThan(420);
+      await resized.setViewportSize({ width: 360, height: 900 });
+      await expect.poll(width).toBeLessThan(360);
       expect(wide).toBeGreaterThan(await width());
       expect(await overflow(resized)).toBe(0);
       await resized.close();

@@ -6,7 +6,6 @@ import { parse } from "yaml";
 import { runAction } from "../harness/runner.ts";
 import {
   corpusReport,
-  corpusWorkspace,
   fakeZizmorFolder,
   SEVERAL_INPUTS_FILES,
   writeFile,
@@ -33,6 +32,16 @@ const findings = () =>
     "json-v1.several-inputs.json",
     (audit) => `./.github/workflows/${SEVERAL_INPUTS_FILES[audit]}`,
   );
+
+/** A workflow with no permissions block at all: the enforcer's error, under any policy. */
+const NO_PERMISSIONS =
+  "name: bad\non: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n";
+
+function failingWorkspace(): string {
+  const workspace = mkdtempSync(join(tmpdir(), "sg-harden-ws-"));
+  writeFile(join(workspace, ".github/workflows/bad.yml"), NO_PERMISSIONS);
+  return workspace;
+}
 
 /** A workspace whose only workflow passes the permissions enforcer. */
 function compliantWorkspace(): string {
@@ -64,7 +73,7 @@ describe("actions/harden", () => {
   });
 
   it("fails on permissions findings while zizmor passes, and says which half failed", async () => {
-    const run = await harden({ workspace: corpusWorkspace(), zizmor: { stdout: "[]" } });
+    const run = await harden({ workspace: failingWorkspace(), zizmor: { stdout: "[]" } });
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({
       passed: "false",
@@ -78,8 +87,8 @@ describe("actions/harden", () => {
     );
     expect(run.summary).toContain("## Workflow permissions");
     expect(run.summary).toContain("## zizmor\\: no findings");
-    const permission = run.annotations.find((a) => a.title?.startsWith("job-missing-permissions"));
-    expect(permission?.file).toMatch(/^\.github\/workflows\/.+\.yml$/);
+    const permission = run.annotations.find((a) => a.file === ".github/workflows/bad.yml");
+    expect(permission).toMatchObject({ level: "error", line: expect.any(Number) });
     expect(run.log).toMatch(/::error::harden: permissions: \d+ workflow file/);
     expect(run.log).not.toMatch(/::error::harden: .*zizmor:/);
   });
@@ -138,7 +147,7 @@ describe("actions/harden", () => {
 
   it("runs the permissions check when zizmor's inputs are wrong, naming harden's input", async () => {
     const run = await harden({
-      workspace: corpusWorkspace(),
+      workspace: failingWorkspace(),
       zizmor: { stdout: "[]" },
       inputs: { persona: "paranoid" },
     });
@@ -149,13 +158,17 @@ describe("actions/harden", () => {
   });
 
   it("fixes permissions when asked, with the patch as an output", async () => {
+    const workspace = failingWorkspace();
     const run = await harden({
-      workspace: corpusWorkspace(),
+      workspace,
       zizmor: { stdout: "[]" },
       inputs: { "permissions-fix": "true" },
     });
     expect(run.outputs["permissions-fixed"]).toBe("true");
-    expect(run.outputs["permissions-patch"]).toContain("+    permissions:");
+    expect(run.outputs["permissions-patch"]).toContain("+permissions: {}");
+    expect(readFileSync(join(workspace, ".github/workflows/bad.yml"), "utf8")).toContain(
+      "permissions: {}",
+    );
     expect(readFileSync(run.outputs["permissions-patch-file"] as string, "utf8")).toBe(
       run.outputs["permissions-patch"],
     );

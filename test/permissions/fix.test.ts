@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { fixWorkflowText } from "../../src/permissions/fix.ts";
 import { KNOWN_ACTIONS } from "../../src/permissions/infer.ts";
-import { unifiedDiff } from "../../src/core/patch.ts";
+import { unifiedDiff } from "../../src/permissions/patch.ts";
 import { defaultPolicy } from "../../src/permissions/policy.ts";
 import { RULE_IDS } from "../../src/permissions/rules.ts";
 import { PROJECT_ROOT } from "../harness/runner.ts";

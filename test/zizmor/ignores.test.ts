@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { baseConfig } from "../../src/zizmor/base-revision.ts";
 import {
   commentIgnores,
   configIgnoreRules,
@@ -72,5 +73,26 @@ describe("zizmor.yml ignore rules", () => {
     const related = syntheticFinding("high", 8);
     related.locations.push({ ...related.primary, line: 7 });
     expect(configIgnores(rules, related)).toBe(true);
+  });
+});
+
+describe("the base revision's zizmor.yml", () => {
+  const base = (files: Record<string, string>) => ({
+    name: "the base revision",
+    read: async (path: string) => files[path],
+  });
+
+  it("is found where zizmor looks, in its order, or at the config input's path", async () => {
+    const files = { "zizmor.yml": "rules: {}\n", ".github/zizmor.yaml": "rules: {a: {}}\n" };
+    expect(await baseConfig(base(files), undefined)).toEqual({
+      path: ".github/zizmor.yaml",
+      text: "rules: {a: {}}\n",
+    });
+    expect(await baseConfig(base(files), "./zizmor.yml")).toEqual({
+      path: "zizmor.yml",
+      text: "rules: {}\n",
+    });
+    expect(await baseConfig(base(files), "ci/zizmor.yml")).toBeUndefined();
+    expect(await baseConfig(base({}), undefined)).toBeUndefined();
   });
 });

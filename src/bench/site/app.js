@@ -6,15 +6,6 @@
 const H = window.BenchHelpers;
 const state = { index: null, charts: new Map(), observer: null, files: new Map(), view: {} };
 const FIRST_SCREEN = 4;
-const FILTERS = ["q", "group", "metric", "machine", "sort", "log", "since"];
-const VERDICT_TEXT = {
-  regressed: "🔴 regressed",
-  noisy: "🟡 noisy",
-  removed: "⚪ removed",
-  added: "🆕 added",
-  improved: "🟢 improved",
-  unchanged: "unchanged",
-};
 
 const byId = (id) => document.getElementById(id);
 
@@ -49,7 +40,13 @@ function safeUrl(url) {
 /** Links go to the server the run was stored from (github.com or a GHES host). */
 function repositoryUrl(run) {
   const repository = state.index.repository;
-  return repository && run ? `${run.server}/${repository}` : null;
+  return repository && run ? `${run.server ?? "https://github.com"}/${repository}` : null;
+}
+
+/** What the hover shows of a run beyond the index: loaded for a hundred runs at a time. */
+async function detailsOf(runIndex) {
+  const chunk = await fetchJson(`data/details/${Math.floor(runIndex / 100)}.json`);
+  return chunk[runIndex % 100] ?? { url: null, message: "", author: "", date: "" };
 }
 
 function linkTo(text, url) {
@@ -228,13 +225,24 @@ function showPoint(card, series, points, index) {
   const point = points[index];
   const run = point && state.index.runs[point[0]];
   if (!run) return;
+  card.dataset.hovered = String(point[0]);
+  detailsOf(point[0])
+    .then((details) => {
+      // The pointer may have moved on while the details loaded.
+      if (card.dataset.hovered === String(point[0]))
+        describePoint(card, series, point, run, details);
+    })
+    .catch(reportError);
+}
+
+function describePoint(card, series, point, run, details) {
   const repository = repositoryUrl(run);
   const parts = [
     linkTo(run.commit.slice(0, 10), repository && `${repository}/commit/${run.commit}`),
-    document.createTextNode(` ${run.message ? `“${run.message}”` : ""}`),
+    document.createTextNode(` ${details.message ? `“${details.message}”` : ""}`),
     element("br"),
     document.createTextNode(
-      `${run.author ? `${run.author} · ` : ""}${(run.date || run.timestamp).slice(0, 16).replace("T", " ")} · ${H.formatValue(point[1], series.unit)} · ${run.machine}`,
+      `${details.author ? `${details.author} · ` : ""}${(details.date || run.timestamp).slice(0, 16).replace("T", " ")} · ${H.formatValue(point[1], series.unit)} · ${run.machine}`,
     ),
   ];
   const pull = run.pullRequest ?? run.mergedPullRequest;
@@ -244,7 +252,7 @@ function showPoint(card, series, points, index) {
       linkTo(`PR #${pull}`, repository && `${repository}/pull/${pull}`),
     );
   }
-  if (run.url) parts.push(document.createTextNode(" · "), linkTo("workflow run", run.url));
+  if (details.url) parts.push(document.createTextNode(" · "), linkTo("workflow run", details.url));
   const hover = card.querySelector(".hover");
   hover.replaceChildren(...parts);
   hover.dataset.commit = run.commit;
@@ -327,5 +335,5 @@ async function start() {
   document.body.dataset.ready = "yes";
 }
 
-window.BenchApp = { element, fetchJson, linkTo, repositoryUrl, setView, VERDICT_TEXT, FILTERS };
+window.BenchApp = { element, fetchJson, linkTo, repositoryUrl, setView };
 start().catch(reportError);

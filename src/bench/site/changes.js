@@ -170,7 +170,7 @@
 
   /** One row per benchmark, its worst metric shown, as in the PR comment. */
   function compareRow(benchmark) {
-    const { element, VERDICT_TEXT } = app();
+    const { element } = app();
     const { worst } = benchmark;
     const unit = (side) => side?.unit ?? worst.unit;
     return element(
@@ -192,7 +192,7 @@
       element(
         "td",
         { class: benchmark.verdict, title: worst.reason },
-        VERDICT_TEXT[benchmark.verdict],
+        H.VERDICT_LABELS[benchmark.verdict],
       ),
     );
   }

@@ -22,7 +22,7 @@
   }
 
   function laneOf(run) {
-    return `${run.machine}\u0000${run.job}\u0000${run.leg}`;
+    return `${run.machine}\u0000${run.job ?? ""}\u0000${run.leg ?? ""}`;
   }
 
   /**

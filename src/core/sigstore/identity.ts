@@ -204,14 +204,14 @@ export function identityMismatch(
       message: `signed by '${actual.subjectAlternativeName}', not by ${wanted} of ${signer.repository}${at ? ` at ${at}` : ""}`,
     };
   }
-  if (
-    expected.ref &&
-    actual.sourceRepositoryRef !== undefined &&
-    !refPattern(expected.ref).test(actual.sourceRepositoryRef)
-  ) {
+  // A reusable workflow's name shows its own ref, not the run's: without the source ref
+  // extension the run's ref cannot be checked, which is a failure, not a pass.
+  const sourceRef =
+    actual.sourceRepositoryRef ?? (signerOf(expected).pinned ? "(none)" : undefined);
+  if (expected.ref && sourceRef !== undefined && !refPattern(expected.ref).test(sourceRef)) {
     return {
       check: "identity",
-      message: `the run was for ref '${actual.sourceRepositoryRef}', not ${expected.ref}`,
+      message: `the run was for ref '${sourceRef}', not ${expected.ref}`,
     };
   }
   const repositoryUri = `${serverOf(expected)}/${expected.repository}`;

@@ -68,6 +68,7 @@ export {
   GITHUB_TUF_MIRROR,
   githubTrustMaterial,
   instanceOf,
+  parseJsonDocuments,
   parseTrustedRoots,
   publicGoodTrustMaterial,
   type SigstoreInstance,

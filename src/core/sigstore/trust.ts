@@ -84,8 +84,11 @@ export function trustFromRoots(roots: readonly unknown[], source = "trusted root
 /** @deprecated the old name of {@link trustFromRoots}. */
 export const trustMaterialFromRoots = trustFromRoots;
 
-/** Parses a trusted-root file: one JSON document, or JSON lines with one root per line. */
-export function parseTrustedRoots(text: string, file: string): unknown[] {
+/**
+ * One JSON document, or JSON lines with one document per line (`gh attestation trusted-root`,
+ * `gh attestation download`); a line that is not JSON is an error at its line, naming `what`.
+ */
+export function parseJsonDocuments(text: string, file: string, what: string): unknown[] {
   const trimmed = text.trim();
   try {
     return [JSON.parse(trimmed)];
@@ -100,12 +103,17 @@ export function parseTrustedRoots(text: string, file: string): unknown[] {
       try {
         return JSON.parse(line) as unknown;
       } catch {
-        throw new ConfigurationError(`${file}:${number} is not a trusted root in JSON`, {
+        throw new ConfigurationError(`${file}:${number} is not ${what} in JSON`, {
           file,
           line: number,
         });
       }
     });
+}
+
+/** Parses a trusted-root file: one JSON document, or JSON lines with one root per line. */
+export function parseTrustedRoots(text: string, file: string): unknown[] {
+  return parseJsonDocuments(text, file, "a trusted root");
 }
 
 /** `trusted_root.json`, or the JSON lines `gh attestation trusted-root` prints (several roots). */

@@ -1,2 +1,0 @@
-import{createRequire as __sgCreateRequire}from"node:module";const require=__sgCreateRequire(import.meta.url);
-import{publishOutcome,reportFailure,runAction}from"./chunk-IIA54MFX.js";import"./chunk-NU6CSSSP.js";import"./chunk-N5HLVK3H.js";import"./chunk-QF36MFGR.js";import"./chunk-7P6TAAYJ.js";import"./chunk-UKXUUORS.js";import"./chunk-TNNVL3FS.js";import"./chunk-XE2AMHIM.js";import"./chunk-JBATZDQL.js";export{publishOutcome,reportFailure,runAction};
