@@ -20,6 +20,11 @@ export interface GitHubClientOptions {
   userAgent?: string;
   /** How many times a rate-limited request is retried before it fails. */
   rateLimitRetries?: number;
+  /**
+   * Print `::add-mask::` for the token (default true). The CLI turns it off: on a terminal the
+   * command would print the token itself, and a runner already masks the secrets it passes in.
+   */
+  maskToken?: boolean;
 }
 
 /**
@@ -36,7 +41,7 @@ export function createGitHubClient(
       `a GitHub token is required (${options.tokenSource ?? "input 'token', default github.token"})`,
     );
   }
-  mask(options.token);
+  if (options.maskToken !== false) mask(options.token);
   const urls = serverUrls(env);
   const apiUrl = (options.apiUrl ?? urls.api).replace(/\/+$/, "");
   const graphqlUrl = options.graphqlUrl ?? (options.apiUrl ? undefined : urls.graphql);

@@ -95,7 +95,10 @@ export async function depart(
   });
   const remote = token
     ? new GitHubRemote(
-        createGitHubClient({ token, tokenSource: "--token or GITHUB_TOKEN" }, env),
+        createGitHubClient(
+          { token, tokenSource: "--token or GITHUB_TOKEN", maskToken: false },
+          env,
+        ),
         repository,
       )
     : new GitTagsRemote(git);
@@ -104,7 +107,7 @@ export async function depart(
   const result = await runTrain(inputs, config, {
     git,
     remote,
-    push: gitPusher(git, token ? { token, serverUrl: context.urls.server } : undefined),
+    push: gitPusher(git, token ? { token, serverUrl: context.urls.server, mask: false } : undefined),
     log: () => {},
     outcome,
     waitForChecks: (sha, waitFor) =>

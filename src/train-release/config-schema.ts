@@ -38,7 +38,7 @@ export const TRAIN_SCHEMA: JsonSchema = {
   type: "object",
   additionalProperties: false,
   required: ["schedule"],
-  description: "the train needs at least a schedule (anchor and every)",
+  description: "the train needs at least schedule.anchor and schedule.every",
   properties: {
     schedule: {
       type: "object",
@@ -51,8 +51,11 @@ export const TRAIN_SCHEMA: JsonSchema = {
           description: "a date like 2026-05-05 (the first departure)",
         },
         every: {
+          // A bare number is days, as the train always read it.
           type: ["string", "integer"],
+          format: "duration",
           minimum: 1,
+          maximum: 3653,
           description: "whole days or weeks such as 7d, 14d or 2w",
         },
         at: {

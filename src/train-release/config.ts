@@ -240,7 +240,7 @@ function checkConfig(data: RawConfig, context: ConfigContext): void {
     const ms = typeof schedule.every === "string" ? parseDuration(schedule.every) : undefined;
     context.problem(
       ["schedule", "every"],
-      `schedule.every: is '${schedule.every}'${ms === undefined ? "" : ` (${formatDuration(ms)})`}; ` +
+      `schedule.every: is '${schedule.every}'${ms === undefined || formatDuration(ms) === String(schedule.every) ? "" : ` (${formatDuration(ms)})`}; ` +
         "trains leave on whole days: use whole days or weeks such as 7d, 14d or 2w (at most ten years)",
     );
   }
@@ -274,7 +274,8 @@ function checkTemplates(data: RawConfig, context: ConfigContext): void {
   const check = (path: (string | number)[], text: string | undefined, refName = false) => {
     if (text === undefined) return;
     const problem = templateProblem(text, { refName });
-    if (problem) context.problem(path, `${path.join(".")}: is '${text}'; ${problem}`);
+    const where = path.map((part) => (typeof part === "number" ? `[${part}]` : `.${part}`)).join("").slice(1);
+    if (problem) context.problem(path, `${where}: is '${text}'; ${problem}`);
   };
   check(["release-name"], data["release-name"]);
   check(["tag-message"], data["tag-message"]);

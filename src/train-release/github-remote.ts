@@ -1,3 +1,4 @@
+import { ConfigurationError } from "../core/errors.ts";
 import type { GitHubClient } from "../core/github.ts";
 import type {
   Identity,
@@ -276,6 +277,11 @@ export class GitHubRemote implements TrainRemote {
       return new Date(data.created_at);
     } catch (thrown) {
       if (statusOf(thrown) === 404) return undefined;
+      if (statusOf(thrown) === 403) {
+        throw new ConfigurationError(
+          `reading workflow run ${runId} was refused (HTTP 403): a re-run decides its slot from its first attempt, which needs 'actions: read' in the job's permissions`,
+        );
+      }
       throw thrown;
     }
   }

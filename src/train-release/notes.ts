@@ -39,7 +39,9 @@ export function markdownText(text: string): string {
     .replace(/[\\`*_{}[\]()!|~@]/g, "\\$&")
     .replace(/&(?=#?\w+;)/g, "&amp;")
     .replace(/[<>]/g, (char) => (char === "<" ? "&lt;" : "&gt;"))
-    .replace(/^([#+\-=]|\d+[.)])/, "\\$1");
+    // A block marker at the start (`# `, `- `, `1. `) would start a heading or a list.
+    .replace(/^(#{1,6}|[-+])(?=\s|$)/, "\\$1")
+    .replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2");
 }
 
 /**

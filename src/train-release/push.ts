@@ -22,9 +22,11 @@ export type Pusher = (
  */
 export function gitPusher(
   git: LocalGit,
-  credential: { token: string; serverUrl: string } | undefined,
+  credential: { token: string; serverUrl: string; mask?: boolean } | undefined,
 ): Pusher {
-  const env = credential ? credentialEnvironment(credential.token, credential.serverUrl) : {};
+  const env = credential
+    ? credentialEnvironment(credential.token, credential.serverUrl, credential.mask ?? true)
+    : {};
   return async (sha, branch, options = {}) => {
     const refspec = `${options.force ? "+" : ""}${sha}:refs/heads/${branch}`;
     try {
@@ -46,9 +48,14 @@ export function gitPusher(
 }
 
 /** `http.<server>/.extraheader`, as actions/checkout sets it, for git's HTTPS transport. */
-export function credentialEnvironment(token: string, serverUrl: string): NodeJS.ProcessEnv {
+export function credentialEnvironment(
+  token: string,
+  serverUrl: string,
+  masked = true,
+): NodeJS.ProcessEnv {
   const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
-  mask(basic);
+  // The runner does not know this form of the token: a log line holding it would show it.
+  if (masked) mask(basic);
   const server = serverUrl.replace(/\/+$/, "");
   return gitConfigEnvironment({ [`http.${server}/.extraheader`]: `AUTHORIZATION: basic ${basic}` });
 }
@@ -79,7 +86,7 @@ function explainRefusal(why: PushRefusal, branch: string, thrown: GitError): str
   const said = thrown.stderr
     .split("\n")
     .map((line) => line.replace(/^remote:\s*/, "").trim())
-    .filter((line) => line && !/^(To |Done$|!\s)/.test(line))
+    .filter((line) => line && !/^(To |Done$|!\s|hint:)/.test(line))
     .slice(-3)
     .join(" ");
   const what = {

@@ -2,65 +2,11 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { inlineCode } from "../../src/core/summary.ts";
-import { type ActionRun, cleanup, runAction } from "../harness/runner.ts";
 import { disposeTemplate, TRAIN_YML, wasmcloudCopy } from "./repos.ts";
-import { type TrainWorld, trainWorld } from "./world.ts";
+import { released, train, WRITE, landedWorld as world, writesAfter } from "./trains.ts";
+import { trainWorld } from "./world.ts";
 
 afterAll(disposeTemplate);
-
-const SLOT = "2026-12-01T16:00:00Z";
-const WRITE = /^(POST|PATCH|PUT|DELETE)$/;
-
-/** A world with commits landed after the last release: a feature, a fix and a breaking example. */
-async function world(config = TRAIN_YML): Promise<TrainWorld> {
-  const repo = wasmcloudCopy();
-  if (config !== TRAIN_YML)
-    repo.commit({ message: "chore: train config", files: { ".github/train.yml": config } });
-  repo.commit({
-    message: "feat(wash): plugins (#101)",
-    files: { "crates/wash/src/lib.rs": "// p" },
-    date: "2026-11-20T10:00:00Z",
-  });
-  repo.commit({
-    message: "feat(http-hello)!: streaming <img src=x> (#102)",
-    files: { "examples/http-hello/src/lib.rs": "// s" },
-    author: { name: "Mallory [x](https://evil)", email: "m@example.com" },
-    date: "2026-11-21T10:00:00Z",
-  });
-  repo.commit({
-    message: "fix(http-hello): close bodies",
-    files: { "examples/http-hello/src/lib.rs": "// c" },
-    date: "2026-11-22T10:00:00Z",
-  });
-  return trainWorld(repo);
-}
-
-async function train(
-  w: TrainWorld,
-  inputs: Record<string, string> = {},
-  options: { runId?: string; attempt?: string; event?: string; token?: string } = {},
-) {
-  w.checkout();
-  const run = await runAction({
-    action: "actions/train-release",
-    workspace: w.repo.path,
-    apiUrl: w.sim.url,
-    token: options.token ?? w.sim.token,
-    inputs: { now: SLOT, branch: "main", ...inputs },
-    event: { name: options.event ?? "schedule", payload: {} },
-    env: { GITHUB_RUN_ID: options.runId ?? "5001", GITHUB_RUN_ATTEMPT: options.attempt ?? "1" },
-  });
-  cleanup(run);
-  return run;
-}
-
-const released = (run: ActionRun) =>
-  JSON.parse(run.outputs.released ?? "[]") as Array<Record<string, string>>;
-/** Writes GitHub carried out; a refused create (the tag exists) changes nothing. */
-const writesAfter = (w: TrainWorld, index: number) =>
-  w.sim.requests
-    .slice(index)
-    .filter((request) => WRITE.test(request.method) && request.status < 400);
 
 describe("departing in tag mode (scenarios 15, 17, 22)", () => {
   it("tags the exact release commit, publishes releases with escaped notes and outputs a publish matrix", async () => {
@@ -155,6 +101,14 @@ describe("the departure marker (scenarios 3, 18, 19)", () => {
       reason: "already-departed",
     });
     expect(released(laterFire)).toEqual(released(first));
+    // Between trains: not due, with the next date (not "missed": this slot departed).
+    const offWeek = await train(w, { now: "2026-12-05T12:00:00Z" }, { runId: "5003" });
+    expect(offWeek.outputs).toMatchObject({
+      departed: "false",
+      reason: "not-due",
+      next: "2026-12-15",
+      released: "[]",
+    });
     expect(writesAfter(w, before)).toEqual([]);
   });
 

@@ -49,6 +49,7 @@ describe("status-gate train plan (scenario 23)", () => {
       reason: "scheduled",
       next: null,
       cutoff: head,
+      markers: { source: "this clone's tags", count: 0, latest: null },
       components: expected,
     });
     expect(

@@ -215,36 +215,52 @@ describe("the train configuration is validated with positions", () => {
   });
 
   it.each([
-    ["schedule:\n  anchor: 2026-02-30\n  every: 14d\n", /2:11: schedule.anchor is '2026-02-30'/],
-    ["schedule:\n  anchor: 2026-05-05\n  every: 10h\n", /3:10: schedule.every is '10h'/],
+    ["schedule:\n  anchor: 2026-02-30\n  every: 14d\n", /2:11: schedule.anchor: is '2026-02-30'/],
+    [
+      "schedule:\n  anchor: 2026-05-05\n  every: 10h\n",
+      /3:10: schedule.every: is '10h'; .*whole days/,
+    ],
+    ["schedule:\n  anchor: 2026-05-05\n  every: 90s\n", /3:10: schedule.every: is '90s' \(1m30s\)/],
+    [
+      "schedule:\n  anchor: 2026-05-05\n  every: 99999999999d\n",
+      /3:10: schedule.every: is '99999999999d', longer than ten years/,
+    ],
     [
       "schedule:\n  anchor: 2026-05-05\n  every: 14d\n  timezone: Mars/Olympus\n",
       /4:13: schedule.timezone/,
     ],
     [
       "schedule:\n  anchor: 2026-05-05\n  every: 14d\nmode: push\n",
-      /4:7: 'mode' is 'push'; valid values are 'tag', 'pull-request'/,
+      /4:7: mode: is 'push'; valid values: "tag", "pull-request"/,
     ],
     [
       "schedule:\n  anchor: 2026-05-05\n  every: 14d\nfreeze:\n  - 2026-12-24..2026-12-01\n",
-      /5:5: freeze entry/,
+      /5:5: freeze: entry/,
     ],
     [
       "schedule:\n  anchor: 2026-05-05\n  every: 14d\n  cadence: 2\n",
-      /4:3: unknown key 'cadence' in schedule/,
+      /4:3: schedule: unknown key 'cadence'/,
     ],
-    ["mode: tag\n", /needs 'schedule'/],
+    ["mode: tag\n", /'schedule' is required/],
     [
       "schedule:\n  anchor: 2026-05-05\n  every: 14d\n  catch-up: 0d\n",
-      /4:13: schedule.catch-up is '0d'; .*use at least 1h, such as 12h or 2d/,
+      /4:13: schedule.catch-up: is '0d'; .*use at least 1h, such as 12h or 2d/,
     ],
     [
-      "schedule:\n  anchor: 2026-05-05\n  every: 14d\n  catch-up: 59m\n",
-      /4:13: schedule.catch-up is '59m'; .*would call them missed/,
+      "schedule:\n  anchor: 2026-05-05\n  every: 14d\n  catch-up: 90s\n",
+      /4:13: schedule.catch-up: is '90s'; .*would call them missed/,
     ],
     [
       "schedule:\n  anchor: 2026-05-05\n  every: 14d\n  catch-up: -1d\n",
-      /4:13: schedule.catch-up is '-1d'; use a duration such as 12h, 2d or 1w/,
+      /4:13: schedule.catch-up: is '-1d'; use a duration such as 90s, 15m/,
+    ],
+    [
+      "schedule:\n  anchor: 2026-05-05\n  every: 14d\ncommit:\n  branch: 'release/{versoin}'\n",
+      /5:11: commit.branch: is 'release\/\{versoin\}'; unknown placeholder \{versoin\}/,
+    ],
+    [
+      "schedule:\n  anchor: 2026-05-05\n  every: 14d\ncomponents:\n  - path: .\n    extra-tags: ['v{major} x']\n",
+      /6:18: components\[0\].extra-tags\[0\]: .*not a valid git ref name/,
     ],
   ])("rejects %j with an annotated error", (text, message) => {
     expect(parse(text)).toThrow(message);

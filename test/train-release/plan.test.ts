@@ -81,6 +81,38 @@ describe("component discovery (scenario 6)", () => {
   });
 });
 
+describe("kinds from the folder's role (issue 16, 5)", () => {
+  it("makes members of an example's own workspace examples, and configured folders too", () => {
+    const { repo, config } = setUp();
+    repo.commit({
+      message: "feat: grpc example and a template",
+      files: {
+        "examples/grpc/Cargo.toml": '[workspace]\nmembers = ["client", "server"]\n',
+        "examples/grpc/client/Cargo.toml": crateToml("grpc-client", "0.1.0"),
+        "examples/grpc/server/Cargo.toml": crateToml("grpc-server", "0.1.0"),
+        "templates/hello/Cargo.toml": crateToml("hello-template", "0.1.0"),
+      },
+    });
+    const git = new LocalGit(repo.path);
+    const kinds = (result: ReleasePlan) =>
+      Object.fromEntries(result.components.map((item) => [item.name, item.kind]));
+    expect(kinds(plan(git, config))).toMatchObject({
+      "grpc-client": "example",
+      "grpc-server": "example",
+      "hello-template": "crate",
+      macros: "crate",
+    });
+    const roles = parseTrainConfig(
+      ".github/train.yml",
+      `${TRAIN_YML}kinds:\n  example: ["examples/**", "templates/**"]\n`,
+    );
+    expect(kinds(plan(git, roles))).toMatchObject({
+      "hello-template": "example",
+      "grpc-client": "example",
+    });
+  });
+});
+
 describe("changes by path ownership in local git (scenario 7)", () => {
   it("gives each commit to the component owning its files", () => {
     const { repo, git, config } = setUp();
@@ -212,9 +244,20 @@ describe("release candidates (scenario 11)", () => {
     repo.commit({ message: "feat: rc work", files: { "crates/wash/src/lib.rs": "// rc" } });
     repo.tag("v2.1.0-rc.2");
     repo.commit({ message: "fix: rc fix", files: { "crates/wash/src/lib.rs": "// rc fix" } });
-    expect(() => plan(git, config)).toThrow(
-      /release candidate 2\.1\.0-rc\.2 in flight.*version 2\.1\.0/,
-    );
+    repo.commit({ message: "fix: hello", files: { "examples/http-hello/src/lib.rs": "// h" } });
+    // The candidate in flight holds back its own component only.
+    const refused = plan(git, config);
+    expect(byName(refused, "wasmcloud")).toMatchObject({
+      departs: false,
+      how: "blocked",
+      version: "2.1.0-rc.2",
+      blocked: expect.stringMatching(
+        /release candidate 2\.1\.0-rc\.2 in flight.*version wasmcloud=2\.1\.0/,
+      ),
+    });
+    expect(refused.departing.map((item) => `${item.name} ${item.version}`)).toEqual([
+      "http-hello 0.2.1",
+    ]);
     const nextRc = parseTrainConfig(
       ".github/train.yml",
       `${TRAIN_YML}release-candidates: next-rc\n`,

@@ -133,6 +133,16 @@ describe("freeze windows (scenario 4)", () => {
     });
     expect(decideSchedule(frozen, at("2027-01-12T16:05:00Z"))).toMatchObject({ due: true });
   });
+
+  it("keeps calling a frozen slot frozen after its catch-up window, never missed", () => {
+    const frozen = { ...fortnightly, freeze: [{ from: "2026-12-21", to: "2027-01-03" }] };
+    expect(decideSchedule(frozen, at("2027-01-04T09:00:00Z"))).toMatchObject({
+      due: false,
+      reason: "frozen",
+      slot: { date: "2026-12-29" },
+      next: { date: "2027-01-12" },
+    });
+  });
 });
 
 describe("time zones (scenario 5)", () => {
