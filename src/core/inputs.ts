@@ -146,7 +146,8 @@ export function parseList(value: string): string[] {
     .filter((item) => item.length > 0);
 }
 
-function splitTopLevelCommas(line: string): string[] {
+/** A line split at its commas outside `{...}` and `[...]` (and not escaped). */
+export function splitTopLevelCommas(line: string): string[] {
   const items: string[] = [];
   let depth = 0;
   let start = 0;

@@ -1,5 +1,14 @@
-import { Agent as HttpAgent, setGlobalProxyFromEnv } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
+import type { Agent as HttpAgent } from "node:http";
+import type { Agent as HttpsAgent } from "node:https";
+
+/**
+ * `node:http` and `node:https` as CommonJS objects: importing them as ES modules builds a namespace
+ * of every export, which loads TLS, crypto and undici (tens of milliseconds) in a process that
+ * must start fast (the gate sends its first request before anything else loads).
+ */
+function builtin<T>(name: "node:http" | "node:https"): T {
+  return process.getBuiltinModule(name) as T;
+}
 
 /**
  * Self-hosted runners behind a proxy set `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` (in either
@@ -25,15 +34,35 @@ export function proxyEnvironment(
 /** Points `fetch` and `http(s).request` without an agent of their own at the runner's proxy. */
 export function useProxyFromEnvironment(env: NodeJS.ProcessEnv = process.env): void {
   const proxyEnv = proxyEnvironment(env);
-  if (proxyEnv) setGlobalProxyFromEnv(proxyEnv);
+  if (proxyEnv) builtin<typeof import("node:http")>("node:http").setGlobalProxyFromEnv(proxyEnv);
 }
+
+type AgentOptions = { keepAlive?: boolean; maxSockets?: number };
 
 /** Keep-alive agents that go through the runner's proxy when one is set. */
 export function proxiedAgents(
-  options: { keepAlive?: boolean; maxSockets?: number } = {},
+  options: AgentOptions = {},
   env: NodeJS.ProcessEnv = process.env,
 ): { http: HttpAgent; https: HttpsAgent } {
+  return {
+    http: proxiedAgent("http:", options, env),
+    https: proxiedAgent("https:", options, env) as HttpsAgent,
+  };
+}
+
+/**
+ * One such agent for a URL's protocol. `node:https` (and TLS with it) is loaded only for an
+ * `https:` URL, which keeps it off the path of a process that must start fast (the gate).
+ */
+export function proxiedAgent(
+  protocol: string,
+  options: AgentOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): HttpAgent | HttpsAgent {
   const proxyEnv = proxyEnvironment(env);
   const settings = { keepAlive: true, ...options, ...(proxyEnv ? { proxyEnv } : {}) };
-  return { http: new HttpAgent(settings), https: new HttpsAgent(settings) };
+  const { Agent } = builtin<typeof import("node:https")>(
+    protocol === "https:" ? "node:https" : "node:http",
+  );
+  return new Agent(settings);
 }

@@ -1,5 +1,3 @@
-import { randomBytes } from "node:crypto";
-
 /**
  * Characters that change how text reads without showing themselves: bidirectional embeddings,
  * overrides and isolates (U+202A-U+202E, U+2066-U+2069), directional marks (U+200E, U+200F,
@@ -116,6 +114,8 @@ export function mayHoldCommand(text: string): boolean {
 export function inertLog(text: string): string {
   const shown = showInvisible(text);
   if (!mayHoldCommand(shown)) return shown;
+  // Loaded here, not at the top: a process that must start fast need not load crypto first.
+  const { randomBytes } = process.getBuiltinModule("node:crypto") as typeof import("node:crypto");
   const token = randomBytes(16).toString("hex");
   const body = shown.endsWith("\n") ? shown.slice(0, -1) : shown;
   return `::stop-commands::${token}\n${body}\n::${token}::${shown.endsWith("\n") ? "\n" : ""}`;

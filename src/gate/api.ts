@@ -1,9 +1,12 @@
-import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import type { Agent, IncomingHttpHeaders } from "node:http";
+import { proxiedAgent } from "../core/network.ts";
 
 /**
  * The gate's own small REST client on node:http. It exists for three reasons Octokit does not
  * cover: the first request must leave before heavy modules load (cold start), every GET is
- * conditional (a 304 costs no rate limit), and the whole run shares one request budget.
+ * conditional (a 304 costs no rate limit), and the whole run shares one request budget. It goes
+ * through the runner's proxy (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`) like every client of the
+ * suite.
  */
 export interface ApiOptions {
   apiUrl: string;
@@ -25,6 +28,9 @@ export interface ApiResult<T> {
   /** False when the server answered 304: the cached body is returned. */
   changed: boolean;
 }
+
+/** The answer to a GET sent with `If-Modified-Since` that GitHub found unchanged (a free 304). */
+export const UNCHANGED = Symbol("unchanged since");
 
 export class ApiError extends Error {
   override readonly name = "ApiError";
@@ -60,6 +66,7 @@ export class GitHubApi {
   private readonly inflight = new Map<string, Promise<ApiResult<unknown>>>();
   private readonly prefetched = new Map<string, Promise<ApiResult<unknown>>>();
   private readonly options: Required<ApiOptions>;
+  private agent: Agent | undefined;
   private markSent: () => void = () => {};
   /** Settles once the first request has left (or failed to): the entry waits for it. */
   readonly firstSent = new Promise<void>((resolve) => {
@@ -99,15 +106,41 @@ export class GitHubApi {
     return promise;
   }
 
+  /**
+   * A GET that costs nothing while the resource is as it was at `since` (an HTTP date): the first
+   * time it asks with `If-Modified-Since` and GitHub answers a free 304, which is
+   * {@link UNCHANGED}; once a body came, later calls are conditional on its ETag as `get`'s are.
+   */
+  async getUnlessUnchangedSince<T>(
+    path: string,
+    since: string | undefined,
+  ): Promise<ApiResult<T> | typeof UNCHANGED> {
+    if (this.cache.has(path) || since === undefined) return this.get<T>(path);
+    const response = await this.withRetries("GET", path, undefined, {
+      "if-modified-since": since,
+    });
+    if (response.status === 304) return UNCHANGED;
+    return this.remember<T>(path, response);
+  }
+
   async send<T>(method: "POST" | "PATCH", path: string, body: unknown): Promise<T> {
-    const response = await this.withRetries(method, path, body, undefined);
+    const response = await this.withRetries(method, path, body, {});
     return parseBody(response) as T;
   }
 
   private async conditionalGet<T>(path: string): Promise<ApiResult<T>> {
     const cached = this.cache.get(path);
-    const response = await this.withRetries("GET", path, undefined, cached?.etag);
+    const response = await this.withRetries(
+      "GET",
+      path,
+      undefined,
+      cached ? { "if-none-match": cached.etag } : {},
+    );
     if (response.status === 304 && cached) return { data: cached.data as T, changed: false };
+    return this.remember<T>(path, response);
+  }
+
+  private remember<T>(path: string, response: RawResponse): ApiResult<T> {
     const data = parseBody(response);
     const etag = header(response.headers, "etag");
     if (etag) this.cache.set(path, { etag, data });
@@ -118,7 +151,7 @@ export class GitHubApi {
     method: string,
     path: string,
     body: unknown,
-    etag: string | undefined,
+    conditions: Record<string, string>,
   ): Promise<RawResponse> {
     let lastProblem = "";
     for (let attempt = 0; attempt <= this.options.retries; attempt++) {
@@ -130,7 +163,7 @@ export class GitHubApi {
       }
       let response: RawResponse;
       try {
-        response = await this.send1(method, path, body, etag);
+        response = await this.send1(method, path, body, conditions);
       } catch (thrown) {
         lastProblem = `${method} ${path}: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
         continue;
@@ -154,7 +187,12 @@ export class GitHubApi {
     throw new ApiError(`${lastProblem} (after ${this.options.retries + 1} attempts)`);
   }
 
-  private async send1(method: string, path: string, body: unknown, etag: string | undefined) {
+  private async send1(
+    method: string,
+    path: string,
+    body: unknown,
+    conditions: Record<string, string>,
+  ) {
     const url = new URL(`${this.options.apiUrl.replace(/\/+$/, "")}${path}`);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = {
@@ -162,14 +200,20 @@ export class GitHubApi {
       authorization: `Bearer ${this.options.token}`,
       "user-agent": "wasmcloud/status-gate",
       "x-github-api-version": "2022-11-28",
+      ...conditions,
     };
-    if (etag) headers["if-none-match"] = etag;
     if (payload) headers["content-type"] = "application/json";
-    // TLS costs startup time; load it only when the API is https (always, except in tests).
-    const request = url.protocol === "https:" ? (await import("node:https")).request : httpRequest;
+    // As CommonJS objects (ES namespaces of them load TLS and undici at once, see network.ts);
+    // TLS costs startup time, so node:https is loaded only when the API is https.
+    const { request } = process.getBuiltinModule(
+      url.protocol === "https:" ? "node:https" : "node:http",
+    ) as typeof import("node:http");
+    // One keep-alive agent for the run: polls reuse their connection, through the proxy if set.
+    this.agent ??= proxiedAgent(url.protocol) as Agent;
+    const agent = this.agent;
     return new Promise<RawResponse>((resolve, reject) => {
       this.counts.sent++;
-      const outgoing = request(url, { method, headers, timeout: 30_000 }, (incoming) => {
+      const outgoing = request(url, { method, headers, agent, timeout: 30_000 }, (incoming) => {
         const chunks: Buffer[] = [];
         incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
         incoming.on("error", reject);

@@ -1,4 +1,3 @@
-import { ConfigurationError } from "../core/errors.ts";
 import { ApiError, type GitHubApi } from "./api.ts";
 import { short, type Target } from "./event.ts";
 import type { LocalGit } from "./git.ts";
@@ -145,32 +144,17 @@ function toChangedFile(file: ApiFile): ChangedFile {
 }
 
 /**
- * The rules file as the base has it, never as the change has it. A rules file that is new in the
- * change is read from the head, and then every rule applies.
+ * A file's text at a revision, from the checkout when it has the revision, else from the contents
+ * API; undefined when the file is not there. The gate reads its rules file with it, from the base.
  */
-export async function readRulesText(
-  path: string,
-  target: Target,
-  baseSha: string | undefined,
-  sources: ChangeSources,
-): Promise<{ text: string; newInChange: boolean }> {
-  const base = await readAt(path, baseSha ?? target.rulesRef, sources);
-  if (base !== undefined) return { text: base, newInChange: false };
-  const head = await readAt(path, target.sha, sources);
-  if (head !== undefined) return { text: head, newInChange: true };
-  throw new ConfigurationError(
-    `no rules file at ${path} on ${target.rulesRef} or ${short(target.sha)}; create it (see docs/status-gate.md) or set input 'rules'`,
-  );
-}
-
-async function readAt(
+export async function readRulesAt(
   path: string,
   rev: string,
   sources: ChangeSources,
 ): Promise<string | undefined> {
-  if (sources.git && (await sources.git.available())) {
-    const text = await sources.git.show(rev, path);
-    if (text !== undefined) return text;
+  // A checkout that has the revision answers for it, also that the file is not there.
+  if (sources.git && (await sources.git.available()) && (await sources.git.hasCommit(rev))) {
+    return sources.git.show(rev, path);
   }
   try {
     const { data } = await sources.api.get<{ content?: string; encoding?: string }>(

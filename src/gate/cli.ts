@@ -1,112 +1,117 @@
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { CliCommand, CliIO } from "../cli/command.ts";
-import { EXIT, paint, parseCommandLine } from "../cli/command.ts";
+import { EXIT, oneOf, paint, parseCommandLine, printJson } from "../cli/command.ts";
 import { ConfigurationError } from "../core/errors.ts";
-import { short } from "./event.ts";
-import { localGit } from "./git.ts";
 import { DEFAULT_RULES_PATH } from "./inputs.ts";
-import { type ChangeSet, planRules, type RuleDecision } from "./plan.ts";
-import { parseRules } from "./rules.ts";
+import { type LocalPlan, planLocalDiff } from "./local-plan.ts";
+import type { RuleDecision } from "./plan.ts";
+import { SUMMARY_FILES } from "./report.ts";
+import { EVENTS } from "./rules.ts";
+
+type Subcommand = (args: string[], io: CliIO) => Promise<number>;
+
+/** `status-gate gate <subcommand>`: each subcommand is one function here and one help line. */
+const SUBCOMMANDS: Record<string, { summary: string; run: Subcommand }> = {
+  plan: { summary: "which rules a local diff requires, and why", run: plan },
+};
 
 export const command: CliCommand = {
   name: "gate",
-  subcommands: {
-    plan: "which rules a local diff requires, and why",
-  },
+  subcommands: Object.fromEntries(
+    Object.entries(SUBCOMMANDS).map(([name, { summary }]) => [name, summary]),
+  ),
   help: `Usage: status-gate gate plan [options]
 
-Answers "which checks will this diff require?" from a checkout and a rules file, with the
-same rules and matching as the status gate action (uses: wasmcloud/status-gate@v1).
+Answers "which checks will this diff require?" from a checkout, with the same rules file, diff
+and matching as the status gate action (uses: wasmcloud/status-gate@v1): the rules are read from
+the base revision, as the action reads them, so an edit of the rules file makes every rule apply.
 
 Options:
-  --rules FILE      the rules file (default: <repo>/${DEFAULT_RULES_PATH})
+  --rules FILE      the rules file's path in the repository (default: ${DEFAULT_RULES_PATH})
   --base REV        the base revision (default: main); the diff starts at the merge base
   --head REV        the head revision (default: HEAD)
   --repo DIR        the repository (default: the current directory)
-  --format FORMAT   text (default) or json: {"required":[{"rule","reason"}],"notRequired":[...]}
+  --event NAME      the event to plan for, for rules with events: (default: pull_request)
+  --label NAME      a pull request label, for rules with labels: (repeat for several)
+  --format FORMAT   text (default) or json:
+                    {"base","head","changedFiles","source","required":[{"rule","reason",
+                    "files","fileCount"}],"notRequired":[{"rule","reason"}]}
   -h, --help        show this help
 
 Exit codes: 0 planned; 2 bad command line, rules file or revision; 3 unexpected error.
 `,
   async run(args, io) {
-    const { values, positionals } = parseCommandLine("gate", args, {
+    // The subcommand usually comes first; options may also come before it.
+    const at = Object.hasOwn(SUBCOMMANDS, args[0] ?? "")
+      ? 0
+      : args.findIndex((arg) => Object.hasOwn(SUBCOMMANDS, arg));
+    const name = args[at];
+    if (at < 0 || name === undefined) {
+      throw new ConfigurationError(
+        `expected one of ${Object.keys(SUBCOMMANDS).join(", ")} (see 'status-gate gate --help')`,
+      );
+    }
+    return (SUBCOMMANDS[name] as { run: Subcommand }).run(
+      [...args.slice(0, at), ...args.slice(at + 1)],
+      io,
+    );
+  },
+};
+
+async function plan(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseCommandLine(
+    "gate plan",
+    args,
+    {
       rules: { type: "string" },
       base: { type: "string" },
       head: { type: "string" },
       repo: { type: "string" },
+      event: { type: "string" },
+      label: { type: "string", multiple: true },
       format: { type: "string" },
-    });
-    if (positionals[0] !== "plan" || positionals.length > 1) {
-      throw new ConfigurationError(
-        `expected 'status-gate gate plan [options]', got '${positionals.join(" ")}' (see 'status-gate gate --help')`,
-      );
-    }
-    const format = values.format ?? "text";
-    if (format !== "text" && format !== "json") {
-      throw new ConfigurationError(`--format is '${format}'; valid values are text, json`);
-    }
-    const repo = resolve(io.cwd, values.repo ?? ".");
-    const rulesPath = resolve(repo, values.rules ?? DEFAULT_RULES_PATH);
-    const decisions = await planLocalDiff(
-      repo,
-      rulesPath,
-      values.base ?? "main",
-      values.head ?? "HEAD",
-    );
-    io.stdout.write(
-      format === "json" ? toJson(decisions) : toText(decisions.decisions, decisions.changes, io),
-    );
-    return EXIT.ok;
-  },
-};
-
-/** The plan for a local diff: the same parser, diff and matching the action uses. */
-export async function planLocalDiff(repo: string, rulesPath: string, base: string, head: string) {
-  const git = localGit(repo);
-  if (!(await git.available()))
-    throw new ConfigurationError(`${repo} is not a git repository (--repo)`);
-  const [baseSha, headSha] = await Promise.all([
-    git.resolveRevision(base),
-    git.resolveRevision(head),
-  ]);
-  if (!baseSha) throw new ConfigurationError(`--base '${base}' is not a commit in ${repo}`);
-  if (!headSha) throw new ConfigurationError(`--head '${head}' is not a commit in ${repo}`);
-  let text: string;
-  try {
-    text = readFileSync(rulesPath, "utf8");
-  } catch {
-    throw new ConfigurationError(`cannot read the rules file ${rulesPath} (--rules)`);
-  }
-  const rulesFile = parseRules(rulesPath, text);
-  const mergeBase = await git.mergeBase(baseSha, headSha);
-  const shallow = await git.isShallow();
-  const changes: ChangeSet = {
-    files: mergeBase ? await git.diff(baseSha, headSha) : [],
-    complete: mergeBase !== undefined && !shallow,
-    source: `git diff ${short(baseSha)}...${short(headSha)}`,
-    everythingBecause: shallow
-      ? "the clone is shallow, so the diff cannot be trusted and every rule applies (git fetch --unshallow)"
-      : mergeBase
-        ? undefined
-        : `${base} and ${head} share no history, so every rule applies`,
-  };
-  return { decisions: planRules(rulesFile, changes), changes };
-}
-
-function toJson({ decisions }: { decisions: RuleDecision[] }): string {
-  const entry = (decision: RuleDecision) => ({ rule: decision.rule.id, reason: decision.reason });
-  return `${JSON.stringify(
-    {
-      required: decisions.filter((d) => d.applies).map(entry),
-      notRequired: decisions.filter((d) => !d.applies).map(entry),
     },
-    null,
-    2,
-  )}\n`;
+    { positionals: false },
+  );
+  const format = oneOf("--format", values.format ?? "text", ["text", "json"] as const);
+  const event = oneOf("--event", values.event ?? "pull_request", EVENTS);
+  const repo = resolve(io.cwd, values.repo ?? ".");
+  const planned = await planLocalDiff({
+    repo,
+    rulesPath: repositoryPath(repo, values.rules ?? DEFAULT_RULES_PATH),
+    base: values.base ?? "main",
+    head: values.head ?? "HEAD",
+    context: { event, labels: values.label ?? [] },
+  });
+  if (format === "json") printJson(io, planJson(planned));
+  else io.stdout.write(planText(planned, io));
+  return EXIT.ok;
 }
 
-function toText(decisions: RuleDecision[], changes: ChangeSet, io: CliIO): string {
+/** The rules file's path as the action names it: relative to the repository, with `/`. */
+function repositoryPath(repo: string, given: string): string {
+  const inside = isAbsolute(given) ? relative(repo, given) : given;
+  if (inside.startsWith("..")) {
+    throw new ConfigurationError(`--rules '${given}' is outside the repository ${repo}`);
+  }
+  return inside.split(sep).join("/").replace(/^\.\//, "");
+}
+
+function planJson({ baseSha, headSha, changes, decisions }: LocalPlan) {
+  const entry = (decision: RuleDecision) => ({ rule: decision.rule.id, reason: decision.reason });
+  return {
+    base: baseSha,
+    head: headSha,
+    changedFiles: changes.files.length,
+    source: changes.source,
+    required: decisions
+      .filter((d) => d.applies)
+      .map((d) => ({ ...entry(d), files: d.files, fileCount: d.fileCount })),
+    notRequired: decisions.filter((d) => !d.applies).map(entry),
+  };
+}
+
+function planText({ changes, decisions }: LocalPlan, io: CliIO): string {
   const required = decisions.filter((d) => d.applies);
   const notRequired = decisions.filter((d) => !d.applies);
   const width = Math.max(0, ...decisions.map((d) => d.rule.id.length));
@@ -115,7 +120,14 @@ function toText(decisions: RuleDecision[], changes: ChangeSet, io: CliIO): strin
   const count = changes.files.length;
   const lines = [`${changes.source}: ${count} changed ${count === 1 ? "file" : "files"}`, ""];
   lines.push(paint(io, "bold", `Required (${required.length}):`));
-  for (const d of required) lines.push(row(d, "green"));
+  for (const d of required) {
+    lines.push(row(d, "green"));
+    if (d.rule.paths.length === 0) continue;
+    for (const file of d.files.slice(0, SUMMARY_FILES))
+      lines.push(`  ${" ".repeat(width)}    ${file}`);
+    const more = d.fileCount - Math.min(d.files.length, SUMMARY_FILES);
+    if (more > 0) lines.push(`  ${" ".repeat(width)}    and ${more.toLocaleString("en")} more`);
+  }
   lines.push("", paint(io, "bold", `Not required (${notRequired.length}):`));
   for (const d of notRequired) lines.push(row(d, "dim"));
   return `${lines.join("\n")}\n`;

@@ -1,3 +1,4 @@
+import { runnerContext } from "../core/context.ts";
 import { Inputs } from "../core/inputs.ts";
 import { GitHubApi } from "./api.ts";
 import { resolveTarget } from "./event.ts";
@@ -22,7 +23,7 @@ export function createApi(inputs: GateInputs): GitHubApi {
  */
 export function startFirstPoll(env: NodeJS.ProcessEnv): GitHubApi | undefined {
   try {
-    const inputs = readGateInputs(new Inputs(env), env);
+    const inputs = readGateInputs(new Inputs(env), runnerContext(env));
     if (inputs.mode !== "checks" || !inputs.repository) return undefined;
     const target = resolveTarget(inputs.eventName, inputs.eventPayload, {
       sha: inputs.sha,

@@ -1,4 +1,11 @@
-import { judgeRuns, ownSuites, type RunsVerdict } from "./finished-runs.ts";
+import {
+  countedCheckRuns,
+  currentWorkflowRuns,
+  latestStatuses,
+  parseTime,
+  waitingOnlyForIgnored,
+} from "./counted.ts";
+import { judgeRuns, ownSuites, type RunsVerdict, runName } from "./finished-runs.ts";
 import type { RuleDecision } from "./plan.ts";
 import { GITHUB_ACTIONS_APP_ID, pinsActions, type Rule } from "./rules.ts";
 import type { CheckRunRecord, Snapshot, StatusRecord, WorkflowRunRecord } from "./snapshot.ts";
@@ -75,6 +82,7 @@ export function evaluateRules(
   );
   const statuses = latestStatuses(snapshot.statuses, context);
   const own = ownSuites(snapshot, { runId: context.selfRunId, checkRunId: context.selfCheckRunId });
+  const onlyIgnored = waitingOnlyForIgnored(snapshot, runsBySuite, context);
   return decisions.map((decision) => {
     if (!decision.applies) {
       return { rule: decision.rule, decision, state: "not-required", checks: [], detail: "" };
@@ -82,10 +90,18 @@ export function evaluateRules(
     const matched = checkRuns.filter((run) =>
       runMatches(decision.rule, run, runsBySuite.get(run.suiteId ?? -1)),
     );
-    const owners = judgeRuns(decision.rule, matched, snapshot, runsBySuite, own);
+    const red = (run: CheckRunRecord) => {
+      const outcome = completedOutcome(decision, run);
+      return outcome === "failure" || outcome === "tolerated";
+    };
+    const owners = judgeRuns(decision.rule, matched, red, {
+      runsBySuite,
+      ownSuites: own,
+      waitingOnlyForIgnored: onlyIgnored,
+    });
     const checks = [
       ...matched.map((run) =>
-        fromCheckRun(decision.rule, run, runsBySuite.get(run.suiteId ?? -1), context),
+        fromCheckRun(decision, run, runsBySuite.get(run.suiteId ?? -1), context),
       ),
       ...(acceptsStatuses(decision.rule)
         ? statuses
@@ -95,73 +111,6 @@ export function evaluateRules(
     ];
     return stateOf(decision, checks, owners, snapshot.workflowRuns, context);
   });
-}
-
-/**
- * Workflow runs that still count, by check suite id. Of several runs of one workflow for one
- * event on this commit only the newest counts (the others were superseded); runs of the same
- * workflow for different events (push and pull_request) all count, so one red is never hidden.
- */
-function currentWorkflowRuns(runs: readonly WorkflowRunRecord[]): Map<number, WorkflowRunRecord> {
-  const newest = new Map<string, WorkflowRunRecord>();
-  for (const run of runs) {
-    const key = `${run.path}\u0000${run.event}`;
-    const known = newest.get(key);
-    if (
-      !known ||
-      run.runNumber > known.runNumber ||
-      (run.runNumber === known.runNumber && run.id > known.id)
-    ) {
-      newest.set(key, run);
-    }
-  }
-  const bySuite = new Map<number, WorkflowRunRecord>();
-  for (const run of newest.values()) if (run.suiteId !== undefined) bySuite.set(run.suiteId, run);
-  return bySuite;
-}
-
-function countedCheckRuns(
-  runs: readonly CheckRunRecord[],
-  workflowRuns: readonly WorkflowRunRecord[],
-  runsBySuite: ReadonlyMap<number, WorkflowRunRecord>,
-  context: EvaluationContext,
-): CheckRunRecord[] {
-  // Only the suite of a listed workflow run that a newer run replaced is superseded. A suite no
-  // listed run owns (a check run a job created with its token, a run the listing does not show
-  // yet) still counts: dropping it could hide a red check.
-  const supersededSuites = new Set<number>();
-  for (const run of workflowRuns) {
-    if (run.suiteId !== undefined && !runsBySuite.has(run.suiteId))
-      supersededSuites.add(run.suiteId);
-  }
-  const latest = new Map<string, CheckRunRecord>();
-  for (const run of runs) {
-    if (run.id === context.selfCheckRunId) continue;
-    if (context.ignore.some((ignored) => ignored(run.name))) continue;
-    if (run.suiteId !== undefined && supersededSuites.has(run.suiteId)) continue;
-    // A matrix cancelled before expansion leaves names like `test (${{ matrix.os }})`.
-    if (run.conclusion === "cancelled" && run.name.includes("${{")) continue;
-    const key = `${run.appId}\u0000${run.suiteId}\u0000${run.name}`;
-    const known = latest.get(key);
-    if (!known || run.id > known.id) latest.set(key, run);
-  }
-  return [...latest.values()];
-}
-
-/** The newest status per context (a context is re-posted as it moves from pending to done). */
-function latestStatuses(statuses: readonly StatusRecord[], context: EvaluationContext) {
-  const latest = new Map<string, StatusRecord>();
-  for (const status of statuses) {
-    if (context.ignore.some((ignored) => ignored(status.context))) continue;
-    const known = latest.get(status.context);
-    if (
-      !known ||
-      (status.updatedAt ?? status.createdAt ?? "") > (known.updatedAt ?? known.createdAt ?? "")
-    ) {
-      latest.set(status.context, status);
-    }
-  }
-  return [...latest.values()];
 }
 
 function runMatches(rule: Rule, run: CheckRunRecord, workflowRun: WorkflowRunRecord | undefined) {
@@ -178,7 +127,7 @@ function acceptsStatuses(rule: Rule): boolean {
 }
 
 function fromCheckRun(
-  rule: Rule,
+  decision: RuleDecision,
   run: CheckRunRecord,
   workflowRun: WorkflowRunRecord | undefined,
   context: EvaluationContext,
@@ -192,7 +141,7 @@ function fromCheckRun(
     name: run.name,
     conclusion: done ? (run.conclusion ?? "unknown") : run.status,
     outcome: done
-      ? completedOutcome(rule, run)
+      ? completedOutcome(decision, run)
       : run.status === "in_progress"
         ? "running"
         : "queued",
@@ -209,11 +158,14 @@ function fromCheckRun(
   };
 }
 
-/** The allow-list: success, then what the rule allows; anything else, unknown included, fails. */
-function completedOutcome(rule: Rule, run: CheckRunRecord): Outcome {
+/**
+ * The allow-list: success, then what the rule allows on this event; anything else, unknown
+ * included, fails.
+ */
+function completedOutcome(decision: RuleDecision, run: CheckRunRecord): Outcome {
   if (run.conclusion === "success") return "success";
-  if ((rule.allow as readonly string[]).includes(run.conclusion ?? "")) return "allowed";
-  if (rule.mayFail(run.name)) return "tolerated";
+  if ((decision.allow as readonly string[]).includes(run.conclusion ?? "")) return "allowed";
+  if (decision.rule.mayFail(run.name)) return "tolerated";
   return "failure";
 }
 
@@ -290,7 +242,7 @@ function stateOf(
   if (broken && rule.workflow !== undefined) {
     return result(
       "failed",
-      `workflow run ${run(broken)} concluded ${describeConclusion(broken.conclusion ?? "unknown")} without a ${rule.check ?? rule.job} job`,
+      `workflow run ${runName(broken)} concluded ${describeConclusion(broken.conclusion ?? "unknown")} without a ${rule.check ?? rule.job} job`,
     );
   }
   if (
@@ -318,7 +270,7 @@ function likelyCause(
 ) {
   if (rule.workflow !== undefined) {
     if (broken) {
-      return `workflow run ${run(broken)} concluded ${describeConclusion(broken.conclusion ?? "unknown")}`;
+      return `workflow run ${runName(broken)} concluded ${describeConclusion(broken.conclusion ?? "unknown")}`;
     }
     if (runs.length === 0) {
       return `no run of ${rule.workflow} on this commit (a branch or paths filter, [skip ci], a disabled workflow, or a YAML error)`;
@@ -329,24 +281,14 @@ function likelyCause(
   const unstarted = runs.filter((candidate) => candidate.conclusion === "startup_failure");
   const also =
     unstarted.length > 0
-      ? `; ${unstarted.map(run).join(", ")} could not start (often a YAML error)`
+      ? `; ${unstarted.map(runName).join(", ")} could not start (often a YAML error)`
       : "";
   return `no check run or status of that name (a workflow skipped by a branch or paths filter, [skip ci], a disabled workflow, a YAML error, or a renamed job${also})`;
-}
-
-function run(record: WorkflowRunRecord): string {
-  return `${record.name || record.path} #${record.runNumber}`;
 }
 
 export function describeConclusion(conclusion: string): string {
   const hint = NOT_SUCCESS_HINT[conclusion];
   return hint ? `${conclusion} (${hint})` : conclusion;
-}
-
-function parseTime(text: string | undefined): number | undefined {
-  if (!text) return undefined;
-  const time = Date.parse(text);
-  return Number.isNaN(time) ? undefined : time;
 }
 
 export type Result = "success" | "failure" | "pending" | "awaiting-approval";

@@ -23,15 +23,27 @@ export interface Target {
    * default), so the rules are read from `rulesRef`: a branch must not loosen its own gate.
    */
   rulesFromRef?: boolean;
-  pullRequest: { number: number; changedFiles?: number } | undefined;
+  pullRequest: PullRequestTarget | undefined;
+  /** The pull request's labels, which can make rules apply whatever the paths. */
+  labels: readonly string[];
   /** Why this base was chosen, for the summary. */
   description: string;
+}
+
+export interface PullRequestTarget {
+  number: number;
+  changedFiles?: number;
+  /** The head the event carried, and when the pull request last changed before it. */
+  headSha: string;
+  updatedAt?: string;
 }
 
 interface Payload {
   pull_request?: {
     number?: number;
     changed_files?: number;
+    updated_at?: string;
+    labels?: { name?: string }[];
     head?: { sha?: string };
     base?: { sha?: string; ref?: string };
   };
@@ -84,7 +96,15 @@ function pullRequestTarget(event: string, payload: Payload, overrides: TargetOve
     sha: head,
     base: { sha: overrides.base ?? pull.base.sha, ref: pull.base.ref },
     rulesRef: pull.base.ref ?? pull.base.sha,
-    pullRequest: { number: pull.number, changedFiles: pull.changed_files },
+    pullRequest: {
+      number: pull.number,
+      changedFiles: pull.changed_files,
+      headSha: pull.head?.sha ?? head,
+      updatedAt: pull.updated_at,
+    },
+    labels: (pull.labels ?? []).flatMap((label) =>
+      typeof label.name === "string" ? [label.name] : [],
+    ),
     description: `pull request #${pull.number}: head ${short(head)} against base ${pull.base.ref ?? short(pull.base.sha)}`,
   };
 }
@@ -103,6 +123,7 @@ function mergeGroupTarget(payload: Payload, overrides: TargetOverrides): Target 
     base: { sha: group.base_sha, ref: baseRef },
     rulesRef: baseRef ?? group.base_sha,
     pullRequest: undefined,
+    labels: [],
     description: `merge group ${short(head)}: every change since ${baseRef ?? short(group.base_sha)}`,
   };
 }
@@ -111,7 +132,13 @@ function pushTarget(payload: Payload, overrides: TargetOverrides, defaultBranch:
   const head = overrides.sha ?? payload.after ?? overrides.githubSha;
   const before = payload.before;
   const branch = payload.ref?.replace(/^refs\/heads\//, "");
-  const target = { event: "push", sha: head, rulesRef: defaultBranch, pullRequest: undefined };
+  const target = {
+    event: "push",
+    sha: head,
+    rulesRef: defaultBranch,
+    pullRequest: undefined,
+    labels: [],
+  };
   if (overrides.base) {
     return {
       ...target,
@@ -156,14 +183,11 @@ function explicitTarget(event: string, overrides: TargetOverrides, defaultBranch
         : { mergeBaseWith: overrides.base ?? defaultBranch },
     rulesRef: defaultBranch,
     pullRequest: undefined,
+    labels: [],
     description: `${event} at ${short(head)} against ${overrides.base ?? defaultBranch}`,
   };
 }
 
 export function short(sha: string): string {
   return SHA.test(sha) ? sha.slice(0, 7) : sha;
-}
-
-export function isZeroSha(sha: string | undefined): boolean {
-  return sha === undefined || ZERO_SHA.test(sha);
 }

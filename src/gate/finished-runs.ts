@@ -1,75 +1,103 @@
-import { isNamePattern } from "./globs.ts";
 import { GITHUB_ACTIONS_APP_ID, type Rule } from "./rules.ts";
 import type { CheckRunRecord, Snapshot, WorkflowRunRecord } from "./snapshot.ts";
 
-/** Where the workflow runs behind a pattern rule's check runs stand. */
+/** Where the workflow runs behind a rule stand. */
 export interface RunsVerdict {
-  /** A run still going, which may yet create matching jobs (`needs:` jobs, later matrix legs). */
+  /** Runs still going, which may yet create checks the rule matches (`needs:` jobs, matrix legs). */
   unfinished: string | undefined;
-  /** A finished run that failed while every check run it lists passed. */
+  /** Finished runs that are red while no check the rule matches is red. */
   unexplained: string | undefined;
 }
 
+export interface RunsContext {
+  /** The workflow runs that count, by check suite id (superseded runs left out). */
+  runsBySuite: ReadonlyMap<number, WorkflowRunRecord>;
+  /** Check suites of the gate's own workflow run, which cannot finish while the gate waits. */
+  ownSuites: ReadonlySet<number>;
+  /**
+   * Unfinished runs whose only unfinished checks are ones never waited for (other gates, this
+   * one): waiting for them would have two gates wait for each other until both time out.
+   */
+  waitingOnlyForIgnored: ReadonlySet<number>;
+}
+
 const PASSING = new Set(["success", "neutral", "skipped"]);
-const SETTLED: RunsVerdict = { unfinished: undefined, unexplained: undefined };
 
 /**
- * A pattern (`test (*)`) cannot know how many jobs will match: jobs behind `needs:` and later
- * matrix legs are created only as the run goes on, so a matched set that looks complete and green
- * may still grow. Such a rule is judged only once every workflow run owning one of its GitHub
- * Actions check runs has finished. The gate's own run cannot finish while the gate waits, so its
- * checks count as they are (needs mode is the way to judge them). A literal name is complete when
- * it is there, so it is never held back.
+ * Whether a rule must still wait for workflow runs, or is red because of one.
+ *
+ * A check of a given name may appear late: jobs behind `needs:` and later matrix legs are created
+ * only as their run goes on, literal names as much as patterns. So any unfinished Actions run that
+ * could create a check the rule matches (a run of the pinned workflow, or any run when the rule
+ * pins none) holds the rule back; so does a matched Actions check whose run is not listed yet. The
+ * gate's own run cannot finish while the gate waits, so it is never waited for (needs mode judges
+ * the jobs of the gate's own workflow), nor is a run whose only unfinished jobs are checks the
+ * rules file ignores (another gate, which may be waiting for this one).
+ *
+ * A finished run that is red must be explained by a red check the rule itself matches (which
+ * already makes the rule red, or is a continue-on-error leg). Anything else (a job hidden behind a
+ * same-named one, a leg cancelled before its matrix expanded, another job of the run) keeps the
+ * rule red: the gate cannot see that the rule's own jobs all ran and passed.
  */
 export function judgeRuns(
   rule: Rule,
   matched: readonly CheckRunRecord[],
-  snapshot: Snapshot,
-  runsBySuite: ReadonlyMap<number, WorkflowRunRecord>,
-  ownSuites: ReadonlySet<number>,
+  redMatched: (check: CheckRunRecord) => boolean,
+  context: RunsContext,
 ): RunsVerdict {
-  if (rule.check === undefined || !isNamePattern(rule.check)) return SETTLED;
-  const suites = new Set<number | undefined>();
+  const unfinished: string[] = [];
+  if (mayComeFromActions(rule)) {
+    for (const run of context.runsBySuite.values()) {
+      if (run.status === "completed" || isOwn(run, context)) continue;
+      if (context.waitingOnlyForIgnored.has(run.id)) continue;
+      if (rule.workflow !== undefined && run.path !== rule.workflow) continue;
+      unfinished.push(describeRun(run, run.status));
+    }
+  }
+  const owners = new Map<number, WorkflowRunRecord>();
   for (const check of matched) {
     if (check.appId !== GITHUB_ACTIONS_APP_ID) continue;
-    if (check.suiteId !== undefined && ownSuites.has(check.suiteId)) continue;
-    suites.add(check.suiteId);
-  }
-  const unfinished: string[] = [];
-  const unexplained: string[] = [];
-  for (const suiteId of suites) {
-    const owner = suiteId === undefined ? undefined : runsBySuite.get(suiteId);
+    if (check.suiteId !== undefined && context.ownSuites.has(check.suiteId)) continue;
+    const owner = check.suiteId === undefined ? undefined : context.runsBySuite.get(check.suiteId);
     // A run the listing does not show yet may still be going: wait for it rather than guess.
     if (!owner) unfinished.push("a workflow run not listed yet");
-    else if (owner.status !== "completed") unfinished.push(describeRun(owner, owner.status));
-    else if (!PASSING.has(owner.conclusion ?? "") && !explained(owner, snapshot.checkRuns)) {
-      unexplained.push(describeRun(owner, owner.conclusion ?? "unknown"));
-    }
+    else owners.set(owner.id, owner);
+  }
+  const unexplained: string[] = [];
+  for (const owner of owners.values()) {
+    if (owner.status !== "completed" || passing(owner)) continue;
+    const explained = matched.some(
+      (check) =>
+        check.suiteId === owner.suiteId && check.status === "completed" && redMatched(check),
+    );
+    if (!explained) unexplained.push(describeRun(owner, owner.conclusion ?? "unknown"));
   }
   return {
     unfinished:
       unfinished.length > 0
-        ? `waiting for ${unfinished.join(", ")} to finish (it may still create matching jobs)`
+        ? `waiting for ${[...new Set(unfinished)].join(", ")} to finish (it may still create matching jobs)`
         : undefined,
     unexplained:
       unexplained.length > 0
-        ? `${unexplained.join(", ")}, yet every check run it lists passed: a job sharing its name with another (a fixed name: on a matrix) may have failed`
+        ? `${unexplained.join(", ")}, yet no check this rule matches failed: a job the gate cannot see (a leg sharing its name with another, a leg cancelled before its matrix expanded, or another job of that run) kept it from passing`
         : undefined,
   };
 }
 
-/**
- * GitHub lists only the newest check run of each name in a suite, so a failed job hidden behind a
- * same-named green one shows only in the run's conclusion. A red run is explained when one of its
- * listed check runs is red.
- */
-function explained(run: WorkflowRunRecord, checkRuns: readonly CheckRunRecord[]): boolean {
-  return checkRuns.some(
-    (check) =>
-      check.suiteId === run.suiteId &&
-      check.status === "completed" &&
-      !PASSING.has(check.conclusion ?? ""),
+/** A run awaiting approval has not failed; the rule reports it as awaiting approval instead. */
+function passing(run: WorkflowRunRecord): boolean {
+  return PASSING.has(run.conclusion ?? "") || run.conclusion === "action_required";
+}
+
+/** A rule pinned to another app than GitHub Actions cannot be satisfied by a workflow's jobs. */
+function mayComeFromActions(rule: Rule): boolean {
+  return (
+    rule.app === undefined || rule.app === GITHUB_ACTIONS_APP_ID || rule.app === "github-actions"
   );
+}
+
+function isOwn(run: WorkflowRunRecord, context: RunsContext): boolean {
+  return run.suiteId !== undefined && context.ownSuites.has(run.suiteId);
 }
 
 /** Check suites of the gate's own workflow run: by its run id, or by its own check run. */
@@ -85,6 +113,10 @@ export function ownSuites(
   return suites;
 }
 
+export function runName(run: WorkflowRunRecord): string {
+  return `${run.name || run.path} #${run.runNumber}`;
+}
+
 function describeRun(run: WorkflowRunRecord, state: string): string {
-  return `${run.name || run.path} #${run.runNumber} (${state})`;
+  return `${runName(run)} (${state})`;
 }

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { Git, GitError } from "../core/git.ts";
 import type { ChangedFile } from "./plan.ts";
 
 /** The few questions the gate asks a local checkout. */
@@ -19,57 +19,40 @@ export interface LocalGit {
   show(rev: string, path: string): Promise<string | undefined>;
 }
 
+/** {@link LocalGit} on the suite's one git runner (no prompts, no lazy fetches, timeouts). */
 export function localGit(dir: string): LocalGit {
-  const git = (...args: string[]) =>
-    new Promise<{ ok: boolean; stdout: string }>((resolve) => {
-      execFile(
-        "git",
-        ["-c", "core.quotepath=off", ...args],
-        {
-          cwd: dir,
-          maxBuffer: 512 * 1024 * 1024,
-          // Never prompt, never fetch missing objects of a partial clone behind the user's back.
-          env: { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_NO_LAZY_FETCH: "1" },
-        },
-        (error, stdout) => resolve({ ok: !error, stdout }),
-      );
-    });
-  const revision = async (...args: string[]) => {
-    const { ok, stdout } = await git(...args);
-    return ok && stdout.trim() ? stdout.trim() : undefined;
-  };
+  const git = new Git(dir);
+  const commit = (rev: string) =>
+    git.value(["rev-parse", "--verify", "--quiet", `${rev}^{commit}`]);
   return {
-    available: async () => (await git("rev-parse", "--git-dir")).ok,
-    isShallow: async () => (await revision("rev-parse", "--is-shallow-repository")) === "true",
-    hasCommit: async (rev) => (await git("cat-file", "-e", `${rev}^{commit}`)).ok,
-    resolveRevision: (rev) => revision("rev-parse", "--verify", "--quiet", `${rev}^{commit}`),
-    resolveBranch: async (branch) =>
-      (await revision(
-        "rev-parse",
-        "--verify",
-        "--quiet",
-        `refs/remotes/origin/${branch}^{commit}`,
-      )) ?? (await revision("rev-parse", "--verify", "--quiet", `refs/heads/${branch}^{commit}`)),
-    mergeBase: (a, b) => revision("merge-base", a, b),
-    isAncestor: async (ancestor, descendant) =>
-      (await git("merge-base", "--is-ancestor", ancestor, descendant)).ok,
-    diff: async (base, head) => {
-      const { ok, stdout } = await git(
-        "diff",
-        "--name-only",
-        "-z",
-        "--no-renames",
-        `${base}...${head}`,
-      );
-      if (!ok) throw new Error(`git diff ${base}...${head} failed`);
-      return stdout
-        .split("\0")
-        .filter(Boolean)
-        .map((path) => ({ path }));
+    available: async () => {
+      try {
+        return await git.succeeds(["rev-parse", "--git-dir"]);
+      } catch (thrown) {
+        // No git at all, or a directory that is not there: no checkout to use.
+        if (thrown instanceof GitError) return false;
+        throw thrown;
+      }
     },
+    isShallow: async () => (await git.value(["rev-parse", "--is-shallow-repository"])) === "true",
+    hasCommit: (rev) => git.succeeds(["cat-file", "-e", `${rev}^{commit}`]),
+    resolveRevision: commit,
+    resolveBranch: async (branch) =>
+      (await commit(`refs/remotes/origin/${branch}`)) ?? (await commit(`refs/heads/${branch}`)),
+    mergeBase: (a, b) => git.value(["merge-base", a, b]),
+    isAncestor: (ancestor, descendant) =>
+      git.succeeds(["merge-base", "--is-ancestor", ancestor, descendant]),
+    diff: async (base, head) =>
+      (await git.records(["diff", "--name-only", "-z", "--no-renames", `${base}...${head}`])).map(
+        (path) => ({ path }),
+      ),
     show: async (rev, path) => {
-      const { ok, stdout } = await git("show", `${rev}:${path}`);
-      return ok ? stdout : undefined;
+      try {
+        return await git.run(["show", `${rev}:${path}`]);
+      } catch (thrown) {
+        if (thrown instanceof GitError && thrown.exitCode !== null) return undefined;
+        throw thrown;
+      }
     },
   };
 }

@@ -1,12 +1,16 @@
 import { braceExpand, Minimatch } from "minimatch";
+import { splitTopLevelCommas } from "../core/inputs.ts";
+import { escapeRegExp } from "../core/text.ts";
 
 /**
  * Path patterns of one rule compiled once, so matching 10,000 changed files against 200 rules is
- * a few million regex tests rather than minimatch walks. The regexes follow minimatch with
- * `dot: true` (a property test holds them to it); patterns in syntax they do not cover
- * (extglobs, POSIX classes, `.`/`..` or empty segments) use a precompiled Minimatch instead.
- * A path counts when it matches a positive pattern and no negated one; a list of only negations
- * starts from "every path".
+ * a few million cheap tests. Matching follows minimatch with `dot: true` (a property test holds
+ * every form to it) and never backtracks without bound, since the paths come from the pull
+ * request: a run of `**` segments is one `**`; a glob with at most one `**` and one `*` per
+ * segment becomes a regular expression, which then cannot backtrack more than once per segment;
+ * anything else goes to minimatch, whose matcher does not backtrack at all. A path counts when it
+ * matches a positive pattern and no negated one; a list of only negations starts from "every
+ * path".
  */
 export interface PathMatcher {
   patterns: readonly string[];
@@ -22,6 +26,9 @@ export interface PathMatcher {
 }
 
 const OPTIONS = { dot: true, nocomment: true, nonegate: true } as const;
+
+/** The most patterns one glob's braces may expand to; more is refused at its line. */
+export const BRACE_LIMIT = 1000;
 
 type Test = (path: string) => boolean;
 
@@ -43,37 +50,159 @@ export function compilePaths(patterns: readonly string[]): PathMatcher {
   };
 }
 
-/**
- * One glob as a test; braces expand into alternatives of one regex. A literal every match must
- * contain (`c5-x` of `**\/c5-x/**`) is checked first with `includes`, which rejects most paths
- * far faster than a regex with a leading globstar.
- */
+/** One glob as a test; braces expand into alternatives. */
 export function compilePath(pattern: string): Test {
-  const expanded = braceExpand(pattern, OPTIONS);
-  const sources = expanded.map(globSource);
-  if (sources.some((source) => source === undefined)) {
-    const matcher = new Minimatch(pattern, OPTIONS);
-    return (path) => matcher.match(path);
+  return anyOf(expand(pattern).map(compileExpanded));
+}
+
+/**
+ * Why a path glob cannot work as meant, or undefined when it is fine: braces past the limit, or
+ * a form that can never match a changed file (always a file path relative to the root, without
+ * `.`, `..` or empty segments).
+ */
+export function pathGlobProblem(pattern: string): string | undefined {
+  const body = pattern.startsWith("!") ? pattern.slice(1) : pattern;
+  const count = braceCount(body);
+  if (count > BRACE_LIMIT) {
+    const shown = count >= 1e9 ? "more than a billion" : count.toLocaleString("en");
+    return `its braces expand to ${shown} patterns, and the gate takes at most ${BRACE_LIMIT} (use ** or fewer alternatives)`;
   }
-  const re = new RegExp(`^(?:${sources.join("|")})$`, "s");
-  const literals = expanded.map(longestLiteral);
-  if (literals.some((literal) => literal.length < 2)) return (path) => re.test(path);
-  if (literals.length === 1) {
-    const literal = literals[0] as string;
-    return (path) => path.includes(literal) && re.test(path);
+  for (const glob of expand(body)) {
+    if (glob.startsWith("/"))
+      return "paths are relative to the repository root; drop the leading '/'";
+    if (glob.endsWith("/"))
+      return `a trailing '/' never matches a changed file, which is always a file; write '${glob}**' for everything under it`;
+    const segments = glob.split("/");
+    if (segments.includes("")) return "an empty path segment ('//') never matches a changed file";
+    const dots = segments.find((segment) => segment === "." || segment === "..");
+    if (dots)
+      return `a '${dots}' segment never matches a changed file; write the path from the repository root`;
+    const range = backwardsRange(glob);
+    if (range)
+      return `the range '${range}' is backwards and matches nothing; write '${[...range].reverse().join("")}'`;
   }
-  return (path) => literals.some((literal) => path.includes(literal)) && re.test(path);
+  return undefined;
+}
+
+function expand(pattern: string): string[] {
+  return braceExpand(pattern, OPTIONS).map(collapseGlobstars);
+}
+
+/** `a/**\/**\/b` is `a/**\/b`: consecutive globstars match what one does, at far less cost. */
+function collapseGlobstars(glob: string): string {
+  const segments = glob.split("/");
+  return segments
+    .filter((segment, index) => segment !== "**" || segments[index - 1] !== "**")
+    .join("/");
+}
+
+const MAGIC = /[*?[\\]|[@!+]\(/;
+
+/**
+ * A brace-free glob as a test. The literal runs every match must contain (`x`, `y` and `.rs` of
+ * `**\/x/**\/y/*.rs`) are checked first with `includes`, which rejects most paths far faster
+ * than any matcher.
+ */
+function compileExpanded(glob: string): Test {
+  if (!MAGIC.test(glob)) return (path) => path === glob;
+  const test = matcherOf(glob);
+  const runs = requiredRuns(glob);
+  if (runs.length === 0) return test;
+  return (path) => runs.every((run) => path.includes(run)) && test(path);
+}
+
+/** Every run of plain characters of a glob, longest first; none when classes, escapes or extglobs could hide one. */
+function requiredRuns(glob: string): string[] {
+  if (/[[\\]|[@!+*?]\(/.test(glob)) return [];
+  const runs = glob.split(/[*?/]+/).filter((run) => run.length > 0);
+  return [...new Set(runs)].sort((a, b) => b.length - a.length);
+}
+
+function matcherOf(glob: string): Test {
+  const segments = glob.split("/");
+  const bounded =
+    segments.filter((segment) => segment === "**").length <= 1 &&
+    segments.every((segment) => segment === "**" || segment.split("*").length <= 2);
+  const source = bounded ? globSource(glob) : undefined;
+  const re = source === undefined ? undefined : regExpOf(`^${source}$`);
+  if (re) return (path) => re.test(path);
+  const matcher = new Minimatch(glob, OPTIONS);
+  return (path) => matcher.match(path);
+}
+
+/**
+ * How many patterns a glob's braces expand to, counted without expanding them: `{a,b}` adds its
+ * alternatives, `{1..9}` its steps, and braces one after another multiply.
+ */
+export function braceCount(glob: string): number {
+  let total = 1;
+  for (let index = 0; index < glob.length && total <= Number.MAX_SAFE_INTEGER; index++) {
+    if (glob[index] === "\\") index++;
+    else if (glob[index] === "{") {
+      const end = closingBrace(glob, index);
+      if (end < 0) break;
+      total *= braceGroupCount(glob.slice(index + 1, end));
+      index = end;
+    }
+  }
+  return total;
+}
+
+function braceGroupCount(body: string): number {
+  const sequence = /^(-?\d+|[A-Za-z])\.\.(-?\d+|[A-Za-z])(?:\.\.(-?\d+))?$/.exec(body);
+  if (sequence) {
+    const [, from = "", to = "", step = "1"] = sequence;
+    const value = (text: string) => (/^-?\d+$/.test(text) ? Number(text) : text.charCodeAt(0));
+    const width = Math.abs(value(to) - value(from));
+    return Math.floor(width / Math.max(1, Math.abs(Number(step)))) + 1;
+  }
+  const options = splitTopLevelCommas(body);
+  if (options.length === 1) return braceCount(body);
+  return options.reduce((sum, option) => sum + braceCount(option), 0);
+}
+
+function closingBrace(glob: string, open: number): number {
+  let depth = 0;
+  for (let index = open; index < glob.length; index++) {
+    const char = glob[index];
+    if (char === "\\") index++;
+    else if (char === "{") depth++;
+    else if (char === "}" && --depth === 0) return index;
+  }
+  return -1;
+}
+
+/** The first `z-a` inside a `[...]` class, which matches nothing. */
+function backwardsRange(glob: string): string | undefined {
+  for (let index = 0; index < glob.length; index++) {
+    if (glob[index] === "\\") index++;
+    else if (glob[index] === "[") {
+      const end = glob.indexOf("]", index + 2);
+      if (end < 0) continue;
+      const body = glob
+        .slice(index + 1, end)
+        .replace(/^[!^]/, "")
+        .replace(/\[:\w+:\]/g, "");
+      for (let at = 0; at + 2 < body.length; at++) {
+        const from = body[at] as string;
+        const to = body[at + 2] as string;
+        if (body[at + 1] === "-" && to < from) return `${from}-${to}`;
+      }
+      index = end;
+    }
+  }
+  return undefined;
 }
 
 function requiredLiterals(patterns: readonly string[]): string[] | undefined {
   const literals = patterns.flatMap((pattern) => braceExpand(pattern, OPTIONS)).map(longestLiteral);
-  return literals.some((literal) => literal.length < 2) ? undefined : [...new Set(literals)];
+  return literals.some((literal) => literal.length === 0) ? undefined : [...new Set(literals)];
 }
 
 /** The longest run of plain characters inside one path segment: every match holds it verbatim. */
 function longestLiteral(pattern: string): string {
   let longest = "";
-  for (const run of pattern.split(/[*?[\]{}()!+@\\/]+/))
+  for (const run of pattern.split(/[*?[\]{}()!+@|\\/]+/))
     if (run.length > longest.length) longest = run;
   // A class or escape spans characters the split cannot see; only plain patterns are trusted.
   return /[[\\]/.test(pattern) ? "" : longest;
@@ -129,7 +258,7 @@ function segmentSource(segment: string): string | undefined {
     else if (char === "\\") {
       index++;
       if (index >= segment.length) return undefined;
-      source += escapeRegex(segment[index] as string);
+      source += escapeRegExp(segment[index] as string);
     } else if (char === "[") {
       const end = segment.indexOf("]", index + 2);
       if (end < 0) return undefined;
@@ -139,39 +268,16 @@ function segmentSource(segment: string): string | undefined {
       if (body === "" || body.includes("\\")) return undefined;
       source += `[${negated ? "^/" : ""}${body.replace(/[\]^[]/g, "\\$&")}]`;
       index = end;
-    } else source += escapeRegex(char);
+    } else source += escapeRegExp(char);
   }
   return source;
 }
 
-function escapeRegex(char: string): string {
-  return char.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
-}
-
-/**
- * A check-name pattern: `*` matches any run of characters (including `/`, so reusable workflows'
- * `caller / callee` names and matrix suffixes such as `test (ubuntu, 1.80)` match), `?` one
- * character, `[...]` a class; everything else, parentheses included, is literal.
- */
-export function compileName(pattern: string): (name: string) => boolean {
-  if (!isNamePattern(pattern)) return (name) => name === pattern;
-  let source = "";
-  for (let index = 0; index < pattern.length; index++) {
-    const char = pattern[index] as string;
-    const end = char === "[" ? pattern.indexOf("]", index + 2) : -1;
-    if (char === "*") source += ".*";
-    else if (char === "?") source += ".";
-    else if (end > index) {
-      const body = pattern.slice(index + 1, end).replace(/[\\[]/g, "\\$&");
-      source += `[${body.startsWith("!") ? `^${body.slice(1)}` : body}]`;
-      index = end;
-    } else source += escapeRegex(char);
+/** A class such as `[z-a]` is no regular expression; minimatch then says it matches nothing. */
+function regExpOf(source: string): RegExp | undefined {
+  try {
+    return new RegExp(source, "s");
+  } catch {
+    return undefined;
   }
-  const re = new RegExp(`^${source}$`, "s");
-  return (name) => re.test(name);
-}
-
-/** Whether a check name is a pattern rather than one literal name. */
-export function isNamePattern(pattern: string): boolean {
-  return /[*?[]/.test(pattern);
 }

@@ -1,11 +1,11 @@
-import { readFileSync } from "node:fs";
+import type { RunnerContext } from "../core/context.ts";
 import { ConfigurationError } from "../core/errors.ts";
 import type { Inputs } from "../core/inputs.ts";
 
 export const DEFAULT_RULES_PATH = ".github/status-gate.yml";
 export const MODES = ["auto", "plan", "checks", "needs"] as const;
 
-/** Everything the gate reads from its inputs and the runner's environment, read once. */
+/** Everything the gate reads from its inputs and the runner's context, read once. */
 export interface GateInputs {
   mode: "plan" | "checks" | "needs";
   rulesPath: string;
@@ -19,7 +19,6 @@ export interface GateInputs {
   base: string | undefined;
   /** `toJSON(needs)` text for needs mode. */
   needs: string | undefined;
-  workspace: string;
   /** `.github/workflows/ci.yml`, from GITHUB_WORKFLOW_REF. */
   workflowPath: string | undefined;
   timeoutMs: number;
@@ -36,7 +35,7 @@ export interface GateInputs {
   failFast: boolean;
 }
 
-export function readGateInputs(inputs: Inputs, env: NodeJS.ProcessEnv = process.env): GateInputs {
+export function readGateInputs(inputs: Inputs, context: RunnerContext): GateInputs {
   const needs = inputs.optional("needs");
   const chosen = inputs.enumeration("mode", MODES, "auto");
   const mode = chosen === "auto" ? (needs ? "needs" : "checks") : chosen;
@@ -64,16 +63,15 @@ export function readGateInputs(inputs: Inputs, env: NodeJS.ProcessEnv = process.
     mode,
     rulesPath: inputs.string("rules", DEFAULT_RULES_PATH).replace(/^\.\//, ""),
     token: mode === "checks" ? inputs.required("token") : (inputs.optional("token") ?? ""),
-    repository: env.GITHUB_REPOSITORY ?? "",
-    apiUrl: env.GITHUB_API_URL ?? "https://api.github.com",
-    eventName: env.GITHUB_EVENT_NAME ?? "",
-    eventPayload: readEvent(env.GITHUB_EVENT_PATH),
-    githubSha: env.GITHUB_SHA ?? "",
+    repository: context.repositoryName,
+    apiUrl: context.urls.api,
+    eventName: context.eventName,
+    eventPayload: context.payload,
+    githubSha: context.sha,
     sha: inputs.optional("sha"),
     base: inputs.optional("base"),
     needs,
-    workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
-    workflowPath: workflowPathOf(env.GITHUB_WORKFLOW_REF),
+    workflowPath: context.workflowPath,
     timeoutMs: inputs.duration("timeout", "1h"),
     approvalTimeoutMs: inputs.duration("approval-timeout", "10m"),
     pollIntervalMs,
@@ -82,29 +80,10 @@ export function readGateInputs(inputs: Inputs, env: NodeJS.ProcessEnv = process.
     apiRetries: inputs.integer("api-retries", 3, { min: 0, max: 10 }),
     checkRunId: checkRunId === undefined ? undefined : Number(checkRunId),
     self:
-      env.GITHUB_RUN_ID && env.RUNNER_NAME
-        ? {
-            runId: Number(env.GITHUB_RUN_ID),
-            attempt: Number(env.GITHUB_RUN_ATTEMPT ?? 1),
-            runnerName: env.RUNNER_NAME,
-          }
+      context.runId !== undefined && context.runnerName
+        ? { runId: context.runId, attempt: context.runAttempt, runnerName: context.runnerName }
         : undefined,
     verdictCheck: inputs.optional("verdict-check"),
     failFast: inputs.boolean("fail-fast", true),
   };
-}
-
-export function readEvent(path: string | undefined): Record<string, unknown> {
-  if (!path) return {};
-  try {
-    return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
-  } catch {
-    return {};
-  }
-}
-
-/** `owner/repo/.github/workflows/ci.yml@refs/heads/main` → `.github/workflows/ci.yml`. */
-export function workflowPathOf(workflowRef: string | undefined): string | undefined {
-  const match = /^[^/]+\/[^/]+\/(.+?)@/.exec(workflowRef ?? "");
-  return match?.[1];
 }

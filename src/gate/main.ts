@@ -8,11 +8,8 @@ const early = startFirstPoll(process.env);
 // Evaluating a large module blocks the event loop, which would hold the requests back.
 await early?.firstSent;
 const { runAction } = await import("../core/action.ts");
-await runAction("gate", async () => {
-  const inputs = readGateInputs(new Inputs());
-  const [{ run }, { actionDeps, reportVerdict }] = await Promise.all([
-    import("./run.ts"),
-    import("./deps.ts"),
-  ]);
-  reportVerdict(await run(inputs, actionDeps(inputs, early)));
+await runAction("gate", async (context) => {
+  const inputs = readGateInputs(new Inputs(), context);
+  const [{ run }, { actionDeps }] = await Promise.all([import("./run.ts"), import("./deps.ts")]);
+  return run(inputs, actionDeps(inputs, context, early));
 });

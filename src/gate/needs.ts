@@ -115,7 +115,7 @@ function judgeNeed(decision: RuleDecision, job: string, result: string): RuleEva
   if (result === "skipped") {
     if (!decision.applies)
       return evaluation("not-required", "allowed", `${job}: skipped, and the rule does not apply`);
-    if (rule.allow.includes("skipped"))
+    if (decision.allow.includes("skipped"))
       return evaluation("satisfied", "allowed", `${job}: skipped (allowed by the rule)`);
     return evaluation(
       "failed",

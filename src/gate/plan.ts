@@ -1,4 +1,4 @@
-import type { Rule, RulesFile } from "./rules.ts";
+import { type Allowable, allowedOn, type Rule, type RulesFile } from "./rules.ts";
 
 /** One changed file; a rename or move carries the path it came from, and both sides count. */
 export interface ChangedFile {
@@ -19,26 +19,77 @@ export interface ChangeSet {
   everythingBecause?: string;
 }
 
+/** What the rules are planned for besides the change: the event, and the pull request's labels. */
+export interface PlanContext {
+  event: string;
+  labels: readonly string[];
+}
+
 export interface RuleDecision {
   rule: Rule;
   applies: boolean;
   /** Why, in words: the changed path and the glob it matched, or why nothing matched. */
   reason: string;
   matchedPath?: string;
+  /**
+   * The changed files the rule's paths cover (every changed file for a rule without paths), in
+   * path order, at most {@link FILES_LIMIT}; `fileCount` says how many there are in all.
+   */
+  files: readonly string[];
+  fileCount: number;
+  /** What the rule accepts besides success on this event. */
+  allow: readonly Allowable[];
 }
 
-const WORKFLOW_FILES = /^\.github\/workflows\//;
+/** The most files a decision lists; outputs and summaries say how many more there were. */
+export const FILES_LIMIT = 1000;
 
-/** For each rule, whether it applies to the change and why. */
-export function planRules(rulesFile: RulesFile, changes: ChangeSet): RuleDecision[] {
+/**
+ * Changes to these make every rule apply: the workflows and the local actions they run decide
+ * what the checks do, and the rules file decides what is required.
+ */
+const EVERYTHING_FILES = [
+  { pattern: /^\.github\/workflows\//, what: "workflow file" },
+  { pattern: /^\.github\/actions\//, what: "local action file" },
+];
+
+/** For each rule, whether it applies to the change on this event and why. */
+export function planRules(
+  rulesFile: RulesFile,
+  changes: ChangeSet,
+  context: PlanContext = { event: "pull_request", labels: [] },
+): RuleDecision[] {
   const everything = requiresEverything(rulesFile.path, changes);
-  if (everything) {
-    return rulesFile.rules.map((rule) => ({ rule, applies: true, reason: everything }));
-  }
   const paths = changedPaths(changes.files);
   // NUL cannot occur in a path, so it separates them in one string searched per literal.
   const index: PathIndex = { paths, sorted: [...paths].sort(), joined: `\0${paths.join("\0")}\0` };
-  return rulesFile.rules.map((rule) => decide(rule, candidates(rule, index), paths.length));
+  return rulesFile.rules.map((rule) => {
+    const covered = coveredFiles(rule, index);
+    const decision = (applies: boolean, reason: string, matchedPath?: string): RuleDecision => ({
+      rule,
+      applies,
+      reason,
+      ...(matchedPath === undefined ? {} : { matchedPath }),
+      files: covered.slice(0, FILES_LIMIT),
+      fileCount: covered.length,
+      allow: allowedOn(rule, context.event),
+    });
+    // A label forces the rule on whatever changed, on any event; `events` limits the rest, and
+    // comes before "everything applies" so that a workflow edit on a pull request does not
+    // require a job its workflow runs on push only.
+    const label = rule.labels.find((name) => context.labels.includes(name));
+    if (label !== undefined) return decision(true, `the pull request has the label '${label}'`);
+    if (rule.events && !rule.events.includes(context.event)) {
+      return decision(false, notOnThisEvent(rule, context.event));
+    }
+    if (everything) return decision(true, everything);
+    if (rule.paths.length === 0) return decision(true, "always (the rule has no paths)");
+    const first = covered[0];
+    if (first !== undefined) {
+      return decision(true, `${first} matches ${rule.matchesPath.match(first)}`, first);
+    }
+    return decision(false, nothingMatched(rule, paths.length));
+  });
 }
 
 function requiresEverything(rulesPath: string, changes: ChangeSet): string | undefined {
@@ -47,10 +98,10 @@ function requiresEverything(rulesPath: string, changes: ChangeSet): string | und
   if (changes.everythingBecause) return changes.everythingBecause;
   for (const file of changes.files) {
     for (const path of [file.path, file.previousPath]) {
+      if (path === undefined) continue;
       if (path === rulesPath) return `the rules file ${path} changed, so every rule applies`;
-      if (path && WORKFLOW_FILES.test(path)) {
-        return `workflow file ${path} changed, so every rule applies`;
-      }
+      const kind = EVERYTHING_FILES.find(({ pattern }) => pattern.test(path));
+      if (kind) return `${kind.what} ${path} changed, so every rule applies`;
     }
   }
   return undefined;
@@ -74,13 +125,34 @@ interface PathIndex {
 
 /**
  * The changed paths a rule could match: those under its literal prefixes (a binary search), else
- * those holding one of its literals (one `indexOf` scan per literal), else all of them.
+ * those holding one of its literals (one `indexOf` scan per literal, given up when a literal is in
+ * too many paths to narrow them down), else all of them.
  */
 function candidates(rule: Rule, index: PathIndex): Iterable<string> {
   const { prefixes, literals } = rule.matchesPath;
-  if (prefixes) return prefixes.flatMap((prefix) => underPrefix(index.sorted, prefix));
-  if (literals) return new Set(literals.flatMap((literal) => holding(index.joined, literal)));
-  return index.paths;
+  if (prefixes) {
+    const under = prefixes.map((prefix) => underPrefix(index.sorted, prefix));
+    return under.length === 1 ? (under[0] as string[]) : new Set(under.flat());
+  }
+  if (!literals) return index.sorted;
+  const limit = Math.max(64, index.paths.length >> 3);
+  const holders: string[][] = [];
+  for (const literal of literals) {
+    const found = holding(index.joined, literal, limit);
+    if (!found) return index.sorted;
+    holders.push(found);
+  }
+  return holders.length === 1 ? (holders[0] as string[]) : new Set(holders.flat());
+}
+
+/** The changed paths a rule's globs cover, sorted; every changed path for a rule without paths. */
+function coveredFiles(rule: Rule, index: PathIndex): string[] {
+  if (rule.paths.length === 0) return [...index.sorted];
+  const covered: string[] = [];
+  for (const path of candidates(rule, index)) {
+    if (rule.matchesPath.match(path) !== undefined) covered.push(path);
+  }
+  return covered.sort();
 }
 
 function underPrefix(sorted: readonly string[], prefix: string): string[] {
@@ -93,9 +165,11 @@ function underPrefix(sorted: readonly string[], prefix: string): string[] {
   return found;
 }
 
-function holding(joined: string, literal: string): string[] {
+/** The paths holding a literal, each once; undefined when more than `limit` do. */
+function holding(joined: string, literal: string, limit: number): string[] | undefined {
   const found: string[] = [];
   for (let at = joined.indexOf(literal); at >= 0; ) {
+    if (found.length >= limit) return undefined;
     const start = joined.lastIndexOf("\0", at) + 1;
     const end = joined.indexOf("\0", at);
     found.push(joined.slice(start, end));
@@ -115,22 +189,14 @@ function lowerBound(sorted: readonly string[], value: string): number {
   return low;
 }
 
-function decide(rule: Rule, paths: Iterable<string>, changedCount: number): RuleDecision {
-  if (rule.paths.length === 0)
-    return { rule, applies: true, reason: "always (the rule has no paths)" };
-  for (const path of paths) {
-    const pattern = rule.matchesPath.match(path);
-    if (pattern) {
-      return { rule, applies: true, reason: `${path} matches ${pattern}`, matchedPath: path };
-    }
-  }
+function notOnThisEvent(rule: Rule, event: string): string {
+  const labels = rule.labels.map((label) => `'${label}'`).join(" or ");
+  return `required only on ${rule.events?.join(", ")}${labels ? ` or with the label ${labels}` : ""}; this is ${event || "no event"}`;
+}
+
+function nothingMatched(rule: Rule, changedCount: number): string {
   const shown = rule.paths.slice(0, 3).join(", ") + (rule.paths.length > 3 ? ", ..." : "");
-  return {
-    rule,
-    applies: false,
-    reason:
-      changedCount === 0
-        ? "no files changed"
-        : `none of ${changedCount} changed paths match ${shown}`,
-  };
+  return changedCount === 0
+    ? "no files changed"
+    : `none of ${changedCount} changed paths match ${shown}`;
 }

@@ -1,3 +1,4 @@
+import { formatDuration } from "../core/duration.ts";
 import { escapeMarkdown, inlineCode, link, Summary } from "../core/summary.ts";
 import type { MatchedCheck, RuleEvaluation } from "./evaluate.ts";
 import type { UnruledNeed } from "./needs.ts";
@@ -77,15 +78,16 @@ const STATE_TEXT: Record<RuleEvaluation["state"], string> = {
 /** The job summary: the verdict, where the change came from, and one row per rule. */
 export function summaryOf(
   verdict: GateVerdict,
-  context: { title: string; changeSource?: string; requests?: string },
+  context: { title: string; changeSource?: string; requests?: string; notes?: string[] },
 ): Summary {
   const summary = new Summary()
     .heading(`${ICON[verdict.result]} ${context.title}: ${verdict.result}`, 2)
     .paragraph(verdict.reason);
+  for (const note of context.notes ?? []) summary.paragraph(note);
   if (context.changeSource) summary.paragraph(`Changes: ${context.changeSource}.`);
   const rows = verdict.evaluations.map((evaluation) => [
     inlineCode(evaluation.rule.id) + (evaluation.rule.advisory ? " (advisory)" : ""),
-    escapeMarkdown(evaluation.decision.reason),
+    escapeMarkdown(evaluation.decision.reason) + filesCell(evaluation),
     checksCell(evaluation),
     `${STATE_TEXT[evaluation.state]}${evaluation.detail && evaluation.state !== "satisfied" ? `<br>${escapeMarkdown(evaluation.detail)}` : ""}`,
     evaluation.checks
@@ -109,6 +111,19 @@ export function summaryOf(
   return summary;
 }
 
+/** How many of a rule's files the summary lists before it says how many more there are. */
+export const SUMMARY_FILES = 10;
+
+/** The changed files that made a rule apply, under its reason. */
+function filesCell(evaluation: RuleEvaluation): string {
+  const { decision } = evaluation;
+  // One file is already named in the reason.
+  if (!decision.applies || decision.rule.paths.length === 0 || decision.fileCount < 2) return "";
+  const shown = decision.files.slice(0, SUMMARY_FILES).map((file) => inlineCode(file));
+  const more = decision.fileCount - shown.length;
+  return `<br>${shown.join(", ")}${more > 0 ? ` and ${more.toLocaleString("en")} more` : ""}`;
+}
+
 function checksCell(evaluation: RuleEvaluation): string {
   if (evaluation.checks.length === 0) return evaluation.state === "not-required" ? "" : "none";
   return evaluation.checks
@@ -125,12 +140,4 @@ function durationText(check: MatchedCheck): string {
   if (check.queuedMs !== undefined) parts.push(`queued ${formatDuration(check.queuedMs)}`);
   if (check.runMs !== undefined) parts.push(`ran ${formatDuration(check.runMs)}`);
   return parts.join(", ");
-}
-
-export function formatDuration(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m${seconds % 60 ? `${seconds % 60}s` : ""}`;
-  return `${Math.floor(minutes / 60)}h${minutes % 60 ? `${minutes % 60}m` : ""}`;
 }

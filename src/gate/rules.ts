@@ -1,10 +1,10 @@
-import { Ajv, type ErrorObject } from "ajv";
-import { isMap, isSeq, type Node } from "yaml";
+import { type ConfigContext, type ConfigLocation, loadYamlConfig } from "../core/config.ts";
 import { parseDuration } from "../core/duration.ts";
-import { ConfigurationError, type SourcePosition } from "../core/errors.ts";
-import { globProblem } from "../core/inputs.ts";
-import { errorAt, getPair, nodePosition, parseYamlFile, type YamlFile } from "../core/yaml-file.ts";
-import { compileName, compilePaths, type PathMatcher } from "./globs.ts";
+import type { SourcePosition } from "../core/errors.ts";
+import { didYouMean } from "../core/text.ts";
+import { getPair, nodePosition } from "../core/yaml-file.ts";
+import { compilePaths, type PathMatcher, pathGlobProblem } from "./globs.ts";
+import { compileName, type NameTest, namePatternProblem } from "./names.ts";
 
 /** GitHub Actions' app id: the app behind every workflow job's check run. */
 export const GITHUB_ACTIONS_APP_ID = 15368;
@@ -14,10 +14,46 @@ export { DEFAULT_RULES_PATH } from "./inputs.ts";
 export const ALLOWABLE = ["neutral", "skipped"] as const;
 export type Allowable = (typeof ALLOWABLE)[number];
 
+/** The events a workflow can run on, which `events:` and a per-event `allow:` may name. */
+export const EVENTS = [
+  "branch_protection_rule",
+  "check_run",
+  "check_suite",
+  "create",
+  "delete",
+  "deployment",
+  "deployment_status",
+  "discussion",
+  "discussion_comment",
+  "fork",
+  "gollum",
+  "issue_comment",
+  "issues",
+  "label",
+  "merge_group",
+  "milestone",
+  "page_build",
+  "public",
+  "pull_request",
+  "pull_request_review",
+  "pull_request_review_comment",
+  "pull_request_target",
+  "push",
+  "registry_package",
+  "release",
+  "repository_dispatch",
+  "schedule",
+  "status",
+  "watch",
+  "workflow_call",
+  "workflow_dispatch",
+  "workflow_run",
+] as const;
+
 export interface Rule {
   /** Unique; the key in outputs and the summary. Defaults to `job`, then `check`. */
   id: string;
-  /** Check run name or commit status context; a glob (`test (*)`). */
+  /** Check run name or commit status context; a pattern (`test (*)`). */
   check: string | undefined;
   /** Job id in the gate's workflow, for `needs` mode. */
   job: string | undefined;
@@ -27,26 +63,40 @@ export interface Rule {
   app: number | string | undefined;
   /** Changed-path globs that make the rule apply; empty means always. */
   paths: readonly string[];
+  /** The events on which the rule is required at all; undefined means every event. */
+  events: readonly string[] | undefined;
+  /** Pull request labels that make the rule apply whatever the paths. */
+  labels: readonly string[];
+  /** Conclusions accepted besides success on every event (when `allow` is a list). */
   allow: readonly Allowable[];
+  /** Conclusions accepted per event (when `allow` is a mapping); other events accept none. */
+  allowByEvent: Readonly<Record<string, readonly Allowable[]>> | undefined;
   /** Check names inside the group that may fail (`continue-on-error` legs). */
   continueOnError: readonly string[];
   timeoutMs: number | undefined;
   advisory: boolean;
   position: SourcePosition;
   matchesPath: PathMatcher;
-  matchesName: (name: string) => boolean;
-  mayFail: (name: string) => boolean;
+  matchesName: NameTest;
+  mayFail: NameTest;
 }
 
 export interface RulesFile {
   path: string;
   rules: Rule[];
   /** Check names that are never waited for (other gates, the verdict check). */
-  ignore: ((name: string) => boolean)[];
+  ignore: NameTest[];
   ignorePatterns: readonly string[];
 }
 
-const STRING_LIST = { type: "array", items: { type: "string", minLength: 1 } } as const;
+const NAME_PATTERNS = {
+  type: "array",
+  items: { type: "string", minLength: 1, description: "a check name or pattern such as 'gate'" },
+} as const;
+const ALLOWED = {
+  enum: [...ALLOWABLE],
+  description: "a conclusion accepted besides success: neutral or skipped",
+} as const;
 
 /** JSON Schema of `.github/status-gate.yml`; editors can use it too (docs/status-gate.md). */
 export const RULES_SCHEMA = {
@@ -54,23 +104,54 @@ export const RULES_SCHEMA = {
   additionalProperties: false,
   required: ["rules"],
   properties: {
-    ignore: STRING_LIST,
+    ignore: NAME_PATTERNS,
     rules: {
       type: "array",
       items: {
         type: "object",
         additionalProperties: false,
         anyOf: [{ required: ["check"] }, { required: ["job"] }],
+        description:
+          "a rule needs 'check' (a check name or pattern) or 'job' (a job id for needs mode)",
         properties: {
-          id: { type: "string", pattern: "^[A-Za-z0-9_.-]+$" },
+          id: {
+            type: "string",
+            pattern: "^[A-Za-z0-9_.-]+$",
+            description: "letters, digits, '_', '.' and '-', such as 'wash'",
+          },
           check: { type: "string", minLength: 1 },
-          job: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_-]*$" },
-          workflow: { type: "string", pattern: "^\\.github/workflows/[^/]+\\.ya?ml$" },
+          job: {
+            type: "string",
+            pattern: "^[A-Za-z_][A-Za-z0-9_-]*$",
+            description: "a job id such as 'build'",
+          },
+          workflow: {
+            type: "string",
+            pattern: "^\\.github/workflows/[^/]+\\.ya?ml$",
+            description: "a file under .github/workflows/, such as .github/workflows/ci.yml",
+          },
           app: { type: ["integer", "string"] },
-          paths: STRING_LIST,
-          allow: { type: "array", items: { enum: [...ALLOWABLE] } },
-          "continue-on-error": STRING_LIST,
-          timeout: { type: "string" },
+          paths: {
+            type: "array",
+            items: { type: "string", minLength: 1, format: "glob" },
+          },
+          events: {
+            type: "array",
+            minItems: 1,
+            items: { type: "string", description: "an event name such as push or pull_request" },
+          },
+          labels: {
+            type: "array",
+            items: { type: "string", minLength: 1, description: "a pull request label" },
+          },
+          allow: {
+            type: ["array", "object"],
+            items: ALLOWED,
+            additionalProperties: { type: "array", items: ALLOWED },
+            description: "a list such as [skipped], or per event such as {pull_request: [skipped]}",
+          },
+          "continue-on-error": NAME_PATTERNS,
+          timeout: { type: "string", format: "duration" },
           advisory: { type: "boolean" },
         },
       },
@@ -78,43 +159,20 @@ export const RULES_SCHEMA = {
   },
 } as const;
 
-/** Output names of the action; a rule id may not take one. */
-const RESERVED_IDS = new Set(["result", "required", "satisfied", "missing", "failed", "applies"]);
+/** Output names of the action; no rule id may take one (nor `<id>_files` of another rule). */
+const RESERVED_IDS = new Set([
+  "result",
+  "required",
+  "satisfied",
+  "missing",
+  "failed",
+  "applies",
+  "matched-files",
+]);
 
-let validator: ReturnType<Ajv["compile"]> | undefined;
-
-/** Parses and validates a rules file; every problem is a ConfigurationError at its line. */
-export function parseRules(path: string, text: string): RulesFile {
-  const file = parseYamlFile(path, text);
-  const data: unknown = file.document.toJS();
-  validator ??= new Ajv({
-    allErrors: false,
-    strict: true,
-    strictRequired: false,
-    allowUnionTypes: true,
-  }).compile(RULES_SCHEMA);
-  if (!validator(data)) {
-    // A rule with neither check nor job fails each anyOf branch first; the anyOf says it best.
-    const errors = validator.errors ?? [];
-    throw schemaError(file, errors.find((e) => e.keyword === "anyOf") ?? errors[0]);
-  }
-  const raw = data as { ignore?: string[]; rules: RawRule[] };
-  const rulesNode = getPair(file.document.contents, "rules")?.value;
-  const rules = raw.rules.map((rule, index) =>
-    buildRule(file, rule, isSeq(rulesNode) ? (rulesNode.items[index] as Node) : undefined),
-  );
-  const seen = new Map<string, Rule>();
-  for (const rule of rules) {
-    if (seen.has(rule.id)) {
-      throw new ConfigurationError(
-        `${path}:${rule.position.line}: rule id '${rule.id}' is used twice; give one an 'id:'`,
-        rule.position,
-      );
-    }
-    seen.set(rule.id, rule);
-  }
-  const ignorePatterns = raw.ignore ?? [];
-  return { path, rules, ignorePatterns, ignore: ignorePatterns.map(compileName) };
+/** The output listing the changed files that made a rule apply. */
+export function filesOutputName(ruleId: string): string {
+  return `${ruleId}_files`;
 }
 
 interface RawRule {
@@ -124,43 +182,119 @@ interface RawRule {
   workflow?: string;
   app?: number | string;
   paths?: string[];
-  allow?: Allowable[];
+  events?: string[];
+  labels?: string[];
+  allow?: Allowable[] | Record<string, Allowable[]>;
   "continue-on-error"?: string[];
   timeout?: string;
   advisory?: boolean;
 }
 
-function buildRule(file: YamlFile, raw: RawRule, node: Node | undefined): Rule {
-  const id = raw.id ?? raw.job ?? (raw.check as string);
-  const fieldNode = (key: string) => getPair(node, key) ?? node;
-  if (RESERVED_IDS.has(id)) {
-    throw errorAt(file, fieldNode("id"), `rule id '${id}' is an output name; set another 'id:'`);
+interface RawRules {
+  ignore?: string[];
+  rules: RawRule[];
+}
+
+/**
+ * Parses and validates a rules file; every problem, YAML and schema and the gate's own checks, is
+ * reported at once as a `FileProblems` at `file:line:column`.
+ */
+export function parseRules(path: string, text: string): RulesFile {
+  const { file, data } = loadYamlConfig<RawRules>(path, text, RULES_SCHEMA, checkRules);
+  const rules = data.rules.map((raw, index) =>
+    buildRule(raw, nodePosition(file, file.document.getIn(["rules", index], true) as never)),
+  );
+  const ignorePatterns = data.ignore ?? [];
+  return { path, rules, ignorePatterns, ignore: ignorePatterns.map(compileName) };
+}
+
+/** The gate's own checks, beyond the schema: ids, globs, name patterns and event names. */
+function checkRules(data: RawRules, context: ConfigContext): void {
+  const ids = new Map<string, number>();
+  data.rules.forEach((raw, index) => {
+    const at = (...path: (string | number)[]) => ["rules", index, ...path];
+    const id = idOf(raw);
+    const idField = raw.id !== undefined ? "id" : raw.job !== undefined ? "job" : "check";
+    const first = ids.get(id);
+    if (first !== undefined) {
+      context.problem(
+        at(idField),
+        `rule id '${id}' is also the id of rule ${first + 1}; give one an 'id:'`,
+      );
+    } else ids.set(id, index);
+    if (RESERVED_IDS.has(id)) {
+      context.problem(at(idField), `rule id '${id}' is an output name; set another 'id:'`);
+    }
+    for (const [position, pattern] of (raw.paths ?? []).entries()) {
+      const problem = pathGlobProblem(pattern);
+      if (problem) context.problem(at("paths", position), `path glob '${pattern}': ${problem}`);
+    }
+    const named = raw.check ?? raw.job;
+    const nameProblem = named === undefined ? undefined : namePatternProblem(named);
+    if (nameProblem) context.problem(at(idField === "job" ? "job" : "check"), nameProblem);
+    checkNamePatterns(raw["continue-on-error"] ?? [], at("continue-on-error"), context);
+    for (const [position, event] of (raw.events ?? []).entries()) {
+      checkEvent(event, at("events", position), context);
+    }
+    if (raw.allow !== undefined && !Array.isArray(raw.allow)) {
+      const allow = context.node(at("allow"));
+      for (const event of Object.keys(raw.allow)) {
+        checkEvent(event, getPair(allow, event) ?? at("allow", event), context);
+      }
+    }
+  });
+  for (const id of ids.keys()) {
+    const owner = ids.get(filesOutputName(id));
+    if (owner !== undefined) {
+      context.problem(
+        ["rules", owner],
+        `rule id '${filesOutputName(id)}' is the output listing the files of rule '${id}'; set another 'id:'`,
+      );
+    }
   }
-  for (const pattern of raw.paths ?? []) {
-    const problem = globProblem(pattern);
-    if (problem) throw errorAt(file, fieldNode("paths"), `path glob '${pattern}': ${problem}`);
+  checkNamePatterns(data.ignore ?? [], ["ignore"], context);
+}
+
+function checkNamePatterns(
+  patterns: readonly string[],
+  path: (string | number)[],
+  context: ConfigContext,
+): void {
+  for (const [index, pattern] of patterns.entries()) {
+    const problem = namePatternProblem(pattern);
+    if (problem) context.problem([...path, index], problem);
   }
-  const timeoutMs = raw.timeout === undefined ? undefined : parseDuration(raw.timeout);
-  if (raw.timeout !== undefined && !timeoutMs) {
-    throw errorAt(
-      file,
-      fieldNode("timeout"),
-      `timeout '${raw.timeout}' is not a duration; use one such as 90s, 10m, 2h or 1h30m`,
-    );
-  }
+}
+
+function checkEvent(event: string, where: ConfigLocation, context: ConfigContext): void {
+  if ((EVENTS as readonly string[]).includes(event)) return;
+  context.problem(
+    where,
+    `'${event}' is not an event a workflow runs on${didYouMean(event, EVENTS)} (such as push, pull_request, merge_group)`,
+  );
+}
+
+function idOf(raw: RawRule): string {
+  return raw.id ?? raw.job ?? (raw.check as string);
+}
+
+function buildRule(raw: RawRule, position: SourcePosition): Rule {
   const mayFail = (raw["continue-on-error"] ?? []).map(compileName);
   return {
-    id,
+    id: idOf(raw),
     check: raw.check,
     job: raw.job,
     workflow: raw.workflow,
     app: raw.app,
     paths: raw.paths ?? [],
-    allow: raw.allow ?? [],
+    events: raw.events,
+    labels: raw.labels ?? [],
+    allow: Array.isArray(raw.allow) ? raw.allow : [],
+    allowByEvent: raw.allow !== undefined && !Array.isArray(raw.allow) ? raw.allow : undefined,
     continueOnError: raw["continue-on-error"] ?? [],
-    timeoutMs,
+    timeoutMs: raw.timeout === undefined ? undefined : parseDuration(raw.timeout),
     advisory: raw.advisory ?? false,
-    position: nodePosition(file, node),
+    position,
     matchesPath: compilePaths(raw.paths ?? []),
     // A job's check run is named after the job when it has no name: of its own.
     matchesName: compileName((raw.check ?? raw.job) as string),
@@ -168,53 +302,19 @@ function buildRule(file: YamlFile, raw: RawRule, node: Node | undefined): Rule {
   };
 }
 
-/** Turns the first schema error into a message at the offending node, saying what is valid. */
-function schemaError(file: YamlFile, error: ErrorObject | undefined): ConfigurationError {
-  const segments = (error?.instancePath ?? "").split("/").slice(1);
-  let node: unknown = file.document.contents;
-  let pairNode: unknown = node;
-  for (const segment of segments) {
-    if (isSeq(node)) node = node.items[Number(segment)];
-    else if (isMap(node)) {
-      pairNode = getPair(node, segment);
-      node = (pairNode as { value?: unknown } | undefined)?.value;
-    }
-  }
-  if (error?.keyword === "additionalProperties") {
-    pairNode = getPair(
-      node,
-      String((error.params as { additionalProperty: string }).additionalProperty),
-    );
-    node = undefined;
-  }
-  const where = segments.length > 0 ? segments.join(".") : "the file";
-  return errorAt(file, (node ?? pairNode) as Node, `${where}: ${describeSchemaError(error)}`);
+/** What a rule accepts besides success on this event. */
+export function allowedOn(rule: Rule, event: string): readonly Allowable[] {
+  return rule.allowByEvent ? (rule.allowByEvent[event] ?? []) : rule.allow;
 }
 
-function describeSchemaError(error: ErrorObject | undefined): string {
-  if (!error) return "does not match the rules schema";
-  const params = error.params as Record<string, unknown>;
-  switch (error.keyword) {
-    case "additionalProperties":
-      return `unknown key '${params.additionalProperty}'; valid keys: ${validKeys(error.schemaPath)}`;
-    case "required":
-      return `'${params.missingProperty}' is required`;
-    case "anyOf":
-      return "a rule needs 'check' (a check name or pattern) or 'job' (a job id for needs mode)";
-    case "enum":
-      return `must be one of ${(params.allowedValues as string[]).join(", ")}`;
-    case "pattern":
-      return `does not match ${params.pattern}${error.instancePath.endsWith("/workflow") ? " (a file under .github/workflows/)" : ""}`;
-    default:
-      return error.message ?? "does not match the rules schema";
-  }
-}
-
-function validKeys(schemaPath: string): string {
-  const properties = schemaPath.includes("/items/")
-    ? RULES_SCHEMA.properties.rules.items.properties
-    : RULES_SCHEMA.properties;
-  return Object.keys(properties).join(", ");
+/**
+ * The one rule that stands in for a rules file the base does not have: every check run and status
+ * on the head must pass, and every workflow run on it must finish (as alls-green does), so a
+ * pull request that adds the rules file cannot choose what it is held to.
+ */
+export function everyCheckRule(path: string): Rule {
+  const rule = buildRule({ id: "every-check", check: "*" }, { file: path });
+  return rule;
 }
 
 /** Whether a rule's check must come from GitHub Actions (it pins a workflow or the Actions app). */

@@ -1,15 +1,18 @@
-import { escapeMarkdown, type Summary } from "../core/summary.ts";
+import { ConfigurationError } from "../core/errors.ts";
+import { type ActionOutcome, Outcome } from "../core/outcome.ts";
+import type { Summary } from "../core/summary.ts";
 import { ApiError, type GitHubApi } from "./api.ts";
-import { type ChangeSources, findChanges, readRulesText } from "./changes.ts";
+import { type ChangeSources, findChanges, readRulesAt } from "./changes.ts";
 import { verdictOf } from "./evaluate.ts";
-import { resolveTarget, type Target } from "./event.ts";
+import { resolveTarget, short, type Target } from "./event.ts";
 import type { LocalGit } from "./git.ts";
-import { compileName } from "./globs.ts";
 import type { GateInputs } from "./inputs.ts";
+import { compileName } from "./names.ts";
 import { evaluateNeeds, parseNeeds, rulesForWorkflow } from "./needs.ts";
 import { type ChangeSet, planRules, type RuleDecision } from "./plan.ts";
 import { type GateVerdict, summaryOf, verdictOutputs } from "./report.ts";
-import { parseRules, type RulesFile } from "./rules.ts";
+import { everyCheckRule, filesOutputName, parseRules, type RulesFile } from "./rules.ts";
+import { VerdictCheck } from "./verdict-check.ts";
 import { apiFailure, type Clock, waitForChecks } from "./wait.ts";
 
 /** The edges the gate talks to; tests and the CLI pass their own. */
@@ -17,39 +20,65 @@ export interface GateDeps {
   api: GitHubApi;
   git: LocalGit | undefined;
   clock: Clock;
-  info(text: string): void;
-  notice(text: string): void;
-  setOutput(name: string, value: string): void;
-  writeSummary(summary: Summary): void;
+  /** Progress while the gate works (a poll line a minute for up to an hour); not the outcome. */
+  log(text: string): void;
 }
 
-export async function run(inputs: GateInputs, deps: GateDeps): Promise<GateVerdict> {
+/**
+ * Decides, for one event, which rules apply and (in checks and needs modes) whether their checks
+ * passed. Returns the outcome (outputs, job summary, notices, failure) for `runAction` to publish;
+ * the only thing it writes itself is the verdict check run, which must exist while it works.
+ */
+export async function run(inputs: GateInputs, deps: GateDeps): Promise<ActionOutcome> {
   const target = resolveTarget(inputs.eventName, inputs.eventPayload, {
     sha: inputs.sha,
     base: inputs.base,
     githubSha: inputs.githubSha,
   });
-  deps.info(`Evaluating ${target.description}`);
-  const posting = inputs.mode === "checks" && inputs.verdictCheck !== undefined;
-  let judged: { verdict: GateVerdict; summary: Summary };
+  deps.log(`Evaluating ${target.description}`);
+  const outcome = new Outcome();
+  const notice = (message: string) => outcome.notice(message, "status gate");
+  const verdictCheck =
+    inputs.mode === "checks" && inputs.verdictCheck !== undefined
+      ? new VerdictCheck({
+          api: deps.api,
+          repository: inputs.repository,
+          name: inputs.verdictCheck,
+          headSha: target.sha,
+          notice,
+        })
+      : undefined;
+  void verdictCheck?.start();
+  let judged: Judged;
   try {
-    judged = await judge(inputs, target, deps);
+    judged = await judge(inputs, target, deps, notice);
   } catch (thrown) {
     // A gate that stops on an error must not leave an earlier green verdict standing on this
     // commit (a re-run after the base's rules changed): the newest verdict check says red.
-    if (posting) {
-      const verdict = stoppedVerdict(thrown);
-      await postVerdict(inputs, target, verdict, summaryOf(verdict, { title: TITLE }), deps).catch(
-        () => undefined,
-      );
-    }
+    const verdict = stoppedVerdict(thrown);
+    await verdictCheck
+      ?.finish(verdict, summaryOf(verdict, { title: TITLE }))
+      .catch(() => undefined);
     throw thrown;
   }
-  if (posting) await postVerdict(inputs, target, judged.verdict, judged.summary, deps);
-  return judged.verdict;
+  if (verdictCheck) {
+    await verdictCheck.finish(judged.verdict, judged.summary);
+    deps.log(`Posted the verdict as check run '${inputs.verdictCheck}'.`);
+  }
+  for (const [name, value] of Object.entries(judged.outputs)) outcome.output(name, value);
+  outcome.summary = judged.summary;
+  if (judged.verdict.result === "success") deps.log(`gate: ${judged.verdict.reason}`);
+  else outcome.fail(`${judged.verdict.result}: ${judged.verdict.reason}`);
+  return outcome;
 }
 
 const TITLE = "Status gate (checks)";
+
+interface Judged {
+  verdict: GateVerdict;
+  summary: Summary;
+  outputs: Record<string, string>;
+}
 
 function stoppedVerdict(thrown: unknown): GateVerdict {
   const message = thrown instanceof Error ? thrown.message : String(thrown);
@@ -65,24 +94,25 @@ async function judge(
   inputs: GateInputs,
   target: Target,
   deps: GateDeps,
-): Promise<{ verdict: GateVerdict; summary: Summary }> {
+  notice: (message: string) => void,
+): Promise<Judged> {
   const title = `Status gate (${inputs.mode})`;
-  let planned: Awaited<ReturnType<typeof planChange>>;
+  let planned: Planned;
   try {
     planned = await planChange(inputs, target, {
       git: deps.git,
       api: deps.api,
       repository: inputs.repository,
-      notice: deps.notice,
+      notice,
     });
   } catch (thrown) {
     if (!(thrown instanceof ApiError)) throw thrown;
     // Without the change or the rules nothing can be judged: red, with the reason.
     const verdict = apiFailure(thrown, []);
-    return { verdict, summary: publish(verdict, deps, { title }) };
+    return { verdict, summary: summaryOf(verdict, { title }), outputs: verdictOutputs(verdict) };
   }
-  const { rulesFile, changes, decisions } = planned;
-  deps.info(
+  const { rulesFile, changes, decisions, notes } = planned;
+  deps.log(
     `Changes: ${changes.source}, ${changes.files.length} files${changes.complete ? "" : " (incomplete)"}`,
   );
   const verdict =
@@ -92,53 +122,112 @@ async function judge(
         ? needsVerdict(inputs, rulesFile, decisions)
         : await checksVerdict(inputs, target, rulesFile, decisions, deps);
   const { sent, notModified } = deps.api.counts;
-  const summary = publish(verdict, deps, {
+  const summary = summaryOf(verdict, {
     title,
+    notes,
     changeSource: changes.source,
     requests:
       inputs.mode === "checks"
         ? `GitHub API: ${sent} requests, ${notModified} of them free 304s.`
         : undefined,
   });
-  return { verdict, summary };
+  const outputs = verdictOutputs(verdict);
+  if (inputs.mode === "plan") Object.assign(outputs, planOutputs(decisions));
+  return { verdict, summary, outputs };
 }
 
-/** Writes the outputs and the job summary of a verdict. */
-function publish(
-  verdict: GateVerdict,
-  deps: GateDeps,
-  context: Parameters<typeof summaryOf>[1],
-): Summary {
-  for (const [name, value] of Object.entries(verdictOutputs(verdict))) deps.setOutput(name, value);
-  const summary = summaryOf(verdict, context);
-  deps.writeSummary(summary);
-  return summary;
+interface Planned {
+  rulesFile: RulesFile;
+  changes: ChangeSet;
+  decisions: RuleDecision[];
+  notes: string[];
 }
 
-async function planChange(inputs: GateInputs, target: Target, sources: ChangeSources) {
+/**
+ * The change and the rules it is judged by. The rules are the base's: a change cannot loosen its
+ * own gate. When the base has no rules file (the change may add it), checks mode requires every
+ * check on the head and needs mode every need, and plan mode runs every rule of the head's file.
+ */
+async function planChange(
+  inputs: GateInputs,
+  target: Target,
+  sources: ChangeSources,
+): Promise<Planned> {
   const found = await findChanges(target, sources);
-  const { text, newInChange } = await readRulesText(
-    inputs.rulesPath,
-    target,
-    target.rulesFromRef ? undefined : found.baseSha,
-    sources,
-  );
-  const rulesFile = parseRules(inputs.rulesPath, text);
-  const changes: ChangeSet = newInChange
-    ? {
-        ...found.changes,
-        everythingBecause: `the rules file ${inputs.rulesPath} is new in this change, so every rule applies`,
-      }
-    : found.changes;
-  return { rulesFile, changes, decisions: planRules(rulesFile, changes) };
+  const path = inputs.rulesPath;
+  const baseRev = target.rulesFromRef ? target.rulesRef : (found.baseSha ?? target.rulesRef);
+  const baseText = await readRulesAt(path, baseRev, sources);
+  // A gate run from pull_request_target judges the same pull request as one from pull_request:
+  // rules say `events: [pull_request]` for both.
+  const event = target.event === "pull_request_target" ? "pull_request" : target.event;
+  const context = { event, labels: target.labels };
+  if (baseText !== undefined) {
+    const rulesFile = parseRules(path, baseText);
+    return {
+      rulesFile,
+      changes: found.changes,
+      decisions: planRules(rulesFile, found.changes, context),
+      notes: [],
+    };
+  }
+  const where = target.rulesFromRef || !found.baseSha ? target.rulesRef : short(found.baseSha);
+  const absent = `The base (${where}) has no rules file ${path}`;
+  if (inputs.mode === "plan") {
+    const headText = await readRulesAt(path, target.sha, sources);
+    if (headText === undefined) {
+      throw new ConfigurationError(
+        `no rules file at ${path} on ${where} or ${short(target.sha)}; create it (see docs/status-gate.md) or set input 'rules'`,
+      );
+    }
+    const rulesFile = parseRules(path, headText);
+    const changes = { ...found.changes, everythingBecause: `${absent}, so every rule applies` };
+    return {
+      rulesFile,
+      changes,
+      decisions: planRules(rulesFile, changes, context),
+      notes: [`${absent}: every rule of the head's file applies.`],
+    };
+  }
+  const required = inputs.mode === "checks" ? "every check on the head" : "every need";
+  const rulesFile: RulesFile = {
+    path,
+    rules: inputs.mode === "checks" ? [everyCheckRule(path)] : [],
+    ignore: [],
+    ignorePatterns: [],
+  };
+  const changes = { ...found.changes, everythingBecause: `${absent}, so ${required} must pass` };
+  return {
+    rulesFile,
+    changes,
+    decisions: planRules(rulesFile, changes, context),
+    notes: [
+      `${absent} (this change may add it), so ${required} must pass; the rules in the change do not count.`,
+    ],
+  };
+}
+
+/** Plan mode's outputs: whether each rule applies, and the changed files that made it. */
+function planOutputs(decisions: readonly RuleDecision[]): Record<string, string> {
+  const outputs: Record<string, string> = {
+    applies: JSON.stringify(Object.fromEntries(decisions.map((d) => [d.rule.id, d.applies]))),
+    "matched-files": JSON.stringify(
+      Object.fromEntries(
+        decisions.map((d) => [d.rule.id, { count: d.fileCount, files: d.applies ? d.files : [] }]),
+      ),
+    ),
+  };
+  for (const decision of decisions) {
+    outputs[decision.rule.id] = String(decision.applies);
+    outputs[filesOutputName(decision.rule.id)] = JSON.stringify(
+      decision.applies ? decision.files : [],
+    );
+  }
+  return outputs;
 }
 
 function planVerdict(decisions: RuleDecision[], deps: GateDeps): GateVerdict {
-  const applies = Object.fromEntries(decisions.map((d) => [d.rule.id, d.applies]));
-  deps.setOutput("applies", JSON.stringify(applies));
   for (const decision of decisions) {
-    deps.setOutput(decision.rule.id, String(decision.applies));
-    deps.info(
+    deps.log(
       `${decision.applies ? "required" : "not required"}: ${decision.rule.id} (${decision.reason})`,
     );
   }
@@ -209,50 +298,6 @@ async function checksVerdict(
     maxPollIntervalMs: inputs.maxPollIntervalMs,
     failFast: inputs.failFast,
     clock: deps.clock,
-    progress: deps.info,
+    progress: deps.log,
   });
-}
-
-const CHECK_CONCLUSION: Record<GateVerdict["result"], string> = {
-  success: "success",
-  failure: "failure",
-  pending: "failure",
-  stale: "failure",
-  "awaiting-approval": "action_required",
-};
-
-/**
- * Posts the verdict as the gate's own check run, so a required check exists only when the gate
- * really ran (a skipped gate job cannot pass as success). A read-only token degrades to a notice.
- */
-async function postVerdict(
-  inputs: GateInputs,
-  target: Target,
-  verdict: GateVerdict,
-  summary: Summary,
-  deps: GateDeps,
-): Promise<void> {
-  try {
-    await deps.api.send("POST", `/repos/${inputs.repository}/check-runs`, {
-      name: inputs.verdictCheck,
-      head_sha: target.sha,
-      status: "completed",
-      conclusion: CHECK_CONCLUSION[verdict.result],
-      output: {
-        title: `Status gate: ${verdict.result}`,
-        // The reason quotes check names, which a pull request's workflow chooses.
-        summary: escapeMarkdown(verdict.reason).slice(0, 60_000),
-        text: summary.toString(60_000),
-      },
-    });
-    deps.info(`Posted the verdict as check run '${inputs.verdictCheck}'.`);
-  } catch (thrown) {
-    if (thrown instanceof ApiError && (thrown.status === 403 || thrown.status === 404)) {
-      deps.notice(
-        `The verdict was not posted as check run '${inputs.verdictCheck}': the token cannot create check runs (it needs checks: write; fork and Dependabot pull requests get a read-only token). The job's own result still carries the verdict.`,
-      );
-      return;
-    }
-    throw thrown;
-  }
 }

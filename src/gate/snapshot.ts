@@ -33,6 +33,10 @@ export interface WorkflowRunRecord {
   runNumber: number;
   attempt: number;
   createdAt: string | undefined;
+  /** When the latest attempt began; checks finished before it belong to an earlier attempt. */
+  runStartedAt: string | undefined;
+  /** Numbers of the pull requests the run is for (empty for push, and for forks). */
+  pullRequests: number[];
   url: string | undefined;
 }
 
@@ -70,10 +74,13 @@ interface RestWorkflowRun {
   run_number: number;
   run_attempt?: number;
   created_at?: string;
+  run_started_at?: string;
+  pull_requests?: { number?: number }[] | null;
   html_url?: string;
 }
 
 interface RestStatus {
+  id?: number;
   context: string;
   state: string;
   target_url?: string | null;
@@ -83,27 +90,35 @@ interface RestStatus {
 }
 
 const PAGE = 100;
-/** GitHub's list endpoints stop at 1000 results; more than that is not a commit we can judge. */
+/** GitHub's list endpoints stop at 1000 results; more than that is not a commit the gate can judge. */
 const MAX_PAGES = 10;
 
 /**
- * Reads a commit's checks with three conditional GETs (one page each for up to 100 check runs,
- * statuses and workflow runs). When nothing changed every answer is a free 304; `changed` says
- * whether any part is new.
+ * Reads a commit's checks with three conditional GETs (one page each for up to 100 workflow runs,
+ * statuses and check runs). When nothing changed every answer is a free 304; `changed` says
+ * whether any part is new. Check runs are read with `filter=all`: `latest` would show only the
+ * newest check run of each name in a suite, so a later green one could hide a red one.
+ *
+ * The check runs and statuses are read after the workflow runs have answered, never beside
+ * them: a run is completed only once every check run and status its jobs created exists, so every
+ * run the snapshot shows completed has all of them in it. Read the other way round, a run could be
+ * seen finished without the job it created last, and that job's red would be missed.
  */
 export async function readSnapshot(
   api: GitHubApi,
   repository: string,
   sha: string,
-): Promise<{ snapshot: Snapshot; changed: boolean }> {
-  const base = `/repos/${repository}`;
-  const [checks, runs, statuses] = await Promise.all([
-    pages<RestCheckRun>(api, `${base}/commits/${sha}/check-runs?filter=latest`, "check_runs"),
-    pages<RestWorkflowRun>(api, `${base}/actions/runs?head_sha=${sha}`, "workflow_runs"),
-    pages<RestStatus>(api, `${base}/commits/${sha}/status`, "statuses"),
+): Promise<{ snapshot: Snapshot; changed: boolean; incomplete: string | undefined }> {
+  const [runsPath, statusesPath, checksPath] = snapshotPaths(repository, sha);
+  const runs = await pages<RestWorkflowRun>(api, runsPath, "workflow_runs");
+  const [statuses, checks] = await Promise.all([
+    pages<RestStatus>(api, statusesPath, "statuses"),
+    pages<RestCheckRun>(api, checksPath, "check_runs"),
   ]);
+  const missing = [runs.missing, statuses.missing, checks.missing].filter(Boolean);
   return {
     changed: checks.changed || runs.changed || statuses.changed,
+    incomplete: missing.length > 0 ? `${missing.join("; ")} results` : undefined,
     snapshot: {
       checkRuns: checks.items.map(toCheckRun),
       workflowRuns: runs.items.map(toWorkflowRun),
@@ -112,14 +127,18 @@ export async function readSnapshot(
   };
 }
 
-/** The URLs of the first poll, so the entry can send them before anything else loads. */
-export function firstSnapshotPaths(repository: string, sha: string): string[] {
+function snapshotPaths(repository: string, sha: string): [string, string, string] {
   const base = `/repos/${repository}`;
   return [
-    withPage(`${base}/commits/${sha}/check-runs?filter=latest`, 1),
-    withPage(`${base}/actions/runs?head_sha=${sha}`, 1),
-    withPage(`${base}/commits/${sha}/status`, 1),
+    `${base}/actions/runs?head_sha=${sha}`,
+    `${base}/commits/${sha}/status`,
+    `${base}/commits/${sha}/check-runs?filter=all`,
   ];
+}
+
+/** The first request of a poll (the workflow runs), so the entry can send it before anything loads. */
+export function firstSnapshotPaths(repository: string, sha: string): string[] {
+  return [withPage(snapshotPaths(repository, sha)[0], 1)];
 }
 
 function withPage(path: string, page: number): string {
@@ -127,19 +146,29 @@ function withPage(path: string, page: number): string {
   return `${path}${separator}per_page=${PAGE}${page > 1 ? `&page=${page}` : ""}`;
 }
 
-async function pages<T>(api: GitHubApi, path: string, key: string) {
-  const items: T[] = [];
+/**
+ * Every page of a list, until as many items as its `total_count` says. A short page is not the
+ * end while the count says more (GitHub may answer short pages); when the pages run out before
+ * the count, the list is `complete: false`, which is never green (the next poll reads it again).
+ * Items are told apart by id, since a list that grows between two pages shifts an item onto the
+ * next page.
+ */
+async function pages<T extends { id?: number }>(api: GitHubApi, path: string, key: string) {
+  const items = new Map<number | string, T>();
   let changed = false;
   for (let page = 1; page <= MAX_PAGES; page++) {
     const result = await api.get<Record<string, unknown>>(withPage(path, page));
     changed ||= result.changed;
     const batch = (result.data[key] as T[] | undefined) ?? [];
-    items.push(...batch);
+    for (const [index, item] of batch.entries()) items.set(item.id ?? `${page}:${index}`, item);
     const total = typeof result.data.total_count === "number" ? result.data.total_count : undefined;
-    if (batch.length < PAGE || (total !== undefined && items.length >= total))
-      return { items, changed };
+    const done = total === undefined ? batch.length < PAGE : items.size >= total;
+    if (done || batch.length === 0) {
+      const missing = done ? undefined : `${path.split("?")[0]} listed ${items.size} of ${total}`;
+      return { items: [...items.values()], changed, missing };
+    }
   }
-  // An unread page could hold the one failure: a commit we cannot read whole is not judged.
+  // An unread page could hold the one failure: a commit the gate cannot read whole is not judged.
   throw new ApiError(
     `${path.split("?")[0]} lists more than ${PAGE * MAX_PAGES} results; the gate cannot read them all`,
   );
@@ -172,6 +201,10 @@ function toWorkflowRun(run: RestWorkflowRun): WorkflowRunRecord {
     runNumber: run.run_number,
     attempt: run.run_attempt ?? 1,
     createdAt: run.created_at,
+    runStartedAt: run.run_started_at,
+    pullRequests: (run.pull_requests ?? []).flatMap((pull) =>
+      typeof pull.number === "number" ? [pull.number] : [],
+    ),
     url: run.html_url,
   };
 }

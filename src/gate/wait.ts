@@ -1,4 +1,6 @@
-import { ApiError, type GitHubApi } from "./api.ts";
+import { formatDuration } from "../core/duration.ts";
+import { ApiError, type GitHubApi, UNCHANGED } from "./api.ts";
+import { parseTime } from "./counted.ts";
 import {
   type EvaluationContext,
   evaluateRules,
@@ -7,7 +9,7 @@ import {
 } from "./evaluate.ts";
 import { short, type Target } from "./event.ts";
 import type { RuleDecision } from "./plan.ts";
-import { formatDuration, type GateVerdict, progressLine } from "./report.ts";
+import { type GateVerdict, progressLine } from "./report.ts";
 import { readSnapshot, type Snapshot } from "./snapshot.ts";
 
 export interface Clock {
@@ -50,14 +52,13 @@ export async function waitForChecks(options: WaitOptions): Promise<GateVerdict> 
   const deadline = startedAt + options.timeoutMs;
   let interval = options.pollIntervalMs;
   let selfCheckRunId = options.selfCheckRunId;
-  let lookedForSelf = selfCheckRunId !== undefined;
   let awaitingSince: number | undefined;
   for (let poll = 1; ; poll++) {
     let read: Awaited<ReturnType<typeof readSnapshot>>;
     try {
       read = await readSnapshot(options.api, options.repository, options.target.sha);
-      if (!lookedForSelf && options.self && mayIncludeSelf(read.snapshot, options)) {
-        lookedForSelf = true;
+      // Until this job is found (its check run may not be listed yet), look again on each poll.
+      if (selfCheckRunId === undefined && options.self && mayIncludeSelf(read.snapshot, options)) {
         selfCheckRunId = await findOwnCheckRun(options.api, options.repository, options.self);
       }
     } catch (thrown) {
@@ -82,12 +83,20 @@ export async function waitForChecks(options: WaitOptions): Promise<GateVerdict> 
     awaitingSince = awaiting ? (awaitingSince ?? now) : undefined;
     const approvalEnd =
       awaitingSince === undefined ? deadline : awaitingSince + options.approvalTimeoutMs;
-    const settled = settledVerdict(evaluations, {
+    let settled = settledVerdict(evaluations, {
       failFast: options.failFast,
       deadlinePassed: now >= deadline,
       approvalWaitOver: now >= approvalEnd,
       timeoutMs: options.timeoutMs,
     });
+    // A list read short may hide the one failure: only red is final until it is read whole.
+    if (read.incomplete && settled?.result !== "failure") {
+      options.progress(`GitHub ${read.incomplete}; reading them again on the next poll.`);
+      settled =
+        now >= deadline
+          ? apiFailure(new ApiError(`${read.incomplete} until the timeout`), options.decisions)
+          : undefined;
+    }
     if (settled) return settled;
     const moved = await headMoved(options).catch((thrown: unknown) => thrown);
     if (moved instanceof Error) return apiFailure(moved, options.decisions);
@@ -127,16 +136,32 @@ function mayIncludeSelf(snapshot: Snapshot, options: WaitOptions): boolean {
   );
 }
 
-/** This job's check run: the running job of this run attempt on this runner. */
+interface JobsPage {
+  total_count?: number;
+  jobs?: { status: string; runner_name?: string | null; check_run_url?: string }[];
+}
+
+/** Jobs of one run attempt are listed at most this many pages deep (GitHub allows 256 jobs). */
+const JOB_PAGES = 5;
+
+/**
+ * This job's check run: the running job of this run attempt on this runner, looked for on every
+ * page of the attempt's jobs (a workflow may have 150 of them).
+ */
 async function findOwnCheckRun(
   api: GitHubApi,
   repository: string,
   self: { runId: number; attempt: number; runnerName: string },
 ): Promise<number | undefined> {
-  const { data } = await api.get<{
-    jobs?: { status: string; runner_name?: string | null; check_run_url?: string }[];
-  }>(`/repos/${repository}/actions/runs/${self.runId}/attempts/${self.attempt}/jobs?per_page=100`);
-  const mine = (data.jobs ?? []).filter(
+  const jobs: NonNullable<JobsPage["jobs"]> = [];
+  const path = `/repos/${repository}/actions/runs/${self.runId}/attempts/${self.attempt}/jobs?per_page=100`;
+  for (let page = 1; page <= JOB_PAGES; page++) {
+    const { data } = await api.get<JobsPage>(page === 1 ? path : `${path}&page=${page}`);
+    const batch = data.jobs ?? [];
+    jobs.push(...batch);
+    if (batch.length === 0 || jobs.length >= (data.total_count ?? jobs.length)) break;
+  }
+  const mine = jobs.filter(
     (job) => job.status === "in_progress" && job.runner_name === self.runnerName,
   );
   // Two running jobs on one runner name cannot both be this one; guessing could hide a check.
@@ -195,15 +220,27 @@ function settledVerdict(
   return undefined;
 }
 
-/** The PR head as GitHub has it now (a free 304 when unchanged), when it is not the one bound. */
+/**
+ * The PR head as GitHub has it now, when it is not the one bound. Free while nothing changed: the
+ * first look asks whether the pull request changed since the event (`If-Modified-Since` its
+ * `updated_at`), later ones are conditional on the answer's ETag.
+ */
 async function headMoved(options: WaitOptions): Promise<string | undefined> {
   const pull = options.target.pullRequest;
   if (!pull) return undefined;
-  const { data } = await options.api.get<{ head?: { sha?: string } }>(
+  const since = pull.headSha === options.target.sha ? httpDate(pull.updatedAt) : undefined;
+  const answer = await options.api.getUnlessUnchangedSince<{ head?: { sha?: string } }>(
     `/repos/${options.repository}/pulls/${pull.number}`,
+    since,
   );
-  const head = data.head?.sha;
+  if (answer === UNCHANGED) return undefined;
+  const head = answer.data.head?.sha;
   return head && head !== options.target.sha ? head : undefined;
+}
+
+function httpDate(iso: string | undefined): string | undefined {
+  const time = parseTime(iso);
+  return time === undefined ? undefined : new Date(time).toUTCString();
 }
 
 /** An API failure after retries is never a verdict on the checks: it is red, with the reason. */

@@ -177,3 +177,38 @@ describe("the gate action on a local checkout (plan and needs modes)", () => {
     );
   });
 });
+
+describe("needs mode when the base has no rules file", () => {
+  it("requires every need to succeed, whatever rules the change adds", async () => {
+    using repo = createRepository();
+    const base = repo.commit({ message: "base", files: { "README.md": "x\n" } });
+    repo.checkout("feature", { create: true });
+    // The change adds rules that would let `check` be skipped.
+    const head = repo.commit({
+      message: "add rules",
+      files: { ".github/status-gate.yml": 'rules:\n  - job: check\n    paths: ["never/**"]\n' },
+    });
+    const gate = async (results: Record<string, string>) => {
+      const run = await runAction({
+        action: ".",
+        event: {
+          name: "pull_request",
+          payload: {
+            pull_request: { number: 7, head: { sha: head }, base: { sha: base, ref: "main" } },
+          },
+        },
+        workspace: repo.path,
+        sha: "f".repeat(40),
+        inputs: { needs: needs(results) },
+        env: { GITHUB_WORKFLOW_REF: WORKFLOW_REF },
+      });
+      cleanup(run);
+      return run;
+    };
+    const skipped = await gate({ changes: "success", check: "skipped" });
+    expect(skipped.outputs.result).toBe("failure");
+    expect(skipped.summary).toMatch(/has no rules file .*so every need must pass/);
+    const green = await gate({ changes: "success", check: "success" });
+    expect(green.outputs.result).toBe("success");
+  });
+});

@@ -35,6 +35,8 @@ export function workflowRun(overrides: Partial<WorkflowRunRecord> = {}): Workflo
     runNumber: 1,
     attempt: 1,
     createdAt: at(0),
+    runStartedAt: at(0),
+    pullRequests: [],
     url: `https://github.com/o/r/actions/runs/${id}`,
     ...overrides,
   };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GitHubApi } from "../../src/gate/api.ts";
-import { findChanges, readRulesText } from "../../src/gate/changes.ts";
+import { findChanges, readRulesAt } from "../../src/gate/changes.ts";
 import { resolveTarget } from "../../src/gate/event.ts";
 import { localGit } from "../../src/gate/git.ts";
 import { createRepository, shallowClone, type TestRepository } from "../harness/git.ts";
@@ -137,20 +137,11 @@ describe("finding what a change touches", () => {
       expect((await findChanges(target, sources(repo))).baseSha).toBe(base);
     });
 
-    it("reads the rules file from the base, never from the head", async () => {
-      const target = resolveTarget(
-        "pull_request",
-        { pull_request: { number: 1, head: { sha: feature }, base: { sha: base, ref: "main" } } },
-        { githubSha: feature },
+    it("reads a file at the revision asked for, and says when it is not there", async () => {
+      expect(await readRulesAt(".github/status-gate.yml", base, sources(repo))).toBe(
+        "rules:\n  - check: a\n",
       );
-      const { text, newInChange } = await readRulesText(
-        ".github/status-gate.yml",
-        target,
-        base,
-        sources(repo),
-      );
-      expect(text).toBe("rules:\n  - check: a\n");
-      expect(newInChange).toBe(false);
+      expect(await readRulesAt("no/such/file.yml", base, sources(repo))).toBeUndefined();
     });
 
     it("detects a shallow clone and does not trust it, asking the API instead", async () => {

@@ -31,7 +31,9 @@ describe("checks mode: polling, events and the verdict (against the simulator)",
           s.github.addCommit({ branch: "feature", message: "newer" }).sha,
         );
     });
-    const run = await s.gate();
+    // The event came a while before the push that moves the head (the simulator counts seconds).
+    const earlier = new Date(Date.now() - 60_000).toISOString().replace(/\.\d+Z$/, "Z");
+    const run = await s.gate({ event: s.pullRequestEvent({ updatedAt: earlier }) });
     expect(run.outputs.result).toBe("stale");
     expect(run.exitCode).toBe(1);
     expect(run.annotations.find((a) => a.level === "error")?.message).toMatch(
@@ -39,7 +41,7 @@ describe("checks mode: polling, events and the verdict (against the simulator)",
     );
   });
 
-  it("polls with conditional requests: unchanged answers are free 304s", async () => {
+  it("polls with conditional requests: 3 charged requests in the first cycle, then free 304s", async () => {
     await using s = await gateScenario();
     workflowWithJobs(s.github, s.head, CI, { lint: "success" });
     const { jobs } = workflowWithJobs(s.github, s.head, WASH, { "check (ubuntu)": null });
@@ -62,6 +64,19 @@ describe("checks mode: polling, events and the verdict (against the simulator)",
       "checks/list-for-ref",
       "repos/get-combined-status-for-ref",
     ]);
+    // A poll cycle starts with the workflow runs. The first one is charged for its three lists
+    // only: the head check asks whether the pull request changed since the event (a free 304).
+    const starts = s.sim.requests
+      .map((r, index) => (r.operationId === "actions/list-workflow-runs-for-repo" ? index : -1))
+      .filter((index) => index >= 0);
+    const cycles = starts.map((start, n) => s.sim.requests.slice(start, starts[n + 1]));
+    const charged = (cycle: typeof s.sim.requests) => cycle.filter((r) => !r.conditional);
+    // The workflow runs first; the statuses and check runs side by side once they have answered.
+    const [runs, ...rest] = charged(cycles[0] ?? []).map((r) => r.operationId);
+    expect(runs).toBe("actions/list-workflow-runs-for-repo");
+    expect(rest.sort()).toEqual(["checks/list-for-ref", "repos/get-combined-status-for-ref"]);
+    expect(cycles[0]?.find((r) => r.operationId === "pulls/get")?.conditional).toBe(true);
+    for (const cycle of cycles.slice(1, 5)) expect(charged(cycle)).toEqual([]);
   });
 
   it("retries a failed API call and, when it keeps failing, is red with the reason", async () => {
@@ -129,11 +144,11 @@ describe("checks mode: polling, events and the verdict (against the simulator)",
   it("stops at its request budget and is red with the reason, never green", async () => {
     await using s = await gateScenario({ files: { "src/main.rs": "x\n" } });
     workflowWithJobs(s.github, s.head, CI, { lint: null });
-    const run = await s.gate({ inputs: { "max-requests": "4" } });
+    const run = await s.gate({ inputs: { "max-requests": "3" } });
     expect(run.outputs.result).toBe("failure");
     expect(run.annotations.find((a) => a.level === "error")?.message).toMatch(
-      /request budget of 4 spent \(input 'max-requests'\)/,
+      /request budget of 3 spent \(input 'max-requests'\)/,
     );
-    expect(s.sim.requests.filter((r) => !r.conditional).length).toBeLessThanOrEqual(4);
+    expect(s.sim.requests.filter((r) => !r.conditional).length).toBeLessThanOrEqual(3);
   });
 });

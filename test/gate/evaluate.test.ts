@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { verdictOf } from "../../src/gate/evaluate.ts";
 import {
+  at,
   checkRun,
   evaluate,
   plan,
@@ -77,9 +78,11 @@ describe("which results count", () => {
   });
 
   it("counts only the latest attempt of a re-run and ignores superseded runs", () => {
+    // Attempt 1 failed at 70s; attempt 2 began at 80s and passed.
     const first = wash();
-    const rerun = checkRun("check (ubuntu)", first, { conclusion: "success" });
-    const attempt1 = checkRun("check (ubuntu)", first, { id: rerun.id - 1, conclusion: "failure" });
+    const rerunRun = { ...first, attempt: 2, runStartedAt: at(80) };
+    const attempt1 = checkRun("check (ubuntu)", first, { conclusion: "failure" });
+    const rerun = checkRun("check (ubuntu)", first, { startedAt: at(90), completedAt: at(150) });
     const old = workflowRun({ path: ".github/workflows/wash.yml", runNumber: 1 });
     const current = workflowRun({
       path: ".github/workflows/wash.yml",
@@ -89,12 +92,10 @@ describe("which results count", () => {
     });
     const evaluations = evaluate(
       [ALL[0]!],
-      snapshot({
-        workflowRuns: [first],
-        checkRuns: [attempt1, rerun],
-      }),
+      snapshot({ workflowRuns: [rerunRun], checkRuns: [attempt1, rerun] }),
     );
     expect(stateOf(evaluations, "check").state).toBe("satisfied");
+    expect(stateOf(evaluations, "check").checks).toHaveLength(1);
     const superseded = evaluate(
       [ALL[0]!],
       snapshot({
@@ -108,19 +109,33 @@ describe("which results count", () => {
     expect(stateOf(superseded, "check").state).toBe("satisfied");
   });
 
-  it("ignores cancelled legs whose matrix names were never expanded", () => {
+  it("does not let a later same-named green in the same attempt hide a red one", () => {
+    const run = wash();
+    const red = checkRun("check (ubuntu)", run, { conclusion: "failure" });
+    const later = checkRun("check (ubuntu)", run, { startedAt: at(100), completedAt: at(110) });
+    const evaluations = evaluate(
+      [ALL[0]!],
+      snapshot({ workflowRuns: [run], checkRuns: [red, later] }),
+    );
+    expect(stateOf(evaluations, "check").state).toBe("failed");
+    expect(stateOf(evaluations, "check").checks).toHaveLength(2);
+  });
+
+  it("is red when a matrix was cancelled before it expanded, without counting the unexpanded leg", () => {
     const run = wash();
     const evaluations = evaluate(
       [ALL[0]!],
       snapshot({
-        workflowRuns: [run],
+        workflowRuns: [{ ...run, conclusion: "cancelled" }],
         checkRuns: [
           checkRun(`check (${"$"}{{ matrix.os }})`, run, { conclusion: "cancelled" }),
           checkRun("check (ubuntu)", run),
         ],
       }),
     );
-    expect(stateOf(evaluations, "check").state).toBe("satisfied");
+    expect(stateOf(evaluations, "check").state).toBe("failed");
+    expect(stateOf(evaluations, "check").checks.map((c) => c.name)).toEqual(["check (ubuntu)"]);
+    expect(stateOf(evaluations, "check").detail).toMatch(/wash #1 \(cancelled\)/);
   });
 
   it("does not let one green hide one red from duplicate push and pull_request runs", () => {
@@ -307,13 +322,67 @@ describe("pattern rules and the workflow runs behind them", () => {
     expect(judge(parts, { selfCheckRunId: gate.id })?.state).toBe("satisfied");
   });
 
-  it("is red when a finished run failed but lists only green checks, and not when a red one explains it", () => {
+  it("is red when a finished run failed and no check the rule matches explains it", () => {
     const red = workflowRun({ conclusion: "failure" });
     const hidden = judge({ workflowRuns: [red], checkRuns: [checkRun("test (a)", red)] });
     expect(hidden?.state).toBe("failed");
+    expect(hidden?.detail).toMatch(/CI #1 \(failure\), yet no check this rule matches failed/);
+    // Another job's failure explains the run, but not that this rule's own jobs all ran.
     const lint = checkRun("lint", red, { conclusion: "failure" });
-    const explained = judge({ workflowRuns: [red], checkRuns: [checkRun("test (a)", red), lint] });
+    const unrelated = judge({ workflowRuns: [red], checkRuns: [checkRun("test (a)", red), lint] });
+    expect(unrelated?.state).toBe("failed");
+    const tolerant = rules(`rules:\n  - check: "test (*)"\n    continue-on-error: ["test (b)"]\n`);
+    const leg = checkRun("test (b)", red, { conclusion: "failure" });
+    const explained = evaluate(
+      plan(tolerant, ["a"]),
+      snapshot({ workflowRuns: [red], checkRuns: [checkRun("test (a)", red), leg] }),
+    )[0];
     expect(explained?.state).toBe("satisfied");
+  });
+
+  it("waits for any unfinished run that may still create a literal name, only the pinned workflow's when pinned", () => {
+    const literal = rules(`rules:
+  - id: lint
+    check: lint
+  - id: pinned
+    check: lint
+    workflow: .github/workflows/ci.yml
+`);
+    const docs = workflowRun({ path: ".github/workflows/docs.yml", name: "Docs" });
+    const ci = workflowRun({ status: "in_progress", conclusion: null });
+    const evaluations = evaluate(
+      plan(literal, ["a"]),
+      snapshot({ workflowRuns: [docs, ci], checkRuns: [checkRun("lint", docs)] }),
+    );
+    expect(stateOf(evaluations, "lint").state).toBe("pending");
+    expect(stateOf(evaluations, "lint").detail).toMatch(/waiting for CI #1 \(in_progress\)/);
+    const other = workflowRun({
+      path: ".github/workflows/other.yml",
+      status: "in_progress",
+      conclusion: null,
+    });
+    const pinned = evaluate(
+      plan(literal, ["a"]),
+      snapshot({
+        workflowRuns: [{ ...ci, status: "completed", conclusion: "success" }, other],
+        checkRuns: [checkRun("lint", ci)],
+      }),
+    );
+    expect(stateOf(pinned, "pinned").state).toBe("satisfied");
+    expect(stateOf(pinned, "lint").state).toBe("pending");
+  });
+
+  it("keys runs by pull request: another pull request's newer run does not supersede this one's", () => {
+    const mine = workflowRun({ conclusion: "failure", pullRequests: [1] });
+    const theirs = workflowRun({ runNumber: 2, pullRequests: [2] });
+    const evaluations = judge({
+      workflowRuns: [mine, theirs],
+      checkRuns: [
+        checkRun("test (a)", mine, { conclusion: "failure" }),
+        checkRun("test (a)", theirs),
+      ],
+    });
+    expect(evaluations?.state).toBe("failed");
   });
 
   it("does not hold back checks of other apps", () => {

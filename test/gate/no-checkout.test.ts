@@ -39,11 +39,11 @@ async function noCheckout(options: { base: CommitContents; head: CommitContents 
     github,
     base,
     head: headCommit.sha,
-    async gate(inputs: Record<string, string> = {}) {
+    async gate(inputs: Record<string, string> = {}, eventName = "pull_request") {
       const run = await runAction({
         action: ".",
         event: {
-          name: "pull_request",
+          name: eventName,
           payload: {
             action: "synchronize",
             number: pull.number,
@@ -121,29 +121,53 @@ describe("checks mode without a checkout: the rules come from the base branch vi
     expect(errorOf(run)).toMatch(/Still missing at the 1s timeout: wash .*docs/);
   });
 
-  it("is red, naming the file, when neither the base nor the head has a rules file", async () => {
+  it("runs from pull_request_target without a checkout and posts the verdict on the PR's head", async () => {
+    // Rules for pull requests hold for a gate run from pull_request_target too.
+    const prOnly = "  - id: pr-lint\n    check: lint\n    events: [pull_request]\n";
     await using s = await noCheckout({
-      base: { "README.md": "hi\n" },
-      head: { "src/main.rs": "fn main() {}\n" },
+      base: { [RULES_PATH]: `${RULES}${prOnly}`, "docs/guide.md": "old\n" },
+      head: { "docs/guide.md": "new\n" },
     });
     workflowWithJobs(s.github, s.head, CI, { lint: "success" });
-    const run = await s.gate();
-    expect(run.exitCode).toBe(1);
-    expect(run.outputs.result).not.toBe("success");
-    expect(errorOf(run)).toMatch(/no rules file at \.github\/status-gate\.yml on main or /);
-    expect(rulesReads(s.sim)).toEqual([s.base, s.head]);
+    workflowWithJobs(s.github, s.head, DOCS, { docs: "success" });
+    const run = await s.gate({ "verdict-check": "status-gate" }, "pull_request_target");
+    expect(run.outputs.result).toBe("success");
+    expect(ids(run.outputs.satisfied)).toEqual(["lint", "docs", "pr-lint"]);
+    expect(rulesReads(s.sim)).toEqual([s.base]);
+    const verdict = s.github.checkRuns.find((check) => check.name === "status-gate");
+    expect(verdict).toMatchObject({ headSha: s.head, status: "completed", conclusion: "success" });
   });
 
-  it("reads a rules file that is new in the PR from its head, and then requires every rule", async () => {
+  it("with no rules file on the base, holds a PR that adds one to every check on its head", async () => {
     await using s = await noCheckout({
       base: { "README.md": "hi\n" },
       head: { [RULES_PATH]: LOOSER_RULES, "docs/guide.md": "new\n" },
     });
     workflowWithJobs(s.github, s.head, CI, { lint: "success" });
+    // Under the PR's own rules (lint only) this red docs job would not count.
+    workflowWithJobs(s.github, s.head, DOCS, { docs: "failure" });
     const run = await s.gate();
-    expect(run.outputs.result).toBe("success");
-    expect(ids(run.outputs.required)).toEqual(["lint"]);
-    expect(run.summary).toMatch(/is new in this change, so every rule applies/);
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.result).toBe("failure");
+    expect(ids(run.outputs.required)).toEqual(["every-check"]);
+    expect(errorOf(run)).toMatch(/every-check \(docs: failure\)/);
+    expect(run.summary.replace(/\\/g, "")).toMatch(
+      /The base \([0-9a-f]{7}\) has no rules file \.github\/status-gate\.yml \(this change may add it\), so every check on the head must pass; the rules in the change do not count\./,
+    );
+    expect(rulesReads(s.sim)).toEqual([s.base]);
+  });
+
+  it("with no rules file on the base, is green once every check on the head passed", async () => {
+    await using s = await noCheckout({
+      base: { "README.md": "hi\n" },
+      head: { "src/main.rs": "fn main() {}\n" },
+    });
+    workflowWithJobs(s.github, s.head, CI, { lint: "success", test: "success" });
+    const run = await s.gate();
+    expect(run.exitCode).toBe(0);
+    expect(ids(run.outputs.satisfied)).toEqual(["every-check"]);
+    expect(run.summary).toContain("<code>lint</code> success");
+    expect(run.summary).toContain("<code>test</code> success");
   });
 
   it("is red with the reason when the contents API keeps failing, after its retries", async () => {

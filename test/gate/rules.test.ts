@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigurationError } from "../../src/core/errors.ts";
-import { parseRules } from "../../src/gate/rules.ts";
+import { FileProblems } from "../../src/core/yaml-file.ts";
+import { allowedOn, parseRules } from "../../src/gate/rules.ts";
 
 function errorOf(text: string): ConfigurationError {
   try {
@@ -39,13 +40,17 @@ describe("rules file", () => {
   it("annotates an unknown key at its line and lists the valid keys", () => {
     const error = errorOf("rules:\n  - check: lint\n    path: [src/**]\n");
     expect(error.position?.line).toBe(3);
-    expect(error.message).toMatch(/unknown key 'path'; valid keys: id, check, job, workflow/);
+    expect(error.message).toMatch(
+      /rules\[0\]: unknown key 'path'; did you mean 'paths'\?; valid keys: id, check, job, workflow/,
+    );
   });
 
   it("refuses a conclusion outside the allow-list, naming the valid ones", () => {
     const error = errorOf("rules:\n  - check: lint\n    allow: [failure]\n");
     expect(error.position?.line).toBe(3);
-    expect(error.message).toMatch(/rules\.0\.allow\.0: must be one of neutral, skipped/);
+    expect(error.message).toMatch(
+      /rules\[0\]\.allow\[0\]: is 'failure'; valid values: "neutral", "skipped"/,
+    );
   });
 
   it("needs check or job in every rule", () => {
@@ -58,9 +63,11 @@ describe("rules file", () => {
     expect(errorOf("rules:\n  - check: a\n    paths: ['src/[a']\n").message).toMatch(
       /unclosed '\['/,
     );
-    expect(errorOf("rules:\n  - check: a\n    timeout: soon\n").message).toMatch(/not a duration/);
+    expect(errorOf("rules:\n  - check: a\n    timeout: soon\n").message).toMatch(
+      /timeout: is 'soon'; use a duration such as 90s/,
+    );
     const duplicate = errorOf("rules:\n  - check: a\n  - check: a\n");
-    expect(duplicate.message).toMatch(/used twice/);
+    expect(duplicate.message).toMatch(/rule id 'a' is also the id of rule 1; give one an 'id:'/);
     expect(duplicate.position?.line).toBe(3);
     expect(errorOf("rules:\n  - check: result\n").message).toMatch(/output name/);
   });
@@ -75,5 +82,69 @@ describe("rules file", () => {
     expect(errorOf("rules:\n  - check: a\n    workflow: ci.yml\n").message).toMatch(
       /a file under \.github\/workflows/,
     );
+  });
+});
+
+describe("rules file: every problem at once, at file:line:column", () => {
+  it("reports YAML, glob, name-pattern, event and id problems together", () => {
+    const error = errorOf(`rules:
+  - check: "test [z-a]"
+    paths: ["[z-a]/**", "docs/", "{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}"]
+  - check: lint
+    events: [pul_request]
+    allow: { merge_gruop: [skipped] }
+  - check: lint
+`);
+    expect(error).toBeInstanceOf(FileProblems);
+    const problems = (error as FileProblems).problems.map(
+      (p) => `${p.position.line}:${p.position.column} ${p.message}`,
+    );
+    expect(problems).toEqual([
+      "2:12 the range 'z-a' is backwards; write 'a-z'",
+      "3:13 path glob '[z-a]/**': the range 'z-a' is backwards and matches nothing; write 'a-z'",
+      "3:25 path glob 'docs/': a trailing '/' never matches a changed file, which is always a file; write 'docs/**' for everything under it",
+      expect.stringMatching(/^3:34 path glob '\{a,b\}.*': its braces expand to 2,048 patterns/),
+      "5:14 'pul_request' is not an event a workflow runs on; did you mean 'pull_request'? (such as push, pull_request, merge_group)",
+      "6:14 'merge_gruop' is not an event a workflow runs on; did you mean 'merge_group'? (such as push, pull_request, merge_group)",
+      "7:12 rule id 'lint' is also the id of rule 2; give one an 'id:'",
+    ]);
+  });
+
+  it("refuses a YAML alias bomb at its position instead of expanding it", () => {
+    const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (const name of ["b", "c", "d", "e", "f", "g"]) {
+      const previous = String.fromCharCode(name.charCodeAt(0) - 1);
+      levels.push(`${name}: &${name} [${Array(10).fill(`*${previous}`).join(", ")}]`);
+    }
+    const error = errorOf(`${levels.join("\n")}\nrules: []\n`);
+    expect(error.position).toMatchObject({ line: 1, column: 1 });
+    expect(error.message).toMatch(/resource exhaustion.*write the values out/);
+  });
+
+  it("refuses a rule id that another rule's files output already takes", () => {
+    const error = errorOf("rules:\n  - check: wash\n  - check: wash_files\n");
+    expect(error.position?.line).toBe(3);
+    expect(error.message).toMatch(/'wash_files' is the output listing the files of rule 'wash'/);
+  });
+
+  it("reads per-event conditions, labels and durations in the suite's one grammar", () => {
+    const file = parseRules(
+      "r.yml",
+      `rules:
+  - id: canary
+    check: canary-publish
+    events: [push, merge_group]
+    labels: [canary]
+    timeout: 2d
+  - id: wit
+    check: publish
+    allow: { pull_request: [skipped] }
+`,
+    );
+    const [canary, wit] = file.rules;
+    expect(canary).toMatchObject({ events: ["push", "merge_group"], labels: ["canary"] });
+    expect(canary?.timeoutMs).toBe(2 * 86_400_000);
+    expect(wit && allowedOn(wit, "pull_request")).toEqual(["skipped"]);
+    expect(wit && allowedOn(wit, "push")).toEqual([]);
   });
 });

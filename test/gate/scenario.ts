@@ -42,7 +42,14 @@ export interface GateScenario extends AsyncDisposable {
   }): Promise<ActionRun>;
   /** Calls `step(n)` after the n-th poll of the check runs (1-based), before the gate sees it. */
   onPoll(step: (poll: number) => void): void;
-  pullRequestEvent(): { name: string; payload: unknown };
+  /**
+   * The pull_request event: `updatedAt` is the pull request's `updated_at` as the event carried
+   * it (default: as the simulator has it), `labels` its labels.
+   */
+  pullRequestEvent(options?: { updatedAt?: string; labels?: string[] }): {
+    name: string;
+    payload: unknown;
+  };
 }
 
 export async function gateScenario(
@@ -71,7 +78,7 @@ export async function gateScenario(
   });
   const pull = github.addPullRequest({ head: "feature", base: "main", number: 7 });
   const runs: ActionRun[] = [];
-  const pullRequestEvent = () => ({
+  const pullRequestEvent = (event: { updatedAt?: string; labels?: string[] } = {}) => ({
     name: "pull_request",
     payload: {
       action: "synchronize",
@@ -81,6 +88,8 @@ export async function gateScenario(
         head: { sha: head, ref: "feature" },
         base: { sha: base, ref: "main" },
         changed_files: 1,
+        updated_at: event.updatedAt ?? pull.updatedAt,
+        labels: (event.labels ?? []).map((name) => ({ name })),
       },
       repository: { default_branch: "main", full_name: REPOSITORY },
     },

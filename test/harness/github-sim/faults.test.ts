@@ -86,4 +86,19 @@ describe("fault injection per route", () => {
       sim.faults.inject({ route: "GET /repos/{owner}/{repo}/check_runs", kind: "server-error" }),
     ).toThrow(/no route 'GET \/repos\/\{owner\}\/\{repo\}\/check_runs'/);
   });
+
+  test("short-page answers a list page short while total_count still counts every item", async () => {
+    await using sim = await startGitHubSimulator();
+    const repo = sim.state.addRepository({ owner: "octo-org", name: "app" });
+    const sha = repo.branch("main") as string;
+    for (let index = 0; index < 5; index++) repo.addCheckRun({ name: `c${index}`, headSha: sha });
+    sim.faults.inject({ route: "checks/list-for-ref", kind: "short-page", drop: 2 });
+    const path = `/repos/octo-org/app/commits/${sha}/check-runs?per_page=3`;
+    const short = (await call<Record<string, unknown>>(sim, "GET", path)).body;
+    expect(short.total_count).toBe(5);
+    expect(short.check_runs).toHaveLength(1);
+    expect(sim.requests.at(-1)?.fault).toBe("short-page");
+    const whole = (await call<Record<string, unknown>>(sim, "GET", path)).body;
+    expect(whole.check_runs).toHaveLength(3);
+  });
 });

@@ -1,4 +1,9 @@
-export type FaultKind = "server-error" | "secondary-rate-limit" | "connection-reset" | "latency";
+export type FaultKind =
+  | "server-error"
+  | "secondary-rate-limit"
+  | "connection-reset"
+  | "latency"
+  | "short-page";
 
 export interface FaultSpec {
   /** `"GET /repos/{owner}/{repo}/commits/{ref}/check-runs"`, an operation id, or `"POST /graphql"`. */
@@ -12,6 +17,12 @@ export interface FaultSpec {
   retryAfterSeconds?: number;
   /** For `latency`: the request is answered normally after this delay (default 1000). */
   latencyMs?: number;
+  /**
+   * For `short-page`: a list answered with this many fewer items than the page holds (default 1)
+   * while `total_count` still counts them, as GitHub answers when it filters a page after cutting
+   * it (`filter=latest` check runs): a short page that is not the last.
+   */
+  drop?: number;
 }
 
 export interface InjectedFault {

@@ -24,6 +24,27 @@ describe("HTTP behaviour like api.github.com", () => {
     expect(changed.headers.get("etag")).not.toBe(etag);
   });
 
+  test("answers If-Modified-Since on a pull request by its updated_at, free while unchanged", async () => {
+    await using sim = await startGitHubSimulator({ now: () => new Date("2026-03-02T10:00:00Z") });
+    const repo = sim.state.addRepository({ owner: "octo-org", name: "app" });
+    const pull = repo.addPullRequest({ head: "feature" });
+    const path = `/repos/octo-org/app/pulls/${pull.number}`;
+    const first = await call(sim, "GET", path);
+    expect(first.headers.get("last-modified")).toBe("Mon, 02 Mar 2026 10:00:00 GMT");
+    const since = { headers: { "if-modified-since": "Mon, 02 Mar 2026 10:00:00 GMT" } };
+    const same = await call(sim, "GET", path, since);
+    expect(same.status).toBe(304);
+    expect(sim.requests.at(-1)).toMatchObject({ status: 304, conditional: true });
+    const earlier = await call(sim, "GET", path, {
+      headers: { "if-modified-since": "Mon, 02 Mar 2026 09:59:59 GMT" },
+    });
+    expect(earlier.status).toBe(200);
+    // Moving the head branch changes the pull request.
+    pull.updatedAt = "2026-03-02T09:00:00Z";
+    repo.setBranch("feature", repo.addCommit({ branch: "main", message: "newer" }).sha);
+    expect(pull.updatedAt).toBe("2026-03-02T10:00:00Z");
+  });
+
   test("counts each request against the primary rate limit but not a 304", async () => {
     await using sim = await startGitHubSimulator({ rateLimit: { limit: 1000 } });
     sim.state.addRepository({ owner: "octo-org", name: "app" });

@@ -148,7 +148,10 @@ export class RepositoryState extends WorkflowSeeds implements GitStore {
     if (!ref.startsWith("refs/heads/")) return;
     const branch = ref.slice("refs/heads/".length);
     for (const pull of this.pulls.values()) {
-      if (pull.state === "open" && pull.head.ref === branch) pull.head.sha = sha;
+      if (pull.state === "open" && pull.head.ref === branch && pull.head.sha !== sha) {
+        pull.head.sha = sha;
+        pull.updatedAt = this.simulator.now();
+      }
     }
   }
 

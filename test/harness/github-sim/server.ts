@@ -129,14 +129,21 @@ async function receive(sim: SimulatorInternals, request: IncomingMessage): Promi
 }
 
 async function answer(exchange: Exchange): Promise<Reply | "reset"> {
-  const { sim, request, entry } = exchange;
+  const { sim, entry } = exchange;
   const fault = entry.route === undefined ? undefined : sim.takeFault(entry.route);
   if (fault) {
     entry.fault = fault.kind;
     if (fault.kind === "connection-reset") return "reset";
+    if (fault.kind === "short-page") return shortPage(await respond(exchange), fault.drop ?? 1);
     if (fault.kind !== "latency") return faultReply(fault);
     await sleep(fault.latencyMs ?? 1000);
   }
+  return respond(exchange);
+}
+
+/** Authentication, the primary rate limit, then GraphQL or REST. */
+async function respond(exchange: Exchange): Promise<Reply> {
+  const { sim, request, entry } = exchange;
   if (!authenticated(request, sim.token)) {
     const message = request.headers.authorization ? "Bad credentials" : "Requires authentication";
     return errorReply(401, message);
@@ -212,7 +219,10 @@ function restReply(exchange: Exchange): Reply {
   const headers: Record<string, string> = { ...routed.headers };
   if (entry.method === "GET" && routed.status === 200) {
     headers.etag = `W/"${createHash("sha256").update(JSON.stringify(routed.body)).digest("hex")}"`;
-    if (matchesEtag(exchange.request.headers["if-none-match"], headers.etag)) {
+    if (
+      matchesEtag(exchange.request.headers["if-none-match"], headers.etag) ||
+      notModifiedSince(exchange.request.headers, headers["last-modified"])
+    ) {
       // GitHub does not count a 304 against the primary rate limit.
       entry.conditional = true;
       return { status: 304, headers: { ...headers, ...rateHeaders() } };
@@ -264,6 +274,17 @@ function headerSafe(text: string): string {
     .slice(0, 500);
 }
 
+/** A list's page with its last items left out; its total count still counts them. */
+function shortPage(reply: Reply, drop: number): Reply {
+  if (reply.status !== 200 || typeof reply.body !== "object") return reply;
+  const body = { ...(reply.body as Record<string, unknown>) };
+  const list = Object.keys(body).find((key) => Array.isArray(body[key]));
+  if (list === undefined) return reply;
+  body[list] = (body[list] as unknown[]).slice(0, -drop);
+  const etag = `W/"${createHash("sha256").update(JSON.stringify(body)).digest("hex")}"`;
+  return { ...reply, headers: { ...reply.headers, etag }, body };
+}
+
 function faultReply(fault: Readonly<FaultSpec>): Reply {
   if (fault.kind === "secondary-rate-limit") {
     return {
@@ -302,6 +323,21 @@ function write(response: ServerResponse, reply: Reply): void {
 function authenticated(request: IncomingMessage, token: string): boolean {
   const match = /^(?:token|bearer)\s+(\S+)$/i.exec(request.headers.authorization ?? "");
   return match?.[1] === token;
+}
+
+/**
+ * `If-Modified-Since` against a resource's `Last-Modified` (whole seconds, as HTTP dates are);
+ * GitHub ignores it when `If-None-Match` is also sent.
+ */
+function notModifiedSince(
+  headers: IncomingMessage["headers"],
+  lastModified: string | undefined,
+): boolean {
+  const since = headers["if-modified-since"];
+  if (!since || !lastModified || headers["if-none-match"]) return false;
+  const sinceTime = Date.parse(since);
+  const modified = Date.parse(lastModified);
+  return !Number.isNaN(sinceTime) && !Number.isNaN(modified) && modified <= sinceTime;
 }
 
 /** `If-None-Match` may list several tags, weak or strong; GitHub compares them weakly. */

@@ -32,7 +32,13 @@ function headBranch(head: string): string {
 export const pullRoutes = {
   "pulls/get": (context) => {
     const repository = repositoryOf(context);
-    return { status: 200, body: pullRequestShape(context.links, repository, pullOf(context)) };
+    const pull = pullOf(context);
+    return {
+      status: 200,
+      // GitHub's Last-Modified of a pull request is its updated_at, for If-Modified-Since.
+      headers: { "last-modified": new Date(pull.updatedAt).toUTCString() },
+      body: pullRequestShape(context.links, repository, pull),
+    };
   },
 
   "pulls/list": (context) => {
