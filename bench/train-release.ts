@@ -1,12 +1,15 @@
 // Plans a release train for a generated repository of 50,000 commits and 200 components, from
 // local git, and counts the GitHub API requests the decision needs (they must not grow with
-// history). Run: node bench/train-release.ts
+// history). The plan is a dry run: it builds the release commit in the clone and goes through
+// every write without making one. Run: node bench/train-release.ts
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Outcome } from "../src/core/outcome.ts";
 import { parseTrainConfig } from "../src/train-release/config.ts";
 import { LocalGit } from "../src/train-release/git.ts";
+import { planRelease } from "../src/train-release/plan.ts";
 import type { TrainRemote } from "../src/train-release/remote.ts";
 import { runTrain, type TrainInputs } from "../src/train-release/run.ts";
 
@@ -91,7 +94,7 @@ function generate(commits: number, tagAt: number | undefined): { dir: string; se
   return { dir, seconds: (performance.now() - started) / 1000 };
 }
 
-/** A remote that answers "no marker yet" and counts every call as one API request. */
+/** A remote that answers "nothing departed yet" and counts every call as one API request. */
 function countingRemote(): TrainRemote {
   let requests = 0;
   const count = <T>(value: T) => {
@@ -103,16 +106,23 @@ function countingRemote(): TrainRemote {
     get requests() {
       return requests;
     },
+    listTags: () => count([]),
     getTag: () => count(undefined),
     createAnnotatedTag: refuse,
-    createTag: refuse,
-    findRelease: () => count(undefined),
+    moveTag: refuse,
+    releases: () => count(new Map()),
+    getRelease: refuse,
     createDraftRelease: refuse,
     publishRelease: refuse,
+    uploadAsset: refuse,
+    deleteAsset: refuse,
     generateNotes: refuse,
-    findOpenPullRequest: () => count(undefined),
+    findPullRequest: () => count(undefined),
     openPullRequest: refuse,
+    closePullRequest: refuse,
     dispatchWorkflow: refuse,
+    branchContains: () => count(false),
+    runCreatedAt: () => count(undefined),
   };
 }
 
@@ -134,20 +144,30 @@ async function plan(label: string, commits: number, tagAt: number | undefined) {
       dryRun: true,
       branch: "main",
       runId: "1",
+      runAttempt: 1,
       repositoryUrl: "https://github.com/wasmcloud/wasmcloud",
       defaultToken: false,
+      workspace: dir,
     };
+    const git = new LocalGit(dir);
+    const planStarted = performance.now();
+    const cutoff = git.commitAtCutoff("HEAD", new Date(DEPARTURE)) as string;
+    const decided = await planRelease(git, config, cutoff);
+    const planMs = performance.now() - planStarted;
     const started = performance.now();
     const result = await runTrain(inputs, config, {
-      git: new LocalGit(dir),
+      git,
       remote,
       push: () => Promise.reject(new Error("a dry run pushes nothing")),
       log: () => {},
-      notice: () => {},
+      outcome: new Outcome(),
+      waitForChecks: () => Promise.reject(new Error("a dry run waits for nothing")),
     });
     const wall = performance.now() - started;
     console.log(`${label} generate: ${seconds.toFixed(2)} s`);
-    console.log(`${label} plan wall time: ${wall.toFixed(0)} ms`);
+    console.log(`${label} plan wall time: ${planMs.toFixed(0)} ms`);
+    console.log(`${label} dry run (every write listed) wall time: ${wall.toFixed(0)} ms`);
+    console.log(`${label} plan departing: ${decided.departing.length} count`);
     console.log(`${label} components: ${result.plan?.components.length ?? 0} count`);
     console.log(`${label} departing: ${result.plan?.departing.length ?? 0} count`);
     console.log(`${label} api requests: ${remote.requests} requests`);

@@ -18,7 +18,7 @@ export async function run(inputs: ActionInputs, deps: ActionDeps): Promise<Actio
   const outcome = new Outcome();
   if (inputs.event === "pull_request" || inputs.event === "pull_request_target") {
     deps.git.assertFullHistory();
-    const { drift } = findDrift(deps.git, config, deps.git.resolve("HEAD"));
+    const { drift } = await findDrift(deps.git, config, deps.git.resolve("HEAD"));
     for (const item of drift) {
       outcome.annotate({
         level: inputs.failOnDrift ? "error" : "warning",

@@ -107,7 +107,10 @@ export async function depart(
   const result = await runTrain(inputs, config, {
     git,
     remote,
-    push: gitPusher(git, token ? { token, serverUrl: context.urls.server, mask: false } : undefined),
+    push: gitPusher(
+      git,
+      token ? { token, serverUrl: context.urls.server, mask: false } : undefined,
+    ),
     log: () => {},
     outcome,
     waitForChecks: (sha, waitFor) =>

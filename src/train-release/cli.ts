@@ -115,7 +115,7 @@ async function plan(
       : git.resolve("HEAD");
   const made = trainTags(markers);
   const releasePlan = cutoff
-    ? planRelease(
+    ? await planRelease(
         git,
         config,
         cutoff,

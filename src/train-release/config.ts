@@ -274,7 +274,10 @@ function checkTemplates(data: RawConfig, context: ConfigContext): void {
   const check = (path: (string | number)[], text: string | undefined, refName = false) => {
     if (text === undefined) return;
     const problem = templateProblem(text, { refName });
-    const where = path.map((part) => (typeof part === "number" ? `[${part}]` : `.${part}`)).join("").slice(1);
+    const where = path
+      .map((part) => (typeof part === "number" ? `[${part}]` : `.${part}`))
+      .join("")
+      .slice(1);
     if (problem) context.problem(path, `${where}: is '${text}'; ${problem}`);
   };
   check(["release-name"], data["release-name"]);

@@ -1,7 +1,7 @@
 import { ConfigurationError } from "../core/errors.ts";
 import { assetFiles, attachToDraft, unpublishable } from "./assets.ts";
 import type { Reason, RecordedComponent } from "./markers.ts";
-import { componentNotes, trainNotes } from "./notes.ts";
+import { capped, componentNotes, MAX_RELEASE_BODY, trainNotes } from "./notes.ts";
 import { placeReleaseCommit } from "./placement.ts";
 import type { RemoteRelease } from "./remote.ts";
 import {
@@ -107,8 +107,8 @@ export function report(
     detail: "",
     plan: train.plan,
     released,
-    releaseNotes: trainNotes(train.plan.departing, notes),
-    releaseNotesText: trainNotes(train.plan.departing, notes, "text"),
+    releaseNotes: capped(trainNotes(train.plan.departing, notes)),
+    releaseNotesText: capped(trainNotes(train.plan.departing, notes, "text")),
     pullRequestUrl: state.pull?.url,
     next: undefined,
     attach: later.length > 0 ? attachHandle(context, train, state, later) : undefined,
@@ -223,7 +223,7 @@ async function ensureRelease(
         tag: item.tag,
         slot: train.record.slot,
       }),
-      body,
+      body: capped(body, MAX_RELEASE_BODY),
       targetSha: sha,
       prerelease: isPrerelease(item.version),
     });

@@ -18,15 +18,12 @@ export interface Drift {
  * without a version bump. The train will release them, but a reviewer sees it now, so an example
  * is never left unpublished silently.
  */
-export function findDrift(
+export async function findDrift(
   history: HistoryReader,
   config: TrainConfig,
   head: string,
-): {
-  plan: ReleasePlan;
-  drift: Drift[];
-} {
-  const plan = planRelease(history, config, head);
+): Promise<{ plan: ReleasePlan; drift: Drift[] }> {
+  const plan = await planRelease(history, config, head);
   const drift = plan.departing
     .filter((item) => item.previous !== undefined && item.how !== "manual" && item.how !== "exact")
     .map((item) => ({

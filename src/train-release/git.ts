@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { ConfigurationError } from "../core/errors.ts";
 import { Git, GitError, type GitOptions } from "../core/git.ts";
 import type { CommitRecord } from "./conventional.ts";
@@ -5,6 +6,25 @@ import type { TreeSnapshot } from "./discover.ts";
 
 const RECORD = "\u001e";
 const FIELD = "\u001f";
+const LOG = [
+  "log",
+  "--no-merges",
+  "--no-renames",
+  `--format=${RECORD}%H${FIELD}%an${FIELD}%s${FIELD}%b${FIELD}`,
+  "--name-only",
+];
+/** Below this many commits one git process is quicker than several. */
+const PARALLEL_FROM = 8000;
+
+function parseCommits(output: string): CommitRecord[] {
+  return output
+    .split(RECORD)
+    .slice(1)
+    .map((record) => {
+      const [sha = "", author = "", subject = "", body = "", files = ""] = record.split(FIELD);
+      return { sha, author, subject, body, files: files.split("\n").filter(Boolean) };
+    });
+}
 
 /**
  * Reads history from the local checkout through the suite's one git runner (no prompts, paths as
@@ -102,24 +122,29 @@ export class LocalGit {
     return messages;
   }
 
-  /** Non-merge commits in `range` with the files each touched, newest first. */
-  commits(range: readonly string[]): CommitRecord[] {
-    const output = this.run([
-      "log",
-      "--no-merges",
-      "--no-renames",
-      `--format=${RECORD}%H${FIELD}%an${FIELD}%s${FIELD}%b${FIELD}`,
-      "--name-only",
-      ...range,
-      "--",
-    ]);
-    return output
-      .split(RECORD)
-      .slice(1)
-      .map((record) => {
-        const [sha = "", author = "", subject = "", body = "", files = ""] = record.split(FIELD);
-        return { sha, author, subject, body, files: files.split("\n").filter(Boolean) };
-      });
+  /**
+   * Non-merge commits in `range` with the files each touched, newest first. A long history is
+   * read by several git processes at once (each given its share of the commits), since working
+   * out each commit's files is what costs.
+   */
+  async commits(range: readonly string[]): Promise<CommitRecord[]> {
+    const shas = (await this.git.run(["rev-list", "--no-merges", ...range, "--"]))
+      .split("\n")
+      .filter(Boolean);
+    const workers = Math.min(4, availableParallelism());
+    if (shas.length < PARALLEL_FROM || workers < 2) {
+      return parseCommits(await this.git.run([...LOG, ...range, "--"]));
+    }
+    const size = Math.ceil(shas.length / workers);
+    const shares = Array.from({ length: workers }, (_, index) =>
+      shas.slice(index * size, (index + 1) * size),
+    );
+    const outputs = await Promise.all(
+      shares.map((share) =>
+        this.git.run([...LOG, "--no-walk=unsorted", "--stdin"], { input: `${share.join("\n")}\n` }),
+      ),
+    );
+    return outputs.flatMap(parseCommits);
   }
 
   isAncestor(ancestor: string, descendant: string): boolean {

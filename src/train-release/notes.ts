@@ -20,6 +20,25 @@ export interface NotesSubject {
 
 export type NotesFormat = "markdown" | "text";
 
+/**
+ * Commits listed in one release's notes; a first release of a long history would otherwise list
+ * tens of thousands (GitHub refuses a release body over 125,000 characters).
+ */
+const MAX_LISTED = 250;
+/** GitHub's limit on a release body. */
+export const MAX_RELEASE_BODY = 125_000;
+/** A job's outputs may hold 1 MB in all; each notes output keeps well inside it. */
+const MAX_OUTPUT = 256 * 1024;
+
+/** Notes cut to a size, at a line, saying so. */
+export function capped(text: string, limit = MAX_OUTPUT): string {
+  if (Buffer.byteLength(text) <= limit) return text;
+  const cut = Buffer.from(text)
+    .subarray(0, limit - 200)
+    .toString("utf8");
+  return `${cut.slice(0, cut.lastIndexOf("\n"))}\n\n(notes cut at ${limit} bytes; each release holds its own)\n`;
+}
+
 const SECTIONS: ReadonlyArray<[string, (commit: ClassifiedCommit) => boolean]> = [
   ["Breaking changes", (commit) => commit.breaking],
   ["Features", (commit) => commit.type === "feat"],
@@ -35,13 +54,15 @@ const SECTIONS: ReadonlyArray<[string, (commit: ClassifiedCommit) => boolean]> =
  * of them; the rest (versions, `#102`, periods) stays as written, readable in a CHANGELOG too.
  */
 export function markdownText(text: string): string {
-  return showInvisible(text.replace(/\r\n|\r|\n/g, " "))
-    .replace(/[\\`*_{}[\]()!|~@]/g, "\\$&")
-    .replace(/&(?=#?\w+;)/g, "&amp;")
-    .replace(/[<>]/g, (char) => (char === "<" ? "&lt;" : "&gt;"))
-    // A block marker at the start (`# `, `- `, `1. `) would start a heading or a list.
-    .replace(/^(#{1,6}|[-+])(?=\s|$)/, "\\$1")
-    .replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2");
+  return (
+    showInvisible(text.replace(/\r\n|\r|\n/g, " "))
+      .replace(/[\\`*_{}[\]()!|~@]/g, "\\$&")
+      .replace(/&(?=#?\w+;)/g, "&amp;")
+      .replace(/[<>]/g, (char) => (char === "<" ? "&lt;" : "&gt;"))
+      // A block marker at the start (`# `, `- `, `1. `) would start a heading or a list.
+      .replace(/^(#{1,6}|[-+])(?=\s|$)/, "\\$1")
+      .replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2")
+  );
 }
 
 /**
@@ -76,16 +97,21 @@ export function componentNotes(
       ? `Released by the train of ${context.slot}: ${plan.name} ${change}`
       : `Released by the train of ${context.slot}: ${shown(plan.name)} ${change}`,
   ];
-  const remaining = [...plan.commits];
+  let remaining = [...plan.commits];
+  let room = MAX_LISTED;
   for (const [title, belongs] of SECTIONS) {
     const picked = remaining.filter(belongs);
     if (picked.length === 0) continue;
-    for (const commit of picked) remaining.splice(remaining.indexOf(commit), 1);
+    remaining = remaining.filter((commit) => !belongs(commit));
+    const listed = picked.slice(0, Math.max(0, room));
+    room -= listed.length;
+    const more = picked.length - listed.length;
     lines.push(
       "",
       text ? `${title}:` : `### ${title}`,
       ...(text ? [] : [""]),
-      ...picked.map((commit) => `- ${commitLine(commit, context, format)}`),
+      ...listed.map((commit) => `- ${commitLine(commit, context, format)}`),
+      ...(more > 0 ? [`- ... and ${more} more (see the full changelog)`] : []),
     );
   }
   if (plan.commits.length === 0) lines.push("", "No changes since the previous release.");

@@ -51,7 +51,7 @@ export async function placeReleaseCommit(
   if (record.mode === "pull-request") {
     const pull = state.pull;
     if (pull?.merged && pull.mergeCommitSha) {
-      checkNothingAfterCutoff(context, train, pull.mergeCommitSha);
+      await checkNothingAfterCutoff(context, train, pull.mergeCommitSha);
       return { sha: pull.mergeCommitSha, pull };
     }
     if (pull?.state === "closed") return { abandoned: pull };
@@ -113,7 +113,11 @@ async function openReleasePullRequest(context: DepartureContext, train: Train) {
  * Versions were fixed at the cutoff; a commit merged after it that changed a released component
  * would ship in the tagged tree without being counted in its version or notes. Refuses, naming it.
  */
-function checkNothingAfterCutoff(context: DepartureContext, train: Train, merged: string): void {
+async function checkNothingAfterCutoff(
+  context: DepartureContext,
+  train: Train,
+  merged: string,
+): Promise<void> {
   const { git, config } = context;
   if (!git.hasCommit(merged) && !git.fetch(merged)) {
     throw new ConfigurationError(
@@ -124,7 +128,7 @@ function checkNothingAfterCutoff(context: DepartureContext, train: Train, merged
   const owner = ownershipIndex(train.plan.components.map((item) => item.component));
   const ignored = anyGlob(config.ignore);
   const shared = config.shared.map((input) => ({ ...input, matches: anyGlob(input.paths) }));
-  for (const commit of git.commits([merged, `^${train.record.cutoff}`]).reverse()) {
+  for (const commit of (await git.commits([merged, `^${train.record.cutoff}`])).reverse()) {
     // The release commit itself, or its copy made by a rebase or squash merge.
     if (commit.sha === train.record.release || commit.subject === train.subject) continue;
     const hit = commit.files

@@ -28,7 +28,7 @@ import {
 export interface HistoryReader {
   tagsMergedInto(commit: string): Map<string, string>;
   allTags(): Map<string, string>;
-  commits(range: readonly string[]): CommitRecord[];
+  commits(range: readonly string[]): Promise<CommitRecord[]>;
   snapshot(commit: string, wanted: (path: string) => boolean): TreeSnapshot;
 }
 
@@ -87,13 +87,13 @@ export interface ReleasePlan {
 const MANIFEST = /(^|\/)(Cargo\.toml|Cargo\.lock|package\.json|package-lock\.json)$/;
 
 /** Decides, from local history alone, what each component releases if the train leaves at `cutoff`. */
-export function planRelease(
+export async function planRelease(
   history: HistoryReader,
   config: TrainConfig,
   cutoff: string,
   manual: ManualRequest = {},
   options: PlanOptions = {},
-): ReleasePlan {
+): Promise<ReleasePlan> {
   const { tree, components } = componentsAt(history, config, cutoff);
   const ignore = options.ignoreTags ?? new Set<string>();
   const without = (tags: Map<string, string>) => {
@@ -114,7 +114,7 @@ export function planRelease(
       releases.set(component, { tag, version: tag.slice(component.tagPrefix.length), commit });
     }
   }
-  const changes = commitsByComponent(history, config, components, releases, cutoff);
+  const changes = await commitsByComponent(history, config, components, releases, cutoff);
   const exact = resolveExactVersions(components, manual);
   const plans = components.map((component) =>
     planComponent(
@@ -175,17 +175,19 @@ function lastReleases(
   return result;
 }
 
-function commitsByComponent(
+async function commitsByComponent(
   history: HistoryReader,
   config: TrainConfig,
   components: readonly Component[],
   releases: Map<Component, LastRelease>,
   cutoff: string,
-): Map<Component, ClassifiedCommit[]> {
+): Promise<Map<Component, ClassifiedCommit[]>> {
   const byBase = new Map<string, Component[]>();
   for (const component of components) {
     const base = releases.get(component)?.commit ?? "";
-    byBase.set(base, [...(byBase.get(base) ?? []), component]);
+    const group = byBase.get(base);
+    if (group) group.push(component);
+    else byBase.set(base, [component]);
   }
   const owner = ownershipIndex(components);
   const ignored = anyGlob(config.ignore);
@@ -198,7 +200,7 @@ function commitsByComponent(
       ...(base ? [`^${base}`] : []),
       ...(config.bootstrap ? [`^${config.bootstrap}`] : []),
     ];
-    for (const commit of history.commits(range)) {
+    for (const commit of await history.commits(range)) {
       const touched = new Set<Component>();
       for (const file of commit.files) {
         if (ignored(file)) continue;
@@ -214,8 +216,11 @@ function commitsByComponent(
       }
       if (touched.size === 0) continue;
       const classified = classifyCommit(commit);
-      for (const component of touched)
-        result.set(component, [...(result.get(component) ?? []), classified]);
+      for (const component of touched) {
+        const list = result.get(component);
+        if (list) list.push(classified);
+        else result.set(component, [classified]);
+      }
     }
   }
   return result;

@@ -36,8 +36,9 @@ export class RecordingRemote implements TrainRemote {
     return this.tags.get(name) ?? this.reader.getTag(name);
   }
 
+  /** The departure checked the tags it makes before the dry run; only its own are known here. */
   async createAnnotatedTag(name: string, commit: string, message: string, _tagger: Identity) {
-    const existing = await this.getTag(name);
+    const existing = this.tags.get(name);
     if (existing) return existing;
     this.tags.set(name, { commit, message });
     return "created" as const;

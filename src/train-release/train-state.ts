@@ -53,8 +53,14 @@ export async function inspectTrain(context: DepartureContext, train: Train): Pro
   const names = record.components.flatMap((item) => [item.tag, ...item.extraTags]);
   const local = context.git.allTags();
   const tagged = new Map<string, string>();
+  // One listing for the names; only a tag this clone lacks is read for its commit.
+  const remote = names.every((name) => local.has(name))
+    ? undefined
+    : new Set(await context.remote.listTags(""));
   for (const name of names) {
-    const commit = local.get(name) ?? (await context.remote.getTag(name))?.commit;
+    const commit =
+      local.get(name) ??
+      (remote?.has(name) ? (await context.remote.getTag(name))?.commit : undefined);
     if (commit) tagged.set(name, commit);
   }
   const releases = await context.remote.releases(record.components.map((item) => item.tag));
@@ -87,5 +93,18 @@ export async function inspectTrain(context: DepartureContext, train: Train): Pro
     abandoned:
       record.mode === "pull-request" && !allTagged && pull?.state === "closed" && !pull.merged,
     awaitingMerge: record.mode === "pull-request" && !allTagged && pull?.state === "open",
+  };
+}
+
+/** A train just decided: nothing of it exists yet (the decision checked its tags). */
+export function untouched(): TrainState {
+  return {
+    tagged: new Map(),
+    releases: new Map(),
+    pull: undefined,
+    departed: false,
+    published: false,
+    abandoned: false,
+    awaitingMerge: false,
   };
 }

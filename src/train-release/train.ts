@@ -128,17 +128,17 @@ export function buildReleaseCommit(
  * release commit come out as they did at departure. A marker of an older version of the train
  * (versions only) gets the rest filled in as that version decided it.
  */
-export function trainFromMarker(
+export async function trainFromMarker(
   git: LocalGit,
   config: TrainConfig,
   marker: Marker,
   notes: NotesContext,
-): Train {
+): Promise<Train> {
   const { record } = marker;
   const versions = new Map(Object.entries(record.versions));
   const own = new Set((record.components ?? []).flatMap((item) => [item.tag, ...item.extraTags]));
   if (!record.components) {
-    for (const item of planRelease(git, config, record.cutoff).components) {
+    for (const item of (await planRelease(git, config, record.cutoff)).components) {
       const version = versions.get(item.name);
       if (version) own.add(`${item.component.tagPrefix}${version}`);
     }
@@ -146,7 +146,7 @@ export function trainFromMarker(
   const previousTags = record.components
     ? new Map(record.components.map((item) => [item.name, item.previousTag]))
     : undefined;
-  const full = planRelease(
+  const full = await planRelease(
     git,
     config,
     record.cutoff,

@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
 import { GitHubApi } from "../gate/api.ts";
+import { planRules } from "../gate/plan.ts";
 import { parseRules } from "../gate/rules.ts";
 import { type Clock, waitForChecks } from "../gate/wait.ts";
 import type { WaitFor } from "./config.ts";
@@ -30,10 +31,10 @@ const REAL_CLOCK: Clock = {
 
 /**
  * Waits for `wait-for` checks on the commit the train is about to tag, judged by the status
- * gate's own code: the checks become gate rules (`parseRules`), and the gate's poll loop
- * (`waitForChecks`, over its REST client `GitHubApi`) decides with its evaluation: only success
- * is green, a failure, a missing check or the timeout is red. This is the train's only call into
- * the gate.
+ * gate's own code: the checks become gate rules (`parseRules`) that all apply (`planRules`), and
+ * the gate's poll loop (`waitForChecks`, over its REST client `GitHubApi`) decides with its
+ * evaluation: only success is green, a failure, a missing check or the timeout is red. This is the
+ * train's only call into the gate.
  */
 export async function waitForReleaseChecks(options: ReleaseChecksOptions): Promise<ChecksVerdict> {
   const { waitFor } = options;
@@ -58,13 +59,20 @@ export async function waitForReleaseChecks(options: ReleaseChecksOptions): Promi
       base: undefined,
       rulesRef: "",
       pullRequest: undefined,
+      labels: [],
       description: `the release commit ${options.sha.slice(0, 12)}`,
     },
-    decisions: rules.rules.map((rule) => ({
-      rule,
-      applies: true,
-      reason: "listed under wait-for",
-    })),
+    // Every listed check applies, whatever the commit changes.
+    decisions: planRules(
+      rules,
+      {
+        files: [],
+        complete: true,
+        source: "the train's commit to tag",
+        everythingBecause: "every check listed under wait-for must pass before tagging",
+      },
+      { event: "push", labels: [] },
+    ),
     ignore: [],
     selfCheckRunId: undefined,
     self: undefined,

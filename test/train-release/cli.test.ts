@@ -41,7 +41,7 @@ describe("status-gate train plan (scenario 23)", () => {
     const report = JSON.parse(run.stdout);
     const git = new LocalGit(repo.path);
     const expected = planJson(
-      planRelease(git, parseTrainConfig(".github/train.yml", TRAIN_YML), head),
+      await planRelease(git, parseTrainConfig(".github/train.yml", TRAIN_YML), head),
     );
     expect(report).toEqual({
       due: true,

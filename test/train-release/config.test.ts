@@ -8,6 +8,9 @@ import { disposeTemplate, TRAIN_YML, wasmcloudCopy } from "./repos.ts";
 
 afterAll(disposeTemplate);
 
+const planAt = (repo: string) =>
+  runCli(["train", "plan", "--repo", repo, "--now", "2026-12-01T16:00:00Z"]);
+
 function problems(text: string): string[] {
   try {
     parseTrainConfig(".github/train.yml", text);
@@ -19,7 +22,7 @@ function problems(text: string): string[] {
 }
 
 describe(".github/train.yml through the suite's config loader", () => {
-  it("reports every problem of the schema at once, each at its line and column", () => {
+  it("reports every problem of the schema at once, each at its line and column", async () => {
     const text = [
       "schedule:",
       "  anchor: 2026-05-05",
@@ -44,7 +47,7 @@ describe(".github/train.yml through the suite's config loader", () => {
     ]);
   });
 
-  it("then every problem of meaning at once: dates, whole days, zones, windows and templates", () => {
+  it("then every problem of meaning at once: dates, whole days, zones, windows and templates", async () => {
     const text = [
       "schedule:",
       "  anchor: 2026-02-30",
@@ -67,7 +70,7 @@ describe(".github/train.yml through the suite's config loader", () => {
     ]);
   });
 
-  it("reads the one duration grammar and the new settings with their defaults", () => {
+  it("reads the one duration grammar and the new settings with their defaults", async () => {
     const config = parseTrainConfig(
       ".github/train.yml",
       `${TRAIN_YML.replace("catch-up: 2d", "catch-up: 1h30m")}wait-for:\n  checks: status-gate\n  poll-interval: 90s\ncomponents:\n  - path: .\n    extra-tags: ["runtime-operator/v{version}", "v{major}"]\n    assets: dist/*\n`,
@@ -91,14 +94,7 @@ describe(".github/train.yml through the suite's config loader", () => {
   it("refuses a period beyond ten years with exit 2 at its line, never a stack", async () => {
     using repo = wasmcloudCopy();
     repo.write({ ".github/train.yml": "schedule:\n  anchor: 2026-05-05\n  every: 99999999999d\n" });
-    const run = await runCli([
-      "train",
-      "plan",
-      "--repo",
-      repo.path,
-      "--now",
-      "2026-12-01T16:00:00Z",
-    ]);
+    const run = await planAt(repo.path);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toBe(
       "status-gate train: .github/train.yml:3:10: schedule.every: is '99999999999d', longer than ten years; use a duration such as 90s, 15m, 2h, 2d, 1w or 1h30m\n",
@@ -113,21 +109,14 @@ describe("a manifest that is not TOML", () => {
       message: "fix: broken manifest",
       files: { "crates/macros/Cargo.toml": '[package]\nname = "macros"\nversion = "0.3.1\n' },
     });
-    expect(() =>
+    await expect(
       planRelease(
         new LocalGit(repo.path),
         parseTrainConfig(".github/train.yml", TRAIN_YML),
         repo.head(),
       ),
-    ).toThrow(/^crates\/macros\/Cargo\.toml:3:\d+: not valid TOML: /);
-    const run = await runCli([
-      "train",
-      "plan",
-      "--repo",
-      repo.path,
-      "--now",
-      "2026-12-01T16:00:00Z",
-    ]);
+    ).rejects.toThrow(/^crates\/macros\/Cargo\.toml:3:\d+: not valid TOML: /);
+    const run = await planAt(repo.path);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(
       /^status-gate train: crates\/macros\/Cargo\.toml:3:\d+: not valid TOML: /,

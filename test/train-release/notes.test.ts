@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { classifyCommit } from "../../src/train-release/conventional.ts";
 import {
+  capped,
   componentNotes,
+  MAX_RELEASE_BODY,
   markdownText,
   trainNotes,
   withChangelogEntry,
@@ -93,5 +95,21 @@ describe("CHANGELOG.md", () => {
       date: "2026-12-01",
     });
     expect(kept).toMatch(/^# Changes\n\nAll notable changes\.\n\n## 2\.1\.0 \(2026-12-01\)/);
+  });
+});
+
+describe("notes of a long history", () => {
+  it("lists at most 250 commits of a release, and keeps a release body within GitHub's limit", () => {
+    const commits = Array.from({ length: 3000 }, (_, index) =>
+      commit(`fix: change ${index} ${"x".repeat(60)}`, "Alice", String(index).padStart(40, "0")),
+    );
+    const notes = componentNotes({ ...release, commits }, context);
+    expect(
+      notes.split("\n").filter((line) => line.startsWith("- fix") || line.startsWith("- change")),
+    ).toHaveLength(250);
+    expect(notes).toContain("- ... and 2750 more (see the full changelog)");
+    const body = capped("line\n".repeat(50_000), MAX_RELEASE_BODY);
+    expect(body.length).toBeLessThanOrEqual(MAX_RELEASE_BODY);
+    expect(body).toMatch(/\(notes cut at 125000 bytes; each release holds its own\)\n$/);
   });
 });

@@ -36,9 +36,9 @@ function plan(git: LocalGit, config: TrainConfig, manual = {}) {
 }
 
 describe("component discovery (scenario 6)", () => {
-  it("finds the co-versioned workspace group, member crates, examples and npm packages", () => {
+  it("finds the co-versioned workspace group, member crates, examples and npm packages", async () => {
     const { git, config } = setUp();
-    const found = plan(git, config).components.map((item) => [
+    const found = (await plan(git, config)).components.map((item) => [
       item.name,
       item.kind,
       item.path,
@@ -52,7 +52,7 @@ describe("component discovery (scenario 6)", () => {
       ["http-hello", "example", "examples/http-hello", "http-hello-v", "0.2.0"],
       ["@wasmcloud/host", "package", "typescript/packages/host", "host-v", "1.4.0"],
     ]);
-    const group = byName(plan(git, config), "wasmcloud").component;
+    const group = byName(await plan(git, config), "wasmcloud").component;
     expect(group.owns).toEqual(["", "crates/runtime", "crates/wash"]);
     expect(group.fields.map((field) => `${field.path}#${field.key}`)).toEqual([
       "Cargo.toml#workspace.package.version",
@@ -69,11 +69,11 @@ describe("component discovery (scenario 6)", () => {
     ]);
   });
 
-  it("applies overrides of name, kind and tag prefix, and skips a component", () => {
+  it("applies overrides of name, kind and tag prefix, and skips a component", async () => {
     const { git, config } = setUp(
       "components:\n  - path: examples/blobby\n    skip: true\n  - path: crates/macros\n    name: wasmcloud-macros\n    tag-prefix: macros/v\n",
     );
-    const names = plan(git, config).components.map(
+    const names = (await plan(git, config)).components.map(
       (item) => `${item.name}:${item.component.tagPrefix}`,
     );
     expect(names).toContain("wasmcloud-macros:macros/v");
@@ -82,7 +82,7 @@ describe("component discovery (scenario 6)", () => {
 });
 
 describe("kinds from the folder's role (issue 16, 5)", () => {
-  it("makes members of an example's own workspace examples, and configured folders too", () => {
+  it("makes members of an example's own workspace examples, and configured folders too", async () => {
     const { repo, config } = setUp();
     repo.commit({
       message: "feat: grpc example and a template",
@@ -96,7 +96,7 @@ describe("kinds from the folder's role (issue 16, 5)", () => {
     const git = new LocalGit(repo.path);
     const kinds = (result: ReleasePlan) =>
       Object.fromEntries(result.components.map((item) => [item.name, item.kind]));
-    expect(kinds(plan(git, config))).toMatchObject({
+    expect(kinds(await plan(git, config))).toMatchObject({
       "grpc-client": "example",
       "grpc-server": "example",
       "hello-template": "crate",
@@ -106,7 +106,7 @@ describe("kinds from the folder's role (issue 16, 5)", () => {
       ".github/train.yml",
       `${TRAIN_YML}kinds:\n  example: ["examples/**", "templates/**"]\n`,
     );
-    expect(kinds(plan(git, roles))).toMatchObject({
+    expect(kinds(await plan(git, roles))).toMatchObject({
       "hello-template": "example",
       "grpc-client": "example",
     });
@@ -114,7 +114,7 @@ describe("kinds from the folder's role (issue 16, 5)", () => {
 });
 
 describe("changes by path ownership in local git (scenario 7)", () => {
-  it("gives each commit to the component owning its files", () => {
+  it("gives each commit to the component owning its files", async () => {
     const { repo, git, config } = setUp();
     repo.commit({
       message: "fix(http-hello): answer HEAD",
@@ -124,7 +124,7 @@ describe("changes by path ownership in local git (scenario 7)", () => {
       message: "feat: wash dev --watch",
       files: { "crates/wash/src/lib.rs": "// watch" },
     });
-    const result = plan(git, config);
+    const result = await plan(git, config);
     expect(byName(result, "http-hello")).toMatchObject({
       departs: true,
       version: "0.2.1",
@@ -139,25 +139,23 @@ describe("changes by path ownership in local git (scenario 7)", () => {
     expect(byName(result, "macros").departs).toBe(false);
   });
 
-  it("maps a shared input to the components the configuration says it affects", () => {
+  it("maps a shared input to the components the configuration says it affects", async () => {
     const { repo, git, config } = setUp();
     repo.commit({
       message: "fix: new toolchain",
       files: { "rust-toolchain.toml": '[toolchain]\nchannel = "1.91"\n' },
     });
-    const departing = plan(git, config)
-      .departing.map((item) => item.name)
-      .sort();
+    const departing = (await plan(git, config)).departing.map((item) => item.name).sort();
     expect(departing).toEqual(["@wasmcloud/host", "blobby", "http-hello", "macros", "wasmcloud"]);
   });
 
-  it("ignores workflow changes by default", () => {
+  it("ignores workflow changes by default", async () => {
     const { repo, git, config } = setUp();
     repo.commit({ message: "fix: workflow", files: { ".github/workflows/ci.yml": "on: push\n" } });
-    expect(plan(git, config).departing).toEqual([]);
+    expect((await plan(git, config)).departing).toEqual([]);
   });
 
-  it("refuses a shallow checkout with the fix", () => {
+  it("refuses a shallow checkout with the fix", async () => {
     const { repo } = setUp();
     const shallow = shallowClone(repo);
     repos.push(shallow);
@@ -166,14 +164,14 @@ describe("changes by path ownership in local git (scenario 7)", () => {
 });
 
 describe("versions from conventional commits (scenario 8)", () => {
-  it("applies Cargo's pre-1.0 rules and lists commits that do not parse", () => {
+  it("applies Cargo's pre-1.0 rules and lists commits that do not parse", async () => {
     const { repo, git, config } = setUp();
     repo.commit({
       message: "feat(macros): derive more",
       files: { "crates/macros/src/lib.rs": "// a" },
     });
     repo.commit({ message: "Update blobby", files: { "examples/blobby/src/lib.rs": "// b" } });
-    const result = plan(git, config);
+    const result = await plan(git, config);
     expect(byName(result, "macros")).toMatchObject({ version: "0.3.2", how: "patch" });
     expect(byName(result, "blobby")).toMatchObject({
       version: "0.1.1",
@@ -183,18 +181,21 @@ describe("versions from conventional commits (scenario 8)", () => {
       message: "refactor(macros)!: rename attributes",
       files: { "crates/macros/src/lib.rs": "// c" },
     });
-    expect(byName(plan(git, config), "macros")).toMatchObject({ version: "0.4.0", how: "minor" });
+    expect(byName(await plan(git, config), "macros")).toMatchObject({
+      version: "0.4.0",
+      how: "minor",
+    });
     const semverConfig = parseTrainConfig(".github/train.yml", `${TRAIN_YML}pre-1.0: semver\n`);
-    expect(byName(plan(git, semverConfig), "macros")).toMatchObject({ version: "1.0.0" });
+    expect(byName(await plan(git, semverConfig), "macros")).toMatchObject({ version: "1.0.0" });
   });
 
-  it("reads a BREAKING CHANGE footer as major", () => {
+  it("reads a BREAKING CHANGE footer as major", async () => {
     const { repo, git, config } = setUp();
     repo.commit({
       message: "fix: config loader\n\nBREAKING CHANGE: the file moved",
       files: { "crates/wash/src/lib.rs": "// d" },
     });
-    expect(byName(plan(git, config), "wasmcloud")).toMatchObject({
+    expect(byName(await plan(git, config), "wasmcloud")).toMatchObject({
       version: "3.0.0",
       how: "major",
     });
@@ -202,35 +203,37 @@ describe("versions from conventional commits (scenario 8)", () => {
 });
 
 describe("empty trains (scenario 9)", () => {
-  it("leaves nothing when only ci, docs and chore commits landed", () => {
+  it("leaves nothing when only ci, docs and chore commits landed", async () => {
     const { repo, git, config } = setUp();
     repo.commit({ message: "docs: explain wash", files: { "crates/wash/README.md": "docs" } });
     repo.commit({ message: "chore: tidy", files: { "examples/blobby/src/lib.rs": "// tidy" } });
     repo.commit({ message: "ci: cache", files: { "src/lib.rs": "// ci" } });
-    expect(plan(git, config).departing).toEqual([]);
+    expect((await plan(git, config)).departing).toEqual([]);
   });
 
-  it("releases a patch of everything when the policy is always", () => {
+  it("releases a patch of everything when the policy is always", async () => {
     const { git } = setUp();
     const always = parseTrainConfig(".github/train.yml", `${TRAIN_YML}empty-train: always\n`);
-    expect(planJson(plan(git, always)).map((item) => `${item.name} ${item.version}`)).toEqual([
-      "wasmcloud 2.0.4",
-      "macros 0.3.2",
-      "blobby 0.1.1",
-      "http-hello 0.2.1",
-      "@wasmcloud/host 1.4.1",
-    ]);
+    expect(planJson(await plan(git, always)).map((item) => `${item.name} ${item.version}`)).toEqual(
+      [
+        "wasmcloud 2.0.4",
+        "macros 0.3.2",
+        "blobby 0.1.1",
+        "http-hello 0.2.1",
+        "@wasmcloud/host 1.4.1",
+      ],
+    );
   });
 });
 
 describe("hand-bumped versions (scenario 10)", () => {
-  it("takes a version bumped by hand as the release version", () => {
+  it("takes a version bumped by hand as the release version", async () => {
     const { repo, git, config } = setUp();
     repo.commit({
       message: "feat(blobby)!: new storage API",
       files: { "examples/blobby/Cargo.toml": crateToml("blobby", "0.5.0") },
     });
-    expect(byName(plan(git, config), "blobby")).toMatchObject({
+    expect(byName(await plan(git, config), "blobby")).toMatchObject({
       version: "0.5.0",
       how: "manual",
       departs: true,
@@ -239,14 +242,14 @@ describe("hand-bumped versions (scenario 10)", () => {
 });
 
 describe("release candidates (scenario 11)", () => {
-  it("refuses, cuts the next candidate or finalizes as configured", () => {
+  it("refuses, cuts the next candidate or finalizes as configured", async () => {
     const { repo, git, config } = setUp();
     repo.commit({ message: "feat: rc work", files: { "crates/wash/src/lib.rs": "// rc" } });
     repo.tag("v2.1.0-rc.2");
     repo.commit({ message: "fix: rc fix", files: { "crates/wash/src/lib.rs": "// rc fix" } });
     repo.commit({ message: "fix: hello", files: { "examples/http-hello/src/lib.rs": "// h" } });
     // The candidate in flight holds back its own component only.
-    const refused = plan(git, config);
+    const refused = await plan(git, config);
     expect(byName(refused, "wasmcloud")).toMatchObject({
       departs: false,
       how: "blocked",
@@ -262,7 +265,7 @@ describe("release candidates (scenario 11)", () => {
       ".github/train.yml",
       `${TRAIN_YML}release-candidates: next-rc\n`,
     );
-    expect(byName(plan(git, nextRc), "wasmcloud")).toMatchObject({
+    expect(byName(await plan(git, nextRc), "wasmcloud")).toMatchObject({
       version: "2.1.0-rc.3",
       how: "next-rc",
     });
@@ -270,7 +273,7 @@ describe("release candidates (scenario 11)", () => {
       ".github/train.yml",
       `${TRAIN_YML}release-candidates: finalize\n`,
     );
-    expect(byName(plan(git, finalize), "wasmcloud")).toMatchObject({
+    expect(byName(await plan(git, finalize), "wasmcloud")).toMatchObject({
       version: "2.1.0",
       how: "finalize",
     });
@@ -278,14 +281,14 @@ describe("release candidates (scenario 11)", () => {
 });
 
 describe("semver tag order (scenario 12)", () => {
-  it("takes v2.10.0 over v2.9.0 as the previous release", () => {
+  it("takes v2.10.0 over v2.9.0 as the previous release", async () => {
     const { repo, git, config } = setUp();
     repo.commit({ message: "fix: a", files: { "crates/wash/src/lib.rs": "// a" } });
     repo.tag("v2.10.0");
     repo.commit({ message: "fix: b", files: { "crates/wash/src/lib.rs": "// b" } });
     repo.tag("v2.9.0");
     repo.commit({ message: "fix: c", files: { "crates/wash/src/lib.rs": "// c" } });
-    expect(byName(plan(git, config), "wasmcloud")).toMatchObject({
+    expect(byName(await plan(git, config), "wasmcloud")).toMatchObject({
       previous: "2.10.0",
       previousTag: "v2.10.0",
       version: "2.10.1",
@@ -294,14 +297,14 @@ describe("semver tag order (scenario 12)", () => {
 });
 
 describe("new components and the bootstrap commit (scenario 13)", () => {
-  it("releases a new component at its manifest version, scanning only after bootstrap", () => {
+  it("releases a new component at its manifest version, scanning only after bootstrap", async () => {
     const { repo, git } = setUp();
     const bootstrap = repo.commit({
       message: "Import old history",
       files: { "examples/kv/Cargo.toml": crateToml("kv", "0.7.0"), "examples/kv/src/lib.rs": "" },
     });
     const config = parseTrainConfig(".github/train.yml", `${TRAIN_YML}bootstrap: ${bootstrap}\n`);
-    expect(byName(plan(git, config), "kv")).toMatchObject({
+    expect(byName(await plan(git, config), "kv")).toMatchObject({
       departs: false,
       previous: undefined,
       version: "0.7.0",
@@ -310,7 +313,7 @@ describe("new components and the bootstrap commit (scenario 13)", () => {
       message: "feat(kv): first feature",
       files: { "examples/kv/src/lib.rs": "// kv" },
     });
-    expect(byName(plan(git, config), "kv")).toMatchObject({
+    expect(byName(await plan(git, config), "kv")).toMatchObject({
       departs: true,
       how: "initial",
       version: "0.7.0",
@@ -320,7 +323,7 @@ describe("new components and the bootstrap commit (scenario 13)", () => {
 });
 
 describe("drift on pull requests (scenario 14)", () => {
-  it("reports an example that changed without a version bump", () => {
+  it("reports an example that changed without a version bump", async () => {
     const { repo, git, config } = setUp();
     repo.commit({
       message: "feat(http-hello): stream bodies",
@@ -330,7 +333,7 @@ describe("drift on pull requests (scenario 14)", () => {
       message: "feat(blobby): hand bump",
       files: { "examples/blobby/Cargo.toml": crateToml("blobby", "0.2.0") },
     });
-    const { drift } = findDrift(git, config, git.resolve("HEAD"));
+    const { drift } = await findDrift(git, config, git.resolve("HEAD"));
     expect(drift).toEqual([
       {
         name: "http-hello",
@@ -345,11 +348,11 @@ describe("drift on pull requests (scenario 14)", () => {
 });
 
 describe("manual dispatch (scenario 4)", () => {
-  it("uses the chosen bump or an exact version", () => {
+  it("uses the chosen bump or an exact version", async () => {
     const { repo, git, config } = setUp();
     repo.commit({ message: "fix: small", files: { "crates/wash/src/lib.rs": "// s" } });
-    expect(byName(plan(git, config, { bump: "major" }), "wasmcloud").version).toBe("3.0.0");
-    const exact = plan(git, config, {
+    expect(byName(await plan(git, config, { bump: "major" }), "wasmcloud").version).toBe("3.0.0");
+    const exact = await plan(git, config, {
       versions: new Map([
         ["*", "2.5.0"],
         ["blobby", "0.9.0"],
@@ -357,14 +360,14 @@ describe("manual dispatch (scenario 4)", () => {
     });
     expect(byName(exact, "wasmcloud")).toMatchObject({ version: "2.5.0", how: "exact" });
     expect(byName(exact, "blobby")).toMatchObject({ version: "0.9.0", departs: true });
-    expect(() => plan(git, config, { versions: new Map([["*", "2.0.1"]]) })).toThrow(
+    await expect(plan(git, config, { versions: new Map([["*", "2.0.1"]]) })).rejects.toThrow(
       /not above its released 2\.0\.3/,
     );
   });
 });
 
 describe("the release commit (scenario 15)", () => {
-  it("changes each bumped manifest, chart and lock entry in place and nothing else", () => {
+  it("changes each bumped manifest, chart and lock entry in place and nothing else", async () => {
     const { repo, git, config } = setUp();
     repo.commit({ message: "feat: wash plugins", files: { "crates/wash/src/lib.rs": "// p" } });
     repo.commit({
@@ -376,7 +379,7 @@ describe("the release commit (scenario 15)", () => {
       files: { "typescript/packages/host/index.js": "// y" },
     });
     const cutoff = git.resolve("HEAD");
-    const result = planRelease(git, config, cutoff);
+    const result = await planRelease(git, config, cutoff);
     const originals = git.readBlobs(cutoff, filesToEdit(result.departing, result.cargoManifests));
     const edits = releaseEdits(
       result.departing,
@@ -446,7 +449,7 @@ describe("the release commit (scenario 15)", () => {
 });
 
 describe("path dependencies in the release commit (scenario 15)", () => {
-  it("moves a member's requirement on a crate whose new version it no longer accepts", () => {
+  it("moves a member's requirement on a crate whose new version it no longer accepts", async () => {
     const { repo, git, config } = setUp();
     const washToml = repo.git("show", "HEAD:crates/wash/Cargo.toml");
     repo.commit({
@@ -456,7 +459,7 @@ describe("path dependencies in the release commit (scenario 15)", () => {
         "crates/wash/Cargo.toml": `${washToml}\nmacros = { path = "../macros", version = "0.3.1" }\n`,
       },
     });
-    const result = plan(git, config);
+    const result = await plan(git, config);
     const originals = git.readBlobs(
       result.cutoff,
       filesToEdit(result.departing, result.cargoManifests),

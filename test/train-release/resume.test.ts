@@ -74,6 +74,25 @@ describe.concurrent("a 500 in the middle of a departure (issue 16, 2)", () => {
     },
   );
 
+  it("publishes a draft a failed run left behind, on the next cron fire", async () => {
+    await using w = await landedWorld();
+    w.sim.faults.inject({ route: "repos/update-release", kind: "server-error", status: 422 });
+    const failed = await train(w, {}, { runId: "7107" });
+    expect(failed.exitCode).toBe(1);
+    w.sim.takeViolations();
+    expect(w.github.releases.map((release) => `${release.tagName} ${release.draft}`)).toEqual([
+      "v2.1.0 true",
+    ]);
+    const next = await train(w, { now: "2026-12-01T22:00:00Z" }, { runId: "7108" });
+    expect(next.outputs).toMatchObject({ departed: "true", reason: "resumed" });
+    expect(w.github.releases.map((release) => `${release.tagName} ${release.draft}`)).toEqual([
+      "v2.1.0 false",
+      "http-hello-v0.3.0 false",
+    ]);
+    // The draft was adopted, not made twice.
+    expect(w.sim.count("repos/create-release")).toBe(2);
+  });
+
   it("never lists a release that does not exist while the train is incomplete", async () => {
     await using w = await halfDeparted();
     // A dry run looks without finishing: the tag exists, the release does not.

@@ -23,7 +23,7 @@ components:
 `;
 
 describe("a train's record", () => {
-  it("rebuilds the very same release commit in a clone that never had it", () => {
+  it("rebuilds the very same release commit in a clone that never had it", async () => {
     using repo = wasmcloudCopy();
     repo.commit({ message: "feat(wash): plugins", files: { "crates/wash/src/lib.rs": "// p" } });
     repo.commit({
@@ -36,7 +36,7 @@ describe("a train's record", () => {
     const train = decideTrain(
       git,
       config,
-      planRelease(git, config, git.resolve("HEAD")),
+      await planRelease(git, config, git.resolve("HEAD")),
       {
         slot: "2026-12-01",
         departsAt: new Date("2026-12-01T16:00:00Z"),
@@ -59,6 +59,25 @@ describe("a train's record", () => {
         { name: "http-hello", tag: "http-hello-v0.2.1", extraTags: [], floatingTags: [] },
       ],
     });
+    // A candidate moves no floating tag.
+    const candidate = decideTrain(
+      git,
+      config,
+      await planRelease(git, config, git.resolve("HEAD"), { bump: "rc" }),
+      {
+        slot: "run-9",
+        departsAt: new Date("2026-12-02T10:00:00Z"),
+        reason: "forced",
+        run: "9",
+        attempt: 1,
+      },
+      { ...notes, slot: "run-9" },
+    );
+    expect(candidate.record.components[0]).toMatchObject({
+      version: "2.1.0-rc.1",
+      extraTags: ["runtime-operator/v2.1.0-rc.1"],
+      floatingTags: [],
+    });
     const clone = mkdtempSync(join(tmpdir(), "sg-clone-"));
     try {
       execFileSync("git", ["clone", "--quiet", "--no-local", repo.path, clone]);
@@ -66,7 +85,7 @@ describe("a train's record", () => {
       expect(fresh.hasCommit(train.record.release)).toBe(false);
       // Through JSON, as the marker's message carries it.
       const record = JSON.parse(JSON.stringify(train.record));
-      const rebuilt = trainFromMarker(fresh, config, { tag: train.marker, record }, notes);
+      const rebuilt = await trainFromMarker(fresh, config, { tag: train.marker, record }, notes);
       expect(rebuilt.subject).toBe("release: v2.1.0");
       expect(rebuilt.plan.departing.map((item) => item.version)).toEqual(["2.1.0", "0.2.1"]);
       const sha = buildReleaseCommit(

@@ -129,7 +129,9 @@ function publishMatrix(releasedJson: string): Array<{ name: string; path: string
 }
 
 describe("a wasmCloud-shaped repository (issue 16, 7)", () => {
-  it("releases through a signed-off release pull request, tags after the canary passes, and feeds the publish matrix", async () => {
+  it("releases through a signed-off release pull request, tags after the canary passes, and feeds the publish matrix", {
+    timeout: 180_000,
+  }, async () => {
     await using w = await trainWorld(wasmcloudShaped());
     w.protectMain();
     const opened = await train(w, {}, { runId: "4401" });
@@ -175,8 +177,16 @@ describe("a wasmCloud-shaped repository (issue 16, 7)", () => {
     w.sim.onRequest((request) => {
       if (!request.path.endsWith(`/commits/${merged}/check-runs`)) return;
       polls += 1;
-      if (polls === 2)
-        w.github.addCheckRun({ name: "canary", headSha: merged, conclusion: "success" });
+      if (polls !== 2) return;
+      // CI's canary job on the merge commit, as a workflow run and its job.
+      const canary = w.github.addWorkflowRun({
+        workflow: "wash",
+        headSha: merged,
+        headBranch: "main",
+        event: "push",
+        conclusion: "success",
+      });
+      w.github.addJob({ runId: canary.id, name: "canary", conclusion: "success" });
     });
     const tagged = await train(w, {}, { runId: "4402", event: "push" });
     expect(tagged.exitCode, tagged.stdout).toBe(0);

@@ -11,6 +11,7 @@ import {
   type RepositoryState,
   startGitHubSimulator,
 } from "../harness/github-sim/index.ts";
+import type { PullRequestRecord } from "../harness/github-sim/state-records.ts";
 
 /**
  * A checkout, its `origin` (a bare repository) and the GitHub simulator, kept in step the way
@@ -102,6 +103,16 @@ done
     }
   };
   publishLocal();
+  const landOnMain = async (sha: string) => {
+    // Through a side branch, so origin learns the commits without the protected branch's hook.
+    await run("git", ["push", "--quiet", "origin", `${sha}:refs/heads/merge-button`], {
+      cwd: repo.path,
+    });
+    execFileSync("git", ["update-ref", "refs/heads/main", sha], { cwd: origin });
+    execFileSync("git", ["update-ref", "-d", "refs/heads/merge-button"], { cwd: origin });
+    github.refs.delete("refs/heads/merge-button");
+    github.setBranch("main", sha);
+  };
   return {
     repo,
     origin,
@@ -143,27 +154,12 @@ done
         repo.git("cherry-pick", "--allow-empty", `origin/main..origin/${pull.head.ref}`);
       }
       const sha = repo.head();
-      await this.landOnMain(sha);
-      Object.assign(pull, {
-        state: "closed",
-        merged: true,
-        mergedAt: github.simulator.now(),
-        closedAt: github.simulator.now(),
-        mergeCommitSha: sha,
-      });
+      await landOnMain(sha);
+      closeAsMerged(github, pull, sha);
       repo.git("checkout", "--quiet", "main");
       return sha;
     },
-    async landOnMain(sha) {
-      // Through a side branch, so origin learns the commits without the protected branch's hook.
-      await run("git", ["push", "--quiet", "origin", `${sha}:refs/heads/merge-button`], {
-        cwd: repo.path,
-      });
-      execFileSync("git", ["update-ref", "refs/heads/main", sha], { cwd: origin });
-      execFileSync("git", ["update-ref", "-d", "refs/heads/merge-button"], { cwd: origin });
-      github.refs.delete("refs/heads/merge-button");
-      github.setBranch("main", sha);
-    },
+    landOnMain,
     protectMain() {
       const hook = join(origin, "hooks", "pre-receive");
       writeFileSync(
@@ -243,12 +239,16 @@ function markMerged(origin: string, github: RepositoryState, branch: string, sha
     } catch {
       continue;
     }
-    Object.assign(pull, {
-      state: "closed",
-      merged: true,
-      mergedAt: github.simulator.now(),
-      closedAt: github.simulator.now(),
-      mergeCommitSha: sha,
-    });
+    closeAsMerged(github, pull, sha);
   }
+}
+
+function closeAsMerged(github: RepositoryState, pull: PullRequestRecord, sha: string): void {
+  Object.assign(pull, {
+    state: "closed",
+    merged: true,
+    mergedAt: github.simulator.now(),
+    closedAt: github.simulator.now(),
+    mergeCommitSha: sha,
+  });
 }
