@@ -1,7 +1,7 @@
 // One esbuild run for every action and the CLI. Entries are found, not listed: every
 // `src/<name>/main.ts` becomes `dist/<name>.js`, and code they share lands in `dist/chunks/`.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { build } from "esbuild";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -31,6 +31,8 @@ const result = await build({
   sourcemap: false,
   metafile: true,
   logLevel: "warning",
+  // node_modules linked into another checkout (the release tests) must build byte for byte alike.
+  preserveSymlinks: true,
   plugins: [browserScripts()],
   // Some CommonJS dependencies call require() on Node built-ins; give ESM bundles one.
   banner: {
@@ -52,13 +54,15 @@ function browserScripts() {
   return {
     name: "browser-script",
     setup(builder) {
+      // The path is kept relative to the checkout: it goes into chunk hashes, and dist/ must not
+      // depend on where the repository was cloned.
       builder.onResolve({ filter: /\?browser-script$/ }, (args) => ({
-        path: join(args.resolveDir, args.path.replace(/\?browser-script$/, "")),
+        path: relative(root, join(args.resolveDir, args.path.replace(/\?browser-script$/, ""))),
         namespace: "browser-script",
       }));
       builder.onLoad({ filter: /.*/, namespace: "browser-script" }, async (args) => {
         const bundled = await build({
-          entryPoints: [args.path],
+          entryPoints: [join(root, args.path)],
           bundle: true,
           write: false,
           format: "iife",

@@ -3,7 +3,7 @@ import { Outcome } from "../core/outcome.ts";
 import { inlineCode, link, Summary } from "../core/summary.ts";
 import { assetFiles, attachToDraft, unpublishable } from "./assets.ts";
 import type { AttachRequest } from "./inputs.ts";
-import type { TrainRemote } from "./remote.ts";
+import type { Identity, TrainRemote } from "./remote.ts";
 
 /**
  * The attach step, for jobs after the train (a build matrix): uploads this job's files and their
@@ -47,6 +47,13 @@ export async function attachStep(
       if (why) throw new ConfigurationError(`${why}; the draft is kept and not published`);
       release = await remote.publishRelease(release);
       writes.push(`publish release ${item.tag}`);
+      // The floating tags (v1, v1.2) follow the release only once it is published.
+      const { tagger } = request.handle;
+      const by = tagger && { ...tagger, date: new Date(tagger.date) };
+      for (const floating of by ? (item.floating_tags ?? []) : []) {
+        await remote.moveTag(floating.name, floating.commit, floating.message, by as Identity);
+        writes.push(`move tag ${floating.name} to ${floating.commit.slice(0, 12)}`);
+      }
     }
     if (!release.draft) published.push({ name: item.name, tag: item.tag, url: release.url });
     rows.push([

@@ -111,7 +111,7 @@ export function report(
     releaseNotesText: capped(trainNotes(train.plan.departing, notes, "text")),
     pullRequestUrl: state.pull?.url,
     next: undefined,
-    attach: later.length > 0 ? attachHandle(context, train, later) : undefined,
+    attach: later.length > 0 ? attachHandle(context, train, state, later) : undefined,
     writes: context.writes,
     failure: undefined,
   };
@@ -120,17 +120,33 @@ export function report(
 function attachHandle(
   context: DepartureContext,
   train: Train,
+  state: TrainState,
   drafts: readonly ReleasedComponent[],
 ): AttachHandle {
+  const moves = tagger(context, train);
   return {
     slot: train.record.slot,
     bundles: context.config.assets.bundles,
-    releases: drafts.map((item) => ({
-      name: item.name,
-      tag: item.tag,
-      release_id: item.release_id,
-      assets: train.record.components.find((c) => c.name === item.name)?.assets ?? [],
-    })),
+    releases: drafts.map((item) => {
+      const recorded = train.record.components.find((c) => c.name === item.name);
+      const commit = state.tagged.get(item.tag);
+      return {
+        name: item.name,
+        tag: item.tag,
+        release_id: item.release_id,
+        assets: recorded?.assets ?? [],
+        // Published by the attach step, the release takes its floating tags there.
+        floating_tags:
+          recorded && commit
+            ? recorded.floatingTags.map((name) => ({
+                name,
+                commit,
+                message: tagMessage(context, name, recorded),
+              }))
+            : [],
+      };
+    }),
+    tagger: { ...moves, date: moves.date.toISOString() },
   };
 }
 

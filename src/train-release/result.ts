@@ -21,7 +21,16 @@ export interface ReleasedComponent {
 export interface AttachHandle {
   slot: string;
   bundles: "optional" | "required" | "none";
-  releases: Array<{ name: string; tag: string; release_id: number; assets: string[] }>;
+  releases: Array<{
+    name: string;
+    tag: string;
+    release_id: number;
+    assets: string[];
+    /** Tags that follow the newest release (`v1`), moved when the attach step publishes it. */
+    floating_tags?: Array<{ name: string; commit: string; message: string }>;
+  }>;
+  /** Who moves the floating tags (the train's commit identity), with the departure's date. */
+  tagger?: { name: string; email: string; date: string };
 }
 
 export interface TrainResult {

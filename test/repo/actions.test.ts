@@ -108,6 +108,29 @@ describe("every action.yml in the repository", () => {
   });
 });
 
+describe("the root action on the GitHub Marketplace", () => {
+  // The Marketplace lists a repository's root action only, and refuses a description of 125
+  // characters or more; the listing shows the name and the branding icon and colour.
+  const root = read(".") as ActionDefinition & { branding?: { icon?: string; color?: string } };
+
+  it("has a name, a description under 125 characters and branding", () => {
+    expect(root.name).toBeTruthy();
+    expect(root.description?.length).toBeLessThan(125);
+    expect(root.branding?.icon).toBeTruthy();
+    expect(root.branding?.color).toMatch(
+      /^(white|black|yellow|blue|green|orange|red|purple|gray-dark)$/,
+    );
+  });
+
+  it("is introduced in the README with the actions that live in sub-folders", () => {
+    const readme = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
+    expect(readme).toContain("`wasmcloud/status-gate@v1`");
+    for (const folder of actionFolders().filter((folder) => folder !== ".")) {
+      expect(readme).toContain(`\`wasmcloud/status-gate/${folder}@v1\``);
+    }
+  });
+});
+
 describe("metadataProblems (the checks above are not vacuous)", () => {
   const good: ActionDefinition = {
     name: "x",

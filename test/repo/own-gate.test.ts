@@ -62,15 +62,25 @@ describe("this repository's own gate", () => {
     }
 
     it("is green when every job succeeded", async () => {
-      const run = await gate({ test: "success", lint: "success", "check-dist": "success" });
+      const run = await gate({
+        test: "success",
+        lint: "success",
+        "check-dist": "success",
+        harden: "success",
+      });
       expect(run.exitCode).toBe(0);
       expect(run.outputs.result).toBe("success");
     });
 
     it("is red when one job failed or was cancelled", async () => {
-      const failed = await gate({ test: "success", lint: "failure", "check-dist": "cancelled" });
+      const failed = await gate({
+        test: "success",
+        lint: "failure",
+        "check-dist": "cancelled",
+        harden: "failure",
+      });
       expect(failed.exitCode).toBe(1);
-      expect(JSON.parse(failed.outputs.failed ?? "[]")).toEqual(["lint", "check-dist"]);
+      expect(JSON.parse(failed.outputs.failed ?? "[]")).toEqual(["lint", "check-dist", "harden"]);
     });
   });
 });

