@@ -29,9 +29,7 @@ export async function runAction(
   try {
     useProxyFromEnvironment();
     const outcome = await main(runnerContext());
-    // MIGRATION: entries not yet moved to the outcome shape publish for themselves and return
-    // nothing; this guard goes when the last one is moved.
-    if (outcome) await publishOutcome(action, outcome, options);
+    await publishOutcome(action, outcome, options);
   } catch (thrown) {
     reportFailure(action, thrown);
   }

@@ -31,6 +31,11 @@ export interface Inference {
   opaque: boolean;
   /** A step or the job's env can reach the token (so any grant may be used). */
   reachesToken: boolean;
+  /**
+   * Grants a step may use under configuration the workflow does not show (the train's dispatch
+   * list lives in its config file): never reported as unused, never added by the fixer.
+   */
+  mayUse: Grants;
 }
 
 /** The least block a job needs, read from its steps; says what a reviewer must still check. */
@@ -42,6 +47,7 @@ export function inferJob(job: Job, extra: readonly PolicyAction[] = []): Inferen
     usesOidc: false,
     opaque: false,
     reachesToken: false,
+    mayUse: {},
   };
   if (job.env.some((entry) => TOKEN_USE.test(entry))) {
     inference.reachesToken = true;
@@ -82,6 +88,7 @@ function inferStep(
   }
   if (granted.oidc) inference.usesOidc = true;
   if (granted.review) note(inference, `${step.uses}: ${granted.review}`);
+  widen(inference.mayUse, granted.mayUse ?? {});
   for (const [scope, level] of Object.entries(granted.grants)) {
     const current = inference.grants[scope];
     if (current === undefined || rank(level) > rank(current)) {
@@ -110,6 +117,7 @@ interface StepGrants {
   /** Where the grant comes from, when the step's label does not say (a policy entry's reason). */
   why?: string;
   review?: string;
+  mayUse?: Grants;
 }
 
 /** What a `uses:` step needs: the policy's entries first (they override), then the table. */
@@ -133,6 +141,7 @@ function knownGrants(step: Step, extra: readonly PolicyAction[]): StepGrants | u
     grants,
     oidc: known.oidc === true && grants["id-token"] === "write",
     review: known.review,
+    mayUse: known.mayUse,
   };
 }
 

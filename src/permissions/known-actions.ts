@@ -10,6 +10,8 @@ export interface KnownAction {
   byInputs?: (inputs: Record<string, string>) => Grants;
   /** What a reviewer must still check (a need that depends on more than the step shows). */
   review?: string;
+  /** Grants it uses only under configuration the step does not show: never called unused. */
+  mayUse?: Grants;
 }
 
 const isTrue = (value: string | undefined, fallback: boolean) =>
@@ -131,10 +133,19 @@ export const KNOWN_ACTIONS: readonly KnownAction[] = [
           },
   }),
   ...suiteAction("actions/train-release", {
-    grants: { contents: "write", "pull-requests": "write" },
+    // actions: read finds a re-run's first attempt; pull requests for release PRs.
+    grants: { contents: "write", "pull-requests": "write", actions: "read" },
+    mayUse: { actions: "write" },
     review: "it needs 'actions: write' too when the train configuration's dispatch lists workflows",
   }),
   ...suiteAction("actions/bench", {
-    grants: { contents: "read", "pull-requests": "write" },
+    grants: { contents: "read" },
+    byInputs: (inputs): Grants => ({
+      // Commit comments on alerts (on by default) and git-branch storage push with the token.
+      ...((inputs.storage ?? "").trim() === "git-branch" || !isFalse(inputs["comment-on-alert"])
+        ? { contents: "write" }
+        : {}),
+      ...(isFalse(inputs.comment) ? {} : { "pull-requests": "write" }),
+    }),
   }),
 ];

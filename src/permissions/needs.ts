@@ -28,6 +28,7 @@ export function checkUnused(
   findings: Finding[],
 ) {
   let needs: Record<string, Level>;
+  let mayUse: Record<string, Level> = {};
   if (job.calls !== undefined) {
     const callee = lookup?.(job.calls);
     if (callee?.kind !== "local") return;
@@ -36,13 +37,15 @@ export function checkUnused(
     const inference = inferJob(job, policy.actions);
     if (inference.opaque || inference.reachesToken) return;
     needs = inference.grants;
+    mayUse = inference.mayUse;
   }
   const unused = grants.filter(
     (grant) =>
       grant.level === "write" &&
       grant.scope !== "*" &&
       grant.scope !== "id-token" &&
-      needs[grant.scope] !== "write",
+      needs[grant.scope] !== "write" &&
+      mayUse[grant.scope] !== "write",
   );
   const first = unused[0];
   if (!first) return;

@@ -57,7 +57,18 @@ describe("the inference table: this suite's own actions and artifact-metadata", 
     ],
     [
       ["      - uses: wasmcloud/status-gate/actions/train-release@v1"],
+      "{ actions: read, contents: write, pull-requests: write }",
+    ],
+    [
+      ["      - uses: wasmcloud/status-gate/actions/bench@v1", "        with: { results: out }"],
       "{ contents: write, pull-requests: write }",
+    ],
+    [
+      [
+        "      - uses: ./actions/bench",
+        "        with: { comment-on-alert: 'false', comment: 'false', storage: 's3://b' }",
+      ],
+      "{ contents: read }",
     ],
     [
       [
@@ -71,6 +82,35 @@ describe("the inference table: this suite's own actions and artifact-metadata", 
     // A job that needs nothing is left to inherit the 'permissions: {}' added on top.
     if (block === "{}") expect(change).toBeUndefined();
     else expect(change?.description).toContain(`'permissions: ${block}'`);
+  });
+
+  it("never calls a grant unused that an action may need under configuration the step does not show", () => {
+    const workflow = [
+      "on: push",
+      "permissions: {}",
+      "jobs:",
+      "  train:",
+      "    runs-on: ubuntu-latest",
+      "    permissions: { contents: write, pull-requests: write, actions: write }",
+      "    steps:",
+      "      - uses: wasmcloud/status-gate/actions/train-release@v1",
+      "  bench:",
+      "    runs-on: ubuntu-latest",
+      "    permissions: { contents: write, pull-requests: write }",
+      "    steps:",
+      "      - uses: wasmcloud/status-gate/actions/bench@v1",
+      "        with: { results: out, storage: git-branch }",
+      "  idle:",
+      "    runs-on: ubuntu-latest",
+      "    permissions: { actions: write }",
+      "    steps:",
+      "      - run: echo hi",
+      "",
+    ].join("\n");
+    const unused = check(workflow).filter((finding) => finding.rule === "unused-permissions");
+    expect(unused.map((finding) => finding.message)).toEqual([
+      expect.stringContaining("job 'idle' grants 'actions: write'"),
+    ]);
   });
 
   it("covers the attest example of this repository: id-token and attestations, and 0 findings after the fix", () => {

@@ -1,2 +1,0 @@
-import{createRequire as __sgCreateRequire}from"node:module";const require=__sgCreateRequire(import.meta.url);
-import{failureOutcome,publishOutcome,reportFailure,runAction}from"./chunk-5KFN2QDW.js";import"./chunk-CWLFIQJ7.js";import"./chunk-W7KMRGEN.js";import"./chunk-ILXUMXAP.js";import"./chunk-PNKSGXOQ.js";import"./chunk-UFCUM3U5.js";import"./chunk-2UA7A23I.js";import"./chunk-XE2AMHIM.js";import"./chunk-JBATZDQL.js";export{failureOutcome,publishOutcome,reportFailure,runAction};
