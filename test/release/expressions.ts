@@ -26,6 +26,8 @@ const CONTEXT_NAMES = [
   "vars",
   "matrix",
   "strategy",
+  // A reusable workflow's `on.workflow_call.outputs` read its jobs' outputs.
+  "jobs",
 ];
 
 const STATUS_FUNCTIONS = ["success", "failure", "always", "cancelled"] as const;

@@ -17,7 +17,10 @@ import { type Contexts, condition, type ExpressionScope, interpolate } from "./e
  * Only the edge is replaced, and each replacement is named by the test with its reason: a step the
  * harness cannot run (a download, a service outside 127.0.0.1) is given a `substitute`; inputs that
  * point an action at a local service are added with `extraInputs`. A `uses:` the harness does not
- * know fails the run rather than being skipped.
+ * know fails the run rather than being skipped, unless the test gives it a substitute too (its
+ * script then runs instead of the action). This suite's actions are run as built bundles whether
+ * the workflow names them `./...` (this repository) or `wasmcloud/status-gate[/actions/<name>]@ref`
+ * (another repository's workflow, such as examples/wasmcloud).
  */
 export interface WorkflowRunOptions {
   /** GITHUB_RUN_ID of the run (a forced train is named after it). */
@@ -36,8 +39,16 @@ export interface WorkflowRunOptions {
   token: string;
   /** Environment of every step (the edge: OIDC token endpoint, registry URLs). */
   env?: Record<string, string>;
-  /** `job.step-id` → a function from the step's script to the script run instead. */
+  /**
+   * `job.step-id` → a function from the step's script to the script run instead; for a `uses:`
+   * step it gets the `uses:` value and its script replaces the action.
+   */
   substitutes?: Record<string, { reason: string; script: (original: string) => string }>;
+  /** Only these jobs run (the others are left out of the results); all of them by default. */
+  jobs?: string[];
+  /** The `secrets` and `vars` contexts (empty by default, as for a fork). */
+  secrets?: Record<string, string>;
+  vars?: Record<string, string>;
   /** `job.step-id` → inputs added to an action step (local service URLs). */
   extraInputs?: Record<string, Record<string, string>>;
   /** `registry-url` of actions/setup-node → the local registry standing in for it. */
@@ -92,10 +103,14 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Record<s
   const results: Record<string, JobResult> = {};
   // Artifacts of this run (upload-artifact / download-artifact), by name.
   const artifacts = mkdtempSync(join(tmpdir(), "sg-wf-artifacts-"));
-  const pending = Object.keys(workflow.jobs);
+  const pending = Object.keys(workflow.jobs).filter(
+    (id) => options.jobs === undefined || options.jobs.includes(id),
+  );
   while (pending.length > 0) {
     const ready = pending.find((id) =>
-      needsOf(workflow.jobs[id] as WorkflowJob).every((need) => results[need]),
+      needsOf(workflow.jobs[id] as WorkflowJob).every(
+        (need) => results[need] || !pending.includes(need),
+      ),
     );
     if (!ready) throw new Error(`jobs ${pending.join(", ")} wait for each other`);
     pending.splice(pending.indexOf(ready), 1);
@@ -167,8 +182,8 @@ async function runJob(
     env: {},
     runner: { os: "Linux", arch: "X64", temp },
     job: { status: "success" },
-    secrets: {},
-    vars: {},
+    secrets: options.secrets ?? {},
+    vars: options.vars ?? {},
     matrix: {},
     strategy: {},
   };
@@ -239,8 +254,16 @@ async function runStep(
     const cwd = step["working-directory"] ? join(workspace, step["working-directory"]) : workspace;
     return runScript(script, cwd, { ...runnerEnv(options, workspace, temp), ...env });
   }
-  const uses = step.uses ?? "";
+  const uses = suiteAction(step.uses ?? "");
   const inputs = evaluatedStrings(step.with, scope);
+  if (substitute) {
+    used.add(key);
+    const cwd = step["working-directory"] ? join(workspace, step["working-directory"]) : workspace;
+    return runScript(substitute.script(uses), cwd, {
+      ...runnerEnv(options, workspace, temp),
+      ...env,
+    });
+  }
   if (/^actions\/checkout@/.test(uses)) {
     options.beforeCheckout?.();
     execFileSync("git", ["clone", "--quiet", options.origin, workspace]);
@@ -309,6 +332,13 @@ async function runStep(
     };
   }
   throw new Error(`${key}: the harness cannot run '${uses}'; give the test a substitute`);
+}
+
+/** This suite's actions as another repository names them, as this repository's own `./` paths. */
+function suiteAction(uses: string): string {
+  const match = /^wasmcloud\/status-gate(\/actions\/[\w-]+)?@[\w.-]+$/.exec(uses);
+  if (!match) return uses;
+  return match[1] ? `.${match[1]}` : "./";
 }
 
 const relativeWorkflow = (options: WorkflowRunOptions) =>
