@@ -1,0 +1,177 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { finishJobs, settleRuns } from "../gate/scenario.ts";
+import { runWorkflow } from "../release/workflow-runner.ts";
+import { type TrainWorld, trainWorld } from "../train-release/world.ts";
+import { type CiRun, ciRuns, pinnedWorkflows, seedRuns } from "./ci-runs.ts";
+import { wasmcloudShaped } from "./world.ts";
+
+// Issue 19: a pull request that touches only crates/wash, on a wasmCloud-shaped repository that
+// copied examples/wasmcloud/.github. Its CI is the migrated workflows as GitHub would run them
+// (ci-runs.ts: the real plan jobs, every `if:` evaluated); the status gate is the example's
+// status-gate.yml, run through the workflow runner against the GitHub simulator.
+
+const REPOSITORY = "wasmcloud/wasmcloud";
+
+/** The wash rules: the checks the old wash gate waited for on such a change. */
+const WASH_RULES = [
+  "wash-check",
+  "wash-e2e-fixtures",
+  "wash-lint",
+  "wash-runtime-operator-e2e",
+  "wash-wash-image",
+  "wash-wash-image-all-features",
+];
+
+let w: TrainWorld;
+beforeAll(async () => {
+  w = await trainWorld(wasmcloudShaped(), { repository: REPOSITORY });
+}, 60_000);
+afterAll(async () => {
+  await w?.[Symbol.asyncDispose]();
+});
+
+/** A pull request from `branch` that changes crates/wash only, as GitHub sends its event. */
+async function washPullRequest(branch: string, number: number) {
+  w.repo.checkout("main");
+  w.repo.checkout(branch, { create: true });
+  const head = w.repo.commit({
+    message: "fix(wash): a clearer error",
+    files: { "crates/wash/src/main.rs": `fn main() { /* ${branch} */ }\n` },
+  });
+  await w.push(branch);
+  w.repo.checkout("main");
+  const base = w.repo.git("rev-parse", "main");
+  const pull = w.github.addPullRequest({ head: branch, base: "main", number });
+  const payload = {
+    action: "synchronize",
+    number,
+    pull_request: {
+      number,
+      head: { sha: head, ref: branch, repo: { fork: false } },
+      base: { sha: base, ref: "main" },
+      labels: [],
+      updated_at: pull.updatedAt,
+    },
+    repository: { default_branch: "main", full_name: REPOSITORY },
+  };
+  const event = { name: "pull_request", payload };
+  const runs = await ciRuns(
+    {
+      repository: w.repo.path,
+      origin: w.origin,
+      apiUrl: w.sim.url,
+      token: w.sim.token,
+      event,
+      sha: head,
+      ref: `refs/pull/${number}/merge`,
+      changedFiles: ["crates/wash/src/main.rs"],
+    },
+    pinnedWorkflows(w.repo.path),
+  );
+  seedRuns(w.github, runs, { sha: head, event: "pull_request", branch, pullRequests: [number] });
+  return { head, event, runs };
+}
+
+/** The example's status-gate.yml on the event, polling fast; `onPoll(n)` after each poll. */
+async function statusGate(
+  event: { name: string; payload: Record<string, unknown> },
+  sha: string,
+  onPoll: (poll: number) => void,
+) {
+  let polls = 0;
+  w.sim.onRequest((request) => {
+    if (request.operationId === "checks/list-for-ref" && request.path.includes(sha)) {
+      onPoll(++polls);
+    }
+  });
+  const jobs = await runWorkflow({
+    workflow: join(w.repo.path, ".github/workflows/status-gate.yml"),
+    event,
+    ref: "refs/heads/main",
+    sha,
+    repository: REPOSITORY,
+    origin: w.origin,
+    apiUrl: w.sim.url,
+    token: w.sim.token,
+    extraInputs: {
+      // The edge: a test cannot wait minutes between polls or two and a half hours at most.
+      "gate.gate": { "poll-interval": "100ms", "max-poll-interval": "300ms", timeout: "60s" },
+    },
+  });
+  return jobs.gate?.steps.find((step) => step.id === "gate");
+}
+
+const running = (runs: CiRun[]) =>
+  runs.flatMap((run) =>
+    run.jobs.filter((job) => job.runs).map((job) => `${run.workflow.slice(18)} ${job.name}`),
+  );
+
+const verdict = (sha: string) =>
+  w.github.checkRuns.filter((run) => run.headSha === sha && run.name === "status-gate");
+
+describe("a pull request that touches only crates/wash", () => {
+  let green: Awaited<ReturnType<typeof washPullRequest>>;
+  beforeAll(async () => {
+    green = await washPullRequest("wash-error", 42);
+  }, 120_000);
+
+  it("runs the plan of every gated workflow, and of the jobs only wash's", () => {
+    const planned = pinnedWorkflows(w.repo.path).filter(
+      (workflow) => workflow !== ".github/workflows/wit.yml",
+    );
+    expect(
+      running(green.runs)
+        .filter((job) => !job.endsWith(" plan"))
+        .sort(),
+    ).toEqual([
+      "wash.yml check (macos-latest)",
+      "wash.yml check (ubuntu-latest)",
+      "wash.yml check (windows-latest)",
+      "wash.yml e2e-fixtures",
+      "wash.yml lint",
+      "wash.yml runtime-operator-e2e (all-features, all-features, all-features)",
+      "wash.yml runtime-operator-e2e (release, release, all-features)",
+      "wash.yml wash-image",
+      "wash.yml wash-image-all-features",
+    ]);
+    // Every workflow the rules pin ran its plan job (wit's pull_request types include these).
+    expect(green.runs.map((run) => run.workflow).sort()).toEqual(expect.arrayContaining(planned));
+  });
+
+  it("requires exactly the wash checks and goes green when they pass", async () => {
+    const gate = await statusGate(green.event, green.head, (poll) => {
+      // The wash jobs finish while the gate waits.
+      if (poll === 2) finishJobs(w.github, "success");
+    });
+    expect(gate?.outcome, gate?.log).toBe("success");
+    expect(JSON.parse(gate?.outputs.required ?? "[]").sort()).toEqual(WASH_RULES);
+    expect(gate?.outputs).toMatchObject({ result: "success", failed: "[]", missing: "[]" });
+    expect(verdict(green.head).map((run) => run.conclusion)).toEqual(["success"]);
+  }, 120_000);
+
+  it("goes red when one wash check is cancelled", async () => {
+    const red = await washPullRequest("wash-cancelled", 43);
+    const gate = await statusGate(red.event, red.head, (poll) => {
+      if (poll !== 2) return;
+      const leg = w.github.jobs.find(
+        (job) =>
+          job.name === "check (macos-latest)" &&
+          w.github.workflowRuns.find((run) => run.id === job.runId)?.headSha === red.head,
+      );
+      if (!leg) throw new Error("no macOS leg");
+      w.github.updateJob(leg.id, { conclusion: "cancelled" });
+      finishJobs(w.github, "success");
+      settleRuns(w.github);
+    });
+    expect(gate?.outcome).toBe("failure");
+    expect(gate?.outputs.result).toBe("failure");
+    // The leg's own rule is red, and so is every rule of its workflow run, which ended red: the
+    // gate cannot tell that their jobs ran whole in a run with a cancelled job (fail closed).
+    const failed = JSON.parse(gate?.outputs.failed ?? "[]") as string[];
+    expect(failed).toContain("wash-check");
+    expect(failed.filter((rule) => !WASH_RULES.includes(rule))).toEqual([]);
+    expect(gate?.log).toContain("check (macos-latest)");
+    expect(verdict(red.head).map((run) => run.conclusion)).toEqual(["failure"]);
+  }, 120_000);
+});
