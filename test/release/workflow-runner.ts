@@ -187,8 +187,12 @@ async function runJob(
     matrix: {},
     strategy: {},
   };
-  const neededFailed = Object.values(needs).some((need) => need.result !== "success");
-  const jobScope: ExpressionScope = { contexts, failed: neededFailed, workspace };
+  const jobScope: ExpressionScope = {
+    contexts,
+    failed: Object.values(needs).some((need) => need.result === "failure"),
+    succeeded: Object.values(needs).every((need) => need.result === "success"),
+    workspace,
+  };
   if (!condition(job.if, jobScope)) {
     return { result: "skipped", outputs: {}, steps: [], workspace };
   }

@@ -99,8 +99,13 @@ export const githubCut = (name: string) => (name.length > 100 ? `${name.slice(0,
 
 function checkNames(id: string, job: Job, scope: ExpressionScope): string[] {
   const raw = job.strategy?.matrix;
+  // A computed matrix (`${{ fromJSON(...) }}`) is read through toJSON, as data, not text.
+  const computed =
+    typeof raw === "string" ? /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(raw)?.[1] : undefined;
   const matrix =
-    typeof raw === "string" ? JSON.parse(interpolate(raw, scope)) : (raw as unknown | undefined);
+    computed !== undefined
+      ? JSON.parse(interpolate(`\${{ toJSON(${computed}) }}`, scope))
+      : (raw as unknown | undefined);
   const legs = matrixLegs(matrix);
   const base = job.name ?? id;
   if (legs.length === 0) return [interpolate(base, scope)];
@@ -144,7 +149,8 @@ async function evaluateWorkflow(
         needs,
         matrix: {},
       },
-      failed: Object.values(needs).some((need) => need?.result !== "success"),
+      failed: Object.values(needs).some((need) => need?.result === "failure"),
+      succeeded: Object.values(needs).every((need) => need?.result === "success"),
       workspace: context.repository,
     };
     if (!condition(job.if, scope)) {
