@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
 import { type ActionRun, cleanup, runAction } from "../harness/runner.ts";
@@ -298,7 +298,8 @@ async function runStep(
   if (/^actions\/(upload|download)-artifact@/.test(uses)) {
     // The run's artifact storage is a folder per name.
     const stored = join(options.artifacts, inputs.name || "artifact");
-    const local = join(workspace, inputs.path || ".");
+    // An absolute path (`${{ runner.temp }}/x`) stays as it is, as with the runner.
+    const local = resolve(workspace, inputs.path || ".");
     const [from, to] = uses.includes("upload") ? [local, stored] : [stored, local];
     if (!existsSync(from)) {
       return { outcome: "failure", outputs: {}, log: `${key}: nothing at ${from}` };
