@@ -106,7 +106,7 @@ export function interpolate(text: string, scope: ExpressionScope): string {
 
 /** An `if:` condition: a bare expression or one wrapped in `${{ }}`; absent means `success()`. */
 export function condition(text: string | undefined, scope: ExpressionScope): boolean {
-  if (text === undefined) return !scope.failed;
+  if (text === undefined) return scope.succeeded ?? !scope.failed;
   const bare = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(text)?.[1] ?? text;
   // A condition without a status function is implicitly `success() && (...)`.
   const usesStatus = /\b(success|failure|always|cancelled)\s*\(/.test(bare);
