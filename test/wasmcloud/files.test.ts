@@ -118,6 +118,41 @@ describe("examples/wasmcloud/.github", () => {
     ]);
   });
 
+  it("leaves every 14 days from the anchor across the year end: no W53 double train, no skipped week", async () => {
+    const tuesdays: string[] = [];
+    for (
+      let day = Date.parse("2026-12-01T16:00:00Z");
+      day <= Date.parse("2027-03-30T16:00:00Z");
+      day += 7 * 86_400_000
+    ) {
+      tuesdays.push(new Date(day).toISOString().replace(".000Z", "Z"));
+    }
+    const departures: string[] = [];
+    for (const now of tuesdays) {
+      const run = await runCli(
+        ["train", "plan", "--repo", repo.path, "--now", now, "--format", "json"],
+        {
+          cwd: repo.path,
+        },
+      );
+      const plan = JSON.parse(run.stdout) as { due: boolean; slot: string };
+      if (plan.due) departures.push(plan.slot);
+    }
+    // release-train.yml's odd ISO weeks would have left on 2026-12-29 (W53) and 2027-01-05 (W01),
+    // and skipped 2027-03-02 (W09, read as bad octal).
+    expect(departures).toEqual([
+      "2026-12-01",
+      "2026-12-15",
+      "2026-12-29",
+      "2027-01-12",
+      "2027-01-26",
+      "2027-02-09",
+      "2027-02-23",
+      "2027-03-09",
+      "2027-03-23",
+    ]);
+  }, 120_000);
+
   it("pins every third-party action by a full commit SHA with its version, and the suite by @v1", () => {
     const unpinned: string[] = [];
     for (const name of exampleWorkflows()) {
