@@ -131,6 +131,14 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Record<s
   return results;
 }
 
+/** Each failed step of a run as `job.step:` and its log, for an assertion that names them. */
+export const failedSteps = (jobs: Record<string, JobResult>): string[] =>
+  Object.entries(jobs).flatMap(([name, job]) =>
+    job.steps
+      .filter((step) => step.outcome === "failure")
+      .map((step) => `${name}.${step.id}:\n${step.log}`),
+  );
+
 const indentLog = (log: string) =>
   log
     .trimEnd()

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CORPUS as BENCH_CORPUS, startS3 } from "../bench/helpers.ts";
-import { type JobResult, runWorkflow } from "../release/workflow-runner.ts";
+import { failedSteps, runWorkflow } from "../release/workflow-runner.ts";
 import { type TrainWorld, trainWorld } from "../train-release/world.ts";
 import { wasmcloudShaped } from "./world.ts";
 
@@ -106,12 +106,7 @@ describe.skipIf(!existsSync(GUNGRAUN))("benchmarks of wasmCloud on status-gate",
     return jobs;
   }
 
-  const failures = (jobs: Record<string, JobResult>) =>
-    Object.entries(jobs).flatMap(([name, job]) =>
-      job.steps
-        .filter((step) => step.outcome === "failure")
-        .map((step) => `${name}.${step.id}:\n${step.log}`),
-    );
+  const failures = failedSteps;
 
   const repository = { default_branch: "main", full_name: REPOSITORY };
 

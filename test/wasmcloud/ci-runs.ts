@@ -4,7 +4,7 @@ import { minimatch } from "minimatch";
 import { parse } from "yaml";
 import type { RepositoryState } from "../harness/github-sim/index.ts";
 import { condition, type ExpressionScope, interpolate } from "../release/expressions.ts";
-import { runWorkflow } from "../release/workflow-runner.ts";
+import { type JobResult, runWorkflow } from "../release/workflow-runner.ts";
 
 // wasmCloud's CI on one commit as GitHub would run the migrated workflows: which workflows the
 // event triggers, the real `plan` job of each (the status gate in plan mode, built bundle), the
@@ -277,4 +277,28 @@ export function pinnedWorkflows(repository: string): string[] {
     rules: { workflow?: string }[];
   };
   return [...new Set(rules.flatMap((rule) => (rule.workflow ? [rule.workflow] : [])))].sort();
+}
+
+/**
+ * The example's status-gate.yml (checks mode, the one required check) on an event, through the
+ * workflow runner. The edge: it polls every 100 ms and gives up after `timeout`, where the example
+ * waits minutes between polls and two and a half hours at most.
+ */
+export function runStatusGate(
+  context: Omit<CiContext, "changedFiles" | "ref">,
+  timeout = "60s",
+): Promise<Record<string, JobResult>> {
+  return runWorkflow({
+    workflow: join(context.repository, ".github/workflows/status-gate.yml"),
+    event: context.event,
+    ref: "refs/heads/main",
+    sha: context.sha,
+    repository: "wasmcloud/wasmcloud",
+    origin: context.origin,
+    apiUrl: context.apiUrl,
+    token: context.token,
+    extraInputs: {
+      "gate.gate": { "poll-interval": "100ms", "max-poll-interval": "300ms", timeout },
+    },
+  });
 }

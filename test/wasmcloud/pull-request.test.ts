@@ -1,9 +1,7 @@
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { finishJobs, settleRuns } from "../gate/scenario.ts";
-import { runWorkflow } from "../release/workflow-runner.ts";
 import { type TrainWorld, trainWorld } from "../train-release/world.ts";
-import { type CiRun, ciRuns, pinnedWorkflows, seedRuns } from "./ci-runs.ts";
+import { type CiRun, ciRuns, pinnedWorkflows, runStatusGate, seedRuns } from "./ci-runs.ts";
 import { wasmcloudShaped } from "./world.ts";
 
 // Issue 19: a pull request that touches only crates/wash, on a wasmCloud-shaped repository that
@@ -85,19 +83,13 @@ async function statusGate(
       onPoll(++polls);
     }
   });
-  const jobs = await runWorkflow({
-    workflow: join(w.repo.path, ".github/workflows/status-gate.yml"),
-    event,
-    ref: "refs/heads/main",
-    sha,
-    repository: REPOSITORY,
+  const jobs = await runStatusGate({
+    repository: w.repo.path,
     origin: w.origin,
     apiUrl: w.sim.url,
     token: w.sim.token,
-    extraInputs: {
-      // The edge: a test cannot wait minutes between polls or two and a half hours at most.
-      "gate.gate": { "poll-interval": "100ms", "max-poll-interval": "300ms", timeout: "60s" },
-    },
+    event,
+    sha,
   });
   return jobs.gate?.steps.find((step) => step.id === "gate");
 }

@@ -13,12 +13,13 @@ import { finishJobs, settleRuns } from "../gate/scenario.ts";
 import { runCli } from "../harness/runner.ts";
 import { githubClaims, type SigstoreHarness, startSigstoreHarness } from "../harness/sigstore.ts";
 import {
+  failedSteps,
   type JobResult,
   runWorkflow,
   type WorkflowRunOptions,
 } from "../release/workflow-runner.ts";
 import { type TrainWorld, trainWorld } from "../train-release/world.ts";
-import { ciRuns, pinnedWorkflows, seedRuns } from "./ci-runs.ts";
+import { ciRuns, pinnedWorkflows, runStatusGate, seedRuns } from "./ci-runs.ts";
 import { CANARY_BINARIES, type Shims, slackWebhook, writeShims } from "./shims.ts";
 import { wasmcloudShaped } from "./world.ts";
 
@@ -120,11 +121,23 @@ describe.skipIf(!available)("a release of wasmCloud on status-gate", () => {
     return jobs;
   }
 
-  const failures = (jobs: Record<string, JobResult>) =>
-    Object.entries(jobs).flatMap(([name, job]) =>
-      job.steps
-        .filter((step) => step.outcome === "failure")
-        .map((step) => `${name}.${step.id}:\n${step.log}`),
+  const failures = failedSteps;
+
+  /** `status-gate attest verify` as a user would run it: signed by release.yml of the repository. */
+  const verifyReleaseAttestation = (subject: string[], cwd: string) =>
+    runCli(
+      [
+        "attest",
+        "verify",
+        ...subject,
+        "--repo",
+        REPOSITORY,
+        "--workflow",
+        ".github/workflows/release.yml",
+        "--trusted-root",
+        trustedRoot,
+      ],
+      { cwd },
     );
 
   beforeAll(async () => {
@@ -227,18 +240,17 @@ describe.skipIf(!available)("a release of wasmCloud on status-gate", () => {
         repository: repositoryPayload,
       },
     };
+    const context = {
+      repository: w.repo.path,
+      origin: w.origin,
+      apiUrl: w.sim.url,
+      token: w.sim.token,
+      event,
+      sha: merged,
+    };
     const changedFiles = w.repo.git("diff", "--name-only", before, merged).split("\n");
     const ci = await ciRuns(
-      {
-        repository: w.repo.path,
-        origin: w.origin,
-        apiUrl: w.sim.url,
-        token: w.sim.token,
-        event,
-        sha: merged,
-        ref: "refs/heads/main",
-        changedFiles,
-      },
+      { ...context, ref: "refs/heads/main", changedFiles },
       pinnedWorkflows(w.repo.path),
     );
     seedRuns(w.github, ci, { sha: merged, event: "push", branch: "main" });
@@ -260,19 +272,7 @@ describe.skipIf(!available)("a release of wasmCloud on status-gate", () => {
       }
     });
     const releaseRun = release("7103", event, merged, "2026-12-01T18:00:00Z");
-    const gate = runWorkflow({
-      workflow: join(w.repo.path, ".github/workflows/status-gate.yml"),
-      event,
-      ref: "refs/heads/main",
-      sha: merged,
-      repository: REPOSITORY,
-      origin: w.origin,
-      apiUrl: w.sim.url,
-      token: w.sim.token,
-      extraInputs: {
-        "gate.gate": { "poll-interval": "100ms", "max-poll-interval": "300ms", timeout: "120s" },
-      },
-    });
+    const gate = runStatusGate(context, "120s");
     const [jobs, gated] = await Promise.all([releaseRun, gate]);
     for (const job of Object.values(gated)) folders.push(job.workspace);
     const verdictStep = gated.gate?.steps.find((step) => step.id === "gate");
@@ -323,20 +323,9 @@ describe.skipIf(!available)("a release of wasmCloud on status-gate", () => {
     // Each binary's bundle verifies for that very file, signed by release.yml.
     const workspace = runs["7103"]?.binaries?.workspace as string;
     const name = CANARY_BINARIES[0] as string;
-    const verify = await runCli(
-      [
-        "attest",
-        "verify",
-        "--file",
-        join(workspace, "artifacts", name, name),
-        "--repo",
-        REPOSITORY,
-        "--workflow",
-        ".github/workflows/release.yml",
-        "--trusted-root",
-        trustedRoot,
-      ],
-      { cwd: workspace },
+    const verify = await verifyReleaseAttestation(
+      ["--file", join(workspace, "artifacts", name, name)],
+      workspace,
     );
     expect(verify.exitCode, verify.stdout + verify.stderr).toBe(0);
   });
@@ -347,19 +336,9 @@ describe.skipIf(!available)("a release of wasmCloud on status-gate", () => {
       IMAGES.map((image) => `${registry.host}/wasmcloud/${image}:2.1.0@${canaryDigests[image]}`),
     );
     for (const image of IMAGES) {
-      const verify = await runCli(
-        [
-          "attest",
-          "verify",
-          `${registry.host}/wasmcloud/${image}:2.1.0`,
-          "--repo",
-          REPOSITORY,
-          "--workflow",
-          ".github/workflows/release.yml",
-          "--trusted-root",
-          trustedRoot,
-        ],
-        { cwd: tmpdir() },
+      const verify = await verifyReleaseAttestation(
+        [`${registry.host}/wasmcloud/${image}:2.1.0`],
+        tmpdir(),
       );
       expect(verify.exitCode, verify.stdout + verify.stderr).toBe(0);
     }
