@@ -35,3 +35,11 @@ export function repositoryWithExample(files: Record<string, string> = {}): TestR
   repo.commit({ message: "ci: status-gate", files });
   return repo;
 }
+
+/** A git repository holding wasmCloud's `.github` before the migration (the corpus), on `main`. */
+export function repositoryWithCorpus(): TestRepository {
+  const repo = new TestRepository();
+  cpSync(CORPUS, join(repo.path, ".github"), { recursive: true });
+  repo.commit({ message: "wasmCloud's .github at 7cd553cc" });
+  return repo;
+}

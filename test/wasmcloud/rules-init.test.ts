@@ -1,10 +1,8 @@
-import { cpSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isMap, isSeq, parseDocument } from "yaml";
-import { TestRepository } from "../harness/git.ts";
+import type { TestRepository } from "../harness/git.ts";
 import { runCli } from "../harness/runner.ts";
-import { CORPUS, readExample } from "./example.ts";
+import { readExample, repositoryWithCorpus } from "./example.ts";
 
 // Issue 19: the example's status-gate.yml is "written with `gate init`" on wasmCloud's .github
 // before the migration, then adjusted by hand with every adjustment marked `# adjusted:` (its
@@ -45,9 +43,7 @@ const adjustedComments = (source: string): string[] =>
 let corpus: TestRepository;
 let written: string;
 beforeAll(async () => {
-  corpus = new TestRepository();
-  cpSync(CORPUS, join(corpus.path, ".github"), { recursive: true });
-  corpus.commit({ message: "wasmCloud's .github at 7cd553cc" });
+  corpus = repositoryWithCorpus();
   const run = await runCli(["gate", "init", "--stdout"], { cwd: corpus.path });
   expect(run.exitCode, run.stderr).toBe(0);
   written = run.stdout;
