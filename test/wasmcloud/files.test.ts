@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { TestRepository } from "../harness/git.ts";
-import { runCli } from "../harness/runner.ts";
+import { actionLoadErrors, PROJECT_ROOT, runCli } from "../harness/runner.ts";
 import { actionlint, isKnownFalsePositive, parserErrors } from "../repo/validators.ts";
 import { EXAMPLE, exampleWorkflows, readExample, repositoryWithExample } from "./example.ts";
 
@@ -65,6 +65,14 @@ describe("examples/wasmcloud/.github", () => {
       .map((result) => `${result.line}:${result.column}: ${result.message} [${result.kind}]`);
     expect(findings).toEqual([]);
   });
+
+  it.each(readdirSync(join(EXAMPLE, "actions")))(
+    "actions/%s: GitHub's action schema accepts it, as the runner loads it",
+    async (name) => {
+      const errors = await actionLoadErrors(relative(PROJECT_ROOT, join(EXAMPLE, "actions", name)));
+      expect(errors).toEqual([]);
+    },
+  );
 
   it("passes the suite's permissions check under its own policy, with no finding at all", async () => {
     const run = await runCli(
