@@ -7,7 +7,8 @@ import { wasmcloudShaped } from "./world.ts";
 // Issue 19: a pull request that touches only crates/wash, on a wasmCloud-shaped repository that
 // copied examples/wasmcloud/.github. Its CI is the migrated workflows as GitHub would run them
 // (ci-runs.ts: the real plan jobs, every `if:` evaluated); the status gate is the example's
-// status-gate.yml, run through the workflow runner against the GitHub simulator.
+// status-gate.yml, run through the workflow runner against the GitHub simulator. Then a pull
+// request that touches one example: the build matrix computed at run time from the plan.
 
 const REPOSITORY = "wasmcloud/wasmcloud";
 
@@ -30,13 +31,16 @@ afterAll(async () => {
 });
 
 /** A pull request from `branch` that changes crates/wash only, as GitHub sends its event. */
-async function washPullRequest(branch: string, number: number) {
+const washPullRequest = (branch: string, number: number) =>
+  pullRequest(branch, number, {
+    "crates/wash/src/main.rs": `fn main() { /* ${branch} */ }\n`,
+  });
+
+/** A pull request from `branch` changing `files`, with its CI as the migrated workflows run it. */
+async function pullRequest(branch: string, number: number, files: Record<string, string>) {
   w.repo.checkout("main");
   w.repo.checkout(branch, { create: true });
-  const head = w.repo.commit({
-    message: "fix(wash): a clearer error",
-    files: { "crates/wash/src/main.rs": `fn main() { /* ${branch} */ }\n` },
-  });
+  const head = w.repo.commit({ message: "fix: a change", files });
   await w.push(branch);
   w.repo.checkout("main");
   const base = w.repo.git("rev-parse", "main");
@@ -63,7 +67,7 @@ async function washPullRequest(branch: string, number: number) {
       event,
       sha: head,
       ref: `refs/pull/${number}/merge`,
-      changedFiles: ["crates/wash/src/main.rs"],
+      changedFiles: Object.keys(files),
     },
     pinnedWorkflows(w.repo.path),
   );
@@ -165,5 +169,29 @@ describe("a pull request that touches only crates/wash", () => {
     expect(failed.filter((rule) => !WASH_RULES.includes(rule))).toEqual([]);
     expect(gate?.log).toContain("check (macos-latest)");
     expect(verdict(red.head).map((run) => run.conclusion)).toEqual(["failure"]);
+  }, 120_000);
+});
+
+describe("a pull request that touches one example", () => {
+  it("builds that example's leg of the run-time matrix only, and the gate requires it", async () => {
+    const change = await pullRequest("blobby", 44, {
+      "examples/blobby/src/lib.rs": "// a change\n",
+    });
+    // The matrix comes from the plan's examples-build_files output: blobby's folder, not grpc's.
+    expect(running(change.runs).filter((job) => !/^\S+ plan$/.test(job))).toEqual([
+      "examples.yml matrix / plan",
+      "examples.yml matrix / coverage",
+      "examples.yml build (blobby, examples/blobby, ghcr.io/wasmcloud/components/blobby)",
+    ]);
+    const gate = await statusGate(change.event, change.head, (poll) => {
+      if (poll === 2) finishJobs(w.github, "success");
+    });
+    expect(gate?.outcome, gate?.log).toBe("success");
+    // `build*` and `matrix*` match the legs and the called workflow's jobs named at run time.
+    expect(JSON.parse(gate?.outputs.required ?? "[]").sort()).toEqual([
+      "examples-build",
+      "examples-matrix",
+    ]);
+    expect(verdict(change.head).map((run) => run.conclusion)).toEqual(["success"]);
   }, 120_000);
 });
