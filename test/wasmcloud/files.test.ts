@@ -5,7 +5,13 @@ import { parse } from "yaml";
 import type { TestRepository } from "../harness/git.ts";
 import { actionLoadErrors, PROJECT_ROOT, runCli } from "../harness/runner.ts";
 import { actionlint, isKnownFalsePositive, parserErrors } from "../repo/validators.ts";
-import { EXAMPLE, exampleWorkflows, readExample, repositoryWithExample } from "./example.ts";
+import {
+  EXAMPLE,
+  exampleWorkflow,
+  exampleWorkflows,
+  readExample,
+  repositoryWithExample,
+} from "./example.ts";
 
 // Issue 19: every file of examples/wasmcloud/.github passes actionlint, GitHub's own workflow
 // parser, the suite's permissions check (with the example's policy) and `gate doctor`, so a
@@ -73,6 +79,40 @@ describe("examples/wasmcloud/.github", () => {
       expect(errors).toEqual([]);
     },
   );
+
+  it("has every job's if: read its own rule, and a matrix the rule of the build it plans", () => {
+    const { rules } = parse(readExample("status-gate.yml")) as {
+      rules: { id: string; job: string; workflow: string }[];
+    };
+    const byId = new Map(rules.map((rule) => [rule.id, rule]));
+    const readsOf = (value: unknown) =>
+      [
+        ...JSON.stringify(value ?? "").matchAll(/needs\.plan\.outputs\.applies\)\['([^']+)'\]/g),
+      ].map((match) => match[1] as string);
+    const disagreements: string[] = [];
+    let reads = 0;
+    for (const name of exampleWorkflows()) {
+      const { jobs } = exampleWorkflow(name);
+      const ruleOf = (id: string) => {
+        const rule = byId.get(id);
+        return rule?.workflow === `.github/workflows/${name}` ? rule.job : undefined;
+      };
+      for (const [job, definition] of Object.entries(jobs)) {
+        for (const id of readsOf(definition.if)) {
+          reads++;
+          if (ruleOf(id) !== job) disagreements.push(`${name} ${job}: if: reads rule '${id}'`);
+        }
+        // A called matrix workflow is told whether the build that needs it applies.
+        for (const id of readsOf(definition.with)) {
+          reads++;
+          const needs = [jobs[ruleOf(id) ?? ""]?.needs ?? []].flat();
+          if (!needs.includes(job)) disagreements.push(`${name} ${job}: with: reads rule '${id}'`);
+        }
+      }
+    }
+    expect(disagreements).toEqual([]);
+    expect(reads).toBe(29);
+  });
 
   it("passes the suite's permissions check under its own policy, with no finding at all", async () => {
     const run = await runCli(

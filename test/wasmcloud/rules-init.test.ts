@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isMap, isSeq, parseDocument } from "yaml";
+import { isMap, isSeq, type Node, parseDocument } from "yaml";
 import type { TestRepository } from "../harness/git.ts";
 import { runCli } from "../harness/runner.ts";
 import { readExample, repositoryWithCorpus } from "./example.ts";
@@ -23,11 +23,11 @@ function rulesWithText(source: string): RuleText[] {
   if (!isSeq(rules)) throw new Error("no rules: sequence");
   const lines = source.split("\n");
   const lineOf = (offset: number) => source.slice(0, offset).split("\n").length - 1;
-  return rules.items.map((item) => {
+  return (rules.items as Node[]).map((item) => {
     const [start, , end] = item.range ?? [0, 0, 0];
     let first = lineOf(start);
     while (first > 0 && /^\s*#/.test(lines[first - 1] as string)) first--;
-    const rule = (item as { toJSON(): Record<string, unknown> }).toJSON();
+    const rule = item.toJSON() as Record<string, unknown>;
     return {
       id: String(rule.id),
       rule,
