@@ -20,6 +20,7 @@ import {
 } from "../release/workflow-runner.ts";
 import { type TrainWorld, trainWorld } from "../train-release/world.ts";
 import { ciRuns, pinnedWorkflows, runStatusGate, seedRuns } from "./ci-runs.ts";
+import { exampleWorkflow } from "./example.ts";
 import { CANARY_BINARIES, type Shims, slackWebhook, writeShims } from "./shims.ts";
 import { wasmcloudShaped } from "./world.ts";
 
@@ -34,6 +35,8 @@ import { wasmcloudShaped } from "./world.ts";
 const REPOSITORY = "wasmcloud/wasmcloud";
 const SLOT = "2026-12-01T16:00:00Z";
 const IMAGES = ["wash", "runtime-gateway", "runtime-operator"];
+/** WASMCLOUD_BOT_PAT, a token other than the workflow's GITHUB_TOKEN (`w.sim.token`). */
+const BOT_PAT = "ghp_wasmcloudbot0000000000000000000000";
 
 const available = distributionAvailable();
 
@@ -91,7 +94,7 @@ describe.skipIf(!available)("a release of wasmCloud on status-gate", () => {
       apiUrl: w.sim.url,
       token: w.sim.token,
       secrets: {
-        WASMCLOUD_BOT_PAT: w.sim.token,
+        WASMCLOUD_BOT_PAT: BOT_PAT,
         GITHUB_TOKEN: w.sim.token,
         SLACK_RELEASE_WEBHOOK_URL: slack.url,
       },
@@ -158,7 +161,7 @@ describe.skipIf(!available)("a release of wasmCloud on status-gate", () => {
           ? text.replace("poll-interval: 60s", "poll-interval: 1s")
           : text,
     );
-    w = await trainWorld(repo, { repository: REPOSITORY });
+    w = await trainWorld(repo, { repository: REPOSITORY, moreTokens: [BOT_PAT] });
     w.protectMain();
   }, 60_000);
 
@@ -328,6 +331,29 @@ describe.skipIf(!available)("a release of wasmCloud on status-gate", () => {
       workspace,
     );
     expect(verify.exitCode, verify.stdout + verify.stderr).toBe(0);
+  });
+
+  it("makes each write that must start a workflow with the bot's token, as GITHUB_TOKEN's start none", () => {
+    // What listens: CI on the release pull request, charts.yml on `v*` tags, bench.yml's releases
+    // timeline on a published release.
+    expect(exampleWorkflow("charts.yml").on.push).toMatchObject({ tags: ["v*"] });
+    expect(exampleWorkflow("bench.yml").on.release).toEqual({ types: ["published"] });
+    const written = w.sim.requests.filter(
+      (request) =>
+        request.status < 400 &&
+        (request.operationId === "pulls/create" ||
+          (request.operationId === "git/create-ref" &&
+            /^refs\/tags\/v/.test((request.body as { ref: string }).ref)) ||
+          (request.operationId === "repos/update-release" &&
+            (request.body as { draft?: boolean }).draft === false)),
+    );
+    expect(
+      written.map((request) => [request.operationId, request.requestHeaders.authorization]),
+    ).toEqual([
+      ["pulls/create", `token ${BOT_PAT}`],
+      ["git/create-ref", `token ${BOT_PAT}`],
+      ["repos/update-release", `token ${BOT_PAT}`],
+    ]);
   });
 
   it("promotes each canary image to 2.1.0 by digest and attests it in the registry", async () => {
