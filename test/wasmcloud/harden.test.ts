@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failedSteps, runWorkflow } from "../release/workflow-runner.ts";
 import { type TrainWorld, trainWorld } from "../train-release/world.ts";
 import { fakeZizmorFolder } from "../zizmor/helpers.ts";
-import { wasmcloudShaped } from "./world.ts";
+import { openPullRequest, wasmcloudShaped } from "./world.ts";
 
 // Issue 19: "harden passing on the migrated files". lint-workflows.yml's plan and harden jobs run
 // through the workflow runner on pull requests of a wasmCloud-shaped repository that copied the
@@ -27,18 +27,17 @@ afterAll(async () => {
 
 /** lint-workflows.yml on a pull request from `branch` that changes `files`. */
 async function lintWorkflows(branch: string, number: number, files: Record<string, string>) {
-  w.repo.checkout("main");
-  w.repo.checkout(branch, { create: true });
-  const head = w.repo.commit({ message: "ci: a workflow change", files });
-  await w.push(branch);
-  w.repo.checkout("main");
-  const base = w.repo.git("rev-parse", "main");
+  const { base, head, event } = await openPullRequest(w, {
+    branch,
+    number,
+    files,
+    message: "ci: a workflow change",
+  });
   // harden reads the base's zizmor.yml through the contents API; the simulator learns commits from
   // origin's pushes without their trees, so it is told this one file of the base (the edge).
   w.github.fileContents.record(base, {
     ".github/zizmor.yml": w.repo.git("show", `${base}:.github/zizmor.yml`),
   });
-  const pull = w.github.addPullRequest({ head: branch, base: "main", number });
   const zizmor = fakeZizmorFolder({ stdout: "[]" });
   folders.push(zizmor);
   const record = join(zizmor, "arguments.txt");
@@ -46,21 +45,7 @@ async function lintWorkflows(branch: string, number: number, files: Record<strin
   const jobs = await runWorkflow({
     workflow: join(w.repo.path, ".github/workflows/lint-workflows.yml"),
     jobs: ["plan", "harden"],
-    event: {
-      name: "pull_request",
-      payload: {
-        action: "synchronize",
-        number,
-        pull_request: {
-          number,
-          head: { sha: head, ref: branch, repo: { fork: false } },
-          base: { sha: base, ref: "main" },
-          labels: [],
-          updated_at: pull.updatedAt,
-        },
-        repository: { default_branch: "main", full_name: REPOSITORY },
-      },
-    },
+    event,
     ref: `refs/pull/${number}/merge`,
     sha: head,
     repository: REPOSITORY,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { finishJobs, settleRuns } from "../gate/scenario.ts";
 import { type TrainWorld, trainWorld } from "../train-release/world.ts";
 import { type CiRun, ciRuns, pinnedWorkflows, runStatusGate, seedRuns } from "./ci-runs.ts";
-import { wasmcloudShaped } from "./world.ts";
+import { openPullRequest, wasmcloudShaped } from "./world.ts";
 
 // Issue 19: a pull request that touches only crates/wash, on a wasmCloud-shaped repository that
 // copied examples/wasmcloud/.github. Its CI is the migrated workflows as GitHub would run them
@@ -38,26 +38,12 @@ const washPullRequest = (branch: string, number: number) =>
 
 /** A pull request from `branch` changing `files`, with its CI as the migrated workflows run it. */
 async function pullRequest(branch: string, number: number, files: Record<string, string>) {
-  w.repo.checkout("main");
-  w.repo.checkout(branch, { create: true });
-  const head = w.repo.commit({ message: "fix: a change", files });
-  await w.push(branch);
-  w.repo.checkout("main");
-  const base = w.repo.git("rev-parse", "main");
-  const pull = w.github.addPullRequest({ head: branch, base: "main", number });
-  const payload = {
-    action: "synchronize",
+  const { head, event } = await openPullRequest(w, {
+    branch,
     number,
-    pull_request: {
-      number,
-      head: { sha: head, ref: branch, repo: { fork: false } },
-      base: { sha: base, ref: "main" },
-      labels: [],
-      updated_at: pull.updatedAt,
-    },
-    repository: { default_branch: "main", full_name: REPOSITORY },
-  };
-  const event = { name: "pull_request", payload };
+    files,
+    message: "fix: a change",
+  });
   const runs = await ciRuns(
     {
       repository: w.repo.path,

@@ -2,6 +2,7 @@ import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from "node
 import { join, relative } from "node:path";
 import { createRepository, type TestRepository } from "../harness/git.ts";
 import { cargoLock, crateToml } from "../train-release/repos.ts";
+import type { TrainWorld } from "../train-release/world.ts";
 import { EXAMPLE } from "./example.ts";
 
 /** The released version of wasmCloud's workspace in these tests. */
@@ -102,6 +103,37 @@ export function wasmcloudShaped(
     date: "2026-11-21T10:00:00Z",
   });
   return repo;
+}
+
+/**
+ * A pull request of wasmcloud/wasmcloud from `branch` (one commit changing `files`, pushed to
+ * origin) into main, and its `pull_request` event (`synchronize`) as GitHub sends it.
+ */
+export async function openPullRequest(
+  w: TrainWorld,
+  options: { branch: string; number: number; files: Record<string, string>; message: string },
+) {
+  const { branch, number } = options;
+  w.repo.checkout("main");
+  w.repo.checkout(branch, { create: true });
+  const head = w.repo.commit({ message: options.message, files: options.files });
+  await w.push(branch);
+  w.repo.checkout("main");
+  const base = w.repo.git("rev-parse", "main");
+  const pull = w.github.addPullRequest({ head: branch, base: "main", number });
+  const payload = {
+    action: "synchronize",
+    number,
+    pull_request: {
+      number,
+      head: { sha: head, ref: branch, repo: { fork: false } },
+      base: { sha: base, ref: "main" },
+      labels: [],
+      updated_at: pull.updatedAt,
+    },
+    repository: { default_branch: "main", full_name: "wasmcloud/wasmcloud" },
+  };
+  return { head, base, event: { name: "pull_request", payload } };
 }
 
 /** Writes `text` over a file of the repository's working tree. */
