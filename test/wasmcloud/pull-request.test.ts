@@ -158,6 +158,29 @@ describe("a pull request that touches only crates/wash", () => {
   }, 120_000);
 });
 
+describe("a pull request whose wash plan job fails", () => {
+  it("goes red: the jobs after the plan are skipped where the rules require them to pass", async () => {
+    // The old wash gate did not wait for `changes`: when it failed, every job was skipped, no
+    // need was `failure` or `cancelled`, and the gate was green.
+    const change = await washPullRequest("wash-plan-failed", 45);
+    const wash = w.github.findWorkflow(".github/workflows/wash.yml");
+    const washRun = w.github.workflowRuns.find(
+      (run) => run.headSha === change.head && run.workflowId === wash?.id,
+    );
+    if (!washRun) throw new Error("no wash.yml run");
+    const gate = await statusGate(change.event, change.head, (poll) => {
+      if (poll !== 2) return;
+      for (const job of w.github.jobs.filter((candidate) => candidate.runId === washRun.id)) {
+        w.github.updateJob(job.id, { conclusion: job.name === "plan" ? "failure" : "skipped" });
+      }
+      finishJobs(w.github, "success");
+    });
+    expect(gate?.outcome).toBe("failure");
+    expect((JSON.parse(gate?.outputs.failed ?? "[]") as string[]).sort()).toEqual(WASH_RULES);
+    expect(verdict(change.head).map((run) => run.conclusion)).toEqual(["failure"]);
+  }, 120_000);
+});
+
 describe("a pull request that touches one example", () => {
   it("builds that example's leg of the run-time matrix only, and the gate requires it", async () => {
     const change = await pullRequest("blobby", 44, {
