@@ -71,6 +71,8 @@ describe("examples/wasmcloud/.github/status-gate.yml against `gate init` on the 
     const dropped = rulesWithText(written)
       .map(({ id }) => id)
       .filter((id) => !kept.has(id));
+    // docs/migrating-wasmcloud.md, step 1: init writes 36 rules on wasmCloud's .github.
+    expect(rulesWithText(written)).toHaveLength(36);
     expect(dropped.sort()).toEqual(["lint-workflows-zizmor", "wit-changes"]);
     for (const id of dropped) {
       expect(
