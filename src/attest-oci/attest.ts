@@ -14,6 +14,7 @@ import { mapConcurrently } from "../core/text.ts";
 import type { FileSubject } from "./files.ts";
 import { choosePredicate, type RunClaims, runClaims, tokenClaims } from "./provenance.ts";
 import { subjectName } from "./reference.ts";
+import { UntrustedAnswer } from "./registry.ts";
 import type { AttestDeps, AttestInputs, AttestReport, SubjectResult } from "./run.ts";
 import { signingEndpoints, signStatement } from "./sign.ts";
 import {
@@ -114,7 +115,12 @@ async function storedAttestations(
       image.reference,
       image.digest,
       statement.predicateType,
-    );
+    ).catch((thrown: unknown) => {
+      // Nothing to reuse; storing next to it says what is wrong with that tag.
+      if (thrown instanceof UntrustedAnswer) return undefined;
+      throw thrown;
+    });
+    if (!listed) return { storage: "tag-fallback", valid: undefined, bad: [] } satisfies Stored;
     const stored: Stored = { storage: listed.storage, valid: undefined, bad: [] };
     for (const referrer of referrersForStatement(listed, statement.digest)) {
       const bundle = await readReferrerBundle(deps.registry, image.reference, referrer).catch(

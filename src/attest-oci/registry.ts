@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { ConfigurationError } from "../core/errors.ts";
+import { nextLink } from "../core/network.ts";
 import { basicAuthorization, type Challenge, parseChallenge, tokenRequest } from "./auth.ts";
 import type { CredentialLookup } from "./credentials.ts";
-import { MANIFEST_MEDIA_TYPES, type OciIndex } from "./oci.ts";
+import { type Descriptor, MANIFEST_MEDIA_TYPES, OCI_INDEX, type OciIndex } from "./oci.ts";
 import { apiHost } from "./reference.ts";
 
 /** A repository in a registry, as the distribution API addresses it. */
@@ -19,6 +20,65 @@ export interface FetchedManifest {
 
 export function sha256Digest(bytes: Uint8Array): string {
   return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+}
+
+const CONTENT_DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+
+/** Whether text is a content digest a registry path may carry (`sha256:<64 hex>`, or sha512). */
+export function isContentDigest(text: unknown): text is string {
+  return typeof text === "string" && CONTENT_DIGEST.test(text);
+}
+
+/** Whether bytes are the content a digest names. */
+function matchesDigest(bytes: Uint8Array, digest: string): boolean {
+  const [algorithm = "", hex] = digest.split(":");
+  return createHash(algorithm).update(bytes).digest("hex") === hex;
+}
+
+/**
+ * The registry answered something a client must not use: bytes that are not what their digest
+ * names, a body larger than such a document can be, or a document that is not JSON. A registry
+ * is someone else's server (and anyone with push access shapes what it serves), so this is an
+ * answer to report, not a crash.
+ */
+export class UntrustedAnswer extends Error {}
+
+/** The most a manifest or index may weigh (the distribution spec's limit registries apply). */
+export const MANIFEST_LIMIT = 4 * 1024 * 1024;
+
+/** Reads a body up to `limit` bytes; past that it stops reading and refuses the answer. */
+async function readLimited(response: Response, limit: number, what: string): Promise<Buffer> {
+  const declared = Number(response.headers.get("content-length") ?? "0");
+  if (declared > limit) {
+    await response.body?.cancel();
+    throw new UntrustedAnswer(`${what} is ${declared} bytes, more than the ${limit} allowed`);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const reader = response.body?.getReader();
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      await reader.cancel();
+      throw new UntrustedAnswer(`${what} is more than the ${limit} bytes allowed`);
+    }
+    chunks.push(Buffer.from(value));
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A manifest's own media type, or undefined when its bytes are not a JSON object. */
+function declaredMediaType(bytes: Buffer): string | undefined | null {
+  try {
+    const document = JSON.parse(bytes.toString("utf8")) as unknown;
+    if (typeof document !== "object" || document === null || Array.isArray(document)) return null;
+    const { mediaType } = document as { mediaType?: unknown };
+    return typeof mediaType === "string" ? mediaType : undefined;
+  } catch {
+    return null;
+  }
 }
 
 const LOGIN_HINT =
@@ -115,18 +175,25 @@ export class RegistryClient {
   }
 
   /** One request, sent again after a 5xx or 429 answer with backoff; the last answer stands. */
-  private async send(
+  private send(
     url: string,
     options: RequestOptions,
     authorization: string | undefined,
     location: RepositoryLocation,
   ): Promise<Response> {
-    for (let attempt = 1; ; attempt++) {
-      const response = await this.sendOnce(url, options, authorization, location);
-      if (!RETRIED(response.status) || attempt >= this.retry.attempts) return response;
-      const wait = retryAfter(response) ?? this.retry.delayMs * 2 ** (attempt - 1);
+    return this.retrying(location.registry, () =>
+      this.sendOnce(url, options, authorization, location),
+    );
+  }
+
+  /** Sends again after a 5xx or 429 answer (the registry's or its token service's), with backoff. */
+  private async retrying(registry: string, attempt: () => Promise<Response>): Promise<Response> {
+    for (let count = 1; ; count++) {
+      const response = await attempt();
+      if (!RETRIED(response.status) || count >= this.retry.attempts) return response;
+      const wait = retryAfter(response) ?? this.retry.delayMs * 2 ** (count - 1);
       await response.body?.cancel();
-      this.retries.set(location.registry, (this.retries.get(location.registry) ?? 0) + 1);
+      this.retries.set(registry, (this.retries.get(registry) ?? 0) + 1);
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
@@ -166,11 +233,20 @@ export class RegistryClient {
     }
     if (challenge?.scheme !== "bearer" || !challenge.parameters.realm) return undefined;
     const { url, init } = tokenRequest(challenge, scope, credentials);
-    const response = await fetch(url, init).catch((thrown: unknown) => {
-      throw new Error(`cannot reach the token service of ${location.registry} (${String(thrown)})`);
-    });
+    const response = await this.retrying(location.registry, () =>
+      fetch(url, init).catch((thrown: unknown) => {
+        throw new Error(
+          `cannot reach the token service of ${location.registry} (${String(thrown)})`,
+        );
+      }),
+    );
     if (!response.ok) {
       await response.body?.cancel();
+      if (response.status >= 500 || response.status === 429) {
+        throw new Error(
+          `the token service of ${location.registry} answered HTTP ${response.status} for ${scope}`,
+        );
+      }
       const why = credentials
         ? "check the registry credentials"
         : `no credentials for ${location.registry} were found; ${LOGIN_HINT}`;
@@ -197,7 +273,10 @@ export class RegistryClient {
     return new Error(`registry ${where}: ${method} failed with HTTP ${response.status} ${text}`);
   }
 
-  /** A manifest by tag or digest; undefined when the registry has none under that name. */
+  /**
+   * A manifest by tag or digest; undefined when the registry has none under that name. Fetched by
+   * digest, its bytes must be that digest's; it must be a JSON object of at most 4 MiB.
+   */
   async getManifest(
     location: RepositoryLocation,
     reference: string,
@@ -214,8 +293,13 @@ export class RegistryClient {
       await response.body?.cancel();
       return undefined;
     }
-    const bytes = Buffer.from(await response.arrayBuffer());
-    const declared = (JSON.parse(bytes.toString("utf8")) as { mediaType?: string }).mediaType;
+    const what = `the manifest ${location.repository}:${reference} from ${location.registry}`;
+    const bytes = await readLimited(response, MANIFEST_LIMIT, what);
+    if (isContentDigest(reference) && !matchesDigest(bytes, reference)) {
+      throw new UntrustedAnswer(`${what} is other bytes than its digest names`);
+    }
+    const declared = declaredMediaType(bytes);
+    if (declared === null) throw new UntrustedAnswer(`${what} is not a JSON document`);
     const mediaType = declared ?? response.headers.get("content-type") ?? "";
     return { digest: sha256Digest(bytes), mediaType, bytes };
   }
@@ -252,8 +336,15 @@ export class RegistryClient {
     return response.status !== 404;
   }
 
-  /** A blob's bytes; undefined when the registry has no blob of that digest. */
-  async findBlob(location: RepositoryLocation, digest: string): Promise<Buffer | undefined> {
+  /**
+   * A blob's bytes, at most `limit` of them; undefined when the registry has no blob of that
+   * digest. Bytes that are not the digest's are refused.
+   */
+  async findBlob(
+    location: RepositoryLocation,
+    digest: string,
+    limit = MANIFEST_LIMIT,
+  ): Promise<Buffer | undefined> {
     const response = await this.request(location, `/v2/${location.repository}/blobs/${digest}`, {
       accept: [404],
     });
@@ -261,11 +352,10 @@ export class RegistryClient {
       await response.body?.cancel();
       return undefined;
     }
-    const bytes = Buffer.from(await response.arrayBuffer());
-    if (sha256Digest(bytes) !== digest) {
-      throw new Error(
-        `registry ${location.registry} returned blob bytes that do not match ${digest}`,
-      );
+    const what = `the blob ${digest} from ${location.registry}`;
+    const bytes = await readLimited(response, limit, what);
+    if (!matchesDigest(bytes, digest)) {
+      throw new UntrustedAnswer(`${what} is other bytes than its digest names`);
     }
     return bytes;
   }
@@ -292,25 +382,73 @@ export class RegistryClient {
     return digest;
   }
 
-  /** The referrers index of a manifest, or undefined when the registry has no referrers API. */
-  async listReferrers(location: RepositoryLocation, digest: string): Promise<OciIndex | undefined> {
-    const response = await this.request(
-      location,
+  /**
+   * The referrers of a manifest, every page of them (the spec lets a registry page the list with
+   * `Link: <…>; rel="next"`), or undefined when the registry has no referrers API. Pages are
+   * followed on the registry's own origin only, at most `REFERRER_PAGES` of them; `incomplete`
+   * says why the list stopped short.
+   */
+  async listReferrers(
+    location: RepositoryLocation,
+    digest: string,
+  ): Promise<(OciIndex & { incomplete?: string }) | undefined> {
+    const first = new URL(
       `/v2/${location.repository}/referrers/${digest}`,
-      {
-        headers: { accept: "application/vnd.oci.image.index.v1+json" },
-        accept: [404, 400, 405],
-      },
+      this.base(location.registry),
     );
-    if (!response.ok) {
-      await response.body?.cancel();
+    const manifests: Descriptor[] = [];
+    const what = `the referrers of ${digest} in ${location.registry}/${location.repository}`;
+    let url: URL | undefined = first;
+    for (let page = 0; url; page++) {
+      if (page === REFERRER_PAGES) {
+        return {
+          schemaVersion: 2,
+          manifests,
+          incomplete: `${what} run past ${REFERRER_PAGES} pages; only those were read`,
+        };
+      }
+      const response = await this.request(location, url.href, {
+        headers: { accept: OCI_INDEX },
+        accept: [404, 400, 405],
+      });
+      const type = response.headers.get("content-type") ?? "";
+      if (!response.ok || !type.includes(OCI_INDEX)) {
+        await response.body?.cancel();
+        if (page === 0) return undefined;
+        throw new UntrustedAnswer(
+          `${what}: page ${page + 1} answered HTTP ${response.status} ${type}`,
+        );
+      }
+      const bytes = await readLimited(response, MANIFEST_LIMIT, what);
+      const index = parseIndex(bytes);
+      if (!index) throw new UntrustedAnswer(`${what} is not an OCI index`);
+      manifests.push(...index.manifests);
+      const next = nextLink(response.headers.get("link"), url);
+      if (next && next.origin !== first.origin) {
+        return {
+          schemaVersion: 2,
+          manifests,
+          incomplete: `${what} point to another host for more (${next.origin}), which is not followed`,
+        };
+      }
+      url = next;
+    }
+    return { schemaVersion: 2, mediaType: OCI_INDEX, manifests };
+  }
+}
+
+/** Pages of referrers followed at most: a registry that pages forever is cut off there. */
+export const REFERRER_PAGES = 100;
+
+/** An OCI index's JSON with a manifests array, or undefined when the bytes are not one. */
+export function parseIndex(bytes: Buffer): OciIndex | undefined {
+  try {
+    const document = JSON.parse(bytes.toString("utf8")) as Partial<OciIndex> | null;
+    if (typeof document !== "object" || document === null || !Array.isArray(document.manifests)) {
       return undefined;
     }
-    const type = response.headers.get("content-type") ?? "";
-    if (!type.includes("application/vnd.oci.image.index.v1+json")) {
-      await response.body?.cancel();
-      return undefined;
-    }
-    return (await response.json()) as OciIndex;
+    return document as OciIndex;
+  } catch {
+    return undefined;
   }
 }

@@ -66,3 +66,20 @@ export function proxiedAgent(
   );
   return new Agent(settings);
 }
+
+/**
+ * The target of a `Link` header's `rel="next"` (RFC 8288, as GitHub and OCI registries page
+ * lists), resolved against the URL of the page it came with; undefined on the last page.
+ */
+export function nextLink(header: string | null | undefined, page: string | URL): URL | undefined {
+  for (const part of (header ?? "").split(",")) {
+    const match = /<([^>]*)>\s*;\s*rel="?next"?/i.exec(part);
+    if (!match) continue;
+    try {
+      return new URL(match[1] as string, page);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}

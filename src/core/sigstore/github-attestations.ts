@@ -1,4 +1,5 @@
 import type { GitHubClient } from "../github.ts";
+import { nextLink } from "../network.ts";
 
 export interface Repository {
   owner: string;
@@ -23,12 +24,8 @@ interface AttestationsPage {
  * cursor; other lists with `page`), or undefined on the last page.
  */
 export function nextPageQuery(link: string | undefined): Record<string, string> | undefined {
-  if (!link) return undefined;
-  for (const part of link.split(",")) {
-    const match = /<([^>]+)>\s*;\s*rel="next"/.exec(part);
-    if (match) return Object.fromEntries(new URL(match[1] as string).searchParams);
-  }
-  return undefined;
+  const next = nextLink(link, "https://api.github.com/");
+  return next ? Object.fromEntries(next.searchParams) : undefined;
 }
 
 /**
