@@ -31,7 +31,8 @@ each image and in GitHub's attestation store, and writes <file>.sigstore.json be
 
 Options (verify):
   --repo OWNER/NAME        the repository whose run made the artifact (required)
-  --workflow PATH          only this workflow, e.g. .github/workflows/release.yml
+  --workflow PATH          only this workflow, e.g. .github/workflows/release.yml (with
+                           --signer-repo or --signer-workflow: the workflow that called it)
   --ref REF                only runs for this ref; '*' matches any run of characters
                            (refs/tags/* for releases)
   --signer-repo OWNER/NAME the signing workflow lives in this repository (a reusable workflow)

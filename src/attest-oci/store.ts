@@ -9,7 +9,6 @@ import {
   OCI_EMPTY,
   OCI_INDEX,
   OCI_MANIFEST,
-  type OciIndex,
   type OciManifest,
   referrerManifest,
   SIGSTORE_BUNDLE_V03,

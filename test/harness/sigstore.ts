@@ -102,8 +102,11 @@ export type StatementInput =
 export interface SignOptions {
   /** Token claims (the signer's identity); `githubClaims()` when absent. */
   claims?: Record<string, unknown>;
-  /** Which Fulcio issues the certificate. */
-  authority?: "trusted" | "expired" | "unknown";
+  /**
+   * Which Fulcio issues the certificate: `unlogged` is the custom instance's CA (behind
+   * `unknownFulcioUrl`) issuing without a CT log, so its certificates carry no SCT.
+   */
+  authority?: "trusted" | "expired" | "unknown" | "unlogged";
   /** Where the signature's timestamp comes from: the TSA (default, as GitHub's instance) or Rekor. */
   timestamp?: "tsa" | "rekor";
 }
@@ -210,6 +213,7 @@ interface Authorities {
   trusted: HandlerFn;
   expired: HandlerFn;
   unknown: HandlerFn;
+  unlogged: HandlerFn;
   tsa: HandlerFn;
   rekor: HandlerFn;
   tlog: TLog;
@@ -230,6 +234,8 @@ async function createAuthorities(rekorUrl: string): Promise<Authorities> {
   const strangerKeys = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   const strangerCtlog = await initializeCTLog(strangerKeys);
   const strangerCa = await initializeCA(strangerKeys, strangerCtlog);
+  // The same CA without its CT log: certificates that chain to the custom root but hold no SCT.
+  const unloggedCa = await initializeCA(strangerKeys);
   const tsa = await initializeTSA(generateKeyPairSync("ec", { namedCurve: "prime256v1" }));
   // DER drops trailing zeros of fractional seconds ("…51.1Z"), which @sigstore/core's time parser
   // refuses (it wants three digits or none). Whole seconds keep one in ten signatures from failing.
@@ -243,6 +249,7 @@ async function createAuthorities(rekorUrl: string): Promise<Authorities> {
     trusted: handler(ca).fn,
     expired: handler(expiredCa).fn,
     unknown: handler(strangerCa).fn,
+    unlogged: handler(unloggedCa).fn,
     tsa: tsaHandler(tsa).fn,
     rekor: rekorHandler(tlog).fn,
     tlog,
@@ -413,6 +420,7 @@ export async function startSigstoreHarness(): Promise<SigstoreHarness> {
     "POST /fulcio/api/v2/signingCert": (body) => fulcio(authorities.trusted, body),
     "POST /fulcio-expired/api/v2/signingCert": (body) => fulcio(authorities.expired, body),
     "POST /fulcio-unknown/api/v2/signingCert": (body) => fulcio(authorities.unknown, body),
+    "POST /fulcio-unlogged/api/v2/signingCert": (body) => fulcio(authorities.unlogged, body),
     "POST /rekor/api/v1/log/entries": async (body) => {
       requests.rekor++;
       return authorities.rekor(JSON.stringify(canonicalDsseEntry(JSON.parse(body))));
@@ -516,9 +524,12 @@ export async function startSigstoreHarness(): Promise<SigstoreHarness> {
             )
           : input;
       const claims = options.claims ?? githubClaims();
-      const path = { trusted: "fulcio", expired: "fulcio-expired", unknown: "fulcio-unknown" }[
-        options.authority ?? "trusted"
-      ];
+      const path = {
+        trusted: "fulcio",
+        expired: "fulcio-expired",
+        unknown: "fulcio-unknown",
+        unlogged: "fulcio-unlogged",
+      }[options.authority ?? "trusted"];
       const signer = new FulcioSigner({
         fulcioBaseURL: `${baseUrl}/${path}`,
         identityProvider: { getToken: async () => mintToken(claims) },

@@ -206,14 +206,21 @@ function policyChecks(bundle: Bundle, root: TrustedRootEntry): void {
  * Signature, certificate chain and timestamps against the one root the certificate chains to,
  * with that instance's policy: public-good needs an SCT, a Rekor entry with an inclusion proof
  * and a timestamp; GitHub's a signed timestamp (no SCT: its Fulcio issues none); a custom
- * instance a Rekor entry when its root lists a log, and a timestamp. Every log entry and
+ * instance an SCT when its root lists a CT log, a Rekor entry when it lists a log, and a
+ * timestamp. Every log entry and
  * timestamp present is checked.
  */
 function verifyCryptography(bundle: Bundle, root: TrustedRootEntry): void {
   policyChecks(bundle, root);
   const verifier = new Verifier(root.material, {
     tlogThreshold: root.instance === "github" ? 0 : root.material.tlogs.length > 0 ? 1 : 0,
-    ctlogThreshold: root.instance === "public-good" ? 1 : 0,
+    // Public-good's Fulcio logs every certificate; a custom instance whose root lists a CT log
+    // does too. GitHub's issues no SCTs.
+    ctlogThreshold:
+      root.instance === "public-good" ||
+      (root.instance === "custom" && root.material.ctlogs.length > 0)
+        ? 1
+        : 0,
     timestampThreshold: 1,
   });
   try {

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type AttestationExpectation,
+  checkAttestation,
+  type ExpectedIdentity,
+  trustFromRoots,
+} from "../../src/core/sigstore/index.ts";
+import { githubClaims, type SigstoreHarness, startSigstoreHarness } from "../harness/sigstore.ts";
+
+// Certificates a verifier must not take on trust: each is issued by a CA of the trusted root and
+// carries a valid signature and timestamp, yet leaves a pinned part of the identity unchecked or
+// an instance's policy unmet. None may verify; each refusal names its check.
+
+let sigstore: SigstoreHarness;
+beforeAll(async () => {
+  sigstore = await startSigstoreHarness();
+});
+afterAll(() => sigstore.close());
+
+const hex = "cd".repeat(32);
+const subjects = [{ name: "ghcr.io/wasmcloud/wasmcloud", digest: { sha256: hex } }];
+const REPOSITORY = "wasmcloud/wasmcloud";
+const RELEASE = ".github/workflows/release.yml";
+
+function verdict(bundle: unknown, identity: ExpectedIdentity, trust = sigstore.trustMaterial) {
+  const expectation: AttestationExpectation = { digest: `sha256:${hex}`, identity };
+  const result = checkAttestation(bundle, expectation, trust);
+  return result.ok ? "verified" : result.message;
+}
+
+describe("identities that leave a pin unchecked", () => {
+  it("refuses a certificate without the source repository extension under any issuer", async () => {
+    const issuer = "https://token.actions.githubusercontent.com/wasmcloud";
+    const { repository: _dropped, ...claims } = githubClaims();
+    claims.iss = issuer;
+    const bundle = await sigstore.sign({ subjects }, { claims });
+    expect(verdict(bundle, { repository: REPOSITORY, issuer })).toMatch(
+      /^identity check failed: certificate lacks the source repository URI extension/,
+    );
+  });
+
+  it("refuses a certificate without the source ref extension when a ref is pinned", async () => {
+    // A workflow file whose name carries an '@' makes the name itself look pinned to a tag.
+    const { ref: _dropped, ...claims } = githubClaims({
+      ref: "refs/heads/evil",
+      jobWorkflowRef: `${REPOSITORY}/${RELEASE}@refs/tags/v9.yml@refs/heads/evil`,
+    });
+    const bundle = await sigstore.sign({ subjects }, { claims });
+    expect(verdict(bundle, { repository: REPOSITORY, workflow: RELEASE })).toMatch(
+      /^identity check failed/,
+    );
+    expect(verdict(bundle, { repository: REPOSITORY, ref: "refs/tags/*" })).toMatch(
+      /^identity check failed: .*source repository ref/,
+    );
+  });
+
+  it("checks the calling workflow when a reusable workflow elsewhere signed", async () => {
+    const shared = "wasmcloud/shared/.github/workflows/build.yml";
+    const claims = githubClaims({
+      workflow: ".github/workflows/anything.yml",
+      jobWorkflowRef: `${shared}@refs/heads/main`,
+    });
+    const bundle = await sigstore.sign({ subjects }, { claims });
+    const pinned = { repository: REPOSITORY, signerWorkflow: shared };
+    expect(verdict(bundle, pinned)).toBe("verified");
+    expect(verdict(bundle, { ...pinned, workflow: RELEASE })).toMatch(
+      /^identity check failed: the calling workflow is 'https:\/\/github\.com\/wasmcloud\/wasmcloud\/\.github\/workflows\/anything\.yml@refs\/heads\/main', not \.github\/workflows\/release\.yml/,
+    );
+    const fromRelease = await sigstore.sign(
+      { subjects },
+      { claims: githubClaims({ workflow: RELEASE, jobWorkflowRef: `${shared}@refs/heads/main` }) },
+    );
+    expect(verdict(fromRelease, { ...pinned, workflow: RELEASE })).toBe("verified");
+    expect(
+      verdict(fromRelease, {
+        repository: REPOSITORY,
+        signerRepository: "wasmcloud/shared",
+        workflow: RELEASE,
+      }),
+    ).toBe("verified");
+    expect(
+      verdict(bundle, {
+        repository: REPOSITORY,
+        signerRepository: "wasmcloud/shared",
+        workflow: RELEASE,
+      }),
+    ).toMatch(/^identity check failed: the calling workflow/);
+  });
+
+  it("refuses a pull request's merge ref and a branch where a tag is pinned", async () => {
+    for (const ref of ["refs/pull/12/merge", "refs/heads/v1.2.0", "refs/heads/refs/tags/v1.2.0"]) {
+      const bundle = await sigstore.sign(
+        { subjects },
+        { claims: githubClaims({ ref, workflow: RELEASE }) },
+      );
+      expect(
+        verdict(bundle, { repository: REPOSITORY, workflow: RELEASE, ref: "refs/tags/*" }),
+      ).toMatch(/^identity check failed/);
+    }
+  });
+});
+
+describe("instance policy from the trusted root", () => {
+  it("requires an SCT from a custom instance whose root lists a CT log", async () => {
+    const bundle = await sigstore.sign({ subjects }, { authority: "unlogged", timestamp: "rekor" });
+    expect(verdict(bundle, { repository: REPOSITORY }, sigstore.allTrust)).toMatch(
+      /^certificate-transparency check failed/,
+    );
+    const logged = await sigstore.sign({ subjects }, { authority: "unknown", timestamp: "rekor" });
+    expect(verdict(logged, { repository: REPOSITORY }, sigstore.allTrust)).toBe("verified");
+  });
+
+  it("requires an SCT under a root that names public-good's CA", async () => {
+    const root = structuredClone(sigstore.customTrustedRoot) as {
+      certificateAuthorities: { subject: { organization: string }; uri: string }[];
+    };
+    for (const ca of root.certificateAuthorities) {
+      ca.subject.organization = "sigstore.dev";
+      ca.uri = "https://fulcio.sigstore.dev";
+    }
+    const publicGood = trustFromRoots([root]);
+    expect(publicGood.roots[0]?.instance).toBe("public-good");
+    const unlogged = await sigstore.sign(
+      { subjects },
+      { authority: "unlogged", timestamp: "rekor" },
+    );
+    expect(verdict(unlogged, { repository: REPOSITORY }, publicGood)).toMatch(
+      /^certificate-transparency check failed/,
+    );
+    const logged = await sigstore.sign({ subjects }, { authority: "unknown", timestamp: "rekor" });
+    expect(verdict(logged, { repository: REPOSITORY }, publicGood)).toBe("verified");
+  });
+});
