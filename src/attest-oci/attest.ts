@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import {
   buildStatement,
@@ -11,7 +11,7 @@ import {
   writeGitHubAttestation,
 } from "../core/sigstore/index.ts";
 import { mapConcurrently } from "../core/text.ts";
-import type { FileSubject } from "./files.ts";
+import { type FileSubject, writeReplacing } from "./files.ts";
 import { choosePredicate, type RunClaims, runClaims, tokenClaims } from "./provenance.ts";
 import { subjectName } from "./reference.ts";
 import { UntrustedAnswer } from "./registry.ts";
@@ -189,7 +189,7 @@ export async function attest(
       inputs.outputDir,
       `${image.digest.replace(/^sha256:/, "")}.sigstore.json`,
     );
-    await writeFile(bundlePath, own);
+    await writeReplacing(bundlePath, own);
     const pushed =
       inputs.pushToRegistry && !valid
         ? await pushReferrer(deps.registry, image, bundleBytes, {
@@ -211,7 +211,7 @@ export async function attest(
       const bundlePath = file.path
         ? `${file.path}.sigstore.json`
         : join(inputs.outputDir, `${file.digest.replace(/^sha256:/, "")}.sigstore.json`);
-      await writeFile(bundlePath, bundleBytes);
+      await writeReplacing(bundlePath, bundleBytes);
       return fileResult(file, bundlePath);
     }),
   );
