@@ -122,8 +122,14 @@ export async function createDeps(options: DepsOptions): Promise<AttestDeps> {
   const { env } = options;
   return {
     registry: await registryClient(options),
+    // Masked through `mask`: the action's masks it, the CLI's prints nothing (on a terminal
+    // `::add-mask::` would print the token itself, and break --format json).
     github: options.githubToken
-      ? createGitHubClient({ token: options.githubToken, apiUrl: options.context.urls.api }, env)
+      ? (options.mask(options.githubToken),
+        createGitHubClient(
+          { token: options.githubToken, apiUrl: options.context.urls.api, maskToken: false },
+          env,
+        ))
       : undefined,
     idToken:
       options.idToken ??
