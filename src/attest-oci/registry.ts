@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ConfigurationError } from "../core/errors.ts";
-import { nextLink } from "../core/network.ts";
+import { nextLink, ResponseTooLarge, readLimited } from "../core/network.ts";
 import { basicAuthorization, type Challenge, parseChallenge, tokenRequest } from "./auth.ts";
 import type { CredentialLookup } from "./credentials.ts";
 import { type Descriptor, MANIFEST_MEDIA_TYPES, OCI_INDEX, type OciIndex } from "./oci.ts";
@@ -47,26 +47,10 @@ export class UntrustedAnswer extends Error {}
 export const MANIFEST_LIMIT = 4 * 1024 * 1024;
 
 /** Reads a body up to `limit` bytes; past that it stops reading and refuses the answer. */
-async function readLimited(response: Response, limit: number, what: string): Promise<Buffer> {
-  const declared = Number(response.headers.get("content-length") ?? "0");
-  if (declared > limit) {
-    await response.body?.cancel();
-    throw new UntrustedAnswer(`${what} is ${declared} bytes, more than the ${limit} allowed`);
-  }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  const reader = response.body?.getReader();
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > limit) {
-      await reader.cancel();
-      throw new UntrustedAnswer(`${what} is more than the ${limit} bytes allowed`);
-    }
-    chunks.push(Buffer.from(value));
-  }
-  return Buffer.concat(chunks);
+function readBody(response: Response, limit: number, what: string): Promise<Buffer> {
+  return readLimited(response, limit, what).catch((thrown: unknown) => {
+    throw thrown instanceof ResponseTooLarge ? new UntrustedAnswer(thrown.message) : thrown;
+  });
 }
 
 /** A manifest's own media type, or undefined when its bytes are not a JSON object. */
@@ -294,7 +278,7 @@ export class RegistryClient {
       return undefined;
     }
     const what = `the manifest ${location.repository}:${reference} from ${location.registry}`;
-    const bytes = await readLimited(response, MANIFEST_LIMIT, what);
+    const bytes = await readBody(response, MANIFEST_LIMIT, what);
     if (isContentDigest(reference) && !matchesDigest(bytes, reference)) {
       throw new UntrustedAnswer(`${what} is other bytes than its digest names`);
     }
@@ -353,7 +337,7 @@ export class RegistryClient {
       return undefined;
     }
     const what = `the blob ${digest} from ${location.registry}`;
-    const bytes = await readLimited(response, limit, what);
+    const bytes = await readBody(response, limit, what);
     if (!matchesDigest(bytes, digest)) {
       throw new UntrustedAnswer(`${what} is other bytes than its digest names`);
     }
@@ -419,7 +403,7 @@ export class RegistryClient {
           `${what}: page ${page + 1} answered HTTP ${response.status} ${type}`,
         );
       }
-      const bytes = await readLimited(response, MANIFEST_LIMIT, what);
+      const bytes = await readBody(response, MANIFEST_LIMIT, what);
       const index = parseIndex(bytes);
       if (!index) throw new UntrustedAnswer(`${what} is not an OCI index`);
       manifests.push(...index.manifests);

@@ -107,7 +107,7 @@ async function verifyFile(
 ): Promise<SubjectVerification> {
   const own = file.path ? `${file.path}.sigstore.json` : undefined;
   const paths = inputs.bundlePaths.length > 0 ? inputs.bundlePaths : own ? [own] : [];
-  const candidates: { source: string; bundle: unknown }[] = [];
+  const candidates: { source: string; bundle: unknown; problem?: string }[] = [];
   let storage: SubjectVerification["storage"] = "bundle-file";
   for (const path of paths) {
     const exists = await readFile(path).then(
@@ -126,7 +126,8 @@ async function verifyFile(
       ...(inputs.predicateType ? { predicateType: inputs.predicateType } : {}),
     });
     stored.forEach((s, index) => {
-      candidates.push({ source: `GitHub attestation ${index + 1}`, bundle: s.bundle });
+      const source = `GitHub attestation ${index + 1}`;
+      candidates.push({ source, bundle: s.bundle, ...(s.problem ? { problem: s.problem } : {}) });
     });
   }
   const result: SubjectVerification = {
@@ -140,8 +141,10 @@ async function verifyFile(
     predicateType: undefined,
     failures: [],
   };
-  for (const { source, bundle } of candidates) {
-    const checked = checkAttestation(bundle, expectationFor(file.digest, inputs), trust);
+  for (const { source, bundle, problem } of candidates) {
+    const checked = problem
+      ? ({ ok: false, check: "bundle", message: `bundle check failed: ${problem}` } as const)
+      : checkAttestation(bundle, expectationFor(file.digest, inputs), trust);
     if (checked.ok) {
       return {
         ...result,
