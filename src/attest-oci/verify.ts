@@ -12,7 +12,7 @@ import {
 import { mapConcurrently } from "../core/text.ts";
 import type { FileSubject } from "./files.ts";
 import type { Descriptor } from "./oci.ts";
-import { type RegistryClient, UntrustedAnswer } from "./registry.ts";
+import { isContentDigest, type RegistryClient, UntrustedAnswer } from "./registry.ts";
 import {
   type ListedReferrers,
   listAttestations,
@@ -226,7 +226,11 @@ async function verifyOne(
           ? ({ ok: false, check: "bundle", message: bundle.message } as const)
           : checkAttestation(bundle, expectationFor(subject.digest, inputs), trust);
       if (checked.ok && (verifiedAt === undefined || index < verifiedAt)) verifiedAt = index;
-      return { referrer: referrer.digest, checked };
+      // A digest is the registry's text: shown escaped unless it is one (no terminal controls).
+      const name = isContentDigest(referrer.digest)
+        ? referrer.digest
+        : JSON.stringify(referrer.digest);
+      return { referrer: name, checked };
     },
   );
   const passed = verifiedAt === undefined ? undefined : verdicts[verifiedAt];
