@@ -1,7 +1,10 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runClaims as parseRunClaims, slsaProvenance } from "../../src/attest-oci/provenance.ts";
+import { buildStatement } from "../../src/core/sigstore/index.ts";
 import { runCli } from "../harness/runner.ts";
 import { githubClaims } from "../harness/sigstore.ts";
 import { REPOSITORY, type Services, startServices, USER, WORKFLOW } from "./fixtures.ts";
@@ -275,6 +278,39 @@ describe("verifying against a hostile registry", () => {
       registry.referrersApi = true;
     }
   }, 120_000);
+
+  it("attests past a planted referrer of this statement whose certificate is not DER", async () => {
+    const image = seedImage(registry, "hostile/broken-cert", "v1");
+    const runClaims = githubClaims({ repository: REPOSITORY, workflow: WORKFLOW, runId: 7500 });
+    // The statement this run will sign, computed from the run's public facts as anyone can.
+    const statement = buildStatement(
+      [{ name: `${registry.host}/${image.name}`, digest: { sha256: image.digest.slice(7) } }],
+      SLSA,
+      slsaProvenance(parseRunClaims(runClaims), "https://github.com"),
+    );
+    const digest = `sha256:${createHash("sha256").update(JSON.stringify(statement)).digest("hex")}`;
+    const broken = (await bundleForAnotherDigest()) as unknown as {
+      verificationMaterial: { certificate: { rawBytes: string } };
+    };
+    broken.verificationMaterial.certificate.rawBytes = "vycg";
+    const planted = plantReferrer(registry, image, JSON.stringify(broken), {
+      "dev.status-gate.statement.digest": digest,
+    });
+    const run = await services.attestOci(
+      {
+        subjects: image.reference,
+        "registry-username": USER.username,
+        "registry-password": USER.password,
+        "github-attestations": "false",
+      },
+      { claims: runClaims },
+    );
+    expect(run.log).not.toMatch(/at .*\.js:\d+/);
+    expect(run.exitCode).toBe(0);
+    expect(run.annotations.map((a) => a.message).join("\n")).toContain(
+      `referrer ${planted.digest} claims this run's statement but does not verify (certificate-chain check failed`,
+    );
+  });
 
   it("counts an SBOM annotated as provenance as a predicate-type failure", async () => {
     const image = seedImage(registry, "hostile/sbom", "v1");

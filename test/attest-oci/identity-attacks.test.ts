@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type AttestationExpectation,
@@ -129,5 +130,59 @@ describe("instance policy from the trusted root", () => {
     );
     const logged = await sigstore.sign({ subjects }, { authority: "unknown", timestamp: "rekor" });
     expect(verdict(logged, { repository: REPOSITORY }, publicGood)).toBe("verified");
+  });
+});
+
+describe("bundles whose parts cannot be parsed", () => {
+  it("refuses a signing certificate that is not DER as a failed check, never a crash", async () => {
+    const bundle = (await sigstore.sign({ subjects })) as unknown as {
+      verificationMaterial: { certificate: { rawBytes: string } };
+    };
+    for (const rawBytes of ["vycg", "rX", Buffer.from([0x30, 0x82, 0xff]).toString("base64")]) {
+      const broken = structuredClone(bundle);
+      broken.verificationMaterial.certificate.rawBytes = rawBytes;
+      expect(verdict(broken, { repository: REPOSITORY })).toMatch(
+        /^certificate-chain check failed: /,
+      );
+    }
+  });
+
+  it("refuses any field of a valid bundle replaced or removed with a named check, never a throw", async () => {
+    const bundle = await sigstore.sign({ subjects });
+    const paths: (string | number)[][] = [];
+    const walk = (value: unknown, path: (string | number)[]) => {
+      if (path.length > 0) paths.push(path);
+      if (value && typeof value === "object") {
+        for (const [key, child] of Object.entries(value)) {
+          walk(child, [...path, Array.isArray(value) ? Number(key) : key]);
+        }
+      }
+    };
+    walk(bundle, []);
+    const identity = { repository: REPOSITORY };
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...paths),
+        fc.option(fc.jsonValue(), { nil: undefined }),
+        (path, value) => {
+          const copy = structuredClone(bundle) as unknown as Record<string | number, unknown>;
+          let parent = copy;
+          for (const key of path.slice(0, -1)) parent = parent[key] as typeof copy;
+          const last = path.at(-1) as string | number;
+          const original = JSON.stringify(parent[last]);
+          if (value === undefined) delete parent[last];
+          else parent[last] = value;
+          const result = verdict(copy, identity);
+          // Only a change that leaves what is signed and checked alone may still verify: a
+          // value replaced by itself, or the DSSE signature's key id hint.
+          if (result === "verified") {
+            expect(JSON.stringify(parent[last]) === original || last === "keyid").toBe(true);
+          } else {
+            expect(result).toMatch(/^[a-z-]+ check failed: /);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -155,7 +155,16 @@ function safeVerify(leaf: X509Certificate, issuer: X509Certificate): boolean {
 
 /** The trusted root the signing certificate chains to; its instance decides the policy. */
 export function rootOf(certificate: Buffer, trust: SigstoreTrust): TrustedRootEntry {
-  const leaf = X509Certificate.parse(Buffer.from(certificate));
+  let leaf: X509Certificate;
+  try {
+    leaf = X509Certificate.parse(Buffer.from(certificate));
+  } catch (thrown) {
+    // Anyone who can push a referrer can write these bytes: a refusal, never a crash.
+    throw new AttestationVerificationError(
+      "certificate-chain",
+      `the signing certificate is not a DER X.509 certificate (${describeThrown(thrown)})`,
+    );
+  }
   const root = trust.roots.find((candidate) => issuedBy(leaf, candidate));
   if (root) return root;
   const known = trust.roots.map((r) => `${r.source} (${r.instance})`).join(", ");
