@@ -186,3 +186,44 @@ describe("bundles whose parts cannot be parsed", () => {
     );
   });
 });
+
+describe("timestamps outside what the trusted root allows", () => {
+  const identity = { repository: REPOSITORY };
+  const signAt = async (offsetMs: number) => {
+    sigstore.setTsaClockOffset(offsetMs);
+    try {
+      return await sigstore.sign({ subjects });
+    } finally {
+      sigstore.setTsaClockOffset(0);
+    }
+  };
+
+  it("refuses a timestamp from before the certificate was issued, and from after it expired", async () => {
+    expect(verdict(await signAt(-60 * 60_000), identity)).toMatch(
+      /^(certificate-chain|timestamp) check failed: /,
+    );
+    expect(verdict(await signAt(60 * 60_000), identity)).toMatch(
+      /^(certificate-chain|timestamp) check failed: /,
+    );
+    expect(verdict(await signAt(0), identity)).toBe("verified");
+  });
+
+  it("refuses a timestamp authority or a CA outside the validity the trusted root gives it", async () => {
+    const bundle = await sigstore.sign({ subjects });
+    const ended = new Date(Date.now() - 60 * 60_000).toISOString();
+    const root = sigstore.trustedRoot as {
+      timestampAuthorities: { validFor: Record<string, string> }[];
+      certificateAuthorities: { validFor: Record<string, string> }[];
+    };
+    const tsaEnded = structuredClone(root);
+    for (const tsa of tsaEnded.timestampAuthorities) tsa.validFor.end = ended;
+    expect(verdict(bundle, identity, trustFromRoots([tsaEnded]))).toMatch(
+      /^timestamp check failed: /,
+    );
+    const caEnded = structuredClone(root);
+    for (const ca of caEnded.certificateAuthorities) ca.validFor.end = ended;
+    expect(verdict(bundle, identity, trustFromRoots([caEnded]))).toMatch(
+      /^certificate-chain check failed: /,
+    );
+  });
+});

@@ -86,6 +86,8 @@ export interface SigstoreHarness extends AsyncDisposable {
   requests: { fulcio: number; tsa: number; rekor: number; token: number };
   /** Writes the trusted root to `<dir>/trusted_root.json` and returns the path. */
   writeTrustedRoot(dir: string): string;
+  /** Sets the TSA's clock this far from the real time (0 to reset): timestamps before or after. */
+  setTsaClockOffset(ms: number): void;
   /** `ACTIONS_ID_TOKEN_REQUEST_URL`/`_TOKEN` for a job whose tokens carry these claims. */
   runnerEnv(claims: Record<string, unknown>): Record<string, string>;
   /** A signed token for these claims, as the runner's token endpoint would return it. */
@@ -222,6 +224,7 @@ interface Authorities {
   strangerCa: CA;
   strangerCtlog: CTLog;
   tsaChain: ArrayBufferView[];
+  tsaClock: { offsetMs: number };
 }
 
 async function createAuthorities(rekorUrl: string): Promise<Authorities> {
@@ -237,9 +240,13 @@ async function createAuthorities(rekorUrl: string): Promise<Authorities> {
   // The same CA without its CT log: certificates that chain to the custom root but hold no SCT.
   const unloggedCa = await initializeCA(strangerKeys);
   const tsa = await initializeTSA(generateKeyPairSync("ec", { namedCurve: "prime256v1" }));
+  // How far the TSA's clock is off (pre-dated or post-dated timestamps), set through the harness.
+  const tsaClock = { offsetMs: 0 };
   // DER drops trailing zeros of fractional seconds ("…51.1Z"), which @sigstore/core's time parser
   // refuses (it wants three digits or none). Whole seconds keep one in ten signatures from failing.
-  Object.assign(tsa, { getCurrentTime: () => new Date(Math.floor(Date.now() / 1000) * 1000) });
+  Object.assign(tsa, {
+    getCurrentTime: () => new Date(Math.floor((Date.now() + tsaClock.offsetMs) / 1000) * 1000),
+  });
   const tlog = await initializeTLog(
     rekorUrl,
     generateKeyPairSync("ec", { namedCurve: "prime256v1" }),
@@ -258,6 +265,7 @@ async function createAuthorities(rekorUrl: string): Promise<Authorities> {
     strangerCa,
     strangerCtlog,
     tsaChain: [tsa.intCertificate, tsa.rootCertificate],
+    tsaClock,
   };
 }
 
@@ -500,6 +508,9 @@ export async function startSigstoreHarness(): Promise<SigstoreHarness> {
       return path;
     },
     requests,
+    setTsaClockOffset(ms) {
+      authorities.tsaClock.offsetMs = ms;
+    },
     writeTrustedRoot(dir) {
       const path = join(dir, "trusted_root.json");
       writeFileSync(path, JSON.stringify(trustedRoot));
