@@ -109,6 +109,7 @@ async function storedAttestations(
     return images.map(() => ({ storage: undefined, valid: undefined, bad: [] }));
   let trust: SigstoreTrust | undefined;
   const identity = runIdentity(statement.claims, deps.context.serverUrl);
+  const ownBundles = new Set<string>();
   return mapConcurrently(images, REGISTRY_CONCURRENCY, async (image) => {
     const listed = await listAttestations(
       deps.registry,
@@ -133,6 +134,13 @@ async function storedAttestations(
       if (bundle instanceof UnusableReferrer) {
         why = bundle.message;
       } else {
+        // Every image of a run holds the same bundle: verified once, it is this run's statement,
+        // which names every image, so it holds for the others without verifying again.
+        const text = JSON.stringify(bundle);
+        if (ownBundles.has(text)) {
+          stored.valid = { digest: referrer.digest, bundle };
+          break;
+        }
         trust ??= await deps.trust().catch(() => undefined);
         const checked = trust
           ? checkAttestation(
@@ -143,6 +151,7 @@ async function storedAttestations(
           : { ok: false as const, message: "no trusted root to check it against" };
         const same = checked.ok && sameStatement(bundle, statement.digest);
         if (same) {
+          ownBundles.add(text);
           stored.valid = { digest: referrer.digest, bundle };
           break;
         }
