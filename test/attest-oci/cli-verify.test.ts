@@ -1,4 +1,11 @@
-import { mkdtempSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -155,6 +162,39 @@ describe("status-gate attest, usage", () => {
     expect(result.stderr).toContain("pass --trusted-root FILE");
     expect(result.stderr).toContain("gh attestation trusted-root");
     expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it("keeps its TUF cache out of the shared temp dir, where another user could plant links or roots", async () => {
+    const shared = mkdtempSync(join(tmpdir(), "sg-shared-tmp-"));
+    const home = mkdtempSync(join(tmpdir(), "sg-home-"));
+    const victim = join(home, ".bashrc");
+    writeFileSync(victim, "keep me");
+    // What another user of the machine can lay down in /tmp before this user runs the CLI.
+    mkdirSync(join(shared, "status-gate-tuf"));
+    symlinkSync(victim, join(shared, "status-gate-tuf", "tuf-repo.github.com.root.json"));
+    const result = await runCli(
+      [
+        "attest",
+        "verify",
+        "--file",
+        at("custom-issuer-artifact"),
+        "--bundle",
+        at("custom-issuer.sigstore.json"),
+        "--repo",
+        "too-legit/attest",
+      ],
+      {
+        env: {
+          HTTPS_PROXY: "http://127.0.0.1:9",
+          HTTP_PROXY: "http://127.0.0.1:9",
+          TMPDIR: shared,
+          HOME: home,
+        },
+      },
+    );
+    expect(result.exitCode).toBe(2);
+    expect(readFileSync(victim, "utf8")).toBe("keep me");
+    expect(readdirSync(join(shared, "status-gate-tuf"))).toEqual(["tuf-repo.github.com.root.json"]);
   });
 
   it("steers verifiers to pin --workflow and --ref refs/tags/* in --help", async () => {
