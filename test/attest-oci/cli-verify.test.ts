@@ -17,6 +17,19 @@ import { runCli } from "../harness/runner.ts";
 const DIR = join(import.meta.dirname, "fixtures/real/cli-cli");
 const ROOT = join(DIR, "trusted_root.json");
 const at = (name: string) => join(DIR, name);
+/** A proxy that refuses every connection stands for a machine without network. */
+const OFFLINE = { HTTPS_PROXY: "http://127.0.0.1:9", HTTP_PROXY: "http://127.0.0.1:9" };
+/** A file verified against its bundle with no trusted root given: TUF must be reached. */
+const WITHOUT_ROOT = [
+  "attest",
+  "verify",
+  "--file",
+  at("custom-issuer-artifact"),
+  "--bundle",
+  at("custom-issuer.sigstore.json"),
+  "--repo",
+  "too-legit/attest",
+];
 const verify = (...args: string[]) =>
   runCli(["attest", "verify", ...args, "--trusted-root", ROOT], { env: {} });
 
@@ -138,26 +151,7 @@ describe("status-gate attest, usage", () => {
 
   it("without network and without --trusted-root: exit 2, saying to pass --trusted-root", async () => {
     const cache = mkdtempSync(join(tmpdir(), "sg-tuf-"));
-    const result = await runCli(
-      [
-        "attest",
-        "verify",
-        "--file",
-        at("custom-issuer-artifact"),
-        "--bundle",
-        at("custom-issuer.sigstore.json"),
-        "--repo",
-        "too-legit/attest",
-      ],
-      // A proxy that refuses every connection stands for a machine without network.
-      {
-        env: {
-          HTTPS_PROXY: "http://127.0.0.1:9",
-          HTTP_PROXY: "http://127.0.0.1:9",
-          RUNNER_TEMP: cache,
-        },
-      },
-    );
+    const result = await runCli(WITHOUT_ROOT, { env: { ...OFFLINE, RUNNER_TEMP: cache } });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain("pass --trusted-root FILE");
     expect(result.stderr).toContain("gh attestation trusted-root");
@@ -172,26 +166,7 @@ describe("status-gate attest, usage", () => {
     // What another user of the machine can lay down in /tmp before this user runs the CLI.
     mkdirSync(join(shared, "status-gate-tuf"));
     symlinkSync(victim, join(shared, "status-gate-tuf", "tuf-repo.github.com.root.json"));
-    const result = await runCli(
-      [
-        "attest",
-        "verify",
-        "--file",
-        at("custom-issuer-artifact"),
-        "--bundle",
-        at("custom-issuer.sigstore.json"),
-        "--repo",
-        "too-legit/attest",
-      ],
-      {
-        env: {
-          HTTPS_PROXY: "http://127.0.0.1:9",
-          HTTP_PROXY: "http://127.0.0.1:9",
-          TMPDIR: shared,
-          HOME: home,
-        },
-      },
-    );
+    const result = await runCli(WITHOUT_ROOT, { env: { ...OFFLINE, TMPDIR: shared, HOME: home } });
     expect(result.exitCode).toBe(2);
     expect(readFileSync(victim, "utf8")).toBe("keep me");
     expect(readdirSync(join(shared, "status-gate-tuf"))).toEqual(["tuf-repo.github.com.root.json"]);

@@ -10,9 +10,8 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../harness/runner.ts";
 import { githubClaims } from "../harness/sigstore.ts";
-import { REPOSITORY, type Services, startServices, WORKFLOW } from "./fixtures.ts";
+import { REPOSITORY, type Services, startServices, verifyCli, WORKFLOW } from "./fixtures.ts";
 
 // A pull request decides what lands in the workspace: files, names and symbolic links. Attesting
 // its build output must not write through a link to somewhere else, nor publish names and digests
@@ -55,19 +54,7 @@ describe("file subjects from a workspace a pull request shaped", () => {
     const written = join(workspace, "dist/app.sigstore.json");
     expect(lstatSync(written).isSymbolicLink()).toBe(false);
     expect(JSON.parse(readFileSync(written, "utf8")).mediaType).toContain("sigstore.bundle");
-    const verified = await runCli(
-      [
-        "attest",
-        "verify",
-        "--file",
-        join(workspace, "dist/app"),
-        "--repo",
-        REPOSITORY,
-        "--trusted-root",
-        services.trustedRoot,
-      ],
-      { env: {} },
-    );
+    const verified = await verifyCli(services.trustedRoot, ["--file", join(workspace, "dist/app")]);
     expect(verified.exitCode).toBe(0);
   });
 

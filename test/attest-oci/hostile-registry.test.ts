@@ -5,9 +5,16 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runClaims as parseRunClaims, slsaProvenance } from "../../src/attest-oci/provenance.ts";
 import { buildStatement } from "../../src/core/sigstore/index.ts";
-import { runCli } from "../harness/runner.ts";
 import { githubClaims } from "../harness/sigstore.ts";
-import { REPOSITORY, type Services, startServices, USER, WORKFLOW } from "./fixtures.ts";
+import {
+  dockerConfig,
+  REPOSITORY,
+  type Services,
+  startServices,
+  USER,
+  verifyCli,
+  WORKFLOW,
+} from "./fixtures.ts";
 import {
   BUNDLE_TYPE,
   OCI_MANIFEST,
@@ -36,34 +43,17 @@ describe("verifying against a hostile registry", () => {
       startServices(),
       startOciDouble({ auth: { scheme: "bearer", ...USER } }),
     ]);
-    config = mkdtempSync(join(tmpdir(), "sg-hostile-config-"));
-    const auth = Buffer.from(`${USER.username}:${USER.password}`).toString("base64");
-    writeFileSync(
-      join(config, "config.json"),
-      JSON.stringify({ auths: { [registry.host]: { auth } } }),
-    );
+    config = dockerConfig({ [registry.host]: USER });
   });
   afterAll(async () => {
     await Promise.all([services?.close(), registry?.close()]);
   });
 
   const verify = (reference: string, ...args: string[]) =>
-    runCli(
-      [
-        "attest",
-        "verify",
-        reference,
-        "--repo",
-        REPOSITORY,
-        "--workflow",
-        WORKFLOW,
-        "--trusted-root",
-        services.trustedRoot,
-        "--format",
-        "json",
-        ...args,
-      ],
-      { env: { DOCKER_CONFIG: config } },
+    verifyCli(
+      services.trustedRoot,
+      [reference, "--workflow", WORKFLOW, "--format", "json", ...args],
+      { DOCKER_CONFIG: config },
     );
 
   /** A real, valid bundle about another digest: it verifies everywhere but here. */
@@ -150,18 +140,9 @@ describe("verifying against a hostile registry", () => {
       expect(result.exitCode).toBe(0);
       // Without the valid entry, each lie is a failed check that names it, and the command fails.
       writeFallbackIndex(registry, image, entries.slice(0, 5));
-      const text = await runCli(
-        [
-          "attest",
-          "verify",
-          image.reference,
-          "--repo",
-          REPOSITORY,
-          "--trusted-root",
-          services.trustedRoot,
-        ],
-        { env: { DOCKER_CONFIG: config } },
-      );
+      const text = await verifyCli(services.trustedRoot, [image.reference], {
+        DOCKER_CONFIG: config,
+      });
       expect(text.stdout).toContain("::error::injected");
       expect(text.stdout).not.toContain("\u001b");
       expect(text.stdout).not.toMatch(/^\s*::error::/m);

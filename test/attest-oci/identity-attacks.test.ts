@@ -182,7 +182,7 @@ describe("bundles whose parts cannot be parsed", () => {
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
     );
   });
 });

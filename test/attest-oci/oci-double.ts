@@ -62,12 +62,13 @@ export async function startOciDouble(
   const requests: string[] = [];
   const writes: string[] = [];
   let base = "";
-  const repo = (name: string) => {
-    let found = repositories.get(name);
-    if (!found) {
-      found = { blobs: new Map(), manifests: new Map(), tags: new Map() };
-      repositories.set(name, found);
-    }
+  const repo = (name: string): Repository => {
+    const found = repositories.get(name) ?? {
+      blobs: new Map(),
+      manifests: new Map(),
+      tags: new Map(),
+    };
+    repositories.set(name, found);
     return found;
   };
   const basic = options.auth

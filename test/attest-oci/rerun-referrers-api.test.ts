@@ -5,9 +5,16 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runClaims, slsaProvenance } from "../../src/attest-oci/provenance.ts";
 import { buildStatement, SLSA_PROVENANCE_V1 } from "../../src/core/sigstore/index.ts";
-import { runCli } from "../harness/runner.ts";
 import { githubClaims } from "../harness/sigstore.ts";
-import { REPOSITORY, type Services, startServices, USER, WORKFLOW } from "./fixtures.ts";
+import {
+  dockerConfig,
+  REPOSITORY,
+  type Services,
+  startServices,
+  USER,
+  verifyCli,
+  WORKFLOW,
+} from "./fixtures.ts";
 import { plantReferrer, type SeededImage, seedImage } from "./hostile.ts";
 import { type OciDouble, startOciDouble } from "./oci-double.ts";
 
@@ -67,23 +74,14 @@ describe("re-running after forged referrers, on the referrers API", () => {
     );
 
   const verifyBundle = (bundle: string, digest: string) =>
-    runCli(
-      [
-        "attest",
-        "verify",
-        "--bundle",
-        bundle,
-        "--digest",
-        digest,
-        "--repo",
-        REPOSITORY,
-        "--workflow",
-        WORKFLOW,
-        "--trusted-root",
-        services.trustedRoot,
-      ],
-      { env: {} },
-    );
+    verifyCli(services.trustedRoot, [
+      "--bundle",
+      bundle,
+      "--digest",
+      digest,
+      "--workflow",
+      WORKFLOW,
+    ]);
 
   async function checkOutputs(run: Awaited<ReturnType<typeof attest>>) {
     expect(run.exitCode).toBe(0);
@@ -140,32 +138,12 @@ describe("re-running after forged referrers, on the referrers API", () => {
       `referrer ${planted.digest} claims this run's statement but does not verify`,
     );
     expect(registry.writes.filter((w) => w.startsWith("DELETE"))).toEqual([]);
+    const config = dockerConfig({ [registry.host]: USER });
     for (const image of images) {
-      const verified = await runCli(
-        [
-          "attest",
-          "verify",
-          image.reference,
-          "--repo",
-          REPOSITORY,
-          "--workflow",
-          WORKFLOW,
-          "--trusted-root",
-          services.trustedRoot,
-        ],
-        {
-          env: {
-            DOCKER_CONFIG: (() => {
-              const dir = mkdtempSync(join(tmpdir(), "sg-cfg-"));
-              const auth = Buffer.from(`${USER.username}:${USER.password}`).toString("base64");
-              writeFileSync(
-                join(dir, "config.json"),
-                JSON.stringify({ auths: { [registry.host]: { auth } } }),
-              );
-              return dir;
-            })(),
-          },
-        },
+      const verified = await verifyCli(
+        services.trustedRoot,
+        [image.reference, "--workflow", WORKFLOW],
+        { DOCKER_CONFIG: config },
       );
       expect(verified.exitCode).toBe(0);
     }

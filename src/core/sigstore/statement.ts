@@ -60,7 +60,7 @@ export function parseStatement(payload: Buffer): InTotoStatement | string {
   if (typeof value !== "object" || value === null) return "the payload is not a JSON object";
   const statement = value as Partial<InTotoStatement>;
   if (typeof statement._type !== "string" || !statement._type.startsWith("https://in-toto.io/")) {
-    return `'_type' is '${String(statement._type)}', not an in-toto statement`;
+    return `'_type' is ${JSON.stringify(statement._type) ?? "absent"}, not an in-toto statement`;
   }
   if (!Array.isArray(statement.subject) || statement.subject.length === 0) {
     return "the statement has no subjects";

@@ -92,7 +92,9 @@ function checkShape(json: unknown): void {
     );
   }
   if (typeof mediaType !== "string" || !BUNDLE_MEDIA_TYPES.has(mediaType)) {
-    throw refuse(`media type '${String(mediaType)}' is not a Sigstore bundle v0.2 or v0.3`);
+    throw refuse(
+      `media type ${JSON.stringify(mediaType) ?? "absent"} is not a Sigstore bundle v0.2 or v0.3`,
+    );
   }
   const material = json.verificationMaterial;
   if (!isObject(material)) throw refuse("the bundle has no verificationMaterial");
@@ -155,9 +157,11 @@ function safeVerify(leaf: X509Certificate, issuer: X509Certificate): boolean {
 
 /** The trusted root the signing certificate chains to; its instance decides the policy. */
 export function rootOf(certificate: Buffer, trust: SigstoreTrust): TrustedRootEntry {
-  let leaf: X509Certificate;
+  let root: TrustedRootEntry | undefined;
   try {
-    leaf = X509Certificate.parse(Buffer.from(certificate));
+    // Parsed lazily: a field read while looking for the issuer can fail as well as the parse.
+    const leaf = X509Certificate.parse(Buffer.from(certificate));
+    root = trust.roots.find((candidate) => issuedBy(leaf, candidate));
   } catch (thrown) {
     // Anyone who can push a referrer can write these bytes: a refusal, never a crash.
     throw new AttestationVerificationError(
@@ -165,7 +169,6 @@ export function rootOf(certificate: Buffer, trust: SigstoreTrust): TrustedRootEn
       `the signing certificate is not a DER X.509 certificate (${describeThrown(thrown)})`,
     );
   }
-  const root = trust.roots.find((candidate) => issuedBy(leaf, candidate));
   if (root) return root;
   const known = trust.roots.map((r) => `${r.source} (${r.instance})`).join(", ");
   throw new AttestationVerificationError(
