@@ -157,6 +157,15 @@ export async function pushReferrer(
   return { digest: stored.digest, storage: "tag-fallback" };
 }
 
+/**
+ * How long a writer of the fallback index waits before reading it back. A registry has no
+ * compare-and-swap for tags, so two jobs appending at once can each write the index they read,
+ * and the later write drops the other's entry; each writer reads back after a pause and appends
+ * its entry again while it is missing, until two reads in a row show it.
+ */
+export const FALLBACK_SETTLE_MS = 400;
+const FALLBACK_ATTEMPTS = 6;
+
 async function appendToFallback(
   registry: RegistryClient,
   location: RepositoryLocation,
@@ -168,14 +177,32 @@ async function appendToFallback(
     new ConfigurationError(
       `cannot store the attestation of ${subjectDigest} in ${location.registry}/${location.repository}: its tag ${tag} holds ${what}, not the OCI index of referrers that tag is for; it is left as it is (it may be another tool's): move it away, or set push-to-registry to false`,
     );
-  const existing = await registry.getManifest(location, tag).catch((thrown: unknown) => {
-    throw thrown instanceof UntrustedAnswer ? refuse("something unreadable") : thrown;
-  });
-  const index = existing ? parseIndex(existing.bytes) : undefined;
-  if (existing && !index) throw refuse(existing.mediaType || "a document");
-  const updated = appendToIndex(index, entry);
-  if (!updated) return;
-  await registry.putManifest(location, tag, Buffer.from(JSON.stringify(updated)), OCI_INDEX);
+  const read = async () => {
+    const existing = await registry.getManifest(location, tag).catch((thrown: unknown) => {
+      throw thrown instanceof UntrustedAnswer ? refuse("something unreadable") : thrown;
+    });
+    const index = existing ? parseIndex(existing.bytes) : undefined;
+    if (existing && !index) throw refuse(existing.mediaType || "a document");
+    return index;
+  };
+  let wrote = false;
+  let seen = 0;
+  for (let attempt = 0; attempt < FALLBACK_ATTEMPTS; attempt++) {
+    const updated = appendToIndex(await read(), entry);
+    if (updated) {
+      await registry.putManifest(location, tag, Buffer.from(JSON.stringify(updated)), OCI_INDEX);
+      wrote = true;
+      seen = 0;
+    } else if (!wrote || ++seen === 2) {
+      // Already listed before this run wrote, or listed twice in a row after its write.
+      return;
+    }
+    const pause = FALLBACK_SETTLE_MS * (1 + Math.random());
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+  throw new Error(
+    `the ${tag} index in ${location.registry}/${location.repository} kept changing under this run's appends; its referrer ${entry.digest} may not be listed`,
+  );
 }
 
 /**

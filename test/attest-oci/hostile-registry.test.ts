@@ -11,6 +11,7 @@ import {
   REPOSITORY,
   type Services,
   startServices,
+  startServicesDisposable,
   USER,
   verifyCli,
   WORKFLOW,
@@ -310,5 +311,29 @@ describe("verifying against a hostile registry", () => {
     expect(subject.failures.map((f: { check: string }) => f.check)).toEqual(["predicate-type"]);
     expect(result.exitCode).toBe(1);
     void BUNDLE_TYPE;
+  });
+});
+
+describe("two jobs attesting one image at once, on the sha256-<digest> tag", () => {
+  it("keeps both attestations in the index: neither append replaces the other", async () => {
+    await using services = await startServicesDisposable();
+    await using registry = await startOciDouble();
+    registry.referrersApi = false;
+    const image = seedImage(registry, "race/app", "v1");
+    // Each job reads the index, then writes it back with its own entry: slow the writes so both
+    // jobs read before either writes, as two runners racing would.
+    registry.delay(/^PUT \/v2\/race\/app\/manifests\/sha256-/, 300);
+    const attest = (runId: number) =>
+      services.attestOci(
+        { subjects: image.reference, "github-attestations": "false" },
+        { claims: githubClaims({ repository: REPOSITORY, workflow: WORKFLOW, runId }) },
+      );
+    const runs = await Promise.all([attest(8101), attest(8102)]);
+    expect(runs.map((r) => r.exitCode)).toEqual([0, 0]);
+    const stored = runs.map((r) => JSON.parse(r.outputs.subjects as string)[0]["referrer-digest"]);
+    const index = JSON.parse(
+      registry.manifest(image.name, image.digest.replace(":", "-"))?.toString() ?? "{}",
+    );
+    expect(index.manifests.map((d: { digest: string }) => d.digest).sort()).toEqual(stored.sort());
   });
 });

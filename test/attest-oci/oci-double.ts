@@ -27,6 +27,8 @@ export interface OciDouble extends AsyncDisposable {
   /** Referrers per page of the referrers API; 0 for one page. */
   pageSize: number;
   failNext(count: number, status: number, pattern: RegExp): void;
+  /** Holds requests matching `pattern` this long before serving them (to line up races). */
+  delay(pattern: RegExp, ms: number): void;
   serve(method: string, path: string, answer: HostileAnswer): void;
   /** Stores a manifest as a client with push access would (no checks), returning its digest. */
   putManifest(name: string, reference: string, bytes: Buffer, mediaType: string): string;
@@ -59,6 +61,7 @@ export async function startOciDouble(
   const tokens = new Map<string, string[]>();
   const faults: { count: number; status: number; pattern: RegExp }[] = [];
   const hostile = new Map<string, HostileAnswer>();
+  const delays: { pattern: RegExp; ms: number }[] = [];
   const requests: string[] = [];
   const writes: string[] = [];
   let base = "";
@@ -147,6 +150,8 @@ export async function startOciDouble(
     const line = `${method} ${url.pathname}`;
     requests.push(line);
     const body = await bodyOf(request);
+    const held = delays.find((d) => d.pattern.test(line));
+    if (held) await new Promise((resolve) => setTimeout(resolve, held.ms));
     const fault = faults.find((f) => f.count > 0 && f.pattern.test(line));
     if (fault) {
       fault.count--;
@@ -230,6 +235,9 @@ export async function startOciDouble(
     pageSize: 0,
     failNext(count, status, pattern) {
       faults.push({ count, status, pattern });
+    },
+    delay(pattern, ms) {
+      delays.push({ pattern, ms });
     },
     serve(method, path, answer) {
       hostile.set(`${method} ${path}`, answer);
