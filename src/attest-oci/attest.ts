@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import {
   buildStatement,
@@ -188,7 +187,6 @@ export async function attest(
   const bundle =
     reused ?? (await signStatement(statement.bytes, statement.endpoints, statement.idToken));
   const bundleBytes = Buffer.from(JSON.stringify(bundle));
-  await mkdir(inputs.outputDir, { recursive: true });
   const created = deps.now().toISOString();
   const imageResults = await mapConcurrently(images, REGISTRY_CONCURRENCY, async (image, index) => {
     const { storage, valid } = stored[index] ?? { storage: undefined, valid: undefined };

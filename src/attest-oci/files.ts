@@ -1,6 +1,17 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { glob, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
+import {
+  glob,
+  lstat,
+  mkdir,
+  readFile,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from "node:fs/promises";
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import { ConfigurationError } from "../core/errors.ts";
 
@@ -83,6 +94,27 @@ export async function writeReplacing(path: string, bytes: Uint8Array): Promise<v
     await rm(fresh, { force: true });
     throw thrown;
   });
+}
+
+/**
+ * Makes the folder that image and checksum bundles are written to. `attest push` writes into
+ * `attestations` of the working directory, a checkout a pull request shapes: a link or a file
+ * already at that name is refused, so bundles never land in a folder the link leads to.
+ */
+export async function bundleFolder(dir: string): Promise<void> {
+  const info = await lstat(dir).catch(() => undefined);
+  if (info?.isSymbolicLink()) {
+    const target = await readlink(dir).catch(() => "?");
+    throw new ConfigurationError(
+      `'${dir}' is a symbolic link to '${target}'; bundles are written only into a real folder there (remove the link)`,
+    );
+  }
+  if (info && !info.isDirectory()) {
+    throw new ConfigurationError(
+      `'${dir}' is a file; bundles are written only into a real folder there (remove the file)`,
+    );
+  }
+  await mkdir(dir, { recursive: true });
 }
 
 const CHECKSUM_LINE = /^([a-fA-F0-9]{64})\s+\*?(.+)$/;

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -169,6 +169,36 @@ describe("the attest push command", () => {
     expect(subject["bundle-path"]).toBe(
       join(cwd, "attestations", `${component.digest.slice(7)}.sigstore.json`),
     );
+  });
+
+  it("never writes through an 'attestations' link a pull request put in the checkout", async () => {
+    await using services = await startServicesDisposable();
+    await using registry = await startRegistryDouble();
+    const component = await pusher(registry.host).wasmComponent("wasmcloud/linked", "v1");
+    const cwd = mkdtempSync(join(tmpdir(), "sg-cli-"));
+    const elsewhere = mkdtempSync(join(tmpdir(), "sg-elsewhere-"));
+    symlinkSync(elsewhere, join(cwd, "attestations"));
+    const claims = githubClaims({ repository: REPOSITORY, workflow: WORKFLOW });
+    const result = await runCli(
+      [
+        "attest",
+        "push",
+        component.reference,
+        "--fulcio-url",
+        services.sigstore.fulcioUrl,
+        "--tsa-url",
+        services.sigstore.tsaUrl,
+        "--no-github-attestations",
+      ],
+      { cwd, env: { ...services.sigstore.runnerEnv(claims), GITHUB_REPOSITORY: REPOSITORY } },
+    );
+    expect(readdirSync(elsewhere)).toEqual([]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(
+      /^status-gate attest: .*attestations' is a symbolic link to '.*sg-elsewhere-[^']*'.*folder/m,
+    );
+    // Refused before anything is signed or stored.
+    expect(services.sigstore.requests.fulcio).toBe(0);
   });
 });
 
