@@ -118,19 +118,25 @@ function maskCredentials(credentials: RegistryCredentials, mask: (secret: string
   for (const secret of [credentials.password, credentials.identityToken]) if (secret) mask(secret);
 }
 
+/**
+ * The client for GitHub's attestations API. Its token is masked through `mask`: the action's
+ * masks it, the CLI's prints nothing (on a terminal `::add-mask::` would print the token itself,
+ * and break --format json).
+ */
+function githubClient(options: DepsOptions) {
+  if (!options.githubToken) return undefined;
+  options.mask(options.githubToken);
+  return createGitHubClient(
+    { token: options.githubToken, apiUrl: options.context.urls.api, maskToken: false },
+    options.env,
+  );
+}
+
 export async function createDeps(options: DepsOptions): Promise<AttestDeps> {
   const { env } = options;
   return {
     registry: await registryClient(options),
-    // Masked through `mask`: the action's masks it, the CLI's prints nothing (on a terminal
-    // `::add-mask::` would print the token itself, and break --format json).
-    github: options.githubToken
-      ? (options.mask(options.githubToken),
-        createGitHubClient(
-          { token: options.githubToken, apiUrl: options.context.urls.api, maskToken: false },
-          env,
-        ))
-      : undefined,
+    github: githubClient(options),
     idToken:
       options.idToken ??
       (async (audience) => {

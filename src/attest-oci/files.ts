@@ -57,7 +57,7 @@ async function matchFiles(
     const path = resolve(cwd, match);
     if (path.endsWith(".sigstore.json")) continue;
     const shown = isAbsolute(match) ? match : relative(cwd, path);
-    if (/[\u0000-\u001f\u007f]/.test(path)) {
+    if (/\p{Cc}/u.test(path)) {
       throw new ConfigurationError(
         `${label}: ${JSON.stringify(shown)} has a line break or another control character in its name; rename it (bundle-paths and digests list one path per line)`,
       );

@@ -1,7 +1,4 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runClaims as parseRunClaims, slsaProvenance } from "../../src/attest-oci/provenance.ts";
 import { buildStatement } from "../../src/core/sigstore/index.ts";
