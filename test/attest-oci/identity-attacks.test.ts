@@ -187,6 +187,34 @@ describe("bundles whose parts cannot be parsed", () => {
   });
 });
 
+describe("statements of odd shapes from the expected signer", () => {
+  // What the signer wrote is signed, so no property test of the bundle reaches it: a workflow
+  // of the repository (any of them, unless --workflow is pinned) can sign any JSON it likes.
+  it("refuses digests that are not strings with a named check, never a throw", async () => {
+    const statement = (digest: unknown, extra: Record<string, unknown> = {}) => ({
+      _type: "https://in-toto.io/Statement/v1",
+      subject: [{ name: "ghcr.io/wasmcloud/wasmcloud", digest }],
+      predicateType: "https://slsa.dev/provenance/v1",
+      predicate: {},
+      ...extra,
+    });
+    const shapes = [
+      statement({ sha256: 5 }),
+      statement({ sha256: [hex] }),
+      statement({ sha256: { hex } }),
+      statement({ sha256: true }),
+      statement("sha256:cdcd"),
+      statement({ sha256: hex }, { subject: [{ name: "x", digest: { sha256: hex } }, 7] }),
+    ];
+    for (const shape of shapes) {
+      const bundle = await sigstore.sign(shape as never);
+      expect(verdict(bundle, { repository: REPOSITORY }), JSON.stringify(shape)).toMatch(
+        /^(statement|subject-digest) check failed: /,
+      );
+    }
+  });
+});
+
 describe("timestamps outside what the trusted root allows", () => {
   const identity = { repository: REPOSITORY };
   const signAt = async (offsetMs: number) => {

@@ -69,6 +69,12 @@ export function parseStatement(payload: Buffer): InTotoStatement | string {
     if (typeof subject?.digest !== "object" || subject.digest === null) {
       return "a subject has no digest";
     }
+    // in-toto's digest set maps algorithm names to hex strings, as gh reads it; anything else in
+    // a signed statement is refused here rather than trusted (or thrown on) further on.
+    const values = Object.values(subject.digest as object);
+    if (Array.isArray(subject.digest) || values.some((value) => typeof value !== "string")) {
+      return `a subject's digest is ${JSON.stringify(subject.digest).slice(0, 100)}, not a map of algorithm names to hex strings`;
+    }
   }
   if (typeof statement.predicateType !== "string") return "the statement has no predicateType";
   return {
