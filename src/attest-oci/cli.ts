@@ -48,6 +48,8 @@ Options (verify):
   --bundle FILE            a bundle (or JSON lines of bundles) to check --file/--digest against
   --digest sha256:HEX      verify this artifact digest against --bundle, offline
   --insecure-registry HOST a registry spoken to over plain HTTP (repeatable)
+  --registry-timeout DURATION  how long one registry request may take before it is abandoned
+                           and sent again (default 60s; 90s, 2m as in docs/durations.md)
   --format text|json       how to print the result (--json is a deprecated alias)
 Options (push):
   --subject-path GLOB      files to attest (repeatable; '!' excludes)
@@ -82,6 +84,7 @@ const OPTIONS = {
   digest: { type: "string", multiple: true },
   "digest-alg": { type: "string" },
   "insecure-registry": { type: "string", multiple: true },
+  "registry-timeout": { type: "string" },
   format: { type: "string" },
   json: { type: "boolean" },
   "dry-run": { type: "boolean" },
@@ -208,6 +211,7 @@ export const command: CliCommand = {
       subjects: references,
       credentials: { registry: undefined, username: undefined, password: undefined },
       insecureRegistries: values["insecure-registry"] ?? [],
+      registryTimeoutMs: Inputs.fromFlags(values).duration("registry-timeout", "60s"),
       githubToken: io.env.GITHUB_TOKEN,
       trustedRoot: values["trusted-root"],
       mask: () => {},

@@ -63,6 +63,8 @@ export interface DepsOptions {
   credentials: CredentialInputs;
   /** Registry hosts spoken to over plain HTTP (Docker's insecure-registries). */
   insecureRegistries: string[];
+  /** How long one registry request may take (milliseconds); 60 s when absent. */
+  registryTimeoutMs?: number;
   label: (name: string) => string;
   subjects: string[];
   githubToken: string | undefined;
@@ -110,7 +112,10 @@ async function registryClient(options: DepsOptions): Promise<RegistryClient> {
   return new RegistryClient(
     credentialLookup(config.credentials, { registries, credentials: fromInputs }),
     options.mask,
-    { insecureRegistries: options.insecureRegistries },
+    {
+      insecureRegistries: options.insecureRegistries,
+      ...(options.registryTimeoutMs ? { retry: { timeoutMs: options.registryTimeoutMs } } : {}),
+    },
   );
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { formatDuration } from "../core/duration.ts";
 import { ConfigurationError } from "../core/errors.ts";
 import { nextLink, ResponseTooLarge, readLimited } from "../core/network.ts";
 import { basicAuthorization, type Challenge, parseChallenge, tokenRequest } from "./auth.ts";
@@ -46,10 +47,22 @@ export class UntrustedAnswer extends Error {}
 /** The most a manifest or index may weigh (the distribution spec's limit registries apply). */
 export const MANIFEST_LIMIT = 4 * 1024 * 1024;
 
-/** Reads a body up to `limit` bytes; past that it stops reading and refuses the answer. */
-function readBody(response: Response, limit: number, what: string): Promise<Buffer> {
+/** Whether a fetch ended because its `AbortSignal.timeout` fired. */
+function timedOut(thrown: unknown): boolean {
+  return (thrown as { name?: string }).name === "TimeoutError";
+}
+
+/**
+ * Reads a body up to `limit` bytes; past that it stops reading and refuses the answer. A body
+ * that stops arriving ends with the request's timeout, named as such.
+ */
+function readBody(response: Response, limit: number, what: string, timeoutMs: number) {
   return readLimited(response, limit, what).catch((thrown: unknown) => {
-    throw thrown instanceof ResponseTooLarge ? new UntrustedAnswer(thrown.message) : thrown;
+    if (thrown instanceof ResponseTooLarge) throw new UntrustedAnswer(thrown.message);
+    if (timedOut(thrown)) {
+      throw new Error(`${what} did not arrive in full within ${formatDuration(timeoutMs)}`);
+    }
+    throw thrown;
   });
 }
 
@@ -86,9 +99,14 @@ export interface RetryPolicy {
   attempts: number;
   /** The first wait; each further wait doubles (a `Retry-After` up to 30 s wins). */
   delayMs: number;
+  /**
+   * How long one request may take, its body included, before it is abandoned (and, when no
+   * answer came at all, sent again): a stalled registry fails the step instead of holding it.
+   */
+  timeoutMs: number;
 }
 
-const RETRY: RetryPolicy = { attempts: 4, delayMs: 500 };
+const RETRY: RetryPolicy = { attempts: 4, delayMs: 500, timeoutMs: 60_000 };
 const RETRIED = (status: number) => status === 429 || (status >= 500 && status <= 599);
 
 function retryAfter(response: Response): number | undefined {
@@ -127,12 +145,15 @@ export class RegistryClient {
   constructor(
     credentials: CredentialLookup,
     onSecret: (secret: string) => void = () => {},
-    options: { insecureRegistries?: Iterable<string>; retry?: RetryPolicy } = {},
+    options: {
+      insecureRegistries?: Iterable<string>;
+      retry?: Partial<RetryPolicy>;
+    } = {},
   ) {
     this.credentials = credentials;
     this.onSecret = onSecret;
     this.insecure = new Set([...(options.insecureRegistries ?? [])].map((h) => h.toLowerCase()));
-    this.retry = options.retry ?? RETRY;
+    this.retry = { ...RETRY, ...options.retry };
   }
 
   private base(registry: string): string {
@@ -165,18 +186,34 @@ export class RegistryClient {
     authorization: string | undefined,
     location: RepositoryLocation,
   ): Promise<Response> {
-    return this.retrying(location.registry, () =>
+    const what = `${options.method ?? "GET"} ${new URL(url).pathname}`;
+    return this.retrying(location.registry, what, () =>
       this.sendOnce(url, options, authorization, location),
     );
   }
 
-  /** Sends again after a 5xx or 429 answer (the registry's or its token service's), with backoff. */
-  private async retrying(registry: string, attempt: () => Promise<Response>): Promise<Response> {
+  /**
+   * Sends again after a 5xx or 429 answer (the registry's or its token service's), or no answer
+   * within the timeout, with backoff; `what` names the request when it never got an answer.
+   */
+  private async retrying(
+    registry: string,
+    what: string,
+    attempt: () => Promise<Response>,
+  ): Promise<Response> {
     for (let count = 1; ; count++) {
-      const response = await attempt();
-      if (!RETRIED(response.status) || count >= this.retry.attempts) return response;
-      const wait = retryAfter(response) ?? this.retry.delayMs * 2 ** (count - 1);
-      await response.body?.cancel();
+      const response = await attempt().catch((thrown: unknown) => {
+        if (!timedOut(thrown)) throw thrown;
+        if (count >= this.retry.attempts) {
+          throw new Error(
+            `registry ${registry} did not answer ${what} within ${formatDuration(this.retry.timeoutMs)} (${count} attempts)`,
+          );
+        }
+        return undefined;
+      });
+      if (response && (!RETRIED(response.status) || count >= this.retry.attempts)) return response;
+      const wait = (response && retryAfter(response)) ?? this.retry.delayMs * 2 ** (count - 1);
+      await response?.body?.cancel();
       this.retries.set(registry, (this.retries.get(registry) ?? 0) + 1);
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
@@ -199,8 +236,10 @@ export class RegistryClient {
         method: options.method ?? "GET",
         headers,
         body: options.body && new Uint8Array(options.body),
+        signal: AbortSignal.timeout(this.retry.timeoutMs),
       });
     } catch (thrown) {
+      if (timedOut(thrown)) throw thrown;
       const cause = (thrown as { cause?: { code?: string } }).cause?.code ?? String(thrown);
       throw new Error(`cannot reach registry ${location.registry} (${cause})`);
     }
@@ -217,12 +256,16 @@ export class RegistryClient {
     }
     if (challenge?.scheme !== "bearer" || !challenge.parameters.realm) return undefined;
     const { url, init } = tokenRequest(challenge, scope, credentials);
-    const response = await this.retrying(location.registry, () =>
-      fetch(url, init).catch((thrown: unknown) => {
-        throw new Error(
-          `cannot reach the token service of ${location.registry} (${String(thrown)})`,
-        );
-      }),
+    const what = `its token service for ${scope}`;
+    const response = await this.retrying(location.registry, what, () =>
+      fetch(url, { ...init, signal: AbortSignal.timeout(this.retry.timeoutMs) }).catch(
+        (thrown: unknown) => {
+          if (timedOut(thrown)) throw thrown;
+          throw new Error(
+            `cannot reach the token service of ${location.registry} (${String(thrown)})`,
+          );
+        },
+      ),
     );
     if (!response.ok) {
       await response.body?.cancel();
@@ -238,8 +281,19 @@ export class RegistryClient {
         `registry ${location.registry} refused a token for ${scope} (HTTP ${response.status}); ${why}`,
       );
     }
-    const body = (await response.json()) as { token?: string; access_token?: string };
-    const token = body.token ?? body.access_token;
+    const answer = await readBody(
+      response,
+      MANIFEST_LIMIT,
+      `the token of ${location.registry} for ${scope}`,
+      this.retry.timeoutMs,
+    );
+    let body: { token?: string; access_token?: string };
+    try {
+      body = JSON.parse(answer.toString("utf8")) as typeof body;
+    } catch {
+      throw new Error(`the token service of ${location.registry} answered no JSON for ${scope}`);
+    }
+    const token = body?.token ?? body?.access_token;
     if (!token) throw new Error(`the token service of ${location.registry} returned no token`);
     this.onSecret(token);
     return `Bearer ${token}`;
@@ -278,7 +332,7 @@ export class RegistryClient {
       return undefined;
     }
     const what = `the manifest ${location.repository}:${reference} from ${location.registry}`;
-    const bytes = await readBody(response, MANIFEST_LIMIT, what);
+    const bytes = await readBody(response, MANIFEST_LIMIT, what, this.retry.timeoutMs);
     if (isContentDigest(reference) && !matchesDigest(bytes, reference)) {
       throw new UntrustedAnswer(`${what} is other bytes than its digest names`);
     }
@@ -337,7 +391,7 @@ export class RegistryClient {
       return undefined;
     }
     const what = `the blob ${digest} from ${location.registry}`;
-    const bytes = await readBody(response, limit, what);
+    const bytes = await readBody(response, limit, what, this.retry.timeoutMs);
     if (!matchesDigest(bytes, digest)) {
       throw new UntrustedAnswer(`${what} is other bytes than its digest names`);
     }
@@ -403,7 +457,7 @@ export class RegistryClient {
           `${what}: page ${page + 1} answered HTTP ${response.status} ${type}`,
         );
       }
-      const bytes = await readBody(response, MANIFEST_LIMIT, what);
+      const bytes = await readBody(response, MANIFEST_LIMIT, what, this.retry.timeoutMs);
       const index = parseIndex(bytes);
       if (!index) throw new UntrustedAnswer(`${what} is not an OCI index`);
       manifests.push(...index.manifests);

@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ForwardingProxy } from "../harness/proxy.ts";
+import { runCli } from "../harness/runner.ts";
 import { githubClaims } from "../harness/sigstore.ts";
 import { pusher } from "./artifacts.ts";
 import { REPOSITORY, startServicesDisposable, WORKFLOW } from "./fixtures.ts";
+import { OCI_MANIFEST, seedImage } from "./hostile.ts";
+import { startOciDouble } from "./oci-double.ts";
 import { startRegistryDouble } from "./registry-double.ts";
 
 const claims = githubClaims({ repository: REPOSITORY, workflow: WORKFLOW });
@@ -34,6 +37,57 @@ describe("registry requests that fail for a while", () => {
     expect(errors).toEqual([
       expect.stringMatching(/^attest-oci: registry .*GET failed with HTTP 500/),
     ]);
+  });
+});
+
+describe("a registry that stops answering", () => {
+  // Without a limit, a stalled connection holds the step until the job's timeout (six hours by
+  // default) and is never retried; a promotion gate waits all that time for nothing.
+  it("abandons a request that gets no answer within registry-timeout, retries it, then fails", async () => {
+    await using services = await startServicesDisposable();
+    await using registry = await startOciDouble();
+    const image = seedImage(registry, "stall/headers", "v1");
+    registry.delay(/^GET \/v2\/stall\/headers\/manifests\/v1$/, 120_000);
+    const run = await services.attestOci(
+      { subjects: image.reference, "registry-timeout": "1s", "github-attestations": "false" },
+      { claims },
+    );
+    expect(run.exitCode).not.toBe(0);
+    expect(
+      registry.requests.filter((r) => r === "GET /v2/stall/headers/manifests/v1"),
+    ).toHaveLength(4);
+    const errors = run.annotations.filter((a) => a.level === "error").map((a) => a.message);
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /^attest-oci: registry 127\.0\.0\.1:\d+ did not answer GET \/v2\/stall\/headers\/manifests\/v1 within 1s \(4 attempts\)/,
+      ),
+    ]);
+    expect(services.sigstore.requests.fulcio).toBe(0);
+  });
+
+  it("abandons a body that stops half way, naming the registry", async () => {
+    await using services = await startServicesDisposable();
+    await using registry = await startOciDouble();
+    const image = seedImage(registry, "stall/body", "v1");
+    registry.serve("GET", "/v2/stall/body/manifests/v1", (response) => {
+      response.writeHead(200, { "content-type": OCI_MANIFEST, "content-length": "1000" });
+      response.write('{"schemaVersion":');
+    });
+    const result = await runCli([
+      "attest",
+      "verify",
+      image.reference,
+      "--repo",
+      REPOSITORY,
+      "--trusted-root",
+      services.trustedRoot,
+      "--registry-timeout",
+      "1s",
+    ]);
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toMatch(
+      /the manifest stall\/body:v1 from 127\.0\.0\.1:\d+ did not arrive in full within 1s/,
+    );
   });
 });
 
