@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { formatDuration } from "../core/duration.ts";
 import { ConfigurationError } from "../core/errors.ts";
 import { nextLink, ResponseTooLarge, readLimited } from "../core/network.ts";
+import { showControls } from "../core/text.ts";
 import { basicAuthorization, type Challenge, parseChallenge, tokenRequest } from "./auth.ts";
 import type { CredentialLookup } from "./credentials.ts";
 import { type Descriptor, MANIFEST_MEDIA_TYPES, OCI_INDEX, type OciIndex } from "./oci.ts";
@@ -300,7 +301,8 @@ export class RegistryClient {
   }
 
   private async failure(location: RepositoryLocation, method: string, response: Response) {
-    const text = (await response.text().catch(() => "")).slice(0, 300).replace(/\s+/g, " ");
+    const body = await response.text().catch(() => "");
+    const text = showControls(body.slice(0, 300).replace(/\s+/g, " "));
     const where = `${location.registry}/${location.repository}`;
     if (response.status === 401 || response.status === 403) {
       const need = method === "GET" || method === "HEAD" ? "read" : "push to";

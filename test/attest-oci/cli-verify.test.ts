@@ -121,6 +121,25 @@ describe("status-gate attest verify, offline, on real bundles", () => {
     expect(result.stdout).toContain("bundle v0.1 is not supported");
     expect(result.exitCode).toBe(1);
   });
+
+  it("shows terminal controls from an unsigned bundle field instead of sending them to the terminal", async () => {
+    // Anyone can write the unsigned parts of a bundle (or push a referrer holding it). Sent raw,
+    // ESC sequences could erase the '✗' line and print a '✓' in its place, or retitle the window.
+    const bundle = JSON.parse(readFileSync(at("sigstore-js-2.1.0-bundle.json"), "utf8"));
+    const forged = "\u001b[2K\r\u001b[32m✓ verified\u001b]0;title\u0007";
+    bundle.verificationMaterial.tlogEntries[0].kindVersion.kind = forged;
+    const file = join(mkdtempSync(join(tmpdir(), "sg-esc-")), "bundle.json");
+    writeFileSync(file, JSON.stringify(bundle));
+    const result = await verify(
+      ...["--file", at("sigstore-js-2.1.0.tgz"), "--digest-alg", "sha512", "--bundle", file],
+      ...["--repo", "sigstore/sigstore-js"],
+    );
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain("transparency-log check failed");
+    // Any control character but the line breaks between lines.
+    expect(result.stdout).not.toMatch(/[^\P{Cc}\n]/u);
+    expect(result.stdout).toContain("<U+001B>[2K<U+000D><U+001B>[32m");
+  });
 });
 
 describe("status-gate attest, usage", () => {

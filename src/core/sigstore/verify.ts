@@ -9,6 +9,7 @@ import {
 import { X509Certificate } from "@sigstore/core";
 import { toSignedEntity, Verifier } from "@sigstore/verify";
 import { describeThrown } from "../errors.ts";
+import { showControls } from "../text.ts";
 import {
   type CertificateIdentity,
   certificateIdentity,
@@ -46,7 +47,8 @@ export class AttestationVerificationError extends Error {
   readonly check: VerificationCheck;
 
   constructor(check: VerificationCheck, message: string) {
-    super(`${check} check failed: ${message}`);
+    // Messages quote bundle fields anyone can write; shown, never sent to a terminal as controls.
+    super(`${check} check failed: ${showControls(message)}`);
     this.check = check;
   }
 }
