@@ -133,8 +133,17 @@ export function parseChecksums(text: string, file: string, label: string): FileS
           { file, line: number },
         );
       }
+      const name = (match[2] as string).trim();
+      // As for files on disk: a name is signed into the statement and printed, and sha256sum
+      // lists a pull request's file names as they are.
+      if (/\p{Cc}/u.test(name)) {
+        throw new ConfigurationError(
+          `${label}: ${file}:${number} names ${JSON.stringify(name)}, with a control character; rename the file`,
+          { file, line: number },
+        );
+      }
       return {
-        name: (match[2] as string).trim(),
+        name,
         digest: `sha256:${(match[1] as string).toLowerCase()}`,
         path: undefined,
       };

@@ -90,6 +90,21 @@ describe("file subjects from a workspace a pull request shaped", () => {
     expect(errors.join("\n")).toMatch(/line break|control character/);
   });
 
+  it("refuses a checksums line whose name holds control characters, as it refuses such a file", async () => {
+    // sha256sum lists a pull request's file names as they are (only '\\' and line breaks are
+    // escaped): ESC sequences would be signed into a public log and printed by 'attest push'.
+    const workspace = workspaceWith({
+      "dist/SHA256SUMS": `${"ab".repeat(32)}  wash\n${"cd".repeat(32)}  \u001b]0;x\u0007wash\u001b[2K\n`,
+    });
+    const before = services.sigstore.requests.fulcio;
+    const run = await attest(workspace, { "subject-checksums": "dist/SHA256SUMS" }, 6);
+    expect(run.exitCode).not.toBe(0);
+    const errors = run.annotations.filter((a) => a.level === "error");
+    expect(errors.map((a) => a.message).join("\n")).toMatch(/control character/);
+    expect(errors.some((a) => a.file === "dist/SHA256SUMS" && a.line === 2)).toBe(true);
+    expect(services.sigstore.requests.fulcio).toBe(before);
+  });
+
   it("attests two files with the same bytes, and a link inside the workspace, each with its own bundle", async () => {
     const workspace = workspaceWith({ "dist/a": "same bytes", "dist/b": "same bytes" });
     symlinkSync(join(workspace, "dist/a"), join(workspace, "dist/c"));
