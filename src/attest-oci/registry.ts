@@ -48,6 +48,9 @@ export class UntrustedAnswer extends Error {}
 /** The most a manifest or index may weigh (the distribution spec's limit registries apply). */
 export const MANIFEST_LIMIT = 4 * 1024 * 1024;
 
+/** A request the registry never answered: the connection failed or was closed first. */
+class Unreachable extends Error {}
+
 /** Whether a fetch ended because its `AbortSignal.timeout` fired. */
 function timedOut(thrown: unknown): boolean {
   return (thrown as { name?: string }).name === "TimeoutError";
@@ -204,13 +207,15 @@ export class RegistryClient {
   ): Promise<Response> {
     for (let count = 1; ; count++) {
       const response = await attempt().catch((thrown: unknown) => {
-        if (!timedOut(thrown)) throw thrown;
-        if (count >= this.retry.attempts) {
-          throw new Error(
-            `registry ${registry} did not answer ${what} within ${formatDuration(this.retry.timeoutMs)} (${count} attempts)`,
-          );
+        // A connection closed or reset before any answer is sent again, as a 5xx is.
+        if (!timedOut(thrown) && !(thrown instanceof Unreachable)) throw thrown;
+        if (count < this.retry.attempts) return undefined;
+        if (thrown instanceof Unreachable) {
+          throw new Error(`${thrown.message} for ${what} (${count} attempts)`);
         }
-        return undefined;
+        throw new Error(
+          `registry ${registry} did not answer ${what} within ${formatDuration(this.retry.timeoutMs)} (${count} attempts)`,
+        );
       });
       if (response && (!RETRIED(response.status) || count >= this.retry.attempts)) return response;
       const wait = (response && retryAfter(response)) ?? this.retry.delayMs * 2 ** (count - 1);
@@ -242,7 +247,7 @@ export class RegistryClient {
     } catch (thrown) {
       if (timedOut(thrown)) throw thrown;
       const cause = (thrown as { cause?: { code?: string } }).cause?.code ?? String(thrown);
-      throw new Error(`cannot reach registry ${location.registry} (${cause})`);
+      throw new Unreachable(`cannot reach registry ${location.registry} (${cause})`);
     }
   }
 
@@ -262,7 +267,7 @@ export class RegistryClient {
       fetch(url, { ...init, signal: AbortSignal.timeout(this.retry.timeoutMs) }).catch(
         (thrown: unknown) => {
           if (timedOut(thrown)) throw thrown;
-          throw new Error(
+          throw new Unreachable(
             `cannot reach the token service of ${location.registry} (${String(thrown)})`,
           );
         },

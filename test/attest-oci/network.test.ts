@@ -65,6 +65,22 @@ describe("a registry that stops answering", () => {
     expect(services.sigstore.requests.fulcio).toBe(0);
   });
 
+  it("sends a request again when the registry closed the connection without answering", async () => {
+    await using services = await startServicesDisposable();
+    await using registry = await startOciDouble();
+    const image = seedImage(registry, "dropped/app", "v1");
+    registry.dropNext(1, /^GET \/v2\/dropped\/app\/manifests\/v1$/);
+    registry.dropNext(1, /^PUT \/v2\/dropped\/app\/manifests\/sha256:/);
+    const run = await services.attestOci(
+      { subjects: image.reference, "github-attestations": "false" },
+      { claims },
+    );
+    expect(run.annotations.filter((a) => a.level === "error")).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    const [subject] = JSON.parse(run.outputs.subjects as string);
+    expect(subject.storage).toBe("referrers-api");
+  });
+
   it("abandons a body that stops half way, naming the registry", async () => {
     await using services = await startServicesDisposable();
     await using registry = await startOciDouble();

@@ -27,6 +27,8 @@ export interface OciDouble extends AsyncDisposable {
   /** Referrers per page of the referrers API; 0 for one page. */
   pageSize: number;
   failNext(count: number, status: number, pattern: RegExp): void;
+  /** Closes the connection of the next `count` requests matching `pattern` without an answer. */
+  dropNext(count: number, pattern: RegExp): void;
   /** Holds requests matching `pattern` this long before serving them (to line up races). */
   delay(pattern: RegExp, ms: number): void;
   serve(method: string, path: string, answer: HostileAnswer): void;
@@ -60,6 +62,7 @@ export async function startOciDouble(
   const repositories = new Map<string, Repository>();
   const tokens = new Map<string, string[]>();
   const faults: { count: number; status: number; pattern: RegExp }[] = [];
+  const drops: { count: number; pattern: RegExp }[] = [];
   const hostile = new Map<string, HostileAnswer>();
   const delays: { pattern: RegExp; ms: number }[] = [];
   const requests: string[] = [];
@@ -152,6 +155,11 @@ export async function startOciDouble(
     const body = await bodyOf(request);
     const held = delays.find((d) => d.pattern.test(line));
     if (held) await new Promise((resolve) => setTimeout(resolve, held.ms));
+    const drop = drops.find((d) => d.count > 0 && d.pattern.test(line));
+    if (drop) {
+      drop.count--;
+      return request.socket.destroy();
+    }
     const fault = faults.find((f) => f.count > 0 && f.pattern.test(line));
     if (fault) {
       fault.count--;
@@ -235,6 +243,9 @@ export async function startOciDouble(
     pageSize: 0,
     failNext(count, status, pattern) {
       faults.push({ count, status, pattern });
+    },
+    dropNext(count, pattern) {
+      drops.push({ count, pattern });
     },
     delay(pattern, ms) {
       delays.push({ pattern, ms });
