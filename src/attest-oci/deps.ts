@@ -109,12 +109,19 @@ async function registryClient(options: DepsOptions): Promise<RegistryClient> {
   if (password) options.mask(password);
   const fromInputs: RegistryCredentials = { username, password };
   const registries = credentialRegistries(options.credentials, options.subjects, options.label);
+  if (options.registryTimeoutMs !== undefined && options.registryTimeoutMs < 1000) {
+    throw new ConfigurationError(
+      `${options.label("registry-timeout")} is shorter than a second; give one such as 60s or 2m`,
+    );
+  }
   return new RegistryClient(
     credentialLookup(config.credentials, { registries, credentials: fromInputs }),
     options.mask,
     {
       insecureRegistries: options.insecureRegistries,
-      ...(options.registryTimeoutMs ? { retry: { timeoutMs: options.registryTimeoutMs } } : {}),
+      ...(options.registryTimeoutMs !== undefined
+        ? { retry: { timeoutMs: options.registryTimeoutMs } }
+        : {}),
     },
   );
 }

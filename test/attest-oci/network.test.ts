@@ -81,6 +81,22 @@ describe("a registry that stops answering", () => {
     expect(subject.storage).toBe("referrers-api");
   });
 
+  it("refuses a registry-timeout of no time at all instead of using another", async () => {
+    const result = await runCli([
+      "attest",
+      "verify",
+      "localhost:1/a/b:v1",
+      "--repo",
+      REPOSITORY,
+      "--registry-timeout",
+      "0s",
+    ]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(
+      /^status-gate attest: --registry-timeout is shorter than a second/,
+    );
+  });
+
   it("abandons a body that stops half way, naming the registry", async () => {
     await using services = await startServicesDisposable();
     await using registry = await startOciDouble();
