@@ -7,6 +7,7 @@ import { basicAuthorization, type Challenge, parseChallenge, tokenRequest } from
 import type { CredentialLookup } from "./credentials.ts";
 import { type Descriptor, MANIFEST_MEDIA_TYPES, OCI_INDEX, type OciIndex } from "./oci.ts";
 import { apiHost } from "./reference.ts";
+import { RETRY, type RetryPolicy, timedOut, Unreachable, withRetries } from "./retry.ts";
 
 /** A repository in a registry, as the distribution API addresses it. */
 export interface RepositoryLocation {
@@ -48,14 +49,6 @@ export class UntrustedAnswer extends Error {}
 /** The most a manifest or index may weigh (the distribution spec's limit registries apply). */
 export const MANIFEST_LIMIT = 4 * 1024 * 1024;
 
-/** A request the registry never answered: the connection failed or was closed first. */
-class Unreachable extends Error {}
-
-/** Whether a fetch ended because its `AbortSignal.timeout` fired. */
-function timedOut(thrown: unknown): boolean {
-  return (thrown as { name?: string }).name === "TimeoutError";
-}
-
 /**
  * Reads a body up to `limit` bytes; past that it stops reading and refuses the answer. A body
  * that stops arriving ends with the request's timeout, named as such.
@@ -95,31 +88,6 @@ function baseUrl(registry: string, insecure: ReadonlySet<string>): string {
   const name = host.replace(/:\d+$/, "");
   const plain = ["localhost", "127.0.0.1", "[::1]"].includes(name) || insecure.has(host);
   return `${plain ? "http" : "https"}://${host}`;
-}
-
-/** How a registry answer that may pass is retried: 5xx and 429, with backoff. */
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  attempts: number;
-  /** The first wait; each further wait doubles (a `Retry-After` up to 30 s wins). */
-  delayMs: number;
-  /**
-   * How long one request may take, its body included, before it is abandoned (and, when no
-   * answer came at all, sent again): a stalled registry fails the step instead of holding it.
-   */
-  timeoutMs: number;
-}
-
-const RETRY: RetryPolicy = { attempts: 4, delayMs: 500, timeoutMs: 60_000 };
-const RETRIED = (status: number) => status === 429 || (status >= 500 && status <= 599);
-
-function retryAfter(response: Response): number | undefined {
-  const value = response.headers.get("retry-after");
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.min(seconds * 1000, 30_000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.min(Math.max(date - Date.now(), 0), 30_000);
 }
 
 interface RequestOptions {
@@ -196,33 +164,10 @@ export class RegistryClient {
     );
   }
 
-  /**
-   * Sends again after a 5xx or 429 answer (the registry's or its token service's), or no answer
-   * within the timeout, with backoff; `what` names the request when it never got an answer.
-   */
-  private async retrying(
-    registry: string,
-    what: string,
-    attempt: () => Promise<Response>,
-  ): Promise<Response> {
-    for (let count = 1; ; count++) {
-      const response = await attempt().catch((thrown: unknown) => {
-        // A connection closed or reset before any answer is sent again, as a 5xx is.
-        if (!timedOut(thrown) && !(thrown instanceof Unreachable)) throw thrown;
-        if (count < this.retry.attempts) return undefined;
-        if (thrown instanceof Unreachable) {
-          throw new Error(`${thrown.message} for ${what} (${count} attempts)`);
-        }
-        throw new Error(
-          `registry ${registry} did not answer ${what} within ${formatDuration(this.retry.timeoutMs)} (${count} attempts)`,
-        );
-      });
-      if (response && (!RETRIED(response.status) || count >= this.retry.attempts)) return response;
-      const wait = (response && retryAfter(response)) ?? this.retry.delayMs * 2 ** (count - 1);
-      await response?.body?.cancel();
-      this.retries.set(registry, (this.retries.get(registry) ?? 0) + 1);
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
+  private retrying(registry: string, what: string, attempt: () => Promise<Response>) {
+    return withRetries(this.retry, registry, what, attempt, () =>
+      this.retries.set(registry, (this.retries.get(registry) ?? 0) + 1),
+    );
   }
 
   private async sendOnce(
