@@ -251,8 +251,9 @@ export class RegistryClient {
   }
 
   private async failure(location: RepositoryLocation, method: string, response: Response) {
-    const body = await response.text().catch(() => "");
-    const text = showControls(body.slice(0, 300).replace(/\s+/g, " "));
+    // Only the start of an error page is quoted: an endless one is not read to its end.
+    const start = await readLimited(response, 64 * 1024, "the error page").catch(() => undefined);
+    const text = showControls((start?.toString("utf8") ?? "").slice(0, 300).replace(/\s+/g, " "));
     const where = `${location.registry}/${location.repository}`;
     if (response.status === 401 || response.status === 403) {
       const need = method === "GET" || method === "HEAD" ? "read" : "push to";

@@ -97,6 +97,30 @@ describe("a registry that stops answering", () => {
     );
   });
 
+  it("quotes only the start of an endless error page, and fails at once", async () => {
+    await using services = await startServicesDisposable();
+    await using registry = await startOciDouble();
+    const image = seedImage(registry, "endless/error", "v1");
+    registry.serve("GET", "/v2/endless/error/manifests/v1", (response) => {
+      response.writeHead(500, { "content-type": "text/html" });
+      const page = Buffer.alloc(64 * 1024, "<p>sorry</p>");
+      const more = () => {
+        while (!response.destroyed && response.write(page));
+        if (!response.destroyed) response.once("drain", more);
+      };
+      more();
+    });
+    const run = await services.attestOci(
+      { subjects: image.reference, "github-attestations": "false" },
+      { claims },
+    );
+    expect(run.exitCode).not.toBe(0);
+    const errors = run.annotations.filter((a) => a.level === "error").map((a) => a.message);
+    expect(errors).toEqual([
+      expect.stringMatching(/^attest-oci: registry .*endless\/error: GET failed with HTTP 500/),
+    ]);
+  });
+
   it("abandons a body that stops half way, naming the registry", async () => {
     await using services = await startServicesDisposable();
     await using registry = await startOciDouble();
