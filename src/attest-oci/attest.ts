@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   buildStatement,
@@ -11,9 +10,10 @@ import {
   writeGitHubAttestation,
 } from "../core/sigstore/index.ts";
 import { mapConcurrently } from "../core/text.ts";
-import type { FileSubject } from "./files.ts";
+import { type FileSubject, writeReplacing } from "./files.ts";
 import { choosePredicate, type RunClaims, runClaims, tokenClaims } from "./provenance.ts";
 import { subjectName } from "./reference.ts";
+import { UntrustedAnswer } from "./registry.ts";
 import type { AttestDeps, AttestInputs, AttestReport, SubjectResult } from "./run.ts";
 import { signingEndpoints, signStatement } from "./sign.ts";
 import {
@@ -108,13 +108,19 @@ async function storedAttestations(
     return images.map(() => ({ storage: undefined, valid: undefined, bad: [] }));
   let trust: SigstoreTrust | undefined;
   const identity = runIdentity(statement.claims, deps.context.serverUrl);
+  const ownBundles = new Set<string>();
   return mapConcurrently(images, REGISTRY_CONCURRENCY, async (image) => {
     const listed = await listAttestations(
       deps.registry,
       image.reference,
       image.digest,
       statement.predicateType,
-    );
+    ).catch((thrown: unknown) => {
+      // Nothing to reuse; storing next to it says what is wrong with that tag.
+      if (thrown instanceof UntrustedAnswer) return undefined;
+      throw thrown;
+    });
+    if (!listed) return { storage: "tag-fallback", valid: undefined, bad: [] } satisfies Stored;
     const stored: Stored = { storage: listed.storage, valid: undefined, bad: [] };
     for (const referrer of referrersForStatement(listed, statement.digest)) {
       const bundle = await readReferrerBundle(deps.registry, image.reference, referrer).catch(
@@ -127,6 +133,13 @@ async function storedAttestations(
       if (bundle instanceof UnusableReferrer) {
         why = bundle.message;
       } else {
+        // Every image of a run holds the same bundle: verified once, it is this run's statement,
+        // which names every image, so it holds for the others without verifying again.
+        const text = JSON.stringify(bundle);
+        if (ownBundles.has(text)) {
+          stored.valid = { digest: referrer.digest, bundle };
+          break;
+        }
         trust ??= await deps.trust().catch(() => undefined);
         const checked = trust
           ? checkAttestation(
@@ -137,6 +150,7 @@ async function storedAttestations(
           : { ok: false as const, message: "no trusted root to check it against" };
         const same = checked.ok && sameStatement(bundle, statement.digest);
         if (same) {
+          ownBundles.add(text);
           stored.valid = { digest: referrer.digest, bundle };
           break;
         }
@@ -173,7 +187,6 @@ export async function attest(
   const bundle =
     reused ?? (await signStatement(statement.bytes, statement.endpoints, statement.idToken));
   const bundleBytes = Buffer.from(JSON.stringify(bundle));
-  await mkdir(inputs.outputDir, { recursive: true });
   const created = deps.now().toISOString();
   const imageResults = await mapConcurrently(images, REGISTRY_CONCURRENCY, async (image, index) => {
     const { storage, valid } = stored[index] ?? { storage: undefined, valid: undefined };
@@ -183,7 +196,7 @@ export async function attest(
       inputs.outputDir,
       `${image.digest.replace(/^sha256:/, "")}.sigstore.json`,
     );
-    await writeFile(bundlePath, own);
+    await writeReplacing(bundlePath, own);
     const pushed =
       inputs.pushToRegistry && !valid
         ? await pushReferrer(deps.registry, image, bundleBytes, {
@@ -205,7 +218,7 @@ export async function attest(
       const bundlePath = file.path
         ? `${file.path}.sigstore.json`
         : join(inputs.outputDir, `${file.digest.replace(/^sha256:/, "")}.sigstore.json`);
-      await writeFile(bundlePath, bundleBytes);
+      await writeReplacing(bundlePath, bundleBytes);
       return fileResult(file, bundlePath);
     }),
   );

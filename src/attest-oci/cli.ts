@@ -31,7 +31,8 @@ each image and in GitHub's attestation store, and writes <file>.sigstore.json be
 
 Options (verify):
   --repo OWNER/NAME        the repository whose run made the artifact (required)
-  --workflow PATH          only this workflow, e.g. .github/workflows/release.yml
+  --workflow PATH          only this workflow, e.g. .github/workflows/release.yml (with
+                           --signer-repo or --signer-workflow: the workflow that called it)
   --ref REF                only runs for this ref; '*' matches any run of characters
                            (refs/tags/* for releases)
   --signer-repo OWNER/NAME the signing workflow lives in this repository (a reusable workflow)
@@ -47,6 +48,8 @@ Options (verify):
   --bundle FILE            a bundle (or JSON lines of bundles) to check --file/--digest against
   --digest sha256:HEX      verify this artifact digest against --bundle, offline
   --insecure-registry HOST a registry spoken to over plain HTTP (repeatable)
+  --registry-timeout DURATION  how long one registry request may take before it is abandoned
+                           and sent again (default 60s; 90s, 2m as in docs/durations.md)
   --format text|json       how to print the result (--json is a deprecated alias)
 Options (push):
   --subject-path GLOB      files to attest (repeatable; '!' excludes)
@@ -81,6 +84,7 @@ const OPTIONS = {
   digest: { type: "string", multiple: true },
   "digest-alg": { type: "string" },
   "insecure-registry": { type: "string", multiple: true },
+  "registry-timeout": { type: "string" },
   format: { type: "string" },
   json: { type: "boolean" },
   "dry-run": { type: "boolean" },
@@ -207,6 +211,7 @@ export const command: CliCommand = {
       subjects: references,
       credentials: { registry: undefined, username: undefined, password: undefined },
       insecureRegistries: values["insecure-registry"] ?? [],
+      registryTimeoutMs: Inputs.fromFlags(values).duration("registry-timeout", "60s"),
       githubToken: io.env.GITHUB_TOKEN,
       trustedRoot: values["trusted-root"],
       mask: () => {},

@@ -63,6 +63,8 @@ export interface DepsOptions {
   credentials: CredentialInputs;
   /** Registry hosts spoken to over plain HTTP (Docker's insecure-registries). */
   insecureRegistries: string[];
+  /** How long one registry request may take (milliseconds); 60 s when absent. */
+  registryTimeoutMs?: number;
   label: (name: string) => string;
   subjects: string[];
   githubToken: string | undefined;
@@ -107,10 +109,20 @@ async function registryClient(options: DepsOptions): Promise<RegistryClient> {
   if (password) options.mask(password);
   const fromInputs: RegistryCredentials = { username, password };
   const registries = credentialRegistries(options.credentials, options.subjects, options.label);
+  if (options.registryTimeoutMs !== undefined && options.registryTimeoutMs < 1000) {
+    throw new ConfigurationError(
+      `${options.label("registry-timeout")} is shorter than a second; give one such as 60s or 2m`,
+    );
+  }
   return new RegistryClient(
     credentialLookup(config.credentials, { registries, credentials: fromInputs }),
     options.mask,
-    { insecureRegistries: options.insecureRegistries },
+    {
+      insecureRegistries: options.insecureRegistries,
+      ...(options.registryTimeoutMs !== undefined
+        ? { retry: { timeoutMs: options.registryTimeoutMs } }
+        : {}),
+    },
   );
 }
 
@@ -118,13 +130,25 @@ function maskCredentials(credentials: RegistryCredentials, mask: (secret: string
   for (const secret of [credentials.password, credentials.identityToken]) if (secret) mask(secret);
 }
 
+/**
+ * The client for GitHub's attestations API. Its token is masked through `mask`: the action's
+ * masks it, the CLI's prints nothing (on a terminal `::add-mask::` would print the token itself,
+ * and break --format json).
+ */
+function githubClient(options: DepsOptions) {
+  if (!options.githubToken) return undefined;
+  options.mask(options.githubToken);
+  return createGitHubClient(
+    { token: options.githubToken, apiUrl: options.context.urls.api, maskToken: false },
+    options.env,
+  );
+}
+
 export async function createDeps(options: DepsOptions): Promise<AttestDeps> {
   const { env } = options;
   return {
     registry: await registryClient(options),
-    github: options.githubToken
-      ? createGitHubClient({ token: options.githubToken, apiUrl: options.context.urls.api }, env)
-      : undefined,
+    github: githubClient(options),
     idToken:
       options.idToken ??
       (async (audience) => {

@@ -51,6 +51,7 @@ await runAction("attest-oci", async (context) => {
       password: read.optional("registry-password"),
     },
     insecureRegistries: read.list("insecure-registries"),
+    registryTimeoutMs: read.duration("registry-timeout", "60s"),
     githubToken: read.optional("github-token"),
     trustedRoot: read.optional("trusted-root"),
     mask,

@@ -102,6 +102,20 @@ export async function choosePredicate(
   serverUrl: string,
   label: (name: string) => string = (name) => `input '${name}'`,
 ): Promise<{ predicateType: string; predicate: Record<string, unknown> }> {
+  const custom = await customPredicate(choice, label);
+  return (
+    custom ?? { predicateType: SLSA_PROVENANCE_V1, predicate: slsaProvenance(claims, serverUrl) }
+  );
+}
+
+/**
+ * The custom predicate `predicate-type` and `predicate-path` name, read and checked (a dry run
+ * checks it too), or undefined for SLSA provenance, which is built from the run's claims.
+ */
+export async function customPredicate(
+  choice: PredicateChoice,
+  label: (name: string) => string = (name) => `input '${name}'`,
+): Promise<{ predicateType: string; predicate: Record<string, unknown> } | undefined> {
   const { predicateType, predicatePath } = choice;
   if (!predicatePath) {
     if (predicateType && predicateType !== SLSA_PROVENANCE_V1) {
@@ -109,7 +123,7 @@ export async function choosePredicate(
         `${label("predicate-type")} is '${predicateType}' but ${label("predicate-path")} is empty; give the predicate file, or leave both empty for SLSA provenance`,
       );
     }
-    return { predicateType: SLSA_PROVENANCE_V1, predicate: slsaProvenance(claims, serverUrl) };
+    return undefined;
   }
   if (!predicateType) {
     throw new ConfigurationError(

@@ -1,9 +1,13 @@
 import { createHash } from "node:crypto";
+import { formatDuration } from "../core/duration.ts";
 import { ConfigurationError } from "../core/errors.ts";
+import { nextLink, ResponseTooLarge, readLimited } from "../core/network.ts";
+import { showControls } from "../core/text.ts";
 import { basicAuthorization, type Challenge, parseChallenge, tokenRequest } from "./auth.ts";
 import type { CredentialLookup } from "./credentials.ts";
-import { MANIFEST_MEDIA_TYPES, type OciIndex } from "./oci.ts";
+import { type Descriptor, MANIFEST_MEDIA_TYPES, OCI_INDEX, type OciIndex } from "./oci.ts";
 import { apiHost } from "./reference.ts";
+import { RETRY, type RetryPolicy, timedOut, Unreachable, withRetries } from "./retry.ts";
 
 /** A repository in a registry, as the distribution API addresses it. */
 export interface RepositoryLocation {
@@ -21,6 +25,56 @@ export function sha256Digest(bytes: Uint8Array): string {
   return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 }
 
+const CONTENT_DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+
+/** Whether text is a content digest a registry path may carry (`sha256:<64 hex>`, or sha512). */
+export function isContentDigest(text: unknown): text is string {
+  return typeof text === "string" && CONTENT_DIGEST.test(text);
+}
+
+/** Whether bytes are the content a digest names. */
+function matchesDigest(bytes: Uint8Array, digest: string): boolean {
+  const [algorithm = "", hex] = digest.split(":");
+  return createHash(algorithm).update(bytes).digest("hex") === hex;
+}
+
+/**
+ * The registry answered something a client must not use: bytes that are not what their digest
+ * names, a body larger than such a document can be, or a document that is not JSON. A registry
+ * is someone else's server (and anyone with push access shapes what it serves), so this is an
+ * answer to report, not a crash.
+ */
+export class UntrustedAnswer extends Error {}
+
+/** The most a manifest or index may weigh (the distribution spec's limit registries apply). */
+export const MANIFEST_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * Reads a body up to `limit` bytes; past that it stops reading and refuses the answer. A body
+ * that stops arriving ends with the request's timeout, named as such.
+ */
+function readBody(response: Response, limit: number, what: string, timeoutMs: number) {
+  return readLimited(response, limit, what).catch((thrown: unknown) => {
+    if (thrown instanceof ResponseTooLarge) throw new UntrustedAnswer(thrown.message);
+    if (timedOut(thrown)) {
+      throw new Error(`${what} did not arrive in full within ${formatDuration(timeoutMs)}`);
+    }
+    throw thrown;
+  });
+}
+
+/** A manifest's own media type, or undefined when its bytes are not a JSON object. */
+function declaredMediaType(bytes: Buffer): string | undefined | null {
+  try {
+    const document = JSON.parse(bytes.toString("utf8")) as unknown;
+    if (typeof document !== "object" || document === null || Array.isArray(document)) return null;
+    const { mediaType } = document as { mediaType?: unknown };
+    return typeof mediaType === "string" ? mediaType : undefined;
+  } catch {
+    return null;
+  }
+}
+
 const LOGIN_HINT =
   "log in with docker/login-action (read from $DOCKER_CONFIG/config.json) or set registry-username and registry-password";
 
@@ -34,26 +88,6 @@ function baseUrl(registry: string, insecure: ReadonlySet<string>): string {
   const name = host.replace(/:\d+$/, "");
   const plain = ["localhost", "127.0.0.1", "[::1]"].includes(name) || insecure.has(host);
   return `${plain ? "http" : "https"}://${host}`;
-}
-
-/** How a registry answer that may pass is retried: 5xx and 429, with backoff. */
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  attempts: number;
-  /** The first wait; each further wait doubles (a `Retry-After` up to 30 s wins). */
-  delayMs: number;
-}
-
-const RETRY: RetryPolicy = { attempts: 4, delayMs: 500 };
-const RETRIED = (status: number) => status === 429 || (status >= 500 && status <= 599);
-
-function retryAfter(response: Response): number | undefined {
-  const value = response.headers.get("retry-after");
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.min(seconds * 1000, 30_000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.min(Math.max(date - Date.now(), 0), 30_000);
 }
 
 interface RequestOptions {
@@ -83,12 +117,15 @@ export class RegistryClient {
   constructor(
     credentials: CredentialLookup,
     onSecret: (secret: string) => void = () => {},
-    options: { insecureRegistries?: Iterable<string>; retry?: RetryPolicy } = {},
+    options: {
+      insecureRegistries?: Iterable<string>;
+      retry?: Partial<RetryPolicy>;
+    } = {},
   ) {
     this.credentials = credentials;
     this.onSecret = onSecret;
     this.insecure = new Set([...(options.insecureRegistries ?? [])].map((h) => h.toLowerCase()));
-    this.retry = options.retry ?? RETRY;
+    this.retry = { ...RETRY, ...options.retry };
   }
 
   private base(registry: string): string {
@@ -115,20 +152,22 @@ export class RegistryClient {
   }
 
   /** One request, sent again after a 5xx or 429 answer with backoff; the last answer stands. */
-  private async send(
+  private send(
     url: string,
     options: RequestOptions,
     authorization: string | undefined,
     location: RepositoryLocation,
   ): Promise<Response> {
-    for (let attempt = 1; ; attempt++) {
-      const response = await this.sendOnce(url, options, authorization, location);
-      if (!RETRIED(response.status) || attempt >= this.retry.attempts) return response;
-      const wait = retryAfter(response) ?? this.retry.delayMs * 2 ** (attempt - 1);
-      await response.body?.cancel();
-      this.retries.set(location.registry, (this.retries.get(location.registry) ?? 0) + 1);
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
+    const what = `${options.method ?? "GET"} ${new URL(url).pathname}`;
+    return this.retrying(location.registry, what, () =>
+      this.sendOnce(url, options, authorization, location),
+    );
+  }
+
+  private retrying(registry: string, what: string, attempt: () => Promise<Response>) {
+    return withRetries(this.retry, registry, what, attempt, () =>
+      this.retries.set(registry, (this.retries.get(registry) ?? 0) + 1),
+    );
   }
 
   private async sendOnce(
@@ -148,10 +187,12 @@ export class RegistryClient {
         method: options.method ?? "GET",
         headers,
         body: options.body && new Uint8Array(options.body),
+        signal: AbortSignal.timeout(this.retry.timeoutMs),
       });
     } catch (thrown) {
+      if (timedOut(thrown)) throw thrown;
       const cause = (thrown as { cause?: { code?: string } }).cause?.code ?? String(thrown);
-      throw new Error(`cannot reach registry ${location.registry} (${cause})`);
+      throw new Unreachable(`cannot reach registry ${location.registry} (${cause})`);
     }
   }
 
@@ -166,11 +207,24 @@ export class RegistryClient {
     }
     if (challenge?.scheme !== "bearer" || !challenge.parameters.realm) return undefined;
     const { url, init } = tokenRequest(challenge, scope, credentials);
-    const response = await fetch(url, init).catch((thrown: unknown) => {
-      throw new Error(`cannot reach the token service of ${location.registry} (${String(thrown)})`);
-    });
+    const what = `its token service for ${scope}`;
+    const response = await this.retrying(location.registry, what, () =>
+      fetch(url, { ...init, signal: AbortSignal.timeout(this.retry.timeoutMs) }).catch(
+        (thrown: unknown) => {
+          if (timedOut(thrown)) throw thrown;
+          throw new Unreachable(
+            `cannot reach the token service of ${location.registry} (${String(thrown)})`,
+          );
+        },
+      ),
+    );
     if (!response.ok) {
       await response.body?.cancel();
+      if (response.status >= 500 || response.status === 429) {
+        throw new Error(
+          `the token service of ${location.registry} answered HTTP ${response.status} for ${scope}`,
+        );
+      }
       const why = credentials
         ? "check the registry credentials"
         : `no credentials for ${location.registry} were found; ${LOGIN_HINT}`;
@@ -178,15 +232,28 @@ export class RegistryClient {
         `registry ${location.registry} refused a token for ${scope} (HTTP ${response.status}); ${why}`,
       );
     }
-    const body = (await response.json()) as { token?: string; access_token?: string };
-    const token = body.token ?? body.access_token;
+    const answer = await readBody(
+      response,
+      MANIFEST_LIMIT,
+      `the token of ${location.registry} for ${scope}`,
+      this.retry.timeoutMs,
+    );
+    let body: { token?: string; access_token?: string };
+    try {
+      body = JSON.parse(answer.toString("utf8")) as typeof body;
+    } catch {
+      throw new Error(`the token service of ${location.registry} answered no JSON for ${scope}`);
+    }
+    const token = body?.token ?? body?.access_token;
     if (!token) throw new Error(`the token service of ${location.registry} returned no token`);
     this.onSecret(token);
     return `Bearer ${token}`;
   }
 
   private async failure(location: RepositoryLocation, method: string, response: Response) {
-    const text = (await response.text().catch(() => "")).slice(0, 300).replace(/\s+/g, " ");
+    // Only the start of an error page is quoted: an endless one is not read to its end.
+    const start = await readLimited(response, 64 * 1024, "the error page").catch(() => undefined);
+    const text = showControls((start?.toString("utf8") ?? "").slice(0, 300).replace(/\s+/g, " "));
     const where = `${location.registry}/${location.repository}`;
     if (response.status === 401 || response.status === 403) {
       const need = method === "GET" || method === "HEAD" ? "read" : "push to";
@@ -197,7 +264,10 @@ export class RegistryClient {
     return new Error(`registry ${where}: ${method} failed with HTTP ${response.status} ${text}`);
   }
 
-  /** A manifest by tag or digest; undefined when the registry has none under that name. */
+  /**
+   * A manifest by tag or digest; undefined when the registry has none under that name. Fetched by
+   * digest, its bytes must be that digest's; it must be a JSON object of at most 4 MiB.
+   */
   async getManifest(
     location: RepositoryLocation,
     reference: string,
@@ -214,8 +284,13 @@ export class RegistryClient {
       await response.body?.cancel();
       return undefined;
     }
-    const bytes = Buffer.from(await response.arrayBuffer());
-    const declared = (JSON.parse(bytes.toString("utf8")) as { mediaType?: string }).mediaType;
+    const what = `the manifest ${location.repository}:${reference} from ${location.registry}`;
+    const bytes = await readBody(response, MANIFEST_LIMIT, what, this.retry.timeoutMs);
+    if (isContentDigest(reference) && !matchesDigest(bytes, reference)) {
+      throw new UntrustedAnswer(`${what} is other bytes than its digest names`);
+    }
+    const declared = declaredMediaType(bytes);
+    if (declared === null) throw new UntrustedAnswer(`${what} is not a JSON document`);
     const mediaType = declared ?? response.headers.get("content-type") ?? "";
     return { digest: sha256Digest(bytes), mediaType, bytes };
   }
@@ -252,8 +327,15 @@ export class RegistryClient {
     return response.status !== 404;
   }
 
-  /** A blob's bytes; undefined when the registry has no blob of that digest. */
-  async findBlob(location: RepositoryLocation, digest: string): Promise<Buffer | undefined> {
+  /**
+   * A blob's bytes, at most `limit` of them; undefined when the registry has no blob of that
+   * digest. Bytes that are not the digest's are refused.
+   */
+  async findBlob(
+    location: RepositoryLocation,
+    digest: string,
+    limit = MANIFEST_LIMIT,
+  ): Promise<Buffer | undefined> {
     const response = await this.request(location, `/v2/${location.repository}/blobs/${digest}`, {
       accept: [404],
     });
@@ -261,11 +343,10 @@ export class RegistryClient {
       await response.body?.cancel();
       return undefined;
     }
-    const bytes = Buffer.from(await response.arrayBuffer());
-    if (sha256Digest(bytes) !== digest) {
-      throw new Error(
-        `registry ${location.registry} returned blob bytes that do not match ${digest}`,
-      );
+    const what = `the blob ${digest} from ${location.registry}`;
+    const bytes = await readBody(response, limit, what, this.retry.timeoutMs);
+    if (!matchesDigest(bytes, digest)) {
+      throw new UntrustedAnswer(`${what} is other bytes than its digest names`);
     }
     return bytes;
   }
@@ -292,25 +373,73 @@ export class RegistryClient {
     return digest;
   }
 
-  /** The referrers index of a manifest, or undefined when the registry has no referrers API. */
-  async listReferrers(location: RepositoryLocation, digest: string): Promise<OciIndex | undefined> {
-    const response = await this.request(
-      location,
+  /**
+   * The referrers of a manifest, every page of them (the spec lets a registry page the list with
+   * `Link: <…>; rel="next"`), or undefined when the registry has no referrers API. Pages are
+   * followed on the registry's own origin only, at most `REFERRER_PAGES` of them; `incomplete`
+   * says why the list stopped short.
+   */
+  async listReferrers(
+    location: RepositoryLocation,
+    digest: string,
+  ): Promise<(OciIndex & { incomplete?: string }) | undefined> {
+    const first = new URL(
       `/v2/${location.repository}/referrers/${digest}`,
-      {
-        headers: { accept: "application/vnd.oci.image.index.v1+json" },
-        accept: [404, 400, 405],
-      },
+      this.base(location.registry),
     );
-    if (!response.ok) {
-      await response.body?.cancel();
+    const manifests: Descriptor[] = [];
+    const what = `the referrers of ${digest} in ${location.registry}/${location.repository}`;
+    let url: URL | undefined = first;
+    for (let page = 0; url; page++) {
+      if (page === REFERRER_PAGES) {
+        return {
+          schemaVersion: 2,
+          manifests,
+          incomplete: `${what} run past ${REFERRER_PAGES} pages; only those were read`,
+        };
+      }
+      const response = await this.request(location, url.href, {
+        headers: { accept: OCI_INDEX },
+        accept: [404, 400, 405],
+      });
+      const type = response.headers.get("content-type") ?? "";
+      if (!response.ok || !type.includes(OCI_INDEX)) {
+        await response.body?.cancel();
+        if (page === 0) return undefined;
+        throw new UntrustedAnswer(
+          `${what}: page ${page + 1} answered HTTP ${response.status} ${type}`,
+        );
+      }
+      const bytes = await readBody(response, MANIFEST_LIMIT, what, this.retry.timeoutMs);
+      const index = parseIndex(bytes);
+      if (!index) throw new UntrustedAnswer(`${what} is not an OCI index`);
+      manifests.push(...index.manifests);
+      const next = nextLink(response.headers.get("link"), url);
+      if (next && next.origin !== first.origin) {
+        return {
+          schemaVersion: 2,
+          manifests,
+          incomplete: `${what} point to another host for more (${next.origin}), which is not followed`,
+        };
+      }
+      url = next;
+    }
+    return { schemaVersion: 2, mediaType: OCI_INDEX, manifests };
+  }
+}
+
+/** Pages of referrers followed at most: a registry that pages forever is cut off there. */
+export const REFERRER_PAGES = 100;
+
+/** An OCI index's JSON with a manifests array, or undefined when the bytes are not one. */
+export function parseIndex(bytes: Buffer): OciIndex | undefined {
+  try {
+    const document = JSON.parse(bytes.toString("utf8")) as Partial<OciIndex> | null;
+    if (typeof document !== "object" || document === null || !Array.isArray(document.manifests)) {
       return undefined;
     }
-    const type = response.headers.get("content-type") ?? "";
-    if (!type.includes("application/vnd.oci.image.index.v1+json")) {
-      await response.body?.cancel();
-      return undefined;
-    }
-    return (await response.json()) as OciIndex;
+    return document as OciIndex;
+  } catch {
+    return undefined;
   }
 }

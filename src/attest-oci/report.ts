@@ -1,5 +1,6 @@
 import { Outcome } from "../core/outcome.ts";
 import { escapeMarkdown, inlineCode, link, Summary } from "../core/summary.ts";
+import { showControls } from "../core/text.ts";
 import type { AttestReport, RunReport } from "./run.ts";
 import type { VerifyReport } from "./verify.ts";
 
@@ -118,7 +119,7 @@ export function verifySummary(report: VerifyReport): Summary {
 
 /** One line per subject for logs and the CLI. */
 export function verifyLines(report: VerifyReport): string[] {
-  return report.results.flatMap((r) =>
+  const lines = report.results.flatMap((r) =>
     r.verified
       ? [`✓ ${r.reference} (${r.digest}): verified, signed by ${r.signer}`]
       : [
@@ -126,4 +127,6 @@ export function verifyLines(report: VerifyReport): string[] {
           ...r.failures.map((f) => `    ${f.referrer ? `${f.referrer}: ` : ""}${f.message}`),
         ],
   );
+  // Registries and bundles supply parts of these lines: no control reaches a terminal.
+  return lines.map(showControls);
 }

@@ -4,7 +4,8 @@ import type { ActionOutcome } from "../core/outcome.ts";
 import { checkExpectedIdentity, parseDigest, type SigstoreTrust } from "../core/sigstore/index.ts";
 import { mapConcurrently } from "../core/text.ts";
 import { attest, fileResult, REGISTRY_CONCURRENCY } from "./attest.ts";
-import { type FileSubject, fileDigest, resolveFileSubjects } from "./files.ts";
+import { bundleFolder, type FileSubject, fileDigest, resolveFileSubjects } from "./files.ts";
+import { customPredicate } from "./provenance.ts";
 import { subjectName } from "./reference.ts";
 import type { RegistryClient } from "./registry.ts";
 import { outcomeOf } from "./report.ts";
@@ -152,7 +153,12 @@ export async function attestOci(inputs: AttestInputs, deps: AttestDeps): Promise
   if (inputs.mode === "verify") checkExpectedIdentity(inputs.verify.identity);
   const { images, files } = await resolveAll(inputs, deps);
   if (inputs.mode === "verify") return verifySubjects(images, files, inputs.verify, deps);
-  if (inputs.dryRun) return plan(images, files, inputs, deps);
+  if (inputs.dryRun) {
+    const custom = await customPredicate(inputs, inputs.label);
+    return plan(images, files, { ...inputs, predicateType: custom?.predicateType }, deps);
+  }
+  // Before anything is signed: a folder that cannot take the bundles fails the run up front.
+  await bundleFolder(inputs.outputDir);
   return attest(images, files, inputs, deps);
 }
 

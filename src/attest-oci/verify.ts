@@ -9,10 +9,12 @@ import {
   type SigstoreTrust,
   type VerificationCheck,
 } from "../core/sigstore/index.ts";
+import { mapConcurrently } from "../core/text.ts";
 import type { FileSubject } from "./files.ts";
 import type { Descriptor } from "./oci.ts";
-import type { RegistryClient } from "./registry.ts";
+import { isContentDigest, type RegistryClient, UntrustedAnswer } from "./registry.ts";
 import {
+  type ListedReferrers,
   listAttestations,
   type ReferrerStorage,
   readReferrerBundle,
@@ -105,7 +107,7 @@ async function verifyFile(
 ): Promise<SubjectVerification> {
   const own = file.path ? `${file.path}.sigstore.json` : undefined;
   const paths = inputs.bundlePaths.length > 0 ? inputs.bundlePaths : own ? [own] : [];
-  const candidates: { source: string; bundle: unknown }[] = [];
+  const candidates: { source: string; bundle: unknown; problem?: string }[] = [];
   let storage: SubjectVerification["storage"] = "bundle-file";
   for (const path of paths) {
     const exists = await readFile(path).then(
@@ -124,7 +126,8 @@ async function verifyFile(
       ...(inputs.predicateType ? { predicateType: inputs.predicateType } : {}),
     });
     stored.forEach((s, index) => {
-      candidates.push({ source: `GitHub attestation ${index + 1}`, bundle: s.bundle });
+      const source = `GitHub attestation ${index + 1}`;
+      candidates.push({ source, bundle: s.bundle, ...(s.problem ? { problem: s.problem } : {}) });
     });
   }
   const result: SubjectVerification = {
@@ -138,8 +141,10 @@ async function verifyFile(
     predicateType: undefined,
     failures: [],
   };
-  for (const { source, bundle } of candidates) {
-    const checked = checkAttestation(bundle, expectationFor(file.digest, inputs), trust);
+  for (const { source, bundle, problem } of candidates) {
+    const checked = problem
+      ? ({ ok: false, check: "bundle", message: `bundle check failed: ${problem}` } as const)
+      : checkAttestation(bundle, expectationFor(file.digest, inputs), trust);
     if (checked.ok) {
       return {
         ...result,
@@ -169,47 +174,84 @@ function expectationFor(digest: string, inputs: VerifyInputs) {
   };
 }
 
+/** Referrers of one image checked at once: enough to hide latency, few enough for rate limits. */
+const REFERRER_CONCURRENCY = 6;
+
 async function verifyOne(
   subject: ResolvedSubject,
   inputs: VerifyInputs,
   deps: VerifyDeps,
   trust: SigstoreTrust,
 ): Promise<SubjectVerification> {
-  const listed = await listAttestations(
-    deps.registry,
-    subject.reference,
-    subject.digest,
-    inputs.predicateType,
-  );
   const result: SubjectVerification = {
     reference: subject.reference.original,
     digest: subject.digest,
     kind: subject.kind,
-    storage: listed.storage,
+    storage: "referrers-api",
     verified: false,
     referrer: undefined,
     signer: undefined,
     predicateType: undefined,
     failures: [],
   };
-  for (const referrer of listed.bundles) {
-    const bundle = await readBundleOf(deps.registry, subject, referrer);
-    if (bundle instanceof Error) {
-      result.failures.push({ referrer: referrer.digest, check: "bundle", message: bundle.message });
-      continue;
-    }
-    const checked = checkAttestation(bundle, expectationFor(subject.digest, inputs), trust);
-    if (checked.ok) {
-      result.verified = true;
-      result.referrer = referrer.digest;
-      result.signer = checked.attestation.signer.subjectAlternativeName;
-      result.predicateType = checked.attestation.statement.predicateType;
-      return result;
-    }
+  let listed: ListedReferrers;
+  try {
+    listed = await listAttestations(
+      deps.registry,
+      subject.reference,
+      subject.digest,
+      inputs.predicateType,
+    );
+  } catch (thrown) {
+    if (!(thrown instanceof UntrustedAnswer)) throw thrown;
+    result.storage = "tag-fallback";
     result.failures.push({
-      referrer: referrer.digest,
-      check: checked.check,
-      message: checked.message,
+      referrer: undefined,
+      check: "bundle",
+      message: `bundle check failed: ${thrown.message}`,
+    });
+    return result;
+  }
+  result.storage = listed.storage;
+  // In list order, several at once; once one verifies, the ones after it are not fetched.
+  let verifiedAt: number | undefined;
+  const verdicts = await mapConcurrently(
+    listed.bundles,
+    REFERRER_CONCURRENCY,
+    async (referrer, index) => {
+      if (verifiedAt !== undefined && verifiedAt < index) return undefined;
+      const bundle = await readBundleOf(deps.registry, subject, referrer);
+      const checked =
+        bundle instanceof Error
+          ? ({ ok: false, check: "bundle", message: bundle.message } as const)
+          : checkAttestation(bundle, expectationFor(subject.digest, inputs), trust);
+      if (checked.ok && (verifiedAt === undefined || index < verifiedAt)) verifiedAt = index;
+      // A digest is the registry's text: shown escaped unless it is one (no terminal controls).
+      const name = isContentDigest(referrer.digest)
+        ? referrer.digest
+        : JSON.stringify(referrer.digest);
+      return { referrer: name, checked };
+    },
+  );
+  const passed = verifiedAt === undefined ? undefined : verdicts[verifiedAt];
+  if (passed?.checked.ok) {
+    result.verified = true;
+    result.referrer = passed.referrer;
+    result.signer = passed.checked.attestation.signer.subjectAlternativeName;
+    result.predicateType = passed.checked.attestation.statement.predicateType;
+    return result;
+  }
+  for (const verdict of verdicts) {
+    if (verdict && !verdict.checked.ok) {
+      const { check, message } = verdict.checked;
+      result.failures.push({ referrer: verdict.referrer, check, message });
+    }
+  }
+  if (listed.incomplete) {
+    result.failures.push({
+      referrer: undefined,
+      check: "bundle",
+      message: `bundle check failed: ${listed.incomplete}`,
     });
   }
   if (listed.bundles.length === 0) {

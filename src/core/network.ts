@@ -66,3 +66,54 @@ export function proxiedAgent(
   );
   return new Agent(settings);
 }
+
+/**
+ * The target of a `Link` header's `rel="next"` (RFC 8288, as GitHub and OCI registries page
+ * lists), resolved against the URL of the page it came with; undefined on the last page.
+ */
+export function nextLink(header: string | null | undefined, page: string | URL): URL | undefined {
+  for (const part of (header ?? "").split(",")) {
+    const match = /<([^>]*)>\s*;\s*rel="?next"?/i.exec(part);
+    if (!match) continue;
+    try {
+      return new URL(match[1] as string, page);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** A response body larger than its reader allows. */
+export class ResponseTooLarge extends Error {}
+
+/**
+ * Reads a response body up to `limit` bytes, refusing a larger declared length before reading
+ * and stopping as soon as more arrives: a server (or a party that shapes what it serves) cannot
+ * make a client hold an endless body. `what` names the body in the message.
+ */
+export async function readLimited(
+  response: Response,
+  limit: number,
+  what: string,
+): Promise<Buffer> {
+  const declared = Number(response.headers.get("content-length") ?? "0");
+  if (declared > limit) {
+    await response.body?.cancel();
+    throw new ResponseTooLarge(`${what} is ${declared} bytes, more than the ${limit} allowed`);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const reader = response.body?.getReader();
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      await reader.cancel();
+      throw new ResponseTooLarge(`${what} is more than the ${limit} bytes allowed`);
+    }
+    chunks.push(Buffer.from(value));
+  }
+  return Buffer.concat(chunks);
+}

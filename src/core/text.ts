@@ -27,6 +27,18 @@ export function showInvisible(text: string): string {
   );
 }
 
+/**
+ * Control characters (C0, DEL, C1: ESC, carriage return, line breaks...) written out as
+ * `<U+001B>`, with the invisible format characters, for one line of text that came from someone
+ * else: on a terminal, ESC sequences can erase a line and print another in its place.
+ */
+export function showControls(text: string): string {
+  return showInvisible(text).replace(
+    /\p{Cc}/gu,
+    (char) => `<U+${(char.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")}>`,
+  );
+}
+
 /** Every character that means something in a regular expression, escaped. */
 export function escapeRegExp(text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");

@@ -1,4 +1,11 @@
-import { mkdtempSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -10,6 +17,19 @@ import { runCli } from "../harness/runner.ts";
 const DIR = join(import.meta.dirname, "fixtures/real/cli-cli");
 const ROOT = join(DIR, "trusted_root.json");
 const at = (name: string) => join(DIR, name);
+/** A proxy that refuses every connection stands for a machine without network. */
+const OFFLINE = { HTTPS_PROXY: "http://127.0.0.1:9", HTTP_PROXY: "http://127.0.0.1:9" };
+/** A file verified against its bundle with no trusted root given: TUF must be reached. */
+const WITHOUT_ROOT = [
+  "attest",
+  "verify",
+  "--file",
+  at("custom-issuer-artifact"),
+  "--bundle",
+  at("custom-issuer.sigstore.json"),
+  "--repo",
+  "too-legit/attest",
+];
 const verify = (...args: string[]) =>
   runCli(["attest", "verify", ...args, "--trusted-root", ROOT], { env: {} });
 
@@ -101,6 +121,25 @@ describe("status-gate attest verify, offline, on real bundles", () => {
     expect(result.stdout).toContain("bundle v0.1 is not supported");
     expect(result.exitCode).toBe(1);
   });
+
+  it("shows terminal controls from an unsigned bundle field instead of sending them to the terminal", async () => {
+    // Anyone can write the unsigned parts of a bundle (or push a referrer holding it). Sent raw,
+    // ESC sequences could erase the '✗' line and print a '✓' in its place, or retitle the window.
+    const bundle = JSON.parse(readFileSync(at("sigstore-js-2.1.0-bundle.json"), "utf8"));
+    const forged = "\u001b[2K\r\u001b[32m✓ verified\u001b]0;title\u0007";
+    bundle.verificationMaterial.tlogEntries[0].kindVersion.kind = forged;
+    const file = join(mkdtempSync(join(tmpdir(), "sg-esc-")), "bundle.json");
+    writeFileSync(file, JSON.stringify(bundle));
+    const result = await verify(
+      ...["--file", at("sigstore-js-2.1.0.tgz"), "--digest-alg", "sha512", "--bundle", file],
+      ...["--repo", "sigstore/sigstore-js"],
+    );
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain("transparency-log check failed");
+    // Any control character but the line breaks between lines.
+    expect(result.stdout).not.toMatch(/[^\P{Cc}\n]/u);
+    expect(result.stdout).toContain("<U+001B>[2K<U+000D><U+001B>[32m");
+  });
 });
 
 describe("status-gate attest, usage", () => {
@@ -131,30 +170,25 @@ describe("status-gate attest, usage", () => {
 
   it("without network and without --trusted-root: exit 2, saying to pass --trusted-root", async () => {
     const cache = mkdtempSync(join(tmpdir(), "sg-tuf-"));
-    const result = await runCli(
-      [
-        "attest",
-        "verify",
-        "--file",
-        at("custom-issuer-artifact"),
-        "--bundle",
-        at("custom-issuer.sigstore.json"),
-        "--repo",
-        "too-legit/attest",
-      ],
-      // A proxy that refuses every connection stands for a machine without network.
-      {
-        env: {
-          HTTPS_PROXY: "http://127.0.0.1:9",
-          HTTP_PROXY: "http://127.0.0.1:9",
-          RUNNER_TEMP: cache,
-        },
-      },
-    );
+    const result = await runCli(WITHOUT_ROOT, { env: { ...OFFLINE, RUNNER_TEMP: cache } });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain("pass --trusted-root FILE");
     expect(result.stderr).toContain("gh attestation trusted-root");
     expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it("keeps its TUF cache out of the shared temp dir, where another user could plant links or roots", async () => {
+    const shared = mkdtempSync(join(tmpdir(), "sg-shared-tmp-"));
+    const home = mkdtempSync(join(tmpdir(), "sg-home-"));
+    const victim = join(home, ".bashrc");
+    writeFileSync(victim, "keep me");
+    // What another user of the machine can lay down in /tmp before this user runs the CLI.
+    mkdirSync(join(shared, "status-gate-tuf"));
+    symlinkSync(victim, join(shared, "status-gate-tuf", "tuf-repo.github.com.root.json"));
+    const result = await runCli(WITHOUT_ROOT, { env: { ...OFFLINE, TMPDIR: shared, HOME: home } });
+    expect(result.exitCode).toBe(2);
+    expect(readFileSync(victim, "utf8")).toBe("keep me");
+    expect(readdirSync(join(shared, "status-gate-tuf"))).toEqual(["tuf-repo.github.com.root.json"]);
   });
 
   it("steers verifiers to pin --workflow and --ref refs/tags/* in --help", async () => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startGitHubSimulator } from "../harness/github-sim/index.ts";
-import { type RunActionOptions, runAction } from "../harness/runner.ts";
+import { type RunActionOptions, runAction, runCli } from "../harness/runner.ts";
 import { githubClaims, type SigstoreHarness, startSigstoreHarness } from "../harness/sigstore.ts";
 
 export const REPOSITORY = "wasmcloud/wasmcloud";
@@ -86,4 +86,15 @@ export type Services = Awaited<ReturnType<typeof startServices>>;
 export async function startServicesDisposable(options: { privateUserRepository?: boolean } = {}) {
   const services = await startServices(options);
   return { ...services, [Symbol.asyncDispose]: services.close };
+}
+
+/**
+ * `status-gate attest verify <args> --repo wasmcloud/wasmcloud --trusted-root <root>` from the
+ * built CLI (later options win, so `args` may name another repository).
+ */
+export function verifyCli(trustedRoot: string, args: string[], env: Record<string, string> = {}) {
+  return runCli(
+    ["attest", "verify", "--repo", REPOSITORY, "--trusted-root", trustedRoot, ...args],
+    { env },
+  );
 }

@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ForwardingProxy } from "../harness/proxy.ts";
+import { runCli } from "../harness/runner.ts";
 import { githubClaims } from "../harness/sigstore.ts";
 import { pusher } from "./artifacts.ts";
 import { REPOSITORY, startServicesDisposable, WORKFLOW } from "./fixtures.ts";
+import { OCI_MANIFEST, seedImage } from "./hostile.ts";
+import { startOciDouble } from "./oci-double.ts";
 import { startRegistryDouble } from "./registry-double.ts";
 
 const claims = githubClaims({ repository: REPOSITORY, workflow: WORKFLOW });
@@ -34,6 +37,113 @@ describe("registry requests that fail for a while", () => {
     expect(errors).toEqual([
       expect.stringMatching(/^attest-oci: registry .*GET failed with HTTP 500/),
     ]);
+  });
+});
+
+describe("a registry that stops answering", () => {
+  // Without a limit, a stalled connection holds the step until the job's timeout (six hours by
+  // default) and is never retried; a promotion gate waits all that time for nothing.
+  it("abandons a request that gets no answer within registry-timeout, retries it, then fails", async () => {
+    await using services = await startServicesDisposable();
+    await using registry = await startOciDouble();
+    const image = seedImage(registry, "stall/headers", "v1");
+    registry.delay(/^GET \/v2\/stall\/headers\/manifests\/v1$/, 120_000);
+    const run = await services.attestOci(
+      { subjects: image.reference, "registry-timeout": "1s", "github-attestations": "false" },
+      { claims },
+    );
+    expect(run.exitCode).not.toBe(0);
+    expect(
+      registry.requests.filter((r) => r === "GET /v2/stall/headers/manifests/v1"),
+    ).toHaveLength(4);
+    const errors = run.annotations.filter((a) => a.level === "error").map((a) => a.message);
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /^attest-oci: registry 127\.0\.0\.1:\d+ did not answer GET \/v2\/stall\/headers\/manifests\/v1 within 1s \(4 attempts\)/,
+      ),
+    ]);
+    expect(services.sigstore.requests.fulcio).toBe(0);
+  });
+
+  it("sends a request again when the registry closed the connection without answering", async () => {
+    await using services = await startServicesDisposable();
+    await using registry = await startOciDouble();
+    const image = seedImage(registry, "dropped/app", "v1");
+    registry.dropNext(1, /^GET \/v2\/dropped\/app\/manifests\/v1$/);
+    registry.dropNext(1, /^PUT \/v2\/dropped\/app\/manifests\/sha256:/);
+    const run = await services.attestOci(
+      { subjects: image.reference, "github-attestations": "false" },
+      { claims },
+    );
+    expect(run.annotations.filter((a) => a.level === "error")).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    const [subject] = JSON.parse(run.outputs.subjects as string);
+    expect(subject.storage).toBe("referrers-api");
+  });
+
+  it("refuses a registry-timeout of no time at all instead of using another", async () => {
+    const result = await runCli([
+      "attest",
+      "verify",
+      "localhost:1/a/b:v1",
+      "--repo",
+      REPOSITORY,
+      "--registry-timeout",
+      "0s",
+    ]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(
+      /^status-gate attest: --registry-timeout is shorter than a second/,
+    );
+  });
+
+  it("quotes only the start of an endless error page, and fails at once", async () => {
+    await using services = await startServicesDisposable();
+    await using registry = await startOciDouble();
+    const image = seedImage(registry, "endless/error", "v1");
+    registry.serve("GET", "/v2/endless/error/manifests/v1", (response) => {
+      response.writeHead(500, { "content-type": "text/html" });
+      const page = Buffer.alloc(64 * 1024, "<p>sorry</p>");
+      const more = () => {
+        while (!response.destroyed && response.write(page));
+        if (!response.destroyed) response.once("drain", more);
+      };
+      more();
+    });
+    const run = await services.attestOci(
+      { subjects: image.reference, "github-attestations": "false" },
+      { claims },
+    );
+    expect(run.exitCode).not.toBe(0);
+    const errors = run.annotations.filter((a) => a.level === "error").map((a) => a.message);
+    expect(errors).toEqual([
+      expect.stringMatching(/^attest-oci: registry .*endless\/error: GET failed with HTTP 500/),
+    ]);
+  });
+
+  it("abandons a body that stops half way, naming the registry", async () => {
+    await using services = await startServicesDisposable();
+    await using registry = await startOciDouble();
+    const image = seedImage(registry, "stall/body", "v1");
+    registry.serve("GET", "/v2/stall/body/manifests/v1", (response) => {
+      response.writeHead(200, { "content-type": OCI_MANIFEST, "content-length": "1000" });
+      response.write('{"schemaVersion":');
+    });
+    const result = await runCli([
+      "attest",
+      "verify",
+      image.reference,
+      "--repo",
+      REPOSITORY,
+      "--trusted-root",
+      services.trustedRoot,
+      "--registry-timeout",
+      "1s",
+    ]);
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toMatch(
+      /the manifest stall\/body:v1 from 127\.0\.0\.1:\d+ did not arrive in full within 1s/,
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -140,27 +140,30 @@ describe("attesting on a registry with the referrers API and bearer tokens", () 
 });
 
 describe("the attest push command", () => {
+  /** `status-gate attest push <reference> <args>` in `cwd`, as a job's shell runs it. */
+  const pushFromShell = (services: Services, cwd: string, reference: string, args: string[] = []) =>
+    runCli(
+      [
+        ...["attest", "push", reference, "--no-github-attestations", ...args],
+        ...["--fulcio-url", services.sigstore.fulcioUrl, "--tsa-url", services.sigstore.tsaUrl],
+      ],
+      {
+        cwd,
+        env: {
+          ...services.sigstore.runnerEnv(
+            githubClaims({ repository: REPOSITORY, workflow: WORKFLOW }),
+          ),
+          GITHUB_REPOSITORY: REPOSITORY,
+        },
+      },
+    );
+
   it("attests from a job's shell with the same run as the action", async () => {
     await using services = await startServicesDisposable();
     await using registry = await startRegistryDouble();
     const component = await pusher(registry.host).wasmComponent("wasmcloud/cli-pushed", "v1");
     const cwd = mkdtempSync(join(tmpdir(), "sg-cli-"));
-    const claims = githubClaims({ repository: REPOSITORY, workflow: WORKFLOW });
-    const result = await runCli(
-      [
-        "attest",
-        "push",
-        component.reference,
-        "--fulcio-url",
-        services.sigstore.fulcioUrl,
-        "--tsa-url",
-        services.sigstore.tsaUrl,
-        "--no-github-attestations",
-        "--format",
-        "json",
-      ],
-      { cwd, env: { ...services.sigstore.runnerEnv(claims), GITHUB_REPOSITORY: REPOSITORY } },
-    );
+    const result = await pushFromShell(services, cwd, component.reference, ["--format", "json"]);
     expect(result.stderr).toBe("");
     expect(result.exitCode).toBe(0);
     const [subject] = JSON.parse(result.stdout);
@@ -169,6 +172,23 @@ describe("the attest push command", () => {
     expect(subject["bundle-path"]).toBe(
       join(cwd, "attestations", `${component.digest.slice(7)}.sigstore.json`),
     );
+  });
+
+  it("never writes through an 'attestations' link a pull request put in the checkout", async () => {
+    await using services = await startServicesDisposable();
+    await using registry = await startRegistryDouble();
+    const component = await pusher(registry.host).wasmComponent("wasmcloud/linked", "v1");
+    const cwd = mkdtempSync(join(tmpdir(), "sg-cli-"));
+    const elsewhere = mkdtempSync(join(tmpdir(), "sg-elsewhere-"));
+    symlinkSync(elsewhere, join(cwd, "attestations"));
+    const result = await pushFromShell(services, cwd, component.reference);
+    expect(readdirSync(elsewhere)).toEqual([]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(
+      /^status-gate attest: .*attestations' is a symbolic link to '.*sg-elsewhere-[^']*'.*folder/m,
+    );
+    // Refused before anything is signed or stored.
+    expect(services.sigstore.requests.fulcio).toBe(0);
   });
 });
 

@@ -86,6 +86,8 @@ export interface SigstoreHarness extends AsyncDisposable {
   requests: { fulcio: number; tsa: number; rekor: number; token: number };
   /** Writes the trusted root to `<dir>/trusted_root.json` and returns the path. */
   writeTrustedRoot(dir: string): string;
+  /** Sets the TSA's clock this far from the real time (0 to reset): timestamps before or after. */
+  setTsaClockOffset(ms: number): void;
   /** `ACTIONS_ID_TOKEN_REQUEST_URL`/`_TOKEN` for a job whose tokens carry these claims. */
   runnerEnv(claims: Record<string, unknown>): Record<string, string>;
   /** A signed token for these claims, as the runner's token endpoint would return it. */
@@ -102,8 +104,11 @@ export type StatementInput =
 export interface SignOptions {
   /** Token claims (the signer's identity); `githubClaims()` when absent. */
   claims?: Record<string, unknown>;
-  /** Which Fulcio issues the certificate. */
-  authority?: "trusted" | "expired" | "unknown";
+  /**
+   * Which Fulcio issues the certificate: `unlogged` is the custom instance's CA (behind
+   * `unknownFulcioUrl`) issuing without a CT log, so its certificates carry no SCT.
+   */
+  authority?: "trusted" | "expired" | "unknown" | "unlogged";
   /** Where the signature's timestamp comes from: the TSA (default, as GitHub's instance) or Rekor. */
   timestamp?: "tsa" | "rekor";
 }
@@ -210,6 +215,7 @@ interface Authorities {
   trusted: HandlerFn;
   expired: HandlerFn;
   unknown: HandlerFn;
+  unlogged: HandlerFn;
   tsa: HandlerFn;
   rekor: HandlerFn;
   tlog: TLog;
@@ -218,6 +224,7 @@ interface Authorities {
   strangerCa: CA;
   strangerCtlog: CTLog;
   tsaChain: ArrayBufferView[];
+  tsaClock: { offsetMs: number };
 }
 
 async function createAuthorities(rekorUrl: string): Promise<Authorities> {
@@ -230,10 +237,16 @@ async function createAuthorities(rekorUrl: string): Promise<Authorities> {
   const strangerKeys = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   const strangerCtlog = await initializeCTLog(strangerKeys);
   const strangerCa = await initializeCA(strangerKeys, strangerCtlog);
+  // The same CA without its CT log: certificates that chain to the custom root but hold no SCT.
+  const unloggedCa = await initializeCA(strangerKeys);
   const tsa = await initializeTSA(generateKeyPairSync("ec", { namedCurve: "prime256v1" }));
+  // How far the TSA's clock is off (pre-dated or post-dated timestamps), set through the harness.
+  const tsaClock = { offsetMs: 0 };
   // DER drops trailing zeros of fractional seconds ("…51.1Z"), which @sigstore/core's time parser
   // refuses (it wants three digits or none). Whole seconds keep one in ten signatures from failing.
-  Object.assign(tsa, { getCurrentTime: () => new Date(Math.floor(Date.now() / 1000) * 1000) });
+  Object.assign(tsa, {
+    getCurrentTime: () => new Date(Math.floor((Date.now() + tsaClock.offsetMs) / 1000) * 1000),
+  });
   const tlog = await initializeTLog(
     rekorUrl,
     generateKeyPairSync("ec", { namedCurve: "prime256v1" }),
@@ -243,6 +256,7 @@ async function createAuthorities(rekorUrl: string): Promise<Authorities> {
     trusted: handler(ca).fn,
     expired: handler(expiredCa).fn,
     unknown: handler(strangerCa).fn,
+    unlogged: handler(unloggedCa).fn,
     tsa: tsaHandler(tsa).fn,
     rekor: rekorHandler(tlog).fn,
     tlog,
@@ -251,6 +265,7 @@ async function createAuthorities(rekorUrl: string): Promise<Authorities> {
     strangerCa,
     strangerCtlog,
     tsaChain: [tsa.intCertificate, tsa.rootCertificate],
+    tsaClock,
   };
 }
 
@@ -413,6 +428,7 @@ export async function startSigstoreHarness(): Promise<SigstoreHarness> {
     "POST /fulcio/api/v2/signingCert": (body) => fulcio(authorities.trusted, body),
     "POST /fulcio-expired/api/v2/signingCert": (body) => fulcio(authorities.expired, body),
     "POST /fulcio-unknown/api/v2/signingCert": (body) => fulcio(authorities.unknown, body),
+    "POST /fulcio-unlogged/api/v2/signingCert": (body) => fulcio(authorities.unlogged, body),
     "POST /rekor/api/v1/log/entries": async (body) => {
       requests.rekor++;
       return authorities.rekor(JSON.stringify(canonicalDsseEntry(JSON.parse(body))));
@@ -492,6 +508,9 @@ export async function startSigstoreHarness(): Promise<SigstoreHarness> {
       return path;
     },
     requests,
+    setTsaClockOffset(ms) {
+      authorities.tsaClock.offsetMs = ms;
+    },
     writeTrustedRoot(dir) {
       const path = join(dir, "trusted_root.json");
       writeFileSync(path, JSON.stringify(trustedRoot));
@@ -516,9 +535,12 @@ export async function startSigstoreHarness(): Promise<SigstoreHarness> {
             )
           : input;
       const claims = options.claims ?? githubClaims();
-      const path = { trusted: "fulcio", expired: "fulcio-expired", unknown: "fulcio-unknown" }[
-        options.authority ?? "trusted"
-      ];
+      const path = {
+        trusted: "fulcio",
+        expired: "fulcio-expired",
+        unknown: "fulcio-unknown",
+        unlogged: "fulcio-unlogged",
+      }[options.authority ?? "trusted"];
       const signer = new FulcioSigner({
         fulcioBaseURL: `${baseUrl}/${path}`,
         identityProvider: { getToken: async () => mintToken(claims) },

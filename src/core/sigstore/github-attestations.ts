@@ -1,4 +1,7 @@
+import { describeThrown } from "../errors.ts";
 import type { GitHubClient } from "../github.ts";
+import { nextLink, readLimited } from "../network.ts";
+import { snappyDecompress } from "../snappy.ts";
 
 export interface Repository {
   owner: string;
@@ -12,6 +15,8 @@ export interface StoredAttestation {
   repositoryId: number | undefined;
   /** The attestation's id, read from its `bundle_url` (`…/attestations/<id>/bundle`). */
   id: number | undefined;
+  /** Why the bundle could not be read from its `bundle_url` (then `bundle` is undefined). */
+  problem?: string;
 }
 
 interface AttestationsPage {
@@ -23,18 +28,17 @@ interface AttestationsPage {
  * cursor; other lists with `page`), or undefined on the last page.
  */
 export function nextPageQuery(link: string | undefined): Record<string, string> | undefined {
-  if (!link) return undefined;
-  for (const part of link.split(",")) {
-    const match = /<([^>]+)>\s*;\s*rel="next"/.exec(part);
-    if (match) return Object.fromEntries(new URL(match[1] as string).searchParams);
-  }
-  return undefined;
+  const next = nextLink(link, "https://api.github.com/");
+  return next ? Object.fromEntries(next.searchParams) : undefined;
 }
 
 /**
  * Every attestation GitHub holds for `subjectDigest` (`sha256:<hex>`) in one repository
  * (`GET /repos/{owner}/{repo}/attestations/{subject_digest}`, all pages), optionally only those of
- * one predicate type; none when GitHub holds none. Entries without an inline bundle are skipped.
+ * one predicate type; none when GitHub holds none. GitHub serves a bundle inline or, as it does
+ * since July 2026, as `bundle: null` with a `bundle_url` on blob storage holding it
+ * snappy-compressed: that URL is fetched without any credential (it is pre-signed, and the token
+ * must not reach another host). A bundle that cannot be read is returned with its `problem`.
  */
 export async function fetchGitHubAttestations(
   client: GitHubClient,
@@ -62,10 +66,11 @@ export async function fetchGitHubAttestations(
     if (!response) break;
     const page = response.data as AttestationsPage;
     for (const entry of page.attestations ?? []) {
-      if (!entry.bundle) continue;
+      if (!entry.bundle && !entry.bundle_url) continue;
       const id = /\/attestations\/(\d+)(?:\/|$)/.exec(entry.bundle_url ?? "")?.[1];
+      const read = entry.bundle ? { bundle: entry.bundle } : await bundleAt(entry.bundle_url ?? "");
       found.push({
-        bundle: entry.bundle,
+        ...read,
         repositoryId: entry.repository_id,
         id: id === undefined ? undefined : Number(id),
       });
@@ -75,6 +80,36 @@ export async function fetchGitHubAttestations(
     next = JSON.stringify(following) === JSON.stringify(next) ? undefined : following;
   }
   return found;
+}
+
+/** The most a bundle served by URL may weigh, compressed or not: real ones are a few KiB. */
+const BUNDLE_URL_LIMIT = 8 * 1024 * 1024;
+
+/**
+ * A bundle from its `bundle_url`: snappy (block or framed), or plain JSON. Fetched with no
+ * credential at all; any failure is the entry's `problem`, never another entry's.
+ */
+async function bundleAt(
+  url: string,
+): Promise<{ bundle: unknown } | { bundle: undefined; problem: string }> {
+  const failed = (why: string) => ({
+    bundle: undefined,
+    problem: `the bundle at its bundle_url (${new URL(url, "https://invalid").host}) ${why}`,
+  });
+  try {
+    const response = await fetch(url, {
+      headers: { accept: "application/x-snappy, application/json" },
+    });
+    if (!response.ok) {
+      await response.body?.cancel();
+      return failed(`answered HTTP ${response.status}`);
+    }
+    const body = await readLimited(response, BUNDLE_URL_LIMIT, "the bundle");
+    const text = body[0] === 0x7b ? body : snappyDecompress(body, BUNDLE_URL_LIMIT);
+    return { bundle: JSON.parse(text.toString("utf8")) as unknown };
+  } catch (thrown) {
+    return failed(`could not be read (${describeThrown(thrown)})`);
+  }
 }
 
 /** Stores a bundle with GitHub (`POST /repos/{owner}/{repo}/attestations`); returns its id. */

@@ -43,6 +43,8 @@ export interface CertificateIdentity {
   sourceRepositoryDigest: string | undefined;
   sourceRepositoryRef: string | undefined;
   buildSignerUri: string | undefined;
+  /** The workflow the run started from (the caller of a reusable workflow), as a URI with its ref. */
+  buildConfigUri: string | undefined;
   runInvocationUri: string | undefined;
 }
 
@@ -53,6 +55,7 @@ const OID = {
   sourceRepositoryUri: "1.3.6.1.4.1.57264.1.12",
   sourceRepositoryDigest: "1.3.6.1.4.1.57264.1.13",
   sourceRepositoryRef: "1.3.6.1.4.1.57264.1.14",
+  buildConfigUri: "1.3.6.1.4.1.57264.1.18",
   runInvocationUri: "1.3.6.1.4.1.57264.1.21",
 } as const;
 
@@ -110,11 +113,16 @@ function signerOf(expected: ExpectedIdentity): SignerWorkflow & { pinned: boolea
     ? parseSignerWorkflow(expected.signerWorkflow, expected.serverUrl)
     : undefined;
   if (reusable) return { ...reusable, pinned: true };
+  // With a signer repository, `workflow` names the calling workflow (checked in
+  // `identityMismatch`), not one of the signer's.
+  if (expected.signerRepository !== undefined) {
+    return { repository: expected.signerRepository, path: "", ref: undefined, pinned: true };
+  }
   return {
-    repository: expected.signerRepository ?? expected.repository,
+    repository: expected.repository,
     path: expected.workflow ?? "",
     ref: undefined,
-    pinned: expected.signerRepository !== undefined,
+    pinned: false,
   };
 }
 
@@ -184,6 +192,7 @@ export function certificateIdentity(der: Buffer): CertificateIdentity {
     sourceRepositoryDigest: extensionText(certificate, OID.sourceRepositoryDigest),
     sourceRepositoryRef: extensionText(certificate, OID.sourceRepositoryRef),
     buildSignerUri: extensionText(certificate, OID.buildSignerUri),
+    buildConfigUri: extensionText(certificate, OID.buildConfigUri),
     runInvocationUri: extensionText(certificate, OID.runInvocationUri),
   };
 }
@@ -204,26 +213,39 @@ export function identityMismatch(
       message: `signed by '${actual.subjectAlternativeName}', not by ${wanted} of ${signer.repository}${at ? ` at ${at}` : ""}`,
     };
   }
-  // A reusable workflow's name shows its own ref, not the run's: without the source ref
-  // extension the run's ref cannot be checked, which is a failure, not a pass.
-  const sourceRef =
-    actual.sourceRepositoryRef ?? (signerOf(expected).pinned ? "(none)" : undefined);
-  if (expected.ref && sourceRef !== undefined && !refPattern(expected.ref).test(sourceRef)) {
+  const repositoryUri = `${serverOf(expected)}/${expected.repository}`;
+  // Fulcio always records the repository of a GitHub Actions run; without it the certificate
+  // would be trusted on its subject alternative name alone, whatever the issuer.
+  if (actual.sourceRepositoryUri === undefined) {
     return {
       check: "identity",
-      message: `the run was for ref '${sourceRef}', not ${expected.ref}`,
+      message: `certificate lacks the source repository URI extension (${OID.sourceRepositoryUri}) that Fulcio adds for GitHub Actions, so its repository cannot be checked`,
     };
   }
-  const repositoryUri = `${serverOf(expected)}/${expected.repository}`;
-  if (
-    actual.sourceRepositoryUri !== undefined &&
-    actual.sourceRepositoryUri.toLowerCase() !== repositoryUri.toLowerCase()
-  ) {
+  if (actual.sourceRepositoryUri.toLowerCase() !== repositoryUri.toLowerCase()) {
     return {
       check: "identity",
       message: `source repository is '${actual.sourceRepositoryUri}', expected '${repositoryUri}'`,
     };
   }
+  // A reusable workflow's name shows its own ref, and a workflow's name may itself hold an '@':
+  // the run's ref is the source ref extension's, and without it a pinned ref is not checked.
+  if (expected.ref) {
+    if (actual.sourceRepositoryRef === undefined) {
+      return {
+        check: "identity",
+        message: `certificate lacks the source repository ref extension (${OID.sourceRepositoryRef}), so the run's ref cannot be checked against ${expected.ref}`,
+      };
+    }
+    if (!refPattern(expected.ref).test(actual.sourceRepositoryRef)) {
+      return {
+        check: "identity",
+        message: `the run was for ref '${actual.sourceRepositoryRef}', not ${expected.ref}`,
+      };
+    }
+  }
+  const caller = callerMismatch(actual, expected, repositoryUri);
+  if (caller) return { check: "identity", message: caller };
   const issuer = expected.issuer ?? GITHUB_ACTIONS_ISSUER;
   if (actual.issuer !== issuer) {
     return {
@@ -231,13 +253,27 @@ export function identityMismatch(
       message: `OIDC issuer is '${actual.issuer ?? "(none)"}', expected '${issuer}'`,
     };
   }
-  // Fulcio always records the repository of a GitHub Actions token; a certificate without it
-  // would otherwise be trusted on the subject alternative name alone.
-  if (issuer === GITHUB_ACTIONS_ISSUER && actual.sourceRepositoryUri === undefined) {
-    return {
-      check: "identity",
-      message: `certificate lacks the source repository URI extension (${OID.sourceRepositoryUri}) that Fulcio adds for GitHub Actions`,
-    };
-  }
   return undefined;
+}
+
+/**
+ * When a workflow elsewhere signed, the certificate's name is that workflow's; the repository's
+ * own workflow that called it is the build config URI, which must be the expected `workflow`.
+ */
+function callerMismatch(
+  actual: CertificateIdentity,
+  expected: ExpectedIdentity,
+  repositoryUri: string,
+): string | undefined {
+  if (!expected.workflow || !signerOf(expected).pinned) return undefined;
+  const prefix = `${repositoryUri}/`;
+  const uri = actual.buildConfigUri;
+  const calledFrom =
+    uri !== undefined &&
+    uri.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase() &&
+    uri.slice(prefix.length).startsWith(`${expected.workflow}@`);
+  if (calledFrom) return undefined;
+  return uri === undefined
+    ? `certificate lacks the build config URI extension (${OID.buildConfigUri}), so the calling workflow cannot be checked against ${expected.workflow}`
+    : `the calling workflow is '${uri}', not ${expected.workflow} of ${expected.repository}`;
 }

@@ -15,7 +15,7 @@
  * - Trust is a list of trusted roots, each kept apart and classified (public-good, GitHub's
  *   instance, custom); a bundle is checked against the root its certificate chains to, with that
  *   instance's policy (public-good: SCT and Rekor inclusion proof; GitHub: signed timestamp;
- *   custom: a Rekor entry when its root lists a log). `defaultTrust(cache?)` is what `gh` trusts
+ *   custom: an SCT when its root lists a CT log, a Rekor entry when it lists a log). `defaultTrust(cache?)` is what `gh` trusts
  *   (public-good's and GitHub's TUF repositories); `publicGoodTrustMaterial`,
  *   `githubTrustMaterial`; `trustMaterialFromFile(path)` / `trustFromRoots(jsonRoots)`: trust
  *   from `trusted_root.json` or the JSON lines of `gh attestation trusted-root`. Offline, the TUF

@@ -60,7 +60,7 @@ export function parseStatement(payload: Buffer): InTotoStatement | string {
   if (typeof value !== "object" || value === null) return "the payload is not a JSON object";
   const statement = value as Partial<InTotoStatement>;
   if (typeof statement._type !== "string" || !statement._type.startsWith("https://in-toto.io/")) {
-    return `'_type' is '${String(statement._type)}', not an in-toto statement`;
+    return `'_type' is ${JSON.stringify(statement._type) ?? "absent"}, not an in-toto statement`;
   }
   if (!Array.isArray(statement.subject) || statement.subject.length === 0) {
     return "the statement has no subjects";
@@ -68,6 +68,12 @@ export function parseStatement(payload: Buffer): InTotoStatement | string {
   for (const subject of statement.subject) {
     if (typeof subject?.digest !== "object" || subject.digest === null) {
       return "a subject has no digest";
+    }
+    // in-toto's digest set maps algorithm names to hex strings, as gh reads it; anything else in
+    // a signed statement is refused here rather than trusted (or thrown on) further on.
+    const values = Object.values(subject.digest as object);
+    if (Array.isArray(subject.digest) || values.some((value) => typeof value !== "string")) {
+      return `a subject's digest is ${JSON.stringify(subject.digest).slice(0, 100)}, not a map of algorithm names to hex strings`;
     }
   }
   if (typeof statement.predicateType !== "string") return "the statement has no predicateType";

@@ -1,6 +1,6 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { TrustedRoot } from "@sigstore/protobuf-specs";
 import { getTrustedRoot, initTUF } from "@sigstore/tuf";
@@ -161,14 +161,30 @@ export async function publicGoodTrustMaterial(cachePath?: string): Promise<Sigst
 }
 
 /**
+ * Where TUF metadata is kept between runs when no cache is given: this user's own cache
+ * directory, never the shared temp dir, where another user of the machine could plant a TUF root
+ * (a cached root.json is trusted as it is) or a link that the seed would be written through.
+ */
+function userCache(): string {
+  const home = homedir();
+  if (process.platform === "win32") {
+    return join(process.env.LOCALAPPDATA || join(home, "AppData", "Local"), "status-gate", "tuf");
+  }
+  if (process.platform === "darwin") return join(home, "Library", "Caches", "status-gate", "tuf");
+  return join(process.env.XDG_CACHE_HOME || join(home, ".cache"), "status-gate", "tuf");
+}
+
+/**
  * GitHub's trusted root through GitHub's TUF repository, starting from the root metadata that
  * `gh` embeds (a TUF client updates from there, checking each new root against the last).
  */
 export async function githubTrustMaterial(cachePath?: string): Promise<SigstoreTrust> {
-  const cache = cachePath ?? join(tmpdir(), "status-gate-tuf");
-  const seed = join(cache, "tuf-repo.github.com.root.json");
-  mkdirSync(cache, { recursive: true });
-  writeFileSync(seed, JSON.stringify(GITHUB_TUF_ROOT));
+  const cache = cachePath ?? userCache();
+  mkdirSync(cache, { recursive: true, mode: 0o700 });
+  // The seed goes to a directory of its own that nobody else can have prepared (mkdtemp).
+  const seedDir = mkdtempSync(join(tmpdir(), "status-gate-tuf-seed-"));
+  const seed = join(seedDir, "tuf-repo.github.com.root.json");
+  writeFileSync(seed, JSON.stringify(GITHUB_TUF_ROOT), { flag: "wx" });
   try {
     const tuf = await initTUF({
       mirrorURL: GITHUB_TUF_MIRROR,
@@ -182,6 +198,8 @@ export async function githubTrustMaterial(cachePath?: string): Promise<SigstoreT
   } catch (thrown) {
     if (thrown instanceof ConfigurationError) throw thrown;
     throw offline("GitHub's trusted root", thrown);
+  } finally {
+    rmSync(seedDir, { recursive: true, force: true });
   }
 }
 

@@ -9,6 +9,7 @@ import {
 import { X509Certificate } from "@sigstore/core";
 import { toSignedEntity, Verifier } from "@sigstore/verify";
 import { describeThrown } from "../errors.ts";
+import { showControls } from "../text.ts";
 import {
   type CertificateIdentity,
   certificateIdentity,
@@ -46,7 +47,8 @@ export class AttestationVerificationError extends Error {
   readonly check: VerificationCheck;
 
   constructor(check: VerificationCheck, message: string) {
-    super(`${check} check failed: ${message}`);
+    // Messages quote bundle fields anyone can write; shown, never sent to a terminal as controls.
+    super(`${check} check failed: ${showControls(message)}`);
     this.check = check;
   }
 }
@@ -92,7 +94,9 @@ function checkShape(json: unknown): void {
     );
   }
   if (typeof mediaType !== "string" || !BUNDLE_MEDIA_TYPES.has(mediaType)) {
-    throw refuse(`media type '${String(mediaType)}' is not a Sigstore bundle v0.2 or v0.3`);
+    throw refuse(
+      `media type ${JSON.stringify(mediaType) ?? "absent"} is not a Sigstore bundle v0.2 or v0.3`,
+    );
   }
   const material = json.verificationMaterial;
   if (!isObject(material)) throw refuse("the bundle has no verificationMaterial");
@@ -155,8 +159,18 @@ function safeVerify(leaf: X509Certificate, issuer: X509Certificate): boolean {
 
 /** The trusted root the signing certificate chains to; its instance decides the policy. */
 export function rootOf(certificate: Buffer, trust: SigstoreTrust): TrustedRootEntry {
-  const leaf = X509Certificate.parse(Buffer.from(certificate));
-  const root = trust.roots.find((candidate) => issuedBy(leaf, candidate));
+  let root: TrustedRootEntry | undefined;
+  try {
+    // Parsed lazily: a field read while looking for the issuer can fail as well as the parse.
+    const leaf = X509Certificate.parse(Buffer.from(certificate));
+    root = trust.roots.find((candidate) => issuedBy(leaf, candidate));
+  } catch (thrown) {
+    // Anyone who can push a referrer can write these bytes: a refusal, never a crash.
+    throw new AttestationVerificationError(
+      "certificate-chain",
+      `the signing certificate is not a DER X.509 certificate (${describeThrown(thrown)})`,
+    );
+  }
   if (root) return root;
   const known = trust.roots.map((r) => `${r.source} (${r.instance})`).join(", ");
   throw new AttestationVerificationError(
@@ -206,14 +220,21 @@ function policyChecks(bundle: Bundle, root: TrustedRootEntry): void {
  * Signature, certificate chain and timestamps against the one root the certificate chains to,
  * with that instance's policy: public-good needs an SCT, a Rekor entry with an inclusion proof
  * and a timestamp; GitHub's a signed timestamp (no SCT: its Fulcio issues none); a custom
- * instance a Rekor entry when its root lists a log, and a timestamp. Every log entry and
+ * instance an SCT when its root lists a CT log, a Rekor entry when it lists a log, and a
+ * timestamp. Every log entry and
  * timestamp present is checked.
  */
 function verifyCryptography(bundle: Bundle, root: TrustedRootEntry): void {
   policyChecks(bundle, root);
   const verifier = new Verifier(root.material, {
     tlogThreshold: root.instance === "github" ? 0 : root.material.tlogs.length > 0 ? 1 : 0,
-    ctlogThreshold: root.instance === "public-good" ? 1 : 0,
+    // Public-good's Fulcio logs every certificate; a custom instance whose root lists a CT log
+    // does too. GitHub's issues no SCTs.
+    ctlogThreshold:
+      root.instance === "public-good" ||
+      (root.instance === "custom" && root.material.ctlogs.length > 0)
+        ? 1
+        : 0,
     timestampThreshold: 1,
   });
   try {
