@@ -24,7 +24,8 @@ export function proposedBlock(
 ): Proposal {
   if (job.calls !== undefined) {
     const target = callee?.(job.calls);
-    if (target?.kind === "local") return calleeNeeds(target.workflow, target.path, policy.actions);
+    if (target?.kind === "local")
+      return calleeNeeds(target.workflow, target.path, policy.actions, callee);
     const why =
       target?.kind === "unreadable"
         ? `it calls ${job.calls}, which ${target.why}`
