@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { runCli } from "../harness/runner.ts";
 import { DEFAULT_SETTINGS, startupRefusals } from "./github-startup.ts";
 import { removeRepositories, repository, yaml } from "./helpers.ts";
@@ -110,5 +111,35 @@ describe("what GitHub refuses to start, across reusable workflows", () => {
     const fixed = filesOf(cwd, Object.keys(files));
     expect(refusalsEverywhere(fixed, `${WORKFLOWS}/ci.yml`)).toEqual([]);
     expect(fixed[`${WORKFLOWS}/ci.yml`]).toContain("    permissions:\n      contents: write\n");
+  });
+
+  it("raises an empty 'permissions:' of a calling job to a block that parses as one", async () => {
+    const files = {
+      [`${WORKFLOWS}/build.yml`]: yaml(
+        "on: workflow_call",
+        "permissions: {}",
+        "jobs:",
+        "  build:",
+        "    runs-on: ubuntu-latest",
+        "    permissions:",
+        "      contents: read",
+        "    steps:",
+        "      - uses: actions/checkout@v5",
+      ),
+      [`${WORKFLOWS}/ci.yml`]: yaml(
+        "on: push",
+        "permissions: {}",
+        "jobs:",
+        "  call:",
+        "    permissions:",
+        "    uses: ./.github/workflows/build.yml",
+      ),
+    };
+    const cwd = repository(files);
+    await runCli(["permissions", "--fix"], { cwd });
+    const text = readFileSync(join(cwd, WORKFLOWS, "ci.yml"), "utf8");
+    const job = (parse(text) as { jobs: { call: Record<string, unknown> } }).jobs.call;
+    expect(Object.keys(job).sort()).toEqual(["permissions", "uses"]);
+    expect(job.permissions).toEqual({ contents: "read" });
   });
 });
