@@ -12,6 +12,19 @@ export type Callee =
 /** Finds the workflow a job calls; the run reads local files once and keeps them. */
 export type CalleeLookup = (uses: string) => Callee;
 
+/**
+ * The grants that the calling jobs of the run's files give a workflow file today (each calling
+ * job's block, else its workflow's top-level block, else what reaches that workflow in turn);
+ * what reaches a file from a workflow nobody calls and that states nothing is not in the files.
+ */
+export type CallerGrants = (path: string, seen?: Set<string>) => Token[];
+
+/** What a check or a fix may read beyond the file: the files it calls, and who calls it. */
+export interface CallContext {
+  callee?: CalleeLookup;
+  callers?: CallerGrants;
+}
+
 /** `./.github/workflows/x.yml` → `.github/workflows/x.yml`; undefined for a remote workflow. */
 export { localWorkflowPath as localCalleePath } from "../core/workflow.ts";
 

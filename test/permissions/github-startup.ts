@@ -134,3 +134,47 @@ export function startupRefusals(
   }
   return refusals;
 }
+
+/**
+ * The grant each job that runs steps gets when `path` runs, by `file#job` (and the calling jobs on
+ * the way): its own block, else its file's top-level block, else the grant reaching its file (for
+ * the first file, the repository default).
+ */
+export function effectiveGrants(
+  files: Record<string, string>,
+  path: string,
+  setting: DefaultSetting,
+): Map<string, { grant: Grant; explicit: boolean }> {
+  const result = new Map<string, { grant: Grant; explicit: boolean }>();
+  const visit = (file: string, reaching: Grant | undefined, chain: string, depth: number) => {
+    if (depth > 4) return;
+    const workflow = parse(files[file] ?? "") as WorkflowDocument | null;
+    const root = grantOf(workflow?.permissions);
+    for (const [id, job] of Object.entries(workflow?.jobs ?? {})) {
+      const grant = grantOf(job?.permissions) ?? root ?? reaching;
+      const uses = typeof job?.uses === "string" ? job.uses : undefined;
+      const name = `${chain}${file}#${id}`;
+      if (uses?.startsWith("./")) visit(uses.slice(2), grant, `${name} → `, depth + 1);
+      else if (uses === undefined) {
+        result.set(name, {
+          grant: grant ?? repositoryDefault(setting),
+          explicit: grant !== undefined,
+        });
+      }
+    }
+  };
+  visit(path, undefined, "", 1);
+  return result;
+}
+
+/** The scopes where `after` exceeds both `before` and `needed`, as `scope: before → after`. */
+export function widenedBeyond(before: Grant, after: Grant, needed: Grant): string[] {
+  return COMPARED.filter(
+    (scope) => (after[scope] ?? 0) > Math.max(before[scope] ?? 0, needed[scope] ?? 0),
+  ).map((scope) => `${scope}: ${NAMES[before[scope] ?? 0]} → ${NAMES[after[scope] ?? 0]}`);
+}
+
+/** A grant from plain `scope: level` pairs, for what a test knows a step needs. */
+export function grantFrom(levels: Record<string, keyof typeof LEVEL>): Grant {
+  return grantOf(levels) as Grant;
+}
