@@ -1,9 +1,9 @@
-import { writeFileSync } from "node:fs";
 import * as core from "@actions/core";
 import { publishCheckRun } from "./check-run.ts";
 import { type RunnerContext, runnerContext } from "./context.ts";
 import { ConfigurationError, describeThrown } from "./errors.ts";
 import type { GitHubClient } from "./github.ts";
+import { SymbolicLinkError, writeFileRefusingLinks } from "./links.ts";
 import { annotate, info } from "./log.ts";
 import { useProxyFromEnvironment } from "./network.ts";
 import { type ActionOutcome, Outcome, withoutPrefix } from "./outcome.ts";
@@ -44,15 +44,30 @@ export async function publishOutcome(
   // Findings first: a runner file that cannot be written (a missing GITHUB_OUTPUT) must not
   // lose the annotations, the files or the summary.
   for (const annotation of outcome.annotations) annotate(annotation);
+  // A link in the checkout (a pull request can add one) must not carry a report outside it.
+  const refused: string[] = [];
+  const { workspace } = runnerContext();
   for (const file of outcome.files) {
-    if (file.contents !== undefined) writeFileSync(file.path, file.contents);
+    if (file.contents !== undefined) {
+      try {
+        writeFileRefusingLinks(workspace, file.path, file.contents);
+      } catch (thrown) {
+        if (!(thrown instanceof SymbolicLinkError)) throw thrown;
+        annotate({ level: "error", title: `${action}: file not written`, message: thrown.message });
+        refused.push(thrown.message);
+        continue;
+      }
+    }
     info(`Wrote ${file.path}: ${file.description}`);
   }
   outcome.summary?.write();
   for (const [name, value] of Object.entries(outcome.outputs)) core.setOutput(name, value);
   for (const report of outcome.checkRuns) await postCheckRun(action, report, options);
-  if (outcome.failure !== undefined)
-    core.setFailed(`${action}: ${withoutPrefix(action, outcome.failure)}`);
+  const failures = [
+    ...(outcome.failure === undefined ? [] : [withoutPrefix(action, outcome.failure)]),
+    ...refused,
+  ];
+  if (failures.length > 0) core.setFailed(`${action}: ${failures.join("; ")}`);
 }
 
 async function postCheckRun(
