@@ -1,0 +1,246 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runAction } from "../harness/runner.ts";
+import { corpusReport, corpusWorkspace, fakeZizmorFolder, fixture, writeFile } from "./helpers.ts";
+
+/**
+ * What a pull request can change to pass the zizmor step: the baseline file, a .gitignore that
+ * hides a workflow from zizmor's collection, a link where the SARIF file goes. GitHub here is a
+ * double written for this file from the REST description of "Get repository content"
+ * (GET /repos/{owner}/{repo}/contents/{path}?ref=: a file is `{type: "file", encoding: "base64",
+ * content}`, a missing one 404), not the shared simulator; any other request is a 500, so a test
+ * notices a call it did not expect.
+ */
+
+const BASE_SHA = "b".repeat(40);
+const HEAD_SHA = "c".repeat(40);
+const WORKFLOW = ".github/workflows/template-injection.yml";
+
+/** The base revision's files, served by path at BASE_SHA. */
+const baseFiles = new Map<string, string>();
+const requests: string[] = [];
+const github = createServer((request, response) => {
+  const url = new URL(request.url ?? "/", "http://x");
+  requests.push(`${request.method} ${url.pathname}${url.search}`);
+  const match = /^\/repos\/wasmcloud\/app\/contents\/(.+)$/.exec(url.pathname);
+  if (request.method !== "GET" || !match || url.searchParams.get("ref") !== BASE_SHA) {
+    response.writeHead(500, { "content-type": "application/json" });
+    response.end(JSON.stringify({ message: "not part of this double" }));
+    return;
+  }
+  const path = decodeURIComponent(match[1] as string);
+  const text = baseFiles.get(path);
+  if (text === undefined) {
+    response.writeHead(404, { "content-type": "application/json" });
+    response.end(JSON.stringify({ message: "Not Found", status: "404" }));
+    return;
+  }
+  const content = Buffer.from(text).toString("base64");
+  response.writeHead(200, { "content-type": "application/json" });
+  response.end(
+    JSON.stringify({
+      type: "file",
+      encoding: "base64",
+      size: text.length,
+      name: path.split("/").pop(),
+      path,
+      content,
+      sha: "d".repeat(40),
+      url: "",
+      git_url: null,
+      html_url: null,
+      download_url: null,
+      _links: { self: "", git: null, html: null },
+    }),
+  );
+});
+let apiUrl = "";
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => github.listen(0, "127.0.0.1", resolve));
+  apiUrl = `http://127.0.0.1:${(github.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => github.close(() => resolve()));
+});
+
+/** The template-injection finding of the corpus, as zizmor prints it for the workspace. */
+const FINDING_REPORT = JSON.stringify(
+  JSON.parse(corpusReport("json-v1.several-inputs.json", () => `./${WORKFLOW}`)).filter(
+    (entry: { ident: string }) => entry.ident === "template-injection",
+  ),
+);
+
+function git(workspace: string, ...args: string[]) {
+  execFileSync("git", args, {
+    cwd: workspace,
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: "t",
+      GIT_AUTHOR_EMAIL: "t@example.com",
+      GIT_COMMITTER_NAME: "t",
+      GIT_COMMITTER_EMAIL: "t@example.com",
+    },
+    stdio: "pipe",
+  });
+}
+
+/** A checkout of the pull request: the corpus workflows plus `files`, committed. */
+function checkout(files: Record<string, string>, untracked: Record<string, string> = {}): string {
+  const workspace = corpusWorkspace();
+  for (const [path, text] of Object.entries(files)) writeFile(join(workspace, path), text);
+  git(workspace, "init", "-q");
+  git(workspace, "add", "-A", "--force");
+  git(workspace, "commit", "-qm", "pull request");
+  for (const [path, text] of Object.entries(untracked)) writeFile(join(workspace, path), text);
+  return workspace;
+}
+
+async function run(
+  workspace: string,
+  inputs: Record<string, string>,
+  report = FINDING_REPORT,
+  event: "pull_request" | "push" = "pull_request",
+) {
+  const record = join(mkdtempSync(join(tmpdir(), "sg-zizmor-record-")), "args");
+  const fake = fakeZizmorFolder({ stdout: report, exitCode: report === "[]" ? 0 : 14 });
+  const repo = { full_name: "wasmcloud/app" };
+  const result = await runAction({
+    action: "actions/zizmor",
+    workspace,
+    repository: "wasmcloud/app",
+    sha: HEAD_SHA,
+    inputs: { "zizmor-path": join(fake, "zizmor"), ...inputs },
+    event:
+      event === "pull_request"
+        ? {
+            name: "pull_request",
+            payload: {
+              pull_request: {
+                number: 5,
+                head: { sha: HEAD_SHA, ref: "change", repo },
+                base: { sha: BASE_SHA, ref: "main", repo },
+              },
+            },
+          }
+        : { name: "push", payload: { after: HEAD_SHA } },
+    apiUrl,
+    token: "ghs_double",
+    env: { FAKE_ZIZMOR_RECORD: record },
+  });
+  const args = existsSync(record) ? readFileSync(record, "utf8").split("\n") : [];
+  // setFailed's message: the step's error annotation without a title.
+  const failure = result.annotations
+    .filter((annotation) => annotation.level === "error" && annotation.title === undefined)
+    .map((annotation) => annotation.message)
+    .join("\n");
+  return { ...result, args, failure };
+}
+
+/** zizmor's inputs: what follows `--` on its command line (the record ends with the token line). */
+function inputsOf(args: string[]): string[] {
+  return args
+    .slice(args.indexOf("--") + 1)
+    .filter((arg) => arg !== "" && !arg.startsWith("token="));
+}
+
+describe("a pull request cannot set its own baseline", () => {
+  it("reads a committed baseline from the base revision, not the pull request's copy", async () => {
+    baseFiles.clear();
+    baseFiles.set("zizmor-baseline.json", "[]\n");
+    // The pull request adds its own finding to the baseline, to pass as "not new".
+    const workspace = checkout({ "zizmor-baseline.json": FINDING_REPORT });
+    const result = await run(workspace, {
+      "new-findings-only": "baseline",
+      "baseline-file": "zizmor-baseline.json",
+    });
+    expect(result.exitCode, result.log).toBe(1);
+    expect(result.outputs).toMatchObject({ "failing-findings": "1", passed: "false" });
+    expect(requests).toContain(
+      `GET /repos/wasmcloud/app/contents/zizmor-baseline.json?ref=${BASE_SHA}`,
+    );
+  });
+
+  it("refuses a baseline that only the pull request has", async () => {
+    baseFiles.clear();
+    const workspace = checkout({ "zizmor-baseline.json": FINDING_REPORT });
+    const result = await run(workspace, {
+      "new-findings-only": "baseline",
+      "baseline-file": "zizmor-baseline.json",
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.failure).toContain("zizmor-baseline.json");
+    expect(result.failure).toContain("added by this pull request");
+  });
+
+  it("reads a baseline an earlier step made (not in the repository) from the workspace", async () => {
+    baseFiles.clear();
+    const workspace = checkout({}, { "zizmor-baseline.json": FINDING_REPORT });
+    const result = await run(workspace, {
+      "new-findings-only": "baseline",
+      "baseline-file": "zizmor-baseline.json",
+    });
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.outputs).toMatchObject({ "failing-findings": "0", passed: "true" });
+  });
+
+  it("reads the workspace's baseline on pushes, and with ignores-from-base: false", async () => {
+    baseFiles.clear();
+    const workspace = checkout({ "zizmor-baseline.json": FINDING_REPORT });
+    const inputs = { "new-findings-only": "baseline", "baseline-file": "zizmor-baseline.json" };
+    expect((await run(workspace, inputs, FINDING_REPORT, "push")).exitCode).toBe(0);
+    const opted = await run(workspace, { ...inputs, "ignores-from-base": "false" });
+    expect(opted.exitCode, opted.log).toBe(0);
+  });
+});
+
+describe("a .gitignore cannot hide a workflow from zizmor", () => {
+  it("hands zizmor a committed workflow that a .gitignore would make it skip", async () => {
+    baseFiles.clear();
+    const hidden = ".github/workflows/hidden.yml";
+    const workspace = checkout({
+      [hidden]: fixture("inputs/template-injection.yml"),
+      ".github/workflows/.gitignore": "hidden.yml\n",
+    });
+    const result = await run(workspace, { "ignores-from-base": "false" }, "[]", "push");
+    // zizmor walks folders honouring .gitignore (its default collection); a file named on its
+    // command line is audited whatever the ignore files say.
+    expect(inputsOf(result.args)).toEqual([".", hidden]);
+    expect(result.annotations.some((a) => a.message.includes(hidden))).toBe(true);
+  });
+
+  it("leaves the command line alone when nothing committed is ignored, or collect is 'all'", async () => {
+    const workspace = checkout({});
+    const plain = await run(workspace, { "ignores-from-base": "false" }, "[]", "push");
+    expect(inputsOf(plain.args)).toEqual(["."]);
+    const hiddenWorkspace = checkout({
+      ".github/workflows/hidden.yml": fixture("inputs/template-injection.yml"),
+      ".gitignore": ".github/workflows/hidden.yml\n",
+    });
+    const all = await run(
+      hiddenWorkspace,
+      { "ignores-from-base": "false", collect: "all" },
+      "[]",
+      "push",
+    );
+    expect(inputsOf(all.args)).toEqual(["."]);
+  });
+});
+
+describe("the SARIF file is never written through a link a pull request planted", () => {
+  it("refuses a sarif-file path that is a symbolic link", async () => {
+    baseFiles.clear();
+    const outside = mkdtempSync(join(tmpdir(), "sg-outside-"));
+    const workspace = checkout({});
+    symlinkSync(join(outside, "target"), join(workspace, "zizmor.sarif"));
+    const result = await run(workspace, { "sarif-file": "zizmor.sarif" }, "[]", "push");
+    expect(existsSync(join(outside, "target"))).toBe(false);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.failure).toContain("symbolic link");
+  });
+});
