@@ -50,11 +50,15 @@ export class Writer {
     const stop = trimEnd(this.source, start, end);
     const text = start === value.range[0] ? `${this.spaceAfterColon(start)}{}` : ": {}";
     const edits: Edit[] = [{ start, end: stop, text }];
+    // Whole-line comments and those after an entry (scope names and levels hold no `#`).
     const comments = this.source
       .slice(start, stop)
       .split(/\r?\n/)
       .map((line) => line.trim())
-      .filter((line) => line.startsWith("#"));
+      .flatMap((line) => {
+        const comment = line.startsWith("#") ? line : /\s(#.*)$/.exec(line)?.[1];
+        return comment ? [comment] : [];
+      });
     const keyOffset = key.range?.[0] ?? start;
     const keyStart = insertionPoint(this.source, keyOffset);
     if (comments.length > 0 && keyStart !== undefined) {

@@ -223,6 +223,35 @@ describe("12: the fixer inserts lines and leaves everything else as it was", () 
     );
   });
 
+  it("keeps the comments at the end of the lines of a top-level block it replaces", () => {
+    const text = yaml(
+      "on: push",
+      "permissions:",
+      "  contents: write # the release job tags commits",
+      "  pull-requests: write   # and comments on pull requests",
+      "jobs:",
+      "  a:",
+      "    runs-on: x",
+      "    steps:",
+      "      - uses: softprops/action-gh-release@v2",
+    );
+    expect(fix(text).after).toBe(
+      yaml(
+        "on: push",
+        "# the release job tags commits",
+        "# and comments on pull requests",
+        "permissions: {}",
+        "jobs:",
+        "  a:",
+        "    runs-on: x",
+        "    permissions:",
+        "      contents: write",
+        "    steps:",
+        "      - uses: softprops/action-gh-release@v2",
+      ),
+    );
+  });
+
   it("keeps a read-only top level that the policy accepts", () => {
     const text = yaml(
       "on: push",
