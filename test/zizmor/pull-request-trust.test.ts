@@ -232,6 +232,19 @@ describe("a .gitignore cannot hide a workflow from zizmor", () => {
   });
 });
 
+describe("a .gitignore in a workspace that is not a git checkout", () => {
+  it("is named in a warning, since which committed workflows it hides cannot be told", async () => {
+    const workspace = corpusWorkspace();
+    writeFile(join(workspace, ".github/workflows/.gitignore"), "hidden.yml\n");
+    const result = await run(workspace, { "ignores-from-base": "false" }, "[]", "push");
+    const warning = result.annotations.find((a) => a.title === "zizmor inputs");
+    expect(warning?.level).toBe("warning");
+    expect(warning?.message).toContain(".github/workflows/.gitignore");
+    const plain = await run(corpusWorkspace(), { "ignores-from-base": "false" }, "[]", "push");
+    expect(plain.annotations.filter((a) => a.title === "zizmor inputs")).toEqual([]);
+  });
+});
+
 describe("the SARIF file is never written through a link a pull request planted", () => {
   it("refuses a sarif-file path that is a symbolic link", async () => {
     baseFiles.clear();
