@@ -3,7 +3,13 @@ import { join } from "node:path";
 import type { Repository } from "../core/context.ts";
 import { ConfigurationError } from "../core/errors.ts";
 import type { GitHubClient } from "../core/github.ts";
-import { commentIgnores, configIgnoreRules, configIgnores, ignoringLocations } from "./ignores.ts";
+import type { IgnoreRule } from "./ignores.ts";
+import {
+  commentIgnores,
+  configIgnoreMatches,
+  configIgnoreRules,
+  ignoringLocations,
+} from "./ignores.ts";
 import { changedLines } from "./line-diff.ts";
 import type { Finding, FindingLocation } from "./report.ts";
 
@@ -115,8 +121,14 @@ export async function applyBaseIgnores(
   let silenced = 0;
   let refused = 0;
   for (const finding of findings) {
-    if (configIgnores(rules, finding)) {
+    const ruled = await whyConfigDoesNotCount(configIgnoreMatches(rules, finding), changes);
+    if (ruled === "ignored") {
       silenced++;
+      continue;
+    }
+    if (ruled !== undefined) {
+      refused++;
+      kept.push({ ...finding, ignored: false, notes: [...(finding.notes ?? []), ruled] });
       continue;
     }
     if (!finding.ignored) {
@@ -162,6 +174,26 @@ function changesAgainst(base: BaseRevision, workspace: string) {
     }
     return change;
   };
+}
+
+/**
+ * Whether the base's zizmor.yml silences a finding: a rule naming a file silences it; a rule
+ * naming a line only while the pull request leaves that location's lines as the base has them
+ * (else new code put on that line would pass). Undefined when no rule matches.
+ */
+async function whyConfigDoesNotCount(
+  matches: { location: FindingLocation; rule: IgnoreRule }[],
+  changes: (path: string) => Promise<FileChange>,
+): Promise<"ignored" | string | undefined> {
+  if (matches.length === 0) return undefined;
+  for (const { location, rule } of matches) {
+    if (rule.line === undefined) return "ignored";
+    const { key } = location;
+    if (key.kind !== "local" || key.path === undefined) return "ignored";
+    if (!isChanged(await changes(key.path), location.line, location.endLine)) return "ignored";
+  }
+  const { rule } = matches[0] as { rule: IgnoreRule };
+  return `Not ignored: zizmor.yml ignores ${rule.filename}:${rule.line}, but this pull request changes the flagged lines there, and a pull request cannot silence its own findings.`;
 }
 
 async function whyIgnoreDoesNotCount(

@@ -199,6 +199,40 @@ describe("a pull request cannot set its own baseline", () => {
   });
 });
 
+describe("a zizmor.yml ignore rule with a line number", () => {
+  it("does not silence a finding the pull request puts on that line", async () => {
+    baseFiles.clear();
+    const original = fixture("inputs/template-injection.yml");
+    baseFiles.set(WORKFLOW, original);
+    // The base accepts the finding at line 19; the pull request writes new code there.
+    baseFiles.set(
+      ".github/zizmor.yml",
+      "rules:\n  template-injection:\n    ignore:\n      - template-injection.yml:19\n",
+    );
+    const changed = original.replace("issue.title", "pull_request.head.ref");
+    const workspace = checkout({ [WORKFLOW]: changed });
+    const result = await run(workspace, {});
+    expect(result.exitCode, result.log).toBe(1);
+    expect(result.outputs).toMatchObject({ "failing-findings": "1", passed: "false" });
+    const annotation = result.annotations.find((a) => a.title === "zizmor template-injection");
+    expect(annotation?.message).toContain("changes the flagged lines");
+  });
+
+  it("still silences the finding on that line when the pull request leaves it alone", async () => {
+    baseFiles.clear();
+    const original = fixture("inputs/template-injection.yml");
+    baseFiles.set(WORKFLOW, original);
+    baseFiles.set(
+      ".github/zizmor.yml",
+      "rules:\n  template-injection:\n    ignore:\n      - template-injection.yml:19\n",
+    );
+    const workspace = checkout({ [WORKFLOW]: `${original}# a change elsewhere\n` });
+    const result = await run(workspace, {});
+    expect(result.exitCode, result.log).toBe(0);
+    expect(result.outputs).toMatchObject({ findings: "0", passed: "true" });
+  });
+});
+
 describe("a .gitignore cannot hide a workflow from zizmor", () => {
   it("hands zizmor a committed workflow that a .gitignore would make it skip", async () => {
     baseFiles.clear();
