@@ -11,7 +11,14 @@ import {
   startupRefusals,
   widenedBeyond,
 } from "./github-startup.ts";
-import { expression, removeRepositories, repository, runIn, yaml } from "./helpers.ts";
+import {
+  expression,
+  jobBlockLines,
+  removeRepositories,
+  repository,
+  runIn,
+  yaml,
+} from "./helpers.ts";
 
 afterAll(removeRepositories);
 
@@ -39,27 +46,42 @@ async function checkJson(cwd: string, args: string[] = []) {
   };
 }
 
+/** A workflow that can only be called, with one job `job` running `step`. */
+function calledWorkflow(top: string[], job: string, block: string[], step: string): string {
+  return yaml(
+    "on: workflow_call",
+    ...top,
+    "jobs:",
+    `  ${job}:`,
+    "    runs-on: ubuntu-latest",
+    ...block,
+    "    steps:",
+    `      - ${step}`,
+  );
+}
+
+/** A workflow run on push whose job `call` has `block` and calls `callee`. */
+function callingWorkflow(block: string[], callee: string): string {
+  return yaml(
+    "on: push",
+    "permissions: {}",
+    "jobs:",
+    "  call:",
+    ...block,
+    `    uses: ./.github/workflows/${callee}`,
+  );
+}
+
 describe("what GitHub refuses to start, across reusable workflows", () => {
   it("checks a called workflow's top-level block against the caller, even when every called job has its own", async () => {
     const files = {
-      [`${WORKFLOWS}/build.yml`]: yaml(
-        "on: workflow_call",
-        "permissions:",
-        "  contents: read",
-        "jobs:",
-        "  build:",
-        "    runs-on: ubuntu-latest",
-        "    permissions: {}",
-        "    steps:",
-        "      - run: echo hi",
+      [`${WORKFLOWS}/build.yml`]: calledWorkflow(
+        ["permissions:", "  contents: read"],
+        "build",
+        ["    permissions: {}"],
+        "run: echo hi",
       ),
-      [`${WORKFLOWS}/ci.yml`]: yaml(
-        "on: push",
-        "permissions: {}",
-        "jobs:",
-        "  call:",
-        "    uses: ./.github/workflows/build.yml",
-      ),
+      [`${WORKFLOWS}/ci.yml`]: callingWorkflow([], "build.yml"),
       // A read-only top level is accepted, so only GitHub's rule can object to it.
       ".github/permissions-policy.yml": "top-level: read-only\n",
     };
@@ -81,16 +103,11 @@ describe("what GitHub refuses to start, across reusable workflows", () => {
 
   it("checks a workflow called through a called job without a block against the first caller's grant", async () => {
     const files = {
-      [`${WORKFLOWS}/inner.yml`]: yaml(
-        "on: workflow_call",
-        "permissions: {}",
-        "jobs:",
-        "  release:",
-        "    runs-on: ubuntu-latest",
-        "    permissions:",
-        "      contents: write",
-        "    steps:",
-        "      - uses: softprops/action-gh-release@v2",
+      [`${WORKFLOWS}/inner.yml`]: calledWorkflow(
+        ["permissions: {}"],
+        "release",
+        ["    permissions:", "      contents: write"],
+        "uses: softprops/action-gh-release@v2",
       ),
       [`${WORKFLOWS}/middle.yml`]: yaml(
         "on: workflow_call",
@@ -98,14 +115,9 @@ describe("what GitHub refuses to start, across reusable workflows", () => {
         "  mid:",
         "    uses: ./.github/workflows/inner.yml",
       ),
-      [`${WORKFLOWS}/ci.yml`]: yaml(
-        "on: push",
-        "permissions: {}",
-        "jobs:",
-        "  call:",
-        "    permissions:",
-        "      contents: read",
-        "    uses: ./.github/workflows/middle.yml",
+      [`${WORKFLOWS}/ci.yml`]: callingWorkflow(
+        ["    permissions:", "      contents: read"],
+        "middle.yml",
       ),
     };
     const cwd = repository(files);
@@ -122,25 +134,13 @@ describe("what GitHub refuses to start, across reusable workflows", () => {
 
   it("raises an empty 'permissions:' of a calling job to a block that parses as one", async () => {
     const files = {
-      [`${WORKFLOWS}/build.yml`]: yaml(
-        "on: workflow_call",
-        "permissions: {}",
-        "jobs:",
-        "  build:",
-        "    runs-on: ubuntu-latest",
-        "    permissions:",
-        "      contents: read",
-        "    steps:",
-        "      - uses: actions/checkout@v5",
+      [`${WORKFLOWS}/build.yml`]: calledWorkflow(
+        ["permissions: {}"],
+        "build",
+        ["    permissions:", "      contents: read"],
+        "uses: actions/checkout@v5",
       ),
-      [`${WORKFLOWS}/ci.yml`]: yaml(
-        "on: push",
-        "permissions: {}",
-        "jobs:",
-        "  call:",
-        "    permissions:",
-        "    uses: ./.github/workflows/build.yml",
-      ),
+      [`${WORKFLOWS}/ci.yml`]: callingWorkflow(["    permissions:"], "build.yml"),
     };
     const cwd = repository(files);
     await runCli(["permissions", "--fix"], { cwd });
@@ -166,27 +166,7 @@ const STEPS: { line: string; needs: Record<string, "read" | "write"> }[] = [
   { line: "      - run: make", needs: {} },
 ];
 
-const SCOPES = ["contents", "packages", "id-token", "issues"] as const;
-
-/** A job's block as lines at job level, or none. */
-const jobBlock = fc.option(
-  fc
-    .dictionary(fc.constantFrom(...SCOPES), fc.constantFrom("read", "write", "none"), {
-      maxKeys: 3,
-    })
-    .map((grants) =>
-      Object.keys(grants).length === 0
-        ? ["    permissions: {}"]
-        : [
-            "    permissions:",
-            ...Object.entries(grants).map(
-              ([scope, level]) =>
-                `      ${scope}: ${scope === "id-token" && level === "read" ? "write" : level}`,
-            ),
-          ],
-    ),
-  { nil: undefined },
-);
+const jobBlock = jobBlockLines;
 
 const topBlock = (shorthands: boolean) =>
   fc.constantFrom(

@@ -200,15 +200,21 @@ describe("a pull request cannot set its own baseline", () => {
 });
 
 describe("a zizmor.yml ignore rule with a line number", () => {
-  it("does not silence a finding the pull request puts on that line", async () => {
+  /** The base: the corpus workflow, and a zizmor.yml accepting its finding at line 19. */
+  function baseIgnoringLine19(): string {
     baseFiles.clear();
     const original = fixture("inputs/template-injection.yml");
     baseFiles.set(WORKFLOW, original);
-    // The base accepts the finding at line 19; the pull request writes new code there.
     baseFiles.set(
       ".github/zizmor.yml",
       "rules:\n  template-injection:\n    ignore:\n      - template-injection.yml:19\n",
     );
+    return original;
+  }
+
+  it("does not silence a finding the pull request puts on that line", async () => {
+    // The pull request writes new code onto the accepted line.
+    const original = baseIgnoringLine19();
     const changed = original.replace("issue.title", "pull_request.head.ref");
     const workspace = checkout({ [WORKFLOW]: changed });
     const result = await run(workspace, {});
@@ -219,13 +225,7 @@ describe("a zizmor.yml ignore rule with a line number", () => {
   });
 
   it("still silences the finding on that line when the pull request leaves it alone", async () => {
-    baseFiles.clear();
-    const original = fixture("inputs/template-injection.yml");
-    baseFiles.set(WORKFLOW, original);
-    baseFiles.set(
-      ".github/zizmor.yml",
-      "rules:\n  template-injection:\n    ignore:\n      - template-injection.yml:19\n",
-    );
+    const original = baseIgnoringLine19();
     const workspace = checkout({ [WORKFLOW]: `${original}# a change elsewhere\n` });
     const result = await run(workspace, {});
     expect(result.exitCode, result.log).toBe(0);
