@@ -15,6 +15,7 @@ const PERMISSIONS_INPUTS = {
   fix: "permissions-fix",
   "fail-on": "permissions-fail-on",
   "sarif-file": "permissions-sarif-file",
+  "policy-from-base": "permissions-policy-from-base",
 } as const;
 
 const ZIZMOR_INPUTS = {
@@ -50,7 +51,12 @@ const ZIZMOR_INPUTS = {
  * that half's failure, and the other half still runs and reports.
  */
 export interface HardenInputs {
-  permissions(): { inputs: PermissionsInputs; sarifFile: string | undefined };
+  permissions(): {
+    inputs: PermissionsInputs;
+    sarifFile: string | undefined;
+    /** On pull requests, the policy file comes from the base revision. */
+    policyFromBase: boolean;
+  };
   zizmor(): ZizmorInputs;
 }
 
@@ -61,6 +67,7 @@ export function readHardenInputs(env: NodeJS.ProcessEnv = process.env): HardenIn
     permissions: () => ({
       inputs: readPermissionsInputs(permissions),
       sarifFile: permissions.optional("sarif-file"),
+      policyFromBase: permissions.boolean("policy-from-base", true),
     }),
     zizmor: () => readInputs(zizmor),
   };

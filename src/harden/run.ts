@@ -1,4 +1,5 @@
 import { failureOutcome } from "../core/action.ts";
+import type { BaseRevision } from "../core/base-revision.ts";
 import { ConfigurationError } from "../core/errors.ts";
 import { type ActionOutcome, Outcome } from "../core/outcome.ts";
 import { Summary } from "../core/summary.ts";
@@ -14,6 +15,8 @@ export interface HardenDeps {
   zizmor(token: string | undefined): ZizmorDeps;
   /** The runner's temporary folder, for the permissions SARIF log and patch. */
   temp: string | undefined;
+  /** On a pull request, its base revision's files (for the permissions policy). */
+  baseRevision?: BaseRevision;
   log(line: string): void;
 }
 
@@ -30,13 +33,24 @@ interface Part {
  */
 export async function run(inputs: HardenInputs, deps: HardenDeps): Promise<ActionOutcome> {
   const permissions = await part("permissions", deps, async () => {
-    const { inputs: options, sarifFile } = inputs.permissions();
-    const result = await checkPermissions(options, { files: deps.files });
-    return permissionsOutcome(result, {
+    const { inputs: options, sarifFile, policyFromBase } = inputs.permissions();
+    const base = policyFromBase ? deps.baseRevision : undefined;
+    const notes: string[] = [];
+    const files = base ? withBasePolicy(deps.files, options.policyPath, base, notes) : deps.files;
+    const result = await checkPermissions(options, { files });
+    const outcome = permissionsOutcome(result, {
       failOn: options.failOn,
       sarifFile: sarifFile ?? defaultArtifactPath("status-gate-permissions.sarif", deps.temp),
       patchFile: defaultArtifactPath("status-gate-permissions.patch", deps.temp),
     });
+    for (const note of notes) {
+      outcome.annotations.push({
+        level: "warning",
+        title: "permissions policy from the base revision",
+        message: note,
+      });
+    }
+    return outcome;
   });
   const zizmor = await part("zizmor", deps, async () => {
     const options = inputs.zizmor();
@@ -117,4 +131,29 @@ function combinedSummary(parts: readonly Part[], passed: boolean): Summary {
     else summary.heading(title, 3).paragraph(`Could not run: ${outcome.failure ?? "no result"}`);
   }
   return summary;
+}
+
+/**
+ * The checkout's files, except the policy file, which is read from the base revision: a pull
+ * request that adds an exception (or a max-grants entry) for its own finding gets no pass from it.
+ */
+function withBasePolicy(
+  files: WorkflowFiles,
+  policyPath: string,
+  base: BaseRevision,
+  notes: string[],
+): WorkflowFiles {
+  return {
+    ...files,
+    async read(path) {
+      if (path !== policyPath) return files.read(path);
+      const [theirs, ours] = await Promise.all([base.read(path), files.read(path)]);
+      if (theirs !== ours) {
+        notes.push(
+          `this pull request ${ours === undefined ? "removes" : theirs === undefined ? "adds" : "changes"} ${path}; the policy of ${base.name} applies, and the change counts once merged`,
+        );
+      }
+      return theirs;
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type BaseRevision, contentsBaseRevision } from "../core/base-revision.ts";
 import type { Repository } from "../core/context.ts";
-import { ConfigurationError } from "../core/errors.ts";
 import type { GitHubClient } from "../core/github.ts";
 import type { IgnoreRule } from "./ignores.ts";
 import {
@@ -20,13 +20,7 @@ import type { Finding, FindingLocation } from "./report.ts";
  * on lines the pull request leaves as they are, are dropped.
  */
 
-/** The base revision's files (the commit the pull request merges into). */
-export interface BaseRevision {
-  /** `the base revision 1a2b3c4` */
-  name: string;
-  /** A file's text there; undefined when the file does not exist there. */
-  read(path: string): Promise<string | undefined>;
-}
+export type { BaseRevision } from "../core/base-revision.ts";
 
 /** Where zizmor looks for its configuration at the root of a repository, in its order. */
 export const CONFIG_FILES = [
@@ -36,49 +30,18 @@ export const CONFIG_FILES = [
   "zizmor.yaml",
 ] as const;
 
-/** The base's files through the contents API (works with a shallow checkout and `contents: read`). */
+/** The base's files through the contents API; failing to read one names the way out. */
 export function githubBaseRevision(
   client: () => GitHubClient,
   repository: Repository,
   sha: string,
 ): BaseRevision {
-  const name = `the base revision ${sha.slice(0, 7)}`;
-  const cache = new Map<string, Promise<string | undefined>>();
-  const fetchText = async (path: string): Promise<string | undefined> => {
-    let data: unknown;
-    try {
-      ({ data } = await client().request("GET /repos/{owner}/{repo}/contents/{path}", {
-        ...repository,
-        path,
-        ref: sha,
-      }));
-    } catch (thrown) {
-      if ((thrown as { status?: number }).status === 404) return undefined;
-      throw new ConfigurationError(
-        `cannot read ${path} from ${name} (${(thrown as Error).message}); the token needs ` +
-          "'contents: read', or set 'ignores-from-base: false' to let pull requests' own ignores count",
-      );
-    }
-    const file = data as { type?: string; encoding?: string; content?: string };
-    if (file.type !== "file") return undefined;
-    if (file.encoding !== "base64" || typeof file.content !== "string") {
-      throw new ConfigurationError(
-        `cannot read ${path} from ${name}: the contents API sent no text (files above 1 MB)`,
-      );
-    }
-    return Buffer.from(file.content, "base64").toString("utf8");
-  };
-  return {
-    name,
-    read(path) {
-      let text = cache.get(path);
-      if (!text) {
-        text = fetchText(path);
-        cache.set(path, text);
-      }
-      return text;
-    },
-  };
+  return contentsBaseRevision(
+    client,
+    repository,
+    sha,
+    "set 'ignores-from-base: false' to let pull requests' own ignores count",
+  );
 }
 
 /**

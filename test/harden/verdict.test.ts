@@ -1,8 +1,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAction } from "../harness/runner.ts";
+import { ContentsDouble } from "../zizmor/contents-double.ts";
 import { fakeZizmorFolder, writeFile } from "../zizmor/helpers.ts";
 
 // harden's verdict and its outputs must agree with what each half did, whichever half could not
@@ -65,5 +66,64 @@ describe("harden's verdict when a half cannot run or says nothing", () => {
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ passed: "false", "zizmor-passed": "true" });
     expect(run.summary.split("\n")[0]).toContain("Permissions enforcer failed");
+  });
+});
+
+describe("a pull request cannot pass harden's permissions half through the policy file", () => {
+  const github = new ContentsDouble();
+  beforeAll(() => github.start());
+  afterAll(() => github.close());
+
+  /** A pull request adding a workflow without permissions, and a policy excusing it. */
+  async function pullRequest(inputs: Record<string, string> = {}) {
+    const root = workspace();
+    writeFile(
+      join(root, ".github/workflows/new.yml"),
+      "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n",
+    );
+    writeFile(
+      join(root, ".github/permissions-policy.yml"),
+      [
+        "exceptions:",
+        "  - rule: missing-top-level-permissions",
+        "    workflow: new.yml",
+        "    reason: trust me",
+        "  - rule: job-missing-permissions",
+        "    workflow: new.yml",
+        "    reason: trust me",
+        "",
+      ].join("\n"),
+    );
+    const fake = fakeZizmorFolder({ stdout: "[]" });
+    return runAction({
+      action: "actions/harden",
+      workspace: root,
+      repository: "wasmcloud/app",
+      inputs: { "zizmor-path": join(fake, "zizmor"), "ignores-from-base": "false", ...inputs },
+      event: github.pullRequestEvent("c".repeat(40)),
+      apiUrl: github.url,
+      token: "ghs_double",
+    });
+  }
+
+  it("reads the policy from the base revision, so exceptions the pull request adds do not count", async () => {
+    github.files.clear();
+    const run = await pullRequest();
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs).toMatchObject({ passed: "false", "zizmor-passed": "true" });
+    expect(Number(run.outputs["permissions-errors"])).toBeGreaterThan(0);
+    const note = run.annotations.find(
+      (a) => a.title === "permissions policy from the base revision",
+    );
+    expect(note?.message).toContain("this pull request adds .github/permissions-policy.yml");
+    expect(github.requests).toContain(
+      `GET /repos/wasmcloud/app/contents/.github%2Fpermissions-policy.yml?ref=${github.baseSha}`,
+    );
+  });
+
+  it("reads the pull request's own policy with permissions-policy-from-base: false", async () => {
+    const run = await pullRequest({ "permissions-policy-from-base": "false" });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs).toMatchObject({ passed: "true", "permissions-errors": "0" });
   });
 });

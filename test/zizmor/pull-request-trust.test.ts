@@ -1,72 +1,32 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAction } from "../harness/runner.ts";
+import { ContentsDouble } from "./contents-double.ts";
 import { corpusReport, corpusWorkspace, fakeZizmorFolder, fixture, writeFile } from "./helpers.ts";
 
 /**
  * What a pull request can change to pass the zizmor step: the baseline file, a .gitignore that
- * hides a workflow from zizmor's collection, a link where the SARIF file goes. GitHub here is a
- * double written for this file from the REST description of "Get repository content"
- * (GET /repos/{owner}/{repo}/contents/{path}?ref=: a file is `{type: "file", encoding: "base64",
- * content}`, a missing one 404), not the shared simulator; any other request is a 500, so a test
- * notices a call it did not expect.
+ * hides a workflow from zizmor's collection, a zizmor.yml line rule, a link where the SARIF file
+ * goes. GitHub here is the contents double of contents-double.ts, not the shared simulator.
  */
 
-const BASE_SHA = "b".repeat(40);
 const HEAD_SHA = "c".repeat(40);
 const WORKFLOW = ".github/workflows/template-injection.yml";
-
-/** The base revision's files, served by path at BASE_SHA. */
-const baseFiles = new Map<string, string>();
-const requests: string[] = [];
-const github = createServer((request, response) => {
-  const url = new URL(request.url ?? "/", "http://x");
-  requests.push(`${request.method} ${url.pathname}${url.search}`);
-  const match = /^\/repos\/wasmcloud\/app\/contents\/(.+)$/.exec(url.pathname);
-  if (request.method !== "GET" || !match || url.searchParams.get("ref") !== BASE_SHA) {
-    response.writeHead(500, { "content-type": "application/json" });
-    response.end(JSON.stringify({ message: "not part of this double" }));
-    return;
-  }
-  const path = decodeURIComponent(match[1] as string);
-  const text = baseFiles.get(path);
-  if (text === undefined) {
-    response.writeHead(404, { "content-type": "application/json" });
-    response.end(JSON.stringify({ message: "Not Found", status: "404" }));
-    return;
-  }
-  const content = Buffer.from(text).toString("base64");
-  response.writeHead(200, { "content-type": "application/json" });
-  response.end(
-    JSON.stringify({
-      type: "file",
-      encoding: "base64",
-      size: text.length,
-      name: path.split("/").pop(),
-      path,
-      content,
-      sha: "d".repeat(40),
-      url: "",
-      git_url: null,
-      html_url: null,
-      download_url: null,
-      _links: { self: "", git: null, html: null },
-    }),
-  );
-});
+const github = new ContentsDouble();
+const baseFiles = github.files;
+const requests = github.requests;
+const BASE_SHA = github.baseSha;
 let apiUrl = "";
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => github.listen(0, "127.0.0.1", resolve));
-  apiUrl = `http://127.0.0.1:${(github.address() as AddressInfo).port}`;
+  await github.start();
+  apiUrl = github.url;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => github.close(() => resolve()));
+  await github.close();
 });
 
 /** The template-injection finding of the corpus, as zizmor prints it for the workspace. */
@@ -109,7 +69,6 @@ async function run(
 ) {
   const record = join(mkdtempSync(join(tmpdir(), "sg-zizmor-record-")), "args");
   const fake = fakeZizmorFolder({ stdout: report, exitCode: report === "[]" ? 0 : 14 });
-  const repo = { full_name: "wasmcloud/app" };
   const result = await runAction({
     action: "actions/zizmor",
     workspace,
@@ -118,16 +77,7 @@ async function run(
     inputs: { "zizmor-path": join(fake, "zizmor"), ...inputs },
     event:
       event === "pull_request"
-        ? {
-            name: "pull_request",
-            payload: {
-              pull_request: {
-                number: 5,
-                head: { sha: HEAD_SHA, ref: "change", repo },
-                base: { sha: BASE_SHA, ref: "main", repo },
-              },
-            },
-          }
+        ? github.pullRequestEvent(HEAD_SHA)
         : { name: "push", payload: { after: HEAD_SHA } },
     apiUrl,
     token: "ghs_double",
