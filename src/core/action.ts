@@ -52,9 +52,14 @@ export async function publishOutcome(
       try {
         writeFileRefusingLinks(workspace, file.path, file.contents);
       } catch (thrown) {
-        if (!(thrown instanceof SymbolicLinkError)) throw thrown;
-        annotate({ level: "error", title: `${action}: file not written`, message: thrown.message });
-        refused.push(thrown.message);
+        // One file that cannot be written (a link, a folder in its place, no room) fails the
+        // step; the other files, the summary and the outputs are still published.
+        const message =
+          thrown instanceof SymbolicLinkError
+            ? thrown.message
+            : `${file.path} is not written: ${(thrown as Error).message}`;
+        annotate({ level: "error", title: `${action}: file not written`, message });
+        refused.push(message);
         continue;
       }
     }

@@ -1,6 +1,6 @@
-import { closeSync, constants, lstatSync, openSync, writeSync } from "node:fs";
+import { closeSync, constants, lstatSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { lstat } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 
 /**
  * Symbolic links inside a checkout are the pull request's to plant: a file written through one
@@ -57,15 +57,18 @@ export class SymbolicLinkError extends Error {
 }
 
 /**
- * Writes `contents` to `path`, creating or replacing the file, unless the file or a folder on its
- * way below `root` is a symbolic link (then a {@link SymbolicLinkError}); the last part is opened
- * with O_NOFOLLOW, so a link made in between is refused too.
+ * Writes `contents` to `path`, creating or replacing the file and the folders it needs (a report
+ * asked for at `reports/x.sarif`), unless the file or a folder on its way below `root` is a
+ * symbolic link (then a {@link SymbolicLinkError}); the last part is opened with O_NOFOLLOW, so a
+ * link made in between is refused too.
  */
 export function writeFileRefusingLinks(root: string, path: string, contents: string): void {
   // Relative to the working directory, as any file write.
   const target = resolve(path);
   const link = linkOnPathSync(root, target);
   if (link) throw new SymbolicLinkError(path, link);
+  // Only folders that do not exist yet are made: every existing part was just found not a link.
+  mkdirSync(dirname(target), { recursive: true });
   let descriptor: number;
   try {
     descriptor = openSync(

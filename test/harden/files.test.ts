@@ -1,0 +1,59 @@
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runAction } from "../harness/runner.ts";
+import { fakeZizmorFolder, writeFile } from "../zizmor/helpers.ts";
+
+// Each half of harden writes its own SARIF log; two inputs naming one file must not let one log
+// silently replace the other (the permissions findings would never reach code scanning).
+
+const NO_PERMISSIONS =
+  "name: bad\non: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n";
+
+async function harden(workspace: string, inputs: Record<string, string>) {
+  const fake = fakeZizmorFolder({ stdout: "[]" });
+  return runAction({
+    action: "actions/harden",
+    workspace,
+    inputs: { "zizmor-path": join(fake, "zizmor"), "permissions-fail-on": "never", ...inputs },
+  });
+}
+
+function badWorkspace(): string {
+  const workspace = mkdtempSync(join(tmpdir(), "sg-harden-files-"));
+  writeFile(join(workspace, ".github/workflows/bad.yml"), NO_PERMISSIONS);
+  return workspace;
+}
+
+describe("harden's report files", () => {
+  it("writes SARIF logs into folders that do not exist yet", async () => {
+    const workspace = badWorkspace();
+    const run = await harden(workspace, {
+      "permissions-sarif-file": "reports/permissions/log.sarif",
+      "sarif-file": "reports/zizmor/log.sarif",
+    });
+    expect(run.exitCode, run.log).toBe(0);
+    const permissions = readFileSync(join(workspace, "reports/permissions/log.sarif"), "utf8");
+    expect(permissions).toContain("missing-top-level-permissions");
+    expect(
+      JSON.parse(readFileSync(join(workspace, "reports/zizmor/log.sarif"), "utf8")).runs,
+    ).toHaveLength(1);
+  });
+
+  it("fails naming a file it cannot write, and still publishes the other file, the summary and the outputs", async () => {
+    const workspace = badWorkspace();
+    mkdirSync(join(workspace, "taken.sarif"));
+    const run = await harden(workspace, {
+      "permissions-sarif-file": "taken.sarif",
+      "sarif-file": "zizmor.sarif",
+    });
+    expect(run.exitCode, run.log).toBe(1);
+    expect(run.annotations.find((a) => a.title === "harden: file not written")?.message).toMatch(
+      /^taken\.sarif is not written: /,
+    );
+    expect(run.outputs).toMatchObject({ "permissions-findings": "2" });
+    expect(run.summary.split("\n")[0]).toContain("Hardening");
+    expect(readFileSync(join(workspace, "zizmor.sarif"), "utf8")).toContain('"runs"');
+  });
+});
