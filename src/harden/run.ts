@@ -1,7 +1,8 @@
+import { resolve } from "node:path";
 import { failureOutcome } from "../core/action.ts";
 import type { BaseRevision } from "../core/base-revision.ts";
 import { ConfigurationError } from "../core/errors.ts";
-import { type ActionOutcome, Outcome } from "../core/outcome.ts";
+import { type ActionOutcome, Outcome, type WrittenFile } from "../core/outcome.ts";
 import { Summary } from "../core/summary.ts";
 import { defaultArtifactPath, permissionsOutcome } from "../permissions/outcome.ts";
 import { run as checkPermissions, type WorkflowFiles } from "../permissions/run.ts";
@@ -80,9 +81,11 @@ async function part(
 
 function combine(parts: readonly Part[]): ActionOutcome {
   const outcome = new Outcome();
+  const clashes = sameFiles(parts);
   for (const { name, outcome: half } of parts) {
     outcome.merge({
       ...half,
+      files: half.files.filter((file) => !clashes.some((clash) => clash.file === file)),
       outputs: prefixed(name, half.outputs),
       checkRuns: half.checkRuns.map((report) => ({
         ...report,
@@ -91,10 +94,37 @@ function combine(parts: readonly Part[]): ActionOutcome {
       failure: half.failure === undefined ? undefined : `${name}: ${half.failure}`,
     });
   }
-  const passed = parts.every((half) => half.outcome.failure === undefined);
+  for (const { message } of clashes) outcome.fail(message);
+  const passed = clashes.length === 0 && parts.every((half) => half.outcome.failure === undefined);
   outcome.output("passed", passed);
   outcome.summary = combinedSummary(parts, passed);
   return outcome;
+}
+
+/**
+ * Files a later half would write over an earlier half's (`permissions-sarif-file` and
+ * `sarif-file` naming one path): the later one is not written, so neither log silently replaces
+ * the other, and the step fails saying so. Paths resolve as the publisher writes them.
+ */
+function sameFiles(parts: readonly Part[]): { file: WrittenFile; message: string }[] {
+  const written = new Map<string, { name: string; file: WrittenFile }>();
+  const clashes: { file: WrittenFile; message: string }[] = [];
+  for (const { name, outcome } of parts) {
+    for (const file of outcome.files) {
+      if (file.contents === undefined) continue;
+      const path = resolve(file.path);
+      const first = written.get(path);
+      if (!first) {
+        written.set(path, { name, file });
+        continue;
+      }
+      clashes.push({
+        file,
+        message: `${first.name} and ${name} would write the same file, ${file.path}: ${first.name}'s ${first.file.description} is written there and ${name}'s ${file.description} is not; give each its own file (permissions-sarif-file, sarif-file)`,
+      });
+    }
+  }
+  return clashes;
 }
 
 /** `zizmor-findings`, `permissions-errors`; zizmor's own `zizmor-version` keeps its name. */

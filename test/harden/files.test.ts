@@ -57,3 +57,31 @@ describe("harden's report files", () => {
     expect(readFileSync(join(workspace, "zizmor.sarif"), "utf8")).toContain('"runs"');
   });
 });
+
+describe("harden's two SARIF logs", () => {
+  for (const [permissions, zizmor] of [
+    ["results.sarif", "results.sarif"],
+    ["./out/results.sarif", "out/results.sarif"],
+  ] as const) {
+    it(`refuses permissions-sarif-file '${permissions}' and sarif-file '${zizmor}' (one file), and loses neither log`, async () => {
+      const workspace = badWorkspace();
+      const run = await harden(workspace, {
+        "permissions-sarif-file": permissions,
+        "sarif-file": zizmor,
+      });
+      // Both halves pass on their own; only the clash fails the step, and says how to fix it.
+      expect(run.exitCode, run.log).toBe(1);
+      expect(run.outputs.passed, run.log).toBe("false");
+      const failure = run.annotations.find(
+        (a) => a.level === "error" && /same file/.test(a.message),
+      );
+      expect(failure?.message, run.log).toMatch(/permissions-sarif-file.*sarif-file/);
+      // What is written is the permissions log whole, never zizmor's log in its place.
+      const log = JSON.parse(readFileSync(join(workspace, zizmor), "utf8"));
+      expect(
+        log.runs.map((r: { tool: { driver: { name: string } } }) => r.tool.driver.name),
+      ).not.toContain("zizmor");
+      expect(JSON.stringify(log)).toContain("missing-top-level-permissions");
+    });
+  }
+});
