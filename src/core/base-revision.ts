@@ -1,4 +1,4 @@
-import type { Repository } from "./context.ts";
+import type { Repository, RunnerContext } from "./context.ts";
 import { ConfigurationError } from "./errors.ts";
 import type { GitHubClient } from "./github.ts";
 
@@ -60,4 +60,23 @@ export function contentsBaseRevision(
       return text;
     },
   };
+}
+
+/**
+ * On a pull request, its base revision through the contents API; undefined on other events. An
+ * event that names no base commit is an error: the check would otherwise trust the pull request.
+ */
+export function pullRequestBaseRevision(
+  context: RunnerContext,
+  client: () => GitHubClient,
+  optOut: string,
+): BaseRevision | undefined {
+  const pull = context.pullRequest;
+  if (!pull) return undefined;
+  if (!pull.baseSha || !context.repository) {
+    throw new ConfigurationError(
+      `the pull request event names no base commit, so nothing can be read from the base; ${optOut}`,
+    );
+  }
+  return contentsBaseRevision(client, context.repository, pull.baseSha, optOut);
 }

@@ -4,6 +4,7 @@ import type { BaseRevision } from "../core/base-revision.ts";
 import { ConfigurationError } from "../core/errors.ts";
 import { type ActionOutcome, Outcome, type WrittenFile } from "../core/outcome.ts";
 import { Summary } from "../core/summary.ts";
+import { notePolicyFromBase, withBasePolicy } from "../permissions/base-policy.ts";
 import { defaultArtifactPath, permissionsOutcome } from "../permissions/outcome.ts";
 import { run as checkPermissions, type WorkflowFiles } from "../permissions/run.ts";
 import { run as runZizmor, type RunDeps as ZizmorDeps } from "../zizmor/run.ts";
@@ -17,7 +18,7 @@ export interface HardenDeps {
   /** The runner's temporary folder, for the permissions SARIF log and patch. */
   temp: string | undefined;
   /** On a pull request, its base revision's files (for the permissions policy). */
-  baseRevision?: BaseRevision;
+  baseRevision(): BaseRevision | undefined;
   log(line: string): void;
 }
 
@@ -35,7 +36,7 @@ interface Part {
 export async function run(inputs: HardenInputs, deps: HardenDeps): Promise<ActionOutcome> {
   const permissions = await part("permissions", deps, async () => {
     const { inputs: options, sarifFile, policyFromBase } = inputs.permissions();
-    const base = policyFromBase ? deps.baseRevision : undefined;
+    const base = policyFromBase ? deps.baseRevision() : undefined;
     const notes: string[] = [];
     const files = base ? withBasePolicy(deps.files, options.policyPath, base, notes) : deps.files;
     const result = await checkPermissions(options, { files });
@@ -44,13 +45,7 @@ export async function run(inputs: HardenInputs, deps: HardenDeps): Promise<Actio
       sarifFile: sarifFile ?? defaultArtifactPath("status-gate-permissions.sarif", deps.temp),
       patchFile: defaultArtifactPath("status-gate-permissions.patch", deps.temp),
     });
-    for (const note of notes) {
-      outcome.annotations.push({
-        level: "warning",
-        title: "permissions policy from the base revision",
-        message: note,
-      });
-    }
+    notePolicyFromBase(outcome, notes);
     return outcome;
   });
   const zizmor = await part("zizmor", deps, async () => {
@@ -161,29 +156,4 @@ function combinedSummary(parts: readonly Part[], passed: boolean): Summary {
     else summary.heading(title, 3).paragraph(`Could not run: ${outcome.failure ?? "no result"}`);
   }
   return summary;
-}
-
-/**
- * The checkout's files, except the policy file, which is read from the base revision: a pull
- * request that adds an exception (or a max-grants entry) for its own finding gets no pass from it.
- */
-function withBasePolicy(
-  files: WorkflowFiles,
-  policyPath: string,
-  base: BaseRevision,
-  notes: string[],
-): WorkflowFiles {
-  return {
-    ...files,
-    async read(path) {
-      if (path !== policyPath) return files.read(path);
-      const [theirs, ours] = await Promise.all([base.read(path), files.read(path)]);
-      if (theirs !== ours) {
-        notes.push(
-          `this pull request ${ours === undefined ? "removes" : theirs === undefined ? "adds" : "changes"} ${path}; the policy of ${base.name} applies, and the change counts once merged`,
-        );
-      }
-      return theirs;
-    },
-  };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAction } from "../harness/runner.ts";
+import { writeSelfExcusingChange } from "../permissions/pull-request.ts";
 import { ContentsDouble } from "../zizmor/contents-double.ts";
 import { fakeZizmorFolder, writeFile } from "../zizmor/helpers.ts";
 
@@ -75,32 +76,19 @@ describe("a pull request cannot pass harden's permissions half through the polic
   afterAll(() => github.close());
 
   /** A pull request adding a workflow without permissions, and a policy excusing it. */
-  async function pullRequest(inputs: Record<string, string> = {}) {
+  async function pullRequest(
+    inputs: Record<string, string> = {},
+    event: { name: string; payload: unknown } = github.pullRequestEvent("c".repeat(40)),
+  ) {
     const root = workspace();
-    writeFile(
-      join(root, ".github/workflows/new.yml"),
-      "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n",
-    );
-    writeFile(
-      join(root, ".github/permissions-policy.yml"),
-      [
-        "exceptions:",
-        "  - rule: missing-top-level-permissions",
-        "    workflow: new.yml",
-        "    reason: trust me",
-        "  - rule: job-missing-permissions",
-        "    workflow: new.yml",
-        "    reason: trust me",
-        "",
-      ].join("\n"),
-    );
+    writeSelfExcusingChange(root);
     const fake = fakeZizmorFolder({ stdout: "[]" });
     return runAction({
       action: "actions/harden",
       workspace: root,
       repository: "wasmcloud/app",
       inputs: { "zizmor-path": join(fake, "zizmor"), "ignores-from-base": "false", ...inputs },
-      event: github.pullRequestEvent("c".repeat(40)),
+      event,
       apiUrl: github.url,
       token: "ghs_double",
     });
@@ -125,5 +113,13 @@ describe("a pull request cannot pass harden's permissions half through the polic
     const run = await pullRequest({ "permissions-policy-from-base": "false" });
     expect(run.exitCode, run.log).toBe(0);
     expect(run.outputs).toMatchObject({ passed: "true", "permissions-errors": "0" });
+  });
+
+  it("fails closed when the pull request event names no base commit", async () => {
+    const event = github.pullRequestEvent("c".repeat(40));
+    delete (event.payload.pull_request.base as { sha?: string }).sha;
+    const run = await pullRequest({}, event);
+    expect(run.exitCode).toBe(1);
+    expect(run.log).toMatch(/names no base commit.*permissions-policy-from-base/);
   });
 });
