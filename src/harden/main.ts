@@ -31,6 +31,11 @@ await runAction(
         return deps;
       },
       temp: context.temp,
+      links: {
+        serverUrl: context.urls.server,
+        repository: context.repositoryName,
+        sha: context.sha,
+      },
       log: info,
     }),
   { github: () => (github as () => GitHubClient)() },

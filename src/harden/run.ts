@@ -6,6 +6,7 @@ import { type ActionOutcome, Outcome, type WrittenFile } from "../core/outcome.t
 import { Summary } from "../core/summary.ts";
 import { notePolicyFromBase, withBasePolicy } from "../permissions/base-policy.ts";
 import { defaultArtifactPath, permissionsOutcome } from "../permissions/outcome.ts";
+import type { SourceLinks } from "../permissions/report.ts";
 import { run as checkPermissions, type WorkflowFiles } from "../permissions/run.ts";
 import { run as runZizmor, type RunDeps as ZizmorDeps } from "../zizmor/run.ts";
 import type { HardenInputs } from "./inputs.ts";
@@ -17,6 +18,8 @@ export interface HardenDeps {
   zizmor(token: string | undefined): ZizmorDeps;
   /** The runner's temporary folder, for the permissions SARIF log and patch. */
   temp: string | undefined;
+  /** Where the permissions summary's line numbers link to (the files at the checked commit). */
+  links?: SourceLinks;
   /** On a pull request, its base revision's files (for the permissions policy). */
   baseRevision(): BaseRevision | undefined;
   log(line: string): void;
@@ -44,6 +47,7 @@ export async function run(inputs: HardenInputs, deps: HardenDeps): Promise<Actio
       failOn: options.failOn,
       sarifFile: sarifFile ?? defaultArtifactPath("status-gate-permissions.sarif", deps.temp),
       patchFile: defaultArtifactPath("status-gate-permissions.patch", deps.temp),
+      links: deps.links,
     });
     notePolicyFromBase(outcome, notes);
     return outcome;

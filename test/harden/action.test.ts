@@ -87,6 +87,10 @@ describe("actions/harden", () => {
     );
     expect(run.summary).toContain("## Workflow permissions");
     expect(run.summary).toContain("## zizmor\\: no findings");
+    // As in the permissions action, line numbers link to the file at the commit that was checked.
+    expect(run.summary).toContain(
+      `<a href="https://github.com/wasmcloud/wasmcloud/blob/${"0".repeat(40)}/.github/workflows/bad.yml#L`,
+    );
     const permission = run.annotations.find((a) => a.file === ".github/workflows/bad.yml");
     expect(permission).toMatchObject({ level: "error", line: expect.any(Number) });
     expect(run.log).toMatch(/::error::harden: permissions: \d+ workflow file/);
