@@ -60,6 +60,7 @@ export async function publishOutcome(
             : `${file.path} is not written: ${(thrown as Error).message}`;
         annotate({ level: "error", title: `${action}: file not written`, message });
         refused.push(message);
+        for (const output of file.falseWhenUnwritten ?? []) outcome.outputs[output] = "false";
         continue;
       }
     }

@@ -84,7 +84,16 @@ function combine(parts: readonly Part[]): ActionOutcome {
   for (const { name, outcome: half } of parts) {
     outcome.merge({
       ...half,
-      files: half.files.filter((file) => !clashes.some((clash) => clash.file === file)),
+      // A report that cannot be written fails the step: harden's `passed` says so too.
+      files: half.files
+        .filter((file) => !clashes.some((clash) => clash.file === file))
+        .map((file) => ({
+          ...file,
+          falseWhenUnwritten: [
+            "passed",
+            ...(file.falseWhenUnwritten ?? []).map((output) => prefixedName(name, output)),
+          ],
+        })),
       outputs: prefixed(name, half.outputs),
       checkRuns: half.checkRuns.map((report) => ({
         ...report,

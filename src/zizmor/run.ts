@@ -420,7 +420,9 @@ async function addSarif(
     return;
   }
   const sarif = `${JSON.stringify(toSarif(findings, version), null, 2)}\n`;
-  outcome.output("sarif-file", path).file(path, "zizmor's findings as SARIF 2.1.0", sarif);
+  outcome
+    .output("sarif-file", path)
+    .file(path, "zizmor's findings as SARIF 2.1.0", sarif, ["passed"]);
   if (context.readOnlyToken) {
     outcome.notice(
       `${context.readOnlyToken}, so uploading ${sarifFile} to code scanning will fail; the findings are in the annotations and the job summary instead`,

@@ -52,9 +52,30 @@ describe("harden's report files", () => {
     expect(run.annotations.find((a) => a.title === "harden: file not written")?.message).toMatch(
       /^taken\.sarif is not written: /,
     );
-    expect(run.outputs).toMatchObject({ "permissions-findings": "2" });
+    expect(run.outputs).toMatchObject({ passed: "false", "permissions-findings": "2" });
     expect(run.summary.split("\n")[0]).toContain("Hardening");
     expect(readFileSync(join(workspace, "zizmor.sarif"), "utf8")).toContain('"runs"');
+  });
+
+  it("says passed false, for harden and for zizmor, when zizmor's SARIF log cannot be written", async () => {
+    const workspace = mkdtempSync(join(tmpdir(), "sg-harden-files-"));
+    mkdirSync(join(workspace, "zizmor.sarif"));
+    const run = await harden(workspace, { "sarif-file": "zizmor.sarif" });
+    expect(run.exitCode, run.log).toBe(1);
+    expect(run.outputs).toMatchObject({ passed: "false", "zizmor-passed": "false" });
+  });
+
+  it("says zizmor's passed false when the zizmor action's SARIF log cannot be written", async () => {
+    const workspace = mkdtempSync(join(tmpdir(), "sg-zizmor-files-"));
+    mkdirSync(join(workspace, "zizmor.sarif"));
+    const fake = fakeZizmorFolder({ stdout: "[]" });
+    const run = await runAction({
+      action: "actions/zizmor",
+      workspace,
+      inputs: { "zizmor-path": join(fake, "zizmor"), "sarif-file": "zizmor.sarif" },
+    });
+    expect(run.exitCode, run.log).toBe(1);
+    expect(run.outputs.passed).toBe("false");
   });
 });
 
