@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAction } from "../harness/runner.ts";
-import { writeSelfExcusingChange } from "../permissions/pull-request.ts";
+import { expectPolicyFromBase, writeSelfExcusingChange } from "../permissions/pull-request.ts";
 import { ContentsDouble } from "../zizmor/contents-double.ts";
 import { fakeZizmorFolder, writeFile } from "../zizmor/helpers.ts";
 
@@ -100,13 +100,7 @@ describe("a pull request cannot pass harden's permissions half through the polic
     expect(run.exitCode).toBe(1);
     expect(run.outputs).toMatchObject({ passed: "false", "zizmor-passed": "true" });
     expect(Number(run.outputs["permissions-errors"])).toBeGreaterThan(0);
-    const note = run.annotations.find(
-      (a) => a.title === "permissions policy from the base revision",
-    );
-    expect(note?.message).toContain("this pull request adds .github/permissions-policy.yml");
-    expect(github.requests).toContain(
-      `GET /repos/wasmcloud/app/contents/.github%2Fpermissions-policy.yml?ref=${github.baseSha}`,
-    );
+    expectPolicyFromBase(run, github);
   });
 
   it("reads the pull request's own policy with permissions-policy-from-base: false", async () => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAction } from "../harness/runner.ts";
 import { ContentsDouble } from "../zizmor/contents-double.ts";
-import { writeSelfExcusingChange } from "./pull-request.ts";
+import { expectPolicyFromBase, writeSelfExcusingChange } from "./pull-request.ts";
 
 // The permissions action on a pull request: the policy that excuses findings is the base's, so a
 // pull request cannot add an exception for what it adds itself (as harden and zizmor already do).
@@ -37,13 +37,7 @@ describe("a pull request cannot pass the permissions action through the policy f
     const run = await pullRequest();
     expect(run.exitCode, run.log).toBe(1);
     expect(Number(run.outputs.errors)).toBeGreaterThan(0);
-    const note = run.annotations.find(
-      (a) => a.title === "permissions policy from the base revision",
-    );
-    expect(note?.message).toContain("this pull request adds .github/permissions-policy.yml");
-    expect(github.requests).toContain(
-      `GET /repos/wasmcloud/app/contents/.github%2Fpermissions-policy.yml?ref=${github.baseSha}`,
-    );
+    expectPolicyFromBase(run, github);
   });
 
   it("applies the base's exceptions when the pull request leaves the policy as it is", async () => {

@@ -1,4 +1,7 @@
 import { join } from "node:path";
+import { expect } from "vitest";
+import type { ActionRun } from "../harness/runner.ts";
+import type { ContentsDouble } from "../zizmor/contents-double.ts";
 import { writeFile } from "../zizmor/helpers.ts";
 
 /**
@@ -22,5 +25,14 @@ export function writeSelfExcusingChange(root: string): void {
       "    reason: trust me",
       "",
     ].join("\n"),
+  );
+}
+
+/** The run read the policy from the base revision, and warned that the pull request adds one. */
+export function expectPolicyFromBase(run: ActionRun, github: ContentsDouble): void {
+  const note = run.annotations.find((a) => a.title === "permissions policy from the base revision");
+  expect(note?.message).toContain("this pull request adds .github/permissions-policy.yml");
+  expect(github.requests).toContain(
+    `GET /repos/wasmcloud/app/contents/.github%2Fpermissions-policy.yml?ref=${github.baseSha}`,
   );
 }
