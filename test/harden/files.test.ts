@@ -106,3 +106,23 @@ describe("harden's two SARIF logs", () => {
     });
   }
 });
+
+describe("harden's summary", () => {
+  it("keeps zizmor's section when the permissions section alone would fill GitHub's 1 MiB", async () => {
+    const workspace = mkdtempSync(join(tmpdir(), "sg-harden-big-"));
+    const job = (n: number) =>
+      `  job_${n}_${"x".repeat(40)}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${n}\n`;
+    for (let file = 0; file < 120; file++) {
+      const jobs = Array.from({ length: 40 }, (_, n) => job(n)).join("");
+      writeFile(join(workspace, `.github/workflows/w${file}.yml`), `on: push\njobs:\n${jobs}`);
+    }
+    const run = await harden(workspace, { "permissions-fail-on": "error" });
+    expect(run.summaryDropped).toBe(false);
+    expect(Buffer.byteLength(run.summary)).toBeLessThanOrEqual(1024 * 1024);
+    expect(run.summary.split("\n")[0]).toContain("Permissions enforcer failed, zizmor passed");
+    // The permissions section was cut to its share, and zizmor's follows it whole.
+    expect(run.summary).toContain("This summary was cut short");
+    expect(run.summary).toContain("## zizmor\\: no findings");
+    expect(Number(run.outputs["permissions-findings"])).toBeGreaterThan(4000);
+  }, 60_000);
+});
