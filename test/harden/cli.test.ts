@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -77,4 +77,27 @@ describe("status-gate harden", () => {
       expect(executedCommands(run)).toEqual([]);
     },
   );
+
+  it("with --format github runs only its own annotations and verdict from hostile job ids", async () => {
+    const step = mkdtempSync(join(tmpdir(), "sg-harden-step-"));
+    const files = {
+      GITHUB_OUTPUT: join(step, "output"),
+      GITHUB_STEP_SUMMARY: join(step, "summary"),
+    };
+    for (const file of Object.values(files)) writeFileSync(file, "");
+    const run = await runCli(["harden", "--zizmor-path", zizmorPath(), "--format", "github"], {
+      cwd: checkout(),
+      env: { ...IN_ACTIONS, ...files },
+    });
+    expect(run.exitCode, run.stderr).toBe(1);
+    const commands = executedCommands(run);
+    expect(commands.length).toBeGreaterThan(0);
+    for (const command of commands) {
+      expect(["error", "warning", "notice"]).toContain(command.command);
+      // Findings at the workflow's lines (their messages quote the job id as text), or the verdict.
+      if (command.properties.file === undefined) expect(command.message).toMatch(/^harden: /);
+      else expect(command.properties.file).toBe(".github/workflows/bad.yml");
+    }
+    expect(readFileSync(files.GITHUB_OUTPUT, "utf8")).toContain("permissions-errors");
+  });
 });
