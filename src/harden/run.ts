@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { failureOutcome } from "../core/action.ts";
 import type { BaseRevision } from "../core/base-revision.ts";
 import { ConfigurationError } from "../core/errors.ts";
+import type { Annotation } from "../core/log.ts";
 import { type ActionOutcome, Outcome, type WrittenFile } from "../core/outcome.ts";
 import { Summary } from "../core/summary.ts";
 import { notePolicyFromBase, withBasePolicy } from "../permissions/base-policy.ts";
@@ -105,6 +106,7 @@ function combine(parts: readonly Part[]): ActionOutcome {
   for (const { message } of clashes) outcome.fail(message);
   const passed = clashes.length === 0 && parts.every((half) => half.outcome.failure === undefined);
   outcome.output("passed", passed);
+  outcome.annotations = takingTurns(parts.map((part) => part.outcome.annotations));
   outcome.summary = combinedSummary(parts, passed);
   return outcome;
 }
@@ -133,6 +135,24 @@ function sameFiles(parts: readonly Part[]): { file: WrittenFile; message: string
     }
   }
   return clashes;
+}
+
+/**
+ * GitHub shows only the first 10 annotations of each level a step writes: the halves take turns
+ * within each level, so that a flood of one tool's errors cannot hide all of the other's.
+ */
+function takingTurns(halves: readonly Annotation[][]): Annotation[] {
+  const turns: Annotation[] = [];
+  for (const level of ["error", "warning", "notice"] as const) {
+    const queues = halves.map((annotations) => annotations.filter((a) => a.level === level));
+    for (let index = 0; queues.some((queue) => index < queue.length); index++) {
+      for (const queue of queues) {
+        const annotation = queue[index];
+        if (annotation) turns.push(annotation);
+      }
+    }
+  }
+  return turns;
 }
 
 /** `zizmor-findings`, `permissions-errors`; zizmor's own `zizmor-version` keeps its name. */
