@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import type { BaseRevision } from "../core/base-revision.ts";
 import type { ActionOutcome } from "../core/outcome.ts";
 import type { WorkflowFiles } from "./run.ts";
@@ -17,7 +18,11 @@ export function withBasePolicy(
     ...files,
     async read(path) {
       if (path !== policyPath) return files.read(path);
-      const [theirs, ours] = await Promise.all([base.read(path), files.read(path)]);
+      // The contents API takes the path from the repository root: `./x.yml` would be a miss.
+      const [theirs, ours] = await Promise.all([
+        base.read(posix.normalize(path)),
+        files.read(path),
+      ]);
       if (theirs !== ours) {
         notes.push(
           `this pull request ${ours === undefined ? "removes" : theirs === undefined ? "adds" : "changes"} ${path}; the policy of ${base.name} applies, and the change counts once merged`,

@@ -53,6 +53,19 @@ describe("a pull request cannot pass the permissions action through the policy f
     expect(run.outputs.errors).toBe("0");
   });
 
+  it("finds the base's policy when the input names it as ./path", async () => {
+    github.files.clear();
+    const root = mkdtempSync(join(tmpdir(), "sg-permissions-base-"));
+    writeSelfExcusingChange(root);
+    github.files.set(
+      ".github/permissions-policy.yml",
+      readFileSync(join(root, ".github/permissions-policy.yml"), "utf8"),
+    );
+    const run = await pullRequest({ policy: "./.github/permissions-policy.yml" });
+    expect(run.exitCode, run.log).toBe(0);
+    expect(run.outputs.errors).toBe("0");
+  });
+
   it("fails closed, naming the way out, when the base revision cannot be read", async () => {
     const run = await pullRequest({ token: "" });
     expect(run.exitCode).toBe(1);
