@@ -33,11 +33,17 @@ interface Part {
 }
 
 /**
- * Both checks in one step: the permissions enforcer, then zizmor, each run whatever the other
+ * Both checks in one step, zizmor and the permissions enforcer, each run whatever the other
  * decided, and one outcome: both halves' annotations, files and check runs, their outputs under
  * `permissions-` and `zizmor-`, `passed`, and one summary whose first line is the verdict.
  */
 export async function run(inputs: HardenInputs, deps: HardenDeps): Promise<ActionOutcome> {
+  // zizmor first: it audits the files as committed, before permissions-fix rewrites them (its
+  // lines would shift, and its findings on the blocks the fixer adds would vanish).
+  const zizmor = await part("zizmor", deps, async () => {
+    const options = inputs.zizmor();
+    return runZizmor(options, deps.zizmor(options.token));
+  });
   const permissions = await part("permissions", deps, async () => {
     const { inputs: options, sarifFile, policyFromBase } = inputs.permissions();
     const base = policyFromBase ? deps.baseRevision() : undefined;
@@ -52,10 +58,6 @@ export async function run(inputs: HardenInputs, deps: HardenDeps): Promise<Actio
     });
     notePolicyFromBase(outcome, notes);
     return outcome;
-  });
-  const zizmor = await part("zizmor", deps, async () => {
-    const options = inputs.zizmor();
-    return runZizmor(options, deps.zizmor(options.token));
   });
   return combine([
     { name: "permissions", title: "Permissions enforcer", outcome: permissions },

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -125,4 +125,25 @@ describe("harden's summary", () => {
     expect(run.summary).toContain("## zizmor\\: no findings");
     expect(Number(run.outputs["permissions-findings"])).toBeGreaterThan(4000);
   }, 60_000);
+});
+
+describe("harden with permissions-fix", () => {
+  it("has zizmor audit the workflow files as committed, not as the fixer rewrote them", async () => {
+    const workspace = badWorkspace();
+    // A zizmor that keeps a copy of the file it was asked to audit, then reports nothing.
+    const fake = fakeZizmorFolder({ stdout: "[]" });
+    const seen = join(fake, "seen.yml");
+    const script = readFileSync(join(fake, "zizmor"), "utf8").replace(
+      'cat "$here/stdout.txt"',
+      `cp .github/workflows/bad.yml "${seen}"\ncat "$here/stdout.txt"`,
+    );
+    writeFileSync(join(fake, "zizmor"), script);
+    const run = await harden(workspace, {
+      "zizmor-path": join(fake, "zizmor"),
+      "permissions-fix": "true",
+    });
+    expect(run.outputs["permissions-fixed"], run.log).toBe("true");
+    // zizmor's lines are the pull request's lines: the fixer's inserted lines would shift them.
+    expect(readFileSync(seen, "utf8")).toBe(NO_PERMISSIONS);
+  });
 });
