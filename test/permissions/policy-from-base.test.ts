@@ -1,10 +1,14 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAction } from "../harness/runner.ts";
 import { ContentsDouble } from "../zizmor/contents-double.ts";
-import { expectPolicyFromBase, writeSelfExcusingChange } from "./pull-request.ts";
+import {
+  expectPolicyFromBase,
+  SELF_EXCUSING_POLICY,
+  writeSelfExcusingChange,
+} from "./pull-request.ts";
 
 // The permissions action on a pull request: the policy that excuses findings is the base's, so a
 // pull request cannot add an exception for what it adds itself (as harden and zizmor already do).
@@ -42,12 +46,7 @@ describe("a pull request cannot pass the permissions action through the policy f
 
   it("applies the base's exceptions when the pull request leaves the policy as it is", async () => {
     github.files.clear();
-    const root = mkdtempSync(join(tmpdir(), "sg-permissions-base-"));
-    writeSelfExcusingChange(root);
-    github.files.set(
-      ".github/permissions-policy.yml",
-      readFileSync(join(root, ".github/permissions-policy.yml"), "utf8"),
-    );
+    github.files.set(".github/permissions-policy.yml", SELF_EXCUSING_POLICY);
     const run = await pullRequest();
     expect(run.exitCode, run.log).toBe(0);
     expect(run.outputs.errors).toBe("0");
@@ -55,12 +54,7 @@ describe("a pull request cannot pass the permissions action through the policy f
 
   it("finds the base's policy when the input names it as ./path", async () => {
     github.files.clear();
-    const root = mkdtempSync(join(tmpdir(), "sg-permissions-base-"));
-    writeSelfExcusingChange(root);
-    github.files.set(
-      ".github/permissions-policy.yml",
-      readFileSync(join(root, ".github/permissions-policy.yml"), "utf8"),
-    );
+    github.files.set(".github/permissions-policy.yml", SELF_EXCUSING_POLICY);
     const run = await pullRequest({ policy: "./.github/permissions-policy.yml" });
     expect(run.exitCode, run.log).toBe(0);
     expect(run.outputs.errors).toBe("0");

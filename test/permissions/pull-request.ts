@@ -4,6 +4,18 @@ import type { ActionRun } from "../harness/runner.ts";
 import type { ContentsDouble } from "../zizmor/contents-double.ts";
 import { writeFile } from "../zizmor/helpers.ts";
 
+/** Exceptions for exactly the workflow that {@link writeSelfExcusingChange} adds. */
+export const SELF_EXCUSING_POLICY = [
+  "exceptions:",
+  "  - rule: missing-top-level-permissions",
+  "    workflow: new.yml",
+  "    reason: trust me",
+  "  - rule: job-missing-permissions",
+  "    workflow: new.yml",
+  "    reason: trust me",
+  "",
+].join("\n");
+
 /**
  * A pull request's checkout that tries to excuse itself: it adds a workflow without permissions
  * and, in the same change, a permissions policy with exceptions for exactly that workflow.
@@ -13,19 +25,7 @@ export function writeSelfExcusingChange(root: string): void {
     join(root, ".github/workflows/new.yml"),
     "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo\n",
   );
-  writeFile(
-    join(root, ".github/permissions-policy.yml"),
-    [
-      "exceptions:",
-      "  - rule: missing-top-level-permissions",
-      "    workflow: new.yml",
-      "    reason: trust me",
-      "  - rule: job-missing-permissions",
-      "    workflow: new.yml",
-      "    reason: trust me",
-      "",
-    ].join("\n"),
-  );
+  writeFile(join(root, ".github/permissions-policy.yml"), SELF_EXCUSING_POLICY);
 }
 
 /** The run read the policy from the base revision, and warned that the pull request adds one. */
