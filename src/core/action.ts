@@ -7,6 +7,7 @@ import { SymbolicLinkError, writeFileRefusingLinks } from "./links.ts";
 import { annotate, info } from "./log.ts";
 import { useProxyFromEnvironment } from "./network.ts";
 import { type ActionOutcome, Outcome, withoutPrefix } from "./outcome.ts";
+import { Summary } from "./summary.ts";
 import { FileProblems } from "./yaml-file.ts";
 
 export interface RunActionOptions {
@@ -65,6 +66,10 @@ export async function publishOutcome(
       }
     }
     info(`Wrote ${file.path}: ${file.description}`);
+  }
+  // The summary's first line is a verdict: a file that failed the step is said before it.
+  if (refused.length > 0 && outcome.summary) {
+    new Summary().paragraph(`❌ ${action}: ${refused.join("; ")}`).write();
   }
   outcome.summary?.write();
   for (const [name, value] of Object.entries(outcome.outputs)) core.setOutput(name, value);

@@ -53,7 +53,9 @@ describe("harden's report files", () => {
       /^taken\.sarif is not written: /,
     );
     expect(run.outputs).toMatchObject({ passed: "false", "permissions-findings": "2" });
-    expect(run.summary.split("\n")[0]).toContain("Hardening");
+    // The summary opens with what failed the step, then the checks' own verdict.
+    expect(run.summary.split("\n")[0]).toMatch(/^❌ .*taken\\\.sarif is not written/);
+    expect(run.summary).toContain("Hardening");
     expect(readFileSync(join(workspace, "zizmor.sarif"), "utf8")).toContain('"runs"');
   });
 
