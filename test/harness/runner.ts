@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { parse } from "yaml";
@@ -102,12 +102,14 @@ export function readActionDefinition(action: string): ActionDefinition {
 const loadable = new Map<string, string[]>();
 
 /**
- * What stops the runner from loading an action.yml, checked with GitHub's own action schema
+ * What stops the runner from loading an action.yml (or action.yaml), checked with GitHub's own action schema
  * (npm @actions/workflow-parser): a `${{ }}` in a description, an unknown key, a default using
  * a context the runner cannot offer. The runner fails the step before the action starts.
  */
 export async function actionLoadErrors(action: string): Promise<string[]> {
-  const name = `${action}/action.yml`;
+  // The runner reads action.yml, else action.yaml.
+  const yml = `${action}/action.yml`;
+  const name = existsSync(resolve(PROJECT_ROOT, yml)) ? yml : `${action}/action.yaml`;
   const content = readFileSync(resolve(PROJECT_ROOT, name), "utf8");
   const cached = loadable.get(content);
   if (cached) return cached;

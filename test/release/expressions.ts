@@ -11,6 +11,12 @@ export interface ExpressionScope {
   contexts: Contexts;
   /** Whether an earlier step of the job (or a needed job) failed. */
   failed: boolean;
+  /**
+   * Whether `success()` holds, when that is not simply "nothing failed": for a job, GitHub's
+   * success() needs every needed job to have succeeded (a skipped one too makes it false), while
+   * failure() needs one to have failed.
+   */
+  succeeded?: boolean;
   workspace: string;
 }
 
@@ -26,6 +32,8 @@ const CONTEXT_NAMES = [
   "vars",
   "matrix",
   "strategy",
+  // A reusable workflow's `on.workflow_call.outputs` read its jobs' outputs.
+  "jobs",
 ];
 
 const STATUS_FUNCTIONS = ["success", "failure", "always", "cancelled"] as const;
@@ -63,7 +71,7 @@ export function evaluate(expression: string, scope: ExpressionScope): data.Expre
   ];
   const parsed = new Parser(lexed.tokens, CONTEXT_NAMES, functions).parse();
   const status: Record<(typeof STATUS_FUNCTIONS)[number], boolean> = {
-    success: !scope.failed,
+    success: scope.succeeded ?? !scope.failed,
     failure: scope.failed,
     always: true,
     cancelled: false,
@@ -98,10 +106,10 @@ export function interpolate(text: string, scope: ExpressionScope): string {
 
 /** An `if:` condition: a bare expression or one wrapped in `${{ }}`; absent means `success()`. */
 export function condition(text: string | undefined, scope: ExpressionScope): boolean {
-  if (text === undefined) return !scope.failed;
+  if (text === undefined) return scope.succeeded ?? !scope.failed;
   const bare = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(text)?.[1] ?? text;
   // A condition without a status function is implicitly `success() && (...)`.
   const usesStatus = /\b(success|failure|always|cancelled)\s*\(/.test(bare);
   const value = truthy(evaluate(bare.trim(), scope));
-  return usesStatus ? value : !scope.failed && value;
+  return usesStatus ? value : (scope.succeeded ?? !scope.failed) && value;
 }

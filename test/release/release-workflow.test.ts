@@ -17,7 +17,7 @@ import { DIST, PROJECT_ROOT, runCli } from "../harness/runner.ts";
 import { githubClaims, type SigstoreHarness, startSigstoreHarness } from "../harness/sigstore.ts";
 import { type TrainWorld, trainWorld } from "../train-release/world.ts";
 import { type LocalRegistry, serveOnePackage } from "./registry.ts";
-import { type JobResult, runWorkflow } from "./workflow-runner.ts";
+import { failedSteps, type JobResult, runWorkflow } from "./workflow-runner.ts";
 
 // A dry run of .github/workflows/release.yml, through the harness: this repository's files in a
 // real git repository with a local bare origin, the GitHub simulator as github.com, Sigstore's
@@ -160,12 +160,7 @@ async function release(runId: string, inputs: Record<string, unknown> = { force:
   return jobs;
 }
 
-const failures = (jobs: Record<string, JobResult>) =>
-  Object.entries(jobs).flatMap(([name, job]) =>
-    job.steps
-      .filter((step) => step.outcome === "failure")
-      .map((step) => `${name}.${step.id}:\n${step.log}`),
-  );
+const failures = failedSteps;
 
 describe("a dry run of the release workflow", () => {
   let first: Record<string, JobResult>;

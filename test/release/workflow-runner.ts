@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
 import { type ActionRun, cleanup, runAction } from "../harness/runner.ts";
@@ -17,7 +17,10 @@ import { type Contexts, condition, type ExpressionScope, interpolate } from "./e
  * Only the edge is replaced, and each replacement is named by the test with its reason: a step the
  * harness cannot run (a download, a service outside 127.0.0.1) is given a `substitute`; inputs that
  * point an action at a local service are added with `extraInputs`. A `uses:` the harness does not
- * know fails the run rather than being skipped.
+ * know fails the run rather than being skipped, unless the test gives it a substitute too (its
+ * script then runs instead of the action). This suite's actions are run as built bundles whether
+ * the workflow names them `./...` (this repository) or `wasmcloud/status-gate[/actions/<name>]@ref`
+ * (another repository's workflow, such as examples/wasmcloud).
  */
 export interface WorkflowRunOptions {
   /** GITHUB_RUN_ID of the run (a forced train is named after it). */
@@ -36,8 +39,16 @@ export interface WorkflowRunOptions {
   token: string;
   /** Environment of every step (the edge: OIDC token endpoint, registry URLs). */
   env?: Record<string, string>;
-  /** `job.step-id` → a function from the step's script to the script run instead. */
+  /**
+   * `job.step-id` → a function from the step's script to the script run instead; for a `uses:`
+   * step it gets the `uses:` value and its script replaces the action.
+   */
   substitutes?: Record<string, { reason: string; script: (original: string) => string }>;
+  /** Only these jobs run (the others are left out of the results); all of them by default. */
+  jobs?: string[];
+  /** The `secrets` and `vars` contexts (empty by default, as for a fork). */
+  secrets?: Record<string, string>;
+  vars?: Record<string, string>;
   /** `job.step-id` → inputs added to an action step (local service URLs). */
   extraInputs?: Record<string, Record<string, string>>;
   /** `registry-url` of actions/setup-node → the local registry standing in for it. */
@@ -92,10 +103,14 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Record<s
   const results: Record<string, JobResult> = {};
   // Artifacts of this run (upload-artifact / download-artifact), by name.
   const artifacts = mkdtempSync(join(tmpdir(), "sg-wf-artifacts-"));
-  const pending = Object.keys(workflow.jobs);
+  const pending = Object.keys(workflow.jobs).filter(
+    (id) => options.jobs === undefined || options.jobs.includes(id),
+  );
   while (pending.length > 0) {
     const ready = pending.find((id) =>
-      needsOf(workflow.jobs[id] as WorkflowJob).every((need) => results[need]),
+      needsOf(workflow.jobs[id] as WorkflowJob).every(
+        (need) => results[need] || !pending.includes(need),
+      ),
     );
     if (!ready) throw new Error(`jobs ${pending.join(", ")} wait for each other`);
     pending.splice(pending.indexOf(ready), 1);
@@ -115,6 +130,14 @@ export async function runWorkflow(options: WorkflowRunOptions): Promise<Record<s
   }
   return results;
 }
+
+/** Each failed step of a run as `job.step:` and its log, for an assertion that names them. */
+export const failedSteps = (jobs: Record<string, JobResult>): string[] =>
+  Object.entries(jobs).flatMap(([name, job]) =>
+    job.steps
+      .filter((step) => step.outcome === "failure")
+      .map((step) => `${name}.${step.id}:\n${step.log}`),
+  );
 
 const indentLog = (log: string) =>
   log
@@ -167,13 +190,17 @@ async function runJob(
     env: {},
     runner: { os: "Linux", arch: "X64", temp },
     job: { status: "success" },
-    secrets: {},
-    vars: {},
+    secrets: options.secrets ?? {},
+    vars: options.vars ?? {},
     matrix: {},
     strategy: {},
   };
-  const neededFailed = Object.values(needs).some((need) => need.result !== "success");
-  const jobScope: ExpressionScope = { contexts, failed: neededFailed, workspace };
+  const jobScope: ExpressionScope = {
+    contexts,
+    failed: Object.values(needs).some((need) => need.result === "failure"),
+    succeeded: Object.values(needs).every((need) => need.result === "success"),
+    workspace,
+  };
   if (!condition(job.if, jobScope)) {
     return { result: "skipped", outputs: {}, steps: [], workspace };
   }
@@ -239,8 +266,16 @@ async function runStep(
     const cwd = step["working-directory"] ? join(workspace, step["working-directory"]) : workspace;
     return runScript(script, cwd, { ...runnerEnv(options, workspace, temp), ...env });
   }
-  const uses = step.uses ?? "";
+  const uses = suiteAction(step.uses ?? "");
   const inputs = evaluatedStrings(step.with, scope);
+  if (substitute) {
+    used.add(key);
+    const cwd = step["working-directory"] ? join(workspace, step["working-directory"]) : workspace;
+    return runScript(substitute.script(uses), cwd, {
+      ...runnerEnv(options, workspace, temp),
+      ...env,
+    });
+  }
   if (/^actions\/checkout@/.test(uses)) {
     options.beforeCheckout?.();
     execFileSync("git", ["clone", "--quiet", options.origin, workspace]);
@@ -271,7 +306,8 @@ async function runStep(
   if (/^actions\/(upload|download)-artifact@/.test(uses)) {
     // The run's artifact storage is a folder per name.
     const stored = join(options.artifacts, inputs.name || "artifact");
-    const local = join(workspace, inputs.path || ".");
+    // An absolute path (`${{ runner.temp }}/x`) stays as it is, as with the runner.
+    const local = resolve(workspace, inputs.path || ".");
     const [from, to] = uses.includes("upload") ? [local, stored] : [stored, local];
     if (!existsSync(from)) {
       return { outcome: "failure", outputs: {}, log: `${key}: nothing at ${from}` };
@@ -309,6 +345,13 @@ async function runStep(
     };
   }
   throw new Error(`${key}: the harness cannot run '${uses}'; give the test a substitute`);
+}
+
+/** This suite's actions as another repository names them, as this repository's own `./` paths. */
+function suiteAction(uses: string): string {
+  const match = /^wasmcloud\/status-gate(\/actions\/[\w-]+)?@[\w.-]+$/.exec(uses);
+  if (!match) return uses;
+  return match[1] ? `.${match[1]}` : "./";
 }
 
 const relativeWorkflow = (options: WorkflowRunOptions) =>

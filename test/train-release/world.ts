@@ -47,9 +47,12 @@ export interface TrainWorld extends AsyncDisposable {
 
 export async function trainWorld(
   repo: TestRepository,
-  options: { now?: () => Date; repository?: string } = {},
+  options: { now?: () => Date; repository?: string; moreTokens?: readonly string[] } = {},
 ): Promise<TrainWorld> {
-  const sim = await startGitHubSimulator(options.now ? { now: options.now } : {});
+  const sim = await startGitHubSimulator({
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.moreTokens ? { moreTokens: options.moreTokens } : {}),
+  });
   const [owner, name] = (options.repository ?? "wasmcloud/wasmcloud").split("/") as [
     string,
     string,

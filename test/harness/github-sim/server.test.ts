@@ -31,6 +31,26 @@ describe("GitHub simulator server", () => {
     expect(right.body).toMatchObject({ full_name: "octo-org/app", default_branch: "main" });
   });
 
+  test("accepts the further tokens it is given too, and records which one each request used", async () => {
+    await using sim = await startGitHubSimulator({
+      token: "ghs_expected",
+      moreTokens: ["ghp_personal"],
+    });
+    sim.state.addRepository({ owner: "octo-org", name: "app" });
+    const personal = await fetch(`${sim.url}/repos/octo-org/app`, {
+      headers: { authorization: "token ghp_personal" },
+    });
+    expect(personal.status).toBe(200);
+    const other = await fetch(`${sim.url}/repos/octo-org/app`, {
+      headers: { authorization: "token ghp_other" },
+    });
+    expect(other.status).toBe(401);
+    expect(sim.requests.map((request) => request.requestHeaders.authorization)).toEqual([
+      "token ghp_personal",
+      "token ghp_other",
+    ]);
+  });
+
   test("stops listening when disposed with await using", async () => {
     let url = "";
     {

@@ -19,7 +19,8 @@ import type { SimulatorState } from "./state.ts";
 
 /** What the request pipeline needs from the simulator that owns it. */
 export interface SimulatorInternals {
-  readonly token: string;
+  /** The tokens it accepts: its own, then any `moreTokens`. */
+  readonly tokens: readonly string[];
   readonly links: Links;
   readonly state: SimulatorState;
   readonly rateLimit: RateLimiter;
@@ -144,7 +145,7 @@ async function answer(exchange: Exchange): Promise<Reply | "reset"> {
 /** Authentication, the primary rate limit, then GraphQL or REST. */
 async function respond(exchange: Exchange): Promise<Reply> {
   const { sim, request, entry } = exchange;
-  if (!authenticated(request, sim.token)) {
+  if (!authenticated(request, sim.tokens)) {
     const message = request.headers.authorization ? "Bad credentials" : "Requires authentication";
     return errorReply(401, message);
   }
@@ -320,9 +321,9 @@ function write(response: ServerResponse, reply: Reply): void {
   response.writeHead(reply.status, headers).end(JSON.stringify(reply.body));
 }
 
-function authenticated(request: IncomingMessage, token: string): boolean {
+function authenticated(request: IncomingMessage, tokens: readonly string[]): boolean {
   const match = /^(?:token|bearer)\s+(\S+)$/i.exec(request.headers.authorization ?? "");
-  return match?.[1] === token;
+  return match?.[1] !== undefined && tokens.includes(match[1]);
 }
 
 /**

@@ -13,6 +13,11 @@ import { SimulatorState, type SimulatorStateOptions } from "./state.ts";
 export interface GitHubSimulatorOptions extends SimulatorStateOptions {
   /** The token the simulator accepts (default: a random `ghs_` installation token). */
   token?: string;
+  /**
+   * Further tokens it accepts, as the same user (a personal access token beside the workflow's
+   * GITHUB_TOKEN): a request's `requestHeaders.authorization` tells which one it came with.
+   */
+  moreTokens?: readonly string[];
   /** The primary rate limit (default 1000 requests per hour, a `GITHUB_TOKEN`'s budget). */
   rateLimit?: RateLimitOptions;
   /**
@@ -64,7 +69,7 @@ export class GitHubSimulator implements AsyncDisposable {
       web: (options.webUrl ?? "https://github.com").replace(/\/+$/, ""),
     };
     const internals: SimulatorInternals = {
-      token: this.token,
+      tokens: [this.token, ...(options.moreTokens ?? [])],
       links,
       state: this.state,
       rateLimit: this.rateLimit,
