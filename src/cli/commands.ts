@@ -21,6 +21,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Cli
     summary: "run a verified zizmor, or render a zizmor JSON report, with a severity gate",
     load: () => import("../zizmor/cli.ts").then((m) => m.command),
   },
+  harden: {
+    summary: "the permissions enforcer and a verified zizmor in one run, with one verdict",
+    load: () => import("../harden/cli.ts").then((m) => m.command),
+  },
   train: {
     summary: "plan the release train (due slot, next versions) from local history",
     load: () => import("../train-release/cli.ts").then((m) => m.command),

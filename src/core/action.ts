@@ -1,12 +1,13 @@
-import { writeFileSync } from "node:fs";
 import * as core from "@actions/core";
 import { publishCheckRun } from "./check-run.ts";
 import { type RunnerContext, runnerContext } from "./context.ts";
 import { ConfigurationError, describeThrown } from "./errors.ts";
 import type { GitHubClient } from "./github.ts";
+import { SymbolicLinkError, writeFileRefusingLinks } from "./links.ts";
 import { annotate, info } from "./log.ts";
 import { useProxyFromEnvironment } from "./network.ts";
 import { type ActionOutcome, Outcome, withoutPrefix } from "./outcome.ts";
+import { Summary } from "./summary.ts";
 import { FileProblems } from "./yaml-file.ts";
 
 export interface RunActionOptions {
@@ -44,15 +45,40 @@ export async function publishOutcome(
   // Findings first: a runner file that cannot be written (a missing GITHUB_OUTPUT) must not
   // lose the annotations, the files or the summary.
   for (const annotation of outcome.annotations) annotate(annotation);
+  // A link in the checkout (a pull request can add one) must not carry a report outside it.
+  const refused: string[] = [];
+  const { workspace } = runnerContext();
   for (const file of outcome.files) {
-    if (file.contents !== undefined) writeFileSync(file.path, file.contents);
+    if (file.contents !== undefined) {
+      try {
+        writeFileRefusingLinks(workspace, file.path, file.contents);
+      } catch (thrown) {
+        // One file that cannot be written (a link, a folder in its place, no room) fails the
+        // step; the other files, the summary and the outputs are still published.
+        const message =
+          thrown instanceof SymbolicLinkError
+            ? thrown.message
+            : `${file.path} is not written: ${(thrown as Error).message}`;
+        annotate({ level: "error", title: `${action}: file not written`, message });
+        refused.push(message);
+        for (const output of file.falseWhenUnwritten ?? []) outcome.outputs[output] = "false";
+        continue;
+      }
+    }
     info(`Wrote ${file.path}: ${file.description}`);
+  }
+  // The summary's first line is a verdict: a file that failed the step is said before it.
+  if (refused.length > 0 && outcome.summary) {
+    new Summary().paragraph(`❌ ${action}: ${refused.join("; ")}`).write();
   }
   outcome.summary?.write();
   for (const [name, value] of Object.entries(outcome.outputs)) core.setOutput(name, value);
   for (const report of outcome.checkRuns) await postCheckRun(action, report, options);
-  if (outcome.failure !== undefined)
-    core.setFailed(`${action}: ${withoutPrefix(action, outcome.failure)}`);
+  const failures = [
+    ...(outcome.failure === undefined ? [] : [withoutPrefix(action, outcome.failure)]),
+    ...refused,
+  ];
+  if (failures.length > 0) core.setFailed(`${action}: ${failures.join("; ")}`);
 }
 
 async function postCheckRun(

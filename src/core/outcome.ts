@@ -9,6 +9,8 @@ export interface WrittenFile {
   path: string;
   description: string;
   contents?: string;
+  /** Outputs that say "false" when the publisher cannot write the file (`passed`). */
+  falseWhenUnwritten?: string[];
 }
 
 /** A check run to post on a commit, with every annotation (the checks API has no per-step cap). */
@@ -73,11 +75,17 @@ export class Outcome implements ActionOutcome {
     return this.annotate({ level: "warning", message, title });
   }
 
-  /** A file the run wrote, or, with `contents`, one for the publisher to write. */
-  file(path: string, description: string, contents?: string): this {
-    this.files.push(
-      contents === undefined ? { path, description } : { path, description, contents },
-    );
+  /**
+   * A file the run wrote, or, with `contents`, one for the publisher to write; the outputs named
+   * in `falseWhenUnwritten` turn "false" when it cannot be written.
+   */
+  file(path: string, description: string, contents?: string, falseWhenUnwritten?: string[]): this {
+    this.files.push({
+      path,
+      description,
+      ...(contents === undefined ? {} : { contents }),
+      ...(falseWhenUnwritten ? { falseWhenUnwritten } : {}),
+    });
     return this;
   }
 

@@ -15,6 +15,7 @@ const PERMISSIONS_INPUTS = {
   fix: "permissions-fix",
   "fail-on": "permissions-fail-on",
   "sarif-file": "permissions-sarif-file",
+  "policy-from-base": "permissions-policy-from-base",
 } as const;
 
 const ZIZMOR_INPUTS = {
@@ -50,27 +51,49 @@ const ZIZMOR_INPUTS = {
  * that half's failure, and the other half still runs and reports.
  */
 export interface HardenInputs {
-  permissions(): { inputs: PermissionsInputs; sarifFile: string | undefined };
+  permissions(): {
+    inputs: PermissionsInputs;
+    sarifFile: string | undefined;
+    /** On pull requests, the policy file comes from the base revision. */
+    policyFromBase: boolean;
+  };
   zizmor(): ZizmorInputs;
 }
 
-export function readHardenInputs(env: NodeJS.ProcessEnv = process.env): HardenInputs {
-  const permissions = renamed(PERMISSIONS_INPUTS, env);
-  const zizmor = renamed(ZIZMOR_INPUTS, env);
+/** Every input of harden, by its own name (the command's options). */
+export const HARDEN_INPUTS: readonly string[] = [
+  ...new Set([...Object.values(PERMISSIONS_INPUTS), ...Object.values(ZIZMOR_INPUTS)]),
+];
+
+/**
+ * harden's inputs from the runner's `INPUT_*` variables, or from the command's options
+ * (`Inputs.fromFlags`, messages then say `--permissions-fail-on`).
+ */
+export function readHardenInputs(
+  env: NodeJS.ProcessEnv = process.env,
+  label: (input: string) => string = (input) => `input '${input}'`,
+): HardenInputs {
+  const permissions = renamed(PERMISSIONS_INPUTS, env, label);
+  const zizmor = renamed(ZIZMOR_INPUTS, env, label);
   return {
     permissions: () => ({
       inputs: readPermissionsInputs(permissions),
       sarifFile: permissions.optional("sarif-file"),
+      policyFromBase: permissions.boolean("policy-from-base", true),
     }),
     zizmor: () => readInputs(zizmor),
   };
 }
 
 /** The action's inputs as another action reads them: its names, harden's values and labels. */
-function renamed(names: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv): Inputs {
+function renamed(
+  names: Readonly<Record<string, string>>,
+  env: NodeJS.ProcessEnv,
+  label: (input: string) => string,
+): Inputs {
   const view: NodeJS.ProcessEnv = {};
   for (const [name, own] of Object.entries(names)) {
     view[Inputs.variableName(name)] = env[Inputs.variableName(own)];
   }
-  return new Inputs(view, (name) => `input '${names[name] ?? name}'`);
+  return new Inputs(view, (name) => label(names[name] ?? name));
 }

@@ -13,7 +13,7 @@ import { inferJob } from "./infer.ts";
 import { checkCall, checkUnused } from "./needs.ts";
 import { allowedLevel, DEFAULT_POLICY_PATH, type Policy } from "./policy.ts";
 import { proposedBlock } from "./proposal.ts";
-import type { CalleeLookup } from "./reusable.ts";
+import type { CallContext } from "./reusable.ts";
 import type { Finding } from "./rules.ts";
 import {
   closestScope,
@@ -29,10 +29,8 @@ import {
 /** Events whose token can write even when the code comes from a fork. */
 export const UNTRUSTED_TRIGGERS = ["pull_request_target", "workflow_run"];
 
-/** What a check may read beyond the file: the reusable workflows its jobs call. */
-export interface CheckContext {
-  callee?: CalleeLookup;
-}
+/** What a check may read beyond the file: the reusable workflows its jobs call, and its callers. */
+export type CheckContext = CallContext;
 
 /** Checks one file's text; unreadable files become findings, never exceptions. */
 export function checkFile(
@@ -264,7 +262,7 @@ function beyondPolicy(site: Site, policy: Policy, shorthand: Level): string[] {
 
 function missingJobBlock(site: Site, job: Job, policy: Policy, context: CheckContext): Finding {
   const { workflow } = site;
-  const proposal = proposedBlock(workflow, job, policy, context.callee);
+  const proposal = proposedBlock(workflow, job, policy, context);
   const callee = job.calls ? ` calls ${job.calls} and` : "";
   const gets = workflow.permissions
     ? "it inherits the top-level block, and the policy requires a block on every job (require-job-blocks)"

@@ -7,7 +7,7 @@ import type { Grants } from "./infer.ts";
 import { type Edit, patchFromEdits } from "./patch.ts";
 import type { Policy } from "./policy.ts";
 import { type Proposal, proposedBlock } from "./proposal.ts";
-import type { CalleeLookup } from "./reusable.ts";
+import type { CallContext } from "./reusable.ts";
 import { rank } from "./scopes.ts";
 import { Writer } from "./writer.ts";
 
@@ -30,10 +30,11 @@ export interface FixChange {
   review: string[];
 }
 
-export interface FixContext {
-  /** The reusable workflows the file's jobs call, as they are after their own fix. */
-  callee?: CalleeLookup;
-}
+/**
+ * The reusable workflows the file's jobs call, as they are after their own fix, and the grants its
+ * callers give it today.
+ */
+export type FixContext = CallContext;
 
 interface Planned {
   edit: Edit;
@@ -70,12 +71,12 @@ export function fixWorkflowText(
     if (job.permissions) {
       const plan =
         job.calls !== undefined
-          ? raiseCaller(writer, job, proposedBlock(workflow, job, policy, context.callee))
+          ? raiseCaller(writer, job, proposedBlock(workflow, job, policy, context))
           : dropUnusedIdToken(writer, job, policy);
       if (plan) planned.push(plan);
       continue;
     }
-    const proposal = proposedBlock(workflow, job, policy, context.callee);
+    const proposal = proposedBlock(workflow, job, policy, context);
     const inherited = topAfter ?? {};
     const short = Object.entries(proposal.grants).some(
       ([scope, level]) => rank(level) > rank(inherited[scope] ?? "none"),

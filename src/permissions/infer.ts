@@ -15,7 +15,7 @@ export interface PolicyAction {
 
 /** Signs of a step or job handing its GITHUB_TOKEN to code, or using it directly. */
 const TOKEN_USE =
-  /\b(github\.token|secrets\.GITHUB_TOKEN|GITHUB_TOKEN|GH_TOKEN)\b|(^|[\s;&|(`$])gh\s+[a-z]|\bgit\s+push\b|api\.github\.com|\bGITHUB_API_URL\b|\boctokit\b/i;
+  /\b(github\.token|secrets\.GITHUB_TOKEN|GITHUB_TOKEN|GH_TOKEN)\b|(^|[\s;&|(`$])gh\s+[a-z]|\bgit\s+push\b|api\.github\.com|\bGITHUB_API_URL\b|\boctokit\b|\btoJSON\(\s*(secrets|github)\s*\)|\b(secrets|github)\s*\[\s*['"](GITHUB_TOKEN|token)['"]/i;
 /** Signs of a `run:` step fetching an OIDC token itself. */
 const OIDC_USE = /ACTIONS_ID_TOKEN_REQUEST|\bcosign\s+(sign|attest)\b/;
 
@@ -53,7 +53,14 @@ export function inferJob(job: Job, extra: readonly PolicyAction[] = []): Inferen
     inference.reachesToken = true;
     note(inference, "the job's env passes the token to its steps");
   }
-  for (const [index, step] of job.steps.entries()) inferStep(step, index, inference, extra);
+  // actions/checkout keeps the token in .git/config unless told not to: any later command can
+  // push with it (a release script), whatever its text shows.
+  let persisted = false;
+  for (const [index, step] of job.steps.entries()) {
+    if (persisted && step.run !== undefined) widen(inference.mayUse, { contents: "write" });
+    inferStep(step, index, inference, extra);
+    persisted ||= keepsCredentials(step);
+  }
   return inference;
 }
 
@@ -96,6 +103,12 @@ function inferStep(
       inference.neededBy[scope] = `${label}${granted.why ? ` (${granted.why})` : ""}`;
     }
   }
+}
+
+/** An actions/checkout step without `persist-credentials: false`. */
+function keepsCredentials(step: Step): boolean {
+  if (step.uses === undefined || actionName(step.uses) !== "actions/checkout") return false;
+  return String(step.with["persist-credentials"] ?? "true").trim() !== "false";
 }
 
 /** A reason once, however many steps give it. */

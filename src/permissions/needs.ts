@@ -4,13 +4,7 @@ import { granted } from "./effective.ts";
 import { finding, type Grant, inlineBlock, type Site } from "./finding.ts";
 import { inferJob } from "./infer.ts";
 import type { Policy } from "./policy.ts";
-import {
-  type CalleeLookup,
-  calleeNeeds,
-  nestedRequests,
-  refusalMessage,
-  refusedScopes,
-} from "./reusable.ts";
+import { type CalleeLookup, calleeNeeds, callRefusals, refusalMessage } from "./reusable.ts";
 import type { Finding } from "./rules.ts";
 import { type Level, rank } from "./scopes.ts";
 
@@ -32,7 +26,7 @@ export function checkUnused(
   if (job.calls !== undefined) {
     const callee = lookup?.(job.calls);
     if (callee?.kind !== "local") return;
-    needs = calleeNeeds(callee.workflow, callee.path, policy.actions).grants;
+    needs = calleeNeeds(callee.workflow, callee.path, policy.actions, lookup).grants;
   } else {
     const inference = inferJob(job, policy.actions);
     if (inference.opaque || inference.reachesToken) return;
@@ -94,20 +88,17 @@ export function checkCall(
   // Against the repository default (or a grant from further up), GitHub's answer is not in the files.
   if (token.source !== "job" && token.source !== "workflow") return;
   const allowed = token.grants;
-  const refusals: string[] = [];
+  const refusals = callRefusals(callee.workflow, callee.path, allowed, lookup);
   const wanted: Record<string, Level> = {};
-  for (const { job: nested, requested } of nestedRequests(callee.workflow)) {
-    if (!requested) continue;
-    const scopes = refusedScopes(allowed, requested);
-    if (scopes.length === 0) continue;
-    refusals.push(refusalMessage(nested.id, scopes, requested, allowed));
-    for (const scope of scopes) {
-      const level = requested[scope] as Level;
+  for (const refusal of refusals) {
+    for (const scope of refusal.scopes) {
+      const level = refusal.requested[scope] as Level;
       if (!wanted[scope] || rank(level) > rank(wanted[scope])) wanted[scope] = level;
     }
   }
   if (refusals.length === 0) return;
-  const message = `GitHub refuses to start this workflow: job '${job.id}' calls ${job.calls}. ${refusals.join(". ")}.`;
+  const reasons = refusals.map((refusal) => refusalMessage(refusal, allowed));
+  const message = `GitHub refuses to start this workflow: job '${job.id}' calls ${job.calls}. ${reasons.join(". ")}.`;
   const whole = { ...granted(allowed), ...wanted };
   const fix = `grant what the called jobs request: 'permissions: ${inlineBlock(whole)}' on job '${job.id}'`;
   findings.push(finding(site, "reusable-workflow-refused", job.key, message, fix));

@@ -1,3 +1,4 @@
+import { SARIF_MAX_RESULTS, sarifArtifactUri } from "../core/sarif.ts";
 import { codeBlock, escapeMarkdown, inlineCode, link, Summary } from "../core/summary.ts";
 import { inertJson } from "../core/text.ts";
 import { version } from "../core/version.ts";
@@ -9,8 +10,7 @@ export const TOOL_NAME = "status-gate permissions";
 export const INFORMATION_URI =
   "https://github.com/wasmcloud/status-gate/tree/main/actions/permissions";
 
-/** github/codeql-action/upload-sarif keeps at most this many results of a run. */
-export const SARIF_MAX_RESULTS = 25_000;
+export { SARIF_MAX_RESULTS };
 
 /** `{"findings":[...]}` with `job` and `fix` only where they apply (`--format json`). */
 export function jsonReport(result: PermissionsResult) {
@@ -69,7 +69,7 @@ export function sarifLog(result: PermissionsResult) {
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: finding.path, uriBaseId: "%SRCROOT%" },
+          artifactLocation: { uri: sarifArtifactUri(finding.path), uriBaseId: "%SRCROOT%" },
           region: {
             startLine: finding.line,
             startColumn: finding.column,

@@ -74,7 +74,7 @@ export const RULES = {
   "unused-permissions": {
     severity: "warning",
     title: "Write scopes no step can use",
-    help: "The job grants write scopes that no action it runs needs (per the inference table) while no step can reach the token (`github.token`, `secrets.GITHUB_TOKEN`, `GH_TOKEN`/`GITHUB_TOKEN`, `gh`, `git push`, API calls): drop them.",
+    help: "The job grants write scopes that no action it runs needs (per the inference table) while no step can reach the token (`github.token`, `secrets.GITHUB_TOKEN`, `toJSON(secrets)`, `GH_TOKEN`/`GITHUB_TOKEN`, `gh`, `git push`, API calls; `contents` after a checkout that keeps its credentials): drop them.",
     securitySeverity: "5.0",
     tags: ["security", "excessive-permissions"],
   },

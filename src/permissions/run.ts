@@ -1,6 +1,7 @@
 import { ConfigurationError } from "../core/errors.ts";
 import { loadWorkflow, type Workflow } from "../core/workflow.ts";
 import { checkFile, checkWorkflow } from "./check.ts";
+import { blockToken, type Token } from "./effective.ts";
 import { at } from "./finding.ts";
 import { type FileFix, fixWorkflowText } from "./fix.ts";
 import {
@@ -11,7 +12,7 @@ import {
   type Policy,
   type PolicyException,
 } from "./policy.ts";
-import { type Callee, type CalleeLookup, localCalleePath } from "./reusable.ts";
+import { type Callee, type CalleeLookup, type CallerGrants, localCalleePath } from "./reusable.ts";
 import { compareFindings, type Finding, reaches, type Severity } from "./rules.ts";
 
 export const DEFAULT_WORKFLOW_PATHS = [".github/workflows"];
@@ -85,7 +86,10 @@ export async function run(
   const fixes: FileFix[] = [];
   if (inputs.fix) {
     for (const path of set.calleesFirst(files)) {
-      const fix = fixWorkflowText(path, set.text(path), policy, { callee: set.lookup });
+      const fix = fixWorkflowText(path, set.text(path), policy, {
+        callee: set.lookup,
+        callers: set.callers,
+      });
       if (fix.after === fix.before) continue;
       await deps.files.write(path, fix.after);
       set.replace(path, fix.after);
@@ -98,7 +102,7 @@ export async function run(
     const workflow = set.workflow(path);
     all.push(
       ...(workflow
-        ? checkWorkflow(workflow, policy, { callee: set.lookup })
+        ? checkWorkflow(workflow, policy, { callee: set.lookup, callers: set.callers })
         : checkFile(path, set.text(path), policy)),
     );
   }
@@ -163,6 +167,34 @@ class WorkflowSet {
       }
     }
   }
+
+  /** Who calls each file today, with the grant each calling job states: built before any fix. */
+  private callerIndex: Map<string, { file: string; grant: Token | undefined }[]> | undefined;
+
+  /**
+   * The grants reaching a file from the calling jobs of the run's files today; a calling job that
+   * states nothing, in a file without a top-level block, passes on what reaches its own file.
+   */
+  readonly callers: CallerGrants = (path: string, seen = new Set<string>()): Token[] => {
+    if (!this.callerIndex) {
+      this.callerIndex = new Map();
+      for (const file of this.texts.keys()) {
+        const workflow = this.workflow(file);
+        for (const job of workflow?.jobs ?? []) {
+          const callee = job.calls === undefined ? undefined : localCalleePath(job.calls);
+          if (callee === undefined || !workflow) continue;
+          const block = job.permissions ?? workflow.permissions;
+          const entries = this.callerIndex.get(callee) ?? [];
+          entries.push({ file, grant: block ? blockToken(workflow, block) : undefined });
+          this.callerIndex.set(callee, entries);
+        }
+      }
+    }
+    seen.add(path);
+    return (this.callerIndex.get(path) ?? []).flatMap(({ file, grant }) =>
+      grant ? [grant] : seen.has(file) ? [] : this.callers(file, seen),
+    );
+  };
 
   workflow(path: string): Workflow | undefined {
     if (!this.parsed.has(path)) {

@@ -48,12 +48,17 @@ export class Writer {
       ? [key.range?.[1] ?? value.range[0], value.range[1]]
       : [value.range[0], value.range[1]];
     const stop = trimEnd(this.source, start, end);
-    const edits: Edit[] = [{ start, end: stop, text: start === value.range[0] ? "{}" : ": {}" }];
+    const text = start === value.range[0] ? `${this.spaceAfterColon(start)}{}` : ": {}";
+    const edits: Edit[] = [{ start, end: stop, text }];
+    // Whole-line comments and those after an entry (scope names and levels hold no `#`).
     const comments = this.source
       .slice(start, stop)
       .split(/\r?\n/)
       .map((line) => line.trim())
-      .filter((line) => line.startsWith("#"));
+      .flatMap((line) => {
+        const comment = line.startsWith("#") ? line : /\s(#.*)$/.exec(line)?.[1];
+        return comment ? [comment] : [];
+      });
     const keyOffset = key.range?.[0] ?? start;
     const keyStart = insertionPoint(this.source, keyOffset);
     if (comments.length > 0 && keyStart !== undefined) {
@@ -109,7 +114,17 @@ export class Writer {
       const stop = this.source.indexOf(":", keyEnd) + 1;
       return { start: keyEnd, end: stop, text: `: ${inlineBlock(merged)}` };
     }
-    return { start: value.range[0], end: value.range[1], text: inlineBlock(merged) };
+    const start = value.range[0];
+    return {
+      start,
+      end: value.range[1],
+      text: `${this.spaceAfterColon(start)}${inlineBlock(merged)}`,
+    };
+  }
+
+  /** A space when `offset` directly follows a key's colon (an empty value has no text of its own). */
+  private spaceAfterColon(offset: number): string {
+    return this.source[offset - 1] === ":" ? " " : "";
   }
 
   private rewriteBlockMap(

@@ -1,9 +1,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type BaseRevision, contentsBaseRevision } from "../core/base-revision.ts";
 import type { Repository } from "../core/context.ts";
-import { ConfigurationError } from "../core/errors.ts";
 import type { GitHubClient } from "../core/github.ts";
-import { commentIgnores, configIgnoreRules, configIgnores, ignoringLocations } from "./ignores.ts";
+import type { IgnoreRule } from "./ignores.ts";
+import {
+  commentIgnores,
+  configIgnoreMatches,
+  configIgnoreRules,
+  ignoringLocations,
+} from "./ignores.ts";
 import { changedLines } from "./line-diff.ts";
 import type { Finding, FindingLocation } from "./report.ts";
 
@@ -14,13 +20,7 @@ import type { Finding, FindingLocation } from "./report.ts";
  * on lines the pull request leaves as they are, are dropped.
  */
 
-/** The base revision's files (the commit the pull request merges into). */
-export interface BaseRevision {
-  /** `the base revision 1a2b3c4` */
-  name: string;
-  /** A file's text there; undefined when the file does not exist there. */
-  read(path: string): Promise<string | undefined>;
-}
+export type { BaseRevision } from "../core/base-revision.ts";
 
 /** Where zizmor looks for its configuration at the root of a repository, in its order. */
 export const CONFIG_FILES = [
@@ -30,49 +30,18 @@ export const CONFIG_FILES = [
   "zizmor.yaml",
 ] as const;
 
-/** The base's files through the contents API (works with a shallow checkout and `contents: read`). */
+/** The base's files through the contents API; failing to read one names the way out. */
 export function githubBaseRevision(
   client: () => GitHubClient,
   repository: Repository,
   sha: string,
 ): BaseRevision {
-  const name = `the base revision ${sha.slice(0, 7)}`;
-  const cache = new Map<string, Promise<string | undefined>>();
-  const fetchText = async (path: string): Promise<string | undefined> => {
-    let data: unknown;
-    try {
-      ({ data } = await client().request("GET /repos/{owner}/{repo}/contents/{path}", {
-        ...repository,
-        path,
-        ref: sha,
-      }));
-    } catch (thrown) {
-      if ((thrown as { status?: number }).status === 404) return undefined;
-      throw new ConfigurationError(
-        `cannot read ${path} from ${name} (${(thrown as Error).message}); the token needs ` +
-          "'contents: read', or set 'ignores-from-base: false' to let pull requests' own ignores count",
-      );
-    }
-    const file = data as { type?: string; encoding?: string; content?: string };
-    if (file.type !== "file") return undefined;
-    if (file.encoding !== "base64" || typeof file.content !== "string") {
-      throw new ConfigurationError(
-        `cannot read ${path} from ${name}: the contents API sent no text (files above 1 MB)`,
-      );
-    }
-    return Buffer.from(file.content, "base64").toString("utf8");
-  };
-  return {
-    name,
-    read(path) {
-      let text = cache.get(path);
-      if (!text) {
-        text = fetchText(path);
-        cache.set(path, text);
-      }
-      return text;
-    },
-  };
+  return contentsBaseRevision(
+    client,
+    repository,
+    sha,
+    "set 'ignores-from-base: false' to let pull requests' own ignores count",
+  );
 }
 
 /**
@@ -115,8 +84,14 @@ export async function applyBaseIgnores(
   let silenced = 0;
   let refused = 0;
   for (const finding of findings) {
-    if (configIgnores(rules, finding)) {
+    const ruled = await whyConfigDoesNotCount(configIgnoreMatches(rules, finding), changes);
+    if (ruled === "ignored") {
       silenced++;
+      continue;
+    }
+    if (ruled !== undefined) {
+      refused++;
+      kept.push({ ...finding, ignored: false, notes: [...(finding.notes ?? []), ruled] });
       continue;
     }
     if (!finding.ignored) {
@@ -162,6 +137,26 @@ function changesAgainst(base: BaseRevision, workspace: string) {
     }
     return change;
   };
+}
+
+/**
+ * Whether the base's zizmor.yml silences a finding: a rule naming a file silences it; a rule
+ * naming a line only while the pull request leaves that location's lines as the base has them
+ * (else new code put on that line would pass). Undefined when no rule matches.
+ */
+async function whyConfigDoesNotCount(
+  matches: { location: FindingLocation; rule: IgnoreRule }[],
+  changes: (path: string) => Promise<FileChange>,
+): Promise<"ignored" | string | undefined> {
+  if (matches.length === 0) return undefined;
+  for (const { location, rule } of matches) {
+    if (rule.line === undefined) return "ignored";
+    const { key } = location;
+    if (key.kind !== "local" || key.path === undefined) return "ignored";
+    if (!isChanged(await changes(key.path), location.line, location.endLine)) return "ignored";
+  }
+  const { rule } = matches[0] as { rule: IgnoreRule };
+  return `Not ignored: zizmor.yml ignores ${rule.filename}:${rule.line}, but this pull request changes the flagged lines there, and a pull request cannot silence its own findings.`;
 }
 
 async function whyIgnoreDoesNotCount(

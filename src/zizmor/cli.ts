@@ -95,7 +95,7 @@ export const command: CliCommand = {
   },
 };
 
-function stringOptions<T extends string>(names: readonly T[]) {
+export function stringOptions<T extends string>(names: readonly T[]) {
   return Object.fromEntries(names.map((name) => [name, { type: "string" as const }])) as Record<
     T,
     { type: "string" }
@@ -230,7 +230,7 @@ async function runZizmor(args: string[], io: CliIO): Promise<number> {
  * so that standard output stays plain text or JSON. (A token is one line; `%`, CR and LF are
  * escaped as the runner expects.)
  */
-function maskOnStandardError(secret: string, io: CliIO): void {
+export function maskOnStandardError(secret: string, io: CliIO): void {
   if (io.env.GITHUB_ACTIONS !== "true" || !secret.trim()) return;
   const escaped = secret.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
   process.stderr.write(`::add-mask::${escaped}\n`);

@@ -76,16 +76,25 @@ function parseIgnoreRule(text: string): IgnoreRule | undefined {
  * file and starts on the rule's line (and column), or always when the rule names no line.
  */
 export function configIgnores(rules: ReadonlyMap<string, IgnoreRule[]>, finding: Finding): boolean {
+  return configIgnoreMatches(rules, finding).length > 0;
+}
+
+/** Each location of a finding that a zizmor.yml ignore rule matches, with the rule. */
+export function configIgnoreMatches(
+  rules: ReadonlyMap<string, IgnoreRule[]>,
+  finding: Finding,
+): { location: FindingLocation; rule: IgnoreRule }[] {
   const forAudit = rules.get(finding.audit) ?? [];
-  return finding.locations.some((location) => {
+  return finding.locations.flatMap((location) => {
     const name = locationFileName(location);
-    return forAudit.some(
-      (rule) =>
-        rule.filename === name &&
-        (rule.line === undefined ||
-          (rule.line === location.line &&
-            (rule.column === undefined || rule.column === location.column))),
+    const rule = forAudit.find(
+      (candidate) =>
+        candidate.filename === name &&
+        (candidate.line === undefined ||
+          (candidate.line === location.line &&
+            (candidate.column === undefined || candidate.column === location.column))),
     );
+    return rule ? [{ location, rule }] : [];
   });
 }
 

@@ -1,9 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import type { RunnerContext } from "../core/context.ts";
 import { ConfigurationError } from "../core/errors.ts";
+import { Git } from "../core/git.ts";
 import type { GitHubClient } from "../core/github.ts";
+import { linkOnPath } from "../core/links.ts";
 import { type ActionOutcome, Outcome } from "../core/outcome.ts";
 import { analyse } from "./analyse.ts";
 import type { LevelMap } from "./annotations.ts";
@@ -13,6 +15,7 @@ import {
   baseConfig,
   githubBaseRevision,
 } from "./base-revision.ts";
+import { inputsHiddenByIgnoreFiles } from "./collection.ts";
 import { type FailOn, fingerprint, type NewOnly } from "./gate.ts";
 import {
   type InstallDeps,
@@ -93,6 +96,14 @@ export interface RunDeps extends Omit<InstallDeps, "notice"> {
  * it writes nothing to the runner.
  */
 export async function run(inputs: ZizmorInputs, deps: RunDeps): Promise<ActionOutcome> {
+  const outcome = await audit(inputs, deps);
+  // `passed` says whether the step passed: zizmor failing, or a report that could not be read or
+  // written, is never a pass, even with no finding counted.
+  if (outcome.failure !== undefined) outcome.output("passed", false);
+  return outcome;
+}
+
+async function audit(inputs: ZizmorInputs, deps: RunDeps): Promise<Outcome> {
   const outcome = new Outcome();
   const { context } = deps;
   const workspace = context.workspace;
@@ -121,7 +132,17 @@ export async function run(inputs: ZizmorInputs, deps: RunDeps): Promise<ActionOu
   }
   deps.log(installed.provenance);
   outcome.output("zizmor-version", installed.version).output("zizmor-path", installed.path);
-  const options = await optionsFor(inputs, baseRevisionFor(inputs, deps), context);
+  const revision = baseRevisionFor(inputs, deps);
+  const options = await optionsFor(inputs, revision, context);
+  const hidden = await inputsHiddenByIgnoreFiles(workspace, options);
+  if (hidden.unknown) outcome.warning(hidden.unknown, "zizmor inputs");
+  for (const file of hidden.files) {
+    outcome.warning(
+      `${file} is committed, but a .gitignore matches it, so zizmor's folder walk would skip it; it is audited by name`,
+      "zizmor input hidden by .gitignore",
+    );
+  }
+  options.inputs = [...options.inputs, ...hidden.files];
   const result = await deps.runProcess(installed.path, zizmorArguments(options), {
     cwd: workspace,
     env: zizmorEnvironment(deps.env, {
@@ -161,7 +182,7 @@ export async function run(inputs: ZizmorInputs, deps: RunDeps): Promise<ActionOu
   }
   const analysis = analyse(findings, {
     failOn: inputs.failOn,
-    newOnly: await newOnlyRule(inputs, deps),
+    newOnly: await newOnlyRule(inputs, deps, revision),
     levels: inputs.levels,
     blobUrl: blobUrl(context),
     provenance: installed.provenance,
@@ -173,7 +194,9 @@ export async function run(inputs: ZizmorInputs, deps: RunDeps): Promise<ActionOu
   if (analysis.annotations.omitted > 0) {
     deps.log(`${analysis.annotations.omitted} more findings are listed in the job summary`);
   }
-  if (inputs.sarifFile) addSarif(inputs.sarifFile, findings, installed.version, outcome, context);
+  if (inputs.sarifFile) {
+    await addSarif(inputs.sarifFile, findings, installed.version, outcome, context);
+  }
   if (inputs.checkRun) {
     outcome.checkRun({
       name: inputs.checkName,
@@ -223,7 +246,7 @@ async function optionsFor(
   revision: BaseRevision | undefined,
   context: RunnerContext,
 ): Promise<ZizmorOptions & { base?: BaseSettings }> {
-  if (!revision) return inputs.zizmor;
+  if (!revision) return { ...inputs.zizmor };
   const config = await baseConfig(revision, inputs.zizmor.config);
   let configFile: string | undefined;
   if (config) {
@@ -295,7 +318,11 @@ function promisedFindingMissing(
   return `zizmor exited ${result.exitCode} (highest finding ${meaning.highest}), but its output holds no finding that severe; nothing was gated`;
 }
 
-async function newOnlyRule(inputs: ZizmorInputs, deps: RunDeps): Promise<NewOnly> {
+async function newOnlyRule(
+  inputs: ZizmorInputs,
+  deps: RunDeps,
+  revision: BaseRevision | undefined,
+): Promise<NewOnly> {
   const { context } = deps;
   if (inputs.newFindingsOnly === "baseline") {
     if (!inputs.baselineFile) {
@@ -303,8 +330,16 @@ async function newOnlyRule(inputs: ZizmorInputs, deps: RunDeps): Promise<NewOnly
         `${inputs.label("new-findings-only")} is 'baseline' but ${inputs.label("baseline-file")} is empty; give the path of a zizmor JSON v1 report`,
       );
     }
-    const known = readBaseline(inputs.baselineFile, context.workspace, inputs.label);
-    return { mode: "baseline", known };
+    const text = await baselineText(inputs.baselineFile, context.workspace, inputs.label, revision);
+    try {
+      const known = parseJsonV1(text, { workspace: context.workspace, cwd: context.workspace });
+      return { mode: "baseline", known: new Set(known.map(fingerprint)) };
+    } catch (thrown) {
+      if (!(thrown instanceof ReportFormatError)) throw thrown;
+      throw new ConfigurationError(
+        `${inputs.label("baseline-file")} (${inputs.baselineFile}) is ${thrown.message}`,
+      );
+    }
   }
   if (inputs.newFindingsOnly === "changed-lines") {
     const pull = context.pullRequest;
@@ -322,25 +357,42 @@ async function newOnlyRule(inputs: ZizmorInputs, deps: RunDeps): Promise<NewOnly
   return { mode: "off" };
 }
 
-function readBaseline(
+/**
+ * The baseline's text. On a pull request (with ignores from the base), a baseline kept in the
+ * repository is read from the base revision, since the pull request could add its own findings to
+ * its copy; one the base does not have counts only when it is not committed at all (an earlier
+ * step made it), never when the pull request adds it.
+ */
+async function baselineText(
   path: string,
   workspace: string,
   label: (name: string) => string,
-): Set<string> {
+  revision: BaseRevision | undefined,
+): Promise<string> {
   const file = resolve(workspace, path);
-  let text: string;
+  const inside = relative(workspace, file);
+  if (revision && inside && !inside.startsWith("..") && !isAbsolute(inside)) {
+    const repositoryPath = inside.split("\\").join("/");
+    const base = await revision.read(repositoryPath);
+    if (base !== undefined) return base;
+    const git = new Git(workspace);
+    if (!(await git.succeeds(["rev-parse", "--is-inside-work-tree"]))) {
+      throw new ConfigurationError(
+        `${label("baseline-file")} '${path}' is not on ${revision.name}, and the workspace is not a git checkout, so whether this pull request added it cannot be told; keep the baseline outside the workspace, or set ${label("ignores-from-base")} to false`,
+      );
+    }
+    if (await git.succeeds(["ls-files", "--error-unmatch", "--", repositoryPath])) {
+      throw new ConfigurationError(
+        `${label("baseline-file")} '${path}' is added by this pull request (${revision.name} does not have it), and a pull request cannot set its own baseline; commit it to the base branch first, or make it in an earlier step`,
+      );
+    }
+  }
   try {
-    text = readFileSync(file, "utf8");
+    return readFileSync(file, "utf8");
   } catch {
     throw new ConfigurationError(
       `${label("baseline-file")} is '${path}', but ${file} cannot be read`,
     );
-  }
-  try {
-    return new Set(parseJsonV1(text, { workspace, cwd: workspace }).map(fingerprint));
-  } catch (thrown) {
-    if (!(thrown instanceof ReportFormatError)) throw thrown;
-    throw new ConfigurationError(`${label("baseline-file")} (${path}) is ${thrown.message}`);
   }
 }
 
@@ -351,16 +403,26 @@ function blobUrl(context: RunnerContext): string | undefined {
   return `${context.urls.server}/${context.repositoryName}/blob/${commit}`;
 }
 
-function addSarif(
+async function addSarif(
   sarifFile: string,
   findings: readonly Finding[],
   version: string,
   outcome: Outcome,
   context: RunnerContext,
-): void {
+): Promise<void> {
   const path = resolve(context.workspace, sarifFile);
+  // A pull request can put a link where the report goes, to have it written outside.
+  const link = await linkOnPath(context.workspace, path);
+  if (link) {
+    outcome.fail(
+      `${sarifFile} is not written: ${link} is a symbolic link, which is never followed`,
+    );
+    return;
+  }
   const sarif = `${JSON.stringify(toSarif(findings, version), null, 2)}\n`;
-  outcome.output("sarif-file", path).file(path, "zizmor's findings as SARIF 2.1.0", sarif);
+  outcome
+    .output("sarif-file", path)
+    .file(path, "zizmor's findings as SARIF 2.1.0", sarif, ["passed"]);
   if (context.readOnlyToken) {
     outcome.notice(
       `${context.readOnlyToken}, so uploading ${sarifFile} to code scanning will fail; the findings are in the annotations and the job summary instead`,

@@ -1,5 +1,11 @@
+import {
+  SARIF_MAX_LOCATIONS,
+  SARIF_MAX_RESULTS,
+  sarifArtifactUri,
+  sarifHelpUri,
+} from "../core/sarif.ts";
 import { fingerprint } from "./gate.ts";
-import type { Finding, FindingLocation, Severity } from "./report.ts";
+import { type Finding, type FindingLocation, type Severity, severityRank } from "./report.ts";
 
 /** zizmor's own SARIF levels (`ResultLevel::from` in zizmor's `output/sarif.rs`). */
 const SARIF_LEVEL: Record<Severity, "error" | "warning" | "note"> = {
@@ -25,9 +31,16 @@ const SECURITY_SEVERITY: Record<Severity, string> = {
  * Findings outside the workspace have no file code scanning could show, so they are left out.
  */
 export function toSarif(findings: readonly Finding[], version: string): object {
-  const located = findings.filter(
+  const all = findings.filter(
     (finding) => finding.primary.key.kind === "local" && finding.primary.key.path !== undefined,
   );
+  // upload-sarif refuses a run over its limit whole: keep the most severe, count the rest.
+  const located =
+    all.length <= SARIF_MAX_RESULTS
+      ? all
+      : [...all]
+          .sort((a, b) => severityRank(b.severity) - severityRank(a.severity))
+          .slice(0, SARIF_MAX_RESULTS);
   const rules = new Map<string, Finding>();
   for (const finding of located) if (!rules.has(finding.audit)) rules.set(finding.audit, finding);
   return {
@@ -45,7 +58,7 @@ export function toSarif(findings: readonly Finding[], version: string): object {
               name: finding.audit,
               shortDescription: { text: finding.description },
               help: { text: finding.description },
-              ...(finding.url ? { helpUri: finding.url } : {}),
+              ...(sarifHelpUri(finding.url) ? { helpUri: sarifHelpUri(finding.url) } : {}),
               properties: { tags: ["security"] },
             })),
           },
@@ -61,6 +74,7 @@ export function toSarif(findings: readonly Finding[], version: string): object {
           locations: [physical(finding.primary)],
           relatedLocations: finding.related
             .filter((location) => location.key.kind === "local" && location.key.path)
+            .slice(0, SARIF_MAX_LOCATIONS)
             .map((location, id) => ({ id, ...physical(location) })),
           partialFingerprints: { "zizmorFinding/v1": fingerprint(finding) },
           ...(finding.ignored ? { suppressions: [{ kind: "inSource" }] } : {}),
@@ -71,6 +85,9 @@ export function toSarif(findings: readonly Finding[], version: string): object {
             "security-severity": SECURITY_SEVERITY[finding.severity],
           },
         })),
+        ...(located.length < all.length
+          ? { properties: { omittedResults: all.length - located.length } }
+          : {}),
       },
     ],
   };
@@ -80,7 +97,7 @@ function physical(location: FindingLocation) {
   const path = location.key.kind === "local" ? (location.key.path ?? "") : "";
   return {
     physicalLocation: {
-      artifactLocation: { uri: path.split("/").map(encodeURIComponent).join("/") },
+      artifactLocation: { uri: sarifArtifactUri(path) },
       region: {
         startLine: location.line,
         startColumn: location.column,

@@ -87,6 +87,10 @@ describe("actions/harden", () => {
     );
     expect(run.summary).toContain("## Workflow permissions");
     expect(run.summary).toContain("## zizmor\\: no findings");
+    // As in the permissions action, line numbers link to the file at the commit that was checked.
+    expect(run.summary).toContain(
+      `<a href="https://github.com/wasmcloud/wasmcloud/blob/${"0".repeat(40)}/.github/workflows/bad.yml#L`,
+    );
     const permission = run.annotations.find((a) => a.file === ".github/workflows/bad.yml");
     expect(permission).toMatchObject({ level: "error", line: expect.any(Number) });
     expect(run.log).toMatch(/::error::harden: permissions: \d+ workflow file/);
@@ -114,6 +118,24 @@ describe("actions/harden", () => {
     );
     expect(run.annotations.some((a) => a.title === "zizmor template-injection")).toBe(true);
     expect(run.log).toContain("::error::harden: zizmor: 6 finding(s) at or above fail-on 'high'");
+  });
+
+  it("shows both tools' errors within GitHub's 10 annotations of a level per step", async () => {
+    // The findings' files have no permissions at all: both halves have errors to show, the
+    // enforcer two per file (more than GitHub displays for a step).
+    const workspace = failingWorkspace();
+    for (const name of Object.values(SEVERAL_INPUTS_FILES)) {
+      writeFile(join(workspace, ".github/workflows", name), NO_PERMISSIONS);
+    }
+    for (let n = 0; n < 6; n++)
+      writeFile(join(workspace, `.github/workflows/more-${n}.yml`), NO_PERMISSIONS);
+    const run = await harden({ workspace, zizmor: { stdout: findings(), exitCode: 14 } });
+    expect(Number(run.outputs["permissions-errors"])).toBeGreaterThan(10);
+    // What GitHub displays: the first 10 error annotations the step writes.
+    const shown = run.annotations.filter((a) => a.level === "error" && a.file).slice(0, 10);
+    const zizmor = shown.filter((a) => a.title?.startsWith("zizmor "));
+    expect(zizmor.length, shown.map((a) => a.title).join("\n")).toBeGreaterThanOrEqual(5);
+    expect(shown.length - zizmor.length).toBeGreaterThanOrEqual(5);
   });
 
   it("passes when both pass, and keeps the old inputs and the passed output working", async () => {

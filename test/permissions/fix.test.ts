@@ -192,6 +192,21 @@ describe("12: the fixer inserts lines and leaves everything else as it was", () 
     );
   });
 
+  /** The fix of a top-level release block whose two comments it moves above the key. */
+  const COMMENTS_MOVED_ABOVE = yaml(
+    "on: push",
+    "# the release job tags commits",
+    "# and comments on pull requests",
+    "permissions: {}",
+    "jobs:",
+    "  a:",
+    "    runs-on: x",
+    "    permissions:",
+    "      contents: write",
+    "    steps:",
+    "      - uses: softprops/action-gh-release@v2",
+  );
+
   it("keeps the comments of a top-level block it replaces", () => {
     const text = yaml(
       "on: push",
@@ -206,21 +221,22 @@ describe("12: the fixer inserts lines and leaves everything else as it was", () 
       "    steps:",
       "      - uses: softprops/action-gh-release@v2",
     );
-    expect(fix(text).after).toBe(
-      yaml(
-        "on: push",
-        "# the release job tags commits",
-        "# and comments on pull requests",
-        "permissions: {}",
-        "jobs:",
-        "  a:",
-        "    runs-on: x",
-        "    permissions:",
-        "      contents: write",
-        "    steps:",
-        "      - uses: softprops/action-gh-release@v2",
-      ),
+    expect(fix(text).after).toBe(COMMENTS_MOVED_ABOVE);
+  });
+
+  it("keeps the comments at the end of the lines of a top-level block it replaces", () => {
+    const text = yaml(
+      "on: push",
+      "permissions:",
+      "  contents: write # the release job tags commits",
+      "  pull-requests: write   # and comments on pull requests",
+      "jobs:",
+      "  a:",
+      "    runs-on: x",
+      "    steps:",
+      "      - uses: softprops/action-gh-release@v2",
     );
+    expect(fix(text).after).toBe(COMMENTS_MOVED_ABOVE);
   });
 
   it("keeps a read-only top level that the policy accepts", () => {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { checkFile } from "../../src/permissions/check.ts";
 import { diskWorkflowFiles } from "../../src/permissions/files.ts";
 import {
@@ -97,3 +98,28 @@ export function runIn(
     { files: diskWorkflowFiles(root) },
   );
 }
+
+/**
+ * A job's `permissions:` block as lines at job level, or none: up to three of a few scopes at any
+ * level (`id-token` only write or none, as GitHub takes it), `{}` when empty.
+ */
+export const jobBlockLines = fc.option(
+  fc
+    .dictionary(
+      fc.constantFrom("contents", "packages", "id-token", "issues"),
+      fc.constantFrom("read", "write", "none"),
+      { maxKeys: 3 },
+    )
+    .map((grants) =>
+      Object.keys(grants).length === 0
+        ? ["    permissions: {}"]
+        : [
+            "    permissions:",
+            ...Object.entries(grants).map(
+              ([scope, level]) =>
+                `      ${scope}: ${scope === "id-token" && level === "read" ? "write" : level}`,
+            ),
+          ],
+    ),
+  { nil: undefined },
+);

@@ -211,8 +211,34 @@ describe("over-grants: write scopes no step can use", () => {
       "      - run: git push origin main",
       `      - run: curl -sf https://api.github.com/repos/o/r\n        env:\n          TOKEN: ${expression("secrets.GITHUB_TOKEN")}`,
       "      - uses: someone/unknown@v1",
+      // The whole secrets or github context holds the token too.
+      `      - run: echo '${expression("toJSON(secrets)")}' > secrets.json`,
+      `      - run: echo '${expression("toJSON(github)")}' > github.json`,
+      `      - run: echo "${expression("secrets['GITHUB_TOKEN']")}"`,
     ]) {
       expect(rulesOf(check(ECHO.replace("      - run: echo hi", step))), step).toEqual([]);
+    }
+  });
+
+  it("counts contents: write as usable after a checkout that keeps the token for git", () => {
+    // actions/checkout keeps the token in .git/config by default: a later script can push.
+    for (const checkout of [
+      "      - uses: actions/checkout@v5",
+      "      - uses: actions/checkout@v5\n        with: { persist-credentials: true }",
+    ]) {
+      const job = ECHO.replace("      - run: echo hi", `${checkout}\n      - run: ./release.sh`);
+      const [finding, ...more] = check(job);
+      expect(more).toEqual([]);
+      expect(finding?.message).toContain("'packages: write, actions: write, pull-requests: write'");
+      expect(finding?.fix).toBe("lower the block to 'permissions: { contents: write }'");
+    }
+    // Without persisted credentials, or with no command after the checkout, nothing can push.
+    for (const steps of [
+      "      - uses: actions/checkout@v5\n        with: { persist-credentials: false }\n      - run: ./release.sh",
+      "      - run: ./release.sh\n      - uses: actions/checkout@v5",
+    ]) {
+      const [finding] = check(ECHO.replace("      - run: echo hi", steps));
+      expect(finding?.fix, steps).toBe("lower the block to 'permissions: { contents: read }'");
     }
   });
 

@@ -2,7 +2,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { expression, locate, removeRepositories, repository, runIn, yaml } from "./helpers.ts";
+import {
+  expression,
+  jobBlockLines,
+  locate,
+  removeRepositories,
+  repository,
+  runIn,
+  yaml,
+} from "./helpers.ts";
 
 afterAll(removeRepositories);
 
@@ -195,26 +203,8 @@ const STEPS = [
   `      - run: gh release list\n        env: { GH_TOKEN: '${expression("github.token")}' }`,
   "      - run: make",
 ];
-const LEVELS = ["read", "write", "none"] as const;
-const SCOPES = ["contents", "packages", "id-token", "issues"] as const;
-
 /** A block as YAML lines at job level, or none. */
-const block = fc.option(
-  fc
-    .dictionary(fc.constantFrom(...SCOPES), fc.constantFrom(...LEVELS), { maxKeys: 3 })
-    .map((grants) =>
-      Object.keys(grants).length === 0
-        ? ["    permissions: {}"]
-        : [
-            "    permissions:",
-            ...Object.entries(grants).map(
-              ([scope, level]) =>
-                `      ${scope}: ${scope === "id-token" && level === "read" ? "write" : level}`,
-            ),
-          ],
-    ),
-  { nil: undefined },
-);
+const block = jobBlockLines;
 const topLevel = fc.constantFrom(undefined, "permissions: {}", "permissions:\n  contents: read");
 
 describe("after --fix, no caller/callee pair fails to start (property)", () => {

@@ -2,7 +2,7 @@ import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { diskWorkflowFiles } from "../../src/permissions/files.ts";
-import { runCli } from "../harness/runner.ts";
+import { runAction, runCli } from "../harness/runner.ts";
 import { removeRepositories, repository, rulesOf, runIn, yaml } from "./helpers.ts";
 
 afterAll(removeRepositories);
@@ -60,5 +60,22 @@ describe("symlinked workflow files", () => {
     const result = await runIn(root, { paths: [".github/workflows/ci.yml"] });
     expect(rulesOf(result.findings)).toEqual(["reusable-workflow-refused"]);
     expect(result.findings[0]?.message).toContain("is a symbolic link (never followed)");
+  });
+});
+
+describe("reports written by the action", () => {
+  it("never go through a link in the checkout: the step fails and the target stays untouched", async () => {
+    const { root } = repositoryWithLink();
+    const target = join(root, "..", "target.sarif");
+    writeFileSync(target, "keep\n");
+    symlinkSync(target, join(root, "permissions.sarif"));
+    const run = await runAction({
+      action: "actions/permissions",
+      workspace: root,
+      inputs: { "sarif-file": "permissions.sarif", paths: ".github/workflows/ci.yml" },
+    });
+    expect(readFileSync(target, "utf8")).toBe("keep\n");
+    expect(run.exitCode).toBe(1);
+    expect(run.annotations.map((a) => a.message).join("\n")).toContain("symbolic link");
   });
 });

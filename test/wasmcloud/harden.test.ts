@@ -33,10 +33,12 @@ async function lintWorkflows(branch: string, number: number, files: Record<strin
     files,
     message: "ci: a workflow change",
   });
-  // harden reads the base's zizmor.yml through the contents API; the simulator learns commits from
-  // origin's pushes without their trees, so it is told this one file of the base (the edge).
+  // harden reads the base's zizmor.yml and permissions policy through the contents API; the
+  // simulator learns commits from origin's pushes without their trees, so it is told these files
+  // of the base (the edge).
   w.github.fileContents.record(base, {
     ".github/zizmor.yml": w.repo.git("show", `${base}:.github/zizmor.yml`),
+    ".github/permissions-policy.yml": w.repo.git("show", `${base}:.github/permissions-policy.yml`),
   });
   const zizmor = fakeZizmorFolder({ stdout: "[]" });
   folders.push(zizmor);

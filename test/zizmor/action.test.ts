@@ -254,7 +254,7 @@ describe("running zizmor", () => {
     expect(run.log).toMatch(
       /all 7 findings are in files outside the workspace .*nothing was gated/,
     );
-    expect(run.outputs.passed).toBeUndefined();
+    expect(run.outputs.passed).toBe("false");
   });
 
   it("treats unreadable output with a findings exit code as a failure, not a pass", async () => {
@@ -267,7 +267,7 @@ describe("running zizmor", () => {
     const run = await runWith({ stdout: "", exitCode: 0 });
     expect(run.exitCode).toBe(1);
     expect(run.log).toContain("zizmor printed no JSON report");
-    expect(run.outputs.passed).toBeUndefined();
+    expect(run.outputs.passed).toBe("false");
   });
 
   it("fails when the exit code promises a finding more severe than any in the output", async () => {
@@ -275,7 +275,7 @@ describe("running zizmor", () => {
     const empty = await runWith({ stdout: "[]", exitCode: 14 });
     expect(empty.exitCode).toBe(1);
     expect(empty.log).toContain("zizmor exited 14 (highest finding high)");
-    expect(empty.outputs.passed).toBeUndefined();
+    expect(empty.outputs.passed).toBe("false");
     // Output that holds the promised finding is read as usual.
     const matching = await runWith(
       { stdout: severalInputs(), exitCode: 14 },
