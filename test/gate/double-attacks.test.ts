@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { ACTIONS_APP } from "./double/github.ts";
 import { doubleScenario, errors } from "./double/scenario.ts";
 
 // Round-2 review: the gate's promises attacked through the built bundle against a GitHub double
@@ -85,7 +84,7 @@ describe("the gate against an independent GitHub double", () => {
     });
     s.github.addJob(run, "lint", "success");
     s.github.conclude(run);
-    s.github.beforeAnswer = (method, path) =>
+    s.github.beforeAnswer = (_method, path) =>
       path.endsWith("/status") ? { status: 502, body: { message: "Server Error" } } : undefined;
     const gate = await s.gate({ inputs: { "api-retries": "1" } });
     expect(gate.outputs.result).toBe("failure");
@@ -95,7 +94,7 @@ describe("the gate against an independent GitHub double", () => {
   it("a rate limit whose reset is past the timeout is red, not green", async () => {
     await using s = await doubleScenario({ rules: LINT, change: CHANGE });
     const reset = String(Math.floor(Date.now() / 1000) + 7200);
-    s.github.beforeAnswer = (method, path) =>
+    s.github.beforeAnswer = (_method, path) =>
       path.endsWith("/check-runs")
         ? {
             status: 403,
@@ -123,7 +122,7 @@ describe("the gate against an independent GitHub double", () => {
       s.github.addJob(run, `test (${leg})`, leg === 3 ? "failure" : "success");
     s.github.conclude(run, "success");
     // GitHub answers the second page empty, though the count says 150.
-    s.github.beforeAnswer = (method, path, query) =>
+    s.github.beforeAnswer = (_method, path, query) =>
       path.endsWith("/check-runs") && query.get("page") === "2"
         ? { status: 200, body: { total_count: 150, check_runs: [] } }
         : undefined;

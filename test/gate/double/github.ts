@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { checkJson, combinedStatus, jobJson, pullJson, runJson } from "./shapes.ts";
 
 // A small GitHub of its own for the gate's tests, written from GitHub's REST documentation and
 // the OpenAPI description (@octokit/openapi), apart from test/harness/github-sim so that the two
@@ -71,6 +72,13 @@ export interface DoubleRequest {
 
 /** An answer forced on a request (a fault): status, headers and body. */
 export type Fault = { status: number; headers?: Record<string, string>; body?: unknown };
+
+type Answer = [status: number, body: unknown, headers?: Record<string, string>];
+type Handler = (
+  params: (string | undefined)[],
+  query: URLSearchParams,
+  body: Record<string, unknown>,
+) => Answer | undefined;
 
 export class GitHubDouble {
   readonly repository: string;
@@ -256,239 +264,136 @@ export class GitHubDouble {
     path: string,
     query: URLSearchParams,
     body: Record<string, unknown> | undefined,
-  ): [number, unknown, Record<string, string>?] | undefined {
+  ): Answer | undefined {
     const prefix = `/repos/${this.repository}`;
     if (!path.startsWith(prefix)) return undefined;
     const rest = path.slice(prefix.length);
-    let match: RegExpExecArray | null;
-    if (method === "GET" && rest === "/actions/runs") {
-      const runs = this.runs
-        .filter((run) => run.headSha === query.get("head_sha"))
-        .sort((a, b) => b.id - a.id);
-      return [
-        200,
-        page(
-          query,
-          runs.map((run) => this.runJson(run)),
-          "workflow_runs",
-        ),
-      ];
-    }
-    if (method === "GET" && (match = /^\/commits\/([^/]+)\/check-runs$/.exec(rest))) {
-      const sha = match[1];
-      const all = this.checks.filter((check) => check.headSha === sha).sort((a, b) => b.id - a.id);
-      // `latest` (the default) keeps the newest check run of each name in each suite.
-      const checks =
-        query.get("filter") === "all"
-          ? all
-          : all.filter(
-              (check, index) =>
-                all.findIndex((o) => o.name === check.name && o.suiteId === check.suiteId) ===
-                index,
-            );
-      return [
-        200,
-        page(
-          query,
-          checks.map((check) => this.checkJson(check)),
-          "check_runs",
-        ),
-      ];
-    }
-    if (method === "GET" && (match = /^\/commits\/([^/]+)\/status$/.exec(rest))) {
-      return [200, this.combinedStatus(match[1] as string, query)];
-    }
-    if (method === "GET" && (match = /^\/pulls\/(\d+)$/.exec(rest))) {
-      const pull = this.pulls.find((candidate) => candidate.number === Number(match?.[1]));
-      if (!pull) return undefined;
-      return [
-        200,
-        this.pullJson(pull),
-        { "last-modified": new Date(pull.updatedAt).toUTCString() },
-      ];
-    }
-    if (method === "GET" && (match = /^\/pulls\/(\d+)\/files$/.exec(rest))) {
-      const pull = this.pulls.find((candidate) => candidate.number === Number(match?.[1]));
-      if (!pull) return undefined;
-      const { items } = slice(query, pull.files);
-      return [
-        200,
-        items.map((file) => ({
-          sha: "0".repeat(40),
-          status: "modified",
-          additions: 1,
-          deletions: 0,
-          changes: 1,
-          blob_url: "",
-          raw_url: "",
-          contents_url: "",
-          ...file,
-        })),
-      ];
-    }
-    if (
-      method === "GET" &&
-      (match = /^\/actions\/runs\/(\d+)\/attempts\/(\d+)\/jobs$/.exec(rest))
-    ) {
-      const [runId, attempt] = [Number(match[1]), Number(match[2])];
-      const jobs = this.checks.filter((c) => c.job?.runId === runId && c.job.attempt === attempt);
-      return [
-        200,
-        page(
-          query,
-          jobs.map((check) => this.jobJson(check)),
-          "jobs",
-        ),
-      ];
-    }
-    if (method === "POST" && rest === "/check-runs" && body) {
-      const check = this.addCheck({
-        name: String(body.name),
-        headSha: String(body.head_sha),
-        status: String(body.status ?? "queued"),
-        conclusion: (body.conclusion as string | undefined) ?? null,
-        completedAt: body.conclusion ? this.tick() : null,
-        output: body.output,
-      });
-      return [201, this.checkJson(check)];
-    }
-    if (method === "PATCH" && (match = /^\/check-runs\/(\d+)$/.exec(rest)) && body) {
-      const check = this.checks.find((candidate) => candidate.id === Number(match?.[1]));
-      if (!check) return undefined;
-      if (body.status) check.status = String(body.status);
-      if (body.conclusion) {
-        check.status = "completed";
-        check.conclusion = String(body.conclusion);
-        check.completedAt = this.tick();
-      }
-      if (body.output) check.output = body.output;
-      return [200, this.checkJson(check)];
+    for (const [verb, pattern, handle] of this.routes()) {
+      const match = verb === method ? pattern.exec(rest) : null;
+      if (match) return handle(match.slice(1), query, body ?? {});
     }
     return undefined;
   }
 
-  /** Open pull requests of this repository whose head is the run's (GitHub's documented rule). */
-  private runPulls(run: DoubleRun) {
-    if (run.headRepo !== this.repository) return [];
-    return this.pulls
-      .filter(
-        (pull) =>
-          pull.state === "open" &&
-          pull.head.repo === this.repository &&
-          (pull.head.sha === run.headSha || pull.head.ref === run.headBranch),
-      )
-      .map((pull) => ({
-        id: pull.number * 1000,
-        number: pull.number,
-        url: `${this.url}${`/repos/${this.repository}`}/pulls/${pull.number}`,
-        head: { ref: pull.head.ref, sha: pull.head.sha, repo: { id: 1, url: "", name: "x" } },
-        base: { ref: pull.base.ref, sha: pull.base.sha, repo: { id: 1, url: "", name: "x" } },
-      }));
+  private routes(): [string, RegExp, Handler][] {
+    return [
+      ["GET", /^\/actions\/runs$/, (_, query) => this.listRuns(query)],
+      ["GET", /^\/commits\/([^/]+)\/check-runs$/, ([sha], query) => this.listChecks(sha, query)],
+      [
+        "GET",
+        /^\/commits\/([^/]+)\/status$/,
+        ([sha], query) => [200, this.statusOf(sha as string, query)],
+      ],
+      ["GET", /^\/pulls\/(\d+)$/, ([number]) => this.getPull(Number(number))],
+      [
+        "GET",
+        /^\/pulls\/(\d+)\/files$/,
+        ([number], query) => this.pullFiles(Number(number), query),
+      ],
+      [
+        "GET",
+        /^\/actions\/runs\/(\d+)\/attempts\/(\d+)\/jobs$/,
+        ([runId, attempt], query) => this.listJobs(Number(runId), Number(attempt), query),
+      ],
+      ["POST", /^\/check-runs$/, (_, __, body) => this.createCheck(body)],
+      ["PATCH", /^\/check-runs\/(\d+)$/, ([id], __, body) => this.updateCheck(Number(id), body)],
+    ];
   }
 
-  private runJson(run: DoubleRun) {
-    return {
-      id: run.id,
-      node_id: `WFR_${run.id}`,
-      name: run.name,
-      display_title: run.name,
-      path: run.path,
-      event: run.event,
-      head_sha: run.headSha,
-      head_branch: run.headBranch,
-      status: run.status,
-      conclusion: run.conclusion,
-      run_number: run.runNumber,
-      run_attempt: run.attempt,
-      check_suite_id: run.suiteId,
-      workflow_id: 1,
-      created_at: run.createdAt,
-      updated_at: run.createdAt,
-      run_started_at: run.runStartedAt,
-      pull_requests: this.runPulls(run),
-      head_repository: { full_name: run.headRepo },
-      html_url: `https://github.com/${this.repository}/actions/runs/${run.id}`,
+  private statusOf(sha: string, query: URLSearchParams): unknown {
+    const combined = combinedStatus(sha, this.statuses);
+    return { ...combined, statuses: slice(query, combined.statuses).items };
+  }
+
+  private listRuns(query: URLSearchParams): Answer {
+    const runs = this.runs
+      .filter((run) => run.headSha === query.get("head_sha"))
+      .sort((a, b) => b.id - a.id);
+    return [
+      200,
+      page(
+        query,
+        runs.map((run) => runJson(this, run)),
+        "workflow_runs",
+      ),
+    ];
+  }
+
+  private listChecks(sha: string | undefined, query: URLSearchParams): Answer {
+    const all = this.checks.filter((check) => check.headSha === sha).sort((a, b) => b.id - a.id);
+    // `latest` (the default) keeps the newest check run of each name in each suite.
+    const checks =
+      query.get("filter") === "all"
+        ? all
+        : all.filter(
+            (check, index) =>
+              all.findIndex((o) => o.name === check.name && o.suiteId === check.suiteId) === index,
+          );
+    return [
+      200,
+      page(
+        query,
+        checks.map((check) => checkJson(this, check)),
+        "check_runs",
+      ),
+    ];
+  }
+
+  private getPull(number: number): Answer | undefined {
+    const pull = this.pulls.find((candidate) => candidate.number === number);
+    if (!pull) return undefined;
+    return [200, pullJson(this, pull), { "last-modified": new Date(pull.updatedAt).toUTCString() }];
+  }
+
+  private pullFiles(number: number, query: URLSearchParams): Answer | undefined {
+    const pull = this.pulls.find((candidate) => candidate.number === number);
+    if (!pull) return undefined;
+    const entry = {
+      sha: "0".repeat(40),
+      status: "modified",
+      additions: 1,
+      deletions: 0,
+      changes: 1,
     };
+    const links = { blob_url: "", raw_url: "", contents_url: "" };
+    return [200, slice(query, pull.files).items.map((file) => ({ ...entry, ...links, ...file }))];
   }
 
-  private checkJson(check: DoubleCheck) {
-    return {
-      id: check.id,
-      node_id: `CR_${check.id}`,
-      head_sha: check.headSha,
-      external_id: "",
-      name: check.name,
-      status: check.status,
-      conclusion: check.conclusion,
-      started_at: check.startedAt,
-      completed_at: check.completedAt,
-      html_url: `https://github.com/${this.repository}/runs/${check.id}`,
-      details_url: `https://github.com/${this.repository}/runs/${check.id}`,
-      url: `${this.url}/repos/${this.repository}/check-runs/${check.id}`,
-      output: { title: null, summary: null, text: null, annotations_count: 0, annotations_url: "" },
-      check_suite: { id: check.suiteId },
-      app: { id: check.app.id, slug: check.app.slug, name: check.app.slug },
-      pull_requests: [],
-    };
+  private listJobs(runId: number, attempt: number, query: URLSearchParams): Answer {
+    const jobs = this.checks.filter((c) => c.job?.runId === runId && c.job.attempt === attempt);
+    return [
+      200,
+      page(
+        query,
+        jobs.map((check) => jobJson(this, check)),
+        "jobs",
+      ),
+    ];
   }
 
-  private jobJson(check: DoubleCheck) {
-    return {
-      id: check.id,
-      run_id: check.job?.runId,
-      run_attempt: check.job?.attempt,
-      head_sha: check.headSha,
-      name: check.name,
-      status: check.status,
-      conclusion: check.conclusion,
-      started_at: check.startedAt,
-      completed_at: check.completedAt,
-      runner_name: check.job?.runnerName ?? null,
-      check_run_url: `${this.url}/repos/${this.repository}/check-runs/${check.id}`,
-      labels: [],
-    };
+  private createCheck(body: Record<string, unknown>): Answer {
+    const check = this.addCheck({
+      name: String(body.name),
+      headSha: String(body.head_sha),
+      status: String(body.status ?? "queued"),
+      conclusion: (body.conclusion as string | undefined) ?? null,
+      completedAt: body.conclusion ? this.tick() : null,
+      output: body.output,
+    });
+    return [201, checkJson(this, check)];
   }
 
-  private combinedStatus(sha: string, query: URLSearchParams) {
-    const latest = new Map<string, DoubleStatus>();
-    for (const status of this.statuses.filter((candidate) => candidate.sha === sha)) {
-      latest.set(status.context, status);
+  private updateCheck(id: number, body: Record<string, unknown>): Answer | undefined {
+    const check = this.checks.find((candidate) => candidate.id === id);
+    if (!check) return undefined;
+    if (body.status) check.status = String(body.status);
+    if (body.conclusion) {
+      check.status = "completed";
+      check.conclusion = String(body.conclusion);
+      check.completedAt = this.tick();
     }
-    const statuses = [...latest.values()].map((status) => ({
-      id: status.id,
-      node_id: `SC_${status.id}`,
-      context: status.context,
-      state: status.state,
-      description: null,
-      target_url: null,
-      avatar_url: null,
-      url: "",
-      created_at: status.createdAt,
-      updated_at: status.updatedAt,
-    }));
-    const { items } = slice(query, statuses);
-    return {
-      state: statuses.some((s) => s.state === "failure" || s.state === "error")
-        ? "failure"
-        : "pending",
-      sha,
-      total_count: statuses.length,
-      statuses: items,
-      repository: {},
-      commit_url: "",
-      url: "",
-    };
-  }
-
-  private pullJson(pull: DoublePull) {
-    return {
-      number: pull.number,
-      state: pull.state,
-      updated_at: pull.updatedAt,
-      changed_files: pull.files.length,
-      head: { ref: pull.head.ref, sha: pull.head.sha, repo: { full_name: pull.head.repo } },
-      base: { ref: pull.base.ref, sha: pull.base.sha, repo: { full_name: this.repository } },
-    };
+    if (body.output) check.output = body.output;
+    return [200, checkJson(this, check)];
   }
 }
 
