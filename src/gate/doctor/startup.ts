@@ -36,8 +36,8 @@ const WAITS_FOREVER = new Set<FindingKind>([
 ]);
 
 /**
- * The doctor's checks for the rules this change requires, when the gate starts: a rule whose check
- * no workflow of the checkout will produce on this event (no such job, a missing or broken
+ * The doctor's checks for the rules this change requires that are pinned to a workflow, when the
+ * gate starts: a rule whose check no workflow of the checkout will produce on this event (no such job, a missing or broken
  * workflow, a trigger, branches or paths filter that leaves this change out) fails the gate now,
  * annotated at the rule's line, instead of after the timeout. The workflows are read from the
  * workspace only when it holds the commit being judged; otherwise the check is skipped, saying so.
@@ -60,13 +60,20 @@ export async function checkRulesAtStart(check: StartupCheck): Promise<void> {
   }
   const analysis = new Analysis(check.rulesFile, repository);
   const paths = pathCheck(check);
-  const findings = check.decisions
-    .filter(({ rule, applies }) => applies && !rule.advisory && !externalApp(rule))
+  // Only a rule pinned to a workflow waits for that workflow's jobs alone. Any other rule may be
+  // satisfied by a commit status, another app's check run, or a check run a step posts through
+  // the API, none of which the workflow files show: it is waited for as usual.
+  const judged = check.decisions.filter(
+    ({ rule, applies }) =>
+      applies && !rule.advisory && rule.workflow !== undefined && !externalApp(rule),
+  );
+  const findings = judged
     .flatMap(({ rule }) => checkRule(analysis, rule, [event], paths))
     .filter((finding) => finding.level === "error" && WAITS_FOREVER.has(finding.kind));
   if (findings.length === 0) {
+    const others = check.decisions.filter((d) => d.applies && !judged.includes(d)).length;
     check.log(
-      `Start-up check: every required rule has a workflow that runs for this ${check.event}.`,
+      `Start-up check: every required rule has a workflow that runs for this ${check.event}.${others > 0 ? ` (${others} not pinned to a workflow, which a commit status or another app's check may satisfy, are left to the wait.)` : ""}`,
     );
     return;
   }
