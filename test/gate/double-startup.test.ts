@@ -46,4 +46,25 @@ describe("the start-up check never turns a satisfiable rule red", () => {
     expect(errors(gate)).toBe("");
     expect(gate.outputs.result).toBe("success");
   });
+
+  it("reads a workflow's paths filter as GitHub does: '**.rs' matches files in every folder", async () => {
+    await using s = await doubleScenario({
+      rules: `rules:\n  - check: test\n    workflow: ${CI}\n    paths: ["crates/**"]\n`,
+      base: {
+        [CI]: "on:\n  pull_request:\n    paths: ['**.rs']\njobs:\n  test:\n    runs-on: x\n",
+      },
+      change: { "crates/api/src/lib.rs": "pub fn a() {}\n" },
+    });
+    const run = s.github.addRun({
+      path: CI,
+      event: "pull_request",
+      headSha: s.head,
+      headBranch: "feature",
+    });
+    s.github.addJob(run, "test", "success");
+    s.github.conclude(run);
+    const gate = await s.gate();
+    expect(errors(gate)).toBe("");
+    expect(gate.outputs.result).toBe("success");
+  });
 });

@@ -2,6 +2,7 @@ import type { Job, Workflow } from "../../core/workflow.ts";
 import { nodePosition } from "../../core/yaml-file.ts";
 import { compilePaths } from "../globs.ts";
 import type { Analysis } from "./analysis.ts";
+import { filterPatternGlob } from "./filter-pattern.ts";
 import { type Atom, describe, describeAtom, type Formula, type Term, terms } from "./formula.ts";
 import { filterGroups, isPathsFilter } from "./paths-filter.ts";
 import { describeEvent, examplePaths, type GateEvent, type PathFilter } from "./triggers.ts";
@@ -103,6 +104,12 @@ function read(
   filter: PathFilter | undefined,
 ): Reading {
   const workflowList = filter ? workflowPaths(workflow, filter) : undefined;
+  const untranslated =
+    filter && !workflowList
+      ? [
+          `its workflow's on: ${filter.kind} has a pattern no rules-file glob says the same as, so the rule applies to every change and the doctor says where the workflow does not run`,
+        ]
+      : [];
   const withWorkflow = (lists: Way["lists"]) => (workflowList ? [workflowList, ...lists] : lists);
   if (formula === false) {
     return {
@@ -125,7 +132,7 @@ function read(
   }
   const ways = disjunction.map((term) => wayOf(analysis, workflow, term));
   const certain = ways.filter((way) => way.labels.length === 0 && way.others.length === 0);
-  const notes: string[] = [];
+  const notes: string[] = [...untranslated];
   // A label that alone runs the job, beside ways paths say, becomes the rule's `labels:`; one that
   // runs it only together with paths stays a note (a label makes a rule apply whatever changed).
   const labels: string[] = [];
@@ -198,19 +205,25 @@ function filterList(
   };
 }
 
-/** The workflow's own paths filter as rule globs (`paths-ignore` becomes `!` globs). */
-function workflowPaths(workflow: Workflow, filter: PathFilter): Way["lists"][number] {
+/**
+ * The workflow's own paths filter as rule globs (`paths-ignore` becomes `!` globs), written from
+ * GitHub's pattern syntax into the rules file's (`**.rs` is `**\/*.rs` there); undefined when a
+ * pattern has no glob that says the same.
+ */
+function workflowPaths(workflow: Workflow, filter: PathFilter): Way["lists"][number] | undefined {
   const line = nodePosition(workflow.file, filter.node).line;
   const from = `the workflow's on: ${filter.kind} (line ${line})`;
+  const globs = filter.patterns.map(filterPatternGlob);
+  if (globs.some((glob) => glob === undefined)) return undefined;
   if (filter.kind === "paths-ignore") {
     return {
-      patterns: filter.patterns.map((pattern) =>
-        pattern.startsWith("!") ? pattern.slice(1) : `!${pattern}`,
+      patterns: (globs as string[]).map((glob) =>
+        glob.startsWith("!") ? glob.slice(1) : `!${glob}`,
       ),
       from,
     };
   }
-  return { patterns: filter.patterns, from };
+  return { patterns: globs as string[], from };
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Producer } from "./repository.ts";
 import {
   describeEvent,
   examplePaths,
+  filterExamplePaths,
   filterRuns,
   type GateEvent,
   type PathFilter,
@@ -307,7 +308,7 @@ function pathExample(
   const filters = running.map((match) => match.filter as PathFilter);
   const candidates = new Set([
     ...examplePaths(rule.paths.filter((path) => !path.startsWith("!"))),
-    ...examplePaths(filters.flatMap((filter) => filter.patterns)),
+    ...filterExamplePaths(filters.flatMap((filter) => filter.patterns)),
     "README.md",
     "example.txt",
     analysis.rulesFile.path,

@@ -1,0 +1,65 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { createRepository, type TestRepository } from "../harness/git.ts";
+import { runCli } from "../harness/runner.ts";
+
+// Round-2 review of `gate doctor` and `gate init` through the built CLI: findings must be real
+// (no rule called unsatisfiable that GitHub would satisfy), the rules init writes must require
+// the checks where the workflows run them, and hostile workflows must not stall either command.
+
+const repositories: TestRepository[] = [];
+afterAll(() => {
+  for (const repo of repositories) repo[Symbol.dispose]();
+});
+
+function repository(files: Record<string, string>): TestRepository {
+  const repo = createRepository();
+  repositories.push(repo);
+  repo.commit({ message: "workflows", files });
+  return repo;
+}
+
+const GO = `name: CI
+on:
+  pull_request:
+    paths: ['**.go', 'go.mod', 'cmd/*.tmpl?', '.github/**']
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - run: go test ./...
+  gate:
+    needs: [test]
+    if: always()
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo '\${{ toJSON(needs) }}'
+`;
+
+describe("workflow filters are read in GitHub's pattern syntax", () => {
+  it("doctor: '**.go' lets the workflow run for Go files in every folder", async () => {
+    const repo = repository({
+      ".github/workflows/ci.yml": GO,
+      ".github/status-gate.yml":
+        'rules:\n  - check: test\n    workflow: .github/workflows/ci.yml\n    paths: ["pkg/**/*.go"]\n',
+    });
+    const run = await runCli(["gate", "doctor", "--repo", repo.path, "--branch", "main"]);
+    expect(run.stdout).not.toContain("path-filtered");
+    expect(run.exitCode).toBe(0);
+  });
+
+  it("init: writes the workflow's '**.go' as a rules glob that requires the job for pkg/a.go", async () => {
+    const repo = repository({ ".github/workflows/ci.yml": GO });
+    const init = await runCli(["gate", "init", "--repo", repo.path, "--branch", "main"]);
+    expect(init.exitCode).toBe(0);
+    repo.git("add", "-A");
+    repo.git("commit", "-qm", "rules");
+    repo.git("checkout", "-qb", "change");
+    repo.commit({ message: "go", files: { "pkg/server/a.go": "package server\n" } });
+    const plan = await runCli(["gate", "plan", "--repo", repo.path, "--format", "json"]);
+    expect(plan.exitCode).toBe(0);
+    const { required } = JSON.parse(plan.stdout) as { required: { rule: string }[] };
+    expect(required.map((entry) => entry.rule)).toEqual(["ci-test"]);
+    const doctor = await runCli(["gate", "doctor", "--repo", repo.path, "--branch", "main"]);
+    expect(doctor.stdout).toContain("No problems");
+  });
+});
