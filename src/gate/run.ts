@@ -128,7 +128,11 @@ async function judge(
       exactBase:
         target.base !== undefined && "sha" in target.base && inputs.eventPayload.forced !== true,
       workspace: deps.workspace,
-      commits: [target.sha, inputs.githubSha],
+      // The pull request's runs use its merge commit's workflows (`GITHUB_SHA` on pull_request)
+      // or its head's; on pull_request_target `GITHUB_SHA` is the base branch, whose workflows
+      // the pull request may have changed.
+      commits:
+        target.event === "pull_request_target" ? [target.sha] : [target.sha, inputs.githubSha],
       log: deps.log,
     });
   }

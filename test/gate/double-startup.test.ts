@@ -67,4 +67,33 @@ describe("the start-up check never turns a satisfiable rule red", () => {
     expect(errors(gate)).toBe("");
     expect(gate.outputs.result).toBe("success");
   });
+
+  it("on pull_request_target, does not judge by the base branch's workflows the pull request changed", async () => {
+    await using s = await doubleScenario({
+      rules: `rules:\n  - check: lint\n    workflow: ${CI}\n`,
+      base: {
+        [CI]: "on:\n  pull_request:\n    paths: ['src/**']\njobs:\n  lint:\n    runs-on: x\n",
+      },
+      change: {
+        [CI]: "on: pull_request\njobs:\n  lint:\n    runs-on: x\n",
+        "docs/guide.md": "# Guide\n",
+      },
+    });
+    // pull_request_target checks out the base branch; GITHUB_SHA is its last commit.
+    s.git.checkout("main");
+    const run = s.github.addRun({
+      path: CI,
+      event: "pull_request",
+      headSha: s.head,
+      headBranch: "feature",
+    });
+    s.github.addJob(run, "lint", "success");
+    s.github.conclude(run);
+    const gate = await s.gate({
+      event: s.pullRequestEvent({ name: "pull_request_target" }),
+      sha: s.base,
+    });
+    expect(errors(gate)).toBe("");
+    expect(gate.outputs.result).toBe("success");
+  });
 });
