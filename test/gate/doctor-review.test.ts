@@ -63,3 +63,32 @@ describe("workflow filters are read in GitHub's pattern syntax", () => {
     expect(doctor.stdout).toContain("No problems");
   });
 });
+
+/** Eight levels of ten aliases each: 10^8 values once expanded. */
+const ALIAS_BOMB = [
+  "x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]",
+  ...Array.from(
+    { length: 7 },
+    (_, level) => `x${level + 1}: &a${level + 1} [${Array(10).fill(`*a${level}`).join(", ")}]`,
+  ),
+].join("\n");
+
+describe("hostile workflows do not stall doctor or init", () => {
+  it("a matrix that nests aliases a hundred million values deep is an invalid workflow, read at once", async () => {
+    const repo = repository({
+      ".github/workflows/ci.yml": GO,
+      ".github/workflows/bomb.yml": `on: pull_request\n${ALIAS_BOMB}\njobs:\n  boom:\n    runs-on: x\n    strategy:\n      matrix:\n        include: [{ x: *a7 }]\n`,
+      ".github/status-gate.yml": 'rules:\n  - check: "boom*"\n',
+    });
+    const doctor = await runCli(["gate", "doctor", "--repo", repo.path, "--branch", "main"], {
+      timeoutMs: 20_000,
+    });
+    expect(doctor.stdout).toMatch(/bomb\.yml/);
+    expect(doctor.stdout).toMatch(/alias/);
+    const init = await runCli(
+      ["gate", "init", "--repo", repo.path, "--branch", "main", "--stdout"],
+      { timeoutMs: 20_000 },
+    );
+    expect(init.exitCode).toBe(0);
+  });
+});
