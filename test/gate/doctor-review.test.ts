@@ -91,4 +91,40 @@ describe("hostile workflows do not stall doctor or init", () => {
     );
     expect(init.exitCode).toBe(0);
   });
+
+  it("a paths-filter group whose braces expand past a billion globs is not read as paths", async () => {
+    const braces = "{a,b}".repeat(32);
+    const workflow = `on: pull_request
+jobs:
+  changes:
+    runs-on: x
+    outputs:
+      src: \${{ steps.filter.outputs.src }}
+    steps:
+      - id: filter
+        uses: dorny/paths-filter@de90cc6fb38fc0963ad72b210f1f284cd68cea36 # v3.0.2
+        with:
+          filters: |
+            src:
+              - 'src/${braces}/**'
+  build:
+    needs: changes
+    if: needs.changes.outputs.src == 'true'
+    runs-on: x
+  gate:
+    needs: [changes, build]
+    if: always()
+    runs-on: x
+    steps:
+      - run: echo '\${{ toJSON(needs) }}'
+`;
+    const repo = repository({ ".github/workflows/ci.yml": workflow });
+    const init = await runCli(
+      ["gate", "init", "--repo", repo.path, "--branch", "main", "--stdout"],
+      { timeoutMs: 20_000 },
+    );
+    expect(init.exitCode).toBe(0);
+    expect(init.stdout).not.toContain(braces);
+    expect(init.stdout).toContain("id: ci-build");
+  });
 });
