@@ -128,3 +128,23 @@ jobs:
     expect(init.stdout).toContain("id: ci-build");
   });
 });
+
+describe("job conditions are read with the event that runs the workflow", () => {
+  it("a pull_request_target workflow's job that checks for pull_request_target is not 'always skipped'", async () => {
+    const repo = repository({
+      ".github/workflows/triage.yml": `on:
+  pull_request_target:
+    types: [opened, synchronize]
+jobs:
+  triage:
+    if: github.event_name == 'pull_request_target' && github.base_ref == 'main'
+    runs-on: x
+`,
+      ".github/status-gate.yml":
+        "rules:\n  - check: triage\n    workflow: .github/workflows/triage.yml\n",
+    });
+    const doctor = await runCli(["gate", "doctor", "--repo", repo.path, "--branch", "main"]);
+    expect(doctor.stdout).not.toContain("skipped");
+    expect(doctor.exitCode).toBe(0);
+  });
+});
