@@ -148,3 +148,23 @@ jobs:
     expect(doctor.exitCode).toBe(0);
   });
 });
+
+describe("no-check is an error only where no other source can satisfy the rule", () => {
+  it("a rule for an outside CI's commit status is a warning, not an unsatisfiable rule", async () => {
+    const repo = repository({
+      ".github/workflows/ci.yml": GO,
+      ".github/status-gate.yml":
+        'rules:\n  - check: "ci/circleci: build"\n  - check: tset\n  - check: deploy\n    workflow: .github/workflows/ci.yml\n',
+    });
+    const doctor = await runCli(["gate", "doctor", "--repo", repo.path, "--branch", "main"]);
+    expect(doctor.stdout).toMatch(
+      /:2:5: warning \[status gate doctor: no-check\] rule 'ci\/circleci: build'.*a commit status or another app's check run may still satisfy it/,
+    );
+    // A likely slip of a job's name, and a rule pinned to a workflow, stay errors.
+    expect(doctor.stdout).toMatch(
+      /:3:5: error \[status gate doctor: no-check\] rule 'tset'.*did you mean 'test'/,
+    );
+    expect(doctor.stdout).toMatch(/:4:5: error \[status gate doctor: no-check\] rule 'deploy'/);
+    expect(doctor.exitCode).toBe(1);
+  });
+});
