@@ -3,6 +3,7 @@ import { type ActionOutcome, Outcome } from "../core/outcome.ts";
 import type { Summary } from "../core/summary.ts";
 import { ApiError, type GitHubApi } from "./api.ts";
 import { type ChangeSources, findChanges, readRulesAt } from "./changes.ts";
+import type { ExpectedRun } from "./doctor/expected-runs.ts";
 import { verdictOf } from "./evaluate.ts";
 import { resolveTarget, short, type Target } from "./event.ts";
 import type { LocalGit } from "./git.ts";
@@ -76,6 +77,9 @@ export async function run(inputs: GateInputs, deps: GateDeps): Promise<ActionOut
 
 const TITLE = "Status gate (checks)";
 
+/** Per rule id, the workflow runs it waits to see created (from the start-up check). */
+type ExpectedRuns = ReadonlyMap<string, readonly ExpectedRun[]>;
+
 interface Judged {
   verdict: GateVerdict;
   summary: Summary;
@@ -118,8 +122,9 @@ async function judge(
     `Changes: ${changes.source}, ${changes.files.length} files${changes.complete ? "" : " (incomplete)"}`,
   );
   // A rule no workflow of this commit can satisfy fails now, at its line, not at the timeout.
+  let expectedRuns: ExpectedRuns | undefined;
   if (inputs.mode === "checks" && deps.workspace !== undefined) {
-    await (await import("./doctor/startup.ts")).checkRulesAtStart({
+    expectedRuns = await (await import("./doctor/startup.ts")).checkRulesAtStart({
       rulesFile,
       decisions,
       changes,
@@ -141,7 +146,7 @@ async function judge(
       ? planVerdict(decisions, deps)
       : inputs.mode === "needs"
         ? needsVerdict(inputs, rulesFile, decisions)
-        : await checksVerdict(inputs, target, rulesFile, decisions, deps);
+        : await checksVerdict(inputs, target, rulesFile, decisions, deps, expectedRuns);
   const { sent, notModified } = deps.api.counts;
   const summary = summaryOf(verdict, {
     title,
@@ -302,6 +307,7 @@ async function checksVerdict(
   rulesFile: RulesFile,
   decisions: RuleDecision[],
   deps: GateDeps,
+  expectedRuns: ExpectedRuns | undefined,
 ): Promise<GateVerdict> {
   const ignore = [...rulesFile.ignore];
   if (inputs.verdictCheck) ignore.push(compileName(inputs.verdictCheck));
@@ -320,5 +326,6 @@ async function checksVerdict(
     failFast: inputs.failFast,
     clock: deps.clock,
     progress: deps.log,
+    expectedRuns: expectedRuns ?? new Map(),
   });
 }

@@ -4,6 +4,7 @@ import { COMPARE_FILES_CAP } from "../changes.ts";
 import type { ChangeSet, RuleDecision } from "../plan.ts";
 import type { RulesFile } from "../rules.ts";
 import { Analysis } from "./analysis.ts";
+import { type ExpectedRun, expectedRuns } from "./expected-runs.ts";
 import type { FindingKind } from "./findings.ts";
 import { readRepository } from "./repository.ts";
 import { checkRule, externalApp, type PathCheck } from "./rule-checks.ts";
@@ -41,14 +42,18 @@ const WAITS_FOREVER = new Set<FindingKind>([
  * workflow, a trigger, branches or paths filter that leaves this change out) fails the gate now,
  * annotated at the rule's line, instead of after the timeout. The workflows are read from the
  * workspace only when it holds the commit being judged; otherwise the check is skipped, saying so.
+ * Returns the workflow runs each rule must see created before it can be satisfied
+ * (expected-runs.ts); undefined when the check was skipped.
  */
-export async function checkRulesAtStart(check: StartupCheck): Promise<void> {
+export async function checkRulesAtStart(
+  check: StartupCheck,
+): Promise<Map<string, ExpectedRun[]> | undefined> {
   const event = gateEvent(check.event, check.payload);
   if (!event) {
     check.log(
       `Start-up check of the rules skipped: it knows no workflow triggers for '${check.event}' events.`,
     );
-    return;
+    return undefined;
   }
   const repository = await readRepository(check.workspace);
   const head = await new Git(check.workspace).value(["rev-parse", "HEAD"]).catch(() => undefined);
@@ -56,7 +61,7 @@ export async function checkRulesAtStart(check: StartupCheck): Promise<void> {
     check.log(
       "Start-up check of the rules skipped: the workspace holds no checkout of this commit's workflows.",
     );
-    return;
+    return undefined;
   }
   const analysis = new Analysis(check.rulesFile, repository);
   const paths = pathCheck(check);
@@ -75,7 +80,7 @@ export async function checkRulesAtStart(check: StartupCheck): Promise<void> {
     check.log(
       `Start-up check: every required rule has a workflow that runs for this ${check.event}.${others > 0 ? ` (${others} not pinned to a workflow, which a commit status or another app's check may satisfy, are left to the wait.)` : ""}`,
     );
-    return;
+    return expectedRuns(analysis, check.decisions, event, paths);
   }
   throw new FileProblems(
     check.rulesFile.path,
