@@ -27,6 +27,25 @@ export function showInvisible(text: string): string {
   );
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are what it finds
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are what it finds
+const CONTROLS_AND_NEWLINES = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text from a repository or an API as a terminal may show it: control characters (an escape
+ * sequence can retitle the window, clear the screen or write the clipboard; a newline in a file
+ * name can fake a line of output) written out as `\u001B`, tabs kept, and invisible format
+ * characters shown ({@link showInvisible}). Newlines are kept unless `newlines: false`.
+ */
+export function showControls(text: string, options: { newlines?: boolean } = {}): string {
+  const pattern = options.newlines === false ? CONTROLS_AND_NEWLINES : CONTROLS;
+  return showInvisible(text).replace(
+    pattern,
+    (char) => `\\u${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`,
+  );
+}
+
 /** Every character that means something in a regular expression, escaped. */
 export function escapeRegExp(text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
