@@ -130,3 +130,212 @@ describe("the gate against an independent GitHub double", () => {
     expect(gate.outputs.result).toBe("failure");
   });
 });
+
+describe("events, labels and the rules file, against the double", () => {
+  const mergeGroup = (s: { head: string; base: string; github: { repository: string } }) => ({
+    name: "merge_group",
+    payload: {
+      action: "checks_requested",
+      merge_group: {
+        head_sha: s.head,
+        head_ref: `refs/heads/gh-readonly-queue/main/pr-7-${s.base}`,
+        base_sha: s.base,
+        base_ref: "refs/heads/main",
+      },
+      repository: { default_branch: "main", full_name: s.github.repository },
+    },
+  });
+
+  it("merge_group: a skip allowed on pull requests only is red in the queue", async () => {
+    const rules = `rules:\n  - check: lint\n    workflow: ${CI}\n    allow: { pull_request: [skipped] }\n`;
+    await using s = await doubleScenario({ rules, change: CHANGE });
+    const run = s.github.addRun({
+      path: CI,
+      event: "merge_group",
+      headSha: s.head,
+      headBranch: "gh-readonly-queue/main/pr-7",
+    });
+    s.github.addJob(run, "lint", "skipped");
+    s.github.conclude(run);
+    const queued = await s.gate({ event: mergeGroup(s) });
+    expect(queued.outputs.result).toBe("failure");
+    expect(errors(queued)).toMatch(/lint: skipped/);
+    const pull = s.github.addRun({
+      path: CI,
+      event: "pull_request",
+      headSha: s.head,
+      headBranch: "feature",
+    });
+    s.github.addJob(pull, "lint", "skipped");
+    s.github.conclude(pull);
+    const proposed = await s.gate();
+    expect(errors(proposed)).toBe("");
+    expect(proposed.outputs.result).toBe("success");
+  });
+
+  it("merge_group: a rule required only in the queue is waited for there", async () => {
+    const rules = `rules:\n  - id: e2e\n    check: e2e\n    events: [merge_group]\n`;
+    await using s = await doubleScenario({ rules, change: CHANGE });
+    const queued = await s.gate({ event: mergeGroup(s), inputs: { timeout: "2s" } });
+    expect(queued.outputs.result).toBe("failure");
+    expect(ids(queued.outputs.missing)).toEqual(["e2e"]);
+    const proposed = await s.gate();
+    expect(proposed.outputs.result).toBe("success");
+    expect(ids(proposed.outputs.required)).toEqual([]);
+  });
+
+  it("a pull request that adds the rules file is held to every check on its head", async () => {
+    await using s = await doubleScenario({
+      change: {
+        ...CHANGE,
+        ".github/status-gate.yml": 'rules:\n  - check: nothing\n    paths: ["nope/**"]\n',
+      },
+    });
+    const run = s.github.addRun({
+      path: CI,
+      event: "pull_request",
+      headSha: s.head,
+      headBranch: "feature",
+    });
+    s.github.addJob(run, "lint", "failure");
+    s.github.conclude(run);
+    const gate = await s.gate();
+    expect(gate.outputs.result).toBe("failure");
+    expect(gate.summary).toContain("has no rules file");
+  });
+
+  it("an edit of a local action under .github/actions makes every rule apply", async () => {
+    const rules = 'rules:\n  - check: docs\n    paths: ["docs/**"]\n';
+    await using s = await doubleScenario({
+      rules,
+      change: { ".github/actions/setup/action.yml": "runs:\n  using: composite\n  steps: []\n" },
+    });
+    const gate = await s.gate({ inputs: { timeout: "2s" } });
+    expect(gate.outputs.result).toBe("failure");
+    expect(ids(gate.outputs.required)).toEqual(["docs"]);
+  });
+
+  it("a label makes a rule apply whatever changed", async () => {
+    const rules = 'rules:\n  - check: canary\n    labels: [canary]\n    paths: ["nope/**"]\n';
+    await using s = await doubleScenario({ rules, change: CHANGE });
+    const event = s.pullRequestEvent();
+    (event.payload as { pull_request: { labels: { name: string }[] } }).pull_request.labels = [
+      { name: "canary" },
+    ];
+    const gate = await s.gate({ event, inputs: { timeout: "2s" } });
+    expect(gate.outputs.result).toBe("failure");
+    expect(ids(gate.outputs.missing)).toEqual(["canary"]);
+  });
+});
+
+describe("tokens, limits and spoofs, against the double", () => {
+  it("a read-only token: the verdict check degrades to a notice and the verdict still stands", async () => {
+    await using s = await doubleScenario({ rules: LINT, change: CHANGE });
+    const run = s.github.addRun({
+      path: CI,
+      event: "pull_request",
+      headSha: s.head,
+      headBranch: "feature",
+    });
+    s.github.addJob(run, "lint", "failure");
+    s.github.conclude(run);
+    s.github.beforeAnswer = (method) =>
+      method === "POST"
+        ? { status: 403, body: { message: "Resource not accessible by integration" } }
+        : undefined;
+    const gate = await s.gate({ inputs: { "verdict-check": "status-gate" } });
+    expect(gate.outputs.result).toBe("failure");
+    expect(
+      gate.annotations.some((a) => a.level === "notice" && /checks: write/.test(a.message)),
+    ).toBe(true);
+  });
+
+  it("waits out a secondary rate limit's retry-after, then judges", async () => {
+    await using s = await doubleScenario({ rules: LINT, change: CHANGE });
+    const run = s.github.addRun({
+      path: CI,
+      event: "pull_request",
+      headSha: s.head,
+      headBranch: "feature",
+    });
+    s.github.addJob(run, "lint", "success");
+    s.github.conclude(run);
+    let limited = 0;
+    s.github.beforeAnswer = (_method, path) =>
+      path.endsWith("/check-runs") && limited++ === 0
+        ? {
+            status: 403,
+            headers: { "retry-after": "1" },
+            body: { message: "secondary rate limit" },
+          }
+        : undefined;
+    const gate = await s.gate();
+    expect(limited).toBeGreaterThan(1);
+    expect(errors(gate)).toBe("");
+    expect(gate.outputs.result).toBe("success");
+  });
+
+  it("reads every page of the workflow runs: a red run on the second page counts", async () => {
+    await using s = await doubleScenario({ rules: 'rules:\n  - check: "lint*"\n', change: CHANGE });
+    const red = s.github.addRun({
+      path: CI,
+      event: "pull_request",
+      headSha: s.head,
+      headBranch: "feature",
+    });
+    s.github.addJob(red, "lint", "failure");
+    s.github.conclude(red);
+    for (let index = 0; index < 120; index++) {
+      const run = s.github.addRun({
+        path: `.github/workflows/w${index}.yml`,
+        event: "pull_request",
+        headSha: s.head,
+        headBranch: "feature",
+      });
+      s.github.addJob(run, `lint-${index}`, "success");
+      s.github.conclude(run);
+    }
+    const gate = await s.gate();
+    expect(gate.outputs.result).toBe("failure");
+    expect(errors(gate)).toMatch(/lint: failure/);
+  });
+
+  it("a green check a job posts into the suite on a re-run of another job does not hide the red lint", async () => {
+    await using s = await doubleScenario({ rules: LINT, change: CHANGE });
+    const run = s.github.addRun({
+      path: CI,
+      event: "pull_request",
+      headSha: s.head,
+      headBranch: "feature",
+    });
+    s.github.addJob(run, "lint", "failure");
+    s.github.addJob(run, "build", "success");
+    s.github.conclude(run);
+    run.attempt = 2;
+    run.runStartedAt = s.github.tick();
+    s.github.addJob(run, "build", "success");
+    s.github.addCheck({ name: "lint", headSha: s.head, suiteId: run.suiteId });
+    s.github.conclude(run);
+    const gate = await s.gate();
+    expect(gate.outputs.result).toBe("failure");
+  });
+
+  it("an unknown conclusion and a job waiting for an environment are never green", async () => {
+    await using s = await doubleScenario({
+      rules: 'rules:\n  - check: "deploy*"\n',
+      change: CHANGE,
+    });
+    const run = s.github.addRun({
+      path: CI,
+      event: "pull_request",
+      headSha: s.head,
+      headBranch: "feature",
+    });
+    s.github.addJob(run, "deploy-a", "stale");
+    const waiting = s.github.addJob(run, "deploy-b");
+    waiting.status = "waiting";
+    const gate = await s.gate({ inputs: { timeout: "2s", "fail-fast": "false" } });
+    expect(gate.outputs.result).toBe("failure");
+    expect(errors(gate)).toMatch(/deploy-a: stale/);
+  });
+});
