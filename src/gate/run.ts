@@ -2,7 +2,7 @@ import { ConfigurationError } from "../core/errors.ts";
 import { type ActionOutcome, Outcome } from "../core/outcome.ts";
 import type { Summary } from "../core/summary.ts";
 import { ApiError, type GitHubApi } from "./api.ts";
-import { type ChangeSources, findChanges, readRulesAt } from "./changes.ts";
+import { branchRevision, type ChangeSources, findChanges, readRulesAt } from "./changes.ts";
 import type { ExpectedRun } from "./doctor/expected-runs.ts";
 import { verdictOf } from "./evaluate.ts";
 import { resolveTarget, short, type Target } from "./event.ts";
@@ -181,7 +181,10 @@ async function planChange(
 ): Promise<Planned> {
   const found = await findChanges(target, sources);
   const path = inputs.rulesPath;
-  const baseRev = target.rulesFromRef ? target.rulesRef : (found.baseSha ?? target.rulesRef);
+  const baseRev =
+    !target.rulesFromRef && found.baseSha
+      ? found.baseSha
+      : await branchRevision(target.rulesRef, sources);
   const baseText = await readRulesAt(path, baseRev, sources);
   // A gate run from pull_request_target judges the same pull request as one from pull_request:
   // rules say `events: [pull_request]` for both.
