@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { constants, existsSync } from "node:fs";
+import { mkdir, open, readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import {
   annotationLine,
@@ -13,6 +13,7 @@ import {
 import { ConfigurationError } from "../core/errors.ts";
 import { Git } from "../core/git.ts";
 import { Inputs } from "../core/inputs.ts";
+import { symbolicLinkOnTheWay } from "../core/links.ts";
 import { diagnose } from "./doctor/doctor.ts";
 import { doctorJson, doctorText, findingAnnotation } from "./doctor/report.ts";
 import { readRepository, WORKFLOWS_FOLDER, type WorkflowRepository } from "./doctor/repository.ts";
@@ -117,6 +118,30 @@ async function setting(
   };
 }
 
+/**
+ * Writes the rules file as a regular file of the repository. A clone may hold symbolic links
+ * pointing anywhere: init never writes through one (a dangling link would create the file it
+ * names, --force would overwrite it), whether it is the file or a folder on its way.
+ */
+async function writeRules(options: { root: string; rulesPath: string }, text: string) {
+  const link = await symbolicLinkOnTheWay(options.root, options.rulesPath);
+  if (link) {
+    const inside = relative(options.root, link);
+    const shown = inside.startsWith("..") ? link : inside.split(sep).join("/");
+    throw new ConfigurationError(
+      `${shown} is a symbolic link; init never writes through one, which could change a file outside the repository (--rules)`,
+    );
+  }
+  await mkdir(dirname(options.rulesPath), { recursive: true });
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
+  const handle = await open(options.rulesPath, flags, 0o644);
+  try {
+    await handle.writeFile(text);
+  } finally {
+    await handle.close();
+  }
+}
+
 async function readText(path: string): Promise<string | undefined> {
   return readFile(path, "utf8").catch((thrown: NodeJS.ErrnoException) => {
     if (thrown.code === "ENOENT") return undefined;
@@ -182,8 +207,7 @@ export async function runInit(args: string[], io: CliIO): Promise<number> {
         `${options.rulesShown} exists; --force replaces it, --check compares it with what init would write, --stdout prints the new rules`,
       );
     }
-    await mkdir(dirname(options.rulesPath), { recursive: true });
-    await writeFile(options.rulesPath, starter.text);
+    await writeRules(options, starter.text);
     written = true;
   }
   // What the rules cannot fix (a workflow not triggered where the gate runs) is the doctor's to say.

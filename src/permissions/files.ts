@@ -2,6 +2,7 @@ import { constants } from "node:fs";
 import { lstat, open, readdir } from "node:fs/promises";
 import { join, posix, relative, resolve, sep } from "node:path";
 import { ConfigurationError } from "../core/errors.ts";
+import { symbolicLinkOnTheWay } from "../core/links.ts";
 import type { WorkflowFiles } from "./run.ts";
 
 const WORKFLOW_FILE = /\.ya?ml$/i;
@@ -17,19 +18,8 @@ export function diskWorkflowFiles(root: string): WorkflowFiles {
     const inside = relative(root, path);
     return (inside.startsWith("..") ? path : inside).split(sep).join(posix.sep);
   };
-  const isSymlink = async (path: string) => {
-    const target = absolute(path);
-    const inside = relative(root, target);
-    const parts = inside.startsWith("..") ? [target] : inside.split(sep);
-    let current = inside.startsWith("..") ? "" : root;
-    for (const part of parts) {
-      current = current ? join(current, part) : part;
-      const info = await lstat(current).catch(() => undefined);
-      if (!info) return false;
-      if (info.isSymbolicLink()) return true;
-    }
-    return false;
-  };
+  const isSymlink = async (path: string) =>
+    (await symbolicLinkOnTheWay(root, absolute(path))) !== undefined;
   const refuseLinks = async (path: string) => {
     if (await isSymlink(path)) {
       throw new ConfigurationError(`'${path}' is a symbolic link; it is never followed or written`);

@@ -1,0 +1,72 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createRepository, type TestRepository } from "../harness/git.ts";
+import { runCli } from "../harness/runner.ts";
+
+// `gate init` writes into a repository someone else may have written: a clone can hold symbolic
+// links (git checks them out as links) that point out of it. The rules file init writes must
+// land in the repository, never through a link onto a file elsewhere.
+
+const CI = "on: pull_request\njobs:\n  lint:\n    runs-on: ubuntu-latest\n";
+
+const repositories: TestRepository[] = [];
+const folders: string[] = [];
+afterAll(() => {
+  for (const repo of repositories) repo[Symbol.dispose]();
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+function setting() {
+  const outside = mkdtempSync(join(tmpdir(), "sg-outside-"));
+  folders.push(outside);
+  const repo = createRepository();
+  repositories.push(repo);
+  repo.commit({ message: "workflows", files: { ".github/workflows/ci.yml": CI } });
+  return { repo, outside };
+}
+
+describe("gate init never writes through a symbolic link", () => {
+  it("refuses a rules path that is a link to a file not there yet (a dangling link)", async () => {
+    const { repo, outside } = setting();
+    const target = join(outside, "authorized_keys");
+    symlinkSync(target, join(repo.path, ".github/status-gate.yml"));
+    const init = await runCli(["gate", "init"], { cwd: repo.path });
+    expect(existsSync(target)).toBe(false);
+    expect(init.exitCode).toBe(2);
+    expect(init.stderr).toMatch(/\.github\/status-gate\.yml is a symbolic link/);
+  });
+
+  it("--force does not replace the file a link points at", async () => {
+    const { repo, outside } = setting();
+    const target = join(outside, ".bashrc");
+    writeFileSync(target, "export KEEP=1\n");
+    symlinkSync(target, join(repo.path, ".github/status-gate.yml"));
+    const init = await runCli(["gate", "init", "--force"], { cwd: repo.path });
+    expect(readFileSync(target, "utf8")).toBe("export KEEP=1\n");
+    expect(init.exitCode).toBe(2);
+  });
+
+  it("refuses a folder on the way that links out of the repository", async () => {
+    const { repo, outside } = setting();
+    symlinkSync(outside, join(repo.path, "config"));
+    const init = await runCli(["gate", "init", "--rules", "config/status-gate.yml"], {
+      cwd: repo.path,
+    });
+    expect(existsSync(join(outside, "status-gate.yml"))).toBe(false);
+    expect(init.exitCode).toBe(2);
+    expect(init.stderr).toMatch(/outside the repository/);
+  });
+
+  it("still writes a new rules file, and replaces its own with --force", async () => {
+    const { repo } = setting();
+    const first = await runCli(["gate", "init"], { cwd: repo.path });
+    expect(first.exitCode).toBe(0);
+    const path = join(repo.path, ".github/status-gate.yml");
+    writeFileSync(path, "rules: []\n");
+    const forced = await runCli(["gate", "init", "--force"], { cwd: repo.path });
+    expect(forced.exitCode).toBe(0);
+    expect(readFileSync(path, "utf8")).toMatch(/job: lint/);
+  });
+});
