@@ -85,4 +85,38 @@ describe("runs that GitHub creates late", () => {
     expect(gate.outputs.result).toBe("failure");
     expect(errors(gate)).toMatch(/a run of \.github\/workflows\/ci\.yml on pull_request/);
   });
+
+  it("with no rules file on the base, waits for every workflow that runs for the change, not only those already created", async () => {
+    await using s = await doubleScenario({
+      base: { [DOCS]: LINTING("  pull_request:") },
+      change: {
+        ...CHANGE,
+        ".github/status-gate.yml": "rules: []\n",
+        [CI]: "on: pull_request\njobs:\n  test:\n    runs-on: x\n",
+      },
+    });
+    const docs = s.github.addRun({
+      path: DOCS,
+      event: "pull_request",
+      headSha: s.head,
+      headBranch: "feature",
+    });
+    s.github.addJob(docs, "lint", "success");
+    s.github.conclude(docs);
+    s.onPoll((poll) => {
+      if (poll !== 3) return;
+      const ci = s.github.addRun({
+        path: CI,
+        event: "pull_request",
+        headSha: s.head,
+        headBranch: "feature",
+      });
+      s.github.addJob(ci, "test", "failure");
+      s.github.conclude(ci);
+    });
+    const gate = await s.gate();
+    expect(gate.outputs.result).toBe("failure");
+    expect(errors(gate)).toMatch(/test: failure/);
+    expect(gate.log).toMatch(/a run of \.github\/workflows\/ci\.yml on pull_request, which GitHub/);
+  });
 });
