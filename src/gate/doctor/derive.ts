@@ -107,7 +107,7 @@ function read(
   const untranslated =
     filter && !workflowList
       ? [
-          `its workflow's on: ${filter.kind} has a pattern no rules-file glob says the same as, so the rule applies to every change and the doctor says where the workflow does not run`,
+          `its workflow's on: ${filter.kind} cannot be written as the rules file's paths (a pattern no glob says the same as, or a '!' pattern that a later one takes back in part: GitHub reads the list in order), so the rule applies to every change and the doctor says where the workflow does not run`,
         ]
       : [];
   const withWorkflow = (lists: Way["lists"]) => (workflowList ? [workflowList, ...lists] : lists);
@@ -214,7 +214,7 @@ function workflowPaths(workflow: Workflow, filter: PathFilter): Way["lists"][num
   const line = nodePosition(workflow.file, filter.node).line;
   const from = `the workflow's on: ${filter.kind} (line ${line})`;
   const globs = filter.patterns.map(filterPatternGlob);
-  if (globs.some((glob) => glob === undefined)) return undefined;
+  if (globs.some((glob) => glob === undefined) || readInOrder(filter)) return undefined;
   if (filter.kind === "paths-ignore") {
     return {
       patterns: (globs as string[]).map((glob) =>
@@ -224,6 +224,21 @@ function workflowPaths(workflow: Workflow, filter: PathFilter): Way["lists"][num
     };
   }
   return { patterns: globs as string[], from };
+}
+
+/**
+ * Whether GitHub's reading of the filter depends on its order, which the rules file's paths do
+ * not have: there the last pattern that matches a path decides, so a pattern after a `!` one
+ * (`!docs/**`, then `docs/keep.md`) takes back part of it. A `paths` list whose `!` patterns all
+ * follow the others, after at least one of them, and a `paths-ignore` list without `!` patterns
+ * read the same without order; any other list cannot be written as a rule's paths.
+ */
+function readInOrder(filter: PathFilter): boolean {
+  const negated = filter.patterns.map((pattern) => pattern.startsWith("!"));
+  if (filter.kind === "paths-ignore") return negated.includes(true);
+  const firstNegated = negated.indexOf(true);
+  if (firstNegated === 0) return true;
+  return firstNegated > 0 && negated.slice(firstNegated).includes(false);
 }
 
 /**
