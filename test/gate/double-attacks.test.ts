@@ -275,6 +275,18 @@ describe("tokens, limits and spoofs, against the double", () => {
     expect(gate.outputs.result).toBe("success");
   });
 
+  it("a secondary rate limit without a time is waited for as one, not taken as a refusal", async () => {
+    await using s = await doubleScenario({ rules: LINT, change: CHANGE });
+    s.github.beforeAnswer = (_method, path) =>
+      path.endsWith("/check-runs")
+        ? { status: 403, body: { message: "You have exceeded a secondary rate limit." } }
+        : undefined;
+    // A minute's wait is past this timeout: red, saying it was rate limited.
+    const gate = await s.gate({ inputs: { timeout: "5s" } });
+    expect(gate.outputs.result).toBe("failure");
+    expect(errors(gate)).toMatch(/rate limited \(HTTP 403\); retry in 60s/);
+  });
+
   it("reads every page of the workflow runs: a red run on the second page counts", async () => {
     await using s = await doubleScenario({ rules: 'rules:\n  - check: "lint*"\n', change: CHANGE });
     const red = s.github.addRun({
