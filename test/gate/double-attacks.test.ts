@@ -12,12 +12,7 @@ const ids = (text: string | undefined) => JSON.parse(text ?? "null") as string[]
 describe("the gate against an independent GitHub double", () => {
   it("is green once the pinned job passed, and posts its verdict in_progress first", async () => {
     await using s = await doubleScenario({ rules: LINT, change: CHANGE });
-    const run = s.github.addRun({
-      path: CI,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-    });
+    const run = s.pullRun(CI);
     s.github.addJob(run, "lint", "success");
     s.github.conclude(run);
     const gate = await s.gate({ inputs: { "verdict-check": "status-gate" } });
@@ -32,12 +27,7 @@ describe("the gate against an independent GitHub double", () => {
 
   it("a commit status of the same name cannot hide a red check", async () => {
     await using s = await doubleScenario({ rules: "rules:\n  - check: lint\n", change: CHANGE });
-    const run = s.github.addRun({
-      path: CI,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-    });
+    const run = s.pullRun(CI);
     s.github.addJob(run, "lint", "failure");
     s.github.conclude(run);
     s.github.addStatus(s.head, "lint", "success");
@@ -57,12 +47,7 @@ describe("the gate against an independent GitHub double", () => {
 
   it("a re-run attempt replaces the red job it re-ran", async () => {
     await using s = await doubleScenario({ rules: LINT, change: CHANGE });
-    const run = s.github.addRun({
-      path: CI,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-    });
+    const run = s.pullRun(CI);
     s.github.addJob(run, "lint", "failure");
     s.github.conclude(run);
     run.attempt = 2;
@@ -76,12 +61,7 @@ describe("the gate against an independent GitHub double", () => {
 
   it("a persistent API error is red with the reason, never green", async () => {
     await using s = await doubleScenario({ rules: LINT, change: CHANGE });
-    const run = s.github.addRun({
-      path: CI,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-    });
+    const run = s.pullRun(CI);
     s.github.addJob(run, "lint", "success");
     s.github.conclude(run);
     s.github.beforeAnswer = (_method, path) =>
@@ -112,12 +92,7 @@ describe("the gate against an independent GitHub double", () => {
       rules: 'rules:\n  - check: "test (*)"\n',
       change: CHANGE,
     });
-    const run = s.github.addRun({
-      path: CI,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-    });
+    const run = s.pullRun(CI);
     for (let leg = 0; leg < 150; leg++)
       s.github.addJob(run, `test (${leg})`, leg === 3 ? "failure" : "success");
     s.github.conclude(run, "success");
@@ -160,12 +135,7 @@ describe("events, labels and the rules file, against the double", () => {
     const queued = await s.gate({ event: mergeGroup(s) });
     expect(queued.outputs.result).toBe("failure");
     expect(errors(queued)).toMatch(/lint: skipped/);
-    const pull = s.github.addRun({
-      path: CI,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-    });
+    const pull = s.pullRun(CI);
     s.github.addJob(pull, "lint", "skipped");
     s.github.conclude(pull);
     const proposed = await s.gate();
@@ -191,12 +161,7 @@ describe("events, labels and the rules file, against the double", () => {
         ".github/status-gate.yml": 'rules:\n  - check: nothing\n    paths: ["nope/**"]\n',
       },
     });
-    const run = s.github.addRun({
-      path: CI,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-    });
+    const run = s.pullRun(CI);
     s.github.addJob(run, "lint", "failure");
     s.github.conclude(run);
     const gate = await s.gate();
@@ -231,12 +196,7 @@ describe("events, labels and the rules file, against the double", () => {
 describe("tokens, limits and spoofs, against the double", () => {
   it("a read-only token: the verdict check degrades to a notice and the verdict still stands", async () => {
     await using s = await doubleScenario({ rules: LINT, change: CHANGE });
-    const run = s.github.addRun({
-      path: CI,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-    });
+    const run = s.pullRun(CI);
     s.github.addJob(run, "lint", "failure");
     s.github.conclude(run);
     s.github.beforeAnswer = (method) =>
@@ -252,12 +212,7 @@ describe("tokens, limits and spoofs, against the double", () => {
 
   it("waits out a secondary rate limit's retry-after, then judges", async () => {
     await using s = await doubleScenario({ rules: LINT, change: CHANGE });
-    const run = s.github.addRun({
-      path: CI,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-    });
+    const run = s.pullRun(CI);
     s.github.addJob(run, "lint", "success");
     s.github.conclude(run);
     let limited = 0;
@@ -289,21 +244,11 @@ describe("tokens, limits and spoofs, against the double", () => {
 
   it("reads every page of the workflow runs: a red run on the second page counts", async () => {
     await using s = await doubleScenario({ rules: 'rules:\n  - check: "lint*"\n', change: CHANGE });
-    const red = s.github.addRun({
-      path: CI,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-    });
+    const red = s.pullRun(CI);
     s.github.addJob(red, "lint", "failure");
     s.github.conclude(red);
     for (let index = 0; index < 120; index++) {
-      const run = s.github.addRun({
-        path: `.github/workflows/w${index}.yml`,
-        event: "pull_request",
-        headSha: s.head,
-        headBranch: "feature",
-      });
+      const run = s.pullRun(`.github/workflows/w${index}.yml`);
       s.github.addJob(run, `lint-${index}`, "success");
       s.github.conclude(run);
     }
@@ -314,12 +259,7 @@ describe("tokens, limits and spoofs, against the double", () => {
 
   it("a green check a job posts into the suite on a re-run of another job does not hide the red lint", async () => {
     await using s = await doubleScenario({ rules: LINT, change: CHANGE });
-    const run = s.github.addRun({
-      path: CI,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-    });
+    const run = s.pullRun(CI);
     s.github.addJob(run, "lint", "failure");
     s.github.addJob(run, "build", "success");
     s.github.conclude(run);
@@ -337,12 +277,7 @@ describe("tokens, limits and spoofs, against the double", () => {
       rules: 'rules:\n  - check: "deploy*"\n',
       change: CHANGE,
     });
-    const run = s.github.addRun({
-      path: CI,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-    });
+    const run = s.pullRun(CI);
     s.github.addJob(run, "deploy-a", "stale");
     const waiting = s.github.addJob(run, "deploy-b");
     waiting.status = "waiting";

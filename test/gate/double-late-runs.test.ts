@@ -18,22 +18,12 @@ describe("runs that GitHub creates late", () => {
       base: { [CI]: LINTING("  pull_request:"), [DOCS]: LINTING("  pull_request:") },
       change: CHANGE,
     });
-    const docs = s.github.addRun({
-      path: DOCS,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-    });
+    const docs = s.pullRun(DOCS);
     s.github.addJob(docs, "lint", "success");
     s.github.conclude(docs);
     s.onPoll((poll) => {
       if (poll !== 3) return;
-      const ci = s.github.addRun({
-        path: CI,
-        event: "pull_request",
-        headSha: s.head,
-        headBranch: "feature",
-      });
+      const ci = s.pullRun(CI);
       s.github.addJob(ci, "lint", "failure");
       s.github.conclude(ci);
     });
@@ -54,12 +44,7 @@ describe("runs that GitHub creates late", () => {
       },
       change: CHANGE,
     });
-    const docs = s.github.addRun({
-      path: DOCS,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-    });
+    const docs = s.pullRun(DOCS);
     s.github.addJob(docs, "lint", "success");
     s.github.conclude(docs);
     const gate = await s.gate();
@@ -73,12 +58,7 @@ describe("runs that GitHub creates late", () => {
       base: { [CI]: LINTING("  pull_request:"), [DOCS]: LINTING("  pull_request:") },
       change: CHANGE,
     });
-    const docs = s.github.addRun({
-      path: DOCS,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-    });
+    const docs = s.pullRun(DOCS);
     s.github.addJob(docs, "lint", "success");
     s.github.conclude(docs);
     const gate = await s.gate({ inputs: { timeout: "2s" } });
@@ -95,22 +75,12 @@ describe("runs that GitHub creates late", () => {
         [CI]: "on: pull_request\njobs:\n  test:\n    runs-on: x\n",
       },
     });
-    const docs = s.github.addRun({
-      path: DOCS,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-    });
+    const docs = s.pullRun(DOCS);
     s.github.addJob(docs, "lint", "success");
     s.github.conclude(docs);
     s.onPoll((poll) => {
       if (poll !== 3) return;
-      const ci = s.github.addRun({
-        path: CI,
-        event: "pull_request",
-        headSha: s.head,
-        headBranch: "feature",
-      });
+      const ci = s.pullRun(CI);
       s.github.addJob(ci, "test", "failure");
       s.github.conclude(ci);
     });

@@ -13,12 +13,7 @@ const CHANGE = { "src/main.rs": "fn main() {}\n" };
 describe("two pull requests on one head", () => {
   it("a newer green run of a second pull request from the same branch does not hide the first's red", async () => {
     await using s = await doubleScenario({ rules: RULES, change: CHANGE });
-    const mine = s.github.addRun({
-      path: CI,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-    });
+    const mine = s.pullRun(CI);
     s.github.addJob(mine, "lint", "failure");
     s.github.conclude(mine);
     s.github.pulls.push({
@@ -29,12 +24,7 @@ describe("two pull requests on one head", () => {
       updatedAt: s.github.tick(),
       files: [{ filename: "src/main.rs" }],
     });
-    const theirs = s.github.addRun({
-      path: CI,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-    });
+    const theirs = s.pullRun(CI);
     s.github.addJob(theirs, "lint", "success");
     s.github.conclude(theirs);
     const gate = await s.gate();
@@ -46,22 +36,10 @@ describe("two pull requests on one head", () => {
     await using s = await doubleScenario({ rules: RULES, change: CHANGE });
     const fork = "mallory/wasmcloud";
     (s.github.pulls[0] as { head: { repo: string } }).head.repo = fork;
-    const mine = s.github.addRun({
-      path: CI,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-      headRepo: fork,
-    });
+    const mine = s.pullRun(CI, { headRepo: fork });
     s.github.addJob(mine, "lint", "failure");
     s.github.conclude(mine);
-    const theirs = s.github.addRun({
-      path: CI,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-      headRepo: fork,
-    });
+    const theirs = s.pullRun(CI, { headRepo: fork });
     s.github.addJob(theirs, "lint", "success");
     s.github.conclude(theirs);
     const gate = await s.gate({ event: s.pullRequestEvent() });
@@ -71,20 +49,10 @@ describe("two pull requests on one head", () => {
 
   it("still lets a newer run of this pull request alone replace its own cancelled run", async () => {
     await using s = await doubleScenario({ rules: RULES, change: CHANGE });
-    const cancelled = s.github.addRun({
-      path: CI,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-    });
+    const cancelled = s.pullRun(CI);
     s.github.addJob(cancelled, "lint", "cancelled");
     s.github.conclude(cancelled, "cancelled");
-    const newer = s.github.addRun({
-      path: CI,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-    });
+    const newer = s.pullRun(CI);
     s.github.addJob(newer, "lint", "success");
     s.github.conclude(newer);
     const gate = await s.gate();

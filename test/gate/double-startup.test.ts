@@ -27,12 +27,7 @@ describe("the start-up check never turns a satisfiable rule red", () => {
       base: { [CI]: "on: pull_request\njobs:\n  test:\n    runs-on: x\n" },
       change: { "src/main.rs": "fn main() {}\n" },
     });
-    const run = s.github.addRun({
-      path: CI,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-    });
+    const run = s.pullRun(CI);
     s.github.addJob(run, "test", "success");
     s.onPoll((poll) => {
       // A test reporter posts its check with the job's token: GitHub files it under a suite of
@@ -55,12 +50,7 @@ describe("the start-up check never turns a satisfiable rule red", () => {
       },
       change: { "crates/api/src/lib.rs": "pub fn a() {}\n" },
     });
-    const run = s.github.addRun({
-      path: CI,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-    });
+    const run = s.pullRun(CI);
     s.github.addJob(run, "test", "success");
     s.github.conclude(run);
     const gate = await s.gate();
@@ -81,12 +71,7 @@ describe("the start-up check never turns a satisfiable rule red", () => {
     });
     // pull_request_target checks out the base branch; GITHUB_SHA is its last commit.
     s.git.checkout("main");
-    const run = s.github.addRun({
-      path: CI,
-      event: "pull_request",
-      headSha: s.head,
-      headBranch: "feature",
-    });
+    const run = s.pullRun(CI);
     s.github.addJob(run, "lint", "success");
     s.github.conclude(run);
     const gate = await s.gate({

@@ -1,6 +1,6 @@
 import { createRepository, type TestRepository } from "../../harness/git.ts";
 import { type ActionRun, cleanup, runAction } from "../../harness/runner.ts";
-import { GitHubDouble } from "./github.ts";
+import { type DoubleRun, GitHubDouble } from "./github.ts";
 
 /**
  * The built gate against the double: a real checkout (main with the rules, a feature branch with
@@ -14,6 +14,8 @@ export interface DoubleScenario extends AsyncDisposable {
   base: string;
   head: string;
   onPoll(step: (poll: number) => void): void;
+  /** A pull_request run of a workflow on the head, from `feature` (or a fork's). */
+  pullRun(path: string, options?: { headRepo?: string }): DoubleRun;
   pullRequestEvent(options?: { number?: number; name?: string; fork?: boolean }): {
     name: string;
     payload: unknown;
@@ -96,6 +98,15 @@ export async function doubleScenario(options: {
     pullRequestEvent,
     onPoll(next) {
       step = next;
+    },
+    pullRun(path, { headRepo } = {}) {
+      return github.addRun({
+        path,
+        event: "pull_request",
+        headSha: head,
+        headBranch: "feature",
+        ...(headRepo === undefined ? {} : { headRepo }),
+      });
     },
     async gate({ inputs = {}, event = pullRequestEvent(), env = {}, sha = head } = {}) {
       const run = await runAction({
