@@ -119,19 +119,23 @@ async function setting(
 }
 
 /**
- * Writes the rules file as a regular file of the repository. A clone may hold symbolic links
- * pointing anywhere: init never writes through one (a dangling link would create the file it
- * names, --force would overwrite it), whether it is the file or a folder on its way.
+ * The rules file is a regular file of the repository, never a symbolic link (the file or a folder
+ * on its way): the gate reads it from git, where a link is only its target's path, and a clone's
+ * links may point anywhere, so init must not write through one (a dangling link would create the
+ * file it names, --force would overwrite it) nor doctor check a file the gate never reads.
  */
-async function writeRules(options: { root: string; rulesPath: string }, text: string) {
+async function refuseLinks(options: { root: string; rulesPath: string }): Promise<void> {
   const link = await symbolicLinkOnTheWay(options.root, options.rulesPath);
-  if (link) {
-    const inside = relative(options.root, link);
-    const shown = inside.startsWith("..") ? link : inside.split(sep).join("/");
-    throw new ConfigurationError(
-      `${shown} is a symbolic link; init never writes through one, which could change a file outside the repository (--rules)`,
-    );
-  }
+  if (!link) return;
+  const inside = relative(options.root, link);
+  const shown = inside.startsWith("..") ? link : inside.split(sep).join("/");
+  throw new ConfigurationError(
+    `${shown} is a symbolic link; the rules file must be a regular file of the repository, which the gate reads from git (a link there is only a path) and init never writes through (--rules)`,
+  );
+}
+
+async function writeRules(options: { root: string; rulesPath: string }, text: string) {
+  await refuseLinks(options);
   await mkdir(dirname(options.rulesPath), { recursive: true });
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
   const handle = await open(options.rulesPath, flags, 0o644);
@@ -142,8 +146,9 @@ async function writeRules(options: { root: string; rulesPath: string }, text: st
   }
 }
 
-async function readText(path: string): Promise<string | undefined> {
-  return readFile(path, "utf8").catch((thrown: NodeJS.ErrnoException) => {
+async function readRules(options: { root: string; rulesPath: string }) {
+  await refuseLinks(options);
+  return readFile(options.rulesPath, "utf8").catch((thrown: NodeJS.ErrnoException) => {
     if (thrown.code === "ENOENT") return undefined;
     throw thrown;
   });
@@ -152,7 +157,7 @@ async function readText(path: string): Promise<string | undefined> {
 export async function runDoctor(args: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandLine("gate doctor", args, COMMON, { positionals: false });
   const options = await setting(io, values);
-  const text = await readText(options.rulesPath);
+  const text = await readRules(options);
   if (text === undefined) {
     throw new ConfigurationError(
       `cannot read the rules file ${options.rulesShown} (--rules); write one with 'status-gate gate init'`,
@@ -198,7 +203,7 @@ export async function runInit(args: string[], io: CliIO): Promise<number> {
       `no job of ${WORKFLOWS_FOLDER} runs on ${options.events?.join(", ") ?? "pull_request"}, so there is no rule to write`,
     );
   }
-  const existing = await readText(options.rulesPath);
+  const existing = await readRules(options);
   const upToDate = existing === starter.text;
   let written = false;
   if (!values.check && !values.stdout && !upToDate) {

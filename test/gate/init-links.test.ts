@@ -27,7 +27,7 @@ function setting() {
   return { repo, outside };
 }
 
-describe("gate init never writes through a symbolic link", () => {
+describe("gate init and doctor never go through a symbolic link", () => {
   it("refuses a rules path that is a link to a file not there yet (a dangling link)", async () => {
     const { repo, outside } = setting();
     const target = join(outside, "authorized_keys");
@@ -56,7 +56,22 @@ describe("gate init never writes through a symbolic link", () => {
     });
     expect(existsSync(join(outside, "status-gate.yml"))).toBe(false);
     expect(init.exitCode).toBe(2);
-    expect(init.stderr).toMatch(/outside the repository/);
+    expect(init.stderr).toMatch(/is a symbolic link; the rules file must be a regular file/);
+  });
+
+  it("doctor and init --check do not read a rules file through a link, which the gate reads as the link", async () => {
+    const { repo, outside } = setting();
+    const target = join(outside, "rules.yml");
+    writeFileSync(target, "rules:\n  - check: lint\n");
+    symlinkSync(target, join(repo.path, ".github/status-gate.yml"));
+    for (const command of [
+      ["gate", "doctor"],
+      ["gate", "init", "--check"],
+    ]) {
+      const run = await runCli(command, { cwd: repo.path });
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toMatch(/\.github\/status-gate\.yml is a symbolic link/);
+    }
   });
 
   it("still writes a new rules file, and replaces its own with --force", async () => {
