@@ -41,8 +41,14 @@ export async function run(inputs: GateInputs, deps: GateDeps): Promise<ActionOut
   deps.log(`Evaluating ${target.description}`);
   const outcome = new Outcome();
   const notice = (message: string) => outcome.notice(message, "status gate");
+  // Plan mode judges no checks, so it has no verdict to post.
+  if (inputs.mode === "plan" && inputs.verdictCheck !== undefined) {
+    notice(
+      "input 'verdict-check' is ignored in plan mode, which judges no checks and so posts no verdict; set it on the checks- or needs-mode gate",
+    );
+  }
   const verdictCheck =
-    inputs.mode === "checks" && inputs.verdictCheck !== undefined
+    inputs.mode !== "plan" && inputs.verdictCheck !== undefined
       ? new VerdictCheck({
           api: deps.api,
           repository: inputs.repository,
@@ -60,7 +66,7 @@ export async function run(inputs: GateInputs, deps: GateDeps): Promise<ActionOut
     // commit (a re-run after the base's rules changed): the newest verdict check says red.
     const verdict = stoppedVerdict(thrown);
     await verdictCheck
-      ?.finish(verdict, summaryOf(verdict, { title: TITLE }))
+      ?.finish(verdict, summaryOf(verdict, { title: `Status gate (${inputs.mode})` }))
       .catch(() => undefined);
     throw thrown;
   }
@@ -74,8 +80,6 @@ export async function run(inputs: GateInputs, deps: GateDeps): Promise<ActionOut
   else outcome.fail(`${judged.verdict.result}: ${judged.verdict.reason}`);
   return outcome;
 }
-
-const TITLE = "Status gate (checks)";
 
 /** Per rule id, the workflow runs it waits to see created (from the start-up check). */
 type ExpectedRuns = ReadonlyMap<string, readonly ExpectedRun[]>;
