@@ -98,6 +98,12 @@ async function setting(
   const root = existsSync(join(dir, ".git"))
     ? dir
     : ((await git.value(["rev-parse", "--show-toplevel"]).catch(() => undefined)) ?? dir);
+  const linked = await symbolicLinkOnTheWay(root, WORKFLOWS_FOLDER);
+  if (linked) {
+    throw new ConfigurationError(
+      `${relative(root, linked).split(sep).join("/")} is a symbolic link, and GitHub runs no workflow through one, so there is nothing to check (--repo)`,
+    );
+  }
   const repository = await readRepository(root);
   if (!repository) {
     throw new ConfigurationError(

@@ -74,6 +74,21 @@ describe("gate init and doctor never go through a symbolic link", () => {
     }
   });
 
+  it("doctor does not read workflows through a linked .github/workflows, which GitHub does not run", async () => {
+    const { outside } = setting();
+    const repo = createRepository();
+    repositories.push(repo);
+    writeFileSync(join(outside, "ci.yml"), CI);
+    repo.commit({
+      message: "rules",
+      files: { ".github/status-gate.yml": "rules:\n  - check: lint\n" },
+    });
+    symlinkSync(outside, join(repo.path, ".github/workflows"));
+    const doctor = await runCli(["gate", "doctor"], { cwd: repo.path });
+    expect(doctor.exitCode).toBe(2);
+    expect(doctor.stderr).toMatch(/\.github\/workflows is a symbolic link/);
+  });
+
   it("still writes a new rules file, and replaces its own with --force", async () => {
     const { repo } = setting();
     const first = await runCli(["gate", "init"], { cwd: repo.path });
