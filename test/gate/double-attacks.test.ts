@@ -12,9 +12,7 @@ const ids = (text: string | undefined) => JSON.parse(text ?? "null") as string[]
 describe("the gate against an independent GitHub double", () => {
   it("is green once the pinned job passed, and posts its verdict in_progress first", async () => {
     await using s = await doubleScenario({ rules: LINT, change: CHANGE });
-    const run = s.pullRun(CI);
-    s.github.addJob(run, "lint", "success");
-    s.github.conclude(run);
+    s.finishedPullRun(CI, { lint: "success" });
     const gate = await s.gate({ inputs: { "verdict-check": "status-gate" } });
     expect(errors(gate)).toBe("");
     expect(gate.outputs.result).toBe("success");
@@ -27,9 +25,7 @@ describe("the gate against an independent GitHub double", () => {
 
   it("a commit status of the same name cannot hide a red check", async () => {
     await using s = await doubleScenario({ rules: "rules:\n  - check: lint\n", change: CHANGE });
-    const run = s.pullRun(CI);
-    s.github.addJob(run, "lint", "failure");
-    s.github.conclude(run);
+    s.finishedPullRun(CI, { lint: "failure" });
     s.github.addStatus(s.head, "lint", "success");
     const gate = await s.gate();
     expect(gate.outputs.result).toBe("failure");
@@ -47,9 +43,7 @@ describe("the gate against an independent GitHub double", () => {
 
   it("a re-run attempt replaces the red job it re-ran", async () => {
     await using s = await doubleScenario({ rules: LINT, change: CHANGE });
-    const run = s.pullRun(CI);
-    s.github.addJob(run, "lint", "failure");
-    s.github.conclude(run);
+    const run = s.finishedPullRun(CI, { lint: "failure" });
     run.attempt = 2;
     run.runStartedAt = s.github.tick();
     s.github.addJob(run, "lint", "success");
@@ -61,9 +55,7 @@ describe("the gate against an independent GitHub double", () => {
 
   it("a persistent API error is red with the reason, never green", async () => {
     await using s = await doubleScenario({ rules: LINT, change: CHANGE });
-    const run = s.pullRun(CI);
-    s.github.addJob(run, "lint", "success");
-    s.github.conclude(run);
+    s.finishedPullRun(CI, { lint: "success" });
     s.github.beforeAnswer = (_method, path) =>
       path.endsWith("/status") ? { status: 502, body: { message: "Server Error" } } : undefined;
     const gate = await s.gate({ inputs: { "api-retries": "1" } });
@@ -135,9 +127,7 @@ describe("events, labels and the rules file, against the double", () => {
     const queued = await s.gate({ event: mergeGroup(s) });
     expect(queued.outputs.result).toBe("failure");
     expect(errors(queued)).toMatch(/lint: skipped/);
-    const pull = s.pullRun(CI);
-    s.github.addJob(pull, "lint", "skipped");
-    s.github.conclude(pull);
+    s.finishedPullRun(CI, { lint: "skipped" });
     const proposed = await s.gate();
     expect(errors(proposed)).toBe("");
     expect(proposed.outputs.result).toBe("success");
@@ -161,9 +151,7 @@ describe("events, labels and the rules file, against the double", () => {
         ".github/status-gate.yml": 'rules:\n  - check: nothing\n    paths: ["nope/**"]\n',
       },
     });
-    const run = s.pullRun(CI);
-    s.github.addJob(run, "lint", "failure");
-    s.github.conclude(run);
+    s.finishedPullRun(CI, { lint: "failure" });
     const gate = await s.gate();
     expect(gate.outputs.result).toBe("failure");
     expect(gate.summary).toContain("has no rules file");
@@ -196,9 +184,7 @@ describe("events, labels and the rules file, against the double", () => {
 describe("tokens, limits and spoofs, against the double", () => {
   it("a read-only token: the verdict check degrades to a notice and the verdict still stands", async () => {
     await using s = await doubleScenario({ rules: LINT, change: CHANGE });
-    const run = s.pullRun(CI);
-    s.github.addJob(run, "lint", "failure");
-    s.github.conclude(run);
+    s.finishedPullRun(CI, { lint: "failure" });
     s.github.beforeAnswer = (method) =>
       method === "POST"
         ? { status: 403, body: { message: "Resource not accessible by integration" } }
@@ -212,9 +198,7 @@ describe("tokens, limits and spoofs, against the double", () => {
 
   it("waits out a secondary rate limit's retry-after, then judges", async () => {
     await using s = await doubleScenario({ rules: LINT, change: CHANGE });
-    const run = s.pullRun(CI);
-    s.github.addJob(run, "lint", "success");
-    s.github.conclude(run);
+    s.finishedPullRun(CI, { lint: "success" });
     let limited = 0;
     s.github.beforeAnswer = (_method, path) =>
       path.endsWith("/check-runs") && limited++ === 0
@@ -244,13 +228,9 @@ describe("tokens, limits and spoofs, against the double", () => {
 
   it("reads every page of the workflow runs: a red run on the second page counts", async () => {
     await using s = await doubleScenario({ rules: 'rules:\n  - check: "lint*"\n', change: CHANGE });
-    const red = s.pullRun(CI);
-    s.github.addJob(red, "lint", "failure");
-    s.github.conclude(red);
+    s.finishedPullRun(CI, { lint: "failure" });
     for (let index = 0; index < 120; index++) {
-      const run = s.pullRun(`.github/workflows/w${index}.yml`);
-      s.github.addJob(run, `lint-${index}`, "success");
-      s.github.conclude(run);
+      s.finishedPullRun(`.github/workflows/w${index}.yml`, { [`lint-${index}`]: "success" });
     }
     const gate = await s.gate();
     expect(gate.outputs.result).toBe("failure");
@@ -259,10 +239,7 @@ describe("tokens, limits and spoofs, against the double", () => {
 
   it("a green check a job posts into the suite on a re-run of another job does not hide the red lint", async () => {
     await using s = await doubleScenario({ rules: LINT, change: CHANGE });
-    const run = s.pullRun(CI);
-    s.github.addJob(run, "lint", "failure");
-    s.github.addJob(run, "build", "success");
-    s.github.conclude(run);
+    const run = s.finishedPullRun(CI, { lint: "failure", build: "success" });
     run.attempt = 2;
     run.runStartedAt = s.github.tick();
     s.github.addJob(run, "build", "success");

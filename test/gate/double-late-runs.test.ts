@@ -18,14 +18,10 @@ describe("runs that GitHub creates late", () => {
       base: { [CI]: LINTING("  pull_request:"), [DOCS]: LINTING("  pull_request:") },
       change: CHANGE,
     });
-    const docs = s.pullRun(DOCS);
-    s.github.addJob(docs, "lint", "success");
-    s.github.conclude(docs);
+    s.finishedPullRun(DOCS, { lint: "success" });
     s.onPoll((poll) => {
       if (poll !== 3) return;
-      const ci = s.pullRun(CI);
-      s.github.addJob(ci, "lint", "failure");
-      s.github.conclude(ci);
+      s.finishedPullRun(CI, { lint: "failure" });
     });
     const gate = await s.gate();
     expect(gate.outputs.result).toBe("failure");
@@ -44,9 +40,7 @@ describe("runs that GitHub creates late", () => {
       },
       change: CHANGE,
     });
-    const docs = s.pullRun(DOCS);
-    s.github.addJob(docs, "lint", "success");
-    s.github.conclude(docs);
+    s.finishedPullRun(DOCS, { lint: "success" });
     const gate = await s.gate();
     expect(errors(gate)).toBe("");
     expect(gate.outputs.result).toBe("success");
@@ -58,9 +52,7 @@ describe("runs that GitHub creates late", () => {
       base: { [CI]: LINTING("  pull_request:"), [DOCS]: LINTING("  pull_request:") },
       change: CHANGE,
     });
-    const docs = s.pullRun(DOCS);
-    s.github.addJob(docs, "lint", "success");
-    s.github.conclude(docs);
+    s.finishedPullRun(DOCS, { lint: "success" });
     const gate = await s.gate({ inputs: { timeout: "2s" } });
     expect(gate.outputs.result).toBe("failure");
     expect(errors(gate)).toMatch(/a run of \.github\/workflows\/ci\.yml on pull_request/);
@@ -75,14 +67,10 @@ describe("runs that GitHub creates late", () => {
         [CI]: "on: pull_request\njobs:\n  test:\n    runs-on: x\n",
       },
     });
-    const docs = s.pullRun(DOCS);
-    s.github.addJob(docs, "lint", "success");
-    s.github.conclude(docs);
+    s.finishedPullRun(DOCS, { lint: "success" });
     s.onPoll((poll) => {
       if (poll !== 3) return;
-      const ci = s.pullRun(CI);
-      s.github.addJob(ci, "test", "failure");
-      s.github.conclude(ci);
+      s.finishedPullRun(CI, { test: "failure" });
     });
     const gate = await s.gate();
     expect(gate.outputs.result).toBe("failure");

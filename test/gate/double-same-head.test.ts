@@ -13,9 +13,7 @@ const CHANGE = { "src/main.rs": "fn main() {}\n" };
 describe("two pull requests on one head", () => {
   it("a newer green run of a second pull request from the same branch does not hide the first's red", async () => {
     await using s = await doubleScenario({ rules: RULES, change: CHANGE });
-    const mine = s.pullRun(CI);
-    s.github.addJob(mine, "lint", "failure");
-    s.github.conclude(mine);
+    s.finishedPullRun(CI, { lint: "failure" });
     s.github.pulls.push({
       number: 8,
       head: { ref: "feature", sha: s.head, repo: s.github.repository },
@@ -24,9 +22,7 @@ describe("two pull requests on one head", () => {
       updatedAt: s.github.tick(),
       files: [{ filename: "src/main.rs" }],
     });
-    const theirs = s.pullRun(CI);
-    s.github.addJob(theirs, "lint", "success");
-    s.github.conclude(theirs);
+    s.finishedPullRun(CI, { lint: "success" });
     const gate = await s.gate();
     expect(gate.outputs.result).toBe("failure");
     expect(errors(gate)).toMatch(/lint: failure/);
@@ -52,9 +48,7 @@ describe("two pull requests on one head", () => {
     const cancelled = s.pullRun(CI);
     s.github.addJob(cancelled, "lint", "cancelled");
     s.github.conclude(cancelled, "cancelled");
-    const newer = s.pullRun(CI);
-    s.github.addJob(newer, "lint", "success");
-    s.github.conclude(newer);
+    s.finishedPullRun(CI, { lint: "success" });
     const gate = await s.gate();
     expect(errors(gate)).toBe("");
     expect(gate.outputs.result).toBe("success");

@@ -50,9 +50,7 @@ describe("the start-up check never turns a satisfiable rule red", () => {
       },
       change: { "crates/api/src/lib.rs": "pub fn a() {}\n" },
     });
-    const run = s.pullRun(CI);
-    s.github.addJob(run, "test", "success");
-    s.github.conclude(run);
+    s.finishedPullRun(CI, { test: "success" });
     const gate = await s.gate();
     expect(errors(gate)).toBe("");
     expect(gate.outputs.result).toBe("success");
@@ -71,9 +69,7 @@ describe("the start-up check never turns a satisfiable rule red", () => {
     });
     // pull_request_target checks out the base branch; GITHUB_SHA is its last commit.
     s.git.checkout("main");
-    const run = s.pullRun(CI);
-    s.github.addJob(run, "lint", "success");
-    s.github.conclude(run);
+    s.finishedPullRun(CI, { lint: "success" });
     const gate = await s.gate({
       event: s.pullRequestEvent({ name: "pull_request_target" }),
       sha: s.base,

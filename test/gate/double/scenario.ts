@@ -16,6 +16,8 @@ export interface DoubleScenario extends AsyncDisposable {
   onPoll(step: (poll: number) => void): void;
   /** A pull_request run of a workflow on the head, from `feature` (or a fork's). */
   pullRun(path: string, options?: { headRepo?: string }): DoubleRun;
+  /** {@link pullRun} with these jobs (name to conclusion), concluded as GitHub concludes it. */
+  finishedPullRun(path: string, jobs: Record<string, string>): DoubleRun;
   pullRequestEvent(options?: { number?: number; name?: string; fork?: boolean }): {
     name: string;
     payload: unknown;
@@ -62,6 +64,14 @@ export async function doubleScenario(options: {
     return undefined;
   };
   const runs: ActionRun[] = [];
+  const pullRun: DoubleScenario["pullRun"] = (path, { headRepo } = {}) =>
+    github.addRun({
+      path,
+      event: "pull_request",
+      headSha: head,
+      headBranch: "feature",
+      ...(headRepo === undefined ? {} : { headRepo }),
+    });
   const pullRequestEvent: DoubleScenario["pullRequestEvent"] = (event = {}) => {
     const number = event.number ?? 7;
     const pull = github.pulls.find((candidate) => candidate.number === number);
@@ -99,14 +109,12 @@ export async function doubleScenario(options: {
     onPoll(next) {
       step = next;
     },
-    pullRun(path, { headRepo } = {}) {
-      return github.addRun({
-        path,
-        event: "pull_request",
-        headSha: head,
-        headBranch: "feature",
-        ...(headRepo === undefined ? {} : { headRepo }),
-      });
+    pullRun,
+    finishedPullRun(path, jobs) {
+      const run = pullRun(path);
+      for (const [name, conclusion] of Object.entries(jobs)) github.addJob(run, name, conclusion);
+      github.conclude(run);
+      return run;
     },
     async gate({ inputs = {}, event = pullRequestEvent(), env = {}, sha = head } = {}) {
       const run = await runAction({
