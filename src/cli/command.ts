@@ -2,7 +2,7 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 import { ConfigurationError } from "../core/errors.ts";
 import type { Annotation } from "../core/log.ts";
 import type { ActionOutcome } from "../core/outcome.ts";
-import { didYouMean, inertJson, inertLog } from "../core/text.ts";
+import { didYouMean, inertJson, inertLog, showControls } from "../core/text.ts";
 
 /** Exit codes of every `status-gate` command (documented in the README). */
 export const EXIT = {
@@ -169,10 +169,11 @@ export function outcomeJson(outcome: ActionOutcome) {
 export function annotationLine(io: CliIO, annotation: Annotation): string {
   const colour = { error: "red", warning: "yellow", notice: "dim" } as const;
   const where = annotation.file
-    ? `${[annotation.file, annotation.line, annotation.column].filter((part) => part !== undefined).join(":")}: `
+    ? `${[showControls(annotation.file), annotation.line, annotation.column].filter((part) => part !== undefined).join(":")}: `
     : "";
-  const title = annotation.title ? ` [${annotation.title}]` : "";
-  return `${where}${paint(io, colour[annotation.level], annotation.level)}${title} ${annotation.message}`;
+  // Messages quote repositories' files and names, which may hold terminal escape sequences.
+  const title = annotation.title ? ` [${showControls(annotation.title)}]` : "";
+  return `${where}${paint(io, colour[annotation.level], annotation.level)}${title} ${showControls(annotation.message, { lineFeeds: true })}`;
 }
 
 /**

@@ -28,13 +28,15 @@ export function showInvisible(text: string): string {
 }
 
 /**
- * Control characters (C0, DEL, C1: ESC, carriage return, line breaks...) written out as
- * `<U+001B>`, with the invisible format characters, for one line of text that came from someone
- * else: on a terminal, ESC sequences can erase a line and print another in its place.
+ * Text from a repository, a file or an API as a terminal or a log may show it: control
+ * characters (C0, DEL, C1: an escape sequence can erase a line and print another in its place,
+ * retitle the window or write the clipboard; a line break can fake a line of output) written out
+ * as `<U+001B>`, tabs kept, and invisible format characters shown ({@link showInvisible}). Line
+ * feeds are kept only when asked for, for a multi-line message whose lines are each shown.
  */
-export function showControls(text: string): string {
+export function showControls(text: string, keep: { lineFeeds?: boolean } = {}): string {
   return showInvisible(text).replace(
-    /\p{Cc}/gu,
+    keep.lineFeeds ? /[^\P{Cc}\t\n]/gu : /[^\P{Cc}\t]/gu,
     (char) => `<U+${(char.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")}>`,
   );
 }

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, type Node, type Pair, visit, type YAMLMap } from "yaml";
 import { isConfigurationError } from "./errors.ts";
 import {
   getPair,
@@ -108,6 +108,8 @@ export function loadWorkflow(path: string, text: string): WorkflowLoad {
   }
   const root = file.document.contents;
   const start = { file: path, line: 1, column: 1, endLine: 1, endColumn: 1 };
+  const bomb = aliasBomb(file);
+  if (bomb) return { problem: { kind: "invalid-yaml", message: bomb, position: start } };
   if (root === null || (isScalar(root) && (root.value === null || root.value === ""))) {
     return { problem: { kind: "not-a-workflow", message: "the file is empty", position: start } };
   }
@@ -133,6 +135,28 @@ export function loadWorkflow(path: string, text: string): WorkflowLoad {
       jobs: jobsOf(file, pairValue(file, jobsPair)),
     },
   };
+}
+
+/**
+ * Why a file's aliases make it too big to read (a "billion laughs": aliases of aliases that
+ * expand a few lines into millions of values, which every reader of the workflow would expand
+ * again), or undefined. Files without aliases are not expanded at all.
+ */
+function aliasBomb(file: YamlFile): string | undefined {
+  let aliases = false;
+  visit(file.document, {
+    Alias() {
+      aliases = true;
+      return visit.BREAK;
+    },
+  });
+  if (!aliases) return undefined;
+  try {
+    file.document.toJS({ maxAliasCount: 1000 });
+    return undefined;
+  } catch (thrown) {
+    return `its aliases expand it past what can be read (${(thrown as Error).message}); write the values out instead of nesting aliases`;
+  }
 }
 
 /** `./.github/workflows/x.yml` (optionally `@ref`) → `.github/workflows/x.yml`; undefined if remote. */

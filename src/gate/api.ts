@@ -274,7 +274,10 @@ export function rateLimitWait(response: RawResponse, now: number): number | unde
   if (header(response.headers, "x-ratelimit-remaining") === "0" && reset && /^\d+$/.test(reset)) {
     return Math.max(0, Number(reset) * 1000 - now) + 1000;
   }
-  return response.status === 429 ? 60_000 : undefined;
+  // Without either header GitHub asks for at least a minute: on any 429, and on a 403 that
+  // says it is a secondary rate limit (another 403 is a refusal, which waiting does not change).
+  const secondary = response.status === 403 && /secondary rate limit/i.test(response.body);
+  return response.status === 429 || secondary ? 60_000 : undefined;
 }
 
 /** Exponential backoff with full jitter on the upper half, so many gates do not retry in step. */

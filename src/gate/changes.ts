@@ -144,6 +144,20 @@ function toChangedFile(file: ApiFile): ChangedFile {
 }
 
 /**
+ * A branch as a revision only that branch answers for: its commit in the checkout (origin's
+ * first), else its full ref name for the API. A bare name lets git, and GitHub, take a tag of
+ * that name instead, and anyone who can push a branch can push a tag named `main`.
+ */
+export async function branchRevision(branch: string, sources: ChangeSources): Promise<string> {
+  if (/^[0-9a-f]{40}$/i.test(branch) || branch.startsWith("refs/")) return branch;
+  const local =
+    sources.git && (await sources.git.available())
+      ? await sources.git.resolveBranch(branch)
+      : undefined;
+  return local ?? `refs/heads/${branch}`;
+}
+
+/**
  * A file's text at a revision, from the checkout when it has the revision, else from the contents
  * API; undefined when the file is not there. The gate reads its rules file with it, from the base.
  */

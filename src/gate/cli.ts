@@ -2,6 +2,7 @@ import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { CliCommand, CliIO } from "../cli/command.ts";
 import { EXIT, oneOf, paint, parseCommandLine, printJson } from "../cli/command.ts";
 import { ConfigurationError } from "../core/errors.ts";
+import { showControls } from "../core/text.ts";
 import { runDoctor, runInit, WORKFLOW_COMMANDS_HELP } from "./doctor-cli.ts";
 import { DEFAULT_RULES_PATH } from "./inputs.ts";
 import { type LocalPlan, planLocalDiff } from "./local-plan.ts";
@@ -121,8 +122,10 @@ function planText({ changes, decisions }: LocalPlan, io: CliIO): string {
   const required = decisions.filter((d) => d.applies);
   const notRequired = decisions.filter((d) => !d.applies);
   const width = Math.max(0, ...decisions.map((d) => d.rule.id.length));
+  // Reasons and files name the branch's paths, which may hold terminal escape sequences.
+  const shown = (text: string) => showControls(text);
   const row = (d: RuleDecision, colour: "green" | "dim") =>
-    `  ${paint(io, colour, d.rule.id.padEnd(width))}  ${d.reason}`;
+    `  ${paint(io, colour, d.rule.id.padEnd(width))}  ${shown(d.reason)}`;
   const count = changes.files.length;
   const lines = [`${changes.source}: ${count} changed ${count === 1 ? "file" : "files"}`, ""];
   lines.push(paint(io, "bold", `Required (${required.length}):`));
@@ -130,7 +133,7 @@ function planText({ changes, decisions }: LocalPlan, io: CliIO): string {
     lines.push(row(d, "green"));
     if (d.rule.paths.length === 0) continue;
     for (const file of d.files.slice(0, SUMMARY_FILES))
-      lines.push(`  ${" ".repeat(width)}    ${file}`);
+      lines.push(`  ${" ".repeat(width)}    ${shown(file)}`);
     const more = d.fileCount - Math.min(d.files.length, SUMMARY_FILES);
     if (more > 0) lines.push(`  ${" ".repeat(width)}    and ${more.toLocaleString("en")} more`);
   }

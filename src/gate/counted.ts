@@ -6,31 +6,50 @@ import type { CheckRunRecord, Snapshot, StatusRecord, WorkflowRunRecord } from "
 // attempts leave, and nothing else does, so that no green hides a red.
 
 /**
- * Workflow runs that still count, by check suite id. Of several runs of one workflow for one
- * event and the same pull requests on this commit only the newest counts (the others were
- * superseded); runs of the same workflow for different events (push and pull_request) or for
- * different pull requests (two pull requests from one branch to two bases) all count, so one
- * red is never hidden by another's green.
+ * Workflow runs that still count, by check suite id. A newer run of the same workflow for the
+ * same event and head replaces an older one only when the older one was cancelled (it never came
+ * to a verdict: a concurrency group or a person stopped it), or when both are provably for the
+ * same pull request. Runs for different events (push and pull_request), for pushes to different
+ * branches, and for pull requests the gate cannot tell apart all count, so one red is never
+ * hidden by another's green.
  */
 export function currentWorkflowRuns(
   runs: readonly WorkflowRunRecord[],
 ): Map<number, WorkflowRunRecord> {
-  const newest = new Map<string, WorkflowRunRecord>();
+  const groups = new Map<string, WorkflowRunRecord[]>();
   for (const run of runs) {
-    const pulls = [...run.pullRequests].sort((a, b) => a - b).join(",");
-    const key = `${run.path}\u0000${run.event}\u0000${pulls}`;
-    const known = newest.get(key);
-    if (
-      !known ||
-      run.runNumber > known.runNumber ||
-      (run.runNumber === known.runNumber && run.id > known.id)
-    ) {
-      newest.set(key, run);
-    }
+    const key = [run.path, run.event, run.headRepository, run.headBranch].join("\u0000");
+    groups.set(key, [...(groups.get(key) ?? []), run]);
   }
   const bySuite = new Map<number, WorkflowRunRecord>();
-  for (const run of newest.values()) if (run.suiteId !== undefined) bySuite.set(run.suiteId, run);
+  for (const group of groups.values()) {
+    const newestFirst = group.sort((a, b) => b.runNumber - a.runNumber || b.id - a.id);
+    newestFirst.forEach((run, index) => {
+      const replaced = newestFirst.slice(0, index).some((newer) => replaces(newer, run));
+      if (!replaced && run.suiteId !== undefined) bySuite.set(run.suiteId, run);
+    });
+  }
   return bySuite;
+}
+
+const PULL_REQUEST_EVENTS = new Set(["pull_request", "pull_request_target"]);
+
+/**
+ * Whether a newer run of the same workflow, event and head stands in for an older one. A push's
+ * branch says whose run it is. A pull request run's `pull_requests` does not: GitHub lists every
+ * open pull request from that head (two pull requests from one branch show the same list) and
+ * none for a fork, so only a list holding one pull request on both runs ties them together.
+ */
+function replaces(newer: WorkflowRunRecord, older: WorkflowRunRecord): boolean {
+  if (!PULL_REQUEST_EVENTS.has(older.event)) return true;
+  if (older.status === "completed" && older.conclusion === "cancelled") return true;
+  const [mine, ...more] = older.pullRequests;
+  return (
+    mine !== undefined &&
+    more.length === 0 &&
+    newer.pullRequests.length === 1 &&
+    newer.pullRequests[0] === mine
+  );
 }
 
 export function countedCheckRuns(

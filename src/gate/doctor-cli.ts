@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { constants, existsSync } from "node:fs";
+import { mkdir, open, readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import {
   annotationLine,
@@ -13,6 +13,7 @@ import {
 import { ConfigurationError } from "../core/errors.ts";
 import { Git } from "../core/git.ts";
 import { Inputs } from "../core/inputs.ts";
+import { linkOnPath } from "../core/links.ts";
 import { diagnose } from "./doctor/doctor.ts";
 import { doctorJson, doctorText, findingAnnotation } from "./doctor/report.ts";
 import { readRepository, WORKFLOWS_FOLDER, type WorkflowRepository } from "./doctor/repository.ts";
@@ -97,6 +98,12 @@ async function setting(
   const root = existsSync(join(dir, ".git"))
     ? dir
     : ((await git.value(["rev-parse", "--show-toplevel"]).catch(() => undefined)) ?? dir);
+  const linked = await linkOnPath(root, WORKFLOWS_FOLDER);
+  if (linked) {
+    throw new ConfigurationError(
+      `${relative(root, linked).split(sep).join("/")} is a symbolic link, and GitHub runs no workflow through one, so there is nothing to check (--repo)`,
+    );
+  }
   const repository = await readRepository(root);
   if (!repository) {
     throw new ConfigurationError(
@@ -117,8 +124,37 @@ async function setting(
   };
 }
 
-async function readText(path: string): Promise<string | undefined> {
-  return readFile(path, "utf8").catch((thrown: NodeJS.ErrnoException) => {
+/**
+ * The rules file is a regular file of the repository, never a symbolic link (the file or a folder
+ * on its way): the gate reads it from git, where a link is only its target's path, and a clone's
+ * links may point anywhere, so init must not write through one (a dangling link would create the
+ * file it names, --force would overwrite it) nor doctor check a file the gate never reads.
+ */
+async function refuseLinks(options: { root: string; rulesPath: string }): Promise<void> {
+  const link = await linkOnPath(options.root, options.rulesPath);
+  if (!link) return;
+  const inside = relative(options.root, link);
+  const shown = inside.startsWith("..") ? link : inside.split(sep).join("/");
+  throw new ConfigurationError(
+    `${shown} is a symbolic link; the rules file must be a regular file of the repository, which the gate reads from git (a link there is only a path) and init never writes through (--rules)`,
+  );
+}
+
+async function writeRules(options: { root: string; rulesPath: string }, text: string) {
+  await refuseLinks(options);
+  await mkdir(dirname(options.rulesPath), { recursive: true });
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
+  const handle = await open(options.rulesPath, flags, 0o644);
+  try {
+    await handle.writeFile(text);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readRules(options: { root: string; rulesPath: string }) {
+  await refuseLinks(options);
+  return readFile(options.rulesPath, "utf8").catch((thrown: NodeJS.ErrnoException) => {
     if (thrown.code === "ENOENT") return undefined;
     throw thrown;
   });
@@ -127,7 +163,7 @@ async function readText(path: string): Promise<string | undefined> {
 export async function runDoctor(args: string[], io: CliIO): Promise<number> {
   const { values } = parseCommandLine("gate doctor", args, COMMON, { positionals: false });
   const options = await setting(io, values);
-  const text = await readText(options.rulesPath);
+  const text = await readRules(options);
   if (text === undefined) {
     throw new ConfigurationError(
       `cannot read the rules file ${options.rulesShown} (--rules); write one with 'status-gate gate init'`,
@@ -173,7 +209,7 @@ export async function runInit(args: string[], io: CliIO): Promise<number> {
       `no job of ${WORKFLOWS_FOLDER} runs on ${options.events?.join(", ") ?? "pull_request"}, so there is no rule to write`,
     );
   }
-  const existing = await readText(options.rulesPath);
+  const existing = await readRules(options);
   const upToDate = existing === starter.text;
   let written = false;
   if (!values.check && !values.stdout && !upToDate) {
@@ -182,8 +218,7 @@ export async function runInit(args: string[], io: CliIO): Promise<number> {
         `${options.rulesShown} exists; --force replaces it, --check compares it with what init would write, --stdout prints the new rules`,
       );
     }
-    await mkdir(dirname(options.rulesPath), { recursive: true });
-    await writeFile(options.rulesPath, starter.text);
+    await writeRules(options, starter.text);
     written = true;
   }
   // What the rules cannot fix (a workflow not triggered where the gate runs) is the doctor's to say.

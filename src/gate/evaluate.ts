@@ -5,6 +5,7 @@ import {
   parseTime,
   waitingOnlyForIgnored,
 } from "./counted.ts";
+import type { ExpectedRun } from "./doctor/expected-runs.ts";
 import { judgeRuns, ownSuites, type RunsVerdict, runName } from "./finished-runs.ts";
 import type { RuleDecision } from "./plan.ts";
 import { GITHUB_ACTIONS_APP_ID, pinsActions, type Rule } from "./rules.ts";
@@ -55,6 +56,11 @@ export interface EvaluationContext {
   selfRunId: number | undefined;
   /** Check names never waited for (other gates, the verdict check). */
   ignore: readonly ((name: string) => boolean)[];
+  /**
+   * Per rule id, runs of workflows that will run for this change with a job the rule matches:
+   * until GitHub has created them, the rule is not satisfied.
+   */
+  expectedRuns?: ReadonlyMap<string, readonly ExpectedRun[]>;
   /** When the gate started waiting, and now (epoch ms); rule timeouts count from the start. */
   startedAt: number;
   now: number;
@@ -98,6 +104,12 @@ export function evaluateRules(
       runsBySuite,
       ownSuites: own,
       waitingOnlyForIgnored: onlyIgnored,
+      notCreated: (context.expectedRuns?.get(decision.rule.id) ?? []).filter(
+        (expected) =>
+          !snapshot.workflowRuns.some(
+            (run) => run.path === expected.workflow && run.event === expected.event,
+          ),
+      ),
     });
     const checks = [
       ...matched.map((run) =>

@@ -19,6 +19,8 @@ export interface RunsContext {
    * one): waiting for them would have two gates wait for each other until both time out.
    */
   waitingOnlyForIgnored: ReadonlySet<number>;
+  /** Runs the rule's workflows will have for this change that GitHub has not created yet. */
+  notCreated?: readonly { workflow: string; event: string }[];
 }
 
 const PASSING = new Set(["success", "neutral", "skipped"]);
@@ -46,6 +48,9 @@ export function judgeRuns(
   context: RunsContext,
 ): RunsVerdict {
   const unfinished: string[] = [];
+  const notCreated = (context.notCreated ?? []).map(
+    ({ workflow, event }) => `a run of ${workflow} on ${event}, which GitHub has not created yet`,
+  );
   if (mayComeFromActions(rule)) {
     for (const run of context.runsBySuite.values()) {
       if (run.status === "completed" || isOwn(run, context)) continue;
@@ -72,11 +77,20 @@ export function judgeRuns(
     );
     if (!explained) unexplained.push(describeRun(owner, owner.conclusion ?? "unknown"));
   }
+  const waits = [
+    ...(unfinished.length > 0
+      ? [
+          `waiting for ${[...new Set(unfinished)].join(", ")} to finish (it may still create matching jobs)`,
+        ]
+      : []),
+    ...(notCreated.length > 0
+      ? [
+          `waiting for ${notCreated.join(", ")} (its workflow runs for this change and has a job the rule matches)`,
+        ]
+      : []),
+  ];
   return {
-    unfinished:
-      unfinished.length > 0
-        ? `waiting for ${[...new Set(unfinished)].join(", ")} to finish (it may still create matching jobs)`
-        : undefined,
+    unfinished: waits.length > 0 ? waits.join("; ") : undefined,
     unexplained:
       unexplained.length > 0
         ? `${unexplained.join(", ")}, yet no check this rule matches failed: a job the gate cannot see (a leg sharing its name with another, a leg cancelled before its matrix expanded, or another job of that run) kept it from passing`

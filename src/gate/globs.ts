@@ -126,7 +126,9 @@ function matcherOf(glob: string): Test {
   const source = bounded ? globSource(glob) : undefined;
   const re = source === undefined ? undefined : regExpOf(`^${source}$`);
   if (re) return (path) => re.test(path);
-  const matcher = new Minimatch(glob, OPTIONS);
+  // The braces were expanded already (and their escapes taken out): a second expansion would
+  // read an escaped `\{a,b\}` as alternatives.
+  const matcher = new Minimatch(glob, { ...OPTIONS, nobrace: true });
   return (path) => matcher.match(path);
 }
 

@@ -187,13 +187,16 @@ function stem(path: string): string {
   return (path.split("/").at(-1) ?? path).replace(/\.ya?ml$/i, "");
 }
 
-/** An id of the rules schema, unused so far; with a `-` in it, it can never be an output's name. */
+/**
+ * An id of the rules schema, unused so far in any case (outputs do not tell `CI-lint` from
+ * `ci-lint`); with a `-` in it, it can never be an output's name.
+ */
 function uniqueId(taken: Set<string>, wanted: string): string {
   const cleaned = wanted.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^-+|-+$/g, "");
   const short = cleaned.slice(0, 64).replace(/-+$/, "");
   const base = short.includes("-") ? short : `${short || "rule"}-job`;
   let id = base;
-  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
-  taken.add(id);
+  for (let n = 2; taken.has(id.toLowerCase()); n++) id = `${base}-${n}`;
+  taken.add(id.toLowerCase());
   return id;
 }

@@ -53,6 +53,7 @@ export function readGateInputs(inputs: Inputs, context: RunnerContext): GateInpu
     );
   }
   const maxPollIntervalMs = Math.max(pollIntervalMs, inputs.duration("max-poll-interval", "60s"));
+  const verdictCheck = inputs.optional("verdict-check");
   const checkRunId = inputs.optional("check-run-id");
   if (checkRunId !== undefined && !/^\d+$/.test(checkRunId)) {
     throw new ConfigurationError(
@@ -62,7 +63,10 @@ export function readGateInputs(inputs: Inputs, context: RunnerContext): GateInpu
   return {
     mode,
     rulesPath: inputs.string("rules", DEFAULT_RULES_PATH).replace(/^\.\//, ""),
-    token: mode === "checks" ? inputs.required("token") : (inputs.optional("token") ?? ""),
+    token:
+      mode === "checks" || (mode === "needs" && verdictCheck !== undefined)
+        ? inputs.required("token")
+        : (inputs.optional("token") ?? ""),
     repository: context.repositoryName,
     apiUrl: context.urls.api,
     eventName: context.eventName,
@@ -83,7 +87,7 @@ export function readGateInputs(inputs: Inputs, context: RunnerContext): GateInpu
       context.runId !== undefined && context.runnerName
         ? { runId: context.runId, attempt: context.runAttempt, runnerName: context.runnerName }
         : undefined,
-    verdictCheck: inputs.optional("verdict-check"),
+    verdictCheck,
     failFast: inputs.boolean("fail-fast", true),
   };
 }

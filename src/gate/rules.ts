@@ -210,19 +210,26 @@ export function parseRules(path: string, text: string): RulesFile {
 
 /** The gate's own checks, beyond the schema: ids, globs, name patterns and event names. */
 function checkRules(data: RawRules, context: ConfigContext): void {
-  const ids = new Map<string, number>();
+  // Ids become output names, which GitHub reads without case (`outputs.Lint` is `outputs.lint`):
+  // they are told apart in lower case. Each maps to its rule's index and its spelling.
+  const ids = new Map<string, { index: number; id: string }>();
   data.rules.forEach((raw, index) => {
     const at = (...path: (string | number)[]) => ["rules", index, ...path];
     const id = idOf(raw);
     const idField = raw.id !== undefined ? "id" : raw.job !== undefined ? "job" : "check";
-    const first = ids.get(id);
-    if (first !== undefined) {
+    const first = ids.get(id.toLowerCase());
+    if (first?.id === id) {
       context.problem(
         at(idField),
-        `rule id '${id}' is also the id of rule ${first + 1}; give one an 'id:'`,
+        `rule id '${id}' is also the id of rule ${first.index + 1}; give one an 'id:'`,
       );
-    } else ids.set(id, index);
-    if (RESERVED_IDS.has(id)) {
+    } else if (first !== undefined) {
+      context.problem(
+        at(idField),
+        `rule id '${id}' is also the id of rule ${first.index + 1} ('${first.id}'), which outputs do not tell apart from it (GitHub reads output names without case); give one another 'id:'`,
+      );
+    } else ids.set(id.toLowerCase(), { index, id });
+    if (RESERVED_IDS.has(id.toLowerCase())) {
       context.problem(at(idField), `rule id '${id}' is an output name; set another 'id:'`);
     }
     for (const [position, pattern] of (raw.paths ?? []).entries()) {
@@ -243,12 +250,12 @@ function checkRules(data: RawRules, context: ConfigContext): void {
       }
     }
   });
-  for (const id of ids.keys()) {
-    const owner = ids.get(filesOutputName(id));
+  for (const { id } of ids.values()) {
+    const owner = ids.get(filesOutputName(id).toLowerCase());
     if (owner !== undefined) {
       context.problem(
-        ["rules", owner],
-        `rule id '${filesOutputName(id)}' is the output listing the files of rule '${id}'; set another 'id:'`,
+        ["rules", owner.index],
+        `rule id '${owner.id}' is the output listing the files of rule '${id}'; set another 'id:'`,
       );
     }
   }

@@ -2,7 +2,8 @@ import { ConfigurationError } from "../core/errors.ts";
 import { type ActionOutcome, Outcome } from "../core/outcome.ts";
 import type { Summary } from "../core/summary.ts";
 import { ApiError, type GitHubApi } from "./api.ts";
-import { type ChangeSources, findChanges, readRulesAt } from "./changes.ts";
+import { branchRevision, type ChangeSources, findChanges, readRulesAt } from "./changes.ts";
+import type { ExpectedRun } from "./doctor/expected-runs.ts";
 import { verdictOf } from "./evaluate.ts";
 import { resolveTarget, short, type Target } from "./event.ts";
 import type { LocalGit } from "./git.ts";
@@ -40,8 +41,14 @@ export async function run(inputs: GateInputs, deps: GateDeps): Promise<ActionOut
   deps.log(`Evaluating ${target.description}`);
   const outcome = new Outcome();
   const notice = (message: string) => outcome.notice(message, "status gate");
+  // Plan mode judges no checks, so it has no verdict to post.
+  if (inputs.mode === "plan" && inputs.verdictCheck !== undefined) {
+    notice(
+      "input 'verdict-check' is ignored in plan mode, which judges no checks and so posts no verdict; set it on the checks- or needs-mode gate",
+    );
+  }
   const verdictCheck =
-    inputs.mode === "checks" && inputs.verdictCheck !== undefined
+    inputs.mode !== "plan" && inputs.verdictCheck !== undefined
       ? new VerdictCheck({
           api: deps.api,
           repository: inputs.repository,
@@ -59,7 +66,7 @@ export async function run(inputs: GateInputs, deps: GateDeps): Promise<ActionOut
     // commit (a re-run after the base's rules changed): the newest verdict check says red.
     const verdict = stoppedVerdict(thrown);
     await verdictCheck
-      ?.finish(verdict, summaryOf(verdict, { title: TITLE }))
+      ?.finish(verdict, summaryOf(verdict, { title: `Status gate (${inputs.mode})` }))
       .catch(() => undefined);
     throw thrown;
   }
@@ -74,7 +81,8 @@ export async function run(inputs: GateInputs, deps: GateDeps): Promise<ActionOut
   return outcome;
 }
 
-const TITLE = "Status gate (checks)";
+/** Per rule id, the workflow runs it waits to see created (from the start-up check). */
+type ExpectedRuns = ReadonlyMap<string, readonly ExpectedRun[]>;
 
 interface Judged {
   verdict: GateVerdict;
@@ -118,8 +126,9 @@ async function judge(
     `Changes: ${changes.source}, ${changes.files.length} files${changes.complete ? "" : " (incomplete)"}`,
   );
   // A rule no workflow of this commit can satisfy fails now, at its line, not at the timeout.
+  let expectedRuns: ExpectedRuns | undefined;
   if (inputs.mode === "checks" && deps.workspace !== undefined) {
-    await (await import("./doctor/startup.ts")).checkRulesAtStart({
+    expectedRuns = await (await import("./doctor/startup.ts")).checkRulesAtStart({
       rulesFile,
       decisions,
       changes,
@@ -128,7 +137,11 @@ async function judge(
       exactBase:
         target.base !== undefined && "sha" in target.base && inputs.eventPayload.forced !== true,
       workspace: deps.workspace,
-      commits: [target.sha, inputs.githubSha],
+      // The pull request's runs use its merge commit's workflows (`GITHUB_SHA` on pull_request)
+      // or its head's; on pull_request_target `GITHUB_SHA` is the base branch, whose workflows
+      // the pull request may have changed.
+      commits:
+        target.event === "pull_request_target" ? [target.sha] : [target.sha, inputs.githubSha],
       log: deps.log,
     });
   }
@@ -137,7 +150,7 @@ async function judge(
       ? planVerdict(decisions, deps)
       : inputs.mode === "needs"
         ? needsVerdict(inputs, rulesFile, decisions)
-        : await checksVerdict(inputs, target, rulesFile, decisions, deps);
+        : await checksVerdict(inputs, target, rulesFile, decisions, deps, expectedRuns);
   const { sent, notModified } = deps.api.counts;
   const summary = summaryOf(verdict, {
     title,
@@ -172,7 +185,10 @@ async function planChange(
 ): Promise<Planned> {
   const found = await findChanges(target, sources);
   const path = inputs.rulesPath;
-  const baseRev = target.rulesFromRef ? target.rulesRef : (found.baseSha ?? target.rulesRef);
+  const baseRev =
+    !target.rulesFromRef && found.baseSha
+      ? found.baseSha
+      : await branchRevision(target.rulesRef, sources);
   const baseText = await readRulesAt(path, baseRev, sources);
   // A gate run from pull_request_target judges the same pull request as one from pull_request:
   // rules say `events: [pull_request]` for both.
@@ -298,6 +314,7 @@ async function checksVerdict(
   rulesFile: RulesFile,
   decisions: RuleDecision[],
   deps: GateDeps,
+  expectedRuns: ExpectedRuns | undefined,
 ): Promise<GateVerdict> {
   const ignore = [...rulesFile.ignore];
   if (inputs.verdictCheck) ignore.push(compileName(inputs.verdictCheck));
@@ -316,5 +333,6 @@ async function checksVerdict(
     failFast: inputs.failFast,
     clock: deps.clock,
     progress: deps.log,
+    expectedRuns: expectedRuns ?? new Map(),
   });
 }

@@ -35,8 +35,14 @@ export interface WorkflowRunRecord {
   createdAt: string | undefined;
   /** When the latest attempt began; checks finished before it belong to an earlier attempt. */
   runStartedAt: string | undefined;
-  /** Numbers of the pull requests the run is for (empty for push, and for forks). */
+  /**
+   * The open pull requests whose head is the run's, as GitHub lists them: every pull request of
+   * this repository from that head (not only the one the run is for), and none for a fork.
+   */
   pullRequests: number[];
+  /** The branch and repository of the run's head (a push's branch, a pull request's head). */
+  headBranch: string;
+  headRepository: string;
   url: string | undefined;
 }
 
@@ -76,6 +82,8 @@ interface RestWorkflowRun {
   created_at?: string;
   run_started_at?: string;
   pull_requests?: { number?: number }[] | null;
+  head_branch?: string | null;
+  head_repository?: { full_name?: string } | null;
   html_url?: string;
 }
 
@@ -205,6 +213,8 @@ function toWorkflowRun(run: RestWorkflowRun): WorkflowRunRecord {
     pullRequests: (run.pull_requests ?? []).flatMap((pull) =>
       typeof pull.number === "number" ? [pull.number] : [],
     ),
+    headBranch: run.head_branch ?? "",
+    headRepository: run.head_repository?.full_name ?? "",
     url: run.html_url,
   };
 }

@@ -38,6 +38,8 @@ export interface WaitOptions {
   failFast: boolean;
   clock: Clock;
   progress: (line: string) => void;
+  /** Per rule id, workflow runs it waits to see created (the start-up check's expected runs). */
+  expectedRuns?: EvaluationContext["expectedRuns"];
 }
 
 /**
@@ -69,6 +71,7 @@ export async function waitForChecks(options: WaitOptions): Promise<GateVerdict> 
       selfCheckRunId,
       selfRunId: options.self?.runId,
       ignore: options.ignore,
+      expectedRuns: options.expectedRuns,
       startedAt,
       now,
       deadlinePassed: now >= deadline,

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliIO, EXIT, parseCommandLine } from "../../src/cli/command.ts";
+import { annotationLine, type CliIO, EXIT, parseCommandLine } from "../../src/cli/command.ts";
 import { COMMANDS } from "../../src/cli/commands.ts";
 import { runCli as runCliInProcess, usage } from "../../src/cli/run.ts";
 import { ConfigurationError } from "../../src/core/errors.ts";
@@ -230,5 +230,21 @@ describe("runCli exit codes", () => {
 
   it("lists registered commands in the usage", () => {
     expect(usage()).toMatch(/^ {2}fixture-verdict +test fixture fixture-verdict$/m);
+  });
+});
+
+describe("annotation lines on a terminal", () => {
+  it("write a repository's control characters out, keeping the command's own colour", () => {
+    const io = { color: true } as CliIO;
+    const line = annotationLine(io, {
+      level: "error",
+      title: "rule\u001b[2J",
+      message: "job 'a\u001b]0;pwned\u0007' fails\nsecond line\u009b",
+      file: "x\u001b.yml",
+      line: 3,
+    });
+    expect(line).toBe(
+      "x<U+001B>.yml:3: \u001b[31merror\u001b[0m [rule<U+001B>[2J] job 'a<U+001B>]0;pwned<U+0007>' fails\nsecond line<U+009B>",
+    );
   });
 });

@@ -40,4 +40,22 @@ describe("waiting politely", () => {
     expect(rateLimitWait(response(403, { "x-ratelimit-remaining": "12" }), now)).toBeUndefined();
     expect(rateLimitWait(response(500, { "retry-after": "5" }), now)).toBeUndefined();
   });
+
+  it("waits a minute on a secondary rate limit that names no time, as GitHub asks", () => {
+    const now = Date.parse("2026-03-02T10:00:00Z");
+    const secondary = {
+      status: 403,
+      headers: { "x-ratelimit-remaining": "4000" },
+      body: JSON.stringify({
+        message:
+          "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+      }),
+    };
+    expect(rateLimitWait(secondary, now)).toBe(60_000);
+    const forbidden = {
+      ...secondary,
+      body: '{"message":"Resource not accessible by integration"}',
+    };
+    expect(rateLimitWait(forbidden, now)).toBeUndefined();
+  });
 });

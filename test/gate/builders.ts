@@ -37,6 +37,8 @@ export function workflowRun(overrides: Partial<WorkflowRunRecord> = {}): Workflo
     createdAt: at(0),
     runStartedAt: at(0),
     pullRequests: [],
+    headBranch: "feature",
+    headRepository: "o/r",
     url: `https://github.com/o/r/actions/runs/${id}`,
     ...overrides,
   };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { showControls } from "../../src/core/text.ts";
 import { TestRepository } from "../harness/git.ts";
 import { executedCommands, HOSTILE, IN_ACTIONS } from "../harness/inert.ts";
 import { runCli } from "../harness/runner.ts";
@@ -50,9 +51,11 @@ describe("status-gate gate plan inside GitHub Actions, on hostile input", () => 
     expect(result.stderr).toContain("is not a commit");
   });
 
-  it("prints the same text as it is outside Actions, unfenced", async () => {
+  it("prints the same text as it is outside Actions, unfenced, control characters written out", async () => {
     using repo = hostileRepository();
     const result = await runCli(["gate", "plan", "--base", "main"], { cwd: repo.path });
-    expect(result.stdout).toContain(`${HOSTILE}.txt`);
+    // A file name's newlines and controls would fake lines or drive a terminal: written out.
+    expect(result.stdout).toContain(showControls(`${HOSTILE}.txt`));
+    expect(result.stdout).not.toMatch(/^::stop-commands::/m);
   });
 });

@@ -46,7 +46,8 @@ describe("gate doctor and gate init inside GitHub Actions", () => {
     "doctor --format %s runs no command from job names or the rules",
     async (format) => {
       // Under 100 characters, so that GitHub's cut cannot make it the job's name.
-      const rules = `rules:\n  - check: ${JSON.stringify(`${HOSTILE.slice(0, 70)}!`)}\n  - check: ${JSON.stringify(HOSTILE)}\n    workflow: .github/workflows/ci.yml\n    paths: ["src/**"]\n`;
+      // Pinned, so that no job of that name is an error (not a warning) and names the job's checks.
+      const rules = `rules:\n  - check: ${JSON.stringify(`${HOSTILE.slice(0, 70)}!`)}\n    workflow: .github/workflows/ci.yml\n  - check: ${JSON.stringify(HOSTILE)}\n    workflow: .github/workflows/ci.yml\n    paths: ["src/**"]\n`;
       const repo = hostileRepository(rules);
       const run = await runCli(["gate", "doctor", "--format", format], {
         cwd: repo.path,

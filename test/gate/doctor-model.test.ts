@@ -6,7 +6,8 @@ import { parseCondition } from "../../src/gate/doctor/expression.ts";
 import { describe as describeFormula, terms } from "../../src/gate/doctor/formula.ts";
 import { literalTokens, overlap, patternTokens } from "../../src/gate/doctor/name-pattern.ts";
 import { cutName, jobCheckNames } from "../../src/gate/doctor/names.ts";
-import { examplePaths, filterMatches } from "../../src/gate/doctor/triggers.ts";
+import { examplePaths, filterExamplePaths, filterMatches } from "../../src/gate/doctor/triggers.ts";
+import { compilePath } from "../../src/gate/globs.ts";
 import { compileName } from "../../src/gate/names.ts";
 
 function workflow(text: string, path = ".github/workflows/ci.yml"): Workflow {
@@ -242,7 +243,14 @@ describe("GitHub's branch and paths filters", () => {
     const globs = ["crates/**", "**/Cargo.toml", "src/*.rs", "{a,b}/x?.md"];
     const examples = examplePaths(globs);
     for (const glob of globs) {
-      expect(examples.some((path) => filterMatches([glob], path))).toBe(true);
+      expect(examples.some((path) => compilePath(glob)(path))).toBe(true);
     }
+    // A workflow's filters are in GitHub's syntax: `**.rs` is every .rs file, `?` an optional character.
+    const filters = ["crates/**", "**.rs", "docs/*.mdx?", "v[0-9]+/**"];
+    const filterExamples = filterExamplePaths(filters);
+    for (const pattern of filters) {
+      expect(filterExamples.some((path) => filterMatches([pattern], path))).toBe(true);
+    }
+    expect(filterMatches(["**.rs"], "crates/api/src/lib.rs")).toBe(true);
   });
 });

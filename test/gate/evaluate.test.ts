@@ -83,7 +83,12 @@ describe("which results count", () => {
     const rerunRun = { ...first, attempt: 2, runStartedAt: at(80) };
     const attempt1 = checkRun("check (ubuntu)", first, { conclusion: "failure" });
     const rerun = checkRun("check (ubuntu)", first, { startedAt: at(90), completedAt: at(150) });
-    const old = workflowRun({ path: ".github/workflows/wash.yml", runNumber: 1 });
+    // A run stopped by a newer one (a concurrency group) concludes cancelled, as its job did.
+    const old = workflowRun({
+      path: ".github/workflows/wash.yml",
+      runNumber: 1,
+      conclusion: "cancelled",
+    });
     const current = workflowRun({
       path: ".github/workflows/wash.yml",
       runNumber: 2,

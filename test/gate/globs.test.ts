@@ -59,7 +59,7 @@ describe("path globs", () => {
   });
 
   it("match as minimatch on random globs of every form and random paths, globstar runs included", () => {
-    const char = fc.constantFrom("a", "b", ".", "-", " ", "é");
+    const char = fc.constantFrom("a", "b", ".", "-", " ", "é", "{", "}", ",");
     const name = fc.array(char, { minLength: 1, maxLength: 4 }).map((chars) => chars.join(""));
     const realPath = fc
       .array(
@@ -71,6 +71,8 @@ describe("path globs", () => {
       name,
       fc.constantFrom("*", "**", "?", "a*", "*a*b*", "*.a", "[a-b]", "[!a]", "{a,b}", "{a,**}"),
       fc.constantFrom("**/**", "a/**/b", "{a,b}/**", "@(a|b)", "+(a)", "[[:alpha:]]*"),
+      // Escaped braces are literal, also beside an extglob that minimatch must match itself.
+      fc.constantFrom("\\{a\\,b\\}", "\\{a,b\\}*", "\\{*\\}?(a)", "+(\\,)"),
     );
     const glob = fc.array(part, { minLength: 1, maxLength: 6 }).map((parts) => parts.join("/"));
     fc.assert(

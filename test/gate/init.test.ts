@@ -56,6 +56,12 @@ jobs:
     expect(findings).toEqual([]);
   });
 
+  it("gives workflows whose names differ only in case ids that outputs tell apart", () => {
+    const job = "on: pull_request\njobs:\n  lint:\n    runs-on: x\n";
+    const { byId } = init({ "CI.yml": job, "ci.yml": job });
+    expect([...byId.keys()].map((id) => id.toLowerCase())).toEqual(["ci-lint", "ci-lint-2"]);
+  });
+
   it("without gate jobs, writes a rule per job of the workflows that run on the events", () => {
     const { starter, byId } = init({
       "ci.yml": "on: [pull_request]\njobs:\n  a:\n    runs-on: x\n  b:\n    runs-on: x\n",

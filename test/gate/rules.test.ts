@@ -72,6 +72,18 @@ describe("rules file", () => {
     expect(errorOf("rules:\n  - check: result\n").message).toMatch(/output name/);
   });
 
+  it("refuses ids that differ only in case, as output names do not (GitHub reads outputs case-insensitively)", () => {
+    const twins = errorOf("rules:\n  - id: lint\n    check: a\n  - id: Lint\n    check: b\n");
+    expect(twins.message).toMatch(
+      /rule id 'Lint' is also the id of rule 1 \('lint'\), which outputs do not tell apart from it/,
+    );
+    expect(twins.position?.line).toBe(4);
+    expect(errorOf("rules:\n  - check: Result\n").message).toMatch(/'Result' is an output name/);
+    expect(
+      errorOf("rules:\n  - id: a\n    check: a\n  - id: A_Files\n    check: b\n").message,
+    ).toMatch(/rule id 'A_Files' is the output listing the files of rule 'a'/);
+  });
+
   it("reports YAML syntax errors at their line", () => {
     const error = errorOf("rules:\n  - check: [unclosed\n");
     expect(error.position?.file).toBe(".github/status-gate.yml");

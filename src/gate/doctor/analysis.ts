@@ -28,11 +28,22 @@ export class Analysis {
     return found;
   }
 
+  /**
+   * When each job of a workflow runs on an event, read with the facts of the trigger that runs it:
+   * a `pull_request_target` workflow sees `github.event_name == 'pull_request_target'`, a push
+   * workflow that runs for a pull request's branch sees a push to that branch.
+   */
   conditions(workflow: Workflow, event: GateEvent): JobConditions {
-    const key = `${workflow.file.path}\0${event.event}\0${event.branch}`;
+    const triggered = this.triggering(workflow, event);
+    const name = triggered.runs ? triggered.trigger.event : event.event;
+    const branch =
+      name === "push" && event.event === "pull_request"
+        ? (event.headBranch ?? event.branch)
+        : event.branch;
+    const key = `${workflow.file.path}\0${name}\0${branch}`;
     let found = this.conditionSets.get(key);
     if (!found) {
-      found = new JobConditions(workflow, scenarioOf(event.event, event.branch));
+      found = new JobConditions(workflow, scenarioOf(name, branch));
       this.conditionSets.set(key, found);
     }
     return found;

@@ -107,6 +107,10 @@ export class JobConditions {
 /** The scenario of a gate event: the event and its `github.ref` on the given branch. */
 export function scenarioOf(event: string, branch: string): Scenario {
   if (event === "pull_request") return { event, ref: "refs/pull/1/merge", baseBranch: branch };
+  // pull_request_target runs on the base branch: GITHUB_REF is the base, not the merge ref.
+  if (event === "pull_request_target") {
+    return { event, ref: `refs/heads/${branch}`, baseBranch: branch };
+  }
   if (event === "merge_group") {
     return { event, ref: `refs/heads/gh-readonly-queue/${branch}/pr-1`, baseBranch: branch };
   }

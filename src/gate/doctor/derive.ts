@@ -2,6 +2,7 @@ import type { Job, Workflow } from "../../core/workflow.ts";
 import { nodePosition } from "../../core/yaml-file.ts";
 import { compilePaths } from "../globs.ts";
 import type { Analysis } from "./analysis.ts";
+import { filterPatternGlob } from "./filter-pattern.ts";
 import { type Atom, describe, describeAtom, type Formula, type Term, terms } from "./formula.ts";
 import { filterGroups, isPathsFilter } from "./paths-filter.ts";
 import { describeEvent, examplePaths, type GateEvent, type PathFilter } from "./triggers.ts";
@@ -103,6 +104,12 @@ function read(
   filter: PathFilter | undefined,
 ): Reading {
   const workflowList = filter ? workflowPaths(workflow, filter) : undefined;
+  const untranslated =
+    filter && !workflowList
+      ? [
+          `its workflow's on: ${filter.kind} cannot be written as the rules file's paths (a pattern no glob says the same as, or a '!' pattern that a later one takes back in part: GitHub reads the list in order), so the rule applies to every change and the doctor says where the workflow does not run`,
+        ]
+      : [];
   const withWorkflow = (lists: Way["lists"]) => (workflowList ? [workflowList, ...lists] : lists);
   if (formula === false) {
     return {
@@ -125,7 +132,7 @@ function read(
   }
   const ways = disjunction.map((term) => wayOf(analysis, workflow, term));
   const certain = ways.filter((way) => way.labels.length === 0 && way.others.length === 0);
-  const notes: string[] = [];
+  const notes: string[] = [...untranslated];
   // A label that alone runs the job, beside ways paths say, becomes the rule's `labels:`; one that
   // runs it only together with paths stays a note (a label makes a rule apply whatever changed).
   const labels: string[] = [];
@@ -198,19 +205,40 @@ function filterList(
   };
 }
 
-/** The workflow's own paths filter as rule globs (`paths-ignore` becomes `!` globs). */
-function workflowPaths(workflow: Workflow, filter: PathFilter): Way["lists"][number] {
+/**
+ * The workflow's own paths filter as rule globs (`paths-ignore` becomes `!` globs), written from
+ * GitHub's pattern syntax into the rules file's (`**.rs` is `**\/*.rs` there); undefined when a
+ * pattern has no glob that says the same.
+ */
+function workflowPaths(workflow: Workflow, filter: PathFilter): Way["lists"][number] | undefined {
   const line = nodePosition(workflow.file, filter.node).line;
   const from = `the workflow's on: ${filter.kind} (line ${line})`;
+  const globs = filter.patterns.map(filterPatternGlob);
+  if (globs.some((glob) => glob === undefined) || readInOrder(filter)) return undefined;
   if (filter.kind === "paths-ignore") {
     return {
-      patterns: filter.patterns.map((pattern) =>
-        pattern.startsWith("!") ? pattern.slice(1) : `!${pattern}`,
+      patterns: (globs as string[]).map((glob) =>
+        glob.startsWith("!") ? glob.slice(1) : `!${glob}`,
       ),
       from,
     };
   }
-  return { patterns: filter.patterns, from };
+  return { patterns: globs as string[], from };
+}
+
+/**
+ * Whether GitHub's reading of the filter depends on its order, which the rules file's paths do
+ * not have: there the last pattern that matches a path decides, so a pattern after a `!` one
+ * (`!docs/**`, then `docs/keep.md`) takes back part of it. A `paths` list whose `!` patterns all
+ * follow the others, after at least one of them, and a `paths-ignore` list without `!` patterns
+ * read the same without order; any other list cannot be written as a rule's paths.
+ */
+function readInOrder(filter: PathFilter): boolean {
+  const negated = filter.patterns.map((pattern) => pattern.startsWith("!"));
+  if (filter.kind === "paths-ignore") return negated.includes(true);
+  const firstNegated = negated.indexOf(true);
+  if (firstNegated === 0) return true;
+  return firstNegated > 0 && negated.slice(firstNegated).includes(false);
 }
 
 /**

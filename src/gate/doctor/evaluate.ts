@@ -94,7 +94,8 @@ function pathValue(parts: string[], scope: ExpressionScope): Value {
   }
   if (context === "github" && scope.event !== undefined) {
     const field = rest.join(".");
-    const pull = scope.event === "pull_request";
+    // Both pull request events carry the pull request (its base, its labels).
+    const pull = scope.event === "pull_request" || scope.event === "pull_request_target";
     if (field === "event_name") return { known: scope.event };
     if (field === "ref" && scope.ref !== undefined) return { known: scope.ref };
     if (field === "ref_name" && scope.ref !== undefined)
@@ -104,8 +105,7 @@ function pathValue(parts: string[], scope: ExpressionScope): Value {
       return { symbol: { kind: "labels" }, text };
     }
     // Outside pull requests the payload has no pull_request at all.
-    if (field.startsWith("event.pull_request") && !pull && scope.event !== "pull_request_target")
-      return { known: null };
+    if (field.startsWith("event.pull_request") && !pull) return { known: null };
   }
   return { unknown: text };
 }

@@ -1,5 +1,6 @@
 import { parse } from "yaml";
 import type { Job, Step } from "../../core/workflow.ts";
+import { pathGlobProblem } from "../globs.ts";
 
 /** One filter group of a `dorny/paths-filter` step: its globs, and anything that makes them inexact. */
 export interface FilterGroup {
@@ -52,6 +53,13 @@ function groupOf(name: string, value: unknown, every: boolean): FilterGroup {
     }
   };
   visit(value);
+  // A glob the rules file would refuse (braces past its limit, a `..` segment) cannot become a
+  // rule's paths.
+  for (const pattern of patterns) {
+    const problem = pathGlobProblem(pattern);
+    if (problem)
+      caveats.add(`its glob '${pattern.slice(0, 80)}' is not a rules-file glob: ${problem}`);
+  }
   const negated = patterns.filter((pattern) => pattern.startsWith("!"));
   if (negated.length > 0 && !(every && negated.length === patterns.length - 1)) {
     caveats.add(

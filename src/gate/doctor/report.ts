@@ -1,5 +1,6 @@
 import { annotationLine, type CliIO, paint } from "../../cli/command.ts";
 import type { Annotation } from "../../core/log.ts";
+import { showControls } from "../../core/text.ts";
 import type { DoctorReport } from "./doctor.ts";
 import { type Finding, listed } from "./findings.ts";
 import { describeEvent } from "./triggers.ts";
@@ -49,7 +50,7 @@ export function doctorJson(report: DoctorReport) {
 export function doctorText(report: DoctorReport, io: CliIO): string {
   const lines = report.findings.map((finding) => annotationLine(io, findingAnnotation(finding)));
   for (const { rule, reason } of report.notChecked)
-    lines.push(`not checked: rule '${rule}': ${reason}`);
+    lines.push(showControls(`not checked: rule '${rule}': ${reason}`));
   const gates = report.gates.map((gate) =>
     gate.workflow
       ? `${gate.mode} mode in ${gate.workflow} (job ${gate.job}) on ${listed(gate.events.map(describeEvent))}`

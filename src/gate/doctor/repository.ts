@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
+import { linkOnPath } from "../../core/links.ts";
 import {
   type Job,
   loadWorkflow,
@@ -157,6 +158,8 @@ export class WorkflowRepository {
  * that cannot be read as workflows are kept as {@link InvalidWorkflow}s.
  */
 export async function readRepository(root: string): Promise<WorkflowRepository | undefined> {
+  // GitHub runs no workflow from a folder that is a symbolic link (nor through one on its way).
+  if (await linkOnPath(root, WORKFLOWS_FOLDER)) return undefined;
   const folder = join(root, WORKFLOWS_FOLDER);
   const entries = await readdir(folder, { withFileTypes: true }).catch(
     (thrown: NodeJS.ErrnoException) => {

@@ -9,6 +9,7 @@ import type { Producer } from "./repository.ts";
 import {
   describeEvent,
   examplePaths,
+  filterExamplePaths,
   filterRuns,
   type GateEvent,
   type PathFilter,
@@ -105,7 +106,14 @@ export function checkRule(
     ];
   }
   const matches = matchRule(analysis, rule);
-  if (matches.length === 0) return [finding("no-check", noCheckMessage(analysis, rule))];
+  if (matches.length === 0) {
+    const message = noCheckMessage(analysis, rule);
+    // Without workflow: a commit status, another app's check or one a step posts may satisfy the
+    // rule, which no workflow file shows: an error only when a job's name makes a slip likely.
+    const slip = /did you mean|add check:/.test(message);
+    const level = rule.workflow === undefined && !slip ? "warning" : finding("no-check", "").level;
+    return [{ ...finding("no-check", message), level }];
+  }
   if (matches.every((match) => match.names.every((name) => name.template === "*"))) {
     const jobs = matches.map(
       ({ producer }) => `'${producer.job.id}' of ${producer.workflow.file.path}`,
@@ -153,9 +161,11 @@ function noCheckMessage(analysis: Analysis, rule: Rule): string {
         6,
       )}`
     : "";
-  const outside = pinsActions(rule)
+  const outside = rule.workflow
     ? ""
-    : " (if a GitHub App or a commit status provides it, say so with app:)";
+    : pinsActions(rule)
+      ? " (a check run a step posts through the API may still satisfy it)"
+      : " (a commit status or another app's check run may still satisfy it; pin an app's check with app:)";
   return `${base}${listedNames}${outside}`;
 }
 
@@ -307,7 +317,7 @@ function pathExample(
   const filters = running.map((match) => match.filter as PathFilter);
   const candidates = new Set([
     ...examplePaths(rule.paths.filter((path) => !path.startsWith("!"))),
-    ...examplePaths(filters.flatMap((filter) => filter.patterns)),
+    ...filterExamplePaths(filters.flatMap((filter) => filter.patterns)),
     "README.md",
     "example.txt",
     analysis.rulesFile.path,

@@ -4,6 +4,7 @@ import { COMPARE_FILES_CAP } from "../changes.ts";
 import type { ChangeSet, RuleDecision } from "../plan.ts";
 import type { RulesFile } from "../rules.ts";
 import { Analysis } from "./analysis.ts";
+import { type ExpectedRun, expectedRuns } from "./expected-runs.ts";
 import type { FindingKind } from "./findings.ts";
 import { readRepository } from "./repository.ts";
 import { checkRule, externalApp, type PathCheck } from "./rule-checks.ts";
@@ -36,19 +37,23 @@ const WAITS_FOREVER = new Set<FindingKind>([
 ]);
 
 /**
- * The doctor's checks for the rules this change requires, when the gate starts: a rule whose check
- * no workflow of the checkout will produce on this event (no such job, a missing or broken
+ * The doctor's checks for the rules this change requires that are pinned to a workflow, when the
+ * gate starts: a rule whose check no workflow of the checkout will produce on this event (no such job, a missing or broken
  * workflow, a trigger, branches or paths filter that leaves this change out) fails the gate now,
  * annotated at the rule's line, instead of after the timeout. The workflows are read from the
  * workspace only when it holds the commit being judged; otherwise the check is skipped, saying so.
+ * Returns the workflow runs each rule must see created before it can be satisfied
+ * (expected-runs.ts); undefined when the check was skipped.
  */
-export async function checkRulesAtStart(check: StartupCheck): Promise<void> {
+export async function checkRulesAtStart(
+  check: StartupCheck,
+): Promise<Map<string, ExpectedRun[]> | undefined> {
   const event = gateEvent(check.event, check.payload);
   if (!event) {
     check.log(
       `Start-up check of the rules skipped: it knows no workflow triggers for '${check.event}' events.`,
     );
-    return;
+    return undefined;
   }
   const repository = await readRepository(check.workspace);
   const head = await new Git(check.workspace).value(["rev-parse", "HEAD"]).catch(() => undefined);
@@ -56,19 +61,26 @@ export async function checkRulesAtStart(check: StartupCheck): Promise<void> {
     check.log(
       "Start-up check of the rules skipped: the workspace holds no checkout of this commit's workflows.",
     );
-    return;
+    return undefined;
   }
   const analysis = new Analysis(check.rulesFile, repository);
   const paths = pathCheck(check);
-  const findings = check.decisions
-    .filter(({ rule, applies }) => applies && !rule.advisory && !externalApp(rule))
+  // Only a rule pinned to a workflow waits for that workflow's jobs alone. Any other rule may be
+  // satisfied by a commit status, another app's check run, or a check run a step posts through
+  // the API, none of which the workflow files show: it is waited for as usual.
+  const judged = check.decisions.filter(
+    ({ rule, applies }) =>
+      applies && !rule.advisory && rule.workflow !== undefined && !externalApp(rule),
+  );
+  const findings = judged
     .flatMap(({ rule }) => checkRule(analysis, rule, [event], paths))
     .filter((finding) => finding.level === "error" && WAITS_FOREVER.has(finding.kind));
   if (findings.length === 0) {
+    const others = check.decisions.filter((d) => d.applies && !judged.includes(d)).length;
     check.log(
-      `Start-up check: every required rule has a workflow that runs for this ${check.event}.`,
+      `Start-up check: every required rule has a workflow that runs for this ${check.event}.${others > 0 ? ` (${others} not pinned to a workflow, which a commit status or another app's check may satisfy, are left to the wait.)` : ""}`,
     );
-    return;
+    return expectedRuns(analysis, check.decisions, event, paths);
   }
   throw new FileProblems(
     check.rulesFile.path,

@@ -1,7 +1,7 @@
 import { braceExpand } from "minimatch";
 import { isScalar, isSeq, type Node } from "yaml";
 import { pairOf, pairValue, type Trigger, textOf, type Workflow } from "../../core/workflow.ts";
-import { compilePath } from "../globs.ts";
+import { filterPatternGlob, filterPatternTest } from "./filter-pattern.ts";
 
 /** The events a gate judges, which the workflows its rules wait for must run on too. */
 export const GATE_EVENTS = ["pull_request", "merge_group", "push"] as const;
@@ -178,13 +178,16 @@ const compiled = new Map<string, (value: string) => boolean>();
 function test(pattern: string, value: string): boolean {
   let matcher = compiled.get(pattern);
   if (!matcher) {
-    matcher = compilePath(pattern);
+    matcher = filterPatternTest(pattern);
     compiled.set(pattern, matcher);
   }
   return matcher(value);
 }
 
-/** GitHub's filter lists: the last pattern that matches decides; `!` excludes. */
+/**
+ * GitHub's filter lists, in GitHub's pattern syntax (filter-pattern.ts): the last pattern that
+ * matches decides; `!` excludes.
+ */
 export function filterMatches(patterns: readonly string[], value: string): boolean {
   let matched = false;
   for (const pattern of patterns) {
@@ -199,6 +202,11 @@ export function filterRuns(filter: PathFilter | undefined, paths: readonly strin
   if (!filter) return true;
   if (filter.kind === "paths") return paths.some((path) => filterMatches(filter.patterns, path));
   return paths.some((path) => !filterMatches(filter.patterns, path));
+}
+
+/** A few concrete paths that a workflow's filter patterns (GitHub's syntax) match. */
+export function filterExamplePaths(patterns: readonly string[]): string[] {
+  return examplePaths(patterns.flatMap((pattern) => filterPatternGlob(pattern) ?? []));
 }
 
 /**
@@ -227,6 +235,9 @@ function instantiate(segments: string[]): string[] {
       return;
     }
     const concrete = segment
+      // Extglobs: `?(x)` and `*(x)` may be nothing, `+(x)` and `@(x|y)` are one of theirs.
+      .replace(/[?*]\([^()]*\)/g, "")
+      .replace(/[+@]\(([^()|]*)[^()]*\)/g, "$1")
       .replace(/\[!?([^\]]*)\]/g, (whole, body: string) =>
         whole.startsWith("[!") ? "x" : (body[0] ?? "x"),
       )
