@@ -108,8 +108,11 @@ export async function siteFiles(
 }
 
 /**
- * Rebuilds `<prefix>site/` from what is stored. An upload that lands while this runs is caught by
- * listing again afterwards and rebuilding, so the last writer's index holds every run it saw.
+ * Rebuilds `<prefix>site/` from what is stored. A run stored while this runs may have published
+ * its own site before this one's older view lands on top of it, so after writing, the runs are
+ * listed again and the site rebuilt until no run arrived meanwhile: then whatever lands later was
+ * written by an upload that saw at least as much. Each extra round needs a new run, so this ends
+ * once the concurrent uploads do.
  */
 export async function publishSite(
   store: ObjectStore,
@@ -120,7 +123,7 @@ export async function publishSite(
   settings: DashboardSettings = {},
 ): Promise<SkippedRun[]> {
   let skipped: SkippedRun[] = [];
-  for (let round = 0; round < 3; round++) {
+  for (;;) {
     const site = await siteFiles(store, prefix, assets, window, settings);
     const { files, keys } = site;
     skipped = site.skipped;
@@ -135,9 +138,8 @@ export async function publishSite(
       if (!report.stored.includes(key)) report.stored.push(key);
     });
     const after = await Promise.all([store.list(`${prefix}runs/`), store.list(`${prefix}pulls/`)]);
-    if (after.flat().length === keys.length) return skipped;
+    if (after.flat().join("\n") === keys.join("\n")) return skipped;
   }
-  return skipped;
 }
 
 /**
