@@ -19,18 +19,10 @@ import { parseStoredRun, type StoredRun } from "./history.ts";
 import { readStorage, readThresholds } from "./inputs.ts";
 import { commitByPrefix, storedCommits, storedRunFor } from "./lookup.ts";
 import { parseResultPaths } from "./parse.ts";
-import {
-  describeUpload,
-  publishSite,
-  type SkippedRun,
-  siteFiles,
-  storeRun,
-  type UploadReport,
-  writeSite,
-} from "./publish.ts";
+import { describeUpload, siteFiles, uploadRun, writeSite } from "./publish.ts";
 import { comparisonJson } from "./report-file.ts";
 import type { BenchmarkResult } from "./results.ts";
-import { atomically, type OpenedStore, openStore } from "./store.ts";
+import { type OpenedStore, openStore } from "./store.ts";
 
 const HELP = `Usage: status-gate bench <subcommand> [options]
 
@@ -319,23 +311,14 @@ async function upload(args: string[], io: CliIO): Promise<number> {
       },
       results,
     };
-    const report: UploadReport = { stored: [], notStored: [] };
-    let skipped: SkippedRun[] = [];
     const { SITE_ASSETS } = await import("./site-assets.ts");
-    await atomically(storage.store, `bench: store run ${commit.slice(0, 12)}`, async () => {
-      report.stored = [
-        await storeRun(
-          storage.store,
-          storage.prefix,
-          run,
-          pullRequest === null || values.publish === true,
-        ),
-      ];
-      report.notStored = [];
-      skipped = await publishSite(storage.store, storage.prefix, SITE_ASSETS, window, report, {
-        thresholds,
-      });
-    });
+    const { report, skipped } = await uploadRun(
+      storage.store,
+      storage.prefix,
+      run,
+      pullRequest === null || values.publish === true,
+      { assets: SITE_ASSETS, window, settings: { thresholds } },
+    );
     for (const { key, problem } of skipped)
       io.stderr.write(`skipped unreadable stored run ${key}: ${problem}\n`);
     if (format === "json") printJson(io, { ...report, skipped });

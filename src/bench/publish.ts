@@ -4,7 +4,7 @@ import { ConfigurationError, describeThrown } from "../core/errors.ts";
 import { mapConcurrently } from "../core/text.ts";
 import { buildDashboardData, type DashboardSettings } from "./dashboard-data.ts";
 import { parseStoredRun, runKey, type StoredRun } from "./history.ts";
-import { ObjectExistsError, type ObjectStore } from "./store.ts";
+import { atomically, ObjectExistsError, type ObjectStore } from "./store.ts";
 
 /** Where a run went and what did not make it, printed whether the upload succeeded or not. */
 export interface UploadReport {
@@ -51,6 +51,44 @@ export async function storeRun(
     }
   }
   return key;
+}
+
+/** What an upload rebuilds the site with. */
+export interface SitePublishing {
+  assets: ReadonlyMap<string, string>;
+  window: number;
+  settings: DashboardSettings;
+}
+
+/**
+ * Stores the run as a new immutable object and rebuilds the site, in one step of the store (one
+ * commit on a git branch, retried from the new tip when another upload won the race). A failure
+ * is an {@link UploadError} that says what was stored and what was not.
+ */
+export async function uploadRun(
+  store: ObjectStore,
+  prefix: string,
+  stored: StoredRun,
+  intoMainHistory: boolean,
+  site: SitePublishing,
+): Promise<{ key: string; report: UploadReport; skipped: SkippedRun[] }> {
+  const report: UploadReport = { stored: [], notStored: [] };
+  let key: string | undefined;
+  let skipped: SkippedRun[] = [];
+  try {
+    await atomically(store, `bench: store run ${stored.run.commit.slice(0, 12)}`, async () => {
+      report.stored.length = 0;
+      report.notStored.length = 0;
+      key = undefined;
+      key = await storeRun(store, prefix, stored, intoMainHistory);
+      report.stored.push(key);
+      skipped = await publishSite(store, prefix, site.assets, site.window, report, site.settings);
+    });
+  } catch (thrown) {
+    if (!key) report.notStored.push(`the run (${stored.results.length} results)`, `${prefix}site/`);
+    throw new UploadError(thrown, report);
+  }
+  return { key: key as string, report, skipped };
 }
 
 /** A stored object that is not a sound run: left out of everything, and named. */

@@ -15,16 +15,7 @@ import type { GenericOptions } from "./generic.ts";
 import type { StoredRun } from "./history.ts";
 import { findBase, previousRunOnBranch } from "./lookup.ts";
 import { parseResultPaths } from "./parse.ts";
-import {
-  describeUpload,
-  publishSite,
-  type SkippedRun,
-  siteFiles,
-  storeRun,
-  UploadError,
-  type UploadReport,
-  writeSite,
-} from "./publish.ts";
+import { describeUpload, siteFiles, uploadRun, writeSite } from "./publish.ts";
 import {
   type BaseDescription,
   COMMENT_MARKER,
@@ -35,7 +26,7 @@ import {
 } from "./report.ts";
 import { writeReportFile } from "./report-file.ts";
 import type { BenchmarkResult } from "./results.ts";
-import { atomically, DirectoryStore, type OpenedStore } from "./store.ts";
+import { DirectoryStore, type OpenedStore } from "./store.ts";
 
 export type { GitHistory, RunContext } from "./context.ts";
 
@@ -163,10 +154,7 @@ function storageOf(deps: BenchDeps): OpenedStore {
   return deps.storage;
 }
 
-/**
- * Stores the run as a new immutable object and rebuilds the site, in one step of the store (one
- * commit on a git branch, retried from the new tip when another upload won the race).
- */
+/** Stores the run and rebuilds the site; warns about stored files left out of the dashboard. */
 async function upload(
   inputs: BenchInputs,
   deps: BenchDeps,
@@ -175,29 +163,16 @@ async function upload(
   outcome: Outcome,
 ): Promise<string> {
   const { store, prefix } = storageOf(deps);
-  const report: UploadReport = { stored: [], notStored: [] };
-  let key: string | undefined;
-  let skipped: SkippedRun[] = [];
-  try {
-    await atomically(store, `bench: store run ${stored.run.commit.slice(0, 12)}`, async () => {
-      report.stored.length = 0;
-      report.notStored.length = 0;
-      key = undefined;
-      key = await storeRun(store, prefix, stored, intoMainHistory);
-      report.stored.push(key);
-      skipped = await publishSite(store, prefix, deps.assets, inputs.historyWindow, report, {
-        thresholds: inputs.thresholds,
-      });
-    });
-  } catch (thrown) {
-    if (!key) report.notStored.push(`the run (${stored.results.length} results)`, `${prefix}site/`);
-    throw new UploadError(thrown, report);
-  }
+  const { key, report, skipped } = await uploadRun(store, prefix, stored, intoMainHistory, {
+    assets: deps.assets,
+    window: inputs.historyWindow,
+    settings: { thresholds: inputs.thresholds },
+  });
   for (const { key: bad, problem } of skipped) {
     outcome.warning(`left out of the dashboard: ${problem}`, `bench: unreadable stored run ${bad}`);
   }
   deps.log(`uploaded to ${store.description}\n${describeUpload(report)}`);
-  return key as string;
+  return key;
 }
 
 async function storeMainRun(

@@ -133,4 +133,42 @@ describe("S3 uploads that race, stall and half-fail", () => {
     expect(puts).toHaveLength(2);
     expect(indexedLegs()).toEqual(["only"]);
   });
+
+  it("fails after a partial upload, says what was stored, and a re-run keeps both runs", async () => {
+    s3.faults.push({
+      kind: "500-forever",
+      when: ({ method, key }) => method === "PUT" && key === "wc/site/data/index.json",
+    });
+    const failed = await uploadLeg("0");
+    expect(failed.exitCode).toBe(3);
+    expect(failed.stderr).toMatch(/stored:\n {2}wc\/runs\/[^\n]+\/77-1-bench-0\.json/);
+    expect(failed.stderr).toMatch(/not stored:\n(?: {2}[^\n]+\n)* {2}wc\/site\/data\/index\.json/);
+    s3.faults.length = 0;
+    const rerun = await runCli(
+      [
+        "bench",
+        "upload",
+        resultsFile("0"),
+        "--storage",
+        `s3://${s3.bucket}/wc`,
+        "--s3-endpoint",
+        s3.endpoint,
+        "--s3-path-style",
+        "--commit",
+        COMMIT,
+        "--run-id",
+        "77",
+        "--attempt",
+        "2",
+        "--job",
+        "bench",
+        "--matrix-leg",
+        "0",
+      ],
+      { cwd: directory.path, env: s3.env },
+    );
+    expect(rerun.exitCode, rerun.stderr).toBe(0);
+    expect([...s3.objects.keys()].filter((key) => key.startsWith("wc/runs/"))).toHaveLength(2);
+    expect(indexedLegs()).toEqual(["0", "0"]);
+  });
 });
