@@ -53,6 +53,14 @@ export function runKey(prefix: string, run: RunMetadata, intoMainHistory: boolea
   return `${prefix}${place}${date}/${safeSegment(run.commit)}/${file}`;
 }
 
+/**
+ * The job and matrix leg a run measured, spelled as in its key (`job=bench leg=linux-x64`): what
+ * keeps the comments of a matrix's legs apart. Safe inside an HTML comment.
+ */
+export function laneLabel(run: Pick<RunMetadata, "job" | "matrixLeg">): string {
+  return `job=${safeSegment(run.job ?? "")} leg=${run.matrixLeg ? legSegment(run.matrixLeg) : "_"}`;
+}
+
 function safeSegment(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 80) || "_";
 }

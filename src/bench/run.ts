@@ -12,7 +12,7 @@ import {
 } from "./compare.ts";
 import type { GitHistory, RunContext } from "./context.ts";
 import type { GenericOptions } from "./generic.ts";
-import type { StoredRun } from "./history.ts";
+import { laneLabel, type RunMetadata, type StoredRun } from "./history.ts";
 import { findBase, previousRunOnBranch } from "./lookup.ts";
 import { parseResultPaths } from "./parse.ts";
 import { describeUpload, siteFiles, uploadRun, writeSite } from "./publish.ts";
@@ -32,6 +32,20 @@ export type { GitHistory, RunContext } from "./context.ts";
 
 /** The alert on a regressed push to the main branch: one commit comment, edited on re-runs. */
 export const ALERT_MARKER = "<!-- status-gate:bench-alert -->";
+
+/**
+ * A comment's hidden markers: the kind, then the job and matrix leg that wrote it, so each leg of
+ * a matrix keeps a comment of its own and a passing leg never overwrites another's regression.
+ */
+export function commentMarker(kind: string, run: RunMetadata): string {
+  return `${kind}\n<!-- status-gate:bench-lane ${laneLabel(run)} -->`;
+}
+
+/** Which leg wrote a comment, said where a matrix has several. */
+function legNote(run: RunMetadata): string {
+  if (!run.matrixLeg || run.matrixLeg === "0") return "";
+  return `Matrix leg ${inlineCode(run.matrixLeg)}${run.job ? ` of job ${inlineCode(run.job)}` : ""}. `;
+}
 
 export interface BenchInputs {
   /** Result files and directories (Criterion trees, Valgrind outputs, bencher text, JSON...). */
@@ -235,18 +249,19 @@ async function alertOnMain(
   if (inputs.commentOnAlert && deps.commitComment) {
     const mentions =
       inputs.alertMentions.length > 0 ? `cc ${inputs.alertMentions.join(" ")}\n\n` : "";
+    const marker = commentMarker(ALERT_MARKER, context.metadata);
     const body = commentBody(
       comparisons,
       base,
       context.metadata.url ?? undefined,
       linksOf(inputs, context),
       {
-        marker: ALERT_MARKER,
+        marker,
         title: "Benchmark regression",
-        preface: mentions,
+        preface: `${mentions}${legNote(context.metadata)}`,
       },
     );
-    await postComment(deps.commitComment(commit), ALERT_MARKER, body, outcome, deps, "commit");
+    await postComment(deps.commitComment(commit), marker, body, outcome, deps, "commit");
   }
   if (inputs.failThreshold === undefined) return;
   const threshold = inputs.failThreshold;
@@ -303,8 +318,12 @@ async function comparePullRequest(
   deps.log(`benchmarks: ${headline(comparisons)}`);
   outcome.summary = summaryReport(comparisons, description, links);
   if (deps.comments && context.metadata.pullRequest !== null && inputs.comment) {
-    const body = commentBody(comparisons, description, context.metadata.url ?? undefined, links);
-    await postComment(deps.comments, COMMENT_MARKER, body, outcome, deps, "pull request");
+    const marker = commentMarker(COMMENT_MARKER, context.metadata);
+    const body = commentBody(comparisons, description, context.metadata.url ?? undefined, links, {
+      marker,
+      preface: legNote(context.metadata),
+    });
+    await postComment(deps.comments, marker, body, outcome, deps, "pull request");
   }
   let runKey: string | undefined;
   if (deps.storage && inputs.storePullRequests) {

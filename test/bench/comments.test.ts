@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { RunMetadata } from "../../src/bench/history.ts";
 import { COMMENT_MARKER } from "../../src/bench/report.ts";
+import { ALERT_MARKER, commentMarker } from "../../src/bench/run.ts";
 import { createRepository } from "../harness/git.ts";
 import { cleanup, runAction } from "../harness/runner.ts";
 import { type GitHubDouble, startGitHubDouble } from "./github-double.ts";
@@ -93,6 +95,45 @@ const botComments = (thread: string) =>
   github.on(thread).filter((comment) => comment.user.login === BOT);
 
 describe("comments agree with the verdict of the leg that wrote them", () => {
+  it("keeps one pull-request comment per matrix leg, so a passing leg never overwrites a regression", async () => {
+    for (const index of [0, 1]) expect((await leg(index, 1000, "push")).exitCode).toBe(0);
+    const regressed = await leg(0, 2000, "pull_request");
+    expect(regressed.exitCode).toBe(1);
+    expect(regressed.outputs.verdict).toBe("regressed");
+    const passed = await leg(1, 1000, "pull_request");
+    expect(passed.exitCode).toBe(0);
+    const comments = botComments(`issue:7`);
+    expect(comments).toHaveLength(2);
+    const mentioning = (shard: string) =>
+      comments.filter((comment) => comment.body.includes(shard));
+    expect(mentioning("shard 0")).toHaveLength(1);
+    expect(mentioning("shard 0")[0]?.body).toContain("regressed");
+    expect(mentioning("shard 1")).toHaveLength(1);
+    expect(mentioning("shard 1")[0]?.body).not.toContain("🔴");
+    // Re-runs of both legs edit their own comment.
+    await leg(0, 2000, "pull_request", { attempt: "2" });
+    await leg(1, 1000, "pull_request", { attempt: "2" });
+    expect(botComments(`issue:7`)).toHaveLength(2);
+    for (const comment of botComments("issue:7")) expect(comment.body).toContain(COMMENT_MARKER);
+  }, 120_000);
+
+  it("alerts once per leg on a regressed commit, across re-runs", async () => {
+    for (const index of [0, 1]) await leg(index, 1000, "push", { commit: main1 });
+    for (const attempt of ["1", "2"]) {
+      for (const index of [0, 1]) {
+        const run = await leg(index, 5000 + index, "push", { commit: main2, attempt });
+        expect(run.outputs.verdict).toBe("regressed");
+      }
+    }
+    const alerts = botComments(`commit:${main2}`);
+    expect(alerts).toHaveLength(2);
+    for (const index of [0, 1]) {
+      const mine = alerts.filter((alert) => alert.body.includes(`shard ${index}`));
+      expect(mine).toHaveLength(1);
+      expect(mine[0]?.body).toContain(ALERT_MARKER);
+    }
+  }, 120_000);
+
   it("does not post twice when GitHub answers 502 to a comment it did create", async () => {
     await leg(0, 1000, "push");
     github.failAfterCreate = 1;
@@ -105,7 +146,11 @@ describe("comments agree with the verdict of the leg that wrote them", () => {
 
   it("never writes into a comment whose author planted the markers", async () => {
     await leg(0, 1000, "push");
-    const planted = github.plant("issue:7", "mallory", `${COMMENT_MARKER} all green, trust me`);
+    const planted = github.plant(
+      "issue:7",
+      "mallory",
+      `${commentMarker(COMMENT_MARKER, { job: "bench", matrixLeg: "0" } as RunMetadata)} all green, trust me`,
+    );
     const run = await leg(0, 2000, "pull_request");
     expect(run.outputs.verdict).toBe("regressed");
     expect(planted.body).toContain("all green, trust me");
