@@ -139,6 +139,7 @@ async function runOf(
   flag: string,
   io: CliIO,
   storage: OpenedStore | undefined,
+  like?: StoredRun,
 ): Promise<{ results: BenchmarkResult[]; run?: StoredRun }> {
   const path = resolve(io.cwd, reference);
   if (existsSync(path) && statSync(path).isDirectory()) {
@@ -152,7 +153,8 @@ async function runOf(
     }
     return { results: parseResultPaths([reference], io.cwd) };
   }
-  const run = storage && (await storedRunFor(storage, localGit(io.cwd), reference, flag));
+  const run =
+    storage && (await storedRunFor(storage, localGit(io.cwd), reference, flag, like?.run));
   if (run) return { results: run.results, run };
   throw new ConfigurationError(
     `${flag} '${reference}' is neither a file nor ${storage ? "a stored commit, a branch of this checkout or pr:<n>" : "a file (give --storage to look up commits, branches and pr:<n>)"}`,
@@ -188,7 +190,7 @@ async function compare(args: string[], io: CliIO): Promise<number> {
         "--base is required (only a stored pull-request run names its own base)",
       );
     }
-    const base = await runOf(baseReference, "--base", io, storage);
+    const base = await runOf(baseReference, "--base", io, storage, head.run);
     const comparisons = compareResults(base.results, head.results, thresholds);
     if (format === "json") {
       printJson(io, comparisonJson(comparisons));

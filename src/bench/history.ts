@@ -178,23 +178,39 @@ export function fileId(text: string): string {
 }
 
 /**
- * Of several stored runs of one commit, the one to compare with: the same job and matrix leg when
- * there is one (legs measure different machines or shards), else the same machine, else the
- * newest. The action, the CLI and the dashboard all choose with this.
+ * Which series of measurements a run continues: its job and matrix leg (legs measure different
+ * shards or machines, and on GitHub-hosted runners every job has a new runner name); for a run
+ * stored before job and leg were recorded, its machine. Runs of one lane compare; others do not.
+ */
+export function laneOf(run: Pick<RunMetadata, "job" | "matrixLeg" | "machine">): string {
+  return hasLane(run)
+    ? `job ${run.job ?? ""}\u0000leg ${run.matrixLeg ?? ""}`
+    : `machine ${run.machine}`;
+}
+
+function hasLane(run: Pick<RunMetadata, "job" | "matrixLeg">): boolean {
+  return !!run.job || !!run.matrixLeg;
+}
+
+/**
+ * Of several stored runs of one commit, the one to compare with. For a run of a job and matrix
+ * leg: that lane's newest run, else a run stored before lanes were recorded (the same machine's
+ * first), else none, so the caller walks on to an earlier commit instead of comparing one leg's
+ * shard with another's. Without a lane to match (a CLI upload, a commit named on the command
+ * line): the same machine's newest, else the newest. The action, the CLI and the dashboard all
+ * choose with this.
  */
 export function preferredRun(
   candidates: readonly StoredRun[],
   like: Pick<RunMetadata, "job" | "matrixLeg" | "machine">,
 ): StoredRun | undefined {
   const newestFirst = [...candidates].sort(compareRuns).reverse();
+  const sameMachineFirst = (runs: StoredRun[]) =>
+    runs.find((run) => run.run.machine === like.machine) ?? runs[0];
+  if (!hasLane(like)) return sameMachineFirst(newestFirst);
   return (
-    newestFirst.find(
-      (run) =>
-        (run.run.job ?? "") === (like.job ?? "") &&
-        (run.run.matrixLeg ?? "") === (like.matrixLeg ?? ""),
-    ) ??
-    newestFirst.find((run) => run.run.machine === like.machine) ??
-    newestFirst[0]
+    newestFirst.find((run) => laneOf(run.run) === laneOf(like)) ??
+    sameMachineFirst(newestFirst.filter((run) => !hasLane(run.run)))
   );
 }
 
