@@ -7,6 +7,7 @@ import {
   runIdentity,
   type StoredRun,
 } from "./history.ts";
+import { laneOf } from "./lane.ts";
 import { type BenchmarkResult, type Direction, resultKey, type Unit } from "./results.ts";
 
 /**
@@ -56,12 +57,12 @@ export interface DashboardBenchmark {
   latest: number;
   direction?: Direction;
   /**
-   * The latest point against the one before it on the same machine, judged like a pull request
-   * (same thresholds, same noise rule): what "sort by change" orders by.
+   * The latest point against its lane's (job and matrix leg) run of the commit before, judged
+   * like the action's alert (same thresholds, same noise rule): what "sort by change" orders by.
    */
   change: number | null;
   verdict: Verdict | null;
-  /** Machines that measured it, for the machine filter. */
+  /** The machines of its lanes' latest runs. */
   machines: string[];
 }
 
@@ -132,22 +133,21 @@ export function buildDashboardData(
     {
       first: BenchmarkResult;
       points: SeriesPoint[];
-      /** The two latest results of each machine (job and leg), oldest first. */
-      lanes: Map<string, BenchmarkResult[]>;
+      lanes: Map<string, LaneState>;
       lastLane: string;
     }
   >();
   charted.forEach((run, index) => {
     files.set(runFile(run), JSON.stringify(compactRun(run)));
-    const lane = `${run.run.machine}\u0000${run.run.job ?? ""}\u0000${run.run.matrixLeg ?? ""}`;
+    const lane = laneOf(run.run);
     for (const result of run.results) {
       const entry = series.get(resultKey(result)) ?? {
         first: result,
         points: [] as SeriesPoint[],
-        lanes: new Map<string, BenchmarkResult[]>(),
+        lanes: new Map<string, LaneState>(),
         lastLane: lane,
       };
-      entry.lanes.set(lane, [...(entry.lanes.get(lane) ?? []), result].slice(-2));
+      entry.lanes.set(lane, advanceLane(entry.lanes.get(lane), run, result));
       entry.lastLane = lane;
       entry.points.push([
         index,
@@ -175,9 +175,9 @@ export function buildDashboardData(
         }),
       );
       const last = points[points.length - 1] as SeriesPoint;
-      const [previous, latest] = lanes.get(lastLane) ?? [];
+      const { previous, latest } = lanes.get(lastLane) ?? {};
       const judged =
-        previous && latest ? compareResults([previous], [latest], thresholds)[0] : undefined;
+        previous && latest ? compareResults([previous], [latest.result], thresholds)[0] : undefined;
       return {
         id: first.id,
         metric: first.metric,
@@ -189,9 +189,9 @@ export function buildDashboardData(
         ...(first.direction ? { direction: first.direction } : {}),
         change: judged?.relativeChange ?? null,
         verdict: judged?.verdict ?? null,
-        machines: [
-          ...new Set([...lanes.keys()].map((key) => key.split("\u0000")[0] as string)),
-        ].sort(byCodePoint),
+        machines: [...new Set([...lanes.values()].map((state) => state.latest.machine))].sort(
+          byCodePoint,
+        ),
       };
     });
   const pulls = latestPulls(pullRuns).map((pull) => {
@@ -232,6 +232,25 @@ export function buildDashboardData(
     files.set(`details/${start / DETAILS_CHUNK}.json`, JSON.stringify(chunk));
   }
   return new Map([...files].sort(([a], [b]) => byCodePoint(a, b)));
+}
+
+/**
+ * A lane's latest result, and its result of the commit before: a re-run of a commit is compared
+ * with the commit before it, as the action's alert compares it, never with its own first attempt.
+ */
+interface LaneState {
+  latest: { commit: string; machine: string; result: BenchmarkResult };
+  previous: BenchmarkResult | undefined;
+}
+
+function advanceLane(
+  state: LaneState | undefined,
+  run: StoredRun,
+  result: BenchmarkResult,
+): LaneState {
+  const latest = { commit: run.run.commit, machine: run.run.machine, result };
+  if (state?.latest.commit === run.run.commit) return { latest, previous: state.previous };
+  return { latest, previous: state?.latest.result };
 }
 
 /**

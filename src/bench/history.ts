@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { ConfigurationError } from "../core/errors.ts";
+import { hasLane, laneOf } from "./lane.ts";
 import { type BenchmarkResult, isObject, resultProblem } from "./results.ts";
 
 /** Who measured what, where: stored with every run and shown on the dashboard. */
@@ -175,21 +176,6 @@ export function runIdentity(run: RunMetadata): string {
 /** A short stable file name for a benchmark series or a run. */
 export function fileId(text: string): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 16);
-}
-
-/**
- * Which series of measurements a run continues: its job and matrix leg (legs measure different
- * shards or machines, and on GitHub-hosted runners every job has a new runner name); for a run
- * stored before job and leg were recorded, its machine. Runs of one lane compare; others do not.
- */
-export function laneOf(run: Pick<RunMetadata, "job" | "matrixLeg" | "machine">): string {
-  return hasLane(run)
-    ? `job ${run.job ?? ""}\u0000leg ${run.matrixLeg ?? ""}`
-    : `machine ${run.machine}`;
-}
-
-function hasLane(run: Pick<RunMetadata, "job" | "matrixLeg">): boolean {
-  return !!run.job || !!run.matrixLeg;
 }
 
 /**

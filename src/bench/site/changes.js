@@ -8,7 +8,7 @@
   const byId = (id) => document.getElementById(id);
   const DAY = 86_400_000;
 
-  /** The runs of each machine (job and matrix leg), oldest first, by their index in the index. */
+  /** The runs of each lane (job and matrix leg), oldest first, by their index in the index. */
   function lanes(runs, machine) {
     const byLane = new Map();
     runs.forEach((run, index) => {
@@ -19,14 +19,18 @@
     return [...byLane.values()];
   }
 
-  /** The run to compare a lane's latest with: the one before it, or the last one `days` back. */
+  /**
+   * The run to compare a lane's latest with: the lane's run of the commit before (a re-run is
+   * never compared with its own first attempt), or the last one `days` back.
+   */
   function baseOf(runs, lane, since) {
-    if (lane.length < 2) return undefined;
     const latest = runs[lane[lane.length - 1]];
-    if (!since) return lane[lane.length - 2];
+    const earlier = lane.filter((index) => runs[index].commit !== latest.commit);
+    if (earlier.length === 0) return undefined;
+    if (!since) return earlier[earlier.length - 1];
     const cutoff = Date.parse(latest.timestamp) - Number(since) * DAY;
-    const older = lane.filter((index) => Date.parse(runs[index].timestamp) <= cutoff);
-    return older.length > 0 ? older[older.length - 1] : lane[0];
+    const older = earlier.filter((index) => Date.parse(runs[index].timestamp) <= cutoff);
+    return older.length > 0 ? older[older.length - 1] : earlier[0];
   }
 
   async function compareFiles(baseFile, headFile, thresholds) {
@@ -48,7 +52,8 @@
       .map((lane) => [baseOf(runs, lane, state.view.since), lane[lane.length - 1]])
       .filter(([base]) => base !== undefined);
     if (pairs.length === 0) {
-      note.textContent = "Only one run so far: changes show here from the second run on.";
+      note.textContent =
+        "Only one commit measured so far: changes show here from the second one on.";
       list.replaceChildren();
       return;
     }
