@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { ConfigurationError } from "../core/errors.ts";
 import { hasLane, laneOf } from "./lane.ts";
-import { type BenchmarkResult, isObject, resultProblem } from "./results.ts";
+import { type BenchmarkResult, isObject, resultKey, resultProblem } from "./results.ts";
 
 /** Who measured what, where: stored with every run and shown on the dashboard. */
 export interface RunMetadata {
@@ -128,9 +128,17 @@ export function storedRunProblem(value: unknown): string | undefined {
     return "run.tools is not an object of strings";
   }
   if (!Array.isArray(value.results)) return "'results' is not an array";
+  const seen = new Map<string, BenchmarkResult>();
   for (const [index, result] of value.results.entries()) {
     const problem = resultShapeProblem(result);
     if (problem) return `results[${index}]: ${problem}`;
+    // Two values for one benchmark: which one was measured cannot be told, so neither is used.
+    const sound = result as BenchmarkResult;
+    const earlier = seen.get(resultKey(sound));
+    if (earlier) {
+      return `results[${index}]: holds '${sound.id}' (${sound.metric}) twice, in both ${earlier.source} and ${sound.source}`;
+    }
+    seen.set(resultKey(sound), sound);
   }
   return undefined;
 }

@@ -111,3 +111,75 @@ describe("a leg is compared with its own leg's runs, never another's", () => {
     expect(run.outputs["base-commit"]).toBe(parent);
   });
 });
+
+describe("a stored run that holds one benchmark twice", () => {
+  const store = temporaryDirectory("sg-bench-duplicate-");
+  afterAll(() => store[Symbol.dispose]());
+
+  function write(commit: string, runId: string, results: object[]) {
+    const key = `runs/2026-01-0${runId}/${commit}/${runId}-1-bench-0.json`;
+    mkdirSync(join(store.path, key, ".."), { recursive: true });
+    const run = {
+      repository: "wasmcloud/wasmcloud",
+      ref: "refs/heads/main",
+      commit,
+      baseCommit: null,
+      pullRequest: null,
+      machine: "m",
+      tools: {},
+      timestamp: `2026-01-0${runId}T00:00:00.000Z`,
+      runId,
+      runAttempt: "1",
+      url: null,
+      job: "bench",
+      matrixLeg: "0",
+    };
+    writeFileSync(join(store.path, key), JSON.stringify({ schema: 1, run, results }));
+    return key;
+  }
+
+  it("is skipped and named, and the pull request is compared with the run before it", async () => {
+    const shard = (value: number) => ({
+      id: "shard 0",
+      metric: "value",
+      value,
+      unit: "bytes",
+      lower: null,
+      upper: null,
+      source: "sizes.json",
+    });
+    write(parent, "1", [shard(1000)]);
+    const bad = write(mergeBase, "2", [shard(1000), shard(9)]);
+    mkdirSync(join(repo.path, "out"), { recursive: true });
+    writeFileSync(
+      join(repo.path, "out/sizes.json"),
+      JSON.stringify([{ name: "shard 0", value: 2000, unit: "bytes" }]),
+    );
+    const run = await runAction({
+      action: "actions/bench",
+      workspace: repo.path,
+      sha: "e".repeat(40),
+      ref: "refs/pull/8/merge",
+      env: { GITHUB_JOB: "bench", GITHUB_RUN_ID: "900" },
+      event: {
+        name: "pull_request",
+        payload: {
+          pull_request: { number: 8, head: { sha: head }, base: { ref: "main" } },
+          repository: { default_branch: "main" },
+        },
+      },
+      inputs: { results: "out/sizes.json", storage: store.path, "base-ref": "main" },
+    });
+    cleanup(run);
+    expect(run.stderr).toBe("");
+    expect(run.outputs.verdict).toBe("regressed");
+    expect(run.outputs["base-commit"]).toBe(parent);
+    expect(run.annotations).toContainEqual(
+      expect.objectContaining({
+        level: "warning",
+        title: `bench: unreadable stored run ${bad}`,
+        message: expect.stringContaining("'shard 0' (value) twice"),
+      }),
+    );
+  });
+});

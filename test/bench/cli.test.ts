@@ -118,7 +118,7 @@ describe("status-gate bench", () => {
     );
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain(
-      "benchmark 'fib 10' (wall-time) appears twice in the base: in both a.json and b.json",
+      "base.json: not a sound stored run: results[1]: holds 'fib 10' (wall-time) twice, in both a.json and b.json",
     );
   });
 
