@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Git, GitError, gitConfigEnvironment } from "../core/git.ts";
@@ -54,6 +54,14 @@ export class GitBranchStore implements ObjectStore {
   async open(): Promise<this> {
     await this.git.run(["init", "--quiet"]);
     await this.git.run(["remote", "add", "origin", this.location.repository]);
+    // The branch's files are data, stored byte for byte: whatever its .gitattributes say (an
+    // encoding, line endings, a filter), this file of highest precedence turns them off, and
+    // symbolic links are checked out as plain files (then removed, see refresh).
+    await this.git.run(["config", "core.symlinks", "false"]);
+    writeFileSync(
+      join(this.directory, ".git", "info", "attributes"),
+      "* -text -eol -filter -ident -working-tree-encoding\n",
+    );
     await this.refresh();
     return this;
   }
@@ -80,6 +88,22 @@ export class GitBranchStore implements ObjectStore {
       await this.git.run(["rm", "-r", "--quiet", "--force", "--cached", "--ignore-unmatch", "."]);
     }
     await this.git.run(["clean", "-d", "-x", "--force", "--quiet"]);
+    await this.dropSymbolicLinks();
+  }
+
+  /**
+   * A symbolic link on the branch (`site -> /home/runner/...`) would make the store write or read
+   * outside its working copy: it is no run and no part of the site, so it leaves the branch with
+   * this upload's commit.
+   */
+  private async dropSymbolicLinks(): Promise<void> {
+    const links = (await this.git.records(["ls-files", "--stage", "-z"]))
+      .filter((entry) => entry.startsWith("120000 "))
+      .map((entry) => entry.slice(entry.indexOf("\t") + 1));
+    for (const link of links) {
+      await this.git.run(["rm", "--cached", "--quiet", "--", link]);
+      rmSync(join(this.directory, link), { force: true });
+    }
   }
 
   put(key: string, body: string | Uint8Array, options?: PutOptions): Promise<void> {
@@ -102,7 +126,8 @@ export class GitBranchStore implements ObjectStore {
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1) await this.refresh();
       const result = await work();
-      await this.git.run(["add", "--all", "."]);
+      // --force: a .gitignore on the branch (or the runner's global one) must not drop a run.
+      await this.git.run(["add", "--all", "--force", "."]);
       if (await this.git.succeeds(["diff", "--cached", "--quiet"])) return result;
       await this.git.run(["commit", "--quiet", "--no-verify", "--no-gpg-sign", "-m", message]);
       try {
