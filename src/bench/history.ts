@@ -128,6 +128,8 @@ export function storedRunProblem(value: unknown): string | undefined {
     return "run.tools is not an object of strings";
   }
   if (!Array.isArray(value.results)) return "'results' is not an array";
+  // Nothing measured is never a run to compare with, or to compare: every benchmark would pass.
+  if (value.results.length === 0) return "it holds no results";
   const seen = new Map<string, BenchmarkResult>();
   for (const [index, result] of value.results.entries()) {
     const problem = resultShapeProblem(result);

@@ -122,6 +122,20 @@ describe("status-gate bench", () => {
     );
   });
 
+  it("compare refuses an empty stored run as the head: nothing measured is never a clean comparison", async () => {
+    using directory = temporaryDirectory();
+    const run = (results: object[]) =>
+      JSON.stringify({ schema: 1, run: storedRunMetadata(), results });
+    writeFileSync(join(directory.path, "empty.json"), run([]));
+    const compared = await runCli(
+      ["bench", "compare", "--base", join(FIXTURES, "criterion"), "--head", "empty.json"],
+      { cwd: directory.path },
+    );
+    expect(compared.stdout).toBe("");
+    expect(compared.stderr).toContain("empty.json: not a sound stored run: it holds no results");
+    expect(compared.exitCode).toBe(2);
+  });
+
   it("compare reports unchanged results as such and exits 0", async () => {
     const run = await runCli([
       "bench",
