@@ -9,6 +9,7 @@ import {
   compareResults,
   countVerdicts,
   type Thresholds,
+  unitChanged,
 } from "./compare.ts";
 import type { GitHistory, RunContext } from "./context.ts";
 import type { GenericOptions } from "./generic.ts";
@@ -214,6 +215,7 @@ async function storeMainRun(
     url: previous?.run.url ?? null,
   };
   const comparisons = previous ? compareResults(previous.results, results, inputs.thresholds) : [];
+  if (previous) warnNotCompared(comparisons, "this run", outcome);
   const regressions = countVerdicts(comparisons).regressed;
   const links = linksOf(inputs, context);
   const summary = previous
@@ -277,6 +279,29 @@ async function alertOnMain(
 }
 
 /**
+ * What the comparison could not judge, said where the author sees it: a base benchmark no longer
+ * measured (deleted, renamed, or its file left out) passes as "removed", and one measured in a
+ * new unit as "noisy"; neither may hide a regression silently.
+ */
+function warnNotCompared(comparisons: readonly Comparison[], by: string, outcome: Outcome): void {
+  const names = (list: readonly string[]) =>
+    `${list.slice(0, 20).join(", ")}${list.length > 20 ? ` and ${list.length - 20} more` : ""}`;
+  const removed = byBenchmark(comparisons)
+    .filter((benchmark) => benchmark.verdict === "removed")
+    .map((benchmark) => benchmark.id);
+  const units = comparisons
+    .filter(unitChanged)
+    .map((comparison) => `${comparison.id} (${comparison.base?.unit} → ${comparison.head?.unit})`);
+  const parts = [
+    removed.length > 0 &&
+      `${removed.length} base benchmark(s) not measured by ${by}: ${names(removed)}`,
+    units.length > 0 &&
+      `${units.length} benchmark(s) measured in another unit, not compared: ${names(units)}`,
+  ].filter(Boolean);
+  if (parts.length > 0) outcome.warning(`${parts.join("; ")}`, "bench: not compared");
+}
+
+/**
  * A fork's pull request runs with a read-only token: the comment is then refused (403), which is
  * worth a warning, not a failed step, since the job summary holds the same table.
  */
@@ -336,6 +361,7 @@ async function comparePullRequest(
       outcome,
     );
   }
+  warnNotCompared(comparisons, "this pull request", outcome);
   const regressed = byBenchmark(comparisons).filter(
     (benchmark) => benchmark.verdict === "regressed",
   );
