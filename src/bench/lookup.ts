@@ -97,13 +97,21 @@ export async function previousRunOnBranch(
     const previous = keys && (await runAt(store, keys, run));
     if (previous) return previous;
   }
-  // Keys sort by date: walk back from the newest, a few at most.
-  const candidates = [...stored]
-    .filter(([commit]) => commit !== run.commit)
-    .reverse()
-    .slice(0, 20);
+  // Keys sort by date, then by SHA: within a day the order says nothing, so the runs of the newest
+  // days are read whole (at least 20 commits' worth) and the newest by timestamp wins.
+  const byDate = new Map<string, string[][]>();
+  for (const [commit, keys] of stored) {
+    if (commit === run.commit) continue;
+    const date = keys[0]?.slice(prefix.length).split("/")[1] ?? "";
+    byDate.set(date, [...(byDate.get(date) ?? []), keys]);
+  }
+  const candidates: string[][] = [];
+  for (const date of [...byDate.keys()].sort().reverse()) {
+    if (candidates.length >= 20) break;
+    candidates.push(...(byDate.get(date) ?? []));
+  }
   let newest: StoredRun | undefined;
-  for (const [, keys] of candidates) {
+  for (const keys of candidates) {
     const candidate = await runAt(store, keys, run);
     if (
       candidate &&

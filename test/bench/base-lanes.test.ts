@@ -183,3 +183,75 @@ describe("a stored run that holds one benchmark twice", () => {
     );
   });
 });
+
+describe("a push checked out shallowly (no history to walk)", () => {
+  const store = temporaryDirectory("sg-bench-shallow-");
+  const workspace = temporaryDirectory("sg-bench-shallow-ws-");
+  afterAll(() => {
+    store[Symbol.dispose]();
+    workspace[Symbol.dispose]();
+  });
+
+  it("is compared with the newest earlier run of the branch, however busy the day was", async () => {
+    // 25 runs of one day; the newest has the smallest SHA, so it sorts first among its keys.
+    const commits = Array.from({ length: 25 }, (_, index) =>
+      index === 24
+        ? `0${"1".repeat(39)}`
+        : `${(index + 1).toString(16).padStart(2, "f")}${"a".repeat(38)}`,
+    );
+    for (const [index, commit] of commits.entries()) {
+      const timestamp = `2026-01-10T${String(index).padStart(2, "0")}:00:00.000Z`;
+      const key = `runs/2026-01-10/${commit}/${index + 1}-1-bench-0.json`;
+      mkdirSync(join(store.path, key, ".."), { recursive: true });
+      writeFileSync(
+        join(store.path, key),
+        JSON.stringify({
+          schema: 1,
+          run: {
+            repository: "wasmcloud/wasmcloud",
+            ref: "refs/heads/main",
+            commit,
+            baseCommit: null,
+            pullRequest: null,
+            machine: "m",
+            tools: {},
+            timestamp,
+            runId: String(index + 1),
+            runAttempt: "1",
+            url: null,
+            job: "bench",
+            matrixLeg: "0",
+          },
+          results: [
+            {
+              id: "binary",
+              metric: "value",
+              value: index === 24 ? 2000 : 1000,
+              unit: "bytes",
+              lower: null,
+              upper: null,
+              source: "sizes.json",
+            },
+          ],
+        }),
+      );
+    }
+    writeFileSync(
+      join(workspace.path, "sizes.json"),
+      JSON.stringify([{ name: "binary", value: 2000, unit: "bytes" }]),
+    );
+    const run = await runAction({
+      action: "actions/bench",
+      workspace: workspace.path,
+      sha: "c".repeat(40),
+      ref: "refs/heads/main",
+      env: { GITHUB_JOB: "bench", GITHUB_RUN_ID: "99" },
+      event: { name: "push", payload: { repository: { default_branch: "main" } } },
+      inputs: { results: "sizes.json", storage: store.path },
+    });
+    cleanup(run);
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs["base-commit"]).toBe(commits[24]);
+    expect(run.outputs.verdict).toBe("pass");
+  });
+});
