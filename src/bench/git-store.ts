@@ -8,8 +8,10 @@ import { DirectoryStore, type ObjectStore, type PutOptions } from "./store.ts";
 export interface GitBranchLocation {
   repository: string;
   branch: string;
-  /** A token sent as HTTP basic auth through `GIT_CONFIG_*`, never on a command line. */
+  /** A token sent as HTTP basic auth through `GIT_CONFIG_*`, never on a command line... */
   token?: string;
+  /** ...and only to this server (`https://github.com`, a GHES host), whatever `repository` says. */
+  server?: string;
   /** Where the working copy goes (`RUNNER_TEMP`); the system's temporary folder otherwise. */
   temp?: string;
 }
@@ -42,11 +44,14 @@ export class GitBranchStore implements ObjectStore {
     this.description = `${location.branch} branch of ${redact(location.repository)}/`;
     this.directory = mkdtempSync(join(location.temp ?? tmpdir(), "status-gate-bench-git-"));
     this.files = new DirectoryStore(this.directory);
-    const auth = location.token
-      ? gitConfigEnvironment({
-          "http.extraheader": `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${location.token}`).toString("base64")}`,
-        })
-      : {};
+    // Scoped to the server like actions/checkout does: a storage repository on another host
+    // (a mirror, a typo) never receives the workflow's token.
+    const auth =
+      location.token && location.server
+        ? gitConfigEnvironment({
+            [`http.${location.server.replace(/\/*$/, "/")}.extraheader`]: `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${location.token}`).toString("base64")}`,
+          })
+        : {};
     this.git = new Git(this.directory, { ...BOT, ...auth });
   }
 

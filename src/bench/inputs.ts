@@ -152,6 +152,7 @@ export function readStorage(
       branch: inputs.string("storage-branch", "gh-pages"),
       repository,
       token,
+      server: runner.urls.server,
       temp: runner.temp,
     },
   };

@@ -139,7 +139,14 @@ export interface StorageSettings {
   /** `s3://bucket/prefix`, `git-branch`, or a directory. */
   location: string;
   s3: Omit<S3Location, "bucket" | "prefix">;
-  git: { branch: string; repository: string | undefined; token?: string; temp?: string };
+  git: {
+    branch: string;
+    repository: string | undefined;
+    token?: string;
+    /** The only server the token is sent to. */
+    server?: string;
+    temp?: string;
+  };
 }
 
 export interface OpenedStore {

@@ -1,5 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../harness/runner.ts";
@@ -210,5 +212,52 @@ describe("storage: git-branch holding what an attacker or another tool left on i
     expect(run.stderr).toBe("");
     const index = JSON.parse(git(bare, "show", "gh-pages:site/data/index.json"));
     expect(index.runs).toHaveLength(2);
+  });
+});
+
+describe("storage: git-branch credentials", () => {
+  it("sends the token only to the repository's own server, never to another host", async () => {
+    const seen: string[] = [];
+    const server = createServer((request, response) => {
+      seen.push(String(request.headers.authorization ?? ""));
+      response.writeHead(401, { "www-authenticate": 'Basic realm="x"' }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    using directory = temporaryDirectory();
+    writeFileSync(
+      join(directory.path, "r.json"),
+      JSON.stringify([{ name: "a", value: 1, unit: "B" }]),
+    );
+    const token = "ghs_secret_token_value";
+    const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
+    const upload = (serverUrl: string) =>
+      runCli(
+        [
+          "bench",
+          "upload",
+          "r.json",
+          "--storage",
+          "git-branch",
+          "--commit",
+          "c".repeat(40),
+          "--storage-repository",
+          `${origin}/wasmcloud/wasmcloud.git`,
+        ],
+        { cwd: directory.path, env: { GITHUB_TOKEN: token, GITHUB_SERVER_URL: serverUrl } },
+      );
+    try {
+      const elsewhere = await upload("https://github.com");
+      expect(elsewhere.exitCode).not.toBe(0);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.join("\n")).not.toContain(basic);
+      seen.length = 0;
+      const own = await upload(origin);
+      expect(own.exitCode).not.toBe(0);
+      expect(seen).toContain(`basic ${basic}`);
+      expect(`${own.stdout}${own.stderr}`).not.toContain(token);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
