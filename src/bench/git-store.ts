@@ -75,10 +75,10 @@ export class GitBranchStore implements ObjectStore {
     const { branch } = this.location;
     const remoteRef = `refs/remotes/origin/${branch}`;
     const exists = (
-      await this.git.run(["ls-remote", "--heads", "origin", `refs/heads/${branch}`])
+      await this.remote(["ls-remote", "--heads", "origin", `refs/heads/${branch}`])
     ).trim();
     if (exists) {
-      await this.git.run([
+      await this.remote([
         "fetch",
         "--quiet",
         "--depth=1",
@@ -136,12 +136,8 @@ export class GitBranchStore implements ObjectStore {
       if (await this.git.succeeds(["diff", "--cached", "--quiet"])) return result;
       await this.git.run(["commit", "--quiet", "--no-verify", "--no-gpg-sign", "-m", message]);
       try {
-        await this.git.run([
-          "push",
-          "--quiet",
-          "origin",
-          `HEAD:refs/heads/${this.location.branch}`,
-        ]);
+        // A push that failed in transit and is sent again after it landed is a no-op.
+        await this.remote(["push", "--quiet", "origin", `HEAD:refs/heads/${this.location.branch}`]);
         return result;
       } catch (thrown) {
         if (!(thrown instanceof GitError) || !isRace(thrown) || attempt >= PUSH_ATTEMPTS) {
@@ -153,9 +149,32 @@ export class GitBranchStore implements ObjectStore {
     }
   }
 
+  /** A command that talks to the server, sent again after a transient failure (a 5xx, a reset). */
+  private async remote(args: readonly string[]): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.git.run(args);
+      } catch (thrown) {
+        if (!(thrown instanceof GitError) || !isTransient(thrown) || attempt >= NETWORK_ATTEMPTS) {
+          throw thrown;
+        }
+        await sleep(500 * 2 ** (attempt - 1) * (0.5 + Math.random()));
+      }
+    }
+  }
+
   close(): void {
     rmSync(this.directory, { recursive: true, force: true });
   }
+}
+
+const NETWORK_ATTEMPTS = 5;
+
+/** The server or the network failed, not the request: worth sending again. */
+function isTransient(error: GitError): boolean {
+  return /returned error: 5\d\d|HTTP 5\d\d|RPC failed|remote end hung up|early EOF|unexpected disconnect|Connection (?:reset|refused|timed out)|Operation timed out|Could not resolve host|Failed to connect|SSL_ERROR|gnutls_handshake|errno=/i.test(
+    error.stderr,
+  );
 }
 
 /** The push lost a race: the branch moved, or the server was updating the ref just then. */

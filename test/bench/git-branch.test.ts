@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../harness/runner.ts";
+import { type GitHttpDouble, startGitHttpDouble } from "./git-http-double.ts";
 import { storedRunMetadata, temporaryDirectory } from "./helpers.ts";
 
 const git = (cwd: string, ...args: string[]) =>
@@ -260,4 +261,70 @@ describe("storage: git-branch credentials", () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
+});
+
+describe("storage: git-branch over HTTP, as a forge serves it", () => {
+  async function uploadOver(double: GitHttpDouble, cwd: string, leg: string) {
+    writeFileSync(join(cwd, `${leg}.json`), JSON.stringify([{ name: leg, value: 1, unit: "B" }]));
+    return runCli(
+      [
+        "bench",
+        "upload",
+        `${leg}.json`,
+        "--storage",
+        "git-branch",
+        "--commit",
+        "c".repeat(40),
+        "--job",
+        "bench",
+        "--matrix-leg",
+        leg,
+        "--run-id",
+        "5",
+        "--storage-repository",
+        `${double.url}/origin.git`,
+      ],
+      {
+        cwd,
+        env: { GITHUB_TOKEN: "ghs_token", GITHUB_SERVER_URL: double.url },
+        timeoutMs: 240_000,
+      },
+    );
+  }
+
+  it("retries a push the server answered 502, and a listing it answered 502", async () => {
+    using directory = temporaryDirectory();
+    git(directory.path, "init", "--quiet", "--bare", join(directory.path, "origin.git"));
+    const double = await startGitHttpDouble(directory.path);
+    try {
+      double.failListings = 1;
+      double.failPushes = 2;
+      const run = await uploadOver(double, directory.path, "0");
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(double.pushes).toBe(3);
+      expect(filesOn(join(directory.path, "origin.git"), "gh-pages")).toContain(
+        "site/data/index.json",
+      );
+    } finally {
+      await double.close();
+    }
+  });
+
+  it("keeps all of 20 legs pushing at once through the server", async () => {
+    using directory = temporaryDirectory();
+    git(directory.path, "init", "--quiet", "--bare", join(directory.path, "origin.git"));
+    const double = await startGitHttpDouble(directory.path);
+    try {
+      const runs = await Promise.all(
+        Array.from({ length: 20 }, (_, leg) => uploadOver(double, directory.path, String(leg))),
+      );
+      expect(runs.map((run) => run.exitCode)).toEqual(Array(20).fill(0));
+      const bare = join(directory.path, "origin.git");
+      const stored = filesOn(bare, "gh-pages").filter((file) => file.startsWith("runs/"));
+      expect(stored).toHaveLength(20);
+      expect(JSON.parse(git(bare, "show", "gh-pages:site/data/index.json")).runs).toHaveLength(20);
+    } finally {
+      await double.close();
+    }
+  }, 600_000);
 });
