@@ -12,7 +12,13 @@ import {
 import { runnerContext } from "../core/context.ts";
 import { ConfigurationError } from "../core/errors.ts";
 import { Inputs } from "../core/inputs.ts";
-import { compareResults, countVerdicts, unitChanged } from "./compare.ts";
+import {
+  compareResults,
+  countVerdicts,
+  DEFAULT_THRESHOLDS,
+  type Thresholds,
+  unitChanged,
+} from "./compare.ts";
 import { localGit } from "./context.ts";
 import { formatChange, formatValue } from "./format.ts";
 import { parseStoredRun, type StoredRun } from "./history.ts";
@@ -39,12 +45,14 @@ Subcommands:
       or full), a branch or tag of this checkout, or pr:<n> for a pull request's newest run
       (whose stored base is then the default --base).
       --instruction-threshold 1%  --instruction-floor 100  --time-threshold 5%
+      (a stored head is judged with the thresholds stored with it unless these are given)
   upload <paths...> --storage <where> --commit SHA [--base-commit SHA] [--timestamp ISO-8601]
       [--url URL] [--run-id ID] [--attempt N] [--job NAME] [--matrix-leg LEG] [--ref REF]
       [--repository OWNER/NAME] [--machine NAME] [--pull-request N [--publish]] [--format json]
       Stores the run as a new object and rebuilds <storage>/site/.
   site --storage <where> --out <dir> [--window 1000] [--format json]
-      Writes the static dashboard (HTML, JS, data) to a directory.
+      Writes the static dashboard (HTML, JS, data) to a directory. Each run is judged with the
+      thresholds its upload stored, unless threshold flags are given.
 
 <where> is a directory, s3://bucket/prefix, or git-branch (--storage-branch gh-pages,
 --storage-repository URL-or-path; GITHUB_TOKEN authenticates HTTPS pushes).
@@ -178,12 +186,10 @@ async function compare(args: string[], io: CliIO): Promise<number> {
   if (!values.head) throw new ConfigurationError("--head is required");
   const storage = await storeFrom(values, io);
   try {
-    const inputs = Inputs.fromFlags(values);
-    const thresholds = readThresholds(
-      (name) => inputs.optional(name),
-      (name) => inputs.label(name),
-    );
+    const given = thresholdsOf(values);
     const head = await runOf(values.head, "--head", io, storage);
+    // A stored head is judged as its upload judged it, unless the command line says otherwise.
+    const thresholds = given ?? head.run?.run.thresholds ?? DEFAULT_THRESHOLDS;
     const baseReference = values.base ?? head.run?.run.baseCommit;
     if (!baseReference) {
       throw new ConfigurationError(
@@ -215,6 +221,16 @@ async function compare(args: string[], io: CliIO): Promise<number> {
   } finally {
     storage?.store.close?.();
   }
+}
+
+/** The thresholds the command line sets, or undefined when it sets none. */
+function thresholdsOf(values: Values): Thresholds | undefined {
+  if (!Object.keys(THRESHOLD_OPTIONS).some((name) => values[name] !== undefined)) return undefined;
+  const inputs = Inputs.fromFlags(values);
+  return readThresholds(
+    (name) => inputs.optional(name),
+    (name) => inputs.label(name),
+  );
 }
 
 function timestampOf(value: string | undefined): string {
@@ -267,10 +283,7 @@ async function upload(args: string[], io: CliIO): Promise<number> {
   if (url !== undefined && !/^https?:\/\/\S+$/.test(url)) {
     throw new ConfigurationError(`--url is '${url}'; use the workflow run's http(s) address`);
   }
-  const thresholds = readThresholds(
-    (name) => inputs.optional(name),
-    (name) => inputs.label(name),
-  );
+  const thresholds = thresholdsOf(values) ?? DEFAULT_THRESHOLDS;
   const results = parseResultPaths(positionals, io.cwd, genericOf(values));
   const window = inputs.integer("window", 1000, { min: 1, max: 100_000 });
   const git = localGit(io.cwd);
@@ -302,6 +315,7 @@ async function upload(args: string[], io: CliIO): Promise<number> {
         url: url ?? null,
         ...(values.job ? { job: values.job } : {}),
         ...(values["matrix-leg"] ? { matrixLeg: values["matrix-leg"] } : {}),
+        thresholds,
         serverUrl: runner.urls.server,
         ...(described
           ? {
@@ -319,7 +333,7 @@ async function upload(args: string[], io: CliIO): Promise<number> {
       storage.prefix,
       run,
       pullRequest === null || values.publish === true,
-      { assets: SITE_ASSETS, window, settings: { thresholds } },
+      { assets: SITE_ASSETS, window, settings: {} },
     );
     for (const { key, problem } of skipped)
       io.stderr.write(`skipped unreadable stored run ${key}: ${problem}\n`);
@@ -348,18 +362,20 @@ async function site(args: string[], io: CliIO): Promise<number> {
   const inputs = Inputs.fromFlags(values);
   const out = inputs.required("out");
   const window = inputs.integer("window", 1000, { min: 1, max: 100_000 });
-  const thresholds = readThresholds(
-    (name) => inputs.optional(name),
-    (name) => inputs.label(name),
-  );
+  // Without threshold flags each run is judged with the thresholds its upload stored.
+  const thresholds = thresholdsOf(values);
   if (!values.storage) throw new ConfigurationError("--storage is required");
   const storage = await storeFrom(values, io);
   if (!storage) throw new ConfigurationError("--storage is required");
   try {
     const { SITE_ASSETS } = await import("./site-assets.ts");
-    const { files, skipped } = await siteFiles(storage.store, storage.prefix, SITE_ASSETS, window, {
-      thresholds,
-    });
+    const { files, skipped } = await siteFiles(
+      storage.store,
+      storage.prefix,
+      SITE_ASSETS,
+      window,
+      thresholds ? { thresholds } : {},
+    );
     writeSite(resolve(io.cwd, out), files);
     for (const { key, problem } of skipped)
       io.stderr.write(`skipped unreadable stored run ${key}: ${problem}\n`);

@@ -41,7 +41,11 @@ export interface DashboardRunDetails {
 /** Runs per details file. */
 export const DETAILS_CHUNK = 100;
 
-/** What the dashboard judges with: the same thresholds the action used. */
+/**
+ * What the dashboard judges with. Without thresholds given, each run is judged with those its
+ * upload used (stored with it), and the charts with the latest main run's: the page judges as
+ * the action did, whoever rebuilt it.
+ */
 export interface DashboardSettings {
   thresholds?: Thresholds;
 }
@@ -94,9 +98,10 @@ export function groupOf(id: string): string {
   return cut === undefined ? id : id.slice(0, cut);
 }
 
-function compactRun(run: StoredRun) {
+function compactRun(run: StoredRun, thresholds: Thresholds) {
   return {
     commit: run.run.commit,
+    thresholds,
     timestamp: run.run.timestamp,
     pullRequest: run.run.pullRequest,
     machine: run.run.machine,
@@ -127,7 +132,9 @@ export function buildDashboardData(
   const sorted = [...mainRuns].sort(compareRuns);
   const charted = sorted.slice(Math.max(0, sorted.length - window));
   const runFile = (run: StoredRun) => `runs/${fileId(runIdentity(run.run))}.json`;
-  const thresholds = settings.thresholds ?? DEFAULT_THRESHOLDS;
+  const judgedWith = (run: StoredRun | undefined) =>
+    settings.thresholds ?? run?.run.thresholds ?? DEFAULT_THRESHOLDS;
+  const thresholds = judgedWith(charted[charted.length - 1]);
   const series = new Map<
     string,
     {
@@ -138,7 +145,7 @@ export function buildDashboardData(
     }
   >();
   charted.forEach((run, index) => {
-    files.set(runFile(run), JSON.stringify(compactRun(run)));
+    files.set(runFile(run), JSON.stringify(compactRun(run, judgedWith(run))));
     const lane = laneOf(run.run);
     for (const result of run.results) {
       const entry = series.get(resultKey(result)) ?? {
@@ -177,7 +184,9 @@ export function buildDashboardData(
       const last = points[points.length - 1] as SeriesPoint;
       const { previous, latest } = lanes.get(lastLane) ?? {};
       const judged =
-        previous && latest ? compareResults([previous], [latest.result], thresholds)[0] : undefined;
+        previous && latest
+          ? compareResults([previous], [latest.result], judgedWith(latest.run))[0]
+          : undefined;
       return {
         id: first.id,
         metric: first.metric,
@@ -199,9 +208,9 @@ export function buildDashboardData(
       sorted.filter((run) => run.run.commit === pull.run.baseCommit),
       pull.run,
     );
-    if (base) files.set(runFile(base), JSON.stringify(compactRun(base)));
+    if (base) files.set(runFile(base), JSON.stringify(compactRun(base, judgedWith(base))));
     const file = `pulls/${pull.run.pullRequest}.json`;
-    files.set(file, JSON.stringify(compactRun(pull)));
+    files.set(file, JSON.stringify(compactRun(pull, judgedWith(pull))));
     return {
       number: pull.run.pullRequest as number,
       commit: pull.run.commit,
@@ -239,7 +248,7 @@ export function buildDashboardData(
  * with the commit before it, as the action's alert compares it, never with its own first attempt.
  */
 interface LaneState {
-  latest: { commit: string; machine: string; result: BenchmarkResult };
+  latest: { commit: string; machine: string; run: StoredRun; result: BenchmarkResult };
   previous: BenchmarkResult | undefined;
 }
 
@@ -248,7 +257,7 @@ function advanceLane(
   run: StoredRun,
   result: BenchmarkResult,
 ): LaneState {
-  const latest = { commit: run.run.commit, machine: run.run.machine, result };
+  const latest = { commit: run.run.commit, machine: run.run.machine, run, result };
   if (state?.latest.commit === run.run.commit) return { latest, previous: state.previous };
   return { latest, previous: state?.latest.result };
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { ConfigurationError } from "../core/errors.ts";
+import type { Thresholds } from "./compare.ts";
 import { hasLane, laneOf } from "./lane.ts";
 import { type BenchmarkResult, isObject, resultKey, resultProblem } from "./results.ts";
 
@@ -31,6 +32,8 @@ export interface RunMetadata {
   commitMessage?: string;
   commitAuthor?: string;
   commitDate?: string;
+  /** The thresholds the upload judged with, so the dashboard judges this run the same way. */
+  thresholds?: Thresholds;
 }
 
 export interface StoredRun {
@@ -127,6 +130,9 @@ export function storedRunProblem(value: unknown): string | undefined {
   if (!isObject(run.tools) || Object.values(run.tools).some((tool) => typeof tool !== "string")) {
     return "run.tools is not an object of strings";
   }
+  if (run.thresholds !== undefined && !soundThresholds(run.thresholds)) {
+    return "run.thresholds is not three non-negative numbers";
+  }
   if (!Array.isArray(value.results)) return "'results' is not an array";
   // Nothing measured is never a run to compare with, or to compare: every benchmark would pass.
   if (value.results.length === 0) return "it holds no results";
@@ -143,6 +149,15 @@ export function storedRunProblem(value: unknown): string | undefined {
     seen.set(resultKey(sound), sound);
   }
   return undefined;
+}
+
+function soundThresholds(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    ["countRelative", "countAbsolute", "timeRelative"].every(
+      (name) => Number.isFinite(value[name]) && (value[name] as number) >= 0,
+    )
+  );
 }
 
 function resultShapeProblem(result: unknown): string | undefined {

@@ -181,7 +181,7 @@ async function upload(
   const { key, report, skipped } = await uploadRun(store, prefix, stored, intoMainHistory, {
     assets: deps.assets,
     window: inputs.historyWindow,
-    settings: { thresholds: inputs.thresholds },
+    settings: {},
   });
   for (const { key: bad, problem } of skipped) {
     outcome.warning(`left out of the dashboard: ${problem}`, `bench: unreadable stored run ${bad}`);
@@ -199,12 +199,14 @@ async function storeMainRun(
 ): Promise<BenchOutcome> {
   const { store, prefix } = storageOf(deps);
   const previous = await previousRunOnBranch(store, prefix, deps.git, context.metadata);
-  const stored: StoredRun = { schema: 1, run: context.metadata, results };
+  const stored: StoredRun = {
+    schema: 1,
+    run: { ...context.metadata, thresholds: inputs.thresholds },
+    results,
+  };
   const runKey = await upload(inputs, deps, stored, true, outcome);
   if (inputs.siteDirectory) {
-    const { files } = await siteFiles(store, prefix, deps.assets, inputs.historyWindow, {
-      thresholds: inputs.thresholds,
-    });
+    const { files } = await siteFiles(store, prefix, deps.assets, inputs.historyWindow);
     writeSite(resolve(context.cwd, inputs.siteDirectory), files);
     deps.log(`wrote the dashboard (${files.size} files) to ${inputs.siteDirectory}`);
   }
@@ -352,7 +354,11 @@ async function comparePullRequest(
   }
   let runKey: string | undefined;
   if (deps.storage && inputs.storePullRequests) {
-    const run = { ...context.metadata, baseCommit: description.commit };
+    const run = {
+      ...context.metadata,
+      baseCommit: description.commit,
+      thresholds: inputs.thresholds,
+    };
     runKey = await upload(
       inputs,
       deps,

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRepository } from "../harness/git.ts";
-import { type ActionRun, cleanup, runAction } from "../harness/runner.ts";
+import { type ActionRun, cleanup, runAction, runCli } from "../harness/runner.ts";
 import { temporaryDirectory } from "./helpers.ts";
 import { CHROMIUM, CHROMIUM_ARGS, serveDirectory } from "./site-server.ts";
 
@@ -130,6 +130,67 @@ describe.skipIf(!existsSync(CHROMIUM))(
       expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
       expect(await page.locator("main img, main script, main svg").count()).toBe(0);
       expect(problems).toEqual([]);
+    });
+  },
+);
+
+describe.skipIf(!existsSync(CHROMIUM))(
+  "the dashboard judges with the thresholds the action used (skipped without chromium)",
+  () => {
+    const checkout = createRepository();
+    const store = temporaryDirectory("sg-bench-thresholds-");
+    afterAll(() => {
+      checkout[Symbol.dispose]();
+      store[Symbol.dispose]();
+    });
+
+    it("agrees with the action after `bench site` rebuilt it with no threshold flags", async () => {
+      const verdicts: string[] = [];
+      for (const [index, bytes] of [1_000_000, 1_100_000].entries()) {
+        const commit = checkout.commit({ message: `c${index}`, files: { "a.rs": String(index) } });
+        writeFileSync(
+          join(checkout.path, "sizes.json"),
+          JSON.stringify([{ name: "host binary", value: bytes, unit: "bytes" }]),
+        );
+        const run = await runAction({
+          action: "actions/bench",
+          workspace: checkout.path,
+          sha: commit,
+          ref: "refs/heads/main",
+          env: { GITHUB_JOB: "bench", GITHUB_RUN_ID: String(800 + index) },
+          event: { name: "push", payload: { repository: { default_branch: "main" } } },
+          inputs: { results: "sizes.json", storage: store.path, "instruction-threshold": "20%" },
+        });
+        cleanup(run);
+        verdicts.push(run.outputs.verdict as string);
+      }
+      // +10% is under the workflow's 20%: the action passed the push.
+      expect(verdicts).toEqual(["pass", "pass"]);
+      const compared = await runCli(
+        ["bench", "compare", "--storage", store.path, "--base", "HEAD~1", "--head", "HEAD"],
+        { cwd: checkout.path },
+      );
+      expect(compared.exitCode, compared.stderr).toBe(0);
+      expect(compared.stdout).toMatch(/^unchanged\s+host binary/);
+      const built = await runCli(["bench", "site", "--storage", store.path, "--out", "site"], {
+        cwd: store.path,
+      });
+      expect(built.exitCode, built.stderr).toBe(0);
+      const site = await serveDirectory(join(store.path, "site"));
+      const viewer = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      try {
+        const view = await viewer.newPage();
+        await view.goto(site.url);
+        await view.waitForSelector("body[data-ready=yes]");
+        await expect.poll(() => view.textContent("#changes-note")).toContain("0 regressed");
+        expect(await view.locator("#changes-list li").count()).toBe(0);
+        expect(await view.locator('.chart[data-id="host binary"] .badge').count()).toBe(0);
+        await view.goto(`${site.url}#compare`);
+        await expect.poll(() => view.textContent("#thresholds")).toContain("beyond 20% and 100");
+      } finally {
+        await viewer.close();
+        await site.close();
+      }
     });
   },
 );

@@ -33,12 +33,17 @@
     return older.length > 0 ? older[older.length - 1] : earlier[0];
   }
 
+  /** The head judged as its upload judged it: with the thresholds stored with it. */
   async function compareFiles(baseFile, headFile, thresholds) {
     const [base, head] = await Promise.all([
       baseFile ? app().fetchJson(`data/${baseFile}`) : { results: [] },
       app().fetchJson(`data/${headFile}`),
     ]);
-    return H.compareResults(base.results, head.results, thresholds);
+    const judgedWith = head.thresholds ?? thresholds;
+    return {
+      comparisons: H.compareResults(base.results, head.results, judgedWith),
+      thresholds: judgedWith,
+    };
   }
 
   async function render(state) {
@@ -59,7 +64,10 @@
     }
     const comparisons = (
       await Promise.all(
-        pairs.map(([base, head]) => compareFiles(runs[base].file, runs[head].file, thresholds)),
+        pairs.map(async ([base, head]) => {
+          const judged = await compareFiles(runs[base].file, runs[head].file, thresholds);
+          return judged.comparisons;
+        }),
       )
     ).flat();
     const benchmarks = H.byBenchmark(comparisons);
@@ -168,9 +176,10 @@
       headFile = head.file;
       note = `${runLabel(base)} → ${runLabel(head)}`;
     }
-    const comparisons = await compareFiles(baseFile, headFile, thresholds);
+    const judged = await compareFiles(baseFile, headFile, thresholds);
     byId("compare-note").textContent = note;
-    tbody.replaceChildren(...H.byBenchmark(comparisons).map(compareRow));
+    byId("thresholds").textContent = describeThresholds(judged.thresholds);
+    tbody.replaceChildren(...H.byBenchmark(judged.comparisons).map(compareRow));
   }
 
   /** One row per benchmark, its worst metric shown, as in the PR comment. */
