@@ -55,7 +55,8 @@ Subcommands:
       thresholds its upload stored, unless threshold flags are given.
 
 <where> is a directory, s3://bucket/prefix, or git-branch (--storage-branch gh-pages,
---storage-repository URL-or-path; GITHUB_TOKEN authenticates HTTPS pushes).
+--storage-repository URL-or-path; GITHUB_TOKEN authenticates HTTPS pushes to
+GITHUB_SERVER_URL, github.com by default, and is sent nowhere else).
 S3 options: --s3-endpoint URL --s3-region REGION --s3-path-style (credentials from the
 environment, as the AWS CLI reads them).
 
