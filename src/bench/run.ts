@@ -150,9 +150,13 @@ export async function run(
   return outcome;
 }
 
+/**
+ * A merge queue's group is judged like a pull request: its check is the last chance to stop a
+ * regression before it lands, and the push that lands it stores the run.
+ */
 function chooseMode(inputs: BenchInputs, context: RunContext): "upload" | "compare" {
   if (inputs.mode !== "auto") return inputs.mode;
-  return /^pull_request/.test(context.eventName) ? "compare" : "upload";
+  return /^pull_request|^merge_group$/.test(context.eventName) ? "compare" : "upload";
 }
 
 function linksOf(inputs: BenchInputs, context: RunContext): ReportLinks {
@@ -353,7 +357,11 @@ async function comparePullRequest(
     await postComment(deps.comments, marker, body, outcome, deps, "pull request");
   }
   let runKey: string | undefined;
-  if (deps.storage && inputs.storePullRequests) {
+  // A comparison outside a pull request (a merge queue's group, a forced compare on a branch) has
+  // no place apart from the main history, and is not main's history either: nothing is stored.
+  if (deps.storage && inputs.storePullRequests && context.metadata.pullRequest === null) {
+    deps.log("not a pull request: the comparison is reported, nothing is stored");
+  } else if (deps.storage && inputs.storePullRequests) {
     const run = {
       ...context.metadata,
       baseCommit: description.commit,
