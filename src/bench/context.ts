@@ -18,6 +18,8 @@ export interface RunContext {
   repositoryUrl: string | undefined;
   /** A GitHub-hosted runner's disk is gone when the job ends. */
   runnerEnvironment?: RunnerContext["runnerEnvironment"];
+  /** Why the workflow's token may not write (a fork's pull request, Dependabot), if it may not. */
+  readOnlyToken?: string;
 }
 
 export interface GitHistory {
@@ -47,6 +49,7 @@ export function runContextFrom(
     cwd: options.cwd ?? runner.workspace,
     repositoryUrl: repository ? `${runner.urls.server}/${repository}` : undefined,
     runnerEnvironment: runner.runnerEnvironment,
+    readOnlyToken: runner.readOnlyToken,
     metadata: {
       repository,
       ref: runner.ref,

@@ -38,6 +38,7 @@ export class GitBranchStore implements ObjectStore {
   private readonly files: DirectoryStore;
   private readonly location: GitBranchLocation;
   readonly directory: string;
+  readonly writesWithWorkflowToken: boolean;
 
   constructor(location: GitBranchLocation) {
     this.location = location;
@@ -46,10 +47,13 @@ export class GitBranchStore implements ObjectStore {
     this.files = new DirectoryStore(this.directory);
     // Scoped to the server like actions/checkout does: a storage repository on another host
     // (a mirror, a typo) never receives the workflow's token.
+    const server = location.server?.replace(/\/*$/, "/");
+    this.writesWithWorkflowToken =
+      !!location.token && !!server && location.repository.startsWith(server);
     const auth =
-      location.token && location.server
+      location.token && server
         ? gitConfigEnvironment({
-            [`http.${location.server.replace(/\/*$/, "/")}.extraheader`]: `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${location.token}`).toString("base64")}`,
+            [`http.${server}.extraheader`]: `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${location.token}`).toString("base64")}`,
           })
         : {};
     this.git = new Git(this.directory, { ...BOT, ...auth });

@@ -361,6 +361,16 @@ async function comparePullRequest(
   // no place apart from the main history, and is not main's history either: nothing is stored.
   if (deps.storage && inputs.storePullRequests && context.metadata.pullRequest === null) {
     deps.log("not a pull request: the comparison is reported, nothing is stored");
+  } else if (
+    deps.storage?.store.writesWithWorkflowToken &&
+    inputs.storePullRequests &&
+    context.readOnlyToken
+  ) {
+    // A push GitHub refuses would fail a check whose comparison is sound.
+    outcome.warning(
+      `${context.readOnlyToken}: this pull request's run is not stored in ${deps.storage.store.description}; its comparison with the base is unaffected`,
+      "bench storage",
+    );
   } else if (deps.storage && inputs.storePullRequests) {
     const run = {
       ...context.metadata,

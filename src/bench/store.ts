@@ -27,6 +27,8 @@ export interface ObjectStore {
    * again from their new state when a concurrent upload won the race.
    */
   atomically?<T>(message: string, work: () => Promise<T>): Promise<T>;
+  /** Writes with the workflow's token (a git branch of this server), not credentials of its own. */
+  readonly writesWithWorkflowToken?: boolean;
   /** Removes what the store keeps on this machine (a git working copy). */
   close?(): void;
 }

@@ -15,6 +15,11 @@ export interface GitHttpDouble {
   /** How many of the next ref listings (`info/refs`) get a 502. */
   failListings: number;
   authorizations: string[];
+  /**
+   * Tokens that may read but not push, as a fork pull request's GITHUB_TOKEN: GitHub answers 403
+   * ("Permission to owner/repo.git denied") when git asks to push with one.
+   */
+  readOnlyTokens: Set<string>;
   pushes: number;
   close(): Promise<void>;
 }
@@ -67,6 +72,7 @@ export async function startGitHttpDouble(root: string): Promise<GitHttpDouble> {
     failPushes: 0,
     failListings: 0,
     authorizations: [],
+    readOnlyTokens: new Set(),
     pushes: 0,
     close: async () => {},
   };
@@ -79,6 +85,16 @@ export async function startGitHttpDouble(root: string): Promise<GitHttpDouble> {
       url.searchParams.get("service") === "git-receive-pack";
     if (pushing && !authorization) {
       response.writeHead(401, { "www-authenticate": 'Basic realm="git"' }).end();
+      return;
+    }
+    const password = Buffer.from(authorization.replace(/^basic /i, ""), "base64")
+      .toString()
+      .replace(/^[^:]*:/, "");
+    if (pushing && double.readOnlyTokens.has(password)) {
+      request.resume();
+      response
+        .writeHead(403, { "content-type": "text/plain" })
+        .end("Permission to wasmcloud/wasmcloud.git denied to github-actions[bot].\n");
       return;
     }
     if (url.pathname.endsWith("/info/refs") && double.failListings > 0) {
