@@ -85,6 +85,9 @@ export async function uploadRun(
       skipped = await publishSite(store, prefix, site.assets, site.window, report, site.settings);
     });
   } catch (thrown) {
+    // A store that publishes in one step (a git branch's push) took none of what was written
+    // before that step failed.
+    if (store.atomically) report.notStored.unshift(...report.stored.splice(0));
     if (!key) report.notStored.push(`the run (${stored.results.length} results)`, `${prefix}site/`);
     throw new UploadError(thrown, report);
   }

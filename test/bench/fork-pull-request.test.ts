@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRepository } from "../harness/git.ts";
-import { cleanup, runAction } from "../harness/runner.ts";
+import { cleanup, runAction, runCli } from "../harness/runner.ts";
 import { type GitHttpDouble, startGitHttpDouble } from "./git-http-double.ts";
 import { temporaryDirectory } from "./helpers.ts";
 
@@ -103,5 +103,43 @@ describe("the bench action on a fork's pull request with storage: git-branch", (
     );
     // Nothing was even tried: a push GitHub refuses would only have failed the step.
     expect(double.pushes).toBe(pushesBefore);
+  });
+});
+
+describe("an upload to a git branch the token may not push to", () => {
+  it("fails and says nothing was stored, since the branch took none of it", async () => {
+    using work = temporaryDirectory();
+    writeFileSync(
+      join(work.path, "sizes.json"),
+      JSON.stringify([{ name: "host binary", value: 5, unit: "bytes" }]),
+    );
+    const run = await runCli(
+      [
+        "bench",
+        "upload",
+        "sizes.json",
+        "--storage",
+        "git-branch",
+        "--storage-repository",
+        `${double.url}/origin.git`,
+        "--commit",
+        "c".repeat(40),
+        "--run-id",
+        "77",
+      ],
+      {
+        cwd: work.path,
+        env: { GITHUB_TOKEN: "ghs_fork_read_only", GITHUB_SERVER_URL: double.url },
+        timeoutMs: 120_000,
+      },
+    );
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stderr).toContain("403");
+    const [, stored, notStored] = /stored:\n([\s\S]*?)\nnot stored:\n([\s\S]*)/.exec(
+      run.stderr,
+    ) ?? ["", "", ""];
+    expect(stored.trim()).toBe("(none)");
+    expect(notStored).toMatch(/runs\/\d{4}-\d{2}-\d{2}\/c{40}\/77-1\.json/);
+    expect(notStored).toContain("site/data/index.json");
   });
 });
