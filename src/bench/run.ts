@@ -308,6 +308,25 @@ function warnNotCompared(comparisons: readonly Comparison[], by: string, outcome
 }
 
 /**
+ * Judged against nothing, every benchmark is "added" and the check passes: said in an annotation,
+ * since a typo in the storage prefix would otherwise look like a clean comparison forever.
+ */
+function warnNoBase(
+  inputs: BenchInputs,
+  deps: BenchDeps,
+  description: BaseDescription,
+  outcome: Outcome,
+): void {
+  const where = deps.storage
+    ? `no stored run of this job and matrix leg on ${inputs.baseRef} at or before the merge base ${description.mergeBase?.slice(0, 12) ?? ""} in ${deps.storage.store.description}`
+    : "input 'storage' is not set, so there is no stored base run";
+  outcome.warning(
+    `${where}: nothing was compared, and every benchmark is reported as added`,
+    "bench: not compared",
+  );
+}
+
+/**
  * A fork's pull request runs with a read-only token: the comment is then refused (403), which is
  * worth a warning, not a failed step, since the job summary holds the same table.
  */
@@ -385,6 +404,7 @@ async function comparePullRequest(
       outcome,
     );
   }
+  if (!base) warnNoBase(inputs, deps, description, outcome);
   warnNotCompared(comparisons, "this pull request", outcome);
   const regressed = byBenchmark(comparisons).filter(
     (benchmark) => benchmark.verdict === "regressed",
