@@ -16,8 +16,8 @@ import {
   compareResults,
   countVerdicts,
   DEFAULT_THRESHOLDS,
+  notJudged,
   type Thresholds,
-  unitChanged,
 } from "./compare.ts";
 import { localGit } from "./context.ts";
 import { formatChange, formatValue } from "./format.ts";
@@ -210,7 +210,7 @@ async function compare(args: string[], io: CliIO): Promise<number> {
               ? "green"
               : "dim";
         const { base: was, head: now } = comparison;
-        const numbers = unitChanged(comparison)
+        const numbers = notJudged(comparison)
           ? `${formatValue(was?.value, was?.unit ?? comparison.unit)} → ${formatValue(now?.value, now?.unit ?? comparison.unit)} (${comparison.reason})`
           : `${formatValue(was?.value, comparison.unit)} → ${formatValue(now?.value, comparison.unit)} ${formatChange(comparison)}`;
         io.stdout.write(

@@ -8,6 +8,7 @@ import {
   type Comparison,
   compareResults,
   countVerdicts,
+  directionChanged,
   type Thresholds,
   unitChanged,
 } from "./compare.ts";
@@ -298,11 +299,16 @@ function warnNotCompared(comparisons: readonly Comparison[], by: string, outcome
   const units = comparisons
     .filter(unitChanged)
     .map((comparison) => `${comparison.id} (${comparison.base?.unit} → ${comparison.head?.unit})`);
+  const directions = comparisons
+    .filter(directionChanged)
+    .map((comparison) => `${comparison.id} (${comparison.reason.replace(/, not compared$/, "")})`);
   const parts = [
     removed.length > 0 &&
       `${removed.length} base benchmark(s) not measured by ${by}: ${names(removed)}`,
     units.length > 0 &&
       `${units.length} benchmark(s) measured in another unit, not compared: ${names(units)}`,
+    directions.length > 0 &&
+      `${directions.length} benchmark(s) judged the other way round, not compared: ${names(directions)}`,
   ].filter(Boolean);
   if (parts.length > 0) outcome.warning(`${parts.join("; ")}`, "bench: not compared");
 }
