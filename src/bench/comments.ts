@@ -5,6 +5,8 @@ import type { GitHubClient } from "../core/github.ts";
 export interface StickyComment {
   /** Creates the comment, or updates ours that carries `marker`; returns its URL. */
   upsert(marker: string, body: string): Promise<string>;
+  /** Updates ours that carries `marker`, if there is one; never creates. */
+  edit(marker: string, body: string): Promise<string | undefined>;
 }
 
 /** The login the token comments as. */
@@ -77,6 +79,10 @@ function sticky(thread: Thread, identity: Identity): StickyComment {
     return url as string;
   };
   return {
+    async edit(marker, body) {
+      const ours = await findOurs(await thread.list(), marker, identity);
+      return ours.length > 0 ? edit(ours, body) : undefined;
+    },
     async upsert(marker, body) {
       const ours = await findOurs(await thread.list(), marker, identity);
       if (ours.length > 0) return edit(ours, body);

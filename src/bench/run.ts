@@ -232,6 +232,7 @@ async function storeMainRun(
     `${previous ? "" : "No earlier stored run on this branch to compare with. "}Stored as ${inlineCode(runKey)} in ${inlineCode(store.description)}.`,
   );
   if (regressions > 0) await alertOnMain(inputs, context, deps, comparisons, base, outcome);
+  else if (previous) await withdrawAlert(inputs, context, deps, comparisons, base, outcome);
   return { mode: "upload", results, comparisons, base, runKey, regressions };
 }
 
@@ -270,7 +271,8 @@ async function alertOnMain(
         preface: `${mentions}${legNote(context.metadata)}`,
       },
     );
-    await postComment(deps.commitComment(commit), marker, body, outcome, deps, "commit");
+    const comment = deps.commitComment(commit);
+    await postComment((text) => comment.upsert(marker, text), body, outcome, deps, "commit");
   }
   if (inputs.failThreshold === undefined) return;
   const threshold = inputs.failThreshold;
@@ -283,6 +285,36 @@ async function alertOnMain(
       `${failing.length} benchmark(s) regressed by at least the fail threshold of ${Number((threshold * 100).toPrecision(3))}%: ${failing.map((benchmark) => `${benchmark.id} (${benchmark.worst.metric})`).join(", ")}`,
     );
   }
+}
+
+/**
+ * A re-run of a commit whose earlier attempt alerted, now finding no regression, edits that alert
+ * so the commit's comment never disagrees with the step and the dashboard. Nothing is posted
+ * when there was no alert; first attempts have none to edit, so they do not look.
+ */
+async function withdrawAlert(
+  inputs: BenchInputs,
+  context: RunContext,
+  deps: BenchDeps,
+  comparisons: readonly Comparison[],
+  base: BaseDescription,
+  outcome: Outcome,
+): Promise<void> {
+  if (!inputs.commentOnAlert || !deps.commitComment || context.metadata.runAttempt === "1") return;
+  const marker = commentMarker(ALERT_MARKER, context.metadata);
+  const body = commentBody(
+    comparisons,
+    base,
+    context.metadata.url ?? undefined,
+    linksOf(inputs, context),
+    {
+      marker,
+      title: "Benchmarks re-run",
+      preface: `${legNote(context.metadata)}Attempt ${inlineCode(context.metadata.runAttempt)} of this run found no benchmark regressed; this replaces the alert of an earlier attempt.\n\n`,
+    },
+  );
+  const comment = deps.commitComment(context.metadata.commit);
+  await postComment((text) => comment.edit(marker, text), body, outcome, deps, "commit");
 }
 
 /**
@@ -337,15 +369,15 @@ function warnNoBase(
  * worth a warning, not a failed step, since the job summary holds the same table.
  */
 async function postComment(
-  comment: StickyComment,
-  marker: string,
+  write: (body: string) => Promise<string | undefined>,
   body: string,
   outcome: Outcome,
   deps: BenchDeps,
   where: "pull request" | "commit",
 ): Promise<void> {
   try {
-    deps.log(`${where} comment: ${await comment.upsert(marker, body)}`);
+    const url = await write(body);
+    if (url) deps.log(`${where} comment: ${url}`);
   } catch (thrown) {
     const status = (thrown as { status?: unknown }).status;
     if (status !== 403 && status !== 404) throw thrown;
@@ -379,7 +411,8 @@ async function comparePullRequest(
       marker,
       preface: legNote(context.metadata),
     });
-    await postComment(deps.comments, marker, body, outcome, deps, "pull request");
+    const comment = deps.comments;
+    await postComment((text) => comment.upsert(marker, text), body, outcome, deps, "pull request");
   }
   let runKey: string | undefined;
   // A comparison outside a pull request (a merge queue's group, a forced compare on a branch) has

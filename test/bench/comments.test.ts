@@ -134,6 +134,22 @@ describe("comments agree with the verdict of the leg that wrote them", () => {
     }
   }, 120_000);
 
+  it("edits its alert when a re-run of the commit finds no regression, and posts none if none was", async () => {
+    await leg(0, 1000, "push", { commit: main1 });
+    const regressed = await leg(0, 5000, "push", { commit: main2, attempt: "1" });
+    expect(regressed.outputs.verdict).toBe("regressed");
+    const rerun = await leg(0, 1000, "push", { commit: main2, attempt: "2" });
+    expect(rerun.outputs.verdict).toBe("pass");
+    const alerts = botComments(`commit:${main2}`);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.body).toContain(ALERT_MARKER);
+    expect(alerts[0]?.body).toMatch(/no benchmark regressed/i);
+    expect(alerts[0]?.body).not.toContain("🔴");
+    // A commit that never regressed gets no comment from a re-run either.
+    await leg(0, 1000, "push", { commit: main1, attempt: "2" });
+    expect(botComments(`commit:${main1}`)).toHaveLength(0);
+  }, 120_000);
+
   it("does not post twice when GitHub answers 502 to a comment it did create", async () => {
     await leg(0, 1000, "push");
     github.failAfterCreate = 1;
