@@ -148,8 +148,19 @@ export async function run(
  */
 function chooseMode(inputs: BenchInputs, context: RunContext): "upload" | "compare" {
   if (inputs.mode !== "auto") return inputs.mode;
-  return /^pull_request|^merge_group$/.test(context.eventName) ? "compare" : "upload";
+  if (/^pull_request|^merge_group$/.test(context.eventName)) return "compare";
+  // Other events (issue_comment, workflow_run, ...) name the default branch's newest commit
+  // whatever the job measured, often a pull request's head: never main's history unasked.
+  if (!MAIN_HISTORY_EVENTS.has(context.eventName) && context.branch === inputs.mainBranch) {
+    throw new ConfigurationError(
+      `on ${context.eventName} events, GitHub names ${inputs.mainBranch}'s newest commit whatever the job measured, so auto mode stores nothing; set input 'mode' to upload (these are that commit's results) or compare`,
+    );
+  }
+  return "upload";
 }
+
+/** Events whose commit is the one a job on main checks out and measures. */
+const MAIN_HISTORY_EVENTS = new Set(["push", "schedule", "workflow_dispatch"]);
 
 function storageOf(deps: BenchDeps): OpenedStore {
   if (!deps.storage) throw new ConfigurationError("input 'storage' is required to upload a run");
