@@ -35,6 +35,20 @@ export function linksOf(inputs: BenchInputs, context: RunContext): ReportLinks {
   };
 }
 
+/** The commit comment of this job and leg, with the table and its hidden markers. */
+function commitAlert(
+  inputs: BenchInputs,
+  context: RunContext,
+  comparisons: readonly Comparison[],
+  base: BaseDescription,
+  heading: { title: string; preface: string },
+): { marker: string; body: string } {
+  const marker = commentMarker(ALERT_MARKER, context.metadata);
+  const links = linksOf(inputs, context);
+  const url = context.metadata.url ?? undefined;
+  return { marker, body: commentBody(comparisons, base, url, links, { marker, ...heading }) };
+}
+
 /**
  * A regression that landed: one comment on the commit (found again by marker and author, so a
  * re-run edits it rather than adding another), and a failed step past the fail threshold.
@@ -58,19 +72,11 @@ export async function alertOnMain(
   if (inputs.commentOnAlert && deps.commitComment) {
     const mentions =
       inputs.alertMentions.length > 0 ? `cc ${inputs.alertMentions.join(" ")}\n\n` : "";
-    const marker = commentMarker(ALERT_MARKER, context.metadata);
-    const body = commentBody(
-      comparisons,
-      base,
-      context.metadata.url ?? undefined,
-      linksOf(inputs, context),
-      {
-        marker,
-        title: "Benchmark regression",
-        preface: `${mentions}${legNote(context.metadata)}`,
-      },
-    );
     const comment = deps.commitComment(commit);
+    const { marker, body } = commitAlert(inputs, context, comparisons, base, {
+      title: "Benchmark regression",
+      preface: `${mentions}${legNote(context.metadata)}`,
+    });
     await postComment((text) => comment.upsert(marker, text), body, outcome, deps, "commit");
   }
   if (inputs.failThreshold === undefined) return;
@@ -100,18 +106,10 @@ export async function withdrawAlert(
   outcome: Outcome,
 ): Promise<void> {
   if (!inputs.commentOnAlert || !deps.commitComment || context.metadata.runAttempt === "1") return;
-  const marker = commentMarker(ALERT_MARKER, context.metadata);
-  const body = commentBody(
-    comparisons,
-    base,
-    context.metadata.url ?? undefined,
-    linksOf(inputs, context),
-    {
-      marker,
-      title: "Benchmarks re-run",
-      preface: `${legNote(context.metadata)}Attempt ${inlineCode(context.metadata.runAttempt)} of this run found no benchmark regressed; this replaces the alert of an earlier attempt.\n\n`,
-    },
-  );
+  const { marker, body } = commitAlert(inputs, context, comparisons, base, {
+    title: "Benchmarks re-run",
+    preface: `${legNote(context.metadata)}Attempt ${inlineCode(context.metadata.runAttempt)} of this run found no benchmark regressed; this replaces the alert of an earlier attempt.\n\n`,
+  });
   const comment = deps.commitComment(context.metadata.commit);
   await postComment((text) => comment.edit(marker, text), body, outcome, deps, "commit");
 }

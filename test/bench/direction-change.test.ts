@@ -1,9 +1,9 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createRepository } from "../harness/git.ts";
 import { cleanup, runAction, runCli } from "../harness/runner.ts";
-import { temporaryDirectory } from "./helpers.ts";
+import { temporaryDirectory, writeSizes } from "./helpers.ts";
 
 // Generic JSON says per entry (or per file, or by input) which way is better. A head that says
 // the opposite of its base, by mistake or by a pull request's edit, must not turn a binary that
@@ -48,10 +48,7 @@ describe("the action on a pull request that flips a benchmark's direction", () =
     const base = repo.commit({ message: "base", files: { "src/lib.rs": "one" } });
     repo.checkout("feature", { create: true });
     const head = repo.commit({ message: "change", files: { "src/lib.rs": "two" } });
-    const sizes = (entry: Record<string, unknown>) => {
-      mkdirSync(join(repo.path, "out"), { recursive: true });
-      writeFileSync(join(repo.path, "out/sizes.json"), JSON.stringify([entry]));
-    };
+    const sizes = (entry: Record<string, unknown>) => writeSizes(repo.path, entry);
     const common = {
       action: "actions/bench",
       workspace: repo.path,

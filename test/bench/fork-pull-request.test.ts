@@ -1,11 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRepository } from "../harness/git.ts";
 import { cleanup, runAction, runCli } from "../harness/runner.ts";
 import { type GitHttpDouble, startGitHttpDouble } from "./git-http-double.ts";
-import { temporaryDirectory } from "./helpers.ts";
+import { temporaryDirectory, writeSizes } from "./helpers.ts";
 
 // A pull request from a fork runs with a read-only GITHUB_TOKEN (GitHub's docs, "Automatic token
 // authentication"): it can read the gh-pages branch but never push to it. Storing the pull
@@ -17,13 +16,7 @@ let double: GitHttpDouble;
 let base: string;
 let head: string;
 
-function sizes(bytes: number): void {
-  mkdirSync(join(repo.path, "out"), { recursive: true });
-  writeFileSync(
-    join(repo.path, "out/sizes.json"),
-    JSON.stringify([{ name: "host binary", value: bytes, unit: "bytes" }]),
-  );
-}
+const sizes = (bytes: number) => writeSizes(repo.path, bytes);
 
 beforeAll(async () => {
   execFileSync("git", ["init", "--quiet", "--bare", join(server.path, "origin.git")]);
@@ -109,15 +102,12 @@ describe("the bench action on a fork's pull request with storage: git-branch", (
 describe("an upload to a git branch the token may not push to", () => {
   it("fails and says nothing was stored, since the branch took none of it", async () => {
     using work = temporaryDirectory();
-    writeFileSync(
-      join(work.path, "sizes.json"),
-      JSON.stringify([{ name: "host binary", value: 5, unit: "bytes" }]),
-    );
+    writeSizes(work.path, 5);
     const run = await runCli(
       [
         "bench",
         "upload",
-        "sizes.json",
+        "out/sizes.json",
         "--storage",
         "git-branch",
         "--storage-repository",

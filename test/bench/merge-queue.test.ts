@@ -1,9 +1,9 @@
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRepository } from "../harness/git.ts";
 import { cleanup, runAction } from "../harness/runner.ts";
-import { temporaryDirectory } from "./helpers.ts";
+import { temporaryDirectory, writeSizes } from "./helpers.ts";
 
 // A repository with a merge queue must run its required checks on `merge_group` (GitHub's docs,
 // "Managing a merge queue"): the queue merges only when they pass. The bench check there is the
@@ -15,13 +15,7 @@ let stored: string;
 let queued: string;
 const queueBranch = "gh-readonly-queue/main/pr-7-0123456789abcdef0123456789abcdef01234567";
 
-function sizes(bytes: number): void {
-  mkdirSync(join(repo.path, "out"), { recursive: true });
-  writeFileSync(
-    join(repo.path, "out/sizes.json"),
-    JSON.stringify([{ name: "host binary", value: bytes, unit: "bytes" }]),
-  );
-}
+const sizes = (bytes: number) => writeSizes(repo.path, bytes);
 
 beforeAll(() => {
   stored = repo.commit({ message: "small binary", files: { "src/lib.rs": "small" } });

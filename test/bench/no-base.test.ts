@@ -1,9 +1,7 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRepository } from "../harness/git.ts";
 import { cleanup, runAction } from "../harness/runner.ts";
-import { temporaryDirectory } from "./helpers.ts";
+import { temporaryDirectory, writeSizes } from "./helpers.ts";
 
 // A pull request judged against nothing (a storage prefix with a typo, a store main never
 // uploaded to, no storage at all) passes with every benchmark "added": silence that looks like a
@@ -17,11 +15,7 @@ beforeAll(() => {
   repo.commit({ message: "base", files: { "src/lib.rs": "one" } });
   repo.checkout("feature", { create: true });
   head = repo.commit({ message: "change", files: { "src/lib.rs": "two" } });
-  mkdirSync(join(repo.path, "out"), { recursive: true });
-  writeFileSync(
-    join(repo.path, "out/sizes.json"),
-    JSON.stringify([{ name: "host binary", value: 9_000_000, unit: "bytes" }]),
-  );
+  writeSizes(repo.path, 9_000_000);
 });
 afterAll(() => {
   storage[Symbol.dispose]();

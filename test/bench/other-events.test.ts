@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRepository } from "../harness/git.ts";
 import { cleanup, runAction } from "../harness/runner.ts";
-import { temporaryDirectory } from "./helpers.ts";
+import { temporaryDirectory, writeSizes } from "./helpers.ts";
 
 // On issue_comment ("/bench" on a pull request) and workflow_run (the report half of a fork-safe
 // split), GitHub sets GITHUB_REF to the default branch and GITHUB_SHA to its newest commit
@@ -17,11 +17,7 @@ let tip: string;
 
 beforeAll(() => {
   tip = repo.commit({ message: "main's tip", files: { "src/lib.rs": "one" } });
-  mkdirSync(join(repo.path, "out"), { recursive: true });
-  writeFileSync(
-    join(repo.path, "out/sizes.json"),
-    JSON.stringify([{ name: "host binary", value: 5, unit: "bytes" }]),
-  );
+  writeSizes(repo.path, 5);
 });
 afterAll(() => {
   storage[Symbol.dispose]();
