@@ -100,7 +100,12 @@ async function benchDashboard(work: string): Promise<void> {
         commit: run.toString(16).padStart(40, "0"),
         baseCommit: null,
         pullRequest: null,
-        machine: "bench",
+        // As the action stores them on GitHub-hosted runners: one job and leg, a new runner
+        // name for every job, the thresholds it judged with.
+        machine: `GitHub Actions ${1000 + run}`,
+        job: "bench",
+        matrixLeg: "0",
+        thresholds: { countRelative: 0.01, countAbsolute: 100, timeRelative: 0.05 },
         tools: {},
         timestamp: new Date(Date.UTC(2024, 0, 1) + run * 3_600_000).toISOString(),
         runId: String(run),

@@ -12,25 +12,23 @@ import {
 import { runnerContext } from "../core/context.ts";
 import { ConfigurationError } from "../core/errors.ts";
 import { Inputs } from "../core/inputs.ts";
-import { compareResults, countVerdicts, unitChanged } from "./compare.ts";
+import {
+  compareResults,
+  countVerdicts,
+  DEFAULT_THRESHOLDS,
+  notJudged,
+  type Thresholds,
+} from "./compare.ts";
 import { localGit } from "./context.ts";
 import { formatChange, formatValue } from "./format.ts";
 import { parseStoredRun, type StoredRun } from "./history.ts";
 import { readStorage, readThresholds } from "./inputs.ts";
 import { commitByPrefix, storedCommits, storedRunFor } from "./lookup.ts";
 import { parseResultPaths } from "./parse.ts";
-import {
-  describeUpload,
-  publishSite,
-  type SkippedRun,
-  siteFiles,
-  storeRun,
-  type UploadReport,
-  writeSite,
-} from "./publish.ts";
+import { describeUpload, siteFiles, uploadRun, writeSite } from "./publish.ts";
 import { comparisonJson } from "./report-file.ts";
 import type { BenchmarkResult } from "./results.ts";
-import { atomically, type OpenedStore, openStore } from "./store.ts";
+import { type OpenedStore, openStore } from "./store.ts";
 
 const HELP = `Usage: status-gate bench <subcommand> [options]
 
@@ -47,15 +45,18 @@ Subcommands:
       or full), a branch or tag of this checkout, or pr:<n> for a pull request's newest run
       (whose stored base is then the default --base).
       --instruction-threshold 1%  --instruction-floor 100  --time-threshold 5%
+      (a stored head is judged with the thresholds stored with it unless these are given)
   upload <paths...> --storage <where> --commit SHA [--base-commit SHA] [--timestamp ISO-8601]
       [--url URL] [--run-id ID] [--attempt N] [--job NAME] [--matrix-leg LEG] [--ref REF]
       [--repository OWNER/NAME] [--machine NAME] [--pull-request N [--publish]] [--format json]
       Stores the run as a new object and rebuilds <storage>/site/.
   site --storage <where> --out <dir> [--window 1000] [--format json]
-      Writes the static dashboard (HTML, JS, data) to a directory.
+      Writes the static dashboard (HTML, JS, data) to a directory. Each run is judged with the
+      thresholds its upload stored, unless threshold flags are given.
 
 <where> is a directory, s3://bucket/prefix, or git-branch (--storage-branch gh-pages,
---storage-repository URL-or-path; GITHUB_TOKEN authenticates HTTPS pushes).
+--storage-repository URL-or-path; GITHUB_TOKEN authenticates HTTPS pushes to
+GITHUB_SERVER_URL, github.com by default, and is sent nowhere else).
 S3 options: --s3-endpoint URL --s3-region REGION --s3-path-style (credentials from the
 environment, as the AWS CLI reads them).
 
@@ -147,6 +148,7 @@ async function runOf(
   flag: string,
   io: CliIO,
   storage: OpenedStore | undefined,
+  like?: StoredRun,
 ): Promise<{ results: BenchmarkResult[]; run?: StoredRun }> {
   const path = resolve(io.cwd, reference);
   if (existsSync(path) && statSync(path).isDirectory()) {
@@ -160,7 +162,8 @@ async function runOf(
     }
     return { results: parseResultPaths([reference], io.cwd) };
   }
-  const run = storage && (await storedRunFor(storage, localGit(io.cwd), reference, flag));
+  const run =
+    storage && (await storedRunFor(storage, localGit(io.cwd), reference, flag, like?.run));
   if (run) return { results: run.results, run };
   throw new ConfigurationError(
     `${flag} '${reference}' is neither a file nor ${storage ? "a stored commit, a branch of this checkout or pr:<n>" : "a file (give --storage to look up commits, branches and pr:<n>)"}`,
@@ -184,19 +187,17 @@ async function compare(args: string[], io: CliIO): Promise<number> {
   if (!values.head) throw new ConfigurationError("--head is required");
   const storage = await storeFrom(values, io);
   try {
-    const inputs = Inputs.fromFlags(values);
-    const thresholds = readThresholds(
-      (name) => inputs.optional(name),
-      (name) => inputs.label(name),
-    );
+    const given = thresholdsOf(values);
     const head = await runOf(values.head, "--head", io, storage);
+    // A stored head is judged as its upload judged it, unless the command line says otherwise.
+    const thresholds = given ?? head.run?.run.thresholds ?? DEFAULT_THRESHOLDS;
     const baseReference = values.base ?? head.run?.run.baseCommit;
     if (!baseReference) {
       throw new ConfigurationError(
         "--base is required (only a stored pull-request run names its own base)",
       );
     }
-    const base = await runOf(baseReference, "--base", io, storage);
+    const base = await runOf(baseReference, "--base", io, storage, head.run);
     const comparisons = compareResults(base.results, head.results, thresholds);
     if (format === "json") {
       printJson(io, comparisonJson(comparisons));
@@ -209,7 +210,7 @@ async function compare(args: string[], io: CliIO): Promise<number> {
               ? "green"
               : "dim";
         const { base: was, head: now } = comparison;
-        const numbers = unitChanged(comparison)
+        const numbers = notJudged(comparison)
           ? `${formatValue(was?.value, was?.unit ?? comparison.unit)} → ${formatValue(now?.value, now?.unit ?? comparison.unit)} (${comparison.reason})`
           : `${formatValue(was?.value, comparison.unit)} → ${formatValue(now?.value, comparison.unit)} ${formatChange(comparison)}`;
         io.stdout.write(
@@ -221,6 +222,16 @@ async function compare(args: string[], io: CliIO): Promise<number> {
   } finally {
     storage?.store.close?.();
   }
+}
+
+/** The thresholds the command line sets, or undefined when it sets none. */
+function thresholdsOf(values: Values): Thresholds | undefined {
+  if (!Object.keys(THRESHOLD_OPTIONS).some((name) => values[name] !== undefined)) return undefined;
+  const inputs = Inputs.fromFlags(values);
+  return readThresholds(
+    (name) => inputs.optional(name),
+    (name) => inputs.label(name),
+  );
 }
 
 function timestampOf(value: string | undefined): string {
@@ -273,10 +284,7 @@ async function upload(args: string[], io: CliIO): Promise<number> {
   if (url !== undefined && !/^https?:\/\/\S+$/.test(url)) {
     throw new ConfigurationError(`--url is '${url}'; use the workflow run's http(s) address`);
   }
-  const thresholds = readThresholds(
-    (name) => inputs.optional(name),
-    (name) => inputs.label(name),
-  );
+  const thresholds = thresholdsOf(values) ?? DEFAULT_THRESHOLDS;
   const results = parseResultPaths(positionals, io.cwd, genericOf(values));
   const window = inputs.integer("window", 1000, { min: 1, max: 100_000 });
   const git = localGit(io.cwd);
@@ -308,6 +316,7 @@ async function upload(args: string[], io: CliIO): Promise<number> {
         url: url ?? null,
         ...(values.job ? { job: values.job } : {}),
         ...(values["matrix-leg"] ? { matrixLeg: values["matrix-leg"] } : {}),
+        thresholds,
         serverUrl: runner.urls.server,
         ...(described
           ? {
@@ -319,23 +328,14 @@ async function upload(args: string[], io: CliIO): Promise<number> {
       },
       results,
     };
-    const report: UploadReport = { stored: [], notStored: [] };
-    let skipped: SkippedRun[] = [];
     const { SITE_ASSETS } = await import("./site-assets.ts");
-    await atomically(storage.store, `bench: store run ${commit.slice(0, 12)}`, async () => {
-      report.stored = [
-        await storeRun(
-          storage.store,
-          storage.prefix,
-          run,
-          pullRequest === null || values.publish === true,
-        ),
-      ];
-      report.notStored = [];
-      skipped = await publishSite(storage.store, storage.prefix, SITE_ASSETS, window, report, {
-        thresholds,
-      });
-    });
+    const { report, skipped } = await uploadRun(
+      storage.store,
+      storage.prefix,
+      run,
+      pullRequest === null || values.publish === true,
+      { assets: SITE_ASSETS, window, settings: {} },
+    );
     for (const { key, problem } of skipped)
       io.stderr.write(`skipped unreadable stored run ${key}: ${problem}\n`);
     if (format === "json") printJson(io, { ...report, skipped });
@@ -363,18 +363,20 @@ async function site(args: string[], io: CliIO): Promise<number> {
   const inputs = Inputs.fromFlags(values);
   const out = inputs.required("out");
   const window = inputs.integer("window", 1000, { min: 1, max: 100_000 });
-  const thresholds = readThresholds(
-    (name) => inputs.optional(name),
-    (name) => inputs.label(name),
-  );
+  // Without threshold flags each run is judged with the thresholds its upload stored.
+  const thresholds = thresholdsOf(values);
   if (!values.storage) throw new ConfigurationError("--storage is required");
   const storage = await storeFrom(values, io);
   if (!storage) throw new ConfigurationError("--storage is required");
   try {
     const { SITE_ASSETS } = await import("./site-assets.ts");
-    const { files, skipped } = await siteFiles(storage.store, storage.prefix, SITE_ASSETS, window, {
-      thresholds,
-    });
+    const { files, skipped } = await siteFiles(
+      storage.store,
+      storage.prefix,
+      SITE_ASSETS,
+      window,
+      thresholds ? { thresholds } : {},
+    );
     writeSite(resolve(io.cwd, out), files);
     for (const { key, problem } of skipped)
       io.stderr.write(`skipped unreadable stored run ${key}: ${problem}\n`);

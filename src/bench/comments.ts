@@ -5,6 +5,8 @@ import type { GitHubClient } from "../core/github.ts";
 export interface StickyComment {
   /** Creates the comment, or updates ours that carries `marker`; returns its URL. */
   upsert(marker: string, body: string): Promise<string>;
+  /** Updates ours that carries `marker`, if there is one; never creates. */
+  edit(marker: string, body: string): Promise<string | undefined>;
 }
 
 /** The login the token comments as. */
@@ -47,9 +49,9 @@ interface Existing {
  */
 async function findOurs(comments: readonly Existing[], marker: string, identity: Identity) {
   const marked = comments.filter((comment) => comment.body?.includes(marker));
-  if (marked.length === 0) return undefined;
+  if (marked.length === 0) return [];
   const login = (await identity()).toLowerCase();
-  return marked.find((comment) => comment.user?.login.toLowerCase() === login);
+  return marked.filter((comment) => comment.user?.login.toLowerCase() === login);
 }
 
 /** Where sticky comments live: list them, edit one, add one; each returns the comment's URL. */
@@ -59,14 +61,49 @@ interface Thread {
   create(body: string): Promise<string>;
 }
 
+/** A create that failed this way may still have created the comment (GitHub answered 5xx late). */
+function mayHaveLanded(thrown: unknown): boolean {
+  const status = (thrown as { status?: unknown }).status;
+  return typeof status !== "number" || status >= 500;
+}
+
+/**
+ * Edits our marked comment, or creates it. Creation is never retried blindly: GitHub sometimes
+ * creates the comment and still answers 502, and a second POST would leave two comments, one of
+ * them never updated again. So after such a failure the thread is read again first. Should two
+ * of ours exist anyway (older versions retried), every one is edited, so none disagrees.
+ */
 function sticky(thread: Thread, identity: Identity): StickyComment {
+  const edit = async (ours: readonly Existing[], body: string) => {
+    const [url] = await Promise.all(ours.map((comment) => thread.update(comment.id, body)));
+    return url as string;
+  };
   return {
+    async edit(marker, body) {
+      const ours = await findOurs(await thread.list(), marker, identity);
+      return ours.length > 0 ? edit(ours, body) : undefined;
+    },
     async upsert(marker, body) {
       const ours = await findOurs(await thread.list(), marker, identity);
-      return ours ? thread.update(ours.id, body) : thread.create(body);
+      if (ours.length > 0) return edit(ours, body);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await thread.create(body);
+        } catch (thrown) {
+          if (!mayHaveLanded(thrown) || attempt >= CREATE_ATTEMPTS) throw thrown;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+        const landed = await findOurs(await thread.list(), marker, identity);
+        if (landed.length > 0) return edit(landed, body);
+      }
     },
   };
 }
+
+const CREATE_ATTEMPTS = 3;
+
+/** Octokit's retry plugin would POST a comment again after a 5xx; `upsert` looks first. */
+const NO_RETRY = { retries: 0 };
 
 /** The sticky comment on a pull request's conversation. */
 export function pullRequestComment(
@@ -96,6 +133,7 @@ export function pullRequestComment(
           await client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
             ...issue,
             body,
+            request: NO_RETRY,
           })
         ).data.html_url,
     },
@@ -131,6 +169,7 @@ export function commitComment(
           await client.request("POST /repos/{owner}/{repo}/commits/{commit_sha}/comments", {
             ...target,
             body,
+            request: NO_RETRY,
           })
         ).data.html_url,
     },

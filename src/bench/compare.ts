@@ -70,6 +70,23 @@ export function unitChanged(comparison: Comparison): boolean {
   return !!comparison.base && !!comparison.head && comparison.base.unit !== comparison.head.unit;
 }
 
+/** Both sides measured, one saying smaller is better and the other bigger: shown, never judged. */
+export function directionChanged(comparison: Comparison): boolean {
+  const { base, head } = comparison;
+  return (
+    !!base &&
+    !!head &&
+    base.unit === head.unit &&
+    higherIsBetter(base.unit, base.metric, base.direction) !==
+      higherIsBetter(head.unit, head.metric, head.direction)
+  );
+}
+
+/** A pair shown with the reason it was not judged (another unit or another direction). */
+export function notJudged(comparison: Comparison): boolean {
+  return unitChanged(comparison) || directionChanged(comparison);
+}
+
 export function sortBySeverity(comparisons: Comparison[]): Comparison[] {
   const rank = (verdict: Verdict) => VERDICT_ORDER.indexOf(verdict);
   return comparisons.sort(
@@ -115,9 +132,22 @@ function judge(
       reason: `unit changed from ${base.unit} to ${head.unit}, not compared`,
     };
   }
+  const better = (result: BenchmarkResult) =>
+    higherIsBetter(result.unit, result.metric, result.direction) ? "bigger" : "smaller";
+  if (better(base) !== better(head)) {
+    // Judged by the head's direction alone, a pull request that flips `direction` (or the
+    // json-direction input) would turn a regression into an improvement.
+    return {
+      ...common,
+      verdict: "noisy",
+      change: undefined,
+      relativeChange: undefined,
+      reason: `better direction changed from ${better(base)} to ${better(head)}, not compared`,
+    };
+  }
   const change = head.value - base.value;
   const relativeChange = base.value === 0 ? (change === 0 ? 0 : undefined) : change / base.value;
-  const worse = higherIsBetter(head.unit, head.metric, head.direction) ? change < 0 : change > 0;
+  const worse = better(head) === "bigger" ? change < 0 : change > 0;
   const direction: Verdict = worse ? "regressed" : "improved";
   const outcome = (verdict: Verdict, reason: string): Comparison => ({
     ...common,

@@ -18,6 +18,8 @@ export interface RunContext {
   repositoryUrl: string | undefined;
   /** A GitHub-hosted runner's disk is gone when the job ends. */
   runnerEnvironment?: RunnerContext["runnerEnvironment"];
+  /** Why the workflow's token may not write (a fork's pull request, Dependabot), if it may not. */
+  readOnlyToken?: string;
 }
 
 export interface GitHistory {
@@ -47,6 +49,7 @@ export function runContextFrom(
     cwd: options.cwd ?? runner.workspace,
     repositoryUrl: repository ? `${runner.urls.server}/${repository}` : undefined,
     runnerEnvironment: runner.runnerEnvironment,
+    readOnlyToken: runner.readOnlyToken,
     metadata: {
       repository,
       ref: runner.ref,
@@ -76,9 +79,15 @@ export function mergedPullRequestOf(message: unknown): number | null {
   return match ? Number(match[1]) : null;
 }
 
-/** `rustc --version` and `valgrind --version` when they are installed, plus what the user named. */
+/**
+ * `rustc --version` and `valgrind --version` when they are installed, plus what the user named.
+ * They run in `outside` (the runner's temporary directory), never in the checkout: rustup's
+ * `rustc` obeys a `rust-toolchain.toml` found from its working directory upward, whose `path`
+ * names the program to run, and the checkout may be a pull request's in a job that holds tokens.
+ */
 export async function toolVersions(
   named: readonly string[],
+  outside: string,
   label = "input 'tool-versions'",
 ): Promise<Record<string, string>> {
   const versions: Record<string, string> = {};
@@ -87,7 +96,9 @@ export async function toolVersions(
     ["valgrind", ["--version"]],
   ] as const) {
     try {
-      versions[tool] = (await execute(tool, [...args], { timeout: 10_000 })).stdout.trim();
+      versions[tool] = (
+        await execute(tool, [...args], { timeout: 10_000, cwd: outside })
+      ).stdout.trim();
     } catch {
       // Not installed: nothing to record.
     }

@@ -7,6 +7,7 @@ import {
   runIdentity,
   type StoredRun,
 } from "./history.ts";
+import { laneOf } from "./lane.ts";
 import { type BenchmarkResult, type Direction, resultKey, type Unit } from "./results.ts";
 
 /**
@@ -40,7 +41,11 @@ export interface DashboardRunDetails {
 /** Runs per details file. */
 export const DETAILS_CHUNK = 100;
 
-/** What the dashboard judges with: the same thresholds the action used. */
+/**
+ * What the dashboard judges with. Without thresholds given, each run is judged with those its
+ * upload used (stored with it), and the charts with the latest main run's: the page judges as
+ * the action did, whoever rebuilt it.
+ */
 export interface DashboardSettings {
   thresholds?: Thresholds;
 }
@@ -56,12 +61,12 @@ export interface DashboardBenchmark {
   latest: number;
   direction?: Direction;
   /**
-   * The latest point against the one before it on the same machine, judged like a pull request
-   * (same thresholds, same noise rule): what "sort by change" orders by.
+   * The latest point against its lane's (job and matrix leg) run of the commit before, judged
+   * like the action's alert (same thresholds, same noise rule): what "sort by change" orders by.
    */
   change: number | null;
   verdict: Verdict | null;
-  /** Machines that measured it, for the machine filter. */
+  /** The machines of its lanes' latest runs. */
   machines: string[];
 }
 
@@ -93,9 +98,10 @@ export function groupOf(id: string): string {
   return cut === undefined ? id : id.slice(0, cut);
 }
 
-function compactRun(run: StoredRun) {
+function compactRun(run: StoredRun, thresholds: Thresholds) {
   return {
     commit: run.run.commit,
+    thresholds,
     timestamp: run.run.timestamp,
     pullRequest: run.run.pullRequest,
     machine: run.run.machine,
@@ -126,28 +132,29 @@ export function buildDashboardData(
   const sorted = [...mainRuns].sort(compareRuns);
   const charted = sorted.slice(Math.max(0, sorted.length - window));
   const runFile = (run: StoredRun) => `runs/${fileId(runIdentity(run.run))}.json`;
-  const thresholds = settings.thresholds ?? DEFAULT_THRESHOLDS;
+  const judgedWith = (run: StoredRun | undefined) =>
+    settings.thresholds ?? run?.run.thresholds ?? DEFAULT_THRESHOLDS;
+  const thresholds = judgedWith(charted[charted.length - 1]);
   const series = new Map<
     string,
     {
       first: BenchmarkResult;
       points: SeriesPoint[];
-      /** The two latest results of each machine (job and leg), oldest first. */
-      lanes: Map<string, BenchmarkResult[]>;
+      lanes: Map<string, LaneState>;
       lastLane: string;
     }
   >();
   charted.forEach((run, index) => {
-    files.set(runFile(run), JSON.stringify(compactRun(run)));
-    const lane = `${run.run.machine}\u0000${run.run.job ?? ""}\u0000${run.run.matrixLeg ?? ""}`;
+    files.set(runFile(run), JSON.stringify(compactRun(run, judgedWith(run))));
+    const lane = laneOf(run.run);
     for (const result of run.results) {
       const entry = series.get(resultKey(result)) ?? {
         first: result,
         points: [] as SeriesPoint[],
-        lanes: new Map<string, BenchmarkResult[]>(),
+        lanes: new Map<string, LaneState>(),
         lastLane: lane,
       };
-      entry.lanes.set(lane, [...(entry.lanes.get(lane) ?? []), result].slice(-2));
+      entry.lanes.set(lane, advanceLane(entry.lanes.get(lane), run, result));
       entry.lastLane = lane;
       entry.points.push([
         index,
@@ -175,9 +182,11 @@ export function buildDashboardData(
         }),
       );
       const last = points[points.length - 1] as SeriesPoint;
-      const [previous, latest] = lanes.get(lastLane) ?? [];
+      const { previous, latest } = lanes.get(lastLane) ?? {};
       const judged =
-        previous && latest ? compareResults([previous], [latest], thresholds)[0] : undefined;
+        previous && latest
+          ? compareResults([previous], [latest.result], judgedWith(latest.run))[0]
+          : undefined;
       return {
         id: first.id,
         metric: first.metric,
@@ -189,9 +198,9 @@ export function buildDashboardData(
         ...(first.direction ? { direction: first.direction } : {}),
         change: judged?.relativeChange ?? null,
         verdict: judged?.verdict ?? null,
-        machines: [
-          ...new Set([...lanes.keys()].map((key) => key.split("\u0000")[0] as string)),
-        ].sort(byCodePoint),
+        machines: [...new Set([...lanes.values()].map((state) => state.latest.machine))].sort(
+          byCodePoint,
+        ),
       };
     });
   const pulls = latestPulls(pullRuns).map((pull) => {
@@ -199,9 +208,9 @@ export function buildDashboardData(
       sorted.filter((run) => run.run.commit === pull.run.baseCommit),
       pull.run,
     );
-    if (base) files.set(runFile(base), JSON.stringify(compactRun(base)));
+    if (base) files.set(runFile(base), JSON.stringify(compactRun(base, judgedWith(base))));
     const file = `pulls/${pull.run.pullRequest}.json`;
-    files.set(file, JSON.stringify(compactRun(pull)));
+    files.set(file, JSON.stringify(compactRun(pull, judgedWith(pull))));
     return {
       number: pull.run.pullRequest as number,
       commit: pull.run.commit,
@@ -232,6 +241,25 @@ export function buildDashboardData(
     files.set(`details/${start / DETAILS_CHUNK}.json`, JSON.stringify(chunk));
   }
   return new Map([...files].sort(([a], [b]) => byCodePoint(a, b)));
+}
+
+/**
+ * A lane's latest result, and its result of the commit before: a re-run of a commit is compared
+ * with the commit before it, as the action's alert compares it, never with its own first attempt.
+ */
+interface LaneState {
+  latest: { commit: string; machine: string; run: StoredRun; result: BenchmarkResult };
+  previous: BenchmarkResult | undefined;
+}
+
+function advanceLane(
+  state: LaneState | undefined,
+  run: StoredRun,
+  result: BenchmarkResult,
+): LaneState {
+  const latest = { commit: run.run.commit, machine: run.run.machine, run, result };
+  if (state?.latest.commit === run.run.commit) return { latest, previous: state.previous };
+  return { latest, previous: state?.latest.result };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Git, GitError, gitConfigEnvironment } from "../core/git.ts";
@@ -8,8 +8,10 @@ import { DirectoryStore, type ObjectStore, type PutOptions } from "./store.ts";
 export interface GitBranchLocation {
   repository: string;
   branch: string;
-  /** A token sent as HTTP basic auth through `GIT_CONFIG_*`, never on a command line. */
+  /** A token sent as HTTP basic auth through `GIT_CONFIG_*`, never on a command line... */
   token?: string;
+  /** ...and only to this server (`https://github.com`, a GHES host), whatever `repository` says. */
+  server?: string;
   /** Where the working copy goes (`RUNNER_TEMP`); the system's temporary folder otherwise. */
   temp?: string;
 }
@@ -36,17 +38,24 @@ export class GitBranchStore implements ObjectStore {
   private readonly files: DirectoryStore;
   private readonly location: GitBranchLocation;
   readonly directory: string;
+  readonly writesWithWorkflowToken: boolean;
 
   constructor(location: GitBranchLocation) {
     this.location = location;
     this.description = `${location.branch} branch of ${redact(location.repository)}/`;
     this.directory = mkdtempSync(join(location.temp ?? tmpdir(), "status-gate-bench-git-"));
     this.files = new DirectoryStore(this.directory);
-    const auth = location.token
-      ? gitConfigEnvironment({
-          "http.extraheader": `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${location.token}`).toString("base64")}`,
-        })
-      : {};
+    // Scoped to the server like actions/checkout does: a storage repository on another host
+    // (a mirror, a typo) never receives the workflow's token.
+    const server = location.server?.replace(/\/*$/, "/");
+    this.writesWithWorkflowToken =
+      !!location.token && !!server && location.repository.startsWith(server);
+    const auth =
+      location.token && server
+        ? gitConfigEnvironment({
+            [`http.${server}.extraheader`]: `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${location.token}`).toString("base64")}`,
+          })
+        : {};
     this.git = new Git(this.directory, { ...BOT, ...auth });
   }
 
@@ -54,6 +63,14 @@ export class GitBranchStore implements ObjectStore {
   async open(): Promise<this> {
     await this.git.run(["init", "--quiet"]);
     await this.git.run(["remote", "add", "origin", this.location.repository]);
+    // The branch's files are data, stored byte for byte: whatever its .gitattributes say (an
+    // encoding, line endings, a filter), this file of highest precedence turns them off, and
+    // symbolic links are checked out as plain files (then removed, see refresh).
+    await this.git.run(["config", "core.symlinks", "false"]);
+    writeFileSync(
+      join(this.directory, ".git", "info", "attributes"),
+      "* -text -eol -filter -ident -working-tree-encoding\n",
+    );
     await this.refresh();
     return this;
   }
@@ -62,10 +79,10 @@ export class GitBranchStore implements ObjectStore {
     const { branch } = this.location;
     const remoteRef = `refs/remotes/origin/${branch}`;
     const exists = (
-      await this.git.run(["ls-remote", "--heads", "origin", `refs/heads/${branch}`])
+      await this.remote(["ls-remote", "--heads", "origin", `refs/heads/${branch}`])
     ).trim();
     if (exists) {
-      await this.git.run([
+      await this.remote([
         "fetch",
         "--quiet",
         "--depth=1",
@@ -80,6 +97,22 @@ export class GitBranchStore implements ObjectStore {
       await this.git.run(["rm", "-r", "--quiet", "--force", "--cached", "--ignore-unmatch", "."]);
     }
     await this.git.run(["clean", "-d", "-x", "--force", "--quiet"]);
+    await this.dropSymbolicLinks();
+  }
+
+  /**
+   * A symbolic link on the branch (`site -> /home/runner/...`) would make the store write or read
+   * outside its working copy: it is no run and no part of the site, so it leaves the branch with
+   * this upload's commit.
+   */
+  private async dropSymbolicLinks(): Promise<void> {
+    const links = (await this.git.records(["ls-files", "--stage", "-z"]))
+      .filter((entry) => entry.startsWith("120000 "))
+      .map((entry) => entry.slice(entry.indexOf("\t") + 1));
+    for (const link of links) {
+      await this.git.run(["rm", "--cached", "--quiet", "--", link]);
+      rmSync(join(this.directory, link), { force: true });
+    }
   }
 
   put(key: string, body: string | Uint8Array, options?: PutOptions): Promise<void> {
@@ -102,16 +135,13 @@ export class GitBranchStore implements ObjectStore {
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1) await this.refresh();
       const result = await work();
-      await this.git.run(["add", "--all", "."]);
+      // --force: a .gitignore on the branch (or the runner's global one) must not drop a run.
+      await this.git.run(["add", "--all", "--force", "."]);
       if (await this.git.succeeds(["diff", "--cached", "--quiet"])) return result;
       await this.git.run(["commit", "--quiet", "--no-verify", "--no-gpg-sign", "-m", message]);
       try {
-        await this.git.run([
-          "push",
-          "--quiet",
-          "origin",
-          `HEAD:refs/heads/${this.location.branch}`,
-        ]);
+        // A push that failed in transit and is sent again after it landed is a no-op.
+        await this.remote(["push", "--quiet", "origin", `HEAD:refs/heads/${this.location.branch}`]);
         return result;
       } catch (thrown) {
         if (!(thrown instanceof GitError) || !isRace(thrown) || attempt >= PUSH_ATTEMPTS) {
@@ -123,9 +153,32 @@ export class GitBranchStore implements ObjectStore {
     }
   }
 
+  /** A command that talks to the server, sent again after a transient failure (a 5xx, a reset). */
+  private async remote(args: readonly string[]): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.git.run(args);
+      } catch (thrown) {
+        if (!(thrown instanceof GitError) || !isTransient(thrown) || attempt >= NETWORK_ATTEMPTS) {
+          throw thrown;
+        }
+        await sleep(500 * 2 ** (attempt - 1) * (0.5 + Math.random()));
+      }
+    }
+  }
+
   close(): void {
     rmSync(this.directory, { recursive: true, force: true });
   }
+}
+
+const NETWORK_ATTEMPTS = 5;
+
+/** The server or the network failed, not the request: worth sending again. */
+function isTransient(error: GitError): boolean {
+  return /returned error: 5\d\d|HTTP 5\d\d|RPC failed|remote end hung up|early EOF|unexpected disconnect|Connection (?:reset|refused|timed out)|Operation timed out|Could not resolve host|Failed to connect|SSL_ERROR|gnutls_handshake|errno=/i.test(
+    error.stderr,
+  );
 }
 
 /** The push lost a race: the branch moved, or the server was updating the ref just then. */

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { ConfigurationError } from "../core/errors.ts";
-import { type BenchmarkResult, isObject, resultProblem } from "./results.ts";
+import type { Thresholds } from "./compare.ts";
+import { hasLane, laneOf } from "./lane.ts";
+import { type BenchmarkResult, isObject, resultKey, resultProblem } from "./results.ts";
 
 /** Who measured what, where: stored with every run and shown on the dashboard. */
 export interface RunMetadata {
@@ -30,6 +32,8 @@ export interface RunMetadata {
   commitMessage?: string;
   commitAuthor?: string;
   commitDate?: string;
+  /** The thresholds the upload judged with, so the dashboard judges this run the same way. */
+  thresholds?: Thresholds;
 }
 
 export interface StoredRun {
@@ -51,6 +55,14 @@ export function runKey(prefix: string, run: RunMetadata, intoMainHistory: boolea
   const leg = run.matrixLeg ? `-${legSegment(run.matrixLeg)}` : "";
   const file = `${safeSegment(run.runId)}-${safeSegment(run.runAttempt)}${job}${leg}.json`;
   return `${prefix}${place}${date}/${safeSegment(run.commit)}/${file}`;
+}
+
+/**
+ * The job and matrix leg a run measured, spelled as in its key (`job=bench leg=linux-x64`): what
+ * keeps the comments of a matrix's legs apart. Safe inside an HTML comment.
+ */
+export function laneLabel(run: Pick<RunMetadata, "job" | "matrixLeg">): string {
+  return `job=${safeSegment(run.job ?? "")} leg=${run.matrixLeg ? legSegment(run.matrixLeg) : "_"}`;
 }
 
 function safeSegment(text: string): string {
@@ -118,12 +130,34 @@ export function storedRunProblem(value: unknown): string | undefined {
   if (!isObject(run.tools) || Object.values(run.tools).some((tool) => typeof tool !== "string")) {
     return "run.tools is not an object of strings";
   }
+  if (run.thresholds !== undefined && !soundThresholds(run.thresholds)) {
+    return "run.thresholds is not three non-negative numbers";
+  }
   if (!Array.isArray(value.results)) return "'results' is not an array";
+  // Nothing measured is never a run to compare with, or to compare: every benchmark would pass.
+  if (value.results.length === 0) return "it holds no results";
+  const seen = new Map<string, BenchmarkResult>();
   for (const [index, result] of value.results.entries()) {
     const problem = resultShapeProblem(result);
     if (problem) return `results[${index}]: ${problem}`;
+    // Two values for one benchmark: which one was measured cannot be told, so neither is used.
+    const sound = result as BenchmarkResult;
+    const earlier = seen.get(resultKey(sound));
+    if (earlier) {
+      return `results[${index}]: holds '${sound.id}' (${sound.metric}) twice, in both ${earlier.source} and ${sound.source}`;
+    }
+    seen.set(resultKey(sound), sound);
   }
   return undefined;
+}
+
+function soundThresholds(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    ["countRelative", "countAbsolute", "timeRelative"].every(
+      (name) => Number.isFinite(value[name]) && (value[name] as number) >= 0,
+    )
+  );
 }
 
 function resultShapeProblem(result: unknown): string | undefined {
@@ -170,23 +204,24 @@ export function fileId(text: string): string {
 }
 
 /**
- * Of several stored runs of one commit, the one to compare with: the same job and matrix leg when
- * there is one (legs measure different machines or shards), else the same machine, else the
- * newest. The action, the CLI and the dashboard all choose with this.
+ * Of several stored runs of one commit, the one to compare with. For a run of a job and matrix
+ * leg: that lane's newest run, else a run stored before lanes were recorded (the same machine's
+ * first), else none, so the caller walks on to an earlier commit instead of comparing one leg's
+ * shard with another's. Without a lane to match (a CLI upload, a commit named on the command
+ * line): the same machine's newest, else the newest. The action, the CLI and the dashboard all
+ * choose with this.
  */
 export function preferredRun(
   candidates: readonly StoredRun[],
   like: Pick<RunMetadata, "job" | "matrixLeg" | "machine">,
 ): StoredRun | undefined {
   const newestFirst = [...candidates].sort(compareRuns).reverse();
+  const sameMachineFirst = (runs: StoredRun[]) =>
+    runs.find((run) => run.run.machine === like.machine) ?? runs[0];
+  if (!hasLane(like)) return sameMachineFirst(newestFirst);
   return (
-    newestFirst.find(
-      (run) =>
-        (run.run.job ?? "") === (like.job ?? "") &&
-        (run.run.matrixLeg ?? "") === (like.matrixLeg ?? ""),
-    ) ??
-    newestFirst.find((run) => run.run.machine === like.machine) ??
-    newestFirst[0]
+    newestFirst.find((run) => laneOf(run.run) === laneOf(like)) ??
+    sameMachineFirst(newestFirst.filter((run) => !hasLane(run.run)))
   );
 }
 

@@ -68,10 +68,17 @@ export function parseMentions(items: readonly string[], label: string): string[]
   });
 }
 
+/** The branch a merge queue's group will land on (`merge_group.base_ref`), if this is one. */
+function mergeGroupBase(runner: RunnerContext): string | undefined {
+  const group = runner.payload.merge_group as { base_ref?: unknown } | undefined;
+  if (runner.eventName !== "merge_group" || typeof group?.base_ref !== "string") return undefined;
+  return group.base_ref.replace(/^refs\/heads\//, "");
+}
+
 /** Every input of action.yml that shapes the run, read once into one typed object. */
 export function readBenchInputs(inputs: Inputs, runner: RunnerContext): BenchInputs {
   const defaultBranch = defaultBranchOf(runner);
-  const baseBranch = runner.pullRequest?.baseRef ?? defaultBranch;
+  const baseBranch = runner.pullRequest?.baseRef ?? mergeGroupBase(runner) ?? defaultBranch;
   const failThreshold = inputs.optional("fail-threshold");
   return {
     results: inputs.list("results"),
@@ -152,6 +159,7 @@ export function readStorage(
       branch: inputs.string("storage-branch", "gh-pages"),
       repository,
       token,
+      server: runner.urls.server,
       temp: runner.temp,
     },
   };

@@ -97,13 +97,21 @@ export async function previousRunOnBranch(
     const previous = keys && (await runAt(store, keys, run));
     if (previous) return previous;
   }
-  // Keys sort by date: walk back from the newest, a few at most.
-  const candidates = [...stored]
-    .filter(([commit]) => commit !== run.commit)
-    .reverse()
-    .slice(0, 20);
+  // Keys sort by date, then by SHA: within a day the order says nothing, so the runs of the newest
+  // days are read whole (at least 20 commits' worth) and the newest by timestamp wins.
+  const byDate = new Map<string, string[][]>();
+  for (const [commit, keys] of stored) {
+    if (commit === run.commit) continue;
+    const date = keys[0]?.slice(prefix.length).split("/")[1] ?? "";
+    byDate.set(date, [...(byDate.get(date) ?? []), keys]);
+  }
+  const candidates: string[][] = [];
+  for (const date of [...byDate.keys()].sort().reverse()) {
+    if (candidates.length >= 20) break;
+    candidates.push(...(byDate.get(date) ?? []));
+  }
   let newest: StoredRun | undefined;
-  for (const [, keys] of candidates) {
+  for (const keys of candidates) {
     const candidate = await runAt(store, keys, run);
     if (
       candidate &&
@@ -147,13 +155,15 @@ export function commitByPrefix(
 /**
  * A stored run a person names on the command line: a commit SHA (short or full), `pr:<n>` (or
  * `#<n>`) for a pull request's newest run, or a branch or tag of the local checkout, whose
- * nearest first-parent ancestor with a stored run is used.
+ * nearest first-parent ancestor with a stored run is used. `like` (the other side, when it is a
+ * stored run) picks among a commit's runs the way the action does.
  */
 export async function storedRunFor(
   storage: OpenedStore,
   git: GitHistory & { resolve(reference: string): Promise<string | undefined> },
   reference: string,
   flag: string,
+  like: Pick<RunMetadata, "job" | "matrixLeg" | "machine"> = { machine: "" },
 ): Promise<StoredRun | undefined> {
   const { store, prefix } = storage;
   const pull = /^(?:pr:|#|pull\/)(\d+)$/i.exec(reference);
@@ -167,13 +177,14 @@ export async function storedRunFor(
   }
   const stored = await storedCommits(store, prefix);
   const commit = commitByPrefix(stored, reference, flag);
-  if (commit) return runAt(store, stored.get(commit) ?? [], { machine: "" });
+  if (commit) return runAt(store, stored.get(commit) ?? [], like);
   const resolved = await git.resolve(reference);
   if (!resolved) return undefined;
   const ancestors = await git.firstParents(resolved, 500);
   for (const ancestor of ancestors) {
     const keys = stored.get(ancestor);
-    if (keys) return runAt(store, keys, { machine: "" });
+    const run = keys && (await runAt(store, keys, like));
+    if (run) return run;
   }
   throw new ConfigurationError(
     `${flag} '${reference}' is ${resolved.slice(0, 12)}, but neither it nor its ${ancestors.length - 1} first-parent ancestors have a stored run`,

@@ -1,3 +1,4 @@
+import { tmpdir } from "node:os";
 import { runAction } from "../core/action.ts";
 import { createGitHubClient } from "../core/github.ts";
 import { Inputs } from "../core/inputs.ts";
@@ -13,7 +14,8 @@ await runAction("bench", async (runner) => {
   const settings = readActionSettings(new Inputs(), runner);
   const cwd = runner.workspace;
   const git = localGit(cwd);
-  const context = runContextFrom(runner, await toolVersions(settings.toolVersions), {
+  const tools = await toolVersions(settings.toolVersions, runner.temp ?? tmpdir());
+  const context = runContextFrom(runner, tools, {
     machine: settings.machine,
     matrixLeg: settings.matrixLeg,
     cwd,

@@ -4,7 +4,7 @@ import { ConfigurationError, describeThrown } from "../core/errors.ts";
 import { mapConcurrently } from "../core/text.ts";
 import { buildDashboardData, type DashboardSettings } from "./dashboard-data.ts";
 import { parseStoredRun, runKey, type StoredRun } from "./history.ts";
-import { ObjectExistsError, type ObjectStore } from "./store.ts";
+import { atomically, ObjectExistsError, type ObjectStore } from "./store.ts";
 
 /** Where a run went and what did not make it, printed whether the upload succeeded or not. */
 export interface UploadReport {
@@ -51,6 +51,47 @@ export async function storeRun(
     }
   }
   return key;
+}
+
+/** What an upload rebuilds the site with. */
+export interface SitePublishing {
+  assets: ReadonlyMap<string, string>;
+  window: number;
+  settings: DashboardSettings;
+}
+
+/**
+ * Stores the run as a new immutable object and rebuilds the site, in one step of the store (one
+ * commit on a git branch, retried from the new tip when another upload won the race). A failure
+ * is an {@link UploadError} that says what was stored and what was not.
+ */
+export async function uploadRun(
+  store: ObjectStore,
+  prefix: string,
+  stored: StoredRun,
+  intoMainHistory: boolean,
+  site: SitePublishing,
+): Promise<{ key: string; report: UploadReport; skipped: SkippedRun[] }> {
+  const report: UploadReport = { stored: [], notStored: [] };
+  let key: string | undefined;
+  let skipped: SkippedRun[] = [];
+  try {
+    await atomically(store, `bench: store run ${stored.run.commit.slice(0, 12)}`, async () => {
+      report.stored.length = 0;
+      report.notStored.length = 0;
+      key = undefined;
+      key = await storeRun(store, prefix, stored, intoMainHistory);
+      report.stored.push(key);
+      skipped = await publishSite(store, prefix, site.assets, site.window, report, site.settings);
+    });
+  } catch (thrown) {
+    // A store that publishes in one step (a git branch's push) took none of what was written
+    // before that step failed.
+    if (store.atomically) report.notStored.unshift(...report.stored.splice(0));
+    if (!key) report.notStored.push(`the run (${stored.results.length} results)`, `${prefix}site/`);
+    throw new UploadError(thrown, report);
+  }
+  return { key: key as string, report, skipped };
 }
 
 /** A stored object that is not a sound run: left out of everything, and named. */
@@ -108,8 +149,11 @@ export async function siteFiles(
 }
 
 /**
- * Rebuilds `<prefix>site/` from what is stored. An upload that lands while this runs is caught by
- * listing again afterwards and rebuilding, so the last writer's index holds every run it saw.
+ * Rebuilds `<prefix>site/` from what is stored. A run stored while this runs may have published
+ * its own site before this one's older view lands on top of it, so after writing, the runs are
+ * listed again and the site rebuilt until no run arrived meanwhile: then whatever lands later was
+ * written by an upload that saw at least as much. Each extra round needs a new run, so this ends
+ * once the concurrent uploads do.
  */
 export async function publishSite(
   store: ObjectStore,
@@ -120,7 +164,7 @@ export async function publishSite(
   settings: DashboardSettings = {},
 ): Promise<SkippedRun[]> {
   let skipped: SkippedRun[] = [];
-  for (let round = 0; round < 3; round++) {
+  for (;;) {
     const site = await siteFiles(store, prefix, assets, window, settings);
     const { files, keys } = site;
     skipped = site.skipped;
@@ -135,9 +179,8 @@ export async function publishSite(
       if (!report.stored.includes(key)) report.stored.push(key);
     });
     const after = await Promise.all([store.list(`${prefix}runs/`), store.list(`${prefix}pulls/`)]);
-    if (after.flat().length === keys.length) return skipped;
+    if (after.flat().join("\n") === keys.join("\n")) return skipped;
   }
-  return skipped;
 }
 
 /**

@@ -4,7 +4,7 @@ import {
   byBenchmark,
   type Comparison,
   countVerdicts,
-  unitChanged,
+  notJudged,
   VERDICT_ORDER,
 } from "./compare.ts";
 import { formatChange, formatMeasurement, VERDICT_LABELS } from "./format.ts";
@@ -78,7 +78,7 @@ function row(benchmark: BenchmarkVerdict): string[] {
     .slice(1)
     .filter((other) => other.verdict === "regressed" || other.verdict === "improved")
     .map((other) => `${other.metric} ${formatChange(other)}`);
-  const verdict = unitChanged(comparison)
+  const verdict = notJudged(comparison)
     ? `${VERDICT_LABELS[comparison.verdict]}: ${escapeMarkdown(comparison.reason)}`
     : VERDICT_LABELS[comparison.verdict];
   return [

@@ -14,33 +14,31 @@ import type { GitHistory, RunContext } from "./context.ts";
 import type { GenericOptions } from "./generic.ts";
 import type { StoredRun } from "./history.ts";
 import { findBase, previousRunOnBranch } from "./lookup.ts";
-import { parseResultPaths } from "./parse.ts";
 import {
-  describeUpload,
-  publishSite,
-  type SkippedRun,
-  siteFiles,
-  storeRun,
-  UploadError,
-  type UploadReport,
-  writeSite,
-} from "./publish.ts";
+  alertOnMain,
+  commentMarker,
+  legNote,
+  linksOf,
+  postComment,
+  warnNoBase,
+  warnNotCompared,
+  withdrawAlert,
+} from "./notices.ts";
+import { parseResultPaths } from "./parse.ts";
+import { describeUpload, siteFiles, uploadRun, writeSite } from "./publish.ts";
 import {
   type BaseDescription,
   COMMENT_MARKER,
   commentBody,
   headline,
-  type ReportLinks,
   summaryReport,
 } from "./report.ts";
 import { writeReportFile } from "./report-file.ts";
 import type { BenchmarkResult } from "./results.ts";
-import { atomically, DirectoryStore, type OpenedStore } from "./store.ts";
+import { DirectoryStore, type OpenedStore } from "./store.ts";
 
 export type { GitHistory, RunContext } from "./context.ts";
-
-/** The alert on a regressed push to the main branch: one commit comment, edited on re-runs. */
-export const ALERT_MARKER = "<!-- status-gate:bench-alert -->";
+export { ALERT_MARKER, commentMarker } from "./notices.ts";
 
 export interface BenchInputs {
   /** Result files and directories (Criterion trees, Valgrind outputs, bencher text, JSON...). */
@@ -144,29 +142,32 @@ export async function run(
   return outcome;
 }
 
+/**
+ * A merge queue's group is judged like a pull request: its check is the last chance to stop a
+ * regression before it lands, and the push that lands it stores the run.
+ */
 function chooseMode(inputs: BenchInputs, context: RunContext): "upload" | "compare" {
   if (inputs.mode !== "auto") return inputs.mode;
-  return /^pull_request/.test(context.eventName) ? "compare" : "upload";
+  if (/^pull_request|^merge_group$/.test(context.eventName)) return "compare";
+  // Other events (issue_comment, workflow_run, ...) name the default branch's newest commit
+  // whatever the job measured, often a pull request's head: never main's history unasked.
+  if (!MAIN_HISTORY_EVENTS.has(context.eventName) && context.branch === inputs.mainBranch) {
+    throw new ConfigurationError(
+      `on ${context.eventName} events, GitHub names ${inputs.mainBranch}'s newest commit whatever the job measured, so auto mode stores nothing; set input 'mode' to upload (these are that commit's results) or compare`,
+    );
+  }
+  return "upload";
 }
 
-function linksOf(inputs: BenchInputs, context: RunContext): ReportLinks {
-  return {
-    repositoryUrl: context.repositoryUrl,
-    headCommit: context.metadata.commit,
-    dashboardUrl: inputs.dashboardUrl,
-    runUrl: context.metadata.url ?? undefined,
-  };
-}
+/** Events whose commit is the one a job on main checks out and measures. */
+const MAIN_HISTORY_EVENTS = new Set(["push", "schedule", "workflow_dispatch"]);
 
 function storageOf(deps: BenchDeps): OpenedStore {
   if (!deps.storage) throw new ConfigurationError("input 'storage' is required to upload a run");
   return deps.storage;
 }
 
-/**
- * Stores the run as a new immutable object and rebuilds the site, in one step of the store (one
- * commit on a git branch, retried from the new tip when another upload won the race).
- */
+/** Stores the run and rebuilds the site; warns about stored files left out of the dashboard. */
 async function upload(
   inputs: BenchInputs,
   deps: BenchDeps,
@@ -175,29 +176,16 @@ async function upload(
   outcome: Outcome,
 ): Promise<string> {
   const { store, prefix } = storageOf(deps);
-  const report: UploadReport = { stored: [], notStored: [] };
-  let key: string | undefined;
-  let skipped: SkippedRun[] = [];
-  try {
-    await atomically(store, `bench: store run ${stored.run.commit.slice(0, 12)}`, async () => {
-      report.stored.length = 0;
-      report.notStored.length = 0;
-      key = undefined;
-      key = await storeRun(store, prefix, stored, intoMainHistory);
-      report.stored.push(key);
-      skipped = await publishSite(store, prefix, deps.assets, inputs.historyWindow, report, {
-        thresholds: inputs.thresholds,
-      });
-    });
-  } catch (thrown) {
-    if (!key) report.notStored.push(`the run (${stored.results.length} results)`, `${prefix}site/`);
-    throw new UploadError(thrown, report);
-  }
+  const { key, report, skipped } = await uploadRun(store, prefix, stored, intoMainHistory, {
+    assets: deps.assets,
+    window: inputs.historyWindow,
+    settings: {},
+  });
   for (const { key: bad, problem } of skipped) {
     outcome.warning(`left out of the dashboard: ${problem}`, `bench: unreadable stored run ${bad}`);
   }
   deps.log(`uploaded to ${store.description}\n${describeUpload(report)}`);
-  return key as string;
+  return key;
 }
 
 async function storeMainRun(
@@ -209,12 +197,14 @@ async function storeMainRun(
 ): Promise<BenchOutcome> {
   const { store, prefix } = storageOf(deps);
   const previous = await previousRunOnBranch(store, prefix, deps.git, context.metadata);
-  const stored: StoredRun = { schema: 1, run: context.metadata, results };
+  const stored: StoredRun = {
+    schema: 1,
+    run: { ...context.metadata, thresholds: inputs.thresholds },
+    results,
+  };
   const runKey = await upload(inputs, deps, stored, true, outcome);
   if (inputs.siteDirectory) {
-    const { files } = await siteFiles(store, prefix, deps.assets, inputs.historyWindow, {
-      thresholds: inputs.thresholds,
-    });
+    const { files } = await siteFiles(store, prefix, deps.assets, inputs.historyWindow);
     writeSite(resolve(context.cwd, inputs.siteDirectory), files);
     deps.log(`wrote the dashboard (${files.size} files) to ${inputs.siteDirectory}`);
   }
@@ -225,6 +215,7 @@ async function storeMainRun(
     url: previous?.run.url ?? null,
   };
   const comparisons = previous ? compareResults(previous.results, results, inputs.thresholds) : [];
+  if (previous) warnNotCompared(comparisons, "this run", outcome);
   const regressions = countVerdicts(comparisons).regressed;
   const links = linksOf(inputs, context);
   const summary = previous
@@ -234,80 +225,8 @@ async function storeMainRun(
     `${previous ? "" : "No earlier stored run on this branch to compare with. "}Stored as ${inlineCode(runKey)} in ${inlineCode(store.description)}.`,
   );
   if (regressions > 0) await alertOnMain(inputs, context, deps, comparisons, base, outcome);
+  else if (previous) await withdrawAlert(inputs, context, deps, comparisons, base, outcome);
   return { mode: "upload", results, comparisons, base, runKey, regressions };
-}
-
-/**
- * A regression that landed: one comment on the commit (found again by marker and author, so a
- * re-run edits it rather than adding another), and a failed step past the fail threshold.
- */
-async function alertOnMain(
-  inputs: BenchInputs,
-  context: RunContext,
-  deps: BenchDeps,
-  comparisons: readonly Comparison[],
-  base: BaseDescription,
-  outcome: Outcome,
-): Promise<void> {
-  const regressed = byBenchmark(comparisons).filter(
-    (benchmark) => benchmark.verdict === "regressed",
-  );
-  const commit = context.metadata.commit;
-  outcome.warning(
-    `${regressed.length} benchmark(s) regressed against the previous stored run ${base.commit?.slice(0, 12)}: ${regressed.map((benchmark) => benchmark.id).join(", ")}`,
-    "bench regression",
-  );
-  if (inputs.commentOnAlert && deps.commitComment) {
-    const mentions =
-      inputs.alertMentions.length > 0 ? `cc ${inputs.alertMentions.join(" ")}\n\n` : "";
-    const body = commentBody(
-      comparisons,
-      base,
-      context.metadata.url ?? undefined,
-      linksOf(inputs, context),
-      {
-        marker: ALERT_MARKER,
-        title: "Benchmark regression",
-        preface: mentions,
-      },
-    );
-    await postComment(deps.commitComment(commit), ALERT_MARKER, body, outcome, deps, "commit");
-  }
-  if (inputs.failThreshold === undefined) return;
-  const threshold = inputs.failThreshold;
-  const failing = regressed.filter(
-    (benchmark) =>
-      Math.abs(benchmark.worst.relativeChange ?? Number.POSITIVE_INFINITY) >= threshold,
-  );
-  if (failing.length > 0) {
-    outcome.fail(
-      `${failing.length} benchmark(s) regressed by at least the fail threshold of ${Number((threshold * 100).toPrecision(3))}%: ${failing.map((benchmark) => `${benchmark.id} (${benchmark.worst.metric})`).join(", ")}`,
-    );
-  }
-}
-
-/**
- * A fork's pull request runs with a read-only token: the comment is then refused (403), which is
- * worth a warning, not a failed step, since the job summary holds the same table.
- */
-async function postComment(
-  comment: StickyComment,
-  marker: string,
-  body: string,
-  outcome: Outcome,
-  deps: BenchDeps,
-  where: "pull request" | "commit",
-): Promise<void> {
-  try {
-    deps.log(`${where} comment: ${await comment.upsert(marker, body)}`);
-  } catch (thrown) {
-    const status = (thrown as { status?: unknown }).status;
-    if (status !== 403 && status !== 404) throw thrown;
-    outcome.warning(
-      `could not write the ${where} comment (HTTP ${status}): the token cannot write there, as happens for pull requests from forks; the job summary has the table`,
-      "bench comment",
-    );
-  }
 }
 
 async function comparePullRequest(
@@ -328,12 +247,35 @@ async function comparePullRequest(
   deps.log(`benchmarks: ${headline(comparisons)}`);
   outcome.summary = summaryReport(comparisons, description, links);
   if (deps.comments && context.metadata.pullRequest !== null && inputs.comment) {
-    const body = commentBody(comparisons, description, context.metadata.url ?? undefined, links);
-    await postComment(deps.comments, COMMENT_MARKER, body, outcome, deps, "pull request");
+    const marker = commentMarker(COMMENT_MARKER, context.metadata);
+    const body = commentBody(comparisons, description, context.metadata.url ?? undefined, links, {
+      marker,
+      preface: legNote(context.metadata),
+    });
+    const comment = deps.comments;
+    await postComment((text) => comment.upsert(marker, text), body, outcome, deps, "pull request");
   }
   let runKey: string | undefined;
-  if (deps.storage && inputs.storePullRequests) {
-    const run = { ...context.metadata, baseCommit: description.commit };
+  // A comparison outside a pull request (a merge queue's group, a forced compare on a branch) has
+  // no place apart from the main history, and is not main's history either: nothing is stored.
+  if (deps.storage && inputs.storePullRequests && context.metadata.pullRequest === null) {
+    deps.log("not a pull request: the comparison is reported, nothing is stored");
+  } else if (
+    deps.storage?.store.writesWithWorkflowToken &&
+    inputs.storePullRequests &&
+    context.readOnlyToken
+  ) {
+    // A push GitHub refuses would fail a check whose comparison is sound.
+    outcome.warning(
+      `${context.readOnlyToken}: this pull request's run is not stored in ${deps.storage.store.description}; its comparison with the base is unaffected`,
+      "bench storage",
+    );
+  } else if (deps.storage && inputs.storePullRequests) {
+    const run = {
+      ...context.metadata,
+      baseCommit: description.commit,
+      thresholds: inputs.thresholds,
+    };
     runKey = await upload(
       inputs,
       deps,
@@ -342,6 +284,8 @@ async function comparePullRequest(
       outcome,
     );
   }
+  if (!base) warnNoBase(inputs, deps, description, outcome);
+  warnNotCompared(comparisons, "this pull request", outcome);
   const regressed = byBenchmark(comparisons).filter(
     (benchmark) => benchmark.verdict === "regressed",
   );

@@ -27,6 +27,8 @@ export interface ObjectStore {
    * again from their new state when a concurrent upload won the race.
    */
   atomically?<T>(message: string, work: () => Promise<T>): Promise<T>;
+  /** Writes with the workflow's token (a git branch of this server), not credentials of its own. */
+  readonly writesWithWorkflowToken?: boolean;
   /** Removes what the store keeps on this machine (a git working copy). */
   close?(): void;
 }
@@ -139,7 +141,14 @@ export interface StorageSettings {
   /** `s3://bucket/prefix`, `git-branch`, or a directory. */
   location: string;
   s3: Omit<S3Location, "bucket" | "prefix">;
-  git: { branch: string; repository: string | undefined; token?: string; temp?: string };
+  git: {
+    branch: string;
+    repository: string | undefined;
+    token?: string;
+    /** The only server the token is sent to. */
+    server?: string;
+    temp?: string;
+  };
 }
 
 export interface OpenedStore {

@@ -34,6 +34,7 @@ export function parseValgrindFile(text: string, file: string): ValgrindTotals {
   let summary: { values: number[]; line: number } | undefined;
   let totals: { values: number[]; line: number } | undefined;
   let command = "";
+  const dump: { part?: number; thread?: number } = {};
   const names = new Map<string, Set<string>>();
   for (const [index, raw] of lines.entries()) {
     const line = raw.trimEnd();
@@ -54,6 +55,7 @@ export function parseValgrindFile(text: string, file: string): ValgrindTotals {
     const [, key, value] = header as unknown as [string, string, string];
     if (key === "events") events = value.trim().split(/\s+/);
     if (key === "cmd") command = value.trim();
+    if (key === "part" || key === "thread") dump[key] = Number(value.trim());
     if (key === "summary") summary = { values: counts(value, file, at), line: at };
     if (key === "totals") totals = { values: counts(value, file, at), line: at };
   }
@@ -63,7 +65,8 @@ export function parseValgrindFile(text: string, file: string): ValgrindTotals {
     const expected = tool === "callgrind" ? "totals:" : "summary:";
     throw malformed(file, lines.length, `no closing '${expected}' line (truncated file?)`);
   }
-  return { tool, id: benchmarkIdOf(file, command), totals: columns(events, closing, file) };
+  const id = benchmarkIdOf(file, command, tool === "callgrind" ? dump : {});
+  return { tool, id, totals: columns(events, closing, file) };
 }
 
 function counts(text: string, file: string, line: number): number[] {
@@ -106,14 +109,22 @@ function checkCompressedName(
 }
 
 /**
- * `callgrind.out.<name>[.<part>][-<thread>]` → `<name>`. Valgrind's default `<pid>` names say
- * nothing, so then the program named by `cmd:` is the benchmark.
+ * `callgrind.out.<name>[.<part>][-<thread>]` → `<name>`. Callgrind says a file's part and thread
+ * in its header too (`part: 2`, `thread: 1`): only a suffix the header confirms is cut, so
+ * `callgrind.out.fib.10` and `callgrind.out.fib.20` stay two benchmarks. Cachegrind writes no
+ * parts or threads. Valgrind's default `<pid>` names say nothing, so then the program named by
+ * `cmd:` is the benchmark.
  */
-export function benchmarkIdOf(file: string, command: string): string {
-  const name = basename(file)
-    .replace(/^(cachegrind|callgrind)\.out\.?/, "")
-    .replace(/-\d+$/, "")
-    .replace(/\.\d+$/, "");
+export function benchmarkIdOf(
+  file: string,
+  command: string,
+  dump: { part?: number; thread?: number } = {},
+): string {
+  let name = basename(file).replace(/^(cachegrind|callgrind)\.out\.?/, "");
+  const thread = /-(\d+)$/.exec(name);
+  if (thread && Number(thread[1]) === dump.thread) name = name.slice(0, thread.index);
+  const part = /\.(\d+)$/.exec(name);
+  if (part && Number(part[1]) === dump.part) name = name.slice(0, part.index);
   if (name !== "" && !/^\d+$/.test(name)) return name;
   const program = command.split(/\s+/)[0] ?? "";
   return basename(program) || basename(file);

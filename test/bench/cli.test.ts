@@ -118,8 +118,22 @@ describe("status-gate bench", () => {
     );
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain(
-      "benchmark 'fib 10' (wall-time) appears twice in the base: in both a.json and b.json",
+      "base.json: not a sound stored run: results[1]: holds 'fib 10' (wall-time) twice, in both a.json and b.json",
     );
+  });
+
+  it("compare refuses an empty stored run as the head: nothing measured is never a clean comparison", async () => {
+    using directory = temporaryDirectory();
+    const run = (results: object[]) =>
+      JSON.stringify({ schema: 1, run: storedRunMetadata(), results });
+    writeFileSync(join(directory.path, "empty.json"), run([]));
+    const compared = await runCli(
+      ["bench", "compare", "--base", join(FIXTURES, "criterion"), "--head", "empty.json"],
+      { cwd: directory.path },
+    );
+    expect(compared.stdout).toBe("");
+    expect(compared.stderr).toContain("empty.json: not a sound stored run: it holds no results");
+    expect(compared.exitCode).toBe(2);
   });
 
   it("compare reports unchanged results as such and exits 0", async () => {

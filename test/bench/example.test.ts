@@ -12,6 +12,7 @@ interface Job {
 const workflow = (name: string) =>
   parse(readFileSync(join(PROJECT_ROOT, "examples/workflows", name), "utf8")) as {
     jobs: Record<string, Job>;
+    concurrency?: { group: string; "cancel-in-progress": boolean | string };
   };
 
 describe("the bench example workflows", () => {
@@ -32,6 +33,15 @@ describe("the bench example workflows", () => {
       "wasmcloud/status-gate/actions/bench",
     ]);
   });
+
+  it.each(["bench.yml", "bench-pages.yml"])(
+    "%s never cancels a push's run: a cancelled commit is a run lost from the history",
+    (name) => {
+      const cancel = workflow(name).concurrency?.["cancel-in-progress"];
+      const onlyPullRequests = ["$", "{{ github.event_name == 'pull_request' }}"].join("");
+      expect([false, undefined, onlyPullRequests]).toContain(cancel);
+    },
+  );
 
   it("store a matrix on the gh-pages branch, one leg per run", () => {
     const store = workflow("bench-pages.yml").jobs.store as Job;

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -67,4 +67,16 @@ export function storedRunMetadata(overrides: Partial<RunMetadata> = {}): RunMeta
     url: null,
     ...overrides,
   };
+}
+
+/**
+ * Writes `out/sizes.json` under `directory`: one generic JSON entry (a bytes value, or the whole
+ * entry). Returns the path to give as input `results`.
+ */
+export function writeSizes(directory: string, entry: number | Record<string, unknown>): string {
+  mkdirSync(join(directory, "out"), { recursive: true });
+  const written =
+    typeof entry === "number" ? { name: "host binary", value: entry, unit: "bytes" } : entry;
+  writeFileSync(join(directory, "out/sizes.json"), JSON.stringify([written]));
+  return "out/sizes.json";
 }

@@ -214,12 +214,13 @@ describe("Valgrind files", () => {
     `# callgrind format\nversion: 1\ncreator: callgrind-3.19.0\ncmd: ./bench\npositions: line\nevents: Ir Dr\nsummary: 30 4\n\n${body}`;
 
   it("sums the files of one benchmark (threads and parts) per event", () => {
+    // Callgrind's header says the part and thread a file's name ends in.
     const one = parseValgrindFile(
-      callgrind("fn=(1) main\n3 10 2\ntotals: 10 2\n"),
+      callgrind("part: 1\nthread: 1\nfn=(1) main\n3 10 2\ntotals: 10 2\n"),
       "callgrind.out.parse.1-01",
     );
     const two = parseValgrindFile(
-      callgrind("fn=(1) main\n3 20 2\ntotals: 20 2\n"),
+      callgrind("part: 2\nthread: 2\nfn=(1) main\n3 20 2\ntotals: 20 2\n"),
       "callgrind.out.parse.2-02",
     );
     const results = valgrindResults([

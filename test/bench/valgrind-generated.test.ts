@@ -34,6 +34,7 @@ describe.skipIf(!hasTools)(
     beforeAll(() => {
       writeFileSync(out("fib.c"), PROGRAM);
       mkdirSync(out("threads"));
+      mkdirSync(out("sizes"));
       execFileSync("cc", ["-O1", "-g", "-pthread", "-o", out("fib"), out("fib.c")]);
       const valgrind = (...args: string[]) =>
         execFileSync("valgrind", ["--quiet", ...args, out("fib")], {
@@ -51,6 +52,19 @@ describe.skipIf(!hasTools)(
         "--separate-threads=yes",
         `--callgrind-out-file=${out("threads/callgrind.out.fib")}`,
       );
+      // One benchmark per input size, named as people name them: the size after a dot.
+      for (const size of ["10", "20"]) {
+        valgrind(
+          "--tool=callgrind",
+          "--separate-threads=yes",
+          `--callgrind-out-file=${out(`sizes/callgrind.out.fib.${size}`)}`,
+        );
+        valgrind(
+          "--tool=cachegrind",
+          "--cache-sim=no",
+          `--cachegrind-out-file=${out(`sizes/cachegrind.out.fib.${size}`)}`,
+        );
+      }
     }, 120_000);
     afterAll(() => directory[Symbol.dispose]());
 
@@ -70,6 +84,21 @@ describe.skipIf(!hasTools)(
         execFileSync("cat", [out("callgrind.out.fib")], { encoding: "utf8" }),
       );
       expect(parsed.totals.get("Ir")).toBe(Number(summary?.[1]));
+    });
+
+    it("keeps benchmarks whose names end in a number apart, summing only their threads", () => {
+      const callgrind = parseResultPaths(
+        readdirSync(out("sizes"))
+          .filter((file) => file.startsWith("callgrind.out.") && /-\d+$/.test(file))
+          .map((file) => `sizes/${file}`),
+        directory.path,
+      );
+      expect(callgrind.map((result) => result.id).sort()).toEqual(["fib.10", "fib.20"]);
+      const cachegrind = parseResultPaths(
+        ["sizes/cachegrind.out.fib.10", "sizes/cachegrind.out.fib.20"],
+        directory.path,
+      );
+      expect(cachegrind.map((result) => result.id).sort()).toEqual(["fib.10", "fib.20"]);
     });
 
     it("sums the per-thread Callgrind files into one benchmark", () => {

@@ -8,7 +8,7 @@
   const byId = (id) => document.getElementById(id);
   const DAY = 86_400_000;
 
-  /** The runs of each machine (job and matrix leg), oldest first, by their index in the index. */
+  /** The runs of each lane (job and matrix leg), oldest first, by their index in the index. */
   function lanes(runs, machine) {
     const byLane = new Map();
     runs.forEach((run, index) => {
@@ -19,22 +19,31 @@
     return [...byLane.values()];
   }
 
-  /** The run to compare a lane's latest with: the one before it, or the last one `days` back. */
+  /**
+   * The run to compare a lane's latest with: the lane's run of the commit before (a re-run is
+   * never compared with its own first attempt), or the last one `days` back.
+   */
   function baseOf(runs, lane, since) {
-    if (lane.length < 2) return undefined;
     const latest = runs[lane[lane.length - 1]];
-    if (!since) return lane[lane.length - 2];
+    const earlier = lane.filter((index) => runs[index].commit !== latest.commit);
+    if (earlier.length === 0) return undefined;
+    if (!since) return earlier[earlier.length - 1];
     const cutoff = Date.parse(latest.timestamp) - Number(since) * DAY;
-    const older = lane.filter((index) => Date.parse(runs[index].timestamp) <= cutoff);
-    return older.length > 0 ? older[older.length - 1] : lane[0];
+    const older = earlier.filter((index) => Date.parse(runs[index].timestamp) <= cutoff);
+    return older.length > 0 ? older[older.length - 1] : earlier[0];
   }
 
+  /** The head judged as its upload judged it: with the thresholds stored with it. */
   async function compareFiles(baseFile, headFile, thresholds) {
     const [base, head] = await Promise.all([
       baseFile ? app().fetchJson(`data/${baseFile}`) : { results: [] },
       app().fetchJson(`data/${headFile}`),
     ]);
-    return H.compareResults(base.results, head.results, thresholds);
+    const judgedWith = head.thresholds ?? thresholds;
+    return {
+      comparisons: H.compareResults(base.results, head.results, judgedWith),
+      thresholds: judgedWith,
+    };
   }
 
   async function render(state) {
@@ -48,13 +57,17 @@
       .map((lane) => [baseOf(runs, lane, state.view.since), lane[lane.length - 1]])
       .filter(([base]) => base !== undefined);
     if (pairs.length === 0) {
-      note.textContent = "Only one run so far: changes show here from the second run on.";
+      note.textContent =
+        "Only one commit measured so far: changes show here from the second one on.";
       list.replaceChildren();
       return;
     }
     const comparisons = (
       await Promise.all(
-        pairs.map(([base, head]) => compareFiles(runs[base].file, runs[head].file, thresholds)),
+        pairs.map(async ([base, head]) => {
+          const judged = await compareFiles(runs[base].file, runs[head].file, thresholds);
+          return judged.comparisons;
+        }),
       )
     ).flat();
     const benchmarks = H.byBenchmark(comparisons);
@@ -163,9 +176,10 @@
       headFile = head.file;
       note = `${runLabel(base)} → ${runLabel(head)}`;
     }
-    const comparisons = await compareFiles(baseFile, headFile, thresholds);
+    const judged = await compareFiles(baseFile, headFile, thresholds);
     byId("compare-note").textContent = note;
-    tbody.replaceChildren(...H.byBenchmark(comparisons).map(compareRow));
+    byId("thresholds").textContent = describeThresholds(judged.thresholds);
+    tbody.replaceChildren(...H.byBenchmark(judged.comparisons).map(compareRow));
   }
 
   /** One row per benchmark, its worst metric shown, as in the PR comment. */

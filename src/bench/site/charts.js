@@ -21,23 +21,26 @@
     };
   }
 
+  /** Which series a run continues: its job and matrix leg (older runs: its machine). */
   function laneOf(run) {
-    return `${run.machine}\u0000${run.job ?? ""}\u0000${run.leg ?? ""}`;
+    return H.laneOf({ job: run.job, matrixLeg: run.leg, machine: run.machine });
   }
 
   /**
-   * Per point: the verdict against the previous point of the same machine, and the band inside
-   * which a change would not count (the previous value ± the threshold).
+   * Per point: the verdict against its lane's point of the commit before (a re-run of a commit
+   * is judged against that commit's predecessor, as the action's alert judges it), and the band
+   * inside which a change would not count (that value ± the threshold).
    */
   function judgePoints(series, points, runs, thresholds) {
     const relative = H.isExactUnit(series.unit)
       ? thresholds.countRelative
       : thresholds.timeRelative;
-    const lastByLane = new Map();
+    const lanes = new Map();
     return points.map((point) => {
-      const lane = laneOf(runs[point[0]]);
-      const previous = lastByLane.get(lane);
-      lastByLane.set(lane, point);
+      const run = runs[point[0]];
+      const lane = lanes.get(laneOf(run));
+      const previous = lane?.commit === run.commit ? lane.previous : lane?.point;
+      lanes.set(laneOf(run), { commit: run.commit, point, previous });
       if (!previous) return { verdict: null, low: null, high: null };
       const [comparison] = H.compareResults(
         [resultOf(series, previous)],

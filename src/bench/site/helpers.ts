@@ -3,4 +3,5 @@
 // action and the PR comment use, so they cannot disagree.
 export { byBenchmark, compareResults, DEFAULT_THRESHOLDS, percent } from "../compare.ts";
 export { formatChange, formatMeasurement, formatValue, VERDICT_LABELS } from "../format.ts";
+export { laneOf } from "../lane.ts";
 export { higherIsBetter, isExactUnit } from "../results.ts";
