@@ -128,5 +128,5 @@ export function verifyLines(report: VerifyReport): string[] {
         ],
   );
   // Registries and bundles supply parts of these lines: no control reaches a terminal.
-  return lines.map(showControls);
+  return lines.map((line) => showControls(line));
 }
