@@ -4,8 +4,9 @@ import type { LocalGit } from "./git.ts";
 import type { Marker } from "./markers.ts";
 import { componentsAt, type ReleasePlan } from "./plan.ts";
 import type { PullRequest } from "./remote.ts";
-import type { TrainResult } from "./result.ts";
+import { idle, type TrainResult } from "./result.ts";
 import type { TrainInputs } from "./run.ts";
+import { giveBackMarker, takeSuccession } from "./succession.ts";
 import type { Train } from "./train.ts";
 import { type DepartureContext, inspectTrain, type TrainState } from "./train-state.ts";
 import { isGreater } from "./versions.ts";
@@ -39,7 +40,7 @@ export async function settleEarlierTrains(
     if (inputs.dryRun || state.published || state.departed || state.abandoned) {
       return { result: report(context, train, state, own.record.reason, state.departed) };
     }
-    return { result: await carryOut(context, train, own.record.reason, state) };
+    return { result: await resume(context, train, own.record.reason, state) };
   }
   const latest = markers.at(-1);
   if (!latest) return { pending: undefined };
@@ -57,12 +58,35 @@ export async function settleEarlierTrains(
     context.log(
       `train ${latest.record.slot} (run ${latest.record.run}) is incomplete: finishing it with its recorded plan`,
     );
-    return { result: await carryOut(context, train, "resumed", state) };
+    return { result: await resume(context, train, "resumed", state) };
   }
   if (state.pull?.state !== "open") return { pending: undefined };
   if (!bumpsOnBranch(context.git, context.config, train)) return { pending: { train, state } };
   await closeEmpty(context, train, state.pull);
   return { pending: undefined };
+}
+
+/**
+ * Finishes a train, once it holds the succession: a run that took its marker and stopped before
+ * taking the succession may have lost it to another train, and then gives the marker back.
+ */
+async function resume(
+  context: DepartureContext,
+  train: Train,
+  reason: TrainResult["reason"],
+  state: TrainState,
+): Promise<TrainResult> {
+  const holder = await takeSuccession(context, train);
+  if (holder === undefined) return carryOut(context, train, reason, state);
+  await giveBackMarker(context, train, holder);
+  return {
+    ...idle(
+      "",
+      "already-departed",
+      `train ${train.record.slot} gave way to ${holder}, which left in its place; nothing to do`,
+    ),
+    writes: context.writes,
+  };
 }
 
 /** Whether the branch already carries every version a release pull request would bring. */

@@ -116,6 +116,13 @@ export class GitHubRemote implements TrainRemote {
     });
   }
 
+  async deleteTag(name: string): Promise<void> {
+    await this.client.request("DELETE /repos/{owner}/{repo}/git/refs/{ref}", {
+      ...this.where,
+      ref: `tags/${name}`,
+    });
+  }
+
   async releases(tags: readonly string[]): Promise<Map<string, RemoteRelease>> {
     const wanted = new Set(tags);
     const found = new Map<string, RemoteRelease>();

@@ -70,6 +70,8 @@ export interface TrainRemote {
   ): Promise<RemoteTag | "created">;
   /** Points a floating tag (`v2`) at a new release, creating it when missing. */
   moveTag(name: string, commit: string, message: string, tagger: Identity): Promise<void>;
+  /** Deletes a tag (a departure marker of a train that lost the succession and wrote nothing). */
+  deleteTag(name: string): Promise<void>;
   /**
    * The releases of these tags, drafts included (a draft has no tag yet, so only the list finds
    * it), by tag; where a tag has several, the newest. Missing tags are absent from the map.

@@ -29,6 +29,7 @@ import { RecordingRemote, recordingPusher } from "./recording-remote.ts";
 import type { TrainRemote } from "./remote.ts";
 import { idle, type TrainResult } from "./result.ts";
 import { decideSlot } from "./slot.ts";
+import { giveBackMarker, predecessor, successionLock, takeSuccession } from "./succession.ts";
 import { decideTrain, type Train, trainFromMarker } from "./train.ts";
 import { type DepartureContext, untouched } from "./train-state.ts";
 import type { ManualBump } from "./versions.ts";
@@ -167,6 +168,7 @@ async function departSlot(
   const departure = { slot, departsAt, reason, run: inputs.runId, attempt: inputs.runAttempt };
   const notes = { repositoryUrl: inputs.repositoryUrl, slot };
   const train = decideTrain(deps.git, config, plan, departure, notes);
+  train.record.after = predecessor(markers);
   await refuseTagConflicts(context, train);
   if (inputs.dryRun) return dryRun(inputs, config, deps, train);
   const won = await deps.remote.createAnnotatedTag(marker, cutoff, JSON.stringify(train.record), {
@@ -181,6 +183,12 @@ async function departSlot(
   }
   context.writes.push(`create departure marker ${marker} at ${cutoff.slice(0, 12)}`);
   deps.log(`took the departure marker ${marker} at ${cutoff}`);
+  const holder = await takeSuccession(context, train);
+  if (holder) {
+    await giveBackMarker(context, train, holder);
+    const winner = readMarker((await deps.remote.getTag(holder))?.message, holder);
+    return raceLost(context, await rebuild({ tag: holder, record: winner }));
+  }
   const result = await carryOut(context, train, reason, untouched());
   if (replaces) await supersede(context, replaces, train, result);
   return result;
@@ -266,6 +274,7 @@ async function dryRun(
   });
   context.writes.push(
     `create departure marker ${train.marker} at ${train.record.cutoff.slice(0, 12)}`,
+    `create succession lock ${successionLock(config.markerPrefix, train.record.after ?? null)} for ${train.marker}`,
   );
   const result = await carryOut(context, train, train.record.reason, untouched());
   return {

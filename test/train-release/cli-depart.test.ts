@@ -26,6 +26,7 @@ function depart(w: TrainWorld, args: string[], token = true) {
 
 const EXPECTED_WRITES = [
   /^create departure marker train\/2026-12-01 at [0-9a-f]{12}$/,
+  /^create succession lock train\/after\/none for train\/2026-12-01$/,
   /^push [0-9a-f]{12} to main$/,
   /^create tag v2\.1\.0 at [0-9a-f]{12}$/,
   /^create draft release v2\.1\.0$/,

@@ -154,6 +154,11 @@ export class GitHubDouble {
   readonly checkRuns = new Map<string, Array<{ name: string; conclusion: string | null }>>();
   readonly authorizations: string[] = [];
   latestId: number | undefined;
+  private readonly barriers: Array<{
+    matching: string;
+    waiting: Array<() => void>;
+    parties: number;
+  }> = [];
   private nextId = 1000;
   private readonly server = createServer((request, response) => {
     this.handle(request, response).catch((thrown: unknown) => {
@@ -223,6 +228,25 @@ export class GitHubDouble {
     return added;
   }
 
+  /**
+   * Holds requests whose body holds `matching` until `parties` of them have arrived (or 30 s have
+   * passed), so racing runs reach that step together.
+   */
+  barrier(matching: string, parties: number): void {
+    this.barriers.push({ matching, waiting: [], parties });
+  }
+
+  private async meet(text: string): Promise<void> {
+    const barrier = this.barriers.find((item) => text.includes(item.matching));
+    if (!barrier) return;
+    await new Promise<void>((resolve) => {
+      barrier.waiting.push(resolve);
+      if (barrier.waiting.length >= barrier.parties)
+        for (const release of barrier.waiting) release();
+      setTimeout(resolve, 30_000).unref();
+    });
+  }
+
   count(operation: string, status?: (code: number) => boolean): number {
     return this.requests.filter(
       (request) => request.operation === operation && (!status || status(request.status)),
@@ -289,6 +313,7 @@ export class GitHubDouble {
       return;
     }
     const text = `${raw.toString()}${url.search}`;
+    await this.meet(text);
     const fault = this.faults.find(
       (item) =>
         item.times > 0 &&
