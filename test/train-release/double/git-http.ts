@@ -13,8 +13,8 @@ export interface GitHttpOptions {
   bare: string;
   /** Tokens that may push. */
   writers: () => ReadonlySet<string>;
-  /** Every Authorization header value seen, for the credential checks. */
-  seen: string[];
+  /** The Authorization headers of every request, for the credential checks. */
+  seen: Array<{ path: string; authorization: string[] }>;
 }
 
 export function serveGit(
@@ -25,7 +25,7 @@ export function serveGit(
   pathInfo: string,
 ): void {
   const authorization = request.headersDistinct.authorization ?? [];
-  options.seen.push(...authorization);
+  options.seen.push({ path: `${pathInfo}${url.search}`, authorization });
   if (authorization.length > 1) {
     response.writeHead(400, { "content-type": "text/plain" });
     response.end('Duplicate header: "Authorization"\n');

@@ -152,7 +152,7 @@ export class GitHubDouble {
   readonly dispatches: Array<{ workflow: string; ref: string; inputs: unknown }> = [];
   readonly runs = new Map<number, { createdAt: string; attempt: number; startedAt: string }>();
   readonly checkRuns = new Map<string, Array<{ name: string; conclusion: string | null }>>();
-  readonly authorizations: string[] = [];
+  readonly authorizations: Array<{ path: string; authorization: string[] }> = [];
   latestId: number | undefined;
   private readonly barriers: Array<{
     matching: string;
