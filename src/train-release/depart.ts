@@ -135,6 +135,7 @@ function attachHandle(
         tag: item.tag,
         release_id: item.release_id,
         assets: recorded?.assets ?? [],
+        latest: recorded ? isLatest(train, recorded) : false,
         // Published by the attach step, the release takes its floating tags there.
         floating_tags:
           recorded && commit
@@ -258,11 +259,22 @@ async function ensureRelease(
     const why = unpublishable(release, config.assets.bundles);
     if (why) throw new ConfigurationError(`${why}; the draft is kept and not published`);
   }
-  release = await remote.publishRelease(release);
+  release = await remote.publishRelease(release, isLatest(train, item));
   context.writes.push(`publish release ${item.tag}`);
   state.releases.set(item.tag, release);
   context.log(`published release ${item.tag}`);
   return true;
+}
+
+/**
+ * Whether a release becomes the repository's latest: the root component's (or the only
+ * component's), never a pre-release. GitHub would otherwise make each newly published release the
+ * latest, so an example published after the main release would become what `releases/latest`
+ * and install scripts download.
+ */
+export function isLatest(train: Train, item: RecordedComponent): boolean {
+  if (isPrerelease(item.version)) return false;
+  return item.path === "" || train.plan.components.length === 1;
 }
 
 /** Fills `{name}`, `{version}`, `{tag}`, `{slot}` and `{released}` in dispatch inputs. */

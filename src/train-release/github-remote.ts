@@ -164,10 +164,15 @@ export class GitHubRemote implements TrainRemote {
     return toRelease(data);
   }
 
-  async publishRelease(release: RemoteRelease): Promise<RemoteRelease> {
+  async publishRelease(release: RemoteRelease, latest?: boolean): Promise<RemoteRelease> {
     const { data } = await this.client.request(
       "PATCH /repos/{owner}/{repo}/releases/{release_id}",
-      { ...this.where, release_id: release.id, draft: false },
+      {
+        ...this.where,
+        release_id: release.id,
+        draft: false,
+        ...(latest === undefined ? {} : { make_latest: latest ? "true" : "false" }),
+      },
     );
     return toRelease(data);
   }

@@ -79,7 +79,11 @@ export interface TrainRemote {
   releases(tags: readonly string[]): Promise<Map<string, RemoteRelease>>;
   getRelease(id: number): Promise<RemoteRelease>;
   createDraftRelease(release: NewRelease): Promise<RemoteRelease>;
-  publishRelease(release: RemoteRelease): Promise<RemoteRelease>;
+  /**
+   * Publishes a draft. `latest`: whether it becomes the repository's latest release (GitHub makes
+   * every newly published release the latest unless told otherwise); undefined leaves it to GitHub.
+   */
+  publishRelease(release: RemoteRelease, latest?: boolean): Promise<RemoteRelease>;
   uploadAsset(release: RemoteRelease, name: string, data: Buffer): Promise<ReleaseAsset>;
   deleteAsset(asset: ReleaseAsset): Promise<void>;
   generateNotes(tag: string, previousTag: string | undefined, targetSha: string): Promise<string>;
