@@ -171,11 +171,14 @@ async function departSlot(
   train.record.after = predecessor(markers);
   await refuseTagConflicts(context, train);
   if (inputs.dryRun) return dryRun(inputs, config, deps, train);
-  const won = await deps.remote.createAnnotatedTag(marker, cutoff, JSON.stringify(train.record), {
+  const record = JSON.stringify(train.record);
+  const won = await deps.remote.createAnnotatedTag(marker, cutoff, record, {
     ...config.commit.author,
     date: departsAt,
   });
-  if (won !== "created") {
+  // GitHub may make the tag and lose its answer (a 5xx the client retries): a marker holding this
+  // very record is this run's own, not another run's.
+  if (won !== "created" && won.message?.trim() !== record) {
     return raceLost(
       context,
       await rebuild({ tag: marker, record: readMarker(won.message, marker) }),

@@ -1,0 +1,30 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { landedRepository } from "./double/landed.ts";
+import { reviewWorld } from "./double/world.ts";
+import { disposeTemplate } from "./repos.ts";
+
+// Review (round 2), against the review's own GitHub double: a write that GitHub carries out but
+// whose answer is lost (a 5xx after the fact, which the client retries) is this run's own write.
+
+afterAll(disposeTemplate);
+
+const errors = (stdout: string) => stdout.split("\n").filter((line) => line.startsWith("::error"));
+
+describe.concurrent("writes whose answer is lost", () => {
+  it("departs when the marker was made but its answer lost, without waiting for itself", async () => {
+    await using w = await reviewWorld(landedRepository());
+    w.github.inject({
+      operation: "git/create-ref",
+      status: 500,
+      after: true,
+      matching: '"ref":"refs/tags/train/2026-12-01"',
+    });
+    const run = await w.run();
+    expect(errors(run.stdout)).toEqual([]);
+    expect(run.outputs).toMatchObject({ departed: "true", reason: "scheduled" });
+    expect(
+      JSON.parse(run.outputs.released ?? "[]").map((item: { tag: string }) => item.tag),
+    ).toEqual(["v2.1.0", "http-hello-v0.3.0"]);
+    expect(run.log).not.toContain("already departed");
+  }, 300_000);
+});
