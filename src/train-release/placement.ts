@@ -128,9 +128,13 @@ async function checkNothingAfterCutoff(
   const owner = ownershipIndex(train.plan.components.map((item) => item.component));
   const ignored = anyGlob(config.ignore);
   const shared = config.shared.map((input) => ({ ...input, matches: anyGlob(input.paths) }));
+  const { release } = train.record;
+  const releaseChange = git.hasCommit(release) ? git.patchId(release) : undefined;
   for (const commit of (await git.commits([merged, `^${train.record.cutoff}`])).reverse()) {
-    // The release commit itself, or its copy made by a rebase or squash merge.
-    if (commit.sha === train.record.release || commit.subject === train.subject) continue;
+    // The release commit itself, or its copy made by a rebase or squash merge: known by its
+    // change, never by its subject, which any later commit could copy.
+    if (commit.sha === release) continue;
+    if (releaseChange !== undefined && git.patchId(commit.sha) === releaseChange) continue;
     const hit = commit.files
       .filter((file) => !ignored(file))
       .flatMap((file) => {

@@ -1,0 +1,62 @@
+import { execFileSync } from "node:child_process";
+import { afterAll, describe, expect, it } from "vitest";
+import { landedRepository } from "./double/landed.ts";
+import { type ReviewWorld, reviewWorld } from "./double/world.ts";
+import { disposeTemplate, TRAIN_YML } from "./repos.ts";
+
+// Review (round 2), against the review's own GitHub double: what history a train counts, and
+// what it tags.
+
+afterAll(disposeTemplate);
+
+const errors = (stdout: string) => stdout.split("\n").filter((line) => line.startsWith("::error"));
+
+/** The maintainers' main after origin's, for the next change. */
+function onOrigin(w: ReviewWorld): void {
+  w.repo.git("fetch", "--quiet", w.github.bare, "main");
+  w.repo.git("reset", "--quiet", "--hard", "FETCH_HEAD");
+}
+
+/** A change merged past branch protection (GitHub's merge button). */
+function landPastProtection(w: ReviewWorld): void {
+  execFileSync(
+    "git",
+    ["push", "--quiet", "--force", w.github.bare, "main:refs/heads/merge-button"],
+    {
+      cwd: w.repo.path,
+    },
+  );
+  w.github.git(["update-ref", "refs/heads/main", "refs/heads/merge-button"]);
+  w.github.git(["update-ref", "-d", "refs/heads/merge-button"]);
+}
+
+describe.concurrent("history after the cutoff", () => {
+  it("pull-request mode: a later commit that copies the release commit's subject is still a later change", async () => {
+    await using w = await reviewWorld(landedRepository(`${TRAIN_YML}mode: pull-request\n`));
+    const opened = await w.run();
+    expect(opened.outputs.reason).toBe("awaiting-merge");
+    onOrigin(w);
+    const hostile = w.repo.commit({
+      message: "release: train 2026-12-01",
+      files: { "crates/wash/src/lib.rs": "// slipped in after the cutoff" },
+      date: "2026-12-02T10:00:00Z",
+    });
+    landPastProtection(w);
+    // The release pull request is merged with a merge commit on top of it.
+    const pull = w.github.pulls[0];
+    const head = w.github.commitOf(`refs/heads/${pull?.head}`) as string;
+    const tree = w.github
+      .git(["merge-tree", "--write-tree", "refs/heads/main", head])
+      .split("\n")[0];
+    const merge = w.github.git(
+      ["commit-tree", tree as string, "-p", "refs/heads/main", "-p", head, "-F", "-"],
+      "Merge pull request #1\n",
+    );
+    w.github.git(["update-ref", "refs/heads/main", merge]);
+    const merged = await w.run({ now: "2026-12-02T12:00:00Z" }, { runId: 9003, event: "push" });
+    expect(merged.exitCode).toBe(1);
+    expect(errors(merged.stdout).join("\n")).toContain(`commit ${hostile.slice(0, 12)}`);
+    expect(w.tags().has("v2.1.0")).toBe(false);
+    expect(w.github.releases).toEqual([]);
+  }, 300_000);
+});
