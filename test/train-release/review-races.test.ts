@@ -56,3 +56,20 @@ describe.concurrent("two trains of different names at once", () => {
     ).toEqual(["v2.1.1"]);
   }, 300_000);
 });
+
+describe.concurrent("a re-run", () => {
+  it("refuses, writing nothing, when GitHub cannot say when its run started", async () => {
+    await using w = await reviewWorld(landedRepository());
+    const first = await w.run({ now: "2026-11-30T10:00:00Z" }, { runId: 9400 });
+    expect(first.outputs.departed).toBe("false");
+    w.github.runs.delete(9400);
+    const before = w.github.writes().length;
+    const rerun = await w.run(
+      { now: "2026-12-01T16:30:00Z" },
+      { runId: 9400, attempt: 2, unknownRun: true },
+    );
+    expect(rerun.exitCode).toBe(1);
+    expect(errors(rerun.stdout).join("\n")).toContain("GitHub does not know run 9400");
+    expect(w.github.writes().slice(before)).toEqual([]);
+  }, 300_000);
+});

@@ -38,6 +38,8 @@ export interface RunOptions {
   /** actions/checkout's default: the GITHUB_TOKEN persisted as an extraheader in .git/config. */
   persistCredentials?: boolean;
   env?: Record<string, string>;
+  /** GitHub does not know the run (its `GET /actions/runs/{id}` is 404). */
+  unknownRun?: boolean;
   /** Runs in the checkout before the action (an earlier step that builds assets). */
   prepare?: (workspace: string) => void;
 }
@@ -91,7 +93,7 @@ export async function reviewWorld(
       }
       runOptions.prepare?.(workspace);
       const runId = runOptions.runId ?? 9001;
-      if (runOptions.createdAt || !github.runs.has(runId)) {
+      if (!runOptions.unknownRun && (runOptions.createdAt || !github.runs.has(runId))) {
         const createdAt = runOptions.createdAt ?? inputs.now ?? new Date().toISOString();
         github.runs.set(runId, {
           createdAt,
