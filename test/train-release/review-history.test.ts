@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { landedRepository } from "./double/landed.ts";
 import { type ReviewWorld, reviewWorld } from "./double/world.ts";
-import { disposeTemplate, TRAIN_YML } from "./repos.ts";
+import { cargoLock, crateToml, disposeTemplate, TRAIN_YML } from "./repos.ts";
 
 // Review (round 2), against the review's own GitHub double: what history a train counts, and
 // what it tags.
@@ -58,5 +58,46 @@ describe.concurrent("history after the cutoff", () => {
     expect(errors(merged.stdout).join("\n")).toContain(`commit ${hostile.slice(0, 12)}`);
     expect(w.tags().has("v2.1.0")).toBe(false);
     expect(w.github.releases).toEqual([]);
+  }, 300_000);
+});
+
+describe.concurrent("the release commit", () => {
+  it("moves a bumped crate in the lock file of an example that reaches it by path", async () => {
+    const repo = landedRepository();
+    repo.commit({
+      message: "chore: grpc example with its own lock file",
+      files: {
+        "examples/grpc-hello/Cargo.toml": `${crateToml("grpc-hello", "0.1.0")}\n[dependencies]\nmacros = { path = "../../crates/macros", version = "0.3.1" }\n`,
+        "examples/grpc-hello/Cargo.lock": cargoLock([
+          ["grpc-hello", "0.1.0", ["macros", "serde"]],
+          ["macros", "0.3.1"],
+        ]),
+        "examples/grpc-hello/src/lib.rs": "",
+      },
+      date: "2026-11-23T10:00:00Z",
+    });
+    repo.tag("grpc-hello-v0.1.0");
+    repo.commit({
+      message: "fix(macros): spans",
+      files: { "crates/macros/src/lib.rs": "// spans" },
+      date: "2026-11-24T10:00:00Z",
+    });
+    await using w = await reviewWorld(repo);
+    const run = await w.run();
+    expect(errors(run.stdout)).toEqual([]);
+    expect(
+      JSON.parse(run.outputs.released ?? "[]").map((item: { tag: string }) => item.tag),
+    ).toContain("macros-v0.3.2");
+    const main = w.github.commitOf("refs/heads/main") as string;
+    // cargo build --locked in the example needs its lock file to say what the manifest says.
+    expect(w.github.git(["show", `${main}:examples/grpc-hello/Cargo.lock`])).toBe(
+      cargoLock([
+        ["grpc-hello", "0.1.0", ["macros", "serde"]],
+        ["macros", "0.3.2"],
+      ]).trimEnd(),
+    );
+    expect(w.github.git(["show", `${main}:crates/macros/Cargo.toml`])).toContain(
+      'version = "0.3.2"',
+    );
   }, 300_000);
 });
