@@ -147,6 +147,21 @@ export class LocalGit {
     return outputs.flatMap(parseCommits);
   }
 
+  /** Workflow files that `to` adds or changes compared with `from`. */
+  changedWorkflows(from: string, to: string): string[] {
+    return this.run([
+      "diff",
+      "--name-only",
+      "--diff-filter=AM",
+      from,
+      to,
+      "--",
+      ".github/workflows/",
+    ])
+      .split("\n")
+      .filter(Boolean);
+  }
+
   /**
    * The commit's change as `git patch-id --stable` sees it: the same for its copies made by a
    * rebase or a squash merge, whatever their message; undefined for a commit without changes.

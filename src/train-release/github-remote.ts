@@ -152,28 +152,29 @@ export class GitHubRemote implements TrainRemote {
   }
 
   async createDraftRelease(release: NewRelease): Promise<RemoteRelease> {
-    const { data } = await this.client.request("POST /repos/{owner}/{repo}/releases", {
-      ...this.where,
-      tag_name: release.tag,
-      target_commitish: release.targetSha,
-      name: release.name,
-      body: release.body,
-      draft: true,
-      prerelease: release.prerelease,
-    });
+    const { data } = await this.client
+      .request("POST /repos/{owner}/{repo}/releases", {
+        ...this.where,
+        tag_name: release.tag,
+        target_commitish: release.targetSha,
+        name: release.name,
+        body: release.body,
+        draft: true,
+        prerelease: release.prerelease,
+      })
+      .catch((thrown: unknown) => refusedRelease(thrown, release.tag));
     return toRelease(data);
   }
 
   async publishRelease(release: RemoteRelease, latest?: boolean): Promise<RemoteRelease> {
-    const { data } = await this.client.request(
-      "PATCH /repos/{owner}/{repo}/releases/{release_id}",
-      {
+    const { data } = await this.client
+      .request("PATCH /repos/{owner}/{repo}/releases/{release_id}", {
         ...this.where,
         release_id: release.id,
         draft: false,
         ...(latest === undefined ? {} : { make_latest: latest ? "true" : "false" }),
-      },
-    );
+      })
+      .catch((thrown: unknown) => refusedRelease(thrown, release.tag));
     return toRelease(data);
   }
 
@@ -297,6 +298,17 @@ export class GitHubRemote implements TrainRemote {
       throw thrown;
     }
   }
+}
+
+/**
+ * GitHub answers 404 to a release whose commit adds or changes workflow files compared with the
+ * default branch when the token may not change workflows: say so instead of "Not Found".
+ */
+function refusedRelease(thrown: unknown, tag: string): never {
+  if (statusOf(thrown) !== 404) throw thrown;
+  throw new ConfigurationError(
+    `GitHub answered 404 to the release ${tag}: its commit adds or changes files under .github/workflows/ compared with the default branch, and the token may not change workflows (the workflow's GITHUB_TOKEN never may), or the token cannot see the repository. Give the train a GitHub App token with contents and workflows write (input 'token'); a later run finishes the train`,
+  );
 }
 
 interface RestRelease {

@@ -170,6 +170,7 @@ async function departSlot(
   const train = decideTrain(deps.git, config, plan, departure, notes);
   train.record.after = predecessor(markers);
   await refuseTagConflicts(context, train);
+  if (inputs.defaultToken && !inputs.dryRun) refuseWorkflowRule(context, train);
   if (inputs.dryRun) return dryRun(inputs, config, deps, train);
   const record = JSON.stringify(train.record);
   const won = await deps.remote.createAnnotatedTag(marker, cutoff, record, {
@@ -259,6 +260,26 @@ async function refuseTagConflicts(context: DepartureContext, train: Train): Prom
           : `release another version (dispatch the train with the version input), or delete the tag if nothing uses it`),
     );
   }
+}
+
+/**
+ * GitHub refuses (404) to create or publish a release whose commit adds or changes files under
+ * `.github/workflows/` compared with the default branch, unless the token may change workflows,
+ * which the workflow's GITHUB_TOKEN never may. In tag mode a branch that moved past the cutoff
+ * gets its tags on a release commit beside it; if a workflow changed after the cutoff, that
+ * commit is such a commit. Refused here, before the marker, so the slot is not taken by a train
+ * that cannot release.
+ */
+function refuseWorkflowRule(context: DepartureContext, train: Train): void {
+  const { record } = train;
+  const tip = context.git.resolve("HEAD");
+  if (record.mode !== "tag" || tip === record.cutoff) return;
+  const changed = context.git.changedWorkflows(tip, record.release);
+  if (changed.length === 0) return;
+  throw new ConfigurationError(
+    `train ${record.slot} cannot release with the workflow's GITHUB_TOKEN: ${context.branch} moved past the cutoff ${record.cutoff.slice(0, 12)} and changed ${changed.join(", ")} since, so the release commit's workflow files differ from ${context.branch}'s, and GitHub refuses releases on such a commit unless the token may change workflows; nothing was written. ` +
+      "Give the train a GitHub App token with workflows: write (input 'token'), or let the next train leave",
+  );
 }
 
 /** Goes through the whole departure with a recorder instead of GitHub: every write, in order. */

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { landedRepository } from "./double/landed.ts";
 import { reviewWorld } from "./double/world.ts";
-import { disposeTemplate } from "./repos.ts";
+import { disposeTemplate, wasmcloudCopy } from "./repos.ts";
 
 // Review (round 2), against the review's own GitHub double: what GitHub holds after a train.
 
@@ -31,5 +31,46 @@ describe.concurrent("releases as GitHub holds them", () => {
       JSON.parse(second.outputs.released ?? "[]").map((item: { tag: string }) => item.tag),
     ).toEqual(["blobby-v0.1.1"]);
     expect(latest()?.tag_name).toBe("v2.1.0");
+  }, 300_000);
+});
+
+describe.concurrent("GitHub's rule on workflow files", () => {
+  it("takes no slot it cannot release with the GITHUB_TOKEN, and releases with a token that may", async () => {
+    const repo = wasmcloudCopy();
+    repo.commit({
+      message: "ci: a workflow",
+      files: { ".github/workflows/ci.yml": "on: push # v1\n" },
+      date: "2026-11-01T10:00:00Z",
+    });
+    repo.commit({
+      message: "feat(wash): plugins (#101)",
+      files: { "crates/wash/src/lib.rs": "// p" },
+      date: "2026-11-20T10:00:00Z",
+    });
+    await using w = await reviewWorld(repo);
+    // A Dependabot bump of the workflow lands at 16:30, after the cutoff; the run comes at 17:00.
+    w.repo.commit({
+      message: "ci: bump an action",
+      files: { ".github/workflows/ci.yml": "on: push # v2\n" },
+      date: "2026-12-01T16:30:00Z",
+    });
+    w.land();
+    const late = await w.run({ now: "2026-12-01T17:00:00Z" });
+    expect(late.exitCode).toBe(1);
+    expect(errors(late.stdout).join("\n")).toContain(
+      "cannot release with the workflow's GITHUB_TOKEN: main moved past the cutoff",
+    );
+    expect(w.github.writes()).toEqual([]);
+    expect(w.tags("train/").size).toBe(0);
+    // With a token that may change workflows, the same slot leaves.
+    const app = await w.run(
+      { now: "2026-12-01T18:00:00Z" },
+      { runId: 9002, token: w.github.appToken },
+    );
+    expect(errors(app.stdout)).toEqual([]);
+    expect(app.outputs).toMatchObject({ departed: "true", slot: "2026-12-01" });
+    expect(w.github.releases.map((release) => `${release.tag_name} ${release.draft}`)).toEqual([
+      "v2.1.0 false",
+    ]);
   }, 300_000);
 });
