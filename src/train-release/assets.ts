@@ -1,5 +1,5 @@
-import { existsSync, globSync, readFileSync, statSync } from "node:fs";
-import { basename, isAbsolute, join, relative } from "node:path";
+import { existsSync, globSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import { ConfigurationError } from "../core/errors.ts";
 import type { RemoteRelease, TrainRemote } from "./remote.ts";
 
@@ -20,10 +20,12 @@ export interface AssetFile {
  */
 export function assetFiles(globs: readonly string[], workspace: string): AssetFile[] {
   const found = new Map<string, string>();
+  const root = realpathSync(workspace);
   for (const glob of globs) {
     for (const match of globSync(glob, { cwd: workspace })) {
       const path = isAbsolute(match) ? match : join(workspace, match);
       if (match.endsWith(BUNDLE_SUFFIX) || !statSync(path).isFile()) continue;
+      refuseLinkOutside(path, root, workspace);
       const name = basename(path);
       const other = found.get(name);
       if (other !== undefined && other !== path) {
@@ -37,6 +39,21 @@ export function assetFiles(globs: readonly string[], workspace: string): AssetFi
   return [...found]
     .map(([name, path]) => ({ name, path }))
     .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * A link the checkout holds (a pull request can commit one where the build leaves its files) is
+ * followed only inside the workspace: pointing at `/proc/self/environ` or a credentials file, it
+ * would publish the runner's token as a release asset.
+ */
+function refuseLinkOutside(path: string, root: string, workspace: string): void {
+  const real = realpathSync(path);
+  if (real === resolve(path)) return;
+  const inside = relative(root, real);
+  if (inside !== "" && !inside.startsWith("..") && !isAbsolute(inside)) return;
+  throw new ConfigurationError(
+    `assets: ${relative(workspace, path)} leads outside the workspace (to ${real}) through a symbolic link; nothing was uploaded. Release assets are the build's files in the workspace, never what a link points at elsewhere`,
+  );
 }
 
 export interface AttachResult {

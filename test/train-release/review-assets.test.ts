@@ -1,0 +1,44 @@
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { landedRepository } from "./double/landed.ts";
+import { reviewWorld } from "./double/world.ts";
+import { disposeTemplate, TRAIN_YML } from "./repos.ts";
+
+// Review (round 2), against the review's own GitHub double: what a pull request can make the
+// train upload as a release asset.
+
+afterAll(disposeTemplate);
+
+const errors = (stdout: string) => stdout.split("\n").filter((line) => line.startsWith("::error"));
+
+const ASSETS = `${TRAIN_YML}components:\n  - path: .\n    assets: ["dist/wash-*"]\nassets:\n  attach: now\n  bundles: optional\n`;
+
+describe.concurrent("release assets", () => {
+  it("never uploads what a symlink in the checkout points at outside it (the runner's environment, with the token)", async () => {
+    await using w = await reviewWorld(landedRepository(ASSETS), { immutable: true });
+    const run = await w.run(
+      {},
+      {
+        prepare(workspace) {
+          const dist = join(workspace, "dist");
+          mkdirSync(dist);
+          writeFileSync(join(dist, "wash-x86_64-unknown-linux-gnu"), "binary\n");
+          // A link a pull request committed where the build leaves its binaries.
+          symlinkSync("/proc/self/environ", join(dist, "wash-aarch64-apple-darwin"));
+        },
+      },
+    );
+    const uploaded = w.github.releases.flatMap((release) => release.assets);
+    expect(uploaded.map((asset) => asset.data.toString()).join("\n")).not.toContain(
+      w.github.githubToken,
+    );
+    expect(uploaded.map((asset) => asset.name)).not.toContain("wash-aarch64-apple-darwin");
+    expect(run.exitCode).toBe(1);
+    expect(errors(run.stdout).join("\n")).toContain(
+      "dist/wash-aarch64-apple-darwin leads outside the workspace (to /proc/",
+    );
+    // The release was not published without its assets.
+    expect(w.github.releases.filter((release) => !release.draft)).toEqual([]);
+  }, 300_000);
+});
