@@ -181,12 +181,13 @@ export class GitHubRemote implements TrainRemote {
   async uploadAsset(release: RemoteRelease, name: string, data: Buffer): Promise<ReleaseAsset> {
     const { data: asset } = await this.client.request({
       method: "POST",
-      url: `${release.uploadUrl}?name=${encodeURIComponent(name)}`,
+      // GitHub renames special characters in `name`; the label keeps the file's own name.
+      url: `${release.uploadUrl}?name=${encodeURIComponent(name)}&label=${encodeURIComponent(name)}`,
       data,
       headers: { "content-type": "application/octet-stream" },
     });
-    const uploaded = asset as { id: number; name: string; size: number };
-    return { id: uploaded.id, name: uploaded.name, size: uploaded.size };
+    const uploaded = asset as ReleaseAsset;
+    return { id: uploaded.id, name: uploaded.name, label: uploaded.label, size: uploaded.size };
   }
 
   async deleteAsset(asset: ReleaseAsset): Promise<void> {
@@ -318,7 +319,7 @@ interface RestRelease {
   html_url: string;
   upload_url: string;
   immutable?: boolean;
-  assets?: Array<{ id: number; name: string; size: number }>;
+  assets?: ReleaseAsset[];
 }
 
 function toRelease(data: RestRelease): RemoteRelease {
@@ -332,6 +333,7 @@ function toRelease(data: RestRelease): RemoteRelease {
     assets: (data.assets ?? []).map((asset) => ({
       id: asset.id,
       name: asset.name,
+      label: asset.label,
       size: asset.size,
     })),
   };

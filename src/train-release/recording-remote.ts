@@ -88,7 +88,7 @@ export class RecordingRemote implements TrainRemote {
   }
 
   async uploadAsset(_release: RemoteRelease, name: string, data: Buffer): Promise<ReleaseAsset> {
-    return { id: this.nextId--, name, size: data.length };
+    return { id: this.nextId--, name, label: name, size: data.length };
   }
 
   async deleteAsset(): Promise<void> {}

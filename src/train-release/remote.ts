@@ -12,7 +12,10 @@ export interface RemoteTag {
 
 export interface ReleaseAsset {
   id: number;
+  /** The name GitHub stores, which may differ from the file's (special characters renamed). */
   name: string;
+  /** The file's own name, as the train uploaded it. */
+  label?: string | null;
   size: number;
 }
 

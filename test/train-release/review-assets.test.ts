@@ -41,4 +41,32 @@ describe.concurrent("release assets", () => {
     // The release was not published without its assets.
     expect(w.github.releases.filter((release) => !release.draft)).toEqual([]);
   }, 300_000);
+
+  it("finishes attaching files whose names GitHub renames, when a later run comes after a failed upload", async () => {
+    await using w = await reviewWorld(landedRepository(ASSETS), { immutable: true });
+    // Build metadata in the names: GitHub stores 'wash-2.1.0.x86_64...' for 'wash-2.1.0+x86_64...'.
+    const build = (workspace: string) => {
+      const dist = join(workspace, "dist");
+      mkdirSync(dist);
+      writeFileSync(join(dist, "wash-2.1.0+x86_64-linux.tar.gz"), "binary x86_64\n");
+      writeFileSync(join(dist, "wash-2.1.0+aarch64-darwin.tar.gz"), "binary aarch64\n");
+    };
+    w.github.inject({
+      operation: "repos/upload-release-asset",
+      status: 500,
+      matching: "x86_64",
+      times: 20,
+    });
+    const failed = await w.run({}, { prepare: build });
+    expect(failed.exitCode).toBe(1);
+    w.github.faults.length = 0;
+    const later = await w.run({ now: "2026-12-01T18:00:00Z" }, { runId: 9002, prepare: build });
+    expect(errors(later.stdout)).toEqual([]);
+    const release = w.github.releases.find((item) => item.tag_name === "v2.1.0");
+    expect(release?.draft).toBe(false);
+    expect(release?.assets.map((asset) => asset.data.toString()).sort()).toEqual([
+      "binary aarch64\n",
+      "binary x86_64\n",
+    ]);
+  }, 300_000);
 });

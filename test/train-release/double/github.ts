@@ -39,6 +39,7 @@ export interface Asset {
   name: string;
   size: number;
   state: "uploaded" | "starter";
+  label?: string | null;
   data: Buffer;
 }
 
@@ -448,7 +449,7 @@ export class GitHubDouble {
       id: asset.id,
       node_id: `RA_${asset.id}`,
       name: asset.name,
-      label: null,
+      label: asset.label ?? null,
       state: asset.state,
       content_type: "application/octet-stream",
       size: asset.size,
@@ -682,7 +683,14 @@ const HANDLERS: Record<string, Handler> = {
       release.assets.push({ id: d.id(), name, size: 0, state: "starter", data: Buffer.alloc(0) });
       throw new Refusal(502, "Bad Gateway");
     }
-    const asset: Asset = { id: d.id(), name, size: raw.length, state: "uploaded", data: raw };
+    const asset: Asset = {
+      id: d.id(),
+      name,
+      label: query.get("label"),
+      size: raw.length,
+      state: "uploaded",
+      data: raw,
+    };
     release.assets.push(asset);
     return [201, d.assetJson(asset)];
   },
