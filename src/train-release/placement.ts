@@ -1,4 +1,5 @@
 import { ConfigurationError } from "../core/errors.ts";
+import { escapeMarkdown, inlineCode } from "../core/summary.ts";
 import { ownershipIndex } from "./discover.ts";
 import { anyGlob } from "./globs.ts";
 import type { PullRequest } from "./remote.ts";
@@ -90,8 +91,10 @@ async function openReleasePullRequest(context: DepartureContext, train: Train) {
   const body = [
     `The release train of ${record.slot} bumps these versions:`,
     "",
+    // Names and versions come from manifests a pull request can change: shown, never markup.
     ...record.components.map(
-      (item) => `- \`${item.name}\` ${item.previous ?? "new"} → ${item.version}`,
+      (item) =>
+        `- ${inlineCode(item.name)} ${escapeMarkdown(`${item.previous ?? "new"} → ${item.version}`)}`,
     ),
     "",
     record.mode === "pull-request"

@@ -101,3 +101,28 @@ describe.concurrent("the release commit", () => {
     );
   }, 300_000);
 });
+
+describe.concurrent("the release pull request", () => {
+  it("shows a component's name as written, never as markup or a mention", async () => {
+    const repo = landedRepository(`${TRAIN_YML}mode: pull-request\n`);
+    // A crate name a pull request chose: closes the code span and mentions a team.
+    repo.commit({
+      message: "feat(greet): a new example",
+      files: {
+        "examples/greet/Cargo.toml": crateToml("greet`@wasmcloud/maintainers`", "0.1.0"),
+        "examples/greet/Cargo.lock": "version = 4\n",
+        "examples/greet/src/lib.rs": "",
+      },
+      date: "2026-11-23T10:00:00Z",
+    });
+    await using w = await reviewWorld(repo);
+    const opened = await w.run();
+    expect(errors(opened.stdout)).toEqual([]);
+    const body = w.github.pulls[0]?.body ?? "";
+    expect(body).toContain("greet");
+    // Outside code elements, the team is not mentioned.
+    const outside = body.replace(/<code>[^<]*<\/code>/g, "");
+    expect(outside).not.toContain("@wasmcloud/maintainers");
+    expect(body).not.toContain("`@wasmcloud/maintainers`");
+  }, 300_000);
+});
