@@ -1,3 +1,4 @@
+import { escapeMarkdown, inlineCode } from "../core/summary.ts";
 import type { TrainConfig } from "./config.ts";
 import { carryOut, report } from "./depart.ts";
 import type { LocalGit } from "./git.ts";
@@ -102,7 +103,7 @@ function bumpsOnBranch(git: LocalGit, config: TrainConfig, train: Train): boolea
 async function closeEmpty(context: DepartureContext, train: Train, pull: PullRequest) {
   await context.remote.closePullRequest(
     pull,
-    `Nothing left to merge: ${context.branch} already carries the versions of train ${train.record.slot} (${train.record.components.map((item) => `${item.name} ${item.version}`).join(", ")}).`,
+    `Nothing left to merge: ${context.branch} already carries the versions of train ${train.record.slot} (${train.record.components.map((item) => `${inlineCode(item.name)} ${escapeMarkdown(item.version)}`).join(", ")}).`,
   );
   context.writes.push(
     `close pull request #${pull.number} (empty: its versions are on ${context.branch})`,

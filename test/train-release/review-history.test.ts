@@ -109,7 +109,10 @@ describe.concurrent("the release pull request", () => {
     repo.commit({
       message: "feat(greet): a new example",
       files: {
-        "examples/greet/Cargo.toml": crateToml("greet`@wasmcloud/maintainers`", "0.1.0"),
+        "examples/greet/Cargo.toml": crateToml(
+          "greet`@wasmcloud/maintainers`-x/@wasmcloud/maintainers",
+          "0.1.0",
+        ),
         "examples/greet/Cargo.lock": "version = 4\n",
         "examples/greet/src/lib.rs": "",
       },
@@ -124,5 +127,16 @@ describe.concurrent("the release pull request", () => {
     const outside = body.replace(/<code>[^<]*<\/code>/g, "");
     expect(outside).not.toContain("@wasmcloud/maintainers");
     expect(body).not.toContain("`@wasmcloud/maintainers`");
+    // The bumps reach main another way: the empty pull request is closed with a comment.
+    onOrigin(w);
+    const head = w.github.commitOf(`refs/heads/${w.github.pulls[0]?.head}`) as string;
+    w.repo.git("fetch", "--quiet", w.github.bare, head);
+    w.repo.git("cherry-pick", "FETCH_HEAD");
+    landPastProtection(w);
+    const closed = await w.run({ now: "2026-12-01T22:00:00Z" }, { runId: 9002 });
+    expect(errors(closed.stdout)).toEqual([]);
+    const comment = w.github.pulls[0]?.comments.join("\n") ?? "";
+    expect(comment).toContain("Nothing left to merge");
+    expect(comment.replace(/<code>[^<]*<\/code>/g, "")).not.toMatch(/(^|[^\\])@wasmcloud/);
   }, 300_000);
 });
