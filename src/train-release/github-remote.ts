@@ -16,6 +16,9 @@ interface RequestError {
 }
 
 const statusOf = (thrown: unknown) => (thrown as RequestError).status;
+
+/** Creating a draft release: the first try and two more after a server error that made none. */
+const CREATE_ATTEMPTS = 3;
 const messageOf = (thrown: unknown) => (thrown as RequestError).response?.data?.message ?? "";
 
 /** The REST implementation of TrainRemote over the suite's Octokit client. */
@@ -151,19 +154,48 @@ export class GitHubRemote implements TrainRemote {
     return toRelease(data);
   }
 
+  /**
+   * GitHub keeps any number of drafts of one tag, so a create whose answer was lost (a 5xx after
+   * the draft was made) must not be retried blindly: that leaves a second draft behind. After a
+   * failure the draft is looked for first, and only a create that made none is tried again.
+   */
   async createDraftRelease(release: NewRelease): Promise<RemoteRelease> {
-    const { data } = await this.client
-      .request("POST /repos/{owner}/{repo}/releases", {
-        ...this.where,
-        tag_name: release.tag,
-        target_commitish: release.targetSha,
-        name: release.name,
-        body: release.body,
-        draft: true,
-        prerelease: release.prerelease,
-      })
-      .catch((thrown: unknown) => refusedRelease(thrown, release.tag));
-    return toRelease(data);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { data } = await this.client.request("POST /repos/{owner}/{repo}/releases", {
+          ...this.where,
+          tag_name: release.tag,
+          target_commitish: release.targetSha,
+          name: release.name,
+          body: release.body,
+          draft: true,
+          prerelease: release.prerelease,
+          request: { retries: 0 },
+        });
+        return toRelease(data);
+      } catch (thrown) {
+        const status = statusOf(thrown);
+        if (attempt >= CREATE_ATTEMPTS || status === undefined || status < 500) {
+          refusedRelease(thrown, release.tag);
+        }
+        const made = await this.draftOf(release);
+        if (made) return made;
+        await new Promise((resolve) => setTimeout(resolve, attempt * 1000));
+      }
+    }
+  }
+
+  /** The draft of this tag on this commit, if GitHub holds one. */
+  private async draftOf(release: NewRelease): Promise<RemoteRelease | undefined> {
+    const drafts = await this.client.paginate("GET /repos/{owner}/{repo}/releases", {
+      ...this.where,
+      per_page: 100,
+    });
+    const draft = drafts.find(
+      (item) =>
+        item.draft && item.tag_name === release.tag && item.target_commitish === release.targetSha,
+    );
+    return draft ? toRelease(draft) : undefined;
   }
 
   async publishRelease(release: RemoteRelease, latest?: boolean): Promise<RemoteRelease> {

@@ -27,4 +27,29 @@ describe.concurrent("writes whose answer is lost", () => {
     ).toEqual(["v2.1.0", "http-hello-v0.3.0"]);
     expect(run.log).not.toContain("already departed");
   }, 300_000);
+
+  it("makes one release when GitHub created the draft but its answer was lost, and retries one it did not make", async () => {
+    await using w = await reviewWorld(landedRepository());
+    w.github.inject({
+      operation: "repos/create-release",
+      status: 502,
+      after: true,
+      matching: '"tag_name":"v2.1.0"',
+    });
+    // And one that failed before anything was made: tried again.
+    w.github.inject({
+      operation: "repos/create-release",
+      status: 500,
+      matching: '"tag_name":"http-hello-v0.3.0"',
+    });
+    const run = await w.run();
+    expect(errors(run.stdout)).toEqual([]);
+    expect(run.outputs.departed).toBe("true");
+    expect(JSON.parse(run.outputs.released ?? "[]")).toHaveLength(2);
+    // One release of each, published; no stray draft left behind.
+    expect(w.github.releases.map((release) => `${release.tag_name} ${release.draft}`)).toEqual([
+      "v2.1.0 false",
+      "http-hello-v0.3.0 false",
+    ]);
+  }, 300_000);
 });

@@ -74,3 +74,25 @@ describe.concurrent("GitHub's rule on workflow files", () => {
     ]);
   }, 300_000);
 });
+
+describe.concurrent("after a train left", () => {
+  it("a re-run of the departing run writes nothing and says the same", async () => {
+    await using w = await reviewWorld(landedRepository());
+    const first = await w.run();
+    expect(errors(first.stdout)).toEqual([]);
+    const checkout = w.github.commitOf("refs/tags/train/2026-12-01^{commit}") as string;
+    const before = w.github.writes().length;
+    const rerun = await w.run(
+      { now: "2026-12-02T09:00:00Z" },
+      { runId: 9001, attempt: 2, sha: checkout },
+    );
+    expect(errors(rerun.stdout)).toEqual([]);
+    expect(
+      w.github
+        .writes()
+        .slice(before)
+        .map((r) => `${r.method} ${r.path}`),
+    ).toEqual([]);
+    expect(rerun.outputs).toEqual(first.outputs);
+  }, 300_000);
+});
