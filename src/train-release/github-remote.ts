@@ -262,11 +262,25 @@ export class GitHubRemote implements TrainRemote {
     };
   }
 
-  async openPullRequest(options: { head: string; base: string; title: string; body: string }) {
-    const { data } = await this.client.request("POST /repos/{owner}/{repo}/pulls", {
-      ...this.where,
-      ...options,
-    });
+  async openPullRequest(options: {
+    head: string;
+    base: string;
+    title: string;
+    body: string;
+  }): Promise<PullRequest> {
+    const opened = await this.client
+      .request("POST /repos/{owner}/{repo}/pulls", { ...this.where, ...options })
+      .catch(async (thrown: unknown) => {
+        // A retry of a create whose answer was lost (a 5xx after GitHub opened it) is refused as
+        // a duplicate: the pull request this run opened is the open one from its branch.
+        // GitHub says so in the errors, which the client's message carries.
+        if (statusOf(thrown) !== 422 || !/already exists/i.test(String(thrown))) throw thrown;
+        const pull = await this.findPullRequest(options.head);
+        if (pull?.state !== "open") throw thrown;
+        return pull;
+      });
+    if (!("data" in opened)) return opened;
+    const { data } = opened;
     return {
       number: data.number,
       url: data.html_url,

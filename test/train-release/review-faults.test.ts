@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { landedRepository } from "./double/landed.ts";
 import { reviewWorld } from "./double/world.ts";
-import { disposeTemplate } from "./repos.ts";
+import { disposeTemplate, TRAIN_YML } from "./repos.ts";
 
 // Review (round 2), against the review's own GitHub double: a write that GitHub carries out but
 // whose answer is lost (a 5xx after the fact, which the client retries) is this run's own write.
@@ -51,5 +51,17 @@ describe.concurrent("writes whose answer is lost", () => {
       "v2.1.0 false",
       "http-hello-v0.3.0 false",
     ]);
+  }, 300_000);
+
+  it("opens one release pull request when GitHub opened it but its answer was lost", async () => {
+    await using w = await reviewWorld(landedRepository(`${TRAIN_YML}mode: pull-request\n`));
+    w.github.inject({ operation: "pulls/create", status: 502, after: true });
+    const run = await w.run();
+    expect(errors(run.stdout)).toEqual([]);
+    expect(run.outputs).toMatchObject({
+      reason: "awaiting-merge",
+      "pull-request-url": "https://github.com/wasmcloud/wasmcloud/pull/1",
+    });
+    expect(w.github.pulls.map((pull) => `#${pull.number} ${pull.state}`)).toEqual(["#1 open"]);
   }, 300_000);
 });
