@@ -211,13 +211,28 @@ export class GitHubRemote implements TrainRemote {
   }
 
   async uploadAsset(release: RemoteRelease, name: string, data: Buffer): Promise<ReleaseAsset> {
-    const { data: asset } = await this.client.request({
-      method: "POST",
-      // GitHub renames special characters in `name`; the label keeps the file's own name.
-      url: `${release.uploadUrl}?name=${encodeURIComponent(name)}&label=${encodeURIComponent(name)}`,
-      data,
-      headers: { "content-type": "application/octet-stream" },
-    });
+    const { data: asset } = await this.client
+      .request({
+        method: "POST",
+        // GitHub renames special characters in `name`; the label keeps the file's own name.
+        url: `${release.uploadUrl}?name=${encodeURIComponent(name)}&label=${encodeURIComponent(name)}`,
+        data,
+        headers: { "content-type": "application/octet-stream" },
+      })
+      .catch(async (thrown: unknown) => {
+        // A retry of an upload whose answer was lost (a 5xx after GitHub stored it) is refused as
+        // a duplicate name: the asset of this name and size, fully uploaded, is this upload.
+        if (statusOf(thrown) !== 422 || !/already_exists/.test(String(thrown))) throw thrown;
+        const { assets } = await this.getRelease(release.id);
+        const stored = assets.find(
+          (item) =>
+            (item.label === name || item.name === name) &&
+            item.size === data.length &&
+            item.state !== "starter",
+        );
+        if (!stored) throw thrown;
+        return { data: stored };
+      });
     const uploaded = asset as ReleaseAsset;
     return { id: uploaded.id, name: uploaded.name, label: uploaded.label, size: uploaded.size };
   }
@@ -381,6 +396,7 @@ function toRelease(data: RestRelease): RemoteRelease {
       name: asset.name,
       label: asset.label,
       size: asset.size,
+      state: asset.state,
     })),
   };
 }

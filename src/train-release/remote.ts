@@ -17,6 +17,8 @@ export interface ReleaseAsset {
   /** The file's own name, as the train uploaded it. */
   label?: string | null;
   size: number;
+  /** `starter` while (or after a failed) upload; `uploaded` once complete. */
+  state?: string;
 }
 
 export interface RemoteRelease {

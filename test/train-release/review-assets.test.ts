@@ -69,4 +69,27 @@ describe.concurrent("release assets", () => {
       "binary x86_64\n",
     ]);
   }, 300_000);
+
+  it("keeps an asset GitHub stored while its answer was lost, and publishes", async () => {
+    await using w = await reviewWorld(landedRepository(ASSETS), { immutable: true });
+    w.github.inject({
+      operation: "repos/upload-release-asset",
+      status: 502,
+      after: true,
+      matching: "x86_64",
+    });
+    const run = await w.run(
+      {},
+      {
+        prepare(workspace) {
+          mkdirSync(join(workspace, "dist"));
+          writeFileSync(join(workspace, "dist", "wash-x86_64-unknown-linux-gnu"), "binary\n");
+        },
+      },
+    );
+    expect(errors(run.stdout)).toEqual([]);
+    const release = w.github.releases.find((item) => item.tag_name === "v2.1.0");
+    expect(release?.draft).toBe(false);
+    expect(release?.assets.map((asset) => asset.name)).toEqual(["wash-x86_64-unknown-linux-gnu"]);
+  }, 300_000);
 });
