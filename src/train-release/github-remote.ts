@@ -17,8 +17,8 @@ interface RequestError {
 
 const statusOf = (thrown: unknown) => (thrown as RequestError).status;
 
-/** Creating a draft release: the first try and two more after a server error that made none. */
-const CREATE_ATTEMPTS = 3;
+/** Creating a draft release: the first try and, as the client retries, three more after a server error that made none. */
+const CREATE_ATTEMPTS = 4;
 const messageOf = (thrown: unknown) => (thrown as RequestError).response?.data?.message ?? "";
 
 /** The REST implementation of TrainRemote over the suite's Octokit client. */
