@@ -12,7 +12,12 @@ import {
 } from "./result.ts";
 import { fillTemplate } from "./templates.ts";
 import type { Train } from "./train.ts";
-import { type DepartureContext, inspectTrain, type TrainState } from "./train-state.ts";
+import {
+  type DepartureContext,
+  inspectTrain,
+  refuseMovedTags,
+  type TrainState,
+} from "./train-state.ts";
 import { isPrerelease } from "./versions.ts";
 
 /**
@@ -98,6 +103,7 @@ export function report(
 ): TrainResult {
   const { record } = train;
   const notes = { repositoryUrl: context.repositoryUrl, slot: record.slot };
+  refuseMovedTags(train, state.tagged, state.pull);
   const released = releasedList(record.components, state.releases, state.tagged);
   const later = released.filter((item) => item.draft);
   return {

@@ -95,4 +95,25 @@ describe.concurrent("after a train left", () => {
     ).toEqual([]);
     expect(rerun.outputs).toEqual(first.outputs);
   }, 300_000);
+
+  it("never lists as released a tag that was moved off the train's commit", async () => {
+    await using w = await reviewWorld(landedRepository());
+    const first = await w.run();
+    expect(errors(first.stdout)).toEqual([]);
+    const tagged = w.tags().get("v2.1.0") as string;
+    // Someone re-points the release's tag at another commit.
+    w.github.git(["tag", "-f", "v2.1.0", `${tagged}^`]);
+    const moved = w.tags().get("v2.1.0") as string;
+    const checkout = w.github.commitOf("refs/tags/train/2026-12-01^{commit}") as string;
+    const rerun = await w.run(
+      { now: "2026-12-02T09:00:00Z" },
+      { runId: 9001, attempt: 2, sha: checkout },
+    );
+    expect(rerun.exitCode).toBe(1);
+    expect(errors(rerun.stdout).join("\n")).toContain(`tag v2.1.0 already exists at ${moved}`);
+    expect(errors(rerun.stdout).join("\n")).toContain(tagged);
+    expect(
+      JSON.parse(rerun.outputs.released ?? "[]").map((item: { tag: string }) => item.tag),
+    ).not.toContain("v2.1.0");
+  }, 300_000);
 });
