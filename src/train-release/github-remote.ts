@@ -369,7 +369,7 @@ export class GitHubRemote implements TrainRemote {
 function refusedRelease(thrown: unknown, tag: string): never {
   if (statusOf(thrown) !== 404) throw thrown;
   throw new ConfigurationError(
-    `GitHub answered 404 to the release ${tag}: its commit adds or changes files under .github/workflows/ compared with the default branch, and the token may not change workflows (the workflow's GITHUB_TOKEN never may), or the token cannot see the repository. Give the train a GitHub App token with contents and workflows write (input 'token'); a later run finishes the train`,
+    `GitHub answered 404 to the release ${tag}: its commit adds or changes files under .github/workflows/ compared with the default branch, and the token may not change workflows (the workflow's GITHUB_TOKEN never may), or the token cannot see the repository, or the draft was deleted meanwhile. Give the train a GitHub App token with contents and workflows write (input 'token'); a later run finishes the train`,
   );
 }
 
