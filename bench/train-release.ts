@@ -110,6 +110,7 @@ function countingRemote(): TrainRemote {
     getTag: () => count(undefined),
     createAnnotatedTag: refuse,
     moveTag: refuse,
+    deleteTag: refuse,
     releases: () => count(new Map()),
     getRelease: refuse,
     createDraftRelease: refuse,

@@ -56,9 +56,14 @@ export function gitEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv
   };
 }
 
-/** `GIT_CONFIG_COUNT`/`KEY_n`/`VALUE_n`: git configuration that never shows in `ps` or a log. */
-export function gitConfigEnvironment(settings: Record<string, string>): NodeJS.ProcessEnv {
-  const entries = Object.entries(settings);
+/**
+ * `GIT_CONFIG_COUNT`/`KEY_n`/`VALUE_n`: git configuration that never shows in `ps` or a log.
+ * Pairs in a list may repeat a key, for multi-valued settings (an empty value first resets one).
+ */
+export function gitConfigEnvironment(
+  settings: Record<string, string> | ReadonlyArray<readonly [string, string]>,
+): NodeJS.ProcessEnv {
+  const entries = Array.isArray(settings) ? settings : Object.entries(settings);
   const env: NodeJS.ProcessEnv = { GIT_CONFIG_COUNT: String(entries.length) };
   entries.forEach(([key, value], index) => {
     env[`GIT_CONFIG_KEY_${index}`] = key;

@@ -1,7 +1,7 @@
-import { existsSync, globSync, readFileSync, statSync } from "node:fs";
-import { basename, isAbsolute, join, relative } from "node:path";
+import { existsSync, globSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import { ConfigurationError } from "../core/errors.ts";
-import type { RemoteRelease, TrainRemote } from "./remote.ts";
+import type { ReleaseAsset, RemoteRelease, TrainRemote } from "./remote.ts";
 
 /** The Sigstore bundle attest-oci writes next to a file it attests (`subject-path`). */
 export const BUNDLE_SUFFIX = ".sigstore.json";
@@ -20,10 +20,12 @@ export interface AssetFile {
  */
 export function assetFiles(globs: readonly string[], workspace: string): AssetFile[] {
   const found = new Map<string, string>();
+  const root = realpathSync(workspace);
   for (const glob of globs) {
     for (const match of globSync(glob, { cwd: workspace })) {
       const path = isAbsolute(match) ? match : join(workspace, match);
       if (match.endsWith(BUNDLE_SUFFIX) || !statSync(path).isFile()) continue;
+      refuseLinkOutside(path, root, workspace);
       const name = basename(path);
       const other = found.get(name);
       if (other !== undefined && other !== path) {
@@ -37,6 +39,21 @@ export function assetFiles(globs: readonly string[], workspace: string): AssetFi
   return [...found]
     .map(([name, path]) => ({ name, path }))
     .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * A link the checkout holds (a pull request can commit one where the build leaves its files) is
+ * followed only inside the workspace: pointing at `/proc/self/environ` or a credentials file, it
+ * would publish the runner's token as a release asset.
+ */
+function refuseLinkOutside(path: string, root: string, workspace: string): void {
+  const real = realpathSync(path);
+  if (real === resolve(path)) return;
+  const inside = relative(root, real);
+  if (inside !== "" && !inside.startsWith("..") && !isAbsolute(inside)) return;
+  throw new ConfigurationError(
+    `assets: ${relative(workspace, path)} leads outside the workspace (to ${real}) through a symbolic link; nothing was uploaded. Release assets are the build's files in the workspace, never what a link points at elsewhere`,
+  );
 }
 
 export interface AttachResult {
@@ -81,9 +98,7 @@ export async function attachToDraft(
   });
   const pending = uploads
     .map((file) => ({ ...file, data: readFileSync(file.path) }))
-    .filter(
-      (file) => release.assets.find((asset) => asset.name === file.name)?.size !== file.data.length,
-    );
+    .filter((file) => assetOf(release, file.name)?.size !== file.data.length);
   if (!release.draft && pending.length > 0) {
     throw new ConfigurationError(
       `release ${release.tag} is already published${release.immutable ? " and immutable" : ""}, without ${pending.map((file) => file.name).join(", ")}; ` +
@@ -93,7 +108,7 @@ export async function attachToDraft(
   const uploaded: string[] = [];
   for (const file of pending) {
     const { data } = file;
-    const existing = release.assets.find((asset) => asset.name === file.name);
+    const existing = assetOf(release, file.name);
     if (existing) {
       await remote.deleteAsset(existing);
       release.assets.splice(release.assets.indexOf(existing), 1);
@@ -107,6 +122,14 @@ export async function attachToDraft(
     uploaded,
     unsigned: bundles === "optional" ? missingBundles.map((file) => file.name) : [],
   };
+}
+
+/**
+ * The release's asset for a file: GitHub renames special characters in asset names
+ * (`wash-2.1.0+linux` is stored as `wash-2.1.0.linux`), so the file's own name is its label.
+ */
+function assetOf(release: RemoteRelease, name: string): ReleaseAsset | undefined {
+  return release.assets.find((asset) => asset.label === name || asset.name === name);
 }
 
 /** Why a draft may not be published yet: no asset, or (when required) a file without its bundle. */

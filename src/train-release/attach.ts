@@ -45,7 +45,7 @@ export async function attachStep(
     if (request.publish && release.draft) {
       const why = unpublishable(release, request.handle.bundles);
       if (why) throw new ConfigurationError(`${why}; the draft is kept and not published`);
-      release = await remote.publishRelease(release);
+      release = await remote.publishRelease(release, item.latest);
       writes.push(`publish release ${item.tag}`);
       // The floating tags (v1, v1.2) follow the release only once it is published.
       const { tagger } = request.handle;

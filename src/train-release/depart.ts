@@ -12,7 +12,12 @@ import {
 } from "./result.ts";
 import { fillTemplate } from "./templates.ts";
 import type { Train } from "./train.ts";
-import { type DepartureContext, inspectTrain, type TrainState } from "./train-state.ts";
+import {
+  type DepartureContext,
+  inspectTrain,
+  refuseMovedTags,
+  type TrainState,
+} from "./train-state.ts";
 import { isPrerelease } from "./versions.ts";
 
 /**
@@ -98,6 +103,7 @@ export function report(
 ): TrainResult {
   const { record } = train;
   const notes = { repositoryUrl: context.repositoryUrl, slot: record.slot };
+  refuseMovedTags(train, state.tagged, state.pull);
   const released = releasedList(record.components, state.releases, state.tagged);
   const later = released.filter((item) => item.draft);
   return {
@@ -135,6 +141,7 @@ function attachHandle(
         tag: item.tag,
         release_id: item.release_id,
         assets: recorded?.assets ?? [],
+        latest: recorded ? isLatest(train, recorded) : false,
         // Published by the attach step, the release takes its floating tags there.
         floating_tags:
           recorded && commit
@@ -258,11 +265,22 @@ async function ensureRelease(
     const why = unpublishable(release, config.assets.bundles);
     if (why) throw new ConfigurationError(`${why}; the draft is kept and not published`);
   }
-  release = await remote.publishRelease(release);
+  release = await remote.publishRelease(release, isLatest(train, item));
   context.writes.push(`publish release ${item.tag}`);
   state.releases.set(item.tag, release);
   context.log(`published release ${item.tag}`);
   return true;
+}
+
+/**
+ * Whether a release becomes the repository's latest: the root component's (or the only
+ * component's), never a pre-release. GitHub would otherwise make each newly published release the
+ * latest, so an example published after the main release would become what `releases/latest`
+ * and install scripts download.
+ */
+export function isLatest(train: Train, item: RecordedComponent): boolean {
+  if (isPrerelease(item.version)) return false;
+  return item.path === "" || train.plan.components.length === 1;
 }
 
 /** Fills `{name}`, `{version}`, `{tag}`, `{slot}` and `{released}` in dispatch inputs. */

@@ -1,11 +1,13 @@
+import { escapeMarkdown, inlineCode } from "../core/summary.ts";
 import type { TrainConfig } from "./config.ts";
 import { carryOut, report } from "./depart.ts";
 import type { LocalGit } from "./git.ts";
 import type { Marker } from "./markers.ts";
 import { componentsAt, type ReleasePlan } from "./plan.ts";
 import type { PullRequest } from "./remote.ts";
-import type { TrainResult } from "./result.ts";
+import { idle, type TrainResult } from "./result.ts";
 import type { TrainInputs } from "./run.ts";
+import { giveBackMarker, takeSuccession } from "./succession.ts";
 import type { Train } from "./train.ts";
 import { type DepartureContext, inspectTrain, type TrainState } from "./train-state.ts";
 import { isGreater } from "./versions.ts";
@@ -39,7 +41,7 @@ export async function settleEarlierTrains(
     if (inputs.dryRun || state.published || state.departed || state.abandoned) {
       return { result: report(context, train, state, own.record.reason, state.departed) };
     }
-    return { result: await carryOut(context, train, own.record.reason, state) };
+    return { result: await resume(context, train, own.record.reason, state) };
   }
   const latest = markers.at(-1);
   if (!latest) return { pending: undefined };
@@ -57,12 +59,35 @@ export async function settleEarlierTrains(
     context.log(
       `train ${latest.record.slot} (run ${latest.record.run}) is incomplete: finishing it with its recorded plan`,
     );
-    return { result: await carryOut(context, train, "resumed", state) };
+    return { result: await resume(context, train, "resumed", state) };
   }
   if (state.pull?.state !== "open") return { pending: undefined };
   if (!bumpsOnBranch(context.git, context.config, train)) return { pending: { train, state } };
   await closeEmpty(context, train, state.pull);
   return { pending: undefined };
+}
+
+/**
+ * Finishes a train, once it holds the succession: a run that took its marker and stopped before
+ * taking the succession may have lost it to another train, and then gives the marker back.
+ */
+async function resume(
+  context: DepartureContext,
+  train: Train,
+  reason: TrainResult["reason"],
+  state: TrainState,
+): Promise<TrainResult> {
+  const holder = await takeSuccession(context, train);
+  if (holder === undefined) return carryOut(context, train, reason, state);
+  await giveBackMarker(context, train, holder);
+  return {
+    ...idle(
+      "",
+      "already-departed",
+      `train ${train.record.slot} gave way to ${holder}, which left in its place; nothing to do`,
+    ),
+    writes: context.writes,
+  };
 }
 
 /** Whether the branch already carries every version a release pull request would bring. */
@@ -78,7 +103,7 @@ function bumpsOnBranch(git: LocalGit, config: TrainConfig, train: Train): boolea
 async function closeEmpty(context: DepartureContext, train: Train, pull: PullRequest) {
   await context.remote.closePullRequest(
     pull,
-    `Nothing left to merge: ${context.branch} already carries the versions of train ${train.record.slot} (${train.record.components.map((item) => `${item.name} ${item.version}`).join(", ")}).`,
+    `Nothing left to merge: ${context.branch} already carries the versions of train ${train.record.slot} (${train.record.components.map((item) => `${inlineCode(item.name)} ${escapeMarkdown(item.version)}`).join(", ")}).`,
   );
   context.writes.push(
     `close pull request #${pull.number} (empty: its versions are on ${context.branch})`,

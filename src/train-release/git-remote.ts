@@ -90,6 +90,9 @@ export class GitTagsRemote implements TrainRemote {
   moveTag(): Promise<void> {
     this.refuse();
   }
+  deleteTag(): Promise<void> {
+    this.refuse();
+  }
   createDraftRelease(): Promise<RemoteRelease> {
     this.refuse();
   }

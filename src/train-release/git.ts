@@ -147,6 +147,31 @@ export class LocalGit {
     return outputs.flatMap(parseCommits);
   }
 
+  /** Workflow files that `to` adds or changes compared with `from`. */
+  changedWorkflows(from: string, to: string): string[] {
+    return this.run([
+      "diff",
+      "--name-only",
+      "--diff-filter=AM",
+      from,
+      to,
+      "--",
+      ".github/workflows/",
+    ])
+      .split("\n")
+      .filter(Boolean);
+  }
+
+  /**
+   * The commit's change as `git patch-id --stable` sees it: the same for its copies made by a
+   * rebase or a squash merge, whatever their message; undefined for a commit without changes.
+   */
+  patchId(sha: string): string | undefined {
+    const diff = this.run(["show", "--format=", "--patch", "--no-color", sha]);
+    if (!diff.trim()) return undefined;
+    return this.run(["patch-id", "--stable"], { input: diff }).split(" ")[0] || undefined;
+  }
+
   isAncestor(ancestor: string, descendant: string): boolean {
     return this.succeeds(["merge-base", "--is-ancestor", ancestor, descendant]);
   }

@@ -16,6 +16,9 @@ interface RequestError {
 }
 
 const statusOf = (thrown: unknown) => (thrown as RequestError).status;
+
+/** Creating a draft release: the first try and, as the client retries, three more after a server error that made none. */
+const CREATE_ATTEMPTS = 4;
 const messageOf = (thrown: unknown) => (thrown as RequestError).response?.data?.message ?? "";
 
 /** The REST implementation of TrainRemote over the suite's Octokit client. */
@@ -116,6 +119,13 @@ export class GitHubRemote implements TrainRemote {
     });
   }
 
+  async deleteTag(name: string): Promise<void> {
+    await this.client.request("DELETE /repos/{owner}/{repo}/git/refs/{ref}", {
+      ...this.where,
+      ref: `tags/${name}`,
+    });
+  }
+
   async releases(tags: readonly string[]): Promise<Map<string, RemoteRelease>> {
     const wanted = new Set(tags);
     const found = new Map<string, RemoteRelease>();
@@ -144,36 +154,87 @@ export class GitHubRemote implements TrainRemote {
     return toRelease(data);
   }
 
+  /**
+   * GitHub keeps any number of drafts of one tag, so a create whose answer was lost (a 5xx after
+   * the draft was made) must not be retried blindly: that leaves a second draft behind. After a
+   * failure the draft is looked for first, and only a create that made none is tried again.
+   */
   async createDraftRelease(release: NewRelease): Promise<RemoteRelease> {
-    const { data } = await this.client.request("POST /repos/{owner}/{repo}/releases", {
-      ...this.where,
-      tag_name: release.tag,
-      target_commitish: release.targetSha,
-      name: release.name,
-      body: release.body,
-      draft: true,
-      prerelease: release.prerelease,
-    });
-    return toRelease(data);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { data } = await this.client.request("POST /repos/{owner}/{repo}/releases", {
+          ...this.where,
+          tag_name: release.tag,
+          target_commitish: release.targetSha,
+          name: release.name,
+          body: release.body,
+          draft: true,
+          prerelease: release.prerelease,
+          request: { retries: 0 },
+        });
+        return toRelease(data);
+      } catch (thrown) {
+        const status = statusOf(thrown);
+        if (attempt >= CREATE_ATTEMPTS || status === undefined || status < 500) {
+          refusedRelease(thrown, release.tag);
+        }
+        const made = await this.draftOf(release);
+        if (made) return made;
+        await new Promise((resolve) => setTimeout(resolve, attempt * 1000));
+      }
+    }
   }
 
-  async publishRelease(release: RemoteRelease): Promise<RemoteRelease> {
-    const { data } = await this.client.request(
-      "PATCH /repos/{owner}/{repo}/releases/{release_id}",
-      { ...this.where, release_id: release.id, draft: false },
+  /** The draft of this tag on this commit, if GitHub holds one. */
+  private async draftOf(release: NewRelease): Promise<RemoteRelease | undefined> {
+    const drafts = await this.client.paginate("GET /repos/{owner}/{repo}/releases", {
+      ...this.where,
+      per_page: 100,
+    });
+    const draft = drafts.find(
+      (item) =>
+        item.draft && item.tag_name === release.tag && item.target_commitish === release.targetSha,
     );
+    return draft ? toRelease(draft) : undefined;
+  }
+
+  async publishRelease(release: RemoteRelease, latest?: boolean): Promise<RemoteRelease> {
+    const { data } = await this.client
+      .request("PATCH /repos/{owner}/{repo}/releases/{release_id}", {
+        ...this.where,
+        release_id: release.id,
+        draft: false,
+        ...(latest === undefined ? {} : { make_latest: latest ? "true" : "false" }),
+      })
+      .catch((thrown: unknown) => refusedRelease(thrown, release.tag));
     return toRelease(data);
   }
 
   async uploadAsset(release: RemoteRelease, name: string, data: Buffer): Promise<ReleaseAsset> {
-    const { data: asset } = await this.client.request({
-      method: "POST",
-      url: `${release.uploadUrl}?name=${encodeURIComponent(name)}`,
-      data,
-      headers: { "content-type": "application/octet-stream" },
-    });
-    const uploaded = asset as { id: number; name: string; size: number };
-    return { id: uploaded.id, name: uploaded.name, size: uploaded.size };
+    const { data: asset } = await this.client
+      .request({
+        method: "POST",
+        // GitHub renames special characters in `name`; the label keeps the file's own name.
+        url: `${release.uploadUrl}?name=${encodeURIComponent(name)}&label=${encodeURIComponent(name)}`,
+        data,
+        headers: { "content-type": "application/octet-stream" },
+      })
+      .catch(async (thrown: unknown) => {
+        // A retry of an upload whose answer was lost (a 5xx after GitHub stored it) is refused as
+        // a duplicate name: the asset of this name and size, fully uploaded, is this upload.
+        if (statusOf(thrown) !== 422 || !/already_exists/.test(String(thrown))) throw thrown;
+        const { assets } = await this.getRelease(release.id);
+        const stored = assets.find(
+          (item) =>
+            (item.label === name || item.name === name) &&
+            item.size === data.length &&
+            item.state !== "starter",
+        );
+        if (!stored) throw thrown;
+        return { data: stored };
+      });
+    const uploaded = asset as ReleaseAsset;
+    return { id: uploaded.id, name: uploaded.name, label: uploaded.label, size: uploaded.size };
   }
 
   async deleteAsset(asset: ReleaseAsset): Promise<void> {
@@ -216,11 +277,25 @@ export class GitHubRemote implements TrainRemote {
     };
   }
 
-  async openPullRequest(options: { head: string; base: string; title: string; body: string }) {
-    const { data } = await this.client.request("POST /repos/{owner}/{repo}/pulls", {
-      ...this.where,
-      ...options,
-    });
+  async openPullRequest(options: {
+    head: string;
+    base: string;
+    title: string;
+    body: string;
+  }): Promise<PullRequest> {
+    const opened = await this.client
+      .request("POST /repos/{owner}/{repo}/pulls", { ...this.where, ...options })
+      .catch(async (thrown: unknown) => {
+        // A retry of a create whose answer was lost (a 5xx after GitHub opened it) is refused as
+        // a duplicate: the pull request this run opened is the open one from its branch.
+        // GitHub says so in the errors, which the client's message carries.
+        if (statusOf(thrown) !== 422 || !/already exists/i.test(String(thrown))) throw thrown;
+        const pull = await this.findPullRequest(options.head);
+        if (pull?.state !== "open") throw thrown;
+        return pull;
+      });
+    if (!("data" in opened)) return opened;
+    const { data } = opened;
     return {
       number: data.number,
       url: data.html_url,
@@ -287,6 +362,17 @@ export class GitHubRemote implements TrainRemote {
   }
 }
 
+/**
+ * GitHub answers 404 to a release whose commit adds or changes workflow files compared with the
+ * default branch when the token may not change workflows: say so instead of "Not Found".
+ */
+function refusedRelease(thrown: unknown, tag: string): never {
+  if (statusOf(thrown) !== 404) throw thrown;
+  throw new ConfigurationError(
+    `GitHub answered 404 to the release ${tag}: its commit adds or changes files under .github/workflows/ compared with the default branch, and the token may not change workflows (the workflow's GITHUB_TOKEN never may), or the token cannot see the repository, or the draft was deleted meanwhile. Give the train a GitHub App token with contents and workflows write (input 'token'); a later run finishes the train`,
+  );
+}
+
 interface RestRelease {
   id: number;
   tag_name: string;
@@ -294,7 +380,7 @@ interface RestRelease {
   html_url: string;
   upload_url: string;
   immutable?: boolean;
-  assets?: Array<{ id: number; name: string; size: number }>;
+  assets?: ReleaseAsset[];
 }
 
 function toRelease(data: RestRelease): RemoteRelease {
@@ -308,7 +394,9 @@ function toRelease(data: RestRelease): RemoteRelease {
     assets: (data.assets ?? []).map((asset) => ({
       id: asset.id,
       name: asset.name,
+      label: asset.label,
       size: asset.size,
+      state: asset.state,
     })),
   };
 }

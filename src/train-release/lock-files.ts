@@ -39,6 +39,27 @@ export function updateCargoLock(text: string, bumped: ReadonlyMap<string, Versio
 }
 
 /**
+ * The bumped crates this Cargo.lock holds as local packages (no `source`) at their old version:
+ * a lock file of another workspace (an example's own) that reaches them by path, and must move
+ * with them or `cargo build --locked` fails there.
+ */
+export function localPackagesIn(
+  text: string,
+  bumped: ReadonlyMap<string, VersionChange>,
+): Map<string, VersionChange> {
+  const found = new Map<string, VersionChange>();
+  for (const block of text.split(/(?=^\[\[package\]\]$)/m)) {
+    const name = /^name = "([^"]+)"$/m.exec(block)?.[1];
+    const change = name === undefined ? undefined : bumped.get(name);
+    const version = /^version = "([^"]*)"$/m.exec(block)?.[1];
+    if (name && change && version === change.from && !/^source = /m.test(block)) {
+      found.set(name, change);
+    }
+  }
+  return found;
+}
+
+/**
  * Refuses a Cargo.lock change that reaches beyond the bumped members: any added, removed or
  * altered entry other than a bumped member's version (or a reference to one) is an error.
  */

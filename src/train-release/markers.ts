@@ -53,6 +53,11 @@ export interface MarkerRecord {
   /** The branch of the release pull request (pull-request mode, or a bring-back in tag mode). */
   branch?: string;
   components?: RecordedComponent[];
+  /**
+   * The marker of the train this one follows (null: the first train). Only one train may follow
+   * it: the succession lock (`<prefix>after/<its slot>`) says which.
+   */
+  after?: string | null;
   /** `later`: the drafts wait for the attach step of later jobs before they are published. */
   attach?: "now" | "later";
 }

@@ -1,4 +1,5 @@
 import { ConfigurationError } from "../core/errors.ts";
+import { escapeMarkdown, inlineCode } from "../core/summary.ts";
 import { ownershipIndex } from "./discover.ts";
 import { anyGlob } from "./globs.ts";
 import type { PullRequest } from "./remote.ts";
@@ -90,8 +91,10 @@ async function openReleasePullRequest(context: DepartureContext, train: Train) {
   const body = [
     `The release train of ${record.slot} bumps these versions:`,
     "",
+    // Names and versions come from manifests a pull request can change: shown, never markup.
     ...record.components.map(
-      (item) => `- \`${item.name}\` ${item.previous ?? "new"} → ${item.version}`,
+      (item) =>
+        `- ${inlineCode(item.name)} ${escapeMarkdown(`${item.previous ?? "new"} → ${item.version}`)}`,
     ),
     "",
     record.mode === "pull-request"
@@ -128,9 +131,13 @@ async function checkNothingAfterCutoff(
   const owner = ownershipIndex(train.plan.components.map((item) => item.component));
   const ignored = anyGlob(config.ignore);
   const shared = config.shared.map((input) => ({ ...input, matches: anyGlob(input.paths) }));
+  const { release } = train.record;
+  const releaseChange = git.hasCommit(release) ? git.patchId(release) : undefined;
   for (const commit of (await git.commits([merged, `^${train.record.cutoff}`])).reverse()) {
-    // The release commit itself, or its copy made by a rebase or squash merge.
-    if (commit.sha === train.record.release || commit.subject === train.subject) continue;
+    // The release commit itself, or its copy made by a rebase or squash merge: known by its
+    // change, never by its subject, which any later commit could copy.
+    if (commit.sha === release) continue;
+    if (releaseChange !== undefined && git.patchId(commit.sha) === releaseChange) continue;
     const hit = commit.files
       .filter((file) => !ignored(file))
       .flatMap((file) => {

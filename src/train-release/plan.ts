@@ -78,7 +78,10 @@ export interface ComponentPlan {
 
 export interface ReleasePlan {
   cutoff: string;
-  /** Every Cargo.toml at the cutoff: path dependencies on bumped crates may need a new requirement. */
+  /**
+   * Every Cargo.toml and Cargo.lock at the cutoff: path dependencies on bumped crates may need a
+   * new requirement, and lock files that reach them by path their new versions.
+   */
   cargoManifests: string[];
   components: ComponentPlan[];
   departing: ComponentPlan[];
@@ -128,7 +131,7 @@ export async function planRelease(
   );
   const ignored = anyGlob(config.ignore);
   const cargoManifests = tree.files.filter(
-    (path) => /(^|\/)Cargo\.toml$/.test(path) && !ignored(path),
+    (path) => /(^|\/)Cargo\.(toml|lock)$/.test(path) && !ignored(path),
   );
   return {
     cutoff,

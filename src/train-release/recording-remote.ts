@@ -48,6 +48,10 @@ export class RecordingRemote implements TrainRemote {
     this.tags.set(name, { commit, message });
   }
 
+  async deleteTag(name: string): Promise<void> {
+    this.tags.delete(name);
+  }
+
   async releases(tags: readonly string[]): Promise<Map<string, RemoteRelease>> {
     const found = await this.reader.releases(tags);
     for (const tag of tags) {
@@ -84,7 +88,7 @@ export class RecordingRemote implements TrainRemote {
   }
 
   async uploadAsset(_release: RemoteRelease, name: string, data: Buffer): Promise<ReleaseAsset> {
-    return { id: this.nextId--, name, size: data.length };
+    return { id: this.nextId--, name, label: name, size: data.length };
   }
 
   async deleteAsset(): Promise<void> {}

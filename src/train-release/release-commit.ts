@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LocalGit } from "./git.ts";
-import { updateCargoLock, updateNpmLock, type VersionChange } from "./lock-files.ts";
+import {
+  localPackagesIn,
+  updateCargoLock,
+  updateNpmLock,
+  type VersionChange,
+} from "./lock-files.ts";
 import {
   setJsonString,
   setTomlString,
@@ -77,12 +82,24 @@ export function releaseEdits(
       }
     }
   }
-  const crates = new Map(
+  const cratesChanged = new Map(
     departing
       .filter((plan) => plan.component.fields.some((field) => field.format === "toml"))
-      .flatMap((plan) => plan.component.packages.map((name) => [name, plan.version] as const)),
+      .flatMap((plan) =>
+        plan.component.packages.map(
+          (name) => [name, { from: plan.component.version, to: plan.version }] as const,
+        ),
+      ),
   );
+  const crates = new Map([...cratesChanged].map(([name, change]) => [name, change.to]));
   for (const path of cargoManifests) {
+    if (/(^|\/)Cargo\.lock$/.test(path)) {
+      // Any other lock file that holds a bumped crate by path moves with it.
+      const reached = localPackagesIn(current(path), cratesChanged);
+      if (reached.size > 0)
+        cargoLocks.set(path, new Map([...reached, ...(cargoLocks.get(path) ?? [])]));
+      continue;
+    }
     edited.set(path, updatePathDependencies(current(path), crates));
   }
   for (const [path, changes] of cargoLocks)

@@ -12,8 +12,13 @@ export interface RemoteTag {
 
 export interface ReleaseAsset {
   id: number;
+  /** The name GitHub stores, which may differ from the file's (special characters renamed). */
   name: string;
+  /** The file's own name, as the train uploaded it. */
+  label?: string | null;
   size: number;
+  /** `starter` while (or after a failed) upload; `uploaded` once complete. */
+  state?: string;
 }
 
 export interface RemoteRelease {
@@ -70,6 +75,8 @@ export interface TrainRemote {
   ): Promise<RemoteTag | "created">;
   /** Points a floating tag (`v2`) at a new release, creating it when missing. */
   moveTag(name: string, commit: string, message: string, tagger: Identity): Promise<void>;
+  /** Deletes a tag (a departure marker of a train that lost the succession and wrote nothing). */
+  deleteTag(name: string): Promise<void>;
   /**
    * The releases of these tags, drafts included (a draft has no tag yet, so only the list finds
    * it), by tag; where a tag has several, the newest. Missing tags are absent from the map.
@@ -77,7 +84,11 @@ export interface TrainRemote {
   releases(tags: readonly string[]): Promise<Map<string, RemoteRelease>>;
   getRelease(id: number): Promise<RemoteRelease>;
   createDraftRelease(release: NewRelease): Promise<RemoteRelease>;
-  publishRelease(release: RemoteRelease): Promise<RemoteRelease>;
+  /**
+   * Publishes a draft. `latest`: whether it becomes the repository's latest release (GitHub makes
+   * every newly published release the latest unless told otherwise); undefined leaves it to GitHub.
+   */
+  publishRelease(release: RemoteRelease, latest?: boolean): Promise<RemoteRelease>;
   uploadAsset(release: RemoteRelease, name: string, data: Buffer): Promise<ReleaseAsset>;
   deleteAsset(asset: ReleaseAsset): Promise<void>;
   generateNotes(tag: string, previousTag: string | undefined, targetSha: string): Promise<string>;

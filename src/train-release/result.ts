@@ -26,6 +26,8 @@ export interface AttachHandle {
     tag: string;
     release_id: number;
     assets: string[];
+    /** Publishing it makes it the repository's latest release (the root component's). */
+    latest?: boolean;
     /** Tags that follow the newest release (`v1`), moved when the attach step publishes it. */
     floating_tags?: Array<{ name: string; commit: string; message: string }>;
   }>;

@@ -29,6 +29,7 @@ import { RecordingRemote, recordingPusher } from "./recording-remote.ts";
 import type { TrainRemote } from "./remote.ts";
 import { idle, type TrainResult } from "./result.ts";
 import { decideSlot } from "./slot.ts";
+import { giveBackMarker, predecessor, successionLock, takeSuccession } from "./succession.ts";
 import { decideTrain, type Train, trainFromMarker } from "./train.ts";
 import { type DepartureContext, untouched } from "./train-state.ts";
 import type { ManualBump } from "./versions.ts";
@@ -167,13 +168,18 @@ async function departSlot(
   const departure = { slot, departsAt, reason, run: inputs.runId, attempt: inputs.runAttempt };
   const notes = { repositoryUrl: inputs.repositoryUrl, slot };
   const train = decideTrain(deps.git, config, plan, departure, notes);
+  train.record.after = predecessor(markers);
   await refuseTagConflicts(context, train);
+  if (inputs.defaultToken && !inputs.dryRun) refuseWorkflowRule(context, train);
   if (inputs.dryRun) return dryRun(inputs, config, deps, train);
-  const won = await deps.remote.createAnnotatedTag(marker, cutoff, JSON.stringify(train.record), {
+  const record = JSON.stringify(train.record);
+  const won = await deps.remote.createAnnotatedTag(marker, cutoff, record, {
     ...config.commit.author,
     date: departsAt,
   });
-  if (won !== "created") {
+  // GitHub may make the tag and lose its answer (a 5xx the client retries): a marker holding this
+  // very record is this run's own, not another run's.
+  if (won !== "created" && won.message?.trim() !== record) {
     return raceLost(
       context,
       await rebuild({ tag: marker, record: readMarker(won.message, marker) }),
@@ -181,6 +187,12 @@ async function departSlot(
   }
   context.writes.push(`create departure marker ${marker} at ${cutoff.slice(0, 12)}`);
   deps.log(`took the departure marker ${marker} at ${cutoff}`);
+  const holder = await takeSuccession(context, train);
+  if (holder) {
+    await giveBackMarker(context, train, holder);
+    const winner = readMarker((await deps.remote.getTag(holder))?.message, holder);
+    return raceLost(context, await rebuild({ tag: holder, record: winner }));
+  }
   const result = await carryOut(context, train, reason, untouched());
   if (replaces) await supersede(context, replaces, train, result);
   return result;
@@ -250,6 +262,26 @@ async function refuseTagConflicts(context: DepartureContext, train: Train): Prom
   }
 }
 
+/**
+ * GitHub refuses (404) to create or publish a release whose commit adds or changes files under
+ * `.github/workflows/` compared with the default branch, unless the token may change workflows,
+ * which the workflow's GITHUB_TOKEN never may. In tag mode a branch that moved past the cutoff
+ * gets its tags on a release commit beside it; if a workflow changed after the cutoff, that
+ * commit is such a commit. Refused here, before the marker, so the slot is not taken by a train
+ * that cannot release.
+ */
+function refuseWorkflowRule(context: DepartureContext, train: Train): void {
+  const { record } = train;
+  const tip = context.git.resolve("HEAD");
+  if (record.mode !== "tag" || tip === record.cutoff) return;
+  const changed = context.git.changedWorkflows(tip, record.release);
+  if (changed.length === 0) return;
+  throw new ConfigurationError(
+    `train ${record.slot} cannot release with the workflow's GITHUB_TOKEN: ${context.branch} moved past the cutoff ${record.cutoff.slice(0, 12)} and changed ${changed.join(", ")} since, so the release commit's workflow files differ from ${context.branch}'s, and GitHub refuses releases on such a commit unless the token may change workflows; nothing was written. ` +
+      "Give the train a GitHub App token with workflows: write (input 'token'), or let the next train leave",
+  );
+}
+
 /** Goes through the whole departure with a recorder instead of GitHub: every write, in order. */
 async function dryRun(
   inputs: TrainInputs,
@@ -266,6 +298,7 @@ async function dryRun(
   });
   context.writes.push(
     `create departure marker ${train.marker} at ${train.record.cutoff.slice(0, 12)}`,
+    `create succession lock ${successionLock(config.markerPrefix, train.record.after ?? null)} for ${train.marker}`,
   );
   const result = await carryOut(context, train, train.record.reason, untouched());
   return {

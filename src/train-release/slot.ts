@@ -1,3 +1,4 @@
+import { ConfigurationError } from "../core/errors.ts";
 import type { TrainConfig } from "./config.ts";
 import type { Marker, Reason } from "./markers.ts";
 import { idle, type TrainResult } from "./result.ts";
@@ -23,12 +24,16 @@ export async function decideSlot(
   let instant = inputs.now;
   if (inputs.runAttempt > 1 && /^\d+$/.test(inputs.runId)) {
     const first = await deps.runCreatedAt(Number(inputs.runId));
-    if (first) {
-      instant = first;
-      deps.log(
-        `attempt ${inputs.runAttempt} of run ${inputs.runId}: deciding as its first attempt did, at ${first.toISOString()}`,
+    // Deciding by this attempt's clock could depart today's slot from the old run's checkout.
+    if (!first) {
+      throw new ConfigurationError(
+        `attempt ${inputs.runAttempt} of run ${inputs.runId} cannot decide as its first attempt did: GitHub does not know run ${inputs.runId} (GET /repos/{owner}/{repo}/actions/runs/${inputs.runId} answered 404), so nothing was written; start a new run instead of re-running this one`,
       );
     }
+    instant = first;
+    deps.log(
+      `attempt ${inputs.runAttempt} of run ${inputs.runId}: deciding as its first attempt did, at ${first.toISOString()}`,
+    );
   }
   const scheduled = decideSchedule(config.schedule, instant);
   const next = scheduled.due ? undefined : scheduled.next.date;

@@ -1,3 +1,4 @@
+import { ConfigurationError } from "../core/errors.ts";
 import type { Outcome } from "../core/outcome.ts";
 import type { TrainConfig } from "./config.ts";
 import type { LocalGit } from "./git.ts";
@@ -96,6 +97,34 @@ export async function inspectTrain(context: DepartureContext, train: Train): Pro
       record.mode === "pull-request" && !allTagged && pull?.state === "closed" && !pull.merged,
     awaitingMerge: record.mode === "pull-request" && !allTagged && pull?.state === "open",
   };
+}
+
+/**
+ * A train's tags name the commit it released: the release commit, or in pull-request mode the
+ * merge result. A tag found on another commit (moved, or made by hand) is not this train's
+ * release, and listing it as released would send publish jobs to build the wrong commit.
+ */
+export function refuseMovedTags(
+  train: Train,
+  tagged: ReadonlyMap<string, string>,
+  pull: PullRequest | undefined,
+): void {
+  const { record } = train;
+  const expected =
+    record.mode === "pull-request" && record.release !== record.cutoff
+      ? pull?.mergeCommitSha
+      : record.release;
+  if (expected === undefined) return;
+  for (const item of record.components) {
+    for (const name of [item.tag, ...item.extraTags]) {
+      const commit = tagged.get(name);
+      if (commit === undefined || commit === expected) continue;
+      throw new ConfigurationError(
+        `tag ${name} already exists at ${commit}, but train ${record.slot} released ${item.name} ${item.version} at ${expected}: ` +
+          "the tag was moved or made by hand, so nothing is listed as released from it. Point it back at the train's commit, or release another version (dispatch the train with the version input)",
+      );
+    }
+  }
 }
 
 /** Whether each floating tag (`v2`) names its component's release, as the last step does. */

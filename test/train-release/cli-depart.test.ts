@@ -26,6 +26,7 @@ function depart(w: TrainWorld, args: string[], token = true) {
 
 const EXPECTED_WRITES = [
   /^create departure marker train\/2026-12-01 at [0-9a-f]{12}$/,
+  /^create succession lock train\/after\/none for train\/2026-12-01$/,
   /^push [0-9a-f]{12} to main$/,
   /^create tag v2\.1\.0 at [0-9a-f]{12}$/,
   /^create draft release v2\.1\.0$/,
@@ -62,7 +63,10 @@ describe("status-gate train depart", () => {
       "without a token GitHub's releases and pull requests are not read",
     );
     expect(gitOnly.stdout).toMatch(/ {2}1\. create departure marker train\/2026-12-01 at/);
-    expect(gitOnly.stdout).toMatch(/ {2}8\. publish release http-hello-v0\.3\.0\n/);
+    expect(gitOnly.stdout).toMatch(
+      / {2}2\. create succession lock train\/after\/none for train\/2026-12-01\n/,
+    );
+    expect(gitOnly.stdout).toMatch(/ {2}9\. publish release http-hello-v0\.3\.0\n/);
     expect(w.repo.git("--git-dir", w.origin, "rev-parse", "main")).toBe(originMain);
     expect(w.repo.git("--git-dir", w.origin, "tag", "--list", "train/*")).toBe("");
   });

@@ -74,6 +74,8 @@ export const writesAfter = (w: TrainWorld, index = 0) =>
     .slice(index)
     .filter((request) => WRITE.test(request.method) && request.status < 400);
 
-/** Departure markers GitHub holds. */
+/** Departure markers GitHub holds (succession locks, `train/after/...`, left out). */
 export const markers = (w: TrainWorld) =>
-  [...w.github.refs.keys()].filter((ref) => ref.startsWith("refs/tags/train/"));
+  [...w.github.refs.keys()].filter(
+    (ref) => ref.startsWith("refs/tags/train/") && !ref.startsWith("refs/tags/train/after/"),
+  );
