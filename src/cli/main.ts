@@ -1,4 +1,3 @@
-import { useProxyFromEnvironment } from "../core/network.ts";
 import { runCli } from "./run.ts";
 
 // A reader that stops early (`status-gate bench parse . | head -1`) closes the pipe; that is the
@@ -12,7 +11,6 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-useProxyFromEnvironment();
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

@@ -1,4 +1,5 @@
 import { describeThrown, isConfigurationError } from "../core/errors.ts";
+import { useProxyFromEnvironment } from "../core/network.ts";
 import { withoutPrefix } from "../core/outcome.ts";
 import { didYouMean } from "../core/text.ts";
 import { version } from "../core/version.ts";
@@ -64,6 +65,9 @@ async function dispatch(args: string[], io: CliIO): Promise<number> {
     return EXIT.usage;
   }
   try {
+    // Before the command loads: Sigstore's clients read the proxy variables as they load. A
+    // proxy variable that is not a URL is the user's to fix, named like any other mistake.
+    useProxyFromEnvironment(io.env);
     const command = await entry.load();
     if (rest.includes("--help") || rest.includes("-h")) {
       io.stdout.write(command.help.endsWith("\n") ? command.help : `${command.help}\n`);

@@ -51,6 +51,10 @@ export function createGitHubClient(
     {
       baseUrl: apiUrl,
       userAgent: options.userAgent ?? "wasmcloud/status-gate",
+      // The global fetch, which useProxyFromEnvironment points at the runner's proxy: the
+      // dispatcher @actions/github brings is chosen once for GITHUB_API_URL (or api.github.com),
+      // not for the server this client speaks to, and reads no_proxy in a dialect of its own.
+      request: { fetch: (url: string, init: RequestInit) => fetch(url, init) },
       log: { debug, info: debug, warn: info, error: info },
       throttle: {
         onRateLimit: (

@@ -91,6 +91,19 @@ describe("status-gate (the built CLI)", () => {
     },
   );
 
+  it("names a proxy variable that is not a URL as a configuration error, exit 2", async () => {
+    const result = await runCli(["permissions"], {
+      env: { https_proxy: "http://proxy-user:proxy-s3cret@[proxy" },
+    });
+    expect(result).toEqual({
+      exitCode: EXIT.usage,
+      stdout: "",
+      // Without the password the URL carries.
+      stderr:
+        "status-gate permissions: https_proxy is 'http://***@[proxy', which is not a URL; expected http://host:port\n",
+    });
+  });
+
   it("suggests the closest subcommand for a misspelt one", async () => {
     const result = await runCli(["bench", "prase"]);
     expect(result.exitCode).toBe(EXIT.usage);
