@@ -2,14 +2,15 @@
  * Characters that change how text reads without showing themselves: bidirectional embeddings,
  * overrides and isolates (U+202A-U+202E, U+2066-U+2069), directional marks (U+200E, U+200F,
  * U+061C), zero-width characters and joiners (U+200B-U+200D, U+2060), the byte-order mark
- * (U+FEFF) and the other invisible format characters (U+2061-U+2064, U+206A-U+206F, U+180E,
- * U+00AD, U+034F, U+115F, U+1160, U+3164, U+FFA0, U+FFF9-U+FFFB). A check or benchmark name holding
- * U+202E can make `pass` read as `ssap`, or hide what a reviewer approves.
+ * (U+FEFF), the other invisible format characters (U+2061-U+2064, U+206A-U+206F, U+180B-U+180F,
+ * U+00AD, U+034F, U+115F, U+1160, U+17B4, U+17B5, U+3164, U+FFA0, U+FFF9-U+FFFB, U+1D173-U+1D17A)
+ * and the tag characters (U+E0000-U+E007F), which spell ASCII no one sees. A check or benchmark
+ * name holding U+202E can make `pass` read as `ssap`, or hide what a reviewer approves.
  */
 export const INVISIBLE_CLASS =
-  "\\u00AD\\u034F\\u061C\\u115F\\u1160\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\u3164\\uFEFF\\uFFA0\\uFFF9-\\uFFFB";
-const INVISIBLE = new RegExp(`[${INVISIBLE_CLASS}]`, "g");
-const JSON_ESCAPED = new RegExp(`[#\\u2028\\u2029${INVISIBLE_CLASS}]`, "g");
+  "\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\u3164\\uFEFF\\uFFA0\\uFFF9-\\uFFFB\\u{1D173}-\\u{1D17A}\\u{E0000}-\\u{E007F}";
+const INVISIBLE = new RegExp(`[${INVISIBLE_CLASS}]`, "gu");
+const JSON_ESCAPED = new RegExp(`[#\\u2028\\u2029${INVISIBLE_CLASS}]`, "gu");
 
 /** Whether text holds a character that {@link showInvisible} would rewrite. */
 export function hasInvisible(text: string): boolean {
@@ -127,8 +128,13 @@ export function inertLog(text: string): string {
  * which every JSON reader decodes back to the same text; no line of it can start with `::`.
  */
 export function inertJson(value: unknown, indent = 2): string {
-  return `${JSON.stringify(value, null, indent).replace(
-    JSON_ESCAPED,
-    (char) => `\\u${(char.codePointAt(0) as number).toString(16).padStart(4, "0")}`,
-  )}\n`;
+  // A character beyond the first plane is written as its two UTF-16 halves, as JSON spells it.
+  const asEscapes = (char: string) => {
+    let units = "";
+    for (let index = 0; index < char.length; index++) {
+      units += `\\u${char.charCodeAt(index).toString(16).padStart(4, "0")}`;
+    }
+    return units;
+  };
+  return `${JSON.stringify(value, null, indent).replace(JSON_ESCAPED, asEscapes)}\n`;
 }

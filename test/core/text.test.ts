@@ -1,0 +1,74 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { hasInvisible, inertJson, mayHoldCommand, showInvisible } from "../../src/core/text.ts";
+import { hostileText } from "./hostile-text.ts";
+
+// Characters that change what a reader sees without showing themselves: each must be written out.
+const INVISIBLE: [string, string][] = [
+  ["right-to-left override", "\u202E"],
+  ["left-to-right embedding", "\u202A"],
+  ["first strong isolate", "\u2068"],
+  ["right-to-left mark", "\u200F"],
+  ["Arabic letter mark", "\u061C"],
+  ["zero-width space", "\u200B"],
+  ["zero-width joiner", "\u200D"],
+  ["word joiner", "\u2060"],
+  ["byte-order mark", "\uFEFF"],
+  ["soft hyphen", "\u00AD"],
+  ["Hangul filler", "\u3164"],
+  ["interlinear annotation anchor", "\uFFF9"],
+  // Tag characters spell invisible ASCII ("ASCII smuggling"): E0041 is an invisible "A".
+  ["tag latin capital letter A", "\u{E0041}"],
+  ["cancel tag", "\u{E007F}"],
+  ["language tag", "\u{E0001}"],
+  ["musical symbol begin beam", "\u{1D173}"],
+  ["Mongolian free variation selector", "\u180B"],
+  ["Khmer inherent vowel", "\u17B4"],
+];
+
+describe("showInvisible", () => {
+  it.each(INVISIBLE)("writes out a %s", (_, char) => {
+    const code = (char.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0");
+    expect(showInvisible(`a${char}b`)).toBe(`a<U+${code}>b`);
+    expect(hasInvisible(`a${char}b`)).toBe(true);
+  });
+
+  it("leaves visible text alone, emoji and their presentation selectors included", () => {
+    for (const text of ["pass", "é ü ß", "😀", "⚠\uFE0F warning", "日本語", "שלום", "👩‍💻"]) {
+      // A zero-width joiner inside an emoji sequence is still shown: it can hide text too.
+      const expected = text.replace("\u200D", "<U+200D>");
+      expect(showInvisible(text)).toBe(expected);
+    }
+  });
+
+  it("leaves nothing invisible behind, whatever the text", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme" }), (text) => {
+        expect(hasInvisible(showInvisible(text))).toBe(false);
+      }),
+    );
+  });
+});
+
+describe("inertJson", () => {
+  const anyText = fc.oneof(
+    hostileText,
+    fc.string({ unit: "binary" }),
+    fc.constantFrom(...INVISIBLE.map(([, char]) => `x${char}y`)),
+  );
+
+  it("decodes to the same data, holds no invisible character and no line a runner would read", () => {
+    fc.assert(
+      fc.property(fc.dictionary(anyText, fc.oneof(anyText, fc.array(anyText))), (value) => {
+        const json = inertJson(value);
+        expect(JSON.parse(json)).toEqual(value);
+        expect(hasInvisible(json)).toBe(false);
+        expect(mayHoldCommand(json)).toBe(false);
+      }),
+    );
+  });
+
+  it("writes a character beyond the first plane as its surrogate pair", () => {
+    expect(inertJson("a\u{E0041}b", 0)).toBe('"a\\udb40\\udc41b"\n');
+  });
+});
