@@ -90,6 +90,31 @@ describe("loadYamlConfig", () => {
     ]);
   });
 
+  it("reports a duplicate key together with the schema's and the caller's problems", () => {
+    const text = [
+      "rules:",
+      "  - check: lint",
+      "    advisory: maybe",
+      "every: 1m",
+      "every: ten",
+      "colour: red",
+    ].join("\n");
+    expect(problems(text)).toEqual([
+      "3:15 rules[0].advisory: is 'maybe'; expected true or false",
+      "5:1 duplicate key 'every' (first at line 4); YAML allows a key once per mapping",
+      // The value YAML keeps is the last one, and its position is where that one stands.
+      "5:8 every: is 'ten'; use a duration such as 90s, 15m, 2h, 2d, 1w or 1h30m",
+      "6:1 the file: unknown key 'colour'; valid keys: every, rules",
+    ]);
+    const checked = problems("rules: []\nevery: 1m\nevery: 2m\n", (_, context) =>
+      context.problem(["every"], "the caller's own problem"),
+    );
+    expect(checked).toEqual([
+      "3:1 duplicate key 'every' (first at line 2); YAML allows a key once per mapping",
+      "3:8 the caller's own problem",
+    ]);
+  });
+
   it("refuses an alias bomb quickly instead of expanding it", () => {
     const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
     for (let level = 1; level < 9; level++) {
