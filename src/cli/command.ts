@@ -2,7 +2,7 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 import { ConfigurationError } from "../core/errors.ts";
 import type { Annotation } from "../core/log.ts";
 import type { ActionOutcome } from "../core/outcome.ts";
-import { didYouMean, inertJson, inertLog } from "../core/text.ts";
+import { didYouMean, escapeCommandLines, inertJson, inertLog } from "../core/text.ts";
 
 /** Exit codes of every `status-gate` command (documented in the README). */
 export const EXIT = {
@@ -119,13 +119,19 @@ function rawStream(stream: NodeJS.WritableStream): NodeJS.WritableStream {
 
 /**
  * Wraps a stream so that text written to it is inert in a step's log: whole lines are written
- * (a command split over two writes is still seen whole), fenced with `stop-commands` when any of
- * them could be read as a workflow command (see `inertLog`), with invisible characters shown.
+ * (a command split over two writes is still seen whole), with invisible characters shown, and
+ * either fenced with `stop-commands` when any of them could be read as a workflow command (see
+ * `inertLog`: standard output, which reads as written) or escaped line by line (see
+ * `escapeCommandLines`: standard error, so that only one stream ever fences).
  */
-export function inertStream(stream: NodeJS.WritableStream): InertStream {
+export function inertStream(
+  stream: NodeJS.WritableStream,
+  how: "fence" | "escape" = "fence",
+): InertStream {
   let pending = "";
+  const inert = how === "fence" ? inertLog : escapeCommandLines;
   const emit = (text: string) => {
-    if (text) stream.write(inertLog(text));
+    if (text) stream.write(inert(text));
   };
   const write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
     pending += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");

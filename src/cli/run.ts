@@ -34,15 +34,16 @@ Exit codes: 0 success; 1 the check ran and failed (findings, red gate, regressio
 export async function runCli(args: string[], given: CliIO): Promise<number> {
   const inActions = given.env.GITHUB_ACTIONS === "true";
   const io: CliIO = inActions
-    ? { ...given, stdout: inertStream(given.stdout), stderr: inertStream(given.stderr) }
+    ? {
+        ...given,
+        stdout: inertStream(given.stdout, "fence"),
+        stderr: inertStream(given.stderr, "escape"),
+      }
     : given;
   try {
     return await dispatch(args, io);
   } finally {
-    if (inActions) {
-      (io.stdout as InertStream).flush();
-      (io.stderr as InertStream).flush();
-    }
+    for (const stream of [io.stdout, io.stderr]) (stream as Partial<InertStream>).flush?.();
   }
 }
 

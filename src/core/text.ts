@@ -123,6 +123,19 @@ export function inertLog(text: string): string {
 }
 
 /**
+ * Text made safe for a step's log line by line, without a fence: invisible format characters
+ * shown, a backslash before a line's leading `::` and `##[` written `##\[`, so no line of it is a
+ * command, whatever the runner reads in between. The CLI's standard error uses it: the runner
+ * processes the lines of both streams with one command processor, in an order of its own, so a
+ * fence on standard output could end one on standard error while its lines are still to come.
+ */
+export function escapeCommandLines(text: string): string {
+  return showInvisible(text)
+    .replace(/(^|[\r\n])([\s\u0085]*)::/g, "$1$2\\::")
+    .replace(/##\[/g, "##\\[");
+}
+
+/**
  * JSON for `--format json`, inert in a step's log without a fence: `#` (which could start a legacy
  * `##[` command anywhere in a line) and invisible format characters are written as `\u` escapes,
  * which every JSON reader decodes back to the same text; no line of it can start with `::`.

@@ -1,7 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { Writable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COMMANDS } from "../../src/cli/commands.ts";
+import { runCli as runCliInProcess } from "../../src/cli/run.ts";
 import { executedCommands, HOSTILE, IN_ACTIONS } from "../harness/inert.ts";
 import { runCli } from "../harness/runner.ts";
 
@@ -51,3 +54,58 @@ describe("CLI output inside GitHub Actions", () => {
     expect(result.stdout).toContain(`job '${HOSTILE}'`);
   });
 });
+
+describe("a command that writes hostile text to standard output and error at once", () => {
+  // The runner reads the two pipes apart and processes their lines with one command processor,
+  // in an order of its own: a fence on each stream could end the other's early.
+  const name = "fixture-both-streams";
+  beforeAll(() => {
+    COMMANDS[name] = {
+      summary: "writes hostile text to both streams",
+      load: async () => ({
+        name,
+        help: `Usage: status-gate ${name}`,
+        async run(_, io) {
+          io.stdout.write(`result: ${HOSTILE}\n`);
+          io.stderr.write(`failed: ${HOSTILE}\n`);
+          return 1;
+        },
+      }),
+    };
+  });
+  afterAll(() => {
+    delete COMMANDS[name];
+  });
+
+  it("runs no command in any order the runner may read the two streams in", async () => {
+    const stdout = sink();
+    const stderr = sink();
+    const code = await runCliInProcess([name], {
+      stdout: stdout.stream,
+      stderr: stderr.stream,
+      color: false,
+      cwd: process.cwd(),
+      env: { ...IN_ACTIONS },
+    });
+    expect(code).toBe(1);
+    const output = { stdout: stdout.text(), stderr: stderr.text() };
+    expect(executedCommands(output)).toEqual([]);
+    // Standard output reads as written; standard error too, but for what would be a command.
+    expect(output.stdout).toContain(
+      HOSTILE.replace("\u202E", "<U+202E>").replace("\u202C", "<U+202C>"),
+    );
+    expect(output.stderr).toContain("failed: x\n\\::error file=a.yml,line=1::injected error\n");
+    expect(output.stderr).toContain("text ##\\[warning]legacy warning");
+  });
+});
+
+function sink() {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
+  return { stream, text: () => chunks.join("") };
+}

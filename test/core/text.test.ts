@@ -1,6 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { hasInvisible, inertJson, mayHoldCommand, showInvisible } from "../../src/core/text.ts";
+import {
+  escapeCommandLines,
+  hasInvisible,
+  inertJson,
+  inertLog,
+  mayHoldCommand,
+  showInvisible,
+} from "../../src/core/text.ts";
+import { parseInterleavedCommands } from "../harness/workflow-commands.ts";
 import { hostileText } from "./hostile-text.ts";
 
 // Characters that change what a reader sees without showing themselves: each must be written out.
@@ -70,5 +78,46 @@ describe("inertJson", () => {
 
   it("writes a character beyond the first plane as its surrogate pair", () => {
     expect(inertJson("a\u{E0041}b", 0)).toBe('"a\\udb40\\udc41b"\n');
+  });
+});
+
+describe("escapeCommandLines", () => {
+  it("runs no command, even read between the lines of a fenced stream by the same runner", () => {
+    fc.assert(
+      fc.property(hostileText, hostileText, (other, text) => {
+        const escaped = escapeCommandLines(text);
+        expect(hasInvisible(escaped)).toBe(false);
+        expect(mayHoldCommand(escaped)).toBe(false);
+        expect(parseInterleavedCommands(inertLog(other), escaped)).toEqual([]);
+      }),
+    );
+  });
+
+  it.each([
+    ["space", " "],
+    ["tab", "\t"],
+    ["vertical tab", "\v"],
+    ["form feed", "\f"],
+    ["next line", "\u0085"],
+    ["no-break space", "\u00A0"],
+    ["ogham space", "\u1680"],
+    ["line separator", "\u2028"],
+    ["ideographic space", "\u3000"],
+  ])("escapes a command the runner finds after leading %s", (_, space) => {
+    const line = `${space}${space}::error::x`;
+    expect(parseInterleavedCommands(line, "")).toHaveLength(1);
+    expect(parseInterleavedCommands(escapeCommandLines(`a\n${line}`), "")).toEqual([]);
+  });
+
+  it("changes only what could be read as a command", () => {
+    expect(escapeCommandLines("a\n  ::error::x\r::warning::y\nb ##[group]z\n")).toBe(
+      "a\n  \\::error::x\r\\::warning::y\nb ##\\[group]z\n",
+    );
+    fc.assert(
+      fc.property(hostileText, (text) => {
+        const shown = showInvisible(text);
+        if (!mayHoldCommand(shown)) expect(escapeCommandLines(text)).toBe(shown);
+      }),
+    );
   });
 });
