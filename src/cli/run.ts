@@ -36,14 +36,29 @@ export async function runCli(args: string[], given: CliIO): Promise<number> {
   const io: CliIO = inActions
     ? {
         ...given,
-        stdout: inertStream(given.stdout, "fence"),
-        stderr: inertStream(given.stderr, "escape"),
+        stdout: readByRunner(given.stdout) ? inertStream(given.stdout, "fence") : given.stdout,
+        stderr: readByRunner(given.stderr) ? inertStream(given.stderr, "escape") : given.stderr,
       }
     : given;
   try {
     return await dispatch(args, io);
   } finally {
     for (const stream of [io.stdout, io.stderr]) (stream as Partial<InertStream>).flush?.();
+  }
+}
+
+/**
+ * Whether the runner may read what goes to a stream: not when the step sent it to a file
+ * (`> rules.yml`, `2> fix.patch`), whose contents must be exactly what the command wrote.
+ */
+function readByRunner(stream: NodeJS.WritableStream): boolean {
+  const fd = (stream as { fd?: unknown }).fd;
+  if (typeof fd !== "number") return true;
+  try {
+    const { fstatSync } = process.getBuiltinModule("node:fs") as typeof import("node:fs");
+    return !fstatSync(fd).isFile();
+  } catch {
+    return true;
   }
 }
 

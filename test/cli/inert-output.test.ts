@@ -1,4 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -6,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/commands.ts";
 import { runCli as runCliInProcess } from "../../src/cli/run.ts";
 import { executedCommands, HOSTILE, IN_ACTIONS } from "../harness/inert.ts";
-import { runCli } from "../harness/runner.ts";
+import { PROJECT_ROOT, runCli } from "../harness/runner.ts";
 
 // Each command prints text that comes from users: a file name, a job id, a commit subject. Inside
 // Actions its output is the step's log, which the runner scans for workflow commands.
@@ -47,6 +56,24 @@ describe("CLI output inside GitHub Actions", () => {
       }
     },
   );
+
+  it("writes a file the step redirects standard output to exactly as outside Actions", async () => {
+    // `status-gate ... > report.txt`: the runner never reads the file, so nothing is fenced there.
+    const root = workflowsWithHostileNames();
+    const outside = await runCli(["permissions"], { cwd: root });
+    const file = join(root, "report.txt");
+    const fd = openSync(file, "w");
+    const cli = join(PROJECT_ROOT, "bin", "status-gate.js");
+    const inside = spawnSync(process.execPath, [cli, "permissions"], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...IN_ACTIONS },
+      stdio: ["ignore", fd, "pipe"],
+    });
+    closeSync(fd);
+    expect(inside.status).toBe(1);
+    expect(readFileSync(file, "utf8")).toBe(outside.stdout);
+    expect(outside.stdout).toContain(HOSTILE);
+  });
 
   it("permissions prints text as it is outside Actions, unfenced", async () => {
     const root = workflowsWithHostileNames();
