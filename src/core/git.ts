@@ -56,13 +56,29 @@ export function gitEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv
   };
 }
 
-/** `GIT_CONFIG_COUNT`/`KEY_n`/`VALUE_n`: git configuration that never shows in `ps` or a log. */
-export function gitConfigEnvironment(settings: Record<string, string>): NodeJS.ProcessEnv {
-  const entries = Object.entries(settings);
-  const env: NodeJS.ProcessEnv = { GIT_CONFIG_COUNT: String(entries.length) };
+/**
+ * `GIT_CONFIG_COUNT`/`KEY_n`/`VALUE_n`: git configuration that never shows in `ps` or a log, added
+ * after the entries the workflow's own environment already passes this way (which still apply).
+ */
+export function gitConfigEnvironment(
+  settings: Record<string, string>,
+  inherited: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
+  const entries = Object.entries(settings).flatMap(([key, value]): [string, string][] =>
+    /^http\.(?:.*\.)?extraheader$/i.test(key)
+      ? [
+          ["http.extraheader", ""],
+          [key, ""],
+          [key, value],
+        ]
+      : [[key, value]],
+  );
+  const count = inherited.GIT_CONFIG_COUNT ?? "";
+  const first = /^\d+$/.test(count) ? Number(count) : 0;
+  const env: NodeJS.ProcessEnv = { GIT_CONFIG_COUNT: String(first + entries.length) };
   entries.forEach(([key, value], index) => {
-    env[`GIT_CONFIG_KEY_${index}`] = key;
-    env[`GIT_CONFIG_VALUE_${index}`] = value;
+    env[`GIT_CONFIG_KEY_${first + index}`] = key;
+    env[`GIT_CONFIG_VALUE_${first + index}`] = value;
   });
   return env;
 }

@@ -1,8 +1,12 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Git, GitError, gitConfigEnvironment } from "../../src/core/git.ts";
 import { TestRepository } from "../harness/git.ts";
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
 
 describe("Git", () => {
   it("prints paths as they are and splits NUL-separated records", async () => {
@@ -93,5 +97,18 @@ describe("Git", () => {
     const env = gitConfigEnvironment({ "status-gate.probe": "from-env" });
     const git = new Git(repo.path, env);
     expect((await git.run(["config", "--get", "status-gate.probe"])).trim()).toBe("from-env");
+  });
+
+  it("keeps configuration the workflow passes through the environment itself", async () => {
+    // A workflow's own `GIT_CONFIG_COUNT` (a proxy, a CA bundle, an insteadOf) still applies.
+    vi.stubEnv("GIT_CONFIG_COUNT", "1");
+    vi.stubEnv("GIT_CONFIG_KEY_0", "status-gate.workflow");
+    vi.stubEnv("GIT_CONFIG_VALUE_0", "from-workflow");
+    using repo = new TestRepository();
+    const git = new Git(repo.path, gitConfigEnvironment({ "status-gate.probe": "ours" }));
+    expect((await git.run(["config", "--get", "status-gate.workflow"])).trim()).toBe(
+      "from-workflow",
+    );
+    expect((await git.run(["config", "--get", "status-gate.probe"])).trim()).toBe("ours");
   });
 });
