@@ -59,6 +59,10 @@ export function gitEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv
 /**
  * `GIT_CONFIG_COUNT`/`KEY_n`/`VALUE_n`: git configuration that never shows in `ps` or a log, added
  * after the entries the workflow's own environment already passes this way (which still apply).
+ * An `extraheader` (a credential) replaces the headers git would send besides: the one
+ * actions/checkout persists in the repository's configuration would make a second
+ * `Authorization`, which GitHub refuses ("Duplicate header", status 400). An empty value resets
+ * the list, for the headers of every server and for those of the key's own.
  */
 export function gitConfigEnvironment(
   settings: Record<string, string>,
