@@ -27,19 +27,26 @@ Exit codes: 0 success; 1 the check ran and failed (findings, red gate, regressio
 }
 
 /**
- * Runs one command. Inside GitHub Actions the command's text output is fenced so that nothing it
- * prints from users, files or APIs runs as a workflow command. Every error is printed once, as
+ * Runs one command. Inside GitHub Actions the command's text output is made inert so that nothing
+ * it prints from users, files or APIs runs as a workflow command; there and on a terminal, control
+ * characters in it are shown, not acted on. Every error is printed once, as
  * `status-gate <command>: <message>`.
  */
 export async function runCli(args: string[], given: CliIO): Promise<number> {
   const inActions = given.env.GITHUB_ACTIONS === "true";
-  const io: CliIO = inActions
-    ? {
-        ...given,
-        stdout: readByRunner(given.stdout) ? inertStream(given.stdout, "fence") : given.stdout,
-        stderr: readByRunner(given.stderr) ? inertStream(given.stderr, "escape") : given.stderr,
-      }
-    : given;
+  // A terminal acts on escape sequences in text from users, files and APIs too: one could erase
+  // a finding's line or colour it like the background.
+  const shown = (stream: NodeJS.WritableStream, inLog: "fence" | "escape") =>
+    inActions && readByRunner(stream)
+      ? inertStream(stream, inLog)
+      : (stream as { isTTY?: boolean }).isTTY
+        ? inertStream(stream, "show")
+        : stream;
+  const io: CliIO = {
+    ...given,
+    stdout: shown(given.stdout, "fence"),
+    stderr: shown(given.stderr, "escape"),
+  };
   try {
     return await dispatch(args, io);
   } finally {

@@ -10,7 +10,8 @@
 export const INVISIBLE_CLASS =
   "\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\u3164\\uFEFF\\uFFA0\\uFFF9-\\uFFFB\\u{1D173}-\\u{1D17A}\\u{E0000}-\\u{E007F}";
 const INVISIBLE = new RegExp(`[${INVISIBLE_CLASS}]`, "gu");
-const JSON_ESCAPED = new RegExp(`[#\\u2028\\u2029${INVISIBLE_CLASS}]`, "gu");
+// DEL and C1 controls too: JSON.stringify escapes only C0 ones, and a terminal may act on them.
+const JSON_ESCAPED = new RegExp(`[#\\u007F-\\u009F\\u2028\\u2029${INVISIBLE_CLASS}]`, "gu");
 
 /** Whether text holds a character that {@link showInvisible} would rewrite. */
 export function hasInvisible(text: string): boolean {
@@ -22,10 +23,32 @@ export function hasInvisible(text: string): boolean {
 
 /** Every invisible format character written out as `<U+202E>`, so a reader sees it is there. */
 export function showInvisible(text: string): string {
-  return text.replace(
-    INVISIBLE,
-    (char) => `<U+${(char.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")}>`,
-  );
+  return text.replace(INVISIBLE, codePoint);
+}
+
+/** `<U+202E>`: a character by its code point, for a reader. */
+function codePoint(char: string): string {
+  return `<U+${(char.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")}>`;
+}
+
+/**
+ * Control characters a terminal or the step's log acts on instead of showing (ANSI escapes that
+ * colour text like the background, erase a line or move the cursor; a lone CR that overwrites a
+ * line; C1 controls): C0 but tab and line feed (and CR before LF), DEL and C1. The colour
+ * sequences the CLI paints with (see `paint`) are kept; they can only colour text.
+ */
+const CONTROL =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its job
+  /\u001b\[(?:0|1|2|31|32|33)m|\r(?!\n)|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+
+/** Every control character but the CLI's own colours written out as `<U+001B>` (see CONTROL). */
+export function showControls(text: string): string {
+  return text.replace(CONTROL, (match) => (match.length > 1 ? match : codePoint(match)));
+}
+
+/** Text as a person should see it in a terminal or a log: invisible and control characters shown. */
+export function showForReader(text: string): string {
+  return showControls(showInvisible(text));
 }
 
 /** Every character that means something in a regular expression, escaped. */
@@ -108,12 +131,12 @@ export function mayHoldCommand(text: string): boolean {
 }
 
 /**
- * Text made safe for a step's log: invisible format characters shown, and, when a line could be
+ * Text made safe for a step's log: invisible and control characters shown, and, when a line could be
  * read as a workflow command, the whole text fenced with `stop-commands` under a random token, so
  * it is shown as written and executed never. The CLI writes through this too inside Actions.
  */
 export function inertLog(text: string): string {
-  const shown = showInvisible(text);
+  const shown = showForReader(text);
   if (!mayHoldCommand(shown)) return shown;
   // Loaded here, not at the top: a process that must start fast need not load crypto first.
   const { randomBytes } = process.getBuiltinModule("node:crypto") as typeof import("node:crypto");
@@ -123,21 +146,21 @@ export function inertLog(text: string): string {
 }
 
 /**
- * Text made safe for a step's log line by line, without a fence: invisible format characters
+ * Text made safe for a step's log line by line, without a fence: invisible and control characters
  * shown, a backslash before a line's leading `::` and `##[` written `##\[`, so no line of it is a
  * command, whatever the runner reads in between. The CLI's standard error uses it: the runner
  * processes the lines of both streams with one command processor, in an order of its own, so a
  * fence on standard output could end one on standard error while its lines are still to come.
  */
 export function escapeCommandLines(text: string): string {
-  return showInvisible(text)
+  return showForReader(text)
     .replace(/(^|[\r\n])([\s\u0085]*)::/g, "$1$2\\::")
     .replace(/##\[/g, "##\\[");
 }
 
 /**
  * JSON for `--format json`, inert in a step's log without a fence: `#` (which could start a legacy
- * `##[` command anywhere in a line) and invisible format characters are written as `\u` escapes,
+ * `##[` command anywhere in a line), DEL, C1 and invisible format characters are written as `\u` escapes,
  * which every JSON reader decodes back to the same text; no line of it can start with `::`.
  */
 export function inertJson(value: unknown, indent = 2): string {

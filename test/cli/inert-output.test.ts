@@ -119,7 +119,9 @@ describe("a command that writes hostile text to standard output and error at onc
     expect(executedCommands(output)).toEqual([]);
     // Standard output reads as written; standard error too, but for what would be a command.
     expect(output.stdout).toContain(
-      HOSTILE.replace("\u202E", "<U+202E>").replace("\u202C", "<U+202C>"),
+      HOSTILE.replace("\u0085", "<U+0085>")
+        .replace("\u202E", "<U+202E>")
+        .replace("\u202C", "<U+202C>"),
     );
     expect(output.stderr).toContain("failed: x\n\\::error file=a.yml,line=1::injected error\n");
     expect(output.stderr).toContain("text ##\\[warning]legacy warning");

@@ -92,9 +92,7 @@ describe("info", () => {
   it.each([
     ["a command line", "::error::injected"],
     ["a command after leading spaces", "   ::add-mask::x"],
-    ["a command after U+0085 (.NET white space)", "\u0085::warning::x"],
     ["a command on a later line", "first\n::set-output name=a::b"],
-    ["a command after a lone CR", "first\r::error::x"],
     ["a legacy command mid-line", "see ##[error]injected"],
     ["a stop-commands of its own", "::stop-commands::abc"],
   ])("fences %s so it yields no command", (_, text) => {
@@ -102,6 +100,16 @@ describe("info", () => {
     expect(mayHoldCommand(text)).toBe(true);
     expect(parseWorkflowCommands(output)).toEqual([]);
     expect(output).toContain(text);
+  });
+
+  it.each([
+    ["a command after U+0085 (.NET white space)", "\u0085::warning::x", "<U+0085>::warning::x"],
+    ["a command after a lone CR", "first\r::error::x", "first<U+000D>::error::x"],
+  ])("shows the control character before %s, so it yields no command", (_, text, shown) => {
+    const output = captureStdout(() => info(text));
+    expect(mayHoldCommand(text)).toBe(true);
+    expect(parseWorkflowCommands(output)).toEqual([]);
+    expect(output).toContain(shown);
   });
 
   it("never yields a command from untrusted text, and commands after it still work", () => {

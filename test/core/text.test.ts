@@ -6,6 +6,7 @@ import {
   inertJson,
   inertLog,
   mayHoldCommand,
+  showControls,
   showInvisible,
 } from "../../src/core/text.ts";
 import { parseInterleavedCommands } from "../harness/workflow-commands.ts";
@@ -110,14 +111,41 @@ describe("escapeCommandLines", () => {
   });
 
   it("changes only what could be read as a command", () => {
-    expect(escapeCommandLines("a\n  ::error::x\r::warning::y\nb ##[group]z\n")).toBe(
-      "a\n  \\::error::x\r\\::warning::y\nb ##\\[group]z\n",
+    expect(escapeCommandLines("a\n  ::error::x\r\n::warning::y\nb ##[group]z\n")).toBe(
+      "a\n  \\::error::x\r\n\\::warning::y\nb ##\\[group]z\n",
     );
     fc.assert(
       fc.property(hostileText, (text) => {
-        const shown = showInvisible(text);
+        const shown = showControls(showInvisible(text));
         if (!mayHoldCommand(shown)) expect(escapeCommandLines(text)).toBe(shown);
       }),
     );
+  });
+});
+
+describe("showControls", () => {
+  // What a terminal or the log viewer acts on: ESC but the CLI's own colours, a lone CR, the rest.
+  const ACTED_ON =
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the test
+    /\u001b(?!\[(?:0|1|2|31|32|33)m)|\r(?!\n)|[\u0000-\u0008\u000B\u000C\u000E-\u001A\u001C-\u001F\u007F-\u009F]/;
+
+  it("leaves no control character a terminal acts on, and in the step's log neither", () => {
+    fc.assert(
+      fc.property(fc.oneof(hostileText, fc.string({ unit: "binary" })), (text) => {
+        expect(showControls(text)).not.toMatch(ACTED_ON);
+        expect(inertLog(text)).not.toMatch(ACTED_ON);
+        expect(escapeCommandLines(text)).not.toMatch(ACTED_ON);
+      }),
+    );
+  });
+
+  it("keeps tabs, line ends and the CLI's colours", () => {
+    expect(showControls("a\tb\r\nc\n\u001b[31mred\u001b[0m\u001b[2K\rd\u009b")).toBe(
+      "a\tb\r\nc\n\u001b[31mred\u001b[0m<U+001B>[2K<U+000D>d<U+009B>",
+    );
+  });
+
+  it("has inertJson write DEL and C1 controls as escapes", () => {
+    expect(inertJson("a\u009b2K\u007f", 0)).toBe('"a\\u009b2K\\u007f"\n');
   });
 });
