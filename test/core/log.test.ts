@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { annotate, debug, group, info, mask, mayHoldCommand } from "../../src/core/log.ts";
-import { showInvisible } from "../../src/core/text.ts";
+import { showForReader } from "../../src/core/text.ts";
 import { annotationsOf, parseWorkflowCommands } from "../harness/workflow-commands.ts";
 import { captureStdout, hostileText } from "./hostile-text.ts";
 
@@ -56,6 +56,15 @@ describe("annotate", () => {
     });
   });
 
+  it("shows an escape sequence in message and title instead of colouring or erasing them", () => {
+    const output = captureStdout(() =>
+      annotate({ level: "error", message: "bad\u001b[8m hidden\r", title: "t\u001b[2K" }),
+    );
+    const [annotation] = annotationsOf(parseWorkflowCommands(output));
+    expect(annotation?.message).toBe("bad<U+001B>[8m hidden<U+000D>");
+    expect(annotation?.title).toBe("t<U+001B>[2K");
+  });
+
   it("never lets message, title or file start a second command or break the properties", () => {
     fc.assert(
       fc.property(
@@ -70,10 +79,11 @@ describe("annotate", () => {
           expect(commands).toHaveLength(1);
           const [annotation] = annotationsOf(commands);
           expect(annotation?.level).toBe(level);
-          // Invisible format characters are shown, never passed on to reorder what people read.
-          expect(annotation?.message).toBe(showInvisible(message));
+          // Invisible and control characters are shown, never passed on to reorder, hide or
+          // colour what people read.
+          expect(annotation?.message).toBe(showForReader(message));
           // The runner trims the end of the property list; nothing else is lost.
-          expect(annotation?.title ?? "").toBe(showInvisible(title).replace(trailingSpace, ""));
+          expect(annotation?.title ?? "").toBe(showForReader(title).replace(trailingSpace, ""));
           expect(annotation?.file ?? "").toBe(file.replace(trailingSpace, ""));
           expect(annotation?.line).toBe(line);
         },
