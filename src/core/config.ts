@@ -65,9 +65,11 @@ export function loadYamlConfig<T>(
       },
     ]);
   }
-  // An empty file is null; the schema says what the top level must be.
+  // An empty file is null: it is checked, and handed on, as an empty mapping, so the schema says
+  // what the top level must hold and the checks may trust the shape it held.
+  data ??= {};
   const validate = compile(schema);
-  if (!validate(data ?? {})) {
+  if (!validate(data)) {
     problems.push(...schemaProblems(file, schema, validate.errors ?? []));
   } else if (check) {
     check(data as T, {

@@ -46,6 +46,20 @@ describe("loadYamlConfig", () => {
     expect(data).toEqual({ rules: [{ check: "lint" }] });
   });
 
+  it.each([
+    ["an empty file", ""],
+    ["a file of comments", "# no settings yet\n"],
+    ["an empty document", "---\n"],
+  ])("hands the checks and the caller the data the schema held for %s", (_, text) => {
+    const optional: JsonSchema = { type: "object", properties: { every: { type: "string" } } };
+    const seen: unknown[] = [];
+    const { data } = loadYamlConfig<{ every?: string }>("c.yml", text, optional, (value) => {
+      seen.push(value);
+    });
+    expect(data).toEqual({});
+    expect(seen).toEqual([{}]);
+  });
+
   it("reports every schema problem at once, each at its own line and column", () => {
     const text = [
       "every: 10 minutes",
