@@ -10,10 +10,9 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/commands.ts";
-import { runCli as runCliInProcess } from "../../src/cli/run.ts";
+import { runCliHere } from "../harness/cli-io.ts";
 import { executedCommands, HOSTILE, IN_ACTIONS } from "../harness/inert.ts";
 import { PROJECT_ROOT, runCli } from "../harness/runner.ts";
 
@@ -105,17 +104,8 @@ describe("a command that writes hostile text to standard output and error at onc
   });
 
   it("runs no command in any order the runner may read the two streams in", async () => {
-    const stdout = sink();
-    const stderr = sink();
-    const code = await runCliInProcess([name], {
-      stdout: stdout.stream,
-      stderr: stderr.stream,
-      color: false,
-      cwd: process.cwd(),
-      env: { ...IN_ACTIONS },
-    });
+    const { code, ...output } = await runCliHere([name], { env: { ...IN_ACTIONS } });
     expect(code).toBe(1);
-    const output = { stdout: stdout.text(), stderr: stderr.text() };
     expect(executedCommands(output)).toEqual([]);
     // Standard output reads as written; standard error too, but for what would be a command.
     expect(output.stdout).toContain(
@@ -127,14 +117,3 @@ describe("a command that writes hostile text to standard output and error at onc
     expect(output.stderr).toContain("text ##\\[warning]legacy warning");
   });
 });
-
-function sink() {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return { stream, text: () => chunks.join("") };
-}

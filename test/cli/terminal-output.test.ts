@@ -1,12 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { printOutcome } from "../../src/cli/command.ts";
 import { COMMANDS } from "../../src/cli/commands.ts";
-import { runCli as runCliInProcess } from "../../src/cli/run.ts";
 import { Outcome } from "../../src/core/outcome.ts";
+import { runCliHere } from "../harness/cli-io.ts";
 import { IN_ACTIONS } from "../harness/inert.ts";
 import { runCli } from "../harness/runner.ts";
 
@@ -79,39 +78,16 @@ describe("escape sequences from users, files and APIs", () => {
     });
 
     it("are shown, and the CLI's own colours kept", async () => {
-      const stdout = terminal();
-      const stderr = terminal();
-      const code = await runCliInProcess([name], {
-        stdout: stdout.stream,
-        stderr: stderr.stream,
-        color: true,
-        cwd: process.cwd(),
-        env: {},
-      });
+      const { code, stdout, stderr } = await runCliHere([name], { color: true, tty: true });
       expect(code).toBe(1);
-      expect(stdout.text()).not.toMatch(ACTED_ON);
-      expect(stderr.text()).not.toMatch(ACTED_ON);
-      expect(stdout.text()).toContain(
+      expect(stdout).not.toMatch(ACTED_ON);
+      expect(stderr).not.toMatch(ACTED_ON);
+      expect(stdout).toContain(
         // A reset (one of the CLI's own sequences) is kept: it can only end a colour.
         "ci.yml:3: \u001b[31merror\u001b[0m <U+001B>[30;40mhidden\u001b[0m <U+001B>[1A",
       );
-      expect(stdout.text()).toContain("all clear<U+000D> <U+001B>]0;title<U+0007> <U+009B>2K");
-      expect(stderr.text()).toContain("\u001b[31mfailed\u001b[0m: bad job <U+001B>[30;40m");
+      expect(stdout).toContain("all clear<U+000D> <U+001B>]0;title<U+0007> <U+009B>2K");
+      expect(stderr).toContain("\u001b[31mfailed\u001b[0m: bad job <U+001B>[30;40m");
     });
   });
 });
-
-/** A sink that says it is a terminal, as `process.stdout` does on one. */
-function terminal() {
-  const chunks: string[] = [];
-  const stream = Object.assign(
-    new Writable({
-      write(chunk, _encoding, done) {
-        chunks.push(String(chunk));
-        done();
-      },
-    }),
-    { isTTY: true },
-  );
-  return { stream, text: () => chunks.join("") };
-}

@@ -1,34 +1,21 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundleEntry } from "../harness/bundle.ts";
 import { type GitHubSimulator, startGitHubSimulator } from "../harness/github-sim/index.ts";
 import { ForwardingProxy } from "../harness/proxy.ts";
 import { type ActionRun, runAction } from "../harness/runner.ts";
 
 const ACTION = "test/core/fixtures/throwing-action";
-let bundleDir: string;
 let main: string;
+let removeBundle: () => void;
 
 beforeAll(async () => {
-  bundleDir = mkdtempSync(join(tmpdir(), "sg-entry-"));
-  main = join(bundleDir, "main.js");
-  await build({
-    entryPoints: [join(import.meta.dirname, "fixtures/throwing-action/main.ts")],
-    outfile: main,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node24",
-    logLevel: "error",
-    banner: {
-      js: 'import{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);',
-    },
-  });
+  ({ main, remove: removeBundle } = await bundleEntry(
+    join(import.meta.dirname, "fixtures/throwing-action/main.ts"),
+  ));
 });
 
-afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
+afterAll(() => removeBundle());
 
 const run = (what: string): Promise<ActionRun> =>
   runAction({ action: ACTION, main, inputs: { throw: what } });
@@ -172,15 +159,16 @@ describe("publishing an outcome", () => {
   });
 });
 
-describe("check runs of an outcome", () => {
-  let sim: GitHubSimulator;
-  let sha: string;
-  beforeAll(async () => {
-    sim = await startGitHubSimulator();
-    sha = sim.state.addRepository({ owner: "octo-org", name: "app" }).addCommit().sha;
-  });
-  afterAll(() => sim.close());
+// One simulator, with a repository and a commit, for the check runs' tests.
+let sim: GitHubSimulator;
+let sha: string;
+beforeAll(async () => {
+  sim = await startGitHubSimulator();
+  sha = sim.state.addRepository({ owner: "octo-org", name: "app" }).addCommit().sha;
+});
+afterAll(() => sim.close());
 
+describe("check runs of an outcome", () => {
   it("posts them with every annotation and outputs the id", async () => {
     const result = await runAction({
       action: ACTION,
@@ -233,13 +221,6 @@ describe("check runs of an outcome", () => {
 });
 
 describe("check runs the checks API would refuse or cannot take", () => {
-  let sim: GitHubSimulator;
-  let sha: string;
-  beforeAll(async () => {
-    sim = await startGitHubSimulator();
-    sha = sim.state.addRepository({ owner: "octo-org", name: "app" }).addCommit().sha;
-  });
-  afterAll(() => sim.close());
   const runWithCheckRun = (what: string) =>
     runAction({
       action: ACTION,

@@ -2,12 +2,12 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliIO, EXIT, parseCommandLine } from "../../src/cli/command.ts";
 import { COMMANDS } from "../../src/cli/commands.ts";
 import { runCli as runCliInProcess, usage } from "../../src/cli/run.ts";
 import { ConfigurationError } from "../../src/core/errors.ts";
+import { textSink } from "../harness/cli-io.ts";
 import { PROJECT_ROOT, runCli } from "../harness/runner.ts";
 import {
   corpusReport,
@@ -186,18 +186,8 @@ function pipeline(command: string, cwd = PROJECT_ROOT) {
 
 /** Collects what a command writes, with colour off as on a pipe. */
 function captureIO(): CliIO & { out: () => string; err: () => string } {
-  const sink = () => {
-    const chunks: string[] = [];
-    const stream = new Writable({
-      write(chunk, _encoding, done) {
-        chunks.push(String(chunk));
-        done();
-      },
-    });
-    return { stream, text: () => chunks.join("") };
-  };
-  const stdout = sink();
-  const stderr = sink();
+  const stdout = textSink();
+  const stderr = textSink();
   return {
     stdout: stdout.stream,
     stderr: stderr.stream,

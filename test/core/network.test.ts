@@ -1,14 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer as createHttpServer, request, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { type AddressInfo, connect, type Socket } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pusher } from "../attest-oci/artifacts.ts";
 import { REPOSITORY, startServicesDisposable, WORKFLOW } from "../attest-oci/fixtures.ts";
 import { startRegistryDouble } from "../attest-oci/registry-double.ts";
+import { bundleEntry } from "../harness/bundle.ts";
 import { type ActionRun, runAction } from "../harness/runner.ts";
 import { githubClaims } from "../harness/sigstore.ts";
 
@@ -102,28 +101,15 @@ const answer = (_: unknown, outgoing: import("node:http").ServerResponse) => {
   outgoing.writeHead(200, { "content-type": "application/json" }).end('{"value":"token"}');
 };
 
-let bundleDir: string;
 let main: string;
+let removeBundle: () => void;
 let proxy: ProxyDouble;
 /** One https and one http server per client, so the proxy's log names the client by port. */
 const ports: Record<"https" | "http", Record<string, number>> = { https: {}, http: {} };
 const servers: Server[] = [];
 
 beforeAll(async () => {
-  bundleDir = mkdtempSync(join(tmpdir(), "sg-http-clients-"));
-  main = join(bundleDir, "main.js");
-  await build({
-    entryPoints: [join(FIXTURES, "http-clients/main.ts")],
-    outfile: main,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node24",
-    logLevel: "error",
-    banner: {
-      js: 'import{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);',
-    },
-  });
+  ({ main, remove: removeBundle } = await bundleEntry(join(FIXTURES, "http-clients/main.ts")));
   proxy = new ProxyDouble();
   await new Promise<void>((resolve) => proxy.server.listen(0, "127.0.0.1", resolve));
   for (const client of CLIENTS) {
@@ -141,7 +127,7 @@ beforeAll(async () => {
 afterAll(() => {
   proxy?.close();
   for (const server of servers) server.close();
-  rmSync(bundleDir, { recursive: true, force: true });
+  removeBundle();
 });
 
 interface Routes {
