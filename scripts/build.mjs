@@ -2,9 +2,11 @@
 // `src/<name>/main.ts` becomes `dist/<name>.js`, and code they share lands in `dist/chunks/`.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
-const root = new URL("..", import.meta.url).pathname;
+// A file path, not a URL's: a checkout under "My Projects" has a space, which a URL encodes.
+const root = fileURLToPath(new URL("..", import.meta.url));
 const entryPoints = Object.fromEntries(
   readdirSync(join(root, "src"), { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(root, "src", entry.name, "main.ts")))

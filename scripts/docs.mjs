@@ -8,7 +8,7 @@
 //   --root DIR                       work on another checkout (the tests use a temp copy)
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parse } from "yaml";
 
 /** Each action.yml with the markdown file its tables belong in. */
@@ -125,7 +125,7 @@ export function syncDocs(root, { check }) {
 
 function main(args) {
   const rootFlag = args.indexOf("--root");
-  const root = rootFlag >= 0 ? args[rootFlag + 1] : new URL("..", import.meta.url).pathname;
+  const root = rootFlag >= 0 ? args[rootFlag + 1] : fileURLToPath(new URL("..", import.meta.url));
   const check = args.includes("--check");
   const problems = syncDocs(root, { check });
   for (const problem of problems) console.error(problem);

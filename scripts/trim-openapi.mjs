@@ -12,7 +12,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { SERVED_OPERATIONS } from "../test/harness/github-sim/operations.ts";
 
 const SOURCE_FILE = "generated/api.github.com.json";
@@ -136,6 +136,6 @@ if (isMain) {
     }
   } else {
     writeFileSync(outputUrl, derived);
-    console.log(`wrote ${outputUrl.pathname} (${derived.length} bytes)`);
+    console.log(`wrote ${fileURLToPath(outputUrl)} (${derived.length} bytes)`);
   }
 }

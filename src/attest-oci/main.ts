@@ -2,11 +2,17 @@ import { join } from "node:path";
 import { runAction } from "../core/action.ts";
 import { Inputs } from "../core/inputs.ts";
 import { mask } from "../core/log.ts";
-import { GITHUB_ACTIONS_ISSUER, SLSA_PROVENANCE_V1 } from "../core/sigstore/index.ts";
-import { createDeps } from "./deps.ts";
-import { type AttestInputs, run } from "./run.ts";
+import type { AttestInputs } from "./run.ts";
 
 await runAction("attest-oci", async (context) => {
+  // Sigstore's clients read the proxy variables once, as they load: they load here, after
+  // runAction has written those out for every client alike (core/network.ts), not with the entry.
+  const [{ GITHUB_ACTIONS_ISSUER, SLSA_PROVENANCE_V1 }, { createDeps }, { run }] =
+    await Promise.all([
+      import("../core/sigstore/index.ts"),
+      import("./deps.ts"),
+      import("./run.ts"),
+    ]);
   const read = new Inputs();
   const subjects = read.list("subjects");
   const label = read.label;
@@ -30,7 +36,12 @@ await runAction("attest-oci", async (context) => {
     },
     outputDir: join(context.temp ?? context.workspace, "attest-oci"),
     verify: {
-      identity: signerIdentity(read, context.repositoryName, context.urls.server),
+      identity: signerIdentity(
+        read,
+        context.repositoryName,
+        context.urls.server,
+        GITHUB_ACTIONS_ISSUER,
+      ),
       // As `gh attestation verify`: provenance unless told otherwise, so an SBOM from the right
       // workflow cannot pass a promotion gate that meant provenance.
       predicateType: read.string("predicate-type", SLSA_PROVENANCE_V1),
@@ -65,7 +76,7 @@ await runAction("attest-oci", async (context) => {
  * was) or, as `gh attestation verify --signer-workflow`, `owner/repo/.github/workflows/x.yml[@ref]`
  * for a reusable workflow kept elsewhere.
  */
-function signerIdentity(read: Inputs, repository: string, serverUrl: string) {
+function signerIdentity(read: Inputs, repository: string, serverUrl: string, issuer: string) {
   const workflow = read.optional("signer-workflow");
   const reusable = workflow !== undefined && !workflow.startsWith(".github/");
   return {
@@ -74,7 +85,7 @@ function signerIdentity(read: Inputs, repository: string, serverUrl: string) {
     signerWorkflow: reusable ? workflow : undefined,
     signerRepository: read.optional("signer-repo"),
     ref: read.optional("signer-ref"),
-    issuer: read.string("oidc-issuer", GITHUB_ACTIONS_ISSUER),
+    issuer: read.string("oidc-issuer", issuer),
     serverUrl,
   };
 }

@@ -2,7 +2,14 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 import { ConfigurationError } from "../core/errors.ts";
 import type { Annotation } from "../core/log.ts";
 import type { ActionOutcome } from "../core/outcome.ts";
-import { didYouMean, inertJson, inertLog, showControls } from "../core/text.ts";
+import {
+  didYouMean,
+  escapeCommandLines,
+  inertJson,
+  inertLog,
+  showControls,
+  showForReader,
+} from "../core/text.ts";
 
 /** Exit codes of every `status-gate` command (documented in the README). */
 export const EXIT = {
@@ -118,18 +125,27 @@ function rawStream(stream: NodeJS.WritableStream): NodeJS.WritableStream {
 }
 
 /**
- * Wraps a stream so that text written to it is inert in a step's log: whole lines are written
- * (a command split over two writes is still seen whole), fenced with `stop-commands` when any of
- * them could be read as a workflow command (see `inertLog`), with invisible characters shown.
+ * Wraps a stream so that text written to it is shown as written, never acted on: whole lines are
+ * written (a command or an escape sequence split over two writes is still seen whole), with
+ * invisible and control characters shown (see `showForReader`). In a step's log, text is also
+ * either fenced with `stop-commands` when any line could be read as a workflow command (see
+ * `inertLog`: standard output, which reads as written) or escaped line by line (see
+ * `escapeCommandLines`: standard error, so that only one stream ever fences); on a terminal
+ * (`show`), nothing more.
  */
-export function inertStream(stream: NodeJS.WritableStream): InertStream {
+export function inertStream(
+  stream: NodeJS.WritableStream,
+  how: "fence" | "escape" | "show" = "fence",
+): InertStream {
   let pending = "";
+  const inert = { fence: inertLog, escape: escapeCommandLines, show: showForReader }[how];
   const emit = (text: string) => {
-    if (text) stream.write(inertLog(text));
+    if (text) stream.write(inert(text));
   };
   const write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
     pending += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-    const end = Math.max(pending.lastIndexOf("\n"), pending.lastIndexOf("\r"));
+    // Up to a line feed: a CR's line feed may still come (CRLF ends a line; a lone CR is shown).
+    const end = pending.lastIndexOf("\n");
     if (end >= 0) {
       emit(pending.slice(0, end + 1));
       pending = pending.slice(end + 1);

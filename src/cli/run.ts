@@ -1,4 +1,5 @@
 import { describeThrown, isConfigurationError } from "../core/errors.ts";
+import { useProxyFromEnvironment } from "../core/network.ts";
 import { withoutPrefix } from "../core/outcome.ts";
 import { didYouMean } from "../core/text.ts";
 import { version } from "../core/version.ts";
@@ -26,22 +27,45 @@ Exit codes: 0 success; 1 the check ran and failed (findings, red gate, regressio
 }
 
 /**
- * Runs one command. Inside GitHub Actions the command's text output is fenced so that nothing it
- * prints from users, files or APIs runs as a workflow command. Every error is printed once, as
+ * Runs one command. Inside GitHub Actions the command's text output is made inert so that nothing
+ * it prints from users, files or APIs runs as a workflow command; there and on a terminal, control
+ * characters in it are shown, not acted on. Every error is printed once, as
  * `status-gate <command>: <message>`.
  */
 export async function runCli(args: string[], given: CliIO): Promise<number> {
   const inActions = given.env.GITHUB_ACTIONS === "true";
-  const io: CliIO = inActions
-    ? { ...given, stdout: inertStream(given.stdout), stderr: inertStream(given.stderr) }
-    : given;
+  // A terminal acts on escape sequences in text from users, files and APIs too: one could erase
+  // a finding's line or colour it like the background.
+  const shown = (stream: NodeJS.WritableStream, inLog: "fence" | "escape") =>
+    inActions && readByRunner(stream)
+      ? inertStream(stream, inLog)
+      : (stream as { isTTY?: boolean }).isTTY
+        ? inertStream(stream, "show")
+        : stream;
+  const io: CliIO = {
+    ...given,
+    stdout: shown(given.stdout, "fence"),
+    stderr: shown(given.stderr, "escape"),
+  };
   try {
     return await dispatch(args, io);
   } finally {
-    if (inActions) {
-      (io.stdout as InertStream).flush();
-      (io.stderr as InertStream).flush();
-    }
+    for (const stream of [io.stdout, io.stderr]) (stream as Partial<InertStream>).flush?.();
+  }
+}
+
+/**
+ * Whether the runner may read what goes to a stream: not when the step sent it to a file
+ * (`> rules.yml`, `2> fix.patch`), whose contents must be exactly what the command wrote.
+ */
+function readByRunner(stream: NodeJS.WritableStream): boolean {
+  const fd = (stream as { fd?: unknown }).fd;
+  if (typeof fd !== "number") return true;
+  try {
+    const { fstatSync } = process.getBuiltinModule("node:fs") as typeof import("node:fs");
+    return !fstatSync(fd).isFile();
+  } catch {
+    return true;
   }
 }
 
@@ -64,6 +88,9 @@ async function dispatch(args: string[], io: CliIO): Promise<number> {
     return EXIT.usage;
   }
   try {
+    // Before the command loads: Sigstore's clients read the proxy variables as they load. A
+    // proxy variable that is not a URL is the user's to fix, named like any other mistake.
+    useProxyFromEnvironment(io.env);
     const command = await entry.load();
     if (rest.includes("--help") || rest.includes("-h")) {
       io.stdout.write(command.help.endsWith("\n") ? command.help : `${command.help}\n`);

@@ -73,12 +73,22 @@ export async function publishOutcome(
   }
   outcome.summary?.write();
   for (const [name, value] of Object.entries(outcome.outputs)) core.setOutput(name, value);
-  for (const report of outcome.checkRuns) await postCheckRun(action, report, options);
+  // A check run that cannot be posted fails the step too, after the verdict's own message.
+  let notPosted: unknown;
+  for (const report of outcome.checkRuns) {
+    await postCheckRun(action, report, options).catch((thrown: unknown) => {
+      notPosted ??= new Error(
+        `check run '${report.name}' could not be posted: ${describeThrown(thrown)}`,
+        { cause: thrown },
+      );
+    });
+  }
   const failures = [
     ...(outcome.failure === undefined ? [] : [withoutPrefix(action, outcome.failure)]),
     ...refused,
   ];
   if (failures.length > 0) core.setFailed(`${action}: ${failures.join("; ")}`);
+  if (notPosted !== undefined) throw notPosted;
 }
 
 async function postCheckRun(

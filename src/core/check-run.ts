@@ -3,8 +3,11 @@ import type { Annotation } from "./log.ts";
 
 /** The checks API takes at most 50 annotations per request. */
 export const ANNOTATION_BATCH = 50;
-/** The checks API refuses an output summary longer than this. */
+/** The checks API refuses an output summary longer than this many characters. */
 const SUMMARY_LIMIT = 65_535;
+/** ... an annotation's message or raw details above 64 KB, and a title above 255 characters. */
+const MESSAGE_LIMIT_BYTES = 64 * 1024;
+const TITLE_LIMIT = 255;
 
 export interface CheckRunRequest {
   owner: string;
@@ -36,9 +39,25 @@ export function checkAnnotation(annotation: Annotation) {
       ? { start_column: annotation.column, end_column: annotation.endColumn ?? annotation.column }
       : {}),
     annotation_level: CHECK_LEVEL[annotation.level],
-    title: (annotation.title ?? "").slice(0, 255),
-    message: annotation.message.slice(0, 64 * 1024),
+    title: cutCharacters(annotation.title ?? "", TITLE_LIMIT),
+    message: cutBytes(annotation.message, MESSAGE_LIMIT_BYTES),
   };
+}
+
+/** At most `limit` UTF-16 code units, without splitting a character in two. */
+function cutCharacters(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const cut = text.slice(0, limit);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
+/** At most `limit` bytes of UTF-8, without splitting a character. */
+function cutBytes(text: string, limit: number): string {
+  if (Buffer.byteLength(text) <= limit) return text;
+  return Buffer.from(text)
+    .subarray(0, limit)
+    .toString("utf8")
+    .replace(/\uFFFD$/, "");
 }
 
 export function batches<T>(items: readonly T[], size: number): T[][] {
@@ -61,7 +80,7 @@ export async function publishCheckRun(
   const groups = batches(request.annotations.map(checkAnnotation), ANNOTATION_BATCH);
   const output = (annotations: ReturnType<typeof checkAnnotation>[]) => ({
     title: request.title,
-    summary: request.summary.slice(0, SUMMARY_LIMIT),
+    summary: cutCharacters(request.summary, SUMMARY_LIMIT),
     annotations,
   });
   let created: { id: number; htmlUrl: string | null };

@@ -50,7 +50,9 @@ export function loadYamlConfig<T>(
   check?: (data: T, context: ConfigContext) => void,
 ): LoadedConfig<T> {
   const { file, problems } = readYamlFile(path, text);
-  if (problems.length > 0) throw new FileProblems(path, problems);
+  // A syntax error leaves no data to check; a duplicate key does (YAML keeps the last value), so
+  // its problem is reported together with the schema's and the caller's.
+  if (file.document.errors.length > 0) throw new FileProblems(path, problems);
   let data: unknown;
   try {
     // Aliases past this count are a resource-exhaustion attack (a "billion laughs" file).
@@ -63,9 +65,11 @@ export function loadYamlConfig<T>(
       },
     ]);
   }
-  // An empty file is null; the schema says what the top level must be.
+  // An empty file is null: it is checked, and handed on, as an empty mapping, so the schema says
+  // what the top level must hold and the checks may trust the shape it held.
+  data ??= {};
   const validate = compile(schema);
-  if (!validate(data ?? {})) {
+  if (!validate(data)) {
     problems.push(...schemaProblems(file, schema, validate.errors ?? []));
   } else if (check) {
     check(data as T, {

@@ -262,9 +262,12 @@ function readOnlyTokenReason(context: RunnerContext): string | undefined {
   return undefined;
 }
 
-/** `.github/workflows/ci.yml` from `owner/repo/.github/workflows/ci.yml@refs/heads/main`. */
+/**
+ * `.github/workflows/ci.yml` from `owner/repo/.github/workflows/ci.yml@refs/heads/main`: up to the
+ * `@` before the ref (`refs/...`, or a commit), since a file's or a branch's name may hold an `@`.
+ */
 export function workflowPathOf(workflowRef: string | undefined): string | undefined {
-  const match = /^[^/]+\/[^/]+\/(.+?)@/.exec(workflowRef ?? "");
+  const match = /^[^/]+\/[^/]+\/(.+?)@(?:refs\/|[0-9a-f]{40}$)/.exec(workflowRef ?? "");
   return match?.[1];
 }
 

@@ -57,17 +57,32 @@ export function gitEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv
 }
 
 /**
- * `GIT_CONFIG_COUNT`/`KEY_n`/`VALUE_n`: git configuration that never shows in `ps` or a log.
- * Pairs in a list may repeat a key, for multi-valued settings (an empty value first resets one).
+ * `GIT_CONFIG_COUNT`/`KEY_n`/`VALUE_n`: git configuration that never shows in `ps` or a log, added
+ * after the entries the workflow's own environment already passes this way (which still apply).
+ * An `extraheader` (a credential) replaces the headers git would send besides: the one
+ * actions/checkout persists in the repository's configuration would make a second
+ * `Authorization`, which GitHub refuses ("Duplicate header", status 400). An empty value resets
+ * the list, for the headers of every server and for those of the key's own.
  */
 export function gitConfigEnvironment(
-  settings: Record<string, string> | ReadonlyArray<readonly [string, string]>,
+  settings: Record<string, string>,
+  inherited: NodeJS.ProcessEnv = process.env,
 ): NodeJS.ProcessEnv {
-  const entries = Array.isArray(settings) ? settings : Object.entries(settings);
-  const env: NodeJS.ProcessEnv = { GIT_CONFIG_COUNT: String(entries.length) };
+  const entries = Object.entries(settings).flatMap(([key, value]): [string, string][] =>
+    /^http\.(?:.*\.)?extraheader$/i.test(key)
+      ? [
+          ["http.extraheader", ""],
+          [key, ""],
+          [key, value],
+        ]
+      : [[key, value]],
+  );
+  const count = inherited.GIT_CONFIG_COUNT ?? "";
+  const first = /^\d+$/.test(count) ? Number(count) : 0;
+  const env: NodeJS.ProcessEnv = { GIT_CONFIG_COUNT: String(first + entries.length) };
   entries.forEach(([key, value], index) => {
-    env[`GIT_CONFIG_KEY_${index}`] = key;
-    env[`GIT_CONFIG_VALUE_${index}`] = value;
+    env[`GIT_CONFIG_KEY_${first + index}`] = key;
+    env[`GIT_CONFIG_VALUE_${first + index}`] = value;
   });
   return env;
 }

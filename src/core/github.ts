@@ -29,8 +29,9 @@ export interface GitHubClientOptions {
 
 /**
  * `@actions/github`'s Octokit (the runner's proxy settings, GHES and GHE.com URLs, the user agent
- * with the orchestration id) with retries (5xx, connection errors) and throttling (primary and
- * secondary rate limits, `retry-after`). The token is masked before any request.
+ * with the orchestration id) with retries (5xx, connection errors; not for a POST that may have
+ * been done, see RETRIED_POSTS) and throttling (primary and secondary rate limits, `retry-after`).
+ * The token is masked before any request.
  */
 export function createGitHubClient(
   options: GitHubClientOptions,
@@ -51,6 +52,10 @@ export function createGitHubClient(
     {
       baseUrl: apiUrl,
       userAgent: options.userAgent ?? "wasmcloud/status-gate",
+      // The global fetch, which useProxyFromEnvironment points at the runner's proxy: the
+      // dispatcher @actions/github brings is chosen once for GITHUB_API_URL (or api.github.com),
+      // not for the server this client speaks to, and reads no_proxy in a dialect of its own.
+      request: { fetch: (url: string, init: RequestInit) => fetch(url, init) },
       log: { debug, info: debug, warn: info, error: info },
       throttle: {
         onRateLimit: (
@@ -81,8 +86,22 @@ export function createGitHubClient(
     throttling,
   );
   if (graphqlUrl) client.graphql = client.graphql.defaults({ url: graphqlUrl });
+  client.hook.before("request", (request) => {
+    if (request.method === "POST" && !RETRIED_POSTS.test(request.url)) {
+      request.request = { ...request.request, retries: 0 };
+    }
+  });
   return client;
 }
+
+/**
+ * POSTs that only read or compute, which a 5xx may repeat (a rate limit repeats any request:
+ * GitHub did not do it). Any other POST that fails with a 5xx or a dropped connection may have
+ * been done all the same (GitHub answers 502 when its gateway stops waiting, and the work goes
+ * on): repeating it would make a second draft release, comment, pull request or dispatched run,
+ * or fail on the tag the first one made. It fails instead, for the caller or a re-run to decide.
+ */
+const RETRIED_POSTS = /\/(?:graphql|markdown|releases\/generate-notes)(?:\?|$)/;
 
 interface RateLimited {
   method: string;

@@ -1,5 +1,5 @@
 import * as core from "@actions/core";
-import { inertLog, showInvisible } from "./text.ts";
+import { inertLog, showForReader } from "./text.ts";
 
 export { inertLog, mayHoldCommand } from "./text.ts";
 
@@ -16,11 +16,12 @@ export interface Annotation {
 
 /**
  * Writes one annotation. `@actions/core` escapes `%`, CR and LF in the message and also `:` and `,`
- * in properties, so no text can end the command early or start another one.
+ * in properties, so no text can end the command early or start another one; invisible and control
+ * characters in message and title are shown (an escape sequence could colour it like the page).
  */
 export function annotate(annotation: Annotation): void {
   const properties: core.AnnotationProperties = {
-    title: trimEnd(annotation.title && showInvisible(annotation.title)),
+    title: trimEnd(annotation.title && showForReader(annotation.title)),
     file: trimEnd(annotation.file),
     startLine: annotation.line,
     startColumn: annotation.column,
@@ -32,7 +33,7 @@ export function annotate(annotation: Annotation): void {
     properties.endColumn = annotation.endColumn;
   }
   const write = { error: core.error, warning: core.warning, notice: core.notice }[annotation.level];
-  write(showInvisible(annotation.message), properties);
+  write(showForReader(annotation.message), properties);
 }
 
 /** The runner trims the end of a command's properties, so a trailing space could never arrive. */

@@ -1,5 +1,6 @@
 import type { Agent as HttpAgent } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
+import { ConfigurationError } from "./errors.ts";
 
 /**
  * `node:http` and `node:https` as CommonJS objects: importing them as ES modules builds a namespace
@@ -11,30 +12,140 @@ function builtin<T>(name: "node:http" | "node:https"): T {
 }
 
 /**
- * Self-hosted runners behind a proxy set `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` (in either
- * case). Every HTTP client of the suite honours them: the global `fetch` and Node's default agents
- * once {@link useProxyFromEnvironment} has run, agents of our own through {@link proxiedAgents},
- * Octokit through `@actions/github` (which reads the same variables), and Sigstore's requests
- * through `make-fetch-happen` (likewise).
+ * Self-hosted runners behind a proxy set `https_proxy`, `http_proxy` and `no_proxy` (the runner
+ * writes each in both cases). Every HTTP client of the suite decides the same way, as GitHub's
+ * runner and `@actions/http-client` do:
+ * - the proxy of an https URL is `https_proxy`, else `HTTPS_PROXY`; of an http URL `http_proxy`,
+ *   else `HTTP_PROXY` (the lower-case name wins, as in the runner, Node and curl; empty is unset;
+ *   `proxy:3128` without a scheme is `http://proxy:3128`, as curl reads it);
+ * - `no_proxy`, else `NO_PROXY`, lists hosts reached directly: `*` is every host; `example.com`,
+ *   `.example.com` and `*.example.com` are example.com and every name under it; `example.com:8443`
+ *   is that host on that port only (Node's agents cannot say "every name under it, on a port");
+ * - loopback (`localhost`, 127.x, ::1) is always reached directly, as the runner does: a registry
+ *   or S3 server in a service container of the job cannot be reached from the proxy.
+ * The libraries read `no_proxy` each in their own dialect (Node's fetch and agents take
+ * `example.com` for that host alone; npm's agent, under Sigstore's clients, knows no `*.`), so
+ * {@link useProxyFromEnvironment} writes the list out in the forms that make all of them, and
+ * git and zizmor, which inherit the environment, agree. Octokit uses the global `fetch`. Sigstore's
+ * clients read the variables once, as they load: entries load them after runAction has begun.
  */
-const PROXY_VARIABLES = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"];
+const LOOPBACK = [
+  "localhost",
+  ".localhost",
+  "127.0.0.1",
+  "127.0.0.0-127.255.255.255",
+  "::1",
+  "[::1]",
+];
 
-/** The proxy variables, in the upper case that Node reads, when any is set. */
+/** The runner's proxy variables, read as described above, or undefined when no proxy is set. */
+interface ProxySettings {
+  https: string | undefined;
+  http: string | undefined;
+  /** Every host is reached directly (`no_proxy=*`): the proxy is as good as unset. */
+  bypassAll: boolean;
+  /** `no_proxy` written out for every dialect, loopback included. */
+  noProxy: string;
+}
+
+function proxySettings(env: NodeJS.ProcessEnv): ProxySettings | undefined {
+  const https = proxyUrl(env, "https_proxy", "HTTPS_PROXY");
+  const http = proxyUrl(env, "http_proxy", "HTTP_PROXY");
+  if (!https && !http) return undefined;
+  const entries = (env.no_proxy || env.NO_PROXY || "")
+    .split(",")
+    .map((entry) => entry.trim().toLowerCase())
+    .filter(Boolean);
+  const written = new Set<string>();
+  for (const entry of entries) for (const form of noProxyForms(entry)) written.add(form);
+  for (const host of LOOPBACK) written.add(host);
+  return { https, http, bypassAll: entries.includes("*"), noProxy: [...written].join(",") };
+}
+
+function proxyUrl(env: NodeJS.ProcessEnv, lower: string, upper: string): string | undefined {
+  const name = env[lower]?.trim() ? lower : upper;
+  const value = env[name]?.trim();
+  if (!value) return undefined;
+  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
+  // A proxy URL may carry a password: messages show it without.
+  const shown = url.replace(/^([^:]+:\/\/)[^/]*@/, "$1***@");
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    throw new ConfigurationError(
+      `${name} is '${shown}', which is not a URL; expected http://host:port`,
+    );
+  }
+  if (protocol !== "http:" && protocol !== "https:") {
+    throw new ConfigurationError(
+      `${name} is '${shown}'; the suite's clients speak to http:// and https:// proxies only`,
+    );
+  }
+  return url;
+}
+
+/**
+ * One `no_proxy` entry in the forms every dialect reads alike: a name as `example.com` and
+ * `.example.com` (the name and every name under it), a name with a port as `example.com:8443`
+ * alone. IP addresses stay as they are.
+ */
+function noProxyForms(entry: string): string[] {
+  const named = /^([^:[\]]*)(?::(\d+))?$/.exec(entry);
+  if (entry === "*" || !named) return [entry];
+  const [, host = "", port] = named;
+  const base = host.replace(/^\*?\./, "");
+  if (!base || /^\d+(?:\.\d+){3}$/.test(base)) return [entry];
+  if (port !== undefined) return [`${base}:${port}`];
+  return [...new Set([entry, base, `.${base}`])];
+}
+
+/**
+ * The proxy variables as Node reads them (`https_proxy`, `http_proxy`, `no_proxy`), in the forms
+ * described above; undefined when no proxy applies.
+ */
 export function proxyEnvironment(
   env: NodeJS.ProcessEnv = process.env,
 ): NodeJS.ProcessEnv | undefined {
-  if (!PROXY_VARIABLES.some((name) => env[name])) return undefined;
-  return {
-    HTTPS_PROXY: env.HTTPS_PROXY ?? env.https_proxy,
-    HTTP_PROXY: env.HTTP_PROXY ?? env.http_proxy,
-    NO_PROXY: env.NO_PROXY ?? env.no_proxy,
-  };
+  const settings = proxySettings(env);
+  if (!settings || settings.bypassAll) return undefined;
+  return { https_proxy: settings.https, http_proxy: settings.http, no_proxy: settings.noProxy };
 }
 
-/** Points `fetch` and `http(s).request` without an agent of their own at the runner's proxy. */
+/**
+ * Points `fetch` and `http(s).request` without an agent of their own at the runner's proxy, and
+ * writes the proxy variables back into `env` in both cases and in the forms every library and
+ * child process (Sigstore's npm agent, git, zizmor) reads alike. `no_proxy=*` removes them: no
+ * client then goes through a proxy. A proxy variable that is not an http(s) URL is a
+ * {@link ConfigurationError} naming it.
+ */
 export function useProxyFromEnvironment(env: NodeJS.ProcessEnv = process.env): void {
-  const proxyEnv = proxyEnvironment(env);
-  if (proxyEnv) builtin<typeof import("node:http")>("node:http").setGlobalProxyFromEnv(proxyEnv);
+  const settings = proxySettings(env);
+  if (!settings) return;
+  writeProxyEnvironment(env, settings);
+  if (settings.bypassAll) return;
+  builtin<typeof import("node:http")>("node:http").setGlobalProxyFromEnv(
+    proxyEnvironment(env) as NodeJS.ProcessEnv,
+  );
+}
+
+function writeProxyEnvironment(env: NodeJS.ProcessEnv, settings: ProxySettings): void {
+  const names = ["https_proxy", "http_proxy", "no_proxy"];
+  if (settings.bypassAll) {
+    for (const name of names) {
+      delete env[name];
+      delete env[name.toUpperCase()];
+    }
+    return;
+  }
+  const values = [settings.https, settings.http, settings.noProxy];
+  names.forEach((name, index) => {
+    const value = values[index];
+    for (const spelling of [name, name.toUpperCase()]) {
+      if (value === undefined) delete env[spelling];
+      else env[spelling] = value;
+    }
+  });
 }
 
 type AgentOptions = { keepAlive?: boolean; maxSockets?: number };

@@ -2,14 +2,16 @@
  * Characters that change how text reads without showing themselves: bidirectional embeddings,
  * overrides and isolates (U+202A-U+202E, U+2066-U+2069), directional marks (U+200E, U+200F,
  * U+061C), zero-width characters and joiners (U+200B-U+200D, U+2060), the byte-order mark
- * (U+FEFF) and the other invisible format characters (U+2061-U+2064, U+206A-U+206F, U+180E,
- * U+00AD, U+034F, U+115F, U+1160, U+3164, U+FFA0, U+FFF9-U+FFFB). A check or benchmark name holding
- * U+202E can make `pass` read as `ssap`, or hide what a reviewer approves.
+ * (U+FEFF), the other invisible format characters (U+2061-U+2064, U+206A-U+206F, U+180B-U+180F,
+ * U+00AD, U+034F, U+115F, U+1160, U+17B4, U+17B5, U+3164, U+FFA0, U+FFF9-U+FFFB, U+1D173-U+1D17A)
+ * and the tag characters (U+E0000-U+E007F), which spell ASCII no one sees. A check or benchmark
+ * name holding U+202E can make `pass` read as `ssap`, or hide what a reviewer approves.
  */
 export const INVISIBLE_CLASS =
-  "\\u00AD\\u034F\\u061C\\u115F\\u1160\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\u3164\\uFEFF\\uFFA0\\uFFF9-\\uFFFB";
-const INVISIBLE = new RegExp(`[${INVISIBLE_CLASS}]`, "g");
-const JSON_ESCAPED = new RegExp(`[#\\u2028\\u2029${INVISIBLE_CLASS}]`, "g");
+  "\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\u3164\\uFEFF\\uFFA0\\uFFF9-\\uFFFB\\u{1D173}-\\u{1D17A}\\u{E0000}-\\u{E007F}";
+const INVISIBLE = new RegExp(`[${INVISIBLE_CLASS}]`, "gu");
+// DEL and C1 controls too: JSON.stringify escapes only C0 ones, and a terminal may act on them.
+const JSON_ESCAPED = new RegExp(`[#\\u007F-\\u009F\\u2028\\u2029${INVISIBLE_CLASS}]`, "gu");
 
 /** Whether text holds a character that {@link showInvisible} would rewrite. */
 export function hasInvisible(text: string): boolean {
@@ -21,10 +23,35 @@ export function hasInvisible(text: string): boolean {
 
 /** Every invisible format character written out as `<U+202E>`, so a reader sees it is there. */
 export function showInvisible(text: string): string {
-  return text.replace(
-    INVISIBLE,
-    (char) => `<U+${(char.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")}>`,
-  );
+  return text.replace(INVISIBLE, codePoint);
+}
+
+/** `<U+202E>`: a character by its code point, for a reader. */
+function codePoint(char: string): string {
+  return `<U+${(char.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")}>`;
+}
+
+/**
+ * Control characters a terminal or the step's log acts on instead of showing (ANSI escapes that
+ * colour text like the background, erase a line or move the cursor; a lone CR that overwrites a
+ * line; C1 controls): C0 but tab and line feed (and CR before LF), DEL and C1. The colour
+ * sequences the CLI paints with (see `paint`) are kept; they can only colour text.
+ */
+const CONTROL =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its job
+  /\u001b\[(?:0|1|2|31|32|33)m|\r(?!\n)|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+
+/** Every control character but the CLI's own colours written out as `<U+001B>` (see CONTROL). */
+export function showTerminalControls(text: string): string {
+  return text.replace(CONTROL, (match) => (match.length > 1 ? match : codePoint(match)));
+}
+
+/**
+ * Text as a person should see it in a terminal or a log, the CLI's own lines and colours kept:
+ * invisible and control characters shown.
+ */
+export function showForReader(text: string): string {
+  return showTerminalControls(showInvisible(text));
 }
 
 /**
@@ -37,7 +64,7 @@ export function showInvisible(text: string): string {
 export function showControls(text: string, keep: { lineFeeds?: boolean } = {}): string {
   return showInvisible(text).replace(
     keep.lineFeeds ? /[^\P{Cc}\t\n]/gu : /[^\P{Cc}\t]/gu,
-    (char) => `<U+${(char.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")}>`,
+    codePoint,
   );
 }
 
@@ -121,12 +148,12 @@ export function mayHoldCommand(text: string): boolean {
 }
 
 /**
- * Text made safe for a step's log: invisible format characters shown, and, when a line could be
+ * Text made safe for a step's log: invisible and control characters shown, and, when a line could be
  * read as a workflow command, the whole text fenced with `stop-commands` under a random token, so
  * it is shown as written and executed never. The CLI writes through this too inside Actions.
  */
 export function inertLog(text: string): string {
-  const shown = showInvisible(text);
+  const shown = showForReader(text);
   if (!mayHoldCommand(shown)) return shown;
   // Loaded here, not at the top: a process that must start fast need not load crypto first.
   const { randomBytes } = process.getBuiltinModule("node:crypto") as typeof import("node:crypto");
@@ -136,13 +163,31 @@ export function inertLog(text: string): string {
 }
 
 /**
+ * Text made safe for a step's log line by line, without a fence: invisible and control characters
+ * shown, a backslash before a line's leading `::` and `##[` written `##\[`, so no line of it is a
+ * command, whatever the runner reads in between. The CLI's standard error uses it: the runner
+ * processes the lines of both streams with one command processor, in an order of its own, so a
+ * fence on standard output could end one on standard error while its lines are still to come.
+ */
+export function escapeCommandLines(text: string): string {
+  return showForReader(text)
+    .replace(/(^|[\r\n])([\s\u0085]*)::/g, "$1$2\\::")
+    .replace(/##\[/g, "##\\[");
+}
+
+/**
  * JSON for `--format json`, inert in a step's log without a fence: `#` (which could start a legacy
- * `##[` command anywhere in a line) and invisible format characters are written as `\u` escapes,
+ * `##[` command anywhere in a line), DEL, C1 and invisible format characters are written as `\u` escapes,
  * which every JSON reader decodes back to the same text; no line of it can start with `::`.
  */
 export function inertJson(value: unknown, indent = 2): string {
-  return `${JSON.stringify(value, null, indent).replace(
-    JSON_ESCAPED,
-    (char) => `\\u${(char.codePointAt(0) as number).toString(16).padStart(4, "0")}`,
-  )}\n`;
+  // A character beyond the first plane is written as its two UTF-16 halves, as JSON spells it.
+  const asEscapes = (char: string) => {
+    let units = "";
+    for (let index = 0; index < char.length; index++) {
+      units += `\\u${char.charCodeAt(index).toString(16).padStart(4, "0")}`;
+    }
+    return units;
+  };
+  return `${JSON.stringify(value, null, indent).replace(JSON_ESCAPED, asEscapes)}\n`;
 }

@@ -130,10 +130,13 @@ export function offsetsPosition(file: YamlFile, start: number, end: number): Yam
   };
 }
 
-/** The pair under `key` in a map node, with its key node for positions. */
+/**
+ * The pair under `key` in a map node, with its key node for positions. Of a key given twice, the
+ * last pair: the one whose value YAML keeps.
+ */
 export function getPair(map: unknown, key: string): Pair<Node, Node | null> | undefined {
   if (!isMap(map)) return undefined;
-  return (map as YAMLMap<Node, Node | null>).items.find(
+  return (map as YAMLMap<Node, Node | null>).items.findLast(
     (pair) => isScalar(pair.key) && String(pair.key.value) === key,
   );
 }

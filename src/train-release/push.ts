@@ -57,13 +57,8 @@ export function credentialEnvironment(
   // The runner does not know this form of the token: a log line holding it would show it.
   if (masked) mask(basic);
   const key = `http.${serverUrl.replace(/\/+$/, "")}/.extraheader`;
-  // actions/checkout persists its own header under this key unless persist-credentials is false;
-  // git would send both and GitHub refuses two Authorization headers (HTTP 400). An empty value
-  // resets the list (git-config's http.extraHeader), so only the train's token goes.
-  return gitConfigEnvironment([
-    [key, ""],
-    [key, `AUTHORIZATION: basic ${basic}`],
-  ]);
+  // gitConfigEnvironment resets the header actions/checkout persists first (GitHub refuses two).
+  return gitConfigEnvironment({ [key]: `AUTHORIZATION: basic ${basic}` });
 }
 
 /** Reads GitHub's (and git's) words for a refused push. */

@@ -1,34 +1,21 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundleEntry } from "../harness/bundle.ts";
 import { type GitHubSimulator, startGitHubSimulator } from "../harness/github-sim/index.ts";
 import { ForwardingProxy } from "../harness/proxy.ts";
 import { type ActionRun, runAction } from "../harness/runner.ts";
 
 const ACTION = "test/core/fixtures/throwing-action";
-let bundleDir: string;
 let main: string;
+let removeBundle: () => void;
 
 beforeAll(async () => {
-  bundleDir = mkdtempSync(join(tmpdir(), "sg-entry-"));
-  main = join(bundleDir, "main.js");
-  await build({
-    entryPoints: [join(import.meta.dirname, "fixtures/throwing-action/main.ts")],
-    outfile: main,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node24",
-    logLevel: "error",
-    banner: {
-      js: 'import{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);',
-    },
-  });
+  ({ main, remove: removeBundle } = await bundleEntry(
+    join(import.meta.dirname, "fixtures/throwing-action/main.ts"),
+  ));
 });
 
-afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
+afterAll(() => removeBundle());
 
 const run = (what: string): Promise<ActionRun> =>
   runAction({ action: ACTION, main, inputs: { throw: what } });
@@ -172,15 +159,16 @@ describe("publishing an outcome", () => {
   });
 });
 
-describe("check runs of an outcome", () => {
-  let sim: GitHubSimulator;
-  let sha: string;
-  beforeAll(async () => {
-    sim = await startGitHubSimulator();
-    sha = sim.state.addRepository({ owner: "octo-org", name: "app" }).addCommit().sha;
-  });
-  afterAll(() => sim.close());
+// One simulator, with a repository and a commit, for the check runs' tests.
+let sim: GitHubSimulator;
+let sha: string;
+beforeAll(async () => {
+  sim = await startGitHubSimulator();
+  sha = sim.state.addRepository({ owner: "octo-org", name: "app" }).addCommit().sha;
+});
+afterAll(() => sim.close());
 
+describe("check runs of an outcome", () => {
   it("posts them with every annotation and outputs the id", async () => {
     const result = await runAction({
       action: ACTION,
@@ -229,6 +217,57 @@ describe("check runs of an outcome", () => {
       }),
     ]);
     expect(result.outputs["check-run-id"]).toBeUndefined();
+  });
+});
+
+describe("check runs the checks API would refuse or cannot take", () => {
+  const runWithCheckRun = (what: string) =>
+    runAction({
+      action: ACTION,
+      main,
+      inputs: { throw: what },
+      repository: "octo-org/app",
+      sha,
+      apiUrl: sim.url,
+      graphqlUrl: sim.graphqlUrl,
+      env: { FIXTURE_TOKEN: sim.token },
+    });
+
+  it("keeps the verdict's message when the check run cannot be posted", async () => {
+    sim.faults.inject({
+      route: "POST /repos/{owner}/{repo}/check-runs",
+      kind: "server-error",
+      status: 422,
+    });
+    const result = await runWithCheckRun("check-run-failing");
+    expect(result.exitCode).toBe(1);
+    const errors = errorsOf(result).map((a) => a.message);
+    expect(errors[0]).toBe("throwing: 2 findings at the threshold");
+    expect(errors).toHaveLength(2);
+    expect(errors[1]).toMatch(/^throwing: check run 'fixture check' could not be posted: /);
+  });
+
+  it("cuts what is too long for the checks API without splitting a character", async () => {
+    const result = await runWithCheckRun("check-run-large");
+    expect(errorsOf(result)).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    const posted = sim.requests.filter(
+      (r) => r.method === "POST" && r.path.endsWith("/check-runs"),
+    );
+    const body = posted.at(-1)?.body as {
+      output: { summary: string; annotations: { message: string; title: string }[] };
+    };
+    const [annotation] = body.output.annotations;
+    // GitHub's limits: a summary of 65535 characters, a message of 64 KB, a title of 255 characters.
+    expect(body.output.summary.length).toBeLessThanOrEqual(65_535);
+    expect(Buffer.byteLength(annotation?.message ?? "")).toBeLessThanOrEqual(64 * 1024);
+    expect(annotation?.title.length).toBeLessThanOrEqual(255);
+    for (const text of [body.output.summary, annotation?.message, annotation?.title]) {
+      expect(text).toBeTruthy();
+      expect(text).not.toMatch(
+        /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/,
+      );
+    }
   });
 });
 

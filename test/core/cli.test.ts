@@ -2,13 +2,19 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { annotationLine, type CliIO, EXIT, parseCommandLine } from "../../src/cli/command.ts";
 import { COMMANDS } from "../../src/cli/commands.ts";
 import { runCli as runCliInProcess, usage } from "../../src/cli/run.ts";
 import { ConfigurationError } from "../../src/core/errors.ts";
+import { textSink } from "../harness/cli-io.ts";
 import { PROJECT_ROOT, runCli } from "../harness/runner.ts";
+import {
+  corpusReport,
+  corpusWorkspace,
+  fakeZizmorFolder,
+  SEVERAL_INPUTS_FILES,
+} from "../zizmor/helpers.ts";
 
 describe("status-gate (the built CLI)", () => {
   it("lists every command for --help and exits 0", async () => {
@@ -85,6 +91,19 @@ describe("status-gate (the built CLI)", () => {
     },
   );
 
+  it("names a proxy variable that is not a URL as a configuration error, exit 2", async () => {
+    const result = await runCli(["permissions"], {
+      env: { https_proxy: "http://proxy-user:proxy-s3cret@[proxy" },
+    });
+    expect(result).toEqual({
+      exitCode: EXIT.usage,
+      stdout: "",
+      // Without the password the URL carries.
+      stderr:
+        "status-gate permissions: https_proxy is 'http://***@[proxy', which is not a URL; expected http://host:port\n",
+    });
+  });
+
   it("suggests the closest subcommand for a misspelt one", async () => {
     const result = await runCli(["bench", "prase"]);
     expect(result.exitCode).toBe(EXIT.usage);
@@ -94,24 +113,44 @@ describe("status-gate (the built CLI)", () => {
   });
 
   it("ends quietly with status 0 when the reader closes the pipe early", () => {
-    // Far more output than a pipe holds, so the writer meets the closed pipe.
-    const folder = mkdtempSync(join(tmpdir(), "sg-epipe-"));
-    for (let index = 0; index < 300; index++) {
-      writeFileSync(
-        join(folder, `w${index}.yml`),
-        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n",
-      );
-    }
-    const cli = join(PROJECT_ROOT, "bin", "status-gate.js");
-    const script = `node ${JSON.stringify(cli)} permissions ${JSON.stringify(folder)} --fail-on never | head -c 10`;
-    const result = spawnSync("bash", ["--noprofile", "--norc", "-o", "pipefail", "-c", script], {
-      encoding: "utf8",
-      env: { PATH: process.env.PATH ?? "" },
-    });
+    const folder = manyWorkflowsWithoutPermissions();
+    const result = pipeline(`permissions ${JSON.stringify(folder)} --fail-on never | head -c 10`);
     rmSync(folder, { recursive: true, force: true });
     expect(result.stderr).toBe("");
     expect(result.stdout).toHaveLength(10);
     expect(result.status).toBe(0);
+  });
+
+  it("keeps a failed check's exit 1 when the reader closes the pipe early", () => {
+    // `status-gate permissions | head` in a step with pipefail: a closed pipe must not turn a
+    // red check green.
+    const folder = manyWorkflowsWithoutPermissions();
+    const result = pipeline(`permissions ${JSON.stringify(folder)} | head -c 10`);
+    rmSync(folder, { recursive: true, force: true });
+    expect(result.stdout).toHaveLength(10);
+    expect(result.status).toBe(EXIT.failed);
+  });
+
+  it("finishes its work and keeps its verdict when the reader of its progress goes away", () => {
+    // zizmor run logs progress on standard error before it decides; `2>&1 | head -c 1` closes
+    // that pipe at the first line, long before the verdict.
+    const fake = fakeZizmorFolder({
+      stdout: corpusReport(
+        "json-v1.several-inputs.json",
+        (audit) => `./.github/workflows/${SEVERAL_INPUTS_FILES[audit]}`,
+      ),
+      exitCode: 14,
+    });
+    const workspace = corpusWorkspace();
+    const result = pipeline(
+      `zizmor run --zizmor-path ${JSON.stringify(join(fake, "zizmor"))} . 2>&1 | head -c 1`,
+      workspace,
+    );
+    rmSync(workspace, { recursive: true, force: true });
+    rmSync(fake, { recursive: true, force: true });
+    expect(result.stdout).toHaveLength(1);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(EXIT.failed);
   });
 
   it.each(Object.keys(COMMANDS))("answers '%s --help' with its help and exit 0", async (name) => {
@@ -123,20 +162,32 @@ describe("status-gate (the built CLI)", () => {
   });
 });
 
+/** Far more output than a pipe holds, so the writer meets the closed pipe: 300 findings. */
+function manyWorkflowsWithoutPermissions(): string {
+  const folder = mkdtempSync(join(tmpdir(), "sg-epipe-"));
+  for (let index = 0; index < 300; index++) {
+    writeFileSync(
+      join(folder, `w${index}.yml`),
+      "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n",
+    );
+  }
+  return folder;
+}
+
+/** `status-gate <command...>` in a bash pipeline with pipefail, as a CI step runs it. */
+function pipeline(command: string, cwd = PROJECT_ROOT) {
+  const cli = join(PROJECT_ROOT, "bin", "status-gate.js");
+  return spawnSync(
+    "bash",
+    ["--noprofile", "--norc", "-o", "pipefail", "-c", `node ${JSON.stringify(cli)} ${command}`],
+    { cwd, encoding: "utf8", env: { PATH: process.env.PATH ?? "" } },
+  );
+}
+
 /** Collects what a command writes, with colour off as on a pipe. */
 function captureIO(): CliIO & { out: () => string; err: () => string } {
-  const sink = () => {
-    const chunks: string[] = [];
-    const stream = new Writable({
-      write(chunk, _encoding, done) {
-        chunks.push(String(chunk));
-        done();
-      },
-    });
-    return { stream, text: () => chunks.join("") };
-  };
-  const stdout = sink();
-  const stderr = sink();
+  const stdout = textSink();
+  const stderr = textSink();
   return {
     stdout: stdout.stream,
     stderr: stderr.stream,

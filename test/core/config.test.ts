@@ -46,6 +46,20 @@ describe("loadYamlConfig", () => {
     expect(data).toEqual({ rules: [{ check: "lint" }] });
   });
 
+  it.each([
+    ["an empty file", ""],
+    ["a file of comments", "# no settings yet\n"],
+    ["an empty document", "---\n"],
+  ])("hands the checks and the caller the data the schema held for %s", (_, text) => {
+    const optional: JsonSchema = { type: "object", properties: { every: { type: "string" } } };
+    const seen: unknown[] = [];
+    const { data } = loadYamlConfig<{ every?: string }>("c.yml", text, optional, (value) => {
+      seen.push(value);
+    });
+    expect(data).toEqual({});
+    expect(seen).toEqual([{}]);
+  });
+
   it("reports every schema problem at once, each at its own line and column", () => {
     const text = [
       "every: 10 minutes",
@@ -87,6 +101,31 @@ describe("loadYamlConfig", () => {
     expect(problems("rules: []\nevery: 1m\nevery: 2m\nrules: []\n")).toEqual([
       "3:1 duplicate key 'every' (first at line 2); YAML allows a key once per mapping",
       "4:1 duplicate key 'rules' (first at line 1); YAML allows a key once per mapping",
+    ]);
+  });
+
+  it("reports a duplicate key together with the schema's and the caller's problems", () => {
+    const text = [
+      "rules:",
+      "  - check: lint",
+      "    advisory: maybe",
+      "every: 1m",
+      "every: ten",
+      "colour: red",
+    ].join("\n");
+    expect(problems(text)).toEqual([
+      "3:15 rules[0].advisory: is 'maybe'; expected true or false",
+      "5:1 duplicate key 'every' (first at line 4); YAML allows a key once per mapping",
+      // The value YAML keeps is the last one, and its position is where that one stands.
+      "5:8 every: is 'ten'; use a duration such as 90s, 15m, 2h, 2d, 1w or 1h30m",
+      "6:1 the file: unknown key 'colour'; valid keys: every, rules",
+    ]);
+    const checked = problems("rules: []\nevery: 1m\nevery: 2m\n", (_, context) =>
+      context.problem(["every"], "the caller's own problem"),
+    );
+    expect(checked).toEqual([
+      "3:1 duplicate key 'every' (first at line 2); YAML allows a key once per mapping",
+      "3:8 the caller's own problem",
     ]);
   });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runnerContext, runUrl, serverUrls } from "../../src/core/context.ts";
+import { runnerContext, runUrl, serverUrls, workflowPathOf } from "../../src/core/context.ts";
 import { ConfigurationError } from "../../src/core/errors.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "sg-context-"));
@@ -114,6 +114,27 @@ describe("runnerContext", () => {
     const context = runnerContext({});
     expect(context).toMatchObject({ inActions: false, payload: {}, repository: undefined });
     expect(runUrl(context)).toBeUndefined();
+  });
+});
+
+describe("workflowPathOf", () => {
+  it.each([
+    ["o/r/.github/workflows/ci.yml@refs/heads/main", ".github/workflows/ci.yml"],
+    // An @ in the file name (GitHub allows it) or in the branch's name.
+    ["o/r/.github/workflows/ci@v2.yml@refs/heads/main", ".github/workflows/ci@v2.yml"],
+    ["o/r/.github/workflows/ci.yml@refs/heads/user@fix", ".github/workflows/ci.yml"],
+    ["o/r/.github/workflows/a@b@c.yml@refs/pull/7/merge", ".github/workflows/a@b@c.yml"],
+    [
+      "o/r/.github/workflows/ci@x.yml@0123456789abcdef0123456789abcdef01234567",
+      ".github/workflows/ci@x.yml",
+    ],
+  ])("reads the workflow's path from %s", (ref, path) => {
+    expect(workflowPathOf(ref)).toBe(path);
+  });
+
+  it("has none outside Actions", () => {
+    expect(workflowPathOf(undefined)).toBeUndefined();
+    expect(workflowPathOf("")).toBeUndefined();
   });
 });
 

@@ -1,8 +1,12 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Git, GitError, gitConfigEnvironment } from "../../src/core/git.ts";
 import { TestRepository } from "../harness/git.ts";
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
 
 describe("Git", () => {
   it("prints paths as they are and splits NUL-separated records", async () => {
@@ -93,5 +97,58 @@ describe("Git", () => {
     const env = gitConfigEnvironment({ "status-gate.probe": "from-env" });
     const git = new Git(repo.path, env);
     expect((await git.run(["config", "--get", "status-gate.probe"])).trim()).toBe("from-env");
+  });
+
+  it("keeps configuration the workflow passes through the environment itself", async () => {
+    // A workflow's own `GIT_CONFIG_COUNT` (a proxy, a CA bundle, an insteadOf) still applies.
+    vi.stubEnv("GIT_CONFIG_COUNT", "1");
+    vi.stubEnv("GIT_CONFIG_KEY_0", "status-gate.workflow");
+    vi.stubEnv("GIT_CONFIG_VALUE_0", "from-workflow");
+    using repo = new TestRepository();
+    const git = new Git(repo.path, gitConfigEnvironment({ "status-gate.probe": "ours" }));
+    expect((await git.run(["config", "--get", "status-gate.workflow"])).trim()).toBe(
+      "from-workflow",
+    );
+    expect((await git.run(["config", "--get", "status-gate.probe"])).trim()).toBe("ours");
+  });
+});
+
+describe("a credential header beside the one actions/checkout persisted", () => {
+  // GitHub refuses a request with two Authorization headers: "Duplicate header", status 400.
+  async function githubLikeServer() {
+    const received: string[][] = [];
+    const server = createServer((request, response) => {
+      const authorization = request.headersDistinct.authorization ?? [];
+      received.push(authorization);
+      if (authorization.length > 1) {
+        response.writeHead(400).end('Duplicate header: "Authorization"');
+      } else response.writeHead(404).end("Not Found");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return { base, received, [Symbol.dispose]: () => server.close() };
+  }
+
+  it.each([
+    [
+      "scoped to the server, as actions/checkout writes it",
+      (base: string) => `http.${base}/.extraheader`,
+    ],
+    ["for every server", () => "http.extraheader"],
+  ])("sends only ours when the checkout's is %s", async (_, persistedKey) => {
+    using server = await githubLikeServer();
+    using repo = new TestRepository();
+    const git = new Git(repo.path);
+    await git.run(["config", persistedKey(server.base), "AUTHORIZATION: basic Y2hlY2tvdXQ="]);
+    const ours = gitConfigEnvironment({
+      [`http.${server.base}/.extraheader`]: "AUTHORIZATION: basic b3Vycw==",
+    });
+    const failure = await new Git(repo.path, ours)
+      .run(["ls-remote", `${server.base}/owner/repo.git`])
+      .catch((thrown) => thrown);
+    expect(failure).toBeInstanceOf(GitError);
+    expect(failure.message).not.toContain("400");
+    expect(server.received.length).toBeGreaterThan(0);
+    for (const headers of server.received) expect(headers).toEqual(["basic b3Vycw=="]);
   });
 });

@@ -140,6 +140,90 @@ describe("createGitHubClient", () => {
     expect(sim.requestsFor("repos/get").map((request) => request.status)).toEqual([502, 200]);
   });
 
+  it("never repeats a POST that may have been done: a 502 can come after the work", async () => {
+    // GitHub's double here: each request does its work (a release, a comment, a dispatched
+    // run), but the first answer on each path is a 502, as when GitHub's gateway stops waiting.
+    const done: string[] = [];
+    const server = createServer((request, response) => {
+      const first = !done.includes(`${request.method} ${request.url}`);
+      done.push(`${request.method} ${request.url}`);
+      request.resume();
+      if (first) response.writeHead(502, { "content-type": "text/plain" }).end("Bad Gateway");
+      else response.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const client = createGitHubClient({ token: "t0ken" }, { GITHUB_API_URL: url });
+      const repo = { owner: "o", repo: "r" };
+      const creations = [
+        ["POST /repos/{owner}/{repo}/releases", { tag_name: "v1.0.0", draft: true }],
+        [
+          "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+          { issue_number: 7, body: "x" },
+        ],
+        [
+          "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
+          { workflow_id: "ci.yml", ref: "main" },
+        ],
+      ] as const;
+      for (const [route, params] of creations) {
+        await expect(client.request(route, { ...repo, ...params })).rejects.toMatchObject({
+          status: 502,
+        });
+      }
+      expect(done).toEqual([
+        "POST /repos/o/r/releases",
+        "POST /repos/o/r/issues/7/comments",
+        "POST /repos/o/r/actions/workflows/ci.yml/dispatches",
+      ]);
+      // What only reads is still retried, and a POST that only computes (release notes) too.
+      await client.request("GET /repos/{owner}/{repo}", repo);
+      await client.request("POST /repos/{owner}/{repo}/releases/generate-notes", {
+        ...repo,
+        tag_name: "v1.0.0",
+      });
+      expect(done.slice(3)).toEqual([
+        "GET /repos/o/r",
+        "GET /repos/o/r",
+        "POST /repos/o/r/releases/generate-notes",
+        "POST /repos/o/r/releases/generate-notes",
+      ]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("still repeats a POST that a rate limit refused: GitHub did not do it", async () => {
+    const done: string[] = [];
+    const server = createServer((request, response) => {
+      done.push(`${request.method} ${request.url}`);
+      request.resume();
+      if (done.length === 1) {
+        response
+          .writeHead(403, { "content-type": "application/json", "retry-after": "1" })
+          .end(JSON.stringify({ message: "You have exceeded a secondary rate limit." }));
+      } else response.writeHead(201, { "content-type": "application/json" }).end("{}");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const client = createGitHubClient({ token: "t0ken" }, { GITHUB_API_URL: url });
+      await client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+        owner: "o",
+        repo: "r",
+        issue_number: 7,
+        body: "x",
+      });
+      expect(done).toEqual([
+        "POST /repos/o/r/issues/7/comments",
+        "POST /repos/o/r/issues/7/comments",
+      ]);
+    } finally {
+      server.close();
+    }
+  });
+
   it("waits out a secondary rate limit's retry-after, then retries", async () => {
     sim.faults.inject({ route: "repos/get", kind: "secondary-rate-limit", retryAfterSeconds: 1 });
     const client = createGitHubClient({ token: sim.token }, { GITHUB_API_URL: sim.url });

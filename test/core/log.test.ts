@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { annotate, debug, group, info, mask, mayHoldCommand } from "../../src/core/log.ts";
-import { showInvisible } from "../../src/core/text.ts";
+import { showForReader } from "../../src/core/text.ts";
 import { annotationsOf, parseWorkflowCommands } from "../harness/workflow-commands.ts";
 import { captureStdout, hostileText } from "./hostile-text.ts";
 
@@ -56,6 +56,15 @@ describe("annotate", () => {
     });
   });
 
+  it("shows an escape sequence in message and title instead of colouring or erasing them", () => {
+    const output = captureStdout(() =>
+      annotate({ level: "error", message: "bad\u001b[8m hidden\r", title: "t\u001b[2K" }),
+    );
+    const [annotation] = annotationsOf(parseWorkflowCommands(output));
+    expect(annotation?.message).toBe("bad<U+001B>[8m hidden<U+000D>");
+    expect(annotation?.title).toBe("t<U+001B>[2K");
+  });
+
   it("never lets message, title or file start a second command or break the properties", () => {
     fc.assert(
       fc.property(
@@ -70,10 +79,11 @@ describe("annotate", () => {
           expect(commands).toHaveLength(1);
           const [annotation] = annotationsOf(commands);
           expect(annotation?.level).toBe(level);
-          // Invisible format characters are shown, never passed on to reorder what people read.
-          expect(annotation?.message).toBe(showInvisible(message));
+          // Invisible and control characters are shown, never passed on to reorder, hide or
+          // colour what people read.
+          expect(annotation?.message).toBe(showForReader(message));
           // The runner trims the end of the property list; nothing else is lost.
-          expect(annotation?.title ?? "").toBe(showInvisible(title).replace(trailingSpace, ""));
+          expect(annotation?.title ?? "").toBe(showForReader(title).replace(trailingSpace, ""));
           expect(annotation?.file ?? "").toBe(file.replace(trailingSpace, ""));
           expect(annotation?.line).toBe(line);
         },
@@ -92,9 +102,7 @@ describe("info", () => {
   it.each([
     ["a command line", "::error::injected"],
     ["a command after leading spaces", "   ::add-mask::x"],
-    ["a command after U+0085 (.NET white space)", "\u0085::warning::x"],
     ["a command on a later line", "first\n::set-output name=a::b"],
-    ["a command after a lone CR", "first\r::error::x"],
     ["a legacy command mid-line", "see ##[error]injected"],
     ["a stop-commands of its own", "::stop-commands::abc"],
   ])("fences %s so it yields no command", (_, text) => {
@@ -102,6 +110,16 @@ describe("info", () => {
     expect(mayHoldCommand(text)).toBe(true);
     expect(parseWorkflowCommands(output)).toEqual([]);
     expect(output).toContain(text);
+  });
+
+  it.each([
+    ["a command after U+0085 (.NET white space)", "\u0085::warning::x", "<U+0085>::warning::x"],
+    ["a command after a lone CR", "first\r::error::x", "first<U+000D>::error::x"],
+  ])("shows the control character before %s, so it yields no command", (_, text, shown) => {
+    const output = captureStdout(() => info(text));
+    expect(mayHoldCommand(text)).toBe(true);
+    expect(parseWorkflowCommands(output)).toEqual([]);
+    expect(output).toContain(shown);
   });
 
   it("never yields a command from untrusted text, and commands after it still work", () => {

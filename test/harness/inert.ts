@@ -1,4 +1,4 @@
-import { parseWorkflowCommands, type WorkflowCommand } from "./workflow-commands.ts";
+import { parseInterleavedCommands, type WorkflowCommand } from "./workflow-commands.ts";
 
 /**
  * Text that runs as workflow commands if printed raw into a step's log: the `::` form at a line
@@ -16,9 +16,13 @@ export const HOSTILE = [
   "\u202Eevil\u202C",
 ].join("\n");
 
-/** Commands the runner would execute from a CLI run's standard output and error. */
+/**
+ * Commands the runner would execute from a CLI run's standard output and error, which it
+ * processes together in an order of its own: every command some interleaving of their lines runs
+ * (each stream read alone is one of them).
+ */
 export function executedCommands(output: { stdout: string; stderr: string }): WorkflowCommand[] {
-  return [...parseWorkflowCommands(output.stdout), ...parseWorkflowCommands(output.stderr)];
+  return parseInterleavedCommands(output.stdout, output.stderr);
 }
 
 /** The environment of a CLI run inside a GitHub Actions step. */

@@ -5,7 +5,12 @@ import * as core from "@actions/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { hostileText } from "../core/hostile-text.ts";
-import { annotationsOf, parseFileCommands, parseWorkflowCommands } from "./workflow-commands.ts";
+import {
+  annotationsOf,
+  parseFileCommands,
+  parseInterleavedCommands,
+  parseWorkflowCommands,
+} from "./workflow-commands.ts";
 
 describe("parseWorkflowCommands", () => {
   it("reads name, properties and message, unescaping them as the runner does", () => {
@@ -155,5 +160,35 @@ describe("parseFileCommands", () => {
     ["an empty delimiter", "a<<\nx\n", /empty name or delimiter/],
   ])("refuses %s, as the runner fails the step", (_, text, error) => {
     expect(() => parseFileCommands(text)).toThrow(error);
+  });
+});
+
+describe("parseInterleavedCommands", () => {
+  const fenced = (token: string, body: string) =>
+    `::stop-commands::${token}\n${body}\n::${token}::\n`;
+
+  it("finds what one stream's fence lets through when the other stream's fence ends first", () => {
+    // The runner may process: out's stop, err's stop (ignored: stopped), out's body, out's end
+    // (resumes), err's body: which then runs.
+    const commands = parseInterleavedCommands(
+      fenced("aaaa1111", "::warning::from stdout"),
+      fenced("bbbb2222", "::error::from stderr"),
+    );
+    expect(commands.map((c) => c.message).sort()).toEqual(["from stderr", "from stdout"]);
+  });
+
+  it("finds nothing where only one stream fences and the other holds no command", () => {
+    expect(
+      parseInterleavedCommands(
+        fenced("aaaa1111", "::error::x"),
+        "plain\n\\::error::y\n##\\[warning]z\n",
+      ),
+    ).toEqual([]);
+  });
+
+  it("finds each stream's own commands as the runner runs them", () => {
+    expect(
+      parseInterleavedCommands("::notice::a\n", "::warning::b\n").map((c) => c.command),
+    ).toEqual(["notice", "warning"]);
   });
 });

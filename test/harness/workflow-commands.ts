@@ -117,23 +117,79 @@ function addProperty(
  */
 export function parseWorkflowCommands(stdout: string): WorkflowCommand[] {
   const commands: WorkflowCommand[] = [];
-  // An empty token stops processing for good, as in the runner.
   let stopToken: string | undefined;
   stdout.split(/\r\n|\r|\n/).forEach((text, line) => {
-    const registered = stopToken ? new Set([...RUNNER_COMMANDS, stopToken]) : RUNNER_COMMANDS;
-    const parsed = parseV2(text, registered) ?? parseLegacy(text, registered);
-    if (!parsed) return;
-    if (stopToken !== undefined) {
-      if (stopToken !== "" && parsed.command === stopToken) stopToken = undefined;
-      return;
-    }
-    if (parsed.command === "stop-commands") {
-      stopToken = parsed.message.toLowerCase();
-      return;
-    }
-    commands.push({ ...parsed, line });
+    const step = processLine(text, stopToken);
+    stopToken = step.stopToken;
+    if (step.command) commands.push({ ...step.command, line });
   });
   return commands;
+}
+
+/**
+ * One line through the runner's command processor: the command it runs, if any, and whether
+ * commands are stopped after it (the stop token). An empty token stops processing for good.
+ */
+function processLine(
+  text: string,
+  stopToken: string | undefined,
+): { command?: Parsed; stopToken: string | undefined } {
+  const registered = stopToken ? new Set([...RUNNER_COMMANDS, stopToken]) : RUNNER_COMMANDS;
+  const parsed = parseV2(text, registered) ?? parseLegacy(text, registered);
+  if (!parsed) return { stopToken };
+  if (stopToken !== undefined) {
+    return { stopToken: stopToken !== "" && parsed.command === stopToken ? undefined : stopToken };
+  }
+  if (parsed.command === "stop-commands") return { stopToken: parsed.message.toLowerCase() };
+  return { command: parsed, stopToken };
+}
+
+/**
+ * The commands the runner could run from a step's standard output and error together. It reads
+ * the two pipes apart and processes their lines as they arrive, each stream in order but the two
+ * in any interleaving, with one command processor (one stop token) for both: so a fence one
+ * stream closes can end the fence the other opened. Every interleaving is tried (by the states
+ * reachable after each pair of positions); a command any of them runs is returned, once.
+ */
+export function parseInterleavedCommands(stdout: string, stderr: string): WorkflowCommand[] {
+  const streams = [stdout.split(/\r\n|\r|\n/), stderr.split(/\r\n|\r|\n/)] as const;
+  const found = new Map<string, WorkflowCommand>();
+  // States reached: `${out},${err}` → the stop tokens commands may be stopped with there.
+  const reached = new Map<string, Set<string | undefined>>([["0,0", new Set([undefined])]]);
+  const [outLines, errLines] = streams;
+  for (let out = 0; out <= outLines.length; out++) {
+    for (let err = 0; err <= errLines.length; err++) {
+      const tokens = reached.get(`${out},${err}`);
+      if (!tokens) continue;
+      for (const token of tokens) {
+        for (const [stream, next] of [
+          [0, [out + 1, err]],
+          [1, [out, err + 1]],
+        ] as const) {
+          const index = stream === 0 ? out : err;
+          const text = streams[stream][index];
+          if (text === undefined) continue;
+          const step = processLine(text, token);
+          if (step.command) {
+            found.set(`${stream}:${index}`, { ...step.command, line: index });
+          }
+          const key = `${next[0]},${next[1]}`;
+          const set = reached.get(key) ?? new Set();
+          set.add(step.stopToken);
+          reached.set(key, set);
+        }
+      }
+    }
+  }
+  // Standard output's commands first, then standard error's, each in its order.
+  const position = (key: string) => key.split(":").map(Number) as [number, number];
+  return [...found.entries()]
+    .sort(([a], [b]) => {
+      const [streamA, lineA] = position(a);
+      const [streamB, lineB] = position(b);
+      return streamA - streamB || lineA - lineB;
+    })
+    .map(([, command]) => command);
 }
 
 export interface ParsedAnnotation {

@@ -1,5 +1,14 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -50,6 +59,42 @@ describe("scripts/build.mjs", () => {
     );
     expect(holders).toHaveLength(1);
     expect(holders[0]).toContain(`${outdir}/chunks/`);
+  });
+
+  it("builds the same files from a checkout whose path holds a space and other characters", () => {
+    // A clone may live anywhere ("~/My Projects/status-gate"); dist/ must not depend on it.
+    const parent = mkdtempSync(join(tmpdir(), "sg build #%20 "));
+    try {
+      const checkout = join(parent, "a checkout");
+      mkdirSync(checkout);
+      for (const part of ["src", "scripts", "package.json", "tsconfig.json"]) {
+        cpSync(join(PROJECT_ROOT, part), join(checkout, part), { recursive: true });
+      }
+      symlinkSync(join(PROJECT_ROOT, "node_modules"), join(checkout, "node_modules"));
+      const elsewhere = join(parent, "out dir");
+      const build = spawnSync(
+        process.execPath,
+        [join(checkout, "scripts/build.mjs"), "--outdir", elsewhere],
+        {
+          cwd: tmpdir(),
+          encoding: "utf8",
+        },
+      );
+      expect(build.stderr).toBe("");
+      expect(build.status).toBe(0);
+      const files = (dir: string): string[] =>
+        readdirSync(dir, { recursive: true, encoding: "utf8" }).sort();
+      expect(files(elsewhere)).toEqual(files(outdir));
+      for (const file of files(outdir).filter(
+        (name) => name.endsWith(".js") || name.endsWith(".txt"),
+      )) {
+        expect(readFileSync(join(elsewhere, file), "utf8"), file).toBe(
+          readFileSync(join(outdir, file), "utf8"),
+        );
+      }
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
   });
 
   it("lists the licence of every bundled package", () => {

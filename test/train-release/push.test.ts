@@ -93,11 +93,9 @@ describe("the push credential", () => {
       expect(line).not.toContain(basic);
       expect(line).not.toContain("extraheader");
     }
-    // An empty value first clears a header actions/checkout persisted under the same key.
-    expect(calls).toContain("GIT_CONFIG_KEY_0=http.https://github.com/.extraheader");
-    expect(calls).toContain("GIT_CONFIG_VALUE_0=\n");
-    expect(calls).toContain("GIT_CONFIG_KEY_1=http.https://github.com/.extraheader");
-    expect(calls).toContain(`GIT_CONFIG_VALUE_1=AUTHORIZATION: basic ${basic}`);
+    // Entries 0 and 1 reset the headers a checkout persisted (see gitConfigEnvironment).
+    expect(calls).toContain("GIT_CONFIG_KEY_2=http.https://github.com/.extraheader");
+    expect(calls).toContain(`GIT_CONFIG_VALUE_2=AUTHORIZATION: basic ${basic}`);
     // And the log shows neither form of the token.
     expect(run.log).not.toContain(basic);
     expect(run.masks).toContain(basic);
