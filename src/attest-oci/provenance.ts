@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { workflowPathOf } from "../core/context.ts";
 import { ConfigurationError } from "../core/errors.ts";
 import { SLSA_PROVENANCE_V1 } from "../core/sigstore/index.ts";
 
@@ -55,7 +56,7 @@ export function runClaims(claims: Record<string, unknown>): RunClaims {
  * and the run (id and attempt).
  */
 export function slsaProvenance(claims: RunClaims, serverUrl: string): Record<string, unknown> {
-  const [workflowPath] = claims.workflow_ref.replace(`${claims.repository}/`, "").split("@");
+  const workflowPath = workflowPathOf(claims.workflow_ref);
   return {
     buildDefinition: {
       buildType: GITHUB_BUILD_TYPE,

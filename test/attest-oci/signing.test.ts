@@ -93,6 +93,16 @@ describe("provenance", () => {
     );
   });
 
+  it("names a workflow whose file name holds an '@' by its whole path", () => {
+    const predicate = slsaProvenance(
+      runClaims(githubClaims({ workflow: ".github/workflows/ci@v2.yml" })),
+      "https://github.com",
+    ) as { buildDefinition: { externalParameters: { workflow: { path: string } } } };
+    expect(predicate.buildDefinition.externalParameters.workflow.path).toBe(
+      ".github/workflows/ci@v2.yml",
+    );
+  });
+
   it("refuses a token without the run's claims, naming them", () => {
     expect(() => runClaims({ repository: "a/b" })).toThrow(/lacks the claims ref, sha/);
   });
