@@ -95,13 +95,15 @@ export function createGitHubClient(
 }
 
 /**
- * POSTs that only read or compute, which a 5xx may repeat (a rate limit repeats any request:
- * GitHub did not do it). Any other POST that fails with a 5xx or a dropped connection may have
+ * POSTs that only read or compute, or make git objects (named by their content: a second one is
+ * the first, or an unreferenced object), which a 5xx may repeat (a rate limit repeats any
+ * request: GitHub did not do it). Any other POST that fails with a 5xx or a dropped connection may have
  * been done all the same (GitHub answers 502 when its gateway stops waiting, and the work goes
  * on): repeating it would make a second draft release, comment, pull request or dispatched run,
  * or fail on the tag the first one made. It fails instead, for the caller or a re-run to decide.
  */
-const RETRIED_POSTS = /\/(?:graphql|markdown|releases\/generate-notes)(?:\?|$)/;
+const RETRIED_POSTS =
+  /\/(?:graphql|markdown|releases\/generate-notes|git\/(?:blobs|trees|commits|tags))(?:\?|$)/;
 
 interface RateLimited {
   method: string;

@@ -17,9 +17,33 @@ interface RequestError {
 
 const statusOf = (thrown: unknown) => (thrown as RequestError).status;
 
-/** Creating a draft release: the first try and, as the client retries, three more after a server error that made none. */
-const CREATE_ATTEMPTS = 4;
+/** A write that may have been done: the first try and three more after server errors that made nothing. */
+const WRITE_ATTEMPTS = 4;
 const messageOf = (thrown: unknown) => (thrown as RequestError).response?.data?.message ?? "";
+
+/**
+ * A create whose answer may be lost. The client never repeats a POST (a 5xx or a dropped
+ * connection may come after GitHub did it), and a create tried again after it was done is refused
+ * as a duplicate (422 "already exists") or, for a release, leaves a second draft. So after either
+ * answer `made()` looks for what the write makes, and only a write that made nothing is tried
+ * again; `made()` decides whether what it finds is this write's.
+ */
+async function createOnce<T>(write: () => Promise<T>, made: () => Promise<T | undefined>) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (thrown) {
+      const status = statusOf(thrown) ?? 0;
+      const duplicate =
+        status === 422 && /already[ _]exists/i.test(`${messageOf(thrown)} ${thrown}`);
+      if (status < 500 && !duplicate) throw thrown;
+      const found = await made();
+      if (found !== undefined) return found;
+      if (duplicate || attempt >= WRITE_ATTEMPTS) throw thrown;
+      await new Promise((resolve) => setTimeout(resolve, attempt * 1000));
+    }
+  }
+}
 
 /** The REST implementation of TrainRemote over the suite's Octokit client. */
 export class GitHubRemote implements TrainRemote {
@@ -87,20 +111,19 @@ export class GitHubRemote implements TrainRemote {
 
   async createAnnotatedTag(name: string, commit: string, message: string, tagger: Identity) {
     const sha = await this.tagObject(name, commit, message, tagger);
-    try {
-      await this.client.request("POST /repos/{owner}/{repo}/git/refs", {
-        ...this.where,
-        ref: `refs/tags/${name}`,
-        sha,
-      });
-      return "created" as const;
-    } catch (thrown) {
-      // `create-ref` refuses a name that exists: that refusal is the lock.
-      if (statusOf(thrown) !== 422 || !/already exists/i.test(messageOf(thrown))) throw thrown;
-      const existing = await this.getTag(name);
-      if (!existing) throw thrown;
-      return existing;
-    }
+    // `create-ref` refuses a name that exists: that refusal is the lock, and the tag found then
+    // (this run's own when only the answer was lost) goes to the caller to judge.
+    return createOnce<"created" | RemoteTag>(
+      async () => {
+        await this.client.request("POST /repos/{owner}/{repo}/git/refs", {
+          ...this.where,
+          ref: `refs/tags/${name}`,
+          sha,
+        });
+        return "created";
+      },
+      () => this.getTag(name),
+    );
   }
 
   async moveTag(name: string, commit: string, message: string, tagger: Identity) {
@@ -156,12 +179,11 @@ export class GitHubRemote implements TrainRemote {
 
   /**
    * GitHub keeps any number of drafts of one tag, so a create whose answer was lost (a 5xx after
-   * the draft was made) must not be retried blindly: that leaves a second draft behind. After a
-   * failure the draft is looked for first, and only a create that made none is tried again.
+   * the draft was made) must not be tried again blindly: that leaves a second draft behind.
    */
   async createDraftRelease(release: NewRelease): Promise<RemoteRelease> {
-    for (let attempt = 1; ; attempt++) {
-      try {
+    return createOnce(
+      async () => {
         const { data } = await this.client.request("POST /repos/{owner}/{repo}/releases", {
           ...this.where,
           tag_name: release.tag,
@@ -170,19 +192,11 @@ export class GitHubRemote implements TrainRemote {
           body: release.body,
           draft: true,
           prerelease: release.prerelease,
-          request: { retries: 0 },
         });
         return toRelease(data);
-      } catch (thrown) {
-        const status = statusOf(thrown);
-        if (attempt >= CREATE_ATTEMPTS || status === undefined || status < 500) {
-          refusedRelease(thrown, release.tag);
-        }
-        const made = await this.draftOf(release);
-        if (made) return made;
-        await new Promise((resolve) => setTimeout(resolve, attempt * 1000));
-      }
-    }
+      },
+      () => this.draftOf(release),
+    ).catch((thrown: unknown) => refusedRelease(thrown, release.tag));
   }
 
   /** The draft of this tag on this commit, if GitHub holds one. */
@@ -211,29 +225,26 @@ export class GitHubRemote implements TrainRemote {
   }
 
   async uploadAsset(release: RemoteRelease, name: string, data: Buffer): Promise<ReleaseAsset> {
-    const { data: asset } = await this.client
-      .request({
-        method: "POST",
-        // GitHub renames special characters in `name`; the label keeps the file's own name.
-        url: `${release.uploadUrl}?name=${encodeURIComponent(name)}&label=${encodeURIComponent(name)}`,
-        data,
-        headers: { "content-type": "application/octet-stream" },
-      })
-      .catch(async (thrown: unknown) => {
-        // A retry of an upload whose answer was lost (a 5xx after GitHub stored it) is refused as
-        // a duplicate name: the asset of this name and size, fully uploaded, is this upload.
-        if (statusOf(thrown) !== 422 || !/already_exists/.test(String(thrown))) throw thrown;
-        const { assets } = await this.getRelease(release.id);
-        const stored = assets.find(
+    const uploaded = await createOnce(
+      async () => {
+        const { data: asset } = await this.client.request({
+          method: "POST",
+          // GitHub renames special characters in `name`; the label keeps the file's own name.
+          url: `${release.uploadUrl}?name=${encodeURIComponent(name)}&label=${encodeURIComponent(name)}`,
+          data,
+          headers: { "content-type": "application/octet-stream" },
+        });
+        return asset as ReleaseAsset;
+      },
+      // The asset of this name and size, fully uploaded, is this upload.
+      async () =>
+        (await this.getRelease(release.id)).assets.find(
           (item) =>
             (item.label === name || item.name === name) &&
             item.size === data.length &&
             item.state !== "starter",
-        );
-        if (!stored) throw thrown;
-        return { data: stored };
-      });
-    const uploaded = asset as ReleaseAsset;
+        ),
+    );
     return { id: uploaded.id, name: uploaded.name, label: uploaded.label, size: uploaded.size };
   }
 
@@ -283,27 +294,27 @@ export class GitHubRemote implements TrainRemote {
     title: string;
     body: string;
   }): Promise<PullRequest> {
-    const opened = await this.client
-      .request("POST /repos/{owner}/{repo}/pulls", { ...this.where, ...options })
-      .catch(async (thrown: unknown) => {
-        // A retry of a create whose answer was lost (a 5xx after GitHub opened it) is refused as
-        // a duplicate: the pull request this run opened is the open one from its branch.
-        // GitHub says so in the errors, which the client's message carries.
-        if (statusOf(thrown) !== 422 || !/already exists/i.test(String(thrown))) throw thrown;
+    return createOnce<PullRequest>(
+      async () => {
+        const { data } = await this.client.request("POST /repos/{owner}/{repo}/pulls", {
+          ...this.where,
+          ...options,
+        });
+        return {
+          number: data.number,
+          url: data.html_url,
+          state: "open",
+          merged: false,
+          mergeCommitSha: undefined,
+          headSha: data.head.sha,
+        };
+      },
+      // The pull request this run opened is the open one from its branch.
+      async () => {
         const pull = await this.findPullRequest(options.head);
-        if (pull?.state !== "open") throw thrown;
-        return pull;
-      });
-    if (!("data" in opened)) return opened;
-    const { data } = opened;
-    return {
-      number: data.number,
-      url: data.html_url,
-      state: "open" as const,
-      merged: false,
-      mergeCommitSha: undefined,
-      headSha: data.head.sha,
-    };
+        return pull?.state === "open" ? pull : undefined;
+      },
+    );
   }
 
   async closePullRequest(pull: PullRequest, comment: string): Promise<void> {

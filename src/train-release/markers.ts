@@ -112,7 +112,10 @@ export async function readMarkers(
 ): Promise<Marker[]> {
   const markers: Marker[] = [];
   for (const tag of await source.listTags(prefix)) {
-    const record = parseMarker(local.get(tag) ?? (await source.tagMessage(tag)));
+    // Succession locks (`<prefix>after/...`) name a marker; they are not one.
+    if (tag.startsWith(`${prefix}after/`)) continue;
+    // A clone's tag of the name that holds no record (lightweight, made by hand) is not GitHub's.
+    const record = parseMarker(local.get(tag)) ?? parseMarker(await source.tagMessage(tag));
     if (record) markers.push({ tag, record });
   }
   const when = (marker: Marker) => marker.record.departsAt ?? `${marker.record.slot}T99`;

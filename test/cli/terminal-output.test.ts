@@ -83,8 +83,8 @@ describe("escape sequences from users, files and APIs", () => {
       expect(stdout).not.toMatch(ACTED_ON);
       expect(stderr).not.toMatch(ACTED_ON);
       expect(stdout).toContain(
-        // A reset (one of the CLI's own sequences) is kept: it can only end a colour.
-        "ci.yml:3: \u001b[31merror\u001b[0m <U+001B>[30;40mhidden\u001b[0m <U+001B>[1A",
+        // The CLI's own colours are kept; a finding's text shows every control, a reset too.
+        "ci.yml:3: \u001b[31merror\u001b[0m <U+001B>[30;40mhidden<U+001B>[0m <U+001B>[1A",
       );
       expect(stdout).toContain("all clear<U+000D> <U+001B>]0;title<U+0007> <U+009B>2K");
       expect(stderr).toContain("\u001b[31mfailed\u001b[0m: bad job <U+001B>[30;40m");

@@ -183,11 +183,21 @@ describe("createGitHubClient", () => {
         ...repo,
         tag_name: "v1.0.0",
       });
+      // And a git object: the same request makes the same object.
+      await client.request("POST /repos/{owner}/{repo}/git/tags", {
+        ...repo,
+        tag: "v1.0.0",
+        message: "v1.0.0",
+        object: "a".repeat(40),
+        type: "commit",
+      });
       expect(done.slice(3)).toEqual([
         "GET /repos/o/r",
         "GET /repos/o/r",
         "POST /repos/o/r/releases/generate-notes",
         "POST /repos/o/r/releases/generate-notes",
+        "POST /repos/o/r/git/tags",
+        "POST /repos/o/r/git/tags",
       ]);
     } finally {
       server.close();

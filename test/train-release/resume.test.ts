@@ -10,8 +10,8 @@ import type { TrainWorld } from "./world.ts";
 afterAll(disposeTemplate);
 
 /**
- * The first run dies on a 500 after writing the first tag (the client never repeats a POST that
- * may have been done, so one 500 ends the run).
+ * The first run dies on a 500 after writing the first tag: the client never repeats a POST that
+ * may have been done, and the train's own four tries (each after looking for the draft) all fail.
  */
 async function halfDeparted(): Promise<TrainWorld> {
   const w = await landedWorld();
@@ -19,7 +19,7 @@ async function halfDeparted(): Promise<TrainWorld> {
     route: "repos/create-release",
     kind: "server-error",
     status: 500,
-    times: 1,
+    times: 4,
   });
   const failed = await train(w, {}, { runId: "7101" });
   expect(failed.exitCode).toBe(1);

@@ -192,8 +192,10 @@ describe.skipIf(!available)("a release of wasmCloud on status-gate", () => {
     expect(pulls.map((pull) => [pull.title, pull.head.ref, pull.state])).toEqual([
       ["release: v2.1.0", "release/v2.1.0", "open"],
     ]);
+    // The departure marker, and the succession lock of the first train (it follows none).
     expect([...w.github.refs.keys()].filter((ref) => ref.startsWith("refs/tags/train/"))).toEqual([
       "refs/tags/train/2026-12-01",
+      "refs/tags/train/after/none",
     ]);
     w.repo.git("fetch", "--quiet", "origin", "release/v2.1.0");
     const message = w.repo.git("log", "-1", "--format=%B", "FETCH_HEAD");
@@ -403,6 +405,7 @@ describe.skipIf(!available)("a release of wasmCloud on status-gate", () => {
       [
         "refs/tags/runtime-operator/v2.1.0",
         "refs/tags/train/2026-12-01",
+        "refs/tags/train/after/none",
         "refs/tags/v2.1.0",
       ].sort(),
     );
