@@ -161,7 +161,10 @@ describe("codeBlock", () => {
       fc.property(hostileText, fc.constantFrom("", "yaml", "js`x"), (text, language) => {
         const html = render(codeBlock(text, language));
         expect(tagsOf(html)).toEqual(["pre", "code", "code", "pre"]);
-        const shown = text.replace(/\r\n|\r/g, "\n").replace(/\0/g, "\uFFFD");
+        // Verbatim but the invisible format characters, shown as <U+XXXX> (tag characters too).
+        const shown = showInvisible(text)
+          .replace(/\r\n|\r/g, "\n")
+          .replace(/\0/g, "\uFFFD");
         expect(decodeCode(html)).toBe(shown === "" || shown.endsWith("\n") ? shown : `${shown}\n`);
       }),
       { numRuns: 200 },
