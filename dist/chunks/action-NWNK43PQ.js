@@ -1,2 +1,0 @@
-import{createRequire as __sgCreateRequire}from"node:module";const require=__sgCreateRequire(import.meta.url);
-import{failureOutcome,publishOutcome,reportFailure,runAction}from"./chunk-RAW2OTPQ.js";import"./chunk-QD4JZHWV.js";import"./chunk-53QBXY73.js";import"./chunk-ILXUMXAP.js";import"./chunk-PNKSGXOQ.js";import"./chunk-UFCUM3U5.js";import"./chunk-2UA7A23I.js";import"./chunk-XE2AMHIM.js";import"./chunk-JBATZDQL.js";export{failureOutcome,publishOutcome,reportFailure,runAction};

@@ -1,0 +1,2 @@
+import{createRequire as __sgCreateRequire}from"node:module";const require=__sgCreateRequire(import.meta.url);
+function sarifHelpUri(url){if(!(!url||!/^https?:\/\/[^\s\p{Cc}\p{Cf}<>"{}|\\^`]+$/iu.test(url)))try{return new URL(url).href===url||new URL(url).href===`${url}/`?url:void 0}catch{return}}function sarifArtifactUri(path){return path.split("/").map(encodeURIComponent).join("/")}export{sarifHelpUri,sarifArtifactUri};
