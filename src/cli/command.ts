@@ -1,4 +1,4 @@
-import { type ParseArgsConfig, parseArgs } from "node:util";
+import type { ParseArgsConfig } from "node:util";
 import { ConfigurationError } from "../core/errors.ts";
 import type { Annotation } from "../core/log.ts";
 import type { ActionOutcome } from "../core/outcome.ts";
@@ -60,6 +60,8 @@ export function parseCommandLine<T extends Options>(
 ) {
   const all = { ...options, help: { type: "boolean", short: "h" } } as T;
   try {
+    // Read when a command runs: importing node:util costs `--help` a few milliseconds.
+    const { parseArgs } = process.getBuiltinModule("node:util") as typeof import("node:util");
     return parseArgs({ args, options: all, allowPositionals: positionals, strict: true });
   } catch (thrown) {
     throw new ConfigurationError(
