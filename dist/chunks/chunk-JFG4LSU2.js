@@ -1,2 +1,0 @@
-import{createRequire as __sgCreateRequire}from"node:module";const require=__sgCreateRequire(import.meta.url);
-import{readFileSync}from"node:fs";function version(){for(let candidate of["../package.json","../../package.json"])try{let manifest=JSON.parse(readFileSync(new URL(candidate,import.meta.url),"utf8"));if(manifest.name==="status-gate"||manifest.name==="@wasmcloud/status-gate")return String(manifest.version)}catch{}return"unknown"}export{version};
