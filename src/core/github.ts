@@ -47,6 +47,12 @@ export function createGitHubClient(
   const apiUrl = (options.apiUrl ?? urls.api).replace(/\/+$/, "");
   const graphqlUrl = options.graphqlUrl ?? (options.apiUrl ? undefined : urls.graphql);
   const retries = options.rateLimitRetries ?? 3;
+  const retryWhileAllowed =
+    (limit: string) =>
+    (retryAfter: number, request: RateLimited, _octokit: unknown, retryCount: number) => {
+      info(`${limit} for ${request.method} ${request.url}; retrying in ${retryAfter}s`);
+      return retryCount < retries;
+    };
   const client = getOctokit(
     options.token,
     {
@@ -58,28 +64,8 @@ export function createGitHubClient(
       request: { fetch: (url: string, init: RequestInit) => fetch(url, init) },
       log: { debug, info: debug, warn: info, error: info },
       throttle: {
-        onRateLimit: (
-          retryAfter: number,
-          request: RateLimited,
-          _octokit: unknown,
-          retryCount: number,
-        ) => {
-          info(
-            `rate limit reached for ${request.method} ${request.url}; retrying in ${retryAfter}s`,
-          );
-          return retryCount < retries;
-        },
-        onSecondaryRateLimit: (
-          retryAfter: number,
-          request: RateLimited,
-          _octokit: unknown,
-          retryCount: number,
-        ) => {
-          info(
-            `secondary rate limit for ${request.method} ${request.url}; retrying in ${retryAfter}s`,
-          );
-          return retryCount < retries;
-        },
+        onRateLimit: retryWhileAllowed("rate limit reached"),
+        onSecondaryRateLimit: retryWhileAllowed("secondary rate limit"),
       },
     },
     retry,
