@@ -3,7 +3,7 @@ import { EXIT, oneOf, paint, parseCommandLine, printJson } from "../cli/command.
 import { runnerContext } from "../core/context.ts";
 import { ConfigurationError } from "../core/errors.ts";
 import { Inputs } from "../core/inputs.ts";
-import { GITHUB_ACTIONS_ISSUER, SLSA_PROVENANCE_V1 } from "../core/sigstore/index.ts";
+import { actionsIssuer, SLSA_PROVENANCE_V1 } from "../core/sigstore/index.ts";
 import { createDeps } from "./deps.ts";
 import { attestSummary, subjectsOutput, verifyLines } from "./report.ts";
 import { type AttestInputs, attestOci, type RunReport } from "./run.ts";
@@ -39,7 +39,8 @@ Options (verify):
   --signer-workflow OWNER/REPO/.github/workflows/FILE[@REF]
                            the reusable workflow that signed, optionally pinned to a ref or SHA
   --predicate-type URI     only attestations of this type (default SLSA provenance v1)
-  --issuer URL             OIDC issuer (default ${GITHUB_ACTIONS_ISSUER})
+  --issuer URL             OIDC issuer (default: the server's; a GHE.com tenant has its own,
+                           https://token.actions.<tenant>.ghe.com)
   --hostname HOST          the GitHub host of the repository, e.g. octo.ghe.com (GHE.com)
   --trusted-root FILE      trusted_root.json or 'gh attestation trusted-root' output; fully
                            offline. Default: public-good's and GitHub's roots through TUF
@@ -101,18 +102,15 @@ function serverOf(values: Values, env: NodeJS.ProcessEnv): { server: string; iss
   const host = values.hostname?.replace(/^https?:\/\//, "").replace(/\/+$/, "");
   if (!host) {
     const server = runnerContext(env).urls.server;
-    return { server, issuer: GITHUB_ACTIONS_ISSUER };
+    return { server, issuer: actionsIssuer(server) };
   }
   if (!/^[a-z0-9.-]+$/i.test(host)) {
     throw new ConfigurationError(
       `--hostname is '${values.hostname}'; give a host such as octo.ghe.com`,
     );
   }
-  const tenant = /^([a-z0-9-]+)\.ghe\.com$/i.exec(host)?.[1];
-  return {
-    server: `https://${host}`,
-    issuer: tenant ? `https://token.actions.${tenant}.ghe.com` : GITHUB_ACTIONS_ISSUER,
-  };
+  const server = `https://${host}`;
+  return { server, issuer: actionsIssuer(server) };
 }
 
 function inputsOf(action: "verify" | "push", values: Values, references: string[], io: CliIO) {

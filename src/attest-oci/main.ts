@@ -7,12 +7,11 @@ import type { AttestInputs } from "./run.ts";
 await runAction("attest-oci", async (context) => {
   // Sigstore's clients read the proxy variables once, as they load: they load here, after
   // runAction has written those out for every client alike (core/network.ts), not with the entry.
-  const [{ GITHUB_ACTIONS_ISSUER, SLSA_PROVENANCE_V1 }, { createDeps }, { run }] =
-    await Promise.all([
-      import("../core/sigstore/index.ts"),
-      import("./deps.ts"),
-      import("./run.ts"),
-    ]);
+  const [{ actionsIssuer, SLSA_PROVENANCE_V1 }, { createDeps }, { run }] = await Promise.all([
+    import("../core/sigstore/index.ts"),
+    import("./deps.ts"),
+    import("./run.ts"),
+  ]);
   const read = new Inputs();
   const subjects = read.list("subjects");
   const label = read.label;
@@ -40,7 +39,7 @@ await runAction("attest-oci", async (context) => {
         read,
         context.repositoryName,
         context.urls.server,
-        GITHUB_ACTIONS_ISSUER,
+        actionsIssuer(context.urls.server),
       ),
       // As `gh attestation verify`: provenance unless told otherwise, so an SBOM from the right
       // workflow cannot pass a promotion gate that meant provenance.

@@ -147,6 +147,24 @@ describe.skipIf(!available)("attesting and verifying on distribution 2.8 with ht
     expect(run.summary).toContain("verified");
   });
 
+  it("expects a GHE.com tenant's own issuer in the action's verify mode", async () => {
+    // The bundles were signed under github.com's issuer: on a tenant they are not its runs.
+    const run = await services.attestOci(
+      {
+        mode: "verify",
+        subjects: image.reference,
+        "trusted-root": services.trustedRoot,
+        "signer-workflow": WORKFLOW,
+      },
+      { env: { DOCKER_CONFIG: configDir, GITHUB_SERVER_URL: "https://octo.ghe.com" } },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.verified).toBe("false");
+    expect(run.stdout).toContain(
+      "issuer check failed: OIDC issuer is 'https://token.actions.githubusercontent.com', expected 'https://token.actions.octo.ghe.com'",
+    );
+  });
+
   it("rejects a signer from another repository or workflow, naming the identity check", async () => {
     const evil = await verify(image.reference, "--repo", "wasmcloud/wasmcloud-evil");
     expect(evil.exitCode).toBe(1);

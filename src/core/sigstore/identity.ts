@@ -6,6 +6,16 @@ import { escapeRegExp } from "../text.ts";
 export const GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
 
 /**
+ * The issuer of the Actions tokens of a server: a GHE.com tenant (`octo.ghe.com`) has its own,
+ * `https://token.actions.octo.ghe.com`; github.com (and GHES, whose runs sign nothing public)
+ * github.com's.
+ */
+export function actionsIssuer(serverUrl: string): string {
+  const tenant = /^https?:\/\/([a-z0-9-]+)\.ghe\.com\/*$/i.exec(serverUrl)?.[1];
+  return tenant ? `https://token.actions.${tenant.toLowerCase()}.ghe.com` : GITHUB_ACTIONS_ISSUER;
+}
+
+/**
  * Who must have signed: the repository whose workflow ran, optionally one workflow file in it
  * (and the ref it ran at), and the OIDC issuer that vouched for the run.
  */
@@ -204,6 +214,15 @@ export function identityMismatch(
   actual: CertificateIdentity,
   expected: ExpectedIdentity,
 ): IdentityMismatch | undefined {
+  // The issuer vouches for everything else the certificate says, so it is the first check (and
+  // the one a run on another instance, a GHE.com tenant, fails by).
+  const issuer = expected.issuer ?? GITHUB_ACTIONS_ISSUER;
+  if (actual.issuer !== issuer) {
+    return {
+      check: "issuer",
+      message: `OIDC issuer is '${actual.issuer ?? "(none)"}', expected '${issuer}'`,
+    };
+  }
   if (!matchesSubjectAlternativeName(actual.subjectAlternativeName, expected)) {
     const signer = signerOf(expected);
     const wanted = signer.path || "a workflow";
@@ -246,13 +265,6 @@ export function identityMismatch(
   }
   const caller = callerMismatch(actual, expected, repositoryUri);
   if (caller) return { check: "identity", message: caller };
-  const issuer = expected.issuer ?? GITHUB_ACTIONS_ISSUER;
-  if (actual.issuer !== issuer) {
-    return {
-      check: "issuer",
-      message: `OIDC issuer is '${actual.issuer ?? "(none)"}', expected '${issuer}'`,
-    };
-  }
   return undefined;
 }
 

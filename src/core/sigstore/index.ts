@@ -38,6 +38,7 @@ export {
   writeGitHubAttestation,
 } from "./github-attestations.ts";
 export {
+  actionsIssuer,
   type CertificateIdentity,
   certificateIdentity,
   checkExpectedIdentity,
