@@ -95,6 +95,9 @@ function compile(schema: JsonSchema): ValidateFunction {
       strict: true,
       strictRequired: false,
       allowUnionTypes: true,
+      // The schemas are constants of this code, checked against JSON Schema's meta-schema by
+      // test/core/schemas.test.ts: checking them again at every start cost about 15 ms.
+      validateSchema: false,
       formats: {
         duration: (text: string) => durationProblem(text) === undefined,
         glob: (text: string) => globProblem(text) === undefined,

@@ -55,7 +55,7 @@ const PERMISSIONS_SCHEMA: JsonSchema = {
 
 const GLOB = { type: "string", minLength: 1, format: "glob" };
 
-const POLICY_SCHEMA: JsonSchema = {
+export const POLICY_SCHEMA: JsonSchema = {
   type: "object",
   properties: {
     "top-level": {
