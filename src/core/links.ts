@@ -1,5 +1,4 @@
 import { closeSync, constants, lstatSync, mkdirSync, openSync, writeSync } from "node:fs";
-import { lstat } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 
 /**
@@ -19,19 +18,7 @@ function partsBelow(root: string, path: string): { start: string; parts: string[
 }
 
 /** The first part of `path` (below `root`) that is a symbolic link, or undefined. */
-export async function linkOnPath(root: string, path: string): Promise<string | undefined> {
-  const { start, parts } = partsBelow(root, path);
-  let current = start;
-  for (const part of parts) {
-    current = current ? join(current, part) : part;
-    const info = await lstat(current).catch(() => undefined);
-    if (!info) return undefined;
-    if (info.isSymbolicLink()) return current;
-  }
-  return undefined;
-}
-
-function linkOnPathSync(root: string, path: string): string | undefined {
+export function linkOnPathSync(root: string, path: string): string | undefined {
   const { start, parts } = partsBelow(root, path);
   let current = start;
   for (const part of parts) {
@@ -45,6 +32,11 @@ function linkOnPathSync(root: string, path: string): string | undefined {
     if (link) return current;
   }
   return undefined;
+}
+
+/** {@link linkOnPathSync} for callers that await. */
+export async function linkOnPath(root: string, path: string): Promise<string | undefined> {
+  return linkOnPathSync(root, path);
 }
 
 export class SymbolicLinkError extends Error {
