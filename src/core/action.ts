@@ -36,12 +36,15 @@ export async function runAction(
   }
 }
 
-/** Writes an outcome to the runner: annotations, files, summary, outputs, check runs, then the verdict. */
+/**
+ * Writes an outcome to the runner: annotations, files, summary, outputs, check runs, then the
+ * verdict. Whether the step passed: a file that could not be written fails it, as the verdict does.
+ */
 export async function publishOutcome(
   action: string,
   outcome: ActionOutcome,
   options: RunActionOptions = {},
-): Promise<void> {
+): Promise<boolean> {
   // Findings first: a runner file that cannot be written (a missing GITHUB_OUTPUT) must not
   // lose the annotations, the files or the summary.
   for (const annotation of outcome.annotations) annotate(annotation);
@@ -89,6 +92,7 @@ export async function publishOutcome(
   ];
   if (failures.length > 0) core.setFailed(`${action}: ${failures.join("; ")}`);
   if (notPosted !== undefined) throw notPosted;
+  return failures.length === 0;
 }
 
 async function postCheckRun(

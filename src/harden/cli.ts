@@ -55,7 +55,7 @@ Exit codes: 0 both checks passed; 1 a check failed (findings at a threshold, or 
     });
     const outcome = await run(inputs, machine.deps);
     if (format !== "github") return printOutcome(io, outcome, format);
-    await publishOutcome("harden", outcome, { github: machine.github });
-    return outcome.failure === undefined ? EXIT.ok : EXIT.failed;
+    const passed = await publishOutcome("harden", outcome, { github: machine.github });
+    return passed ? EXIT.ok : EXIT.failed;
   },
 };

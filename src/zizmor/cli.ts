@@ -216,8 +216,8 @@ async function runZizmor(args: string[], io: CliIO): Promise<number> {
   const outcome = await run(inputs, deps);
   let exitCode: number;
   if (format === "github") {
-    await publishOutcome("zizmor", outcome, { github: deps.github });
-    exitCode = outcome.failure === undefined ? EXIT.ok : EXIT.failed;
+    const passed = await publishOutcome("zizmor", outcome, { github: deps.github });
+    exitCode = passed ? EXIT.ok : EXIT.failed;
   } else {
     exitCode = printOutcome(io, outcome, format);
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -99,5 +99,34 @@ describe("status-gate harden", () => {
       else expect(command.properties.file).toBe(".github/workflows/bad.yml");
     }
     expect(readFileSync(files.GITHUB_OUTPUT, "utf8")).toContain("permissions-errors");
+  });
+
+  it("with --format github fails when a report cannot be written (a link in the checkout)", async () => {
+    const root = checkout(
+      "name: ok\non: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n",
+    );
+    const outside = mkdtempSync(join(tmpdir(), "sg-harden-outside-"));
+    symlinkSync(outside, join(root, "reports"));
+    const step = mkdtempSync(join(tmpdir(), "sg-harden-step-"));
+    const files = {
+      GITHUB_OUTPUT: join(step, "output"),
+      GITHUB_STEP_SUMMARY: join(step, "summary"),
+    };
+    for (const file of Object.values(files)) writeFileSync(file, "");
+    const run = await runCli(
+      [
+        "harden",
+        "--zizmor-path",
+        zizmorPath(),
+        "--permissions-sarif-file",
+        "reports/permissions.sarif",
+        "--format",
+        "github",
+      ],
+      { cwd: root, env: { ...IN_ACTIONS, ...files, GITHUB_WORKSPACE: root } },
+    );
+    expect(existsSync(join(outside, "permissions.sarif"))).toBe(false);
+    expect(run.stdout).toContain("symbolic link");
+    expect(run.exitCode, run.stderr).toBe(1);
   });
 });
