@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { ConfigurationError } from "../core/errors.ts";
+import { ConfigurationError, describeThrown } from "../core/errors.ts";
 import type { GitHubClient } from "../core/github.ts";
 import {
   checkAttestation,
@@ -213,14 +213,21 @@ async function verifyOne(
     return result;
   }
   result.storage = listed.storage;
-  // In list order, several at once; once one verifies, the ones after it are not fetched.
+  // In list order, several at once; once one verifies, the ones after it are not fetched. A read
+  // that fails (the registry, not the bundle) is kept: it fails the subject only when none verifies.
   let verifiedAt: number | undefined;
+  let unreadable: unknown;
   const verdicts = await mapConcurrently(
     listed.bundles,
     REFERRER_CONCURRENCY,
     async (referrer, index) => {
       if (verifiedAt !== undefined && verifiedAt < index) return undefined;
-      const bundle = await readBundleOf(deps.registry, subject, referrer);
+      const bundle = await readBundleOf(deps.registry, subject, referrer).catch(
+        (thrown: unknown) => {
+          unreadable ??= thrown;
+          return new Error(`bundle check failed: ${describeThrown(thrown)}`);
+        },
+      );
       const checked =
         bundle instanceof Error
           ? ({ ok: false, check: "bundle", message: bundle.message } as const)
@@ -241,6 +248,7 @@ async function verifyOne(
     result.predicateType = passed.checked.attestation.statement.predicateType;
     return result;
   }
+  if (unreadable !== undefined) throw unreadable;
   for (const verdict of verdicts) {
     if (verdict && !verdict.checked.ok) {
       const { check, message } = verdict.checked;

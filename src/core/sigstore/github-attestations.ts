@@ -98,6 +98,8 @@ async function bundleAt(
   });
   try {
     const response = await fetch(url, {
+      // A stalled or dripping blob store fails this entry instead of holding the job.
+      signal: AbortSignal.timeout(60_000),
       headers: { accept: "application/x-snappy, application/json" },
     });
     if (!response.ok) {
