@@ -242,7 +242,7 @@ export class GitHubRemote implements TrainRemote {
           (item) =>
             (item.label === name || item.name === name) &&
             item.size === data.length &&
-            item.state !== "starter",
+            item.state === "uploaded",
         ),
     );
     return { id: uploaded.id, name: uploaded.name, label: uploaded.label, size: uploaded.size };
