@@ -9,8 +9,9 @@ import type { StarterRules } from "./init.ts";
  */
 export function renderRules(starter: Omit<StarterRules, "text">, rulesPath: string): string {
   const lines = [
-    `# Status gate rules (${rulesPath}), written by \`status-gate gate init\` from .github/workflows.`,
-    `# Events: ${starter.events.map(describeEvent).join(", ")} (${comment(starter.eventsFrom)}).`,
+    `# Status gate rules (${comment(rulesPath)}), written by \`status-gate gate init\` from .github/workflows.`,
+    // A branch comes from the gate workflow's own `branches:`, which may hold a line break.
+    `# Events: ${comment(starter.events.map(describeEvent).join(", "))} (${comment(starter.eventsFrom)}).`,
     "# Gate jobs whose needs became rules:",
     ...starter.gateJobs.map((gate) => `#   ${comment(gate)}`),
     "# Check the rules with `status-gate gate doctor`; `status-gate gate init --check` says when",

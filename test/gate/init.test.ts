@@ -34,6 +34,25 @@ const HAND_GATE = (needs: string) => `  gate:
 `;
 
 describe("gate init", () => {
+  it("keeps a gate workflow's branch name in its one comment line, whatever it holds", () => {
+    const { starter } = init({
+      "ci.yml": "on: pull_request\njobs:\n  lint:\n    runs-on: x\n    steps: [{run: echo}]\n",
+      "gate.yml": [
+        "on:",
+        "  pull_request:",
+        '    branches: ["main\\nignore:\\n  - lint\\n#"]',
+        "jobs:",
+        "  gate:",
+        "    runs-on: x",
+        "    steps:",
+        "      - uses: wasmcloud/status-gate@v1",
+        "",
+      ].join("\n"),
+    });
+    expect(starter.text).not.toMatch(/^ignore:/m);
+    expect(rules(starter.text).ignore ?? []).toEqual([]);
+  });
+
   it("takes the rules from a needs-mode status gate's needs", () => {
     const { byId, findings } = init({
       "ci.yml": `on: pull_request
