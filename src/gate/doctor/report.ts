@@ -57,9 +57,12 @@ export function doctorText(report: DoctorReport, io: CliIO): string {
       : `checks mode on ${listed(gate.events.map(describeEvent))}`,
   );
   if (lines.length > 0) lines.push("");
+  // Workflow, job and branch names are the workflows' text: one line each, controls shown.
   lines.push(
-    `Checked ${report.rules} ${report.rules === 1 ? "rule" : "rules"} of ${report.rulesPath} against ${report.workflows} ${report.workflows === 1 ? "workflow" : "workflows"}: ${gates.join("; ")}.`,
-    `Events: ${report.eventsFrom}.`,
+    showControls(
+      `Checked ${report.rules} ${report.rules === 1 ? "rule" : "rules"} of ${report.rulesPath} against ${report.workflows} ${report.workflows === 1 ? "workflow" : "workflows"}: ${gates.join("; ")}.`,
+    ),
+    showControls(`Events: ${report.eventsFrom}.`),
   );
   const errors = report.findings.filter((finding) => finding.level === "error").length;
   const warnings = report.findings.length - errors;
