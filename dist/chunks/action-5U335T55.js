@@ -1,0 +1,2 @@
+import{createRequire as __sgCreateRequire}from"node:module";const require=__sgCreateRequire(import.meta.url);
+import{failureOutcome,publishOutcome,reportFailure,runAction}from"./chunk-BWYYOL4V.js";import"./chunk-MRIBMM7X.js";import"./chunk-APORMB7Q.js";import"./chunk-A3GUSQUC.js";import"./chunk-NVWMWPTN.js";import"./chunk-5PH2PAOY.js";import"./chunk-DMJQHNP2.js";import"./chunk-LU4XBBD3.js";import"./chunk-4UE7WLFC.js";import"./chunk-XE2AMHIM.js";import"./chunk-JBATZDQL.js";export{failureOutcome,publishOutcome,reportFailure,runAction};

@@ -1,2 +1,0 @@
-import{createRequire as __sgCreateRequire}from"node:module";const require=__sgCreateRequire(import.meta.url);
-import{createDeps,credentialRegistries,requestIdToken,runContext}from"./chunk-2SOAVWM4.js";import"./chunk-WNF37G46.js";import"./chunk-7D623ZAI.js";import"./chunk-PAQZEVQE.js";import"./chunk-5JCXWZMS.js";import"./chunk-NVWMWPTN.js";import"./chunk-BGGWWQVF.js";import"./chunk-DMJQHNP2.js";import"./chunk-LU4XBBD3.js";import"./chunk-4UE7WLFC.js";import"./chunk-XE2AMHIM.js";import"./chunk-JBATZDQL.js";export{createDeps,credentialRegistries,requestIdToken,runContext};

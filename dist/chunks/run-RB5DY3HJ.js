@@ -1,0 +1,2 @@
+import{createRequire as __sgCreateRequire}from"node:module";const require=__sgCreateRequire(import.meta.url);
+import{attestOci,resolveAll,run}from"./chunk-32NLERCF.js";import"./chunk-WNF37G46.js";import"./chunk-UZDCIB2L.js";import"./chunk-PAQZEVQE.js";import"./chunk-A3GUSQUC.js";import"./chunk-NVWMWPTN.js";import"./chunk-5PH2PAOY.js";import"./chunk-BGGWWQVF.js";import"./chunk-DMJQHNP2.js";import"./chunk-LU4XBBD3.js";import"./chunk-4UE7WLFC.js";import"./chunk-XE2AMHIM.js";import"./chunk-JBATZDQL.js";export{attestOci,resolveAll,run};
