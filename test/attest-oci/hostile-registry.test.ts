@@ -161,6 +161,19 @@ describe("verifying against a hostile registry", () => {
     }
   });
 
+  it("verifies an image whose other referrer the registry cannot serve", async () => {
+    const image = seedImage(registry, "hostile/unserved", "v1");
+    const honest = await attested(image);
+    const unserved = plantReferrer(registry, image, JSON.stringify(await bundleForAnotherDigest()));
+    // Every try at the planted referrer's manifest fails, past the client's retries.
+    registry.failNext(20, 500, new RegExp(`manifests/${unserved.digest}`));
+    const result = await verify(image.reference);
+    const [subject] = JSON.parse(result.stdout);
+    expect(subject.verified).toBe(true);
+    expect(subject["referrer-digest"]).toBe(honest["referrer-digest"]);
+    expect(result.exitCode).toBe(0);
+  });
+
   it("refuses a huge bundle by its size without reading it, and a truncated one as a bundle check", async () => {
     const image = seedImage(registry, "hostile/huge", "v1");
     const bundle = JSON.stringify(await bundleForAnotherDigest());
